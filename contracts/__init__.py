@@ -1,0 +1,98 @@
+"""The Genesys Cloud callback contract: models, wire converter and JSON Schema."""
+
+from __future__ import annotations
+
+from contracts.commands import (
+    BulkCallbackDisconnectRequest,
+    CallbackDisconnectIdentifier,
+    CallbackIdentifier,
+    CreateCallbackCommand,
+    CreateCallbackResponse,
+    Detail,
+    ErrorBody,
+    PatchCallbackRequest,
+    PatchCallbackResponse,
+    RoutingData,
+)
+from contracts.conversations import (
+    CampaignInteraction,
+    CampaignInteractions,
+    Conversation,
+    ConversationBasic,
+    ConversationEntityListing,
+    DomainEntityRef,
+    Participant,
+    ParticipantBasic,
+)
+from contracts.enums import (
+    AfterCallWorkState,
+    CallbackIdentifierType,
+    CallbackState,
+    DeliveryMode,
+    Direction,
+    DisconnectType,
+    UploadStatus,
+    WrapupPrompt,
+)
+from contracts.errors import ContractError, Problem, ProblemKind
+from contracts.models import (
+    AfterCallWork,
+    Callback,
+    CallbackBasic,
+    CallbackFields,
+    ConversationQueueMediaSettings,
+    DialerPreview,
+    PhoneNumberColumn,
+    Segment,
+    Voicemail,
+    Wrapup,
+)
+from contracts.schema import json_schema
+from contracts.wire import dumps, loads, structure, unstructure
+
+__all__ = [
+    "AfterCallWork",
+    "AfterCallWorkState",
+    "BulkCallbackDisconnectRequest",
+    "Callback",
+    "CallbackBasic",
+    "CallbackDisconnectIdentifier",
+    "CallbackFields",
+    "CallbackIdentifier",
+    "CallbackIdentifierType",
+    "CallbackState",
+    "CampaignInteraction",
+    "CampaignInteractions",
+    "ContractError",
+    "Conversation",
+    "ConversationBasic",
+    "ConversationEntityListing",
+    "ConversationQueueMediaSettings",
+    "CreateCallbackCommand",
+    "CreateCallbackResponse",
+    "DeliveryMode",
+    "Detail",
+    "DialerPreview",
+    "Direction",
+    "DisconnectType",
+    "DomainEntityRef",
+    "ErrorBody",
+    "Participant",
+    "ParticipantBasic",
+    "PatchCallbackRequest",
+    "PatchCallbackResponse",
+    "PhoneNumberColumn",
+    "Problem",
+    "ProblemKind",
+    "RoutingData",
+    "Segment",
+    "UploadStatus",
+    "Voicemail",
+    "Wrapup",
+    "WrapupPrompt",
+    "dumps",
+    "json_schema",
+    "loads",
+    "structure",
+    "unstructure",
+]

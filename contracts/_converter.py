@@ -1,0 +1,209 @@
+"""The cattrs converters behind ``contracts.loads``/``dumps``: hooks for the wire format.
+
+Four converters share one set of hooks: strict or tolerant, each fast or detailed. Decoding runs
+the fast one and, only when it fails, the detailed one that collects every problem with its path,
+so valid payloads never pay for error bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import attrs
+from cattrs import Converter
+from cattrs._compat import is_optional
+from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.fns import identity
+from cattrs.gen import (
+    make_dict_structure_fn,
+    make_dict_unstructure_fn,
+    make_iterable_unstructure_fn,
+    mapping_structure_factory,
+    override,
+)
+
+from contracts._datetimes import format_datetime, parse_datetime
+from contracts.enums import WireEnum
+from contracts.errors import ProblemKind
+
+Hook = Callable[[Any, Any], Any]
+
+
+class MismatchError(TypeError):
+    """Raised by a hook: a JSON value is not what the contract expects there."""
+
+    def __init__(self, expected: str, value: object, kind: ProblemKind = ProblemKind.TYPE) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.value = value
+        self.kind = kind
+
+
+def camel(name: str) -> str:
+    """The wire name of a snake_case attribute: ``callback_user_name`` -> ``callbackUserName``."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_EXPECTED = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    datetime: "an ISO-8601 datetime",
+}
+
+
+def expectation(t: Any) -> str:
+    """How an error message names what the contract wants for type ``t``."""
+    if t in _EXPECTED:
+        return _EXPECTED[t]
+    if isinstance(t, type) and issubclass(t, WireEnum):
+        return "one of " + ", ".join(repr(member.value) for member in t)
+    if getattr(t, "__origin__", None) is tuple:
+        return "an array"
+    return "an object"
+
+
+def _exact(json_type: type) -> Hook:
+    expected = _EXPECTED[json_type]
+
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) is json_type:
+            return value
+        raise MismatchError(expected, value)
+
+    return hook
+
+
+def _number(value: Any, _: Any) -> Any:
+    if type(value) is float or type(value) is int:
+        return value
+    raise MismatchError(_EXPECTED[float], value)
+
+
+def _datetime(value: Any, _: Any) -> datetime:
+    if type(value) is str:
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            pass
+    raise MismatchError(_EXPECTED[datetime], value, ProblemKind.DATE)
+
+
+def _enum(*, strict: bool) -> Hook:
+    def hook(value: Any, enum: type[WireEnum]) -> Any:
+        if type(value) is str:
+            member = enum._value2member_map_.get(value)
+            if member is not None:
+                return member
+            if not strict:
+                return value  # a newer API's value: kept as its raw string, not lost
+        raise MismatchError(expectation(enum), value, ProblemKind.ENUM)
+
+    return hook
+
+
+def _is_tuple(t: Any) -> bool:
+    return getattr(t, "__origin__", None) is tuple
+
+
+def _is_dict(t: Any) -> bool:
+    return getattr(t, "__origin__", None) is dict
+
+
+def _array(t: Any, converter: Converter) -> Hook:
+    elements = homogenous_tuple_structure_factory(t, converter)
+
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) is list:
+            return elements(value, t)
+        raise MismatchError("an array", value)
+
+    return hook
+
+
+def _mapping(t: Any, converter: Converter) -> Hook:
+    entries = mapping_structure_factory(t, converter)
+
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) is dict:
+            return entries(value, t)
+        raise MismatchError("an object", value)
+
+    return hook
+
+
+def _optional(t: Any, converter: Converter, *, strict: bool) -> Hook:
+    inner_type = next(arg for arg in t.__args__ if arg is not type(None))
+    inner = converter.get_structure_hook(inner_type)
+    if strict:
+        expected = expectation(inner_type)
+
+        # The API leaves absent fields out; it never sends null.
+        def strict_hook(value: Any, _: Any) -> Any:
+            if value is None:
+                raise MismatchError(expected, None, ProblemKind.NULL)
+            return inner(value, inner_type)
+
+        return strict_hook
+
+    def tolerant_hook(value: Any, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return tolerant_hook
+
+
+def _renames(cls: type) -> dict[str, Any]:
+    return {a.name: override(rename=camel(a.name)) for a in attrs.fields(cls)}
+
+
+def _object(cls: type, converter: Converter, *, strict: bool) -> Hook:
+    structure: Hook = make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=strict, **_renames(cls)
+    )
+
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) is dict:
+            return structure(value, cls)
+        raise MismatchError(f"an object ({cls.__name__})", value)
+
+    return hook
+
+
+@cache
+def converter(*, strict: bool, detailed: bool) -> Converter:
+    """The converter for one mode; built once, its per-class functions generated on first use."""
+    conv = Converter(detailed_validation=detailed)
+    # Class hooks go to cattrs' singledispatch, which is consulted before any predicate;
+    # WireEnum sits before str in every enum's MRO, so enums get their own hook.
+    for scalar in (str, bool, int):
+        conv.register_structure_hook(scalar, _exact(scalar))
+    conv.register_structure_hook(float, _number)
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_structure_hook(WireEnum, _enum(strict=strict))
+    conv.register_structure_hook_factory(is_optional, lambda t, c: _optional(t, c, strict=strict))
+    conv.register_structure_hook_factory(_is_tuple, _array)
+    conv.register_structure_hook_factory(_is_dict, _mapping)
+    conv.register_structure_hook_factory(attrs.has, lambda t, c: _object(t, c, strict=strict))
+
+    conv.register_unstructure_hook(datetime, format_datetime)
+    # str enums are JSON strings already; a tolerant raw string passes through the same way.
+    conv.register_unstructure_hook(WireEnum, identity)
+    # Absent values are never written (omit-if-default), so an optional's hook never sees None
+    # and can be its inner type's hook, which keeps identity hooks inlined in generated code.
+    conv.register_unstructure_hook_factory(
+        is_optional,
+        lambda t, c: c.get_unstructure_hook(next(a for a in t.__args__ if a is not type(None))),
+    )
+    conv.register_unstructure_hook_factory(
+        _is_tuple, lambda t, c: make_iterable_unstructure_fn(t, c, unstructure_to=list)
+    )
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls, c: make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True, **_renames(cls)),
+    )
+    return conv

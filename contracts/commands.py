@@ -1,0 +1,141 @@
+"""Request and response bodies of the callback commands, and the API's error body."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from attrs import frozen
+
+from contracts._fields import optional, required
+from contracts.conversations import DomainEntityRef
+from contracts.enums import CallbackIdentifierType, DeliveryMode
+
+
+@frozen(kw_only=True)
+class RoutingData:
+    """Where and how to route a new callback."""
+
+    queue_id: str | None = optional("The identifier of the routing queue")
+    language_id: str | None = optional("The identifier of a language to be considered in routing")
+    label: str | None = optional("An optional label that categorizes the conversation.")
+    priority: int | None = optional("The priority for routing")
+    skill_ids: tuple[str, ...] | None = optional("A list of skill identifiers to be considered in routing")
+    preferred_agent_ids: tuple[str, ...] | None = optional("A list of agents to be preferred in routing")
+
+
+@frozen(kw_only=True)
+class CreateCallbackCommand:
+    """The body of ``POST /api/v2/conversations/callbacks``."""
+
+    callback_numbers: tuple[str, ...] = required("A list of phone numbers for the callback.")
+    script_id: str | None = optional("The identifier of the script to be used for the callback")
+    queue_id: str | None = optional(
+        "The identifier of the queue to be used for the callback. Either queueId or routingData is required."
+    )
+    routing_data: RoutingData | None = optional(
+        "The routing data to be used for the callback. Either queueId or routingData is required."
+    )
+    customer_first_callback_delivery_mode: DeliveryMode | None = optional(
+        "The delivery mode for a customer-first callback."
+    )
+    callback_user_name: str | None = optional("The name of the party to be called back.")
+    callback_scheduled_time: datetime | None = optional(
+        "The scheduled date-time for the callback. If absent, the callback is placed immediately."
+    )
+    country_code: str | None = optional("The country code to be associated with the callback numbers.")
+    validate_callback_numbers: bool | None = optional(
+        "Whether or not to validate the callback numbers for phone number format."
+    )
+    data: dict[str, str] | None = optional(
+        "A map of key-value pairs containing additional data that can be associated to the callback. These values will appear in the attributes property on the conversation participant."
+    )
+    caller_id: str | None = optional(
+        "The phone number displayed to recipients when a phone call is placed as part of the callback."
+    )
+    caller_id_name: str | None = optional(
+        "The name displayed to recipients when a phone call is placed as part of the callback."
+    )
+
+
+@frozen(kw_only=True)
+class PatchCallbackRequest:
+    """The body of ``PATCH /api/v2/conversations/callbacks``."""
+
+    conversation_id: str = required("The conversationId.")
+    queue_id: str | None = optional("The identifier of the queue to be used for the callback.")
+    agent_id: str | None = optional("The agentId.")
+    callback_scheduled_time: datetime | None = optional("The scheduled date-time for the callback.")
+    country_code: str | None = optional("The country code to be associated with the callback numbers.")
+    callback_numbers: tuple[str, ...] | None = optional("A list of phone numbers for the callback.")
+    validate_callback_numbers: bool | None = optional(
+        "Whether or not to validate the callback numbers for phone number format."
+    )
+    customer_first_callback_delivery_mode: DeliveryMode | None = optional(
+        "The delivery mode for a customer-first callback."
+    )
+
+
+@frozen(kw_only=True)
+class CallbackIdentifier:
+    """One id a created callback is known by."""
+
+    type: CallbackIdentifierType = required("The type of the associated callback participant")
+    id: str = required("The identifier of the callback")
+
+
+@frozen(kw_only=True)
+class CreateCallbackResponse:
+    """The answer to a create; ``PatchCallbackResponse`` has the same shape."""
+
+    conversation: DomainEntityRef | None = optional("The conversation associated with the callback")
+    callback_identifiers: tuple[CallbackIdentifier, ...] | None = optional(
+        "The list of communication identifiers for the callback participants"
+    )
+
+
+@frozen(kw_only=True)
+class PatchCallbackResponse(CreateCallbackResponse):
+    """The answer to a patch."""
+
+
+@frozen(kw_only=True)
+class CallbackDisconnectIdentifier:
+    """One callback to disconnect."""
+
+    conversation_id: str = required("Conversation id")
+    callback_id: str = required("The id of the callback")
+
+
+@frozen(kw_only=True)
+class BulkCallbackDisconnectRequest:
+    """The body of ``POST /api/v2/conversations/callbacks/bulk/disconnect``."""
+
+    callback_disconnect_identifiers: tuple[CallbackDisconnectIdentifier, ...] = required(
+        "A list of Callback identifiers to disconnect"
+    )
+
+
+@frozen(kw_only=True)
+class Detail:
+    """One detail of an error: usually the field at fault."""
+
+    error_code: str | None = optional("The error code of this detail.")
+    field_name: str | None = optional("The field at fault, as a JSON path.")
+    entity_id: str | None = optional("The id of the entity at fault.")
+    entity_name: str | None = optional("The name of the entity at fault.")
+
+
+@frozen(kw_only=True)
+class ErrorBody:
+    """The body of every error response of the API."""
+
+    message: str | None = optional("A human readable message.")
+    code: str | None = optional("A machine readable error code, such as bad.request.")
+    status: int | None = optional("The HTTP status.")
+    entity_id: str | None = optional("The id of the entity at fault.")
+    entity_name: str | None = optional("The name of the entity at fault.")
+    message_with_params: str | None = optional("The message with {placeholders} for messageParams.")
+    message_params: dict[str, str] | None = optional("The values of the message's placeholders.")
+    context_id: str | None = optional("The correlation id of the request.")
+    details: tuple[Detail, ...] | None = optional("The details of the error.")
+    errors: tuple[ErrorBody, ...] | None = optional("Nested errors.")

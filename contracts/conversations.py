@@ -1,0 +1,158 @@
+"""The envelopes callbacks travel in: participants, conversations, listings, campaign interactions.
+
+Only the fields a callback conversation uses are declared; each one matches the official SDK's
+model of the same name. As with the callbacks, each full/basic pair shares one declaration.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from attrs import frozen
+
+from contracts._fields import optional
+from contracts.enums import WrapupPrompt
+from contracts.models import Callback, CallbackBasic, Wrapup
+
+
+@frozen(kw_only=True)
+class DomainEntityRef:
+    """A reference to another entity of the API."""
+
+    id: str | None = optional("The globally unique identifier for the object.")
+    name: str | None = optional("The name of the entity.")
+    self_uri: str | None = optional("The URI for this object")
+
+
+@frozen(kw_only=True)
+class ParticipantFields:
+    """The fields shared by ``Participant`` and ``ParticipantBasic``, less their callbacks."""
+
+    id: str | None = optional("A globally unique identifier for this conversation.")
+    start_time: datetime | None = optional("The timestamp when this participant joined the conversation.")
+    end_time: datetime | None = optional(
+        "The timestamp when this participant disconnected from the conversation."
+    )
+    connected_time: datetime | None = optional(
+        "The timestamp when this participant was connected to the conversation."
+    )
+    name: str | None = optional("A human readable name identifying the participant.")
+    user_uri: str | None = optional(
+        "If this participant represents a user, then this will be an URI that can be used to fetch the user."
+    )
+    user_id: str | None = optional(
+        "If this participant represents a user, then this will be the globally unique identifier for the user."
+    )
+    queue_id: str | None = optional("If present, the queue id that the communication channel came in on.")
+    queue_name: str | None = optional("If present, the queue name that the communication channel came in on.")
+    purpose: str | None = optional(
+        "A well known string that specifies the purpose of this participant: customer, acd, agent, ..."
+    )
+    address: str | None = optional("The participant address.")
+    wrapup_required: bool | None = optional(
+        "True iff this participant is required to enter wrapup for this conversation."
+    )
+    wrapup_prompt: WrapupPrompt | None = optional(
+        "This field controls how the UI prompts the agent for a wrapup."
+    )
+    wrapup: Wrapup | None = optional("Call wrap up or disposition data.")
+    alerting_timeout_ms: int | None = optional(
+        "Specifies how long the agent has to answer an interaction before being marked as not responding."
+    )
+    attributes: dict[str, str] | None = optional("Additional participant attributes")
+    start_acw_time: datetime | None = optional("The timestamp when this participant started after-call work.")
+    end_acw_time: datetime | None = optional("The timestamp when this participant ended after-call work.")
+
+
+@frozen(kw_only=True)
+class Participant(ParticipantFields):
+    """A participant of a ``Conversation``."""
+
+    callbacks: tuple[Callback, ...] | None = optional("The participant's callbacks.")
+
+
+@frozen(kw_only=True)
+class ParticipantBasic(ParticipantFields):
+    """A participant of a ``ConversationBasic``."""
+
+    callbacks: tuple[CallbackBasic, ...] | None = optional("The participant's callbacks.")
+
+
+@frozen(kw_only=True)
+class ConversationFields:
+    """The fields shared by ``Conversation`` and ``ConversationBasic``, less their participants."""
+
+    id: str | None = optional("The globally unique identifier for the object.")
+    name: str | None = optional("The conversation's name.")
+    external_tag: str | None = optional("The external tag associated with the conversation.")
+    start_time: datetime | None = optional("The time when the conversation started.")
+    end_time: datetime | None = optional("The time when the conversation ended.")
+    self_uri: str | None = optional("The URI for this object")
+
+
+@frozen(kw_only=True)
+class Conversation(ConversationFields):
+    """A conversation; its participants' callbacks are ``Callback``."""
+
+    participants: tuple[Participant, ...] | None = optional(
+        "The list of all participants in the conversation."
+    )
+
+
+@frozen(kw_only=True)
+class ConversationBasic(ConversationFields):
+    """A conversation in its basic form; its participants' callbacks are ``CallbackBasic``."""
+
+    participants: tuple[ParticipantBasic, ...] | None = optional(
+        "The list of all participants in the conversation."
+    )
+
+
+@frozen(kw_only=True)
+class ConversationEntityListing:
+    """One page of conversations with the API's paging envelope."""
+
+    entities: tuple[Conversation, ...] | None = optional("The conversations of this page.")
+    page_size: int | None = optional("The page size.")
+    page_number: int | None = optional("The page number, from 1.")
+    total: int | None = optional("The number of conversations on all pages.")
+    page_count: int | None = optional("The number of pages.")
+    first_uri: str | None = optional("The relative URI of the first page.")
+    self_uri: str | None = optional("The relative URI of this page.")
+    last_uri: str | None = optional("The relative URI of the last page.")
+    next_uri: str | None = optional("The relative URI of the next page; absent on the last page.")
+    previous_uri: str | None = optional("The relative URI of the previous page; absent on the first page.")
+
+
+@frozen(kw_only=True)
+class CampaignInteraction:
+    """One interaction of an outbound campaign."""
+
+    id: str | None = optional("The interaction id.")
+    campaign: DomainEntityRef | None = optional("The campaign.")
+    agent: DomainEntityRef | None = optional("The agent handling the interaction.")
+    contact: DomainEntityRef | None = optional("The contact.")
+    destination_address: str | None = optional("The address dialled.")
+    creation_time: datetime | None = optional("When the interaction was created.")
+    call_placed_time: datetime | None = optional("When the call was placed.")
+    call_routed_time: datetime | None = optional("When the call was routed.")
+    queue: DomainEntityRef | None = optional("The queue.")
+    script: DomainEntityRef | None = optional("The script.")
+    caller_name: str | None = optional("The caller name.")
+    caller_address: str | None = optional("The caller address.")
+    conversation: ConversationBasic | None = optional("The conversation of the interaction.")
+    dialing_mode: str | None = optional("The dialing mode of the campaign.")
+
+
+@frozen(kw_only=True)
+class CampaignInteractions:
+    """The interactions of an outbound campaign, by stage."""
+
+    campaign: DomainEntityRef | None = optional("The campaign.")
+    pending_interactions: tuple[CampaignInteraction, ...] | None = optional(
+        "Interactions waiting to be placed."
+    )
+    proceeding_interactions: tuple[CampaignInteraction, ...] | None = optional("Interactions being placed.")
+    previewing_interactions: tuple[CampaignInteraction, ...] | None = optional("Interactions in preview.")
+    interacting_interactions: tuple[CampaignInteraction, ...] | None = optional("Interactions with an agent.")
+    scheduled_interactions: tuple[CampaignInteraction, ...] | None = optional("Scheduled callbacks.")

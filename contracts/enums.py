@@ -1,0 +1,100 @@
+"""The closed value sets of the callback API, as plain ``str`` enums.
+
+Each member's value is its wire spelling, so a member compares equal to the string the API sends.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class WireEnum(str, Enum):
+    """Base of the contract's enums: a member is the string the API sends."""
+
+
+class CallbackState(WireEnum):
+    """The connection state of a callback (``state`` and ``initialState``)."""
+
+    ALERTING = "alerting"
+    DIALING = "dialing"
+    CONTACTING = "contacting"
+    OFFERING = "offering"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    TERMINATED = "terminated"
+    SCHEDULED = "scheduled"
+    NONE = "none"
+
+
+class Direction(WireEnum):
+    """The direction of the call."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class DisconnectType(WireEnum):
+    """What caused the communication to disconnect."""
+
+    ENDPOINT = "endpoint"
+    CLIENT = "client"
+    SYSTEM = "system"
+    TIMEOUT = "timeout"
+    TRANSFER = "transfer"
+    TRANSFER_CONFERENCE = "transfer.conference"
+    TRANSFER_CONSULT = "transfer.consult"
+    TRANSFER_FORWARD = "transfer.forward"
+    TRANSFER_NOANSWER = "transfer.noanswer"
+    TRANSFER_NOTAVAILABLE = "transfer.notavailable"
+    TRANSPORT_FAILURE = "transport.failure"
+    ERROR = "error"
+    PEER = "peer"
+    OTHER = "other"
+    SPAM = "spam"
+    UNCALLABLE = "uncallable"
+
+
+class UploadStatus(WireEnum):
+    """The upload status of an ACD voicemail."""
+
+    PENDING = "pending"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    NONE = "none"
+
+
+class AfterCallWorkState(WireEnum):
+    """The state of the after-call work of a communication."""
+
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "notApplicable"
+    SKIPPED = "skipped"
+    PENDING = "pending"
+    COMPLETE = "complete"
+
+
+class WrapupPrompt(WireEnum):
+    """How a participant is prompted for wrap-up."""
+
+    MANDATORY = "mandatory"
+    OPTIONAL = "optional"
+    AGENT_REQUESTED = "agentRequested"
+    TIMEOUT = "timeout"
+    FORCED_TIMEOUT = "forcedTimeout"
+
+
+class CallbackIdentifierType(WireEnum):
+    """The kind of id a callback is known by after it is created."""
+
+    ACD = "ACD"
+    EXTERNAL = "EXTERNAL"
+    DIALER = "DIALER"
+
+
+class DeliveryMode(WireEnum):
+    """``customerFirstCallbackDeliveryMode`` of a create or patch request."""
+
+    USE_QUEUE_SETTING = "UseQueueSetting"
+    USE_AGENT_RESERVATION = "UseAgentReservation"
+    NO_AGENT_RESERVATION = "NoAgentReservation"

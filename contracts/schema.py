@@ -1,0 +1,80 @@
+"""JSON Schema (2020-12) derived from the attrs classes: what strict mode accepts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from contracts._converter import camel
+from contracts._datetimes import ISO_PATTERN
+from contracts._fields import description_of
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_SCALARS: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    datetime: {"type": "string", "format": "date-time", "pattern": f"^{ISO_PATTERN}$"},
+}
+
+
+def json_schema(model: type) -> dict[str, Any]:
+    """The JSON Schema of ``model``'s strict wire form, nested models under ``$defs``."""
+    definitions: dict[str, dict[str, Any]] = {}
+    root = definitions_for(model, definitions, ref_prefix="#/$defs/")
+    schema = {"$schema": DIALECT, "title": model.__name__, **definitions.pop(model.__name__)}
+    del root
+    if definitions:
+        schema["$defs"] = dict(sorted(definitions.items()))
+    return schema
+
+
+def definitions_for(
+    model: type, definitions: dict[str, dict[str, Any]], *, ref_prefix: str
+) -> dict[str, Any]:
+    """Add ``model`` and every model it holds to ``definitions``; return a reference to it."""
+    name = model.__name__
+    if name not in definitions:
+        definitions[name] = {}  # claimed first, so a recursive model (ErrorBody) terminates
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for attribute in attrs.fields(attrs.resolve_types(model)):
+            wire = camel(attribute.name)
+            prop = _type_schema(attribute.type, definitions, ref_prefix)
+            description = description_of(attribute)
+            if description:
+                prop = {**prop, "description": description}
+            properties[wire] = prop
+            if attribute.default is attrs.NOTHING:
+                required.append(wire)
+        body: dict[str, Any] = {"type": "object"}
+        if model.__doc__:
+            body["description"] = model.__doc__.splitlines()[0]
+        body["properties"] = properties
+        if required:
+            body["required"] = required
+        body["additionalProperties"] = False
+        definitions[name] = body
+    return {"$ref": f"{ref_prefix}{name}"}
+
+
+def _type_schema(t: Any, definitions: dict[str, dict[str, Any]], ref_prefix: str) -> dict[str, Any]:
+    args = [arg for arg in getattr(t, "__args__", ()) if arg is not type(None)]
+    origin = getattr(t, "__origin__", None)
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], definitions, ref_prefix)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], definitions, ref_prefix)}
+    if args and len(args) < len(t.__args__):  # X | None: strict mode never takes null
+        return _type_schema(args[0], definitions, ref_prefix)
+    if t in _SCALARS:
+        return dict(_SCALARS[t])
+    if isinstance(t, type) and issubclass(t, Enum):
+        return {"type": "string", "enum": [member.value for member in t]}
+    if attrs.has(t):
+        return definitions_for(t, definitions, ref_prefix=ref_prefix)
+    raise TypeError(f"no JSON Schema for {t!r}")

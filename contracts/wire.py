@@ -1,0 +1,96 @@
+"""The public wire API: JSON text and mappings to contract objects and back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import orjson
+from cattrs import ForbiddenExtraKeysError
+from cattrs.v import transform_error
+
+from contracts._converter import MismatchError, camel, converter
+from contracts.errors import ContractError, Problem, ProblemKind
+
+T = TypeVar("T")
+
+_STEP = re.compile(r"\.([a-z_0-9]+)")
+
+
+def loads(data: str | bytes, model: type[T], *, strict: bool = True) -> T:
+    """Decode JSON text into ``model``; raise ``ContractError`` listing every problem."""
+    try:
+        mapping = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        problem = Problem(path="$", expected="JSON text", got=str(exc), kind=ProblemKind.SYNTAX)
+        raise ContractError(model, [problem]) from None
+    return structure(mapping, model, strict=strict)
+
+
+def structure(mapping: Any, model: type[T], *, strict: bool = True) -> T:
+    """Build ``model`` from decoded JSON; raise ``ContractError`` listing every problem.
+
+    Strict mode (the default) takes exactly what the API sends; tolerant mode ignores unknown
+    keys, reads null as absent and keeps an unknown enum value as its raw string.
+    """
+    try:
+        return converter(strict=strict, detailed=False).structure(mapping, model)
+    except Exception:  # noqa: BLE001 - any failure is re-run below to name every problem
+        pass
+    try:
+        converter(strict=strict, detailed=True).structure(mapping, model)
+    except Exception as exc:  # noqa: BLE001 - cattrs groups hook errors of any type
+        raise ContractError(model, _problems(exc, mapping)) from None
+    raise AssertionError("the detailed converter accepted what the fast one refused")
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """The wire mapping of a contract object: camelCase keys, absent fields left out."""
+    result: dict[str, Any] = converter(strict=True, detailed=False).unstructure(obj)
+    return result
+
+
+def dumps(obj: Any) -> str:
+    """The wire JSON of a contract object, timestamps as ``yyyy-MM-ddTHH:mm:ss.SSSZ``."""
+    return orjson.dumps(unstructure(obj)).decode()
+
+
+def _problems(exc: BaseException, mapping: Any) -> list[Problem]:
+    # transform_error walks cattrs' exception groups and builds the paths; each leaf comes back
+    # as "<marker> @ <path>", the marker indexing the leaf exception kept here.
+    leaves: list[BaseException] = []
+
+    def remember(leaf: BaseException, _type: Any) -> str:
+        leaves.append(leaf)
+        return str(len(leaves) - 1)
+
+    problems: list[Problem] = []
+    for line in transform_error(exc, "$", remember):
+        marker, _, python_path = line.partition(" @ ")
+        path = _STEP.sub(lambda step: "." + camel(step.group(1)), python_path)
+        problems.extend(_describe(leaves[int(marker)], path, mapping))
+    return problems
+
+
+def _describe(leaf: BaseException, path: str, mapping: Any) -> list[Problem]:
+    if isinstance(leaf, MismatchError):
+        return [Problem(path=path, expected=leaf.expected, got=_show(leaf.value), kind=leaf.kind)]
+    if isinstance(leaf, ForbiddenExtraKeysError):
+        return [
+            Problem(
+                path=f"{path}.{key}",
+                expected="no such field",
+                got=f"unknown field {key!r}",
+                kind=ProblemKind.UNKNOWN_FIELD,
+            )
+            for key in sorted(leaf.extra_fields)
+        ]
+    if isinstance(leaf, KeyError):
+        return [Problem(path=path, expected="a value", got="nothing", kind=ProblemKind.MISSING)]
+    return [Problem(path=path, expected="a valid value", got=repr(leaf), kind=ProblemKind.TYPE)]
+
+
+def _show(value: object) -> str:
+    """What arrived, short: strings as Python literals, the rest as JSON."""
+    text = repr(value) if isinstance(value, str) else orjson.dumps(value).decode()
+    return text if len(text) <= 80 else text[:77] + "..."
