@@ -1,0 +1,3 @@
+"""The pytest plugin of the factories: seeded factory fixtures for every test."""
+
+from __future__ import annotations
