@@ -1,0 +1,320 @@
+"""``validate``: every callback in captured files checked, each problem named by file, record and path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+Invoke = Callable[..., Result]
+Payload = dict[str, Any]
+
+
+def _write(path: Path, *documents: Any, ndjson: bool = False) -> str:
+    if ndjson:
+        path.write_text("".join(json.dumps(document) + "\n" for document in documents))
+    else:
+        (document,) = documents
+        path.write_text(json.dumps(document, indent=2))
+    return str(path)
+
+
+# -- good input ------------------------------------------------------------------------------
+
+
+def test_one_valid_callback(invoke: Invoke, tmp_path: Path, callback: Payload) -> None:
+    result = invoke("validate", _write(tmp_path / "one.json", callback))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "checked 1 callback in 1 record of 1 file: all valid\n"
+
+
+def test_an_array_is_one_record_per_element(invoke: Invoke, tmp_path: Path, callback: Payload) -> None:
+    result = invoke("validate", _write(tmp_path / "many.json", [callback, callback, callback]))
+    assert result.exit_code == 0
+    assert result.stderr == "checked 3 callbacks in 3 records of 1 file: all valid\n"
+
+
+def test_ndjson_streams_line_by_line(invoke: Invoke, tmp_path: Path, callback: Payload) -> None:
+    result = invoke("validate", _write(tmp_path / "many.ndjson", *[callback] * 5, ndjson=True))
+    assert result.exit_code == 0
+    assert result.stderr == "checked 5 callbacks in 5 records of 1 file: all valid\n"
+
+
+def test_the_callbacks_inside_each_kind_of_response_are_found(
+    invoke: Invoke, tmp_path: Path, conversation: Payload
+) -> None:
+    listing = {"entities": [conversation, conversation], "pageSize": 25, "pageNumber": 1, "total": 2}
+    interaction = {"id": "i-1", "conversation": conversation}
+    campaign = {"pendingInteractions": [interaction], "scheduledInteractions": [interaction, interaction]}
+    files = [
+        _write(tmp_path / "conversation.json", conversation),
+        _write(tmp_path / "listing.json", listing),
+        _write(tmp_path / "campaign.json", campaign),
+    ]
+    result = invoke("validate", *files)
+    assert result.exit_code == 0, result.stdout
+    assert result.stderr == "checked 12 callbacks in 3 records of 3 files: all valid\n"
+
+
+@pytest.mark.parametrize(
+    ("model", "wrap", "count"),
+    [
+        ("Callback", lambda cb, conv: cb, 1),
+        ("CallbackBasic", lambda cb, conv: [cb, cb], 2),
+        ("Conversation", lambda cb, conv: conv, 2),
+        ("ConversationBasic", lambda cb, conv: conv, 2),
+        ("ConversationEntityListing", lambda cb, conv: {"entities": [conv]}, 2),
+        ("CampaignInteractions", lambda cb, conv: {"pendingInteractions": [{"conversation": conv}]}, 2),
+    ],
+)
+def test_model_option_reads_every_record_as_that_model(
+    invoke: Invoke,
+    tmp_path: Path,
+    callback: Payload,
+    conversation: Payload,
+    model: str,
+    wrap: Callable[[Payload, Payload], Any],
+    count: int,
+) -> None:
+    result = invoke("validate", "--model", model, _write(tmp_path / "in.json", wrap(callback, conversation)))
+    assert result.exit_code == 0, result.stdout
+    assert result.stderr.startswith(f"checked {count} callback")
+
+
+def test_model_option_is_not_second_guessed(invoke: Invoke, tmp_path: Path, conversation: Payload) -> None:
+    """A conversation read as a Callback has unknown fields; detection would have accepted it."""
+    result = invoke("validate", "--model", "Callback", _write(tmp_path / "c.json", conversation))
+    assert result.exit_code == 1
+    assert (
+        f"{tmp_path / 'c.json'}:1: $.participants: expected no such field, got unknown field 'participants'"
+        in (result.stdout.splitlines())
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(lambda cb: json.dumps(cb), id="compact JSON"),
+        pytest.param(lambda cb: json.dumps(cb, indent=4), id="pretty JSON"),
+        pytest.param(lambda cb: json.dumps([cb, cb], indent=1), id="pretty array"),
+        pytest.param(lambda cb: f"{json.dumps(cb)}\n\n{json.dumps(cb)}\n", id="NDJSON"),
+        pytest.param(lambda cb: f"\n\n{json.dumps(cb)}\n\n", id="blank lines around"),
+    ],
+)
+def test_stdin_is_sniffed(invoke: Invoke, callback: Payload, text: Callable[[Payload], str]) -> None:
+    result = invoke("validate", "-", input=text(callback))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+
+
+def test_tolerant_accepts_what_the_sdks_accept(invoke: Invoke, callback: Payload) -> None:
+    callback.update(state="parked", futureField={"x": 1}, peerId=None)
+    assert invoke("validate", "-", input=json.dumps(callback)).exit_code == 1
+    assert invoke("validate", "--tolerant", "-", input=json.dumps(callback)).exit_code == 0
+
+
+# -- bad input -------------------------------------------------------------------------------
+
+STATES = "'alerting', 'dialing', 'contacting', 'offering', 'connected', 'disconnected', 'terminated', 'scheduled', 'none'"
+
+
+def _set(path: str, value: Any) -> Callable[[Payload], None]:
+    """Set one wire value by a dotted path with list indexes: ``segments.0.startTime``."""
+
+    def change(payload: Payload) -> None:
+        *parents, last = path.split(".")
+        target: Any = payload
+        for step in parents:
+            target = target[int(step)] if step.isdigit() else target[step]
+        target[int(last) if last.isdigit() else last] = value
+
+    return change
+
+
+BAD_CALLBACKS = [
+    (_set("state", "parked"), f"$.state: expected one of {STATES}, got 'parked'"),
+    (_set("held", "false"), "$.held: expected a boolean, got 'false'"),
+    (_set("timeoutSeconds", 1.5), "$.timeoutSeconds: expected an integer, got 1.5"),
+    (_set("timeoutSeconds", True), "$.timeoutSeconds: expected an integer, got true"),
+    (_set("peerId", None), "$.peerId: expected a string, got null"),
+    (_set("nickname", "x"), "$.nickname: expected no such field, got unknown field 'nickname'"),
+    (_set("segments", {}), "$.segments: expected an array, got {}"),
+    (
+        _set("segments.1.startTime", "yesterday"),
+        "$.segments[1].startTime: expected an ISO-8601 datetime, got 'yesterday'",
+    ),
+    (_set("callbackNumbers.0", 3175550123), "$.callbackNumbers[0]: expected a string, got 3175550123"),
+    (
+        _set("voicemail.uploadStatus", "lost"),
+        "$.voicemail.uploadStatus: expected one of 'pending', 'complete', 'failed', 'timeout', 'none', got 'lost'",
+    ),
+    (
+        _set("dialerPreview.phoneNumberColumns.0.type", None),
+        "$.dialerPreview.phoneNumberColumns[0].type: expected a string, got null",
+    ),
+    (_set("wrapup.durationSeconds", "30"), "$.wrapup.durationSeconds: expected an integer, got '30'"),
+    (
+        _set("afterCallWork.state", "Pending"),
+        "$.afterCallWork.state: expected one of 'unknown', 'notApplicable', 'skipped', 'pending', 'complete', got 'Pending'",
+    ),
+    (
+        _set("queueMediaSettings.autoAnswerAlertToneSeconds", "1"),
+        "$.queueMediaSettings.autoAnswerAlertToneSeconds: expected a number, got '1'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), BAD_CALLBACKS, ids=[m.split(":")[0] for _, m in BAD_CALLBACKS]
+)
+def test_a_bad_callback_is_named_by_file_record_and_path(
+    invoke: Invoke, tmp_path: Path, callback: Payload, change: Callable[[Payload], None], message: str
+) -> None:
+    good = copy.deepcopy(callback)
+    change(callback)
+    name = _write(tmp_path / "captured.ndjson", good, good, callback, ndjson=True)
+    result = invoke("validate", name)
+    assert result.exit_code == 1
+    assert result.stdout == f"{name}:3: {message}\n"
+    assert result.stderr == "checked 3 callbacks in 3 records of 1 file: 1 invalid\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), BAD_CALLBACKS[:4], ids=[m.split(":")[0] for _, m in BAD_CALLBACKS[:4]]
+)
+def test_a_bad_callback_deep_in_a_response_gets_its_full_path(
+    invoke: Invoke, conversation: Payload, change: Callable[[Payload], None], message: str
+) -> None:
+    change(conversation["participants"][1]["callbacks"][0])
+    listing = {"entities": [conversation, conversation]}
+    result = invoke("validate", "-", input=json.dumps(listing))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"<stdin>:1: $.entities[{entity}].participants[1].callbacks[0]{message[1:]}" for entity in (0, 1)
+    ]
+
+
+def test_every_problem_of_every_file_is_printed(invoke: Invoke, tmp_path: Path, callback: Payload) -> None:
+    good = _write(tmp_path / "good.json", callback)
+    callback.update(held="no", direction="sideways")
+    bad = _write(tmp_path / "bad.json", [callback, {"id": 7}])
+    result = invoke("validate", good, bad)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:1: $.direction: expected one of 'inbound', 'outbound', got 'sideways'",
+        f"{bad}:1: $.held: expected a boolean, got 'no'",
+        f"{bad}:2: $.id: expected a string, got 7",
+    ]
+    assert result.stderr == "checked 3 callbacks in 3 records of 2 files: 2 invalid\n"
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"participants": {}}, "$.participants: expected an array, got {}"),
+        ({"participants": [[]]}, "$.participants[0]: expected an object (Participant), got []"),
+        (
+            {"participants": [{"callbacks": "none"}]},
+            '$.participants[0].callbacks: expected an array, got "none"',
+        ),
+        ({"entities": [1]}, "$.entities[0]: expected an object (Conversation), got 1"),
+        (
+            {"scheduledInteractions": [{"conversation": []}]},
+            "$.scheduledInteractions[0].conversation: expected an object (ConversationBasic), got []",
+        ),
+    ],
+)
+def test_a_broken_envelope_is_reported_where_it_breaks(invoke: Invoke, document: Any, message: str) -> None:
+    result = invoke("validate", "-", input=json.dumps(document))
+    assert result.exit_code == 1
+    assert result.stdout == f"<stdin>:1: {message}\n"
+    assert result.stderr.endswith(": 1 broken record\n")
+
+
+def test_a_record_that_is_no_object_is_an_invalid_callback(invoke: Invoke) -> None:
+    result = invoke("validate", "-", input='["just a string", 3]')
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "<stdin>:1: $: expected an object (Callback), got 'just a string'",
+        "<stdin>:2: $: expected an object (Callback), got 3",
+    ]
+    assert result.stderr == "checked 2 callbacks in 2 records of 1 file: 2 invalid\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "record"),
+    [
+        ("broken.json", '{\n  "id": "x",\n}\n', 1),
+        ("broken.ndjson", '{"id": "a"}\n\n{"id": \n{"id": "b"}\n', 3),
+        ("broken.txt", "{oops", 1),
+        ("empty.json", "", 1),
+        ("empty.ndjson", "\n\n", None),
+    ],
+)
+def test_text_that_is_not_json_is_a_broken_record(
+    invoke: Invoke, tmp_path: Path, name: str, text: str, record: int | None
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = invoke("validate", str(path))
+    if record is None:  # nothing to check is not an error
+        assert (result.exit_code, result.stdout) == (0, "")
+        return
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path}:{record}: $: expected JSON text, got ")
+    assert result.stderr.endswith(": 1 broken record\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.json"], "error: cannot read missing.json: No such file or directory"),
+        (["."], "error: cannot read .: Is a directory"),
+    ],
+)
+def test_unreadable_input_exits_2_after_checking_the_rest(
+    invoke: Invoke,
+    tmp_path: Path,
+    callback: Payload,
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    good = _write(tmp_path / "good.json", callback)
+    result = invoke("validate", *args, good)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        message,
+        "checked 1 callback in 1 record of 2 files: 1 unreadable file",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "Missing argument 'FILES...'"),
+        (["--model", "Participant", "-"], "Invalid value for '--model'"),
+        (["--strict", "-"], "No such option"),
+    ],
+)
+def test_usage_errors_exit_2(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke("validate", *args, input="{}")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_as_a_real_process(process: Callable[..., Any], tmp_path: Path, callback: Payload) -> None:
+    good = _write(tmp_path / "good.json", callback)
+    assert process(["validate", good]).returncode == 0
+    callback["held"] = "yes"
+    done = process(["validate", "-"], input=json.dumps(callback).encode())
+    assert done.returncode == 1
+    assert done.stdout == b"<stdin>:1: $.held: expected a boolean, got 'yes'\n"
+    assert process(["validate", str(tmp_path / "absent.json")]).returncode == 2
