@@ -135,6 +135,7 @@ def _sdk_fields(module: ast.Module) -> dict[str, FieldType]:
                     isinstance(statement, ast.Assign)
                     and isinstance(statement.targets[0], ast.Name)
                     and statement.targets[0].id == "allowed_values"
+                    and isinstance(statement.value, ast.List)
                 ):
                     enums[node.name] = frozenset(ast.literal_eval(statement.value))
     return {
