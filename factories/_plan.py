@@ -1,0 +1,265 @@
+"""Planning a callback conversation: its legs, what happened to each and when.
+
+A plan is pure timeline arithmetic on integer milliseconds; ``_render`` turns it into models.
+The conversation is planned forwards from the moment it was routed and then placed so that its
+last event lies a plausible while before the factory's ``now``.
+"""
+
+from __future__ import annotations
+
+from random import Random
+from typing import Any
+
+from attrs import define, frozen
+
+from contracts import AfterCallWorkState, CallbackState, DisconnectType
+from factories._org import Org, Queue
+from factories._seeding import DAY, HOUR, MINUTE, SECOND, uuid4
+from factories.providers import e164
+
+ROLES = ("customer", "acd", "agent")
+# The moments of a leg, in the order of a callback's life.
+TIMES = ("created", "scheduled", "routed", "alerting", "connected", "hold", "disconnected", "acw_end")
+UNSET: Any = object()  # "not overridden", as None is a value a caller may ask for
+
+
+@frozen
+class Stage:
+    """How far a conversation has come: routed to agents or not, and the outcome of each offer."""
+
+    offers: tuple[str, ...] = ()
+    routed: bool = True
+    voicemail: bool = False
+
+
+OUTCOMES = (
+    "alerting", "unanswered", "declined", "connected", "held", "preview",
+    "after_call_work", "disconnected", "terminated",
+)  # fmt: skip
+STAGES: dict[str, Stage] = {
+    "scheduled": Stage(routed=False),
+    "voicemail": Stage(routed=False, voicemail=True),
+    **{outcome: Stage((outcome,)) for outcome in OUTCOMES},
+    "reoffered": Stage(("unanswered", "declined", "disconnected")),
+}
+_ONGOING = frozenset({"alerting", "connected", "held", "preview"})
+_BACK_TO_QUEUE = frozenset({"unanswered", "declined"})
+_MIRROR = {DisconnectType.CLIENT: DisconnectType.PEER, DisconnectType.PEER: DisconnectType.CLIENT}
+
+
+@define
+class Leg:
+    """One participant's callback: its ids, states and moments (ms since the epoch, or None)."""
+
+    role: str
+    id: str
+    participant_id: str
+    state: CallbackState
+    initial_state: CallbackState
+    peer_id: str | None = None
+    created: int | None = None
+    scheduled: int | None = None
+    routed: int | None = None
+    alerting: int | None = None
+    connected: int | None = None
+    hold: int | None = None
+    disconnected: int | None = None
+    acw_end: int | None = None
+    disconnect_type: DisconnectType | None = None
+    acw: AfterCallWorkState | None = None
+    preview: bool = False
+    voicemail: bool = False
+    agent: tuple[str, str] | None = None
+
+    def shift(self, delta: int) -> None:
+        """Move every moment of the leg by ``delta`` milliseconds."""
+        for name in TIMES:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value + delta)
+
+    @property
+    def ended(self) -> bool:
+        """Whether the communication is over."""
+        return self.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+
+
+@define
+class Facts:
+    """What every leg of one conversation agrees on."""
+
+    conversation_id: str
+    numbers: tuple[str, ...]
+    user_name: str
+    script_id: str | None
+    queue: Queue
+    caller_id: str | None
+    caller_id_name: str | None
+    attributes: dict[str, str]
+    created: int = 0
+    scheduled: int | None = None
+
+
+@define
+class Plan:
+    """A whole conversation: the shared facts and the legs in the order they joined."""
+
+    facts: Facts
+    customer: Leg
+    acd: Leg
+    agents: list[Leg]
+
+    @property
+    def legs(self) -> list[Leg]:
+        return [self.customer, self.acd, *self.agents]
+
+
+def draw_facts(rng: Random, org: Org, overrides: dict[str, Any]) -> Facts:
+    """The shared facts of a new conversation; ``overrides`` replace draws by name."""
+    queue = org.queues[rng.randrange(len(org.queues))]
+    numbers = tuple(e164(rng, org.country) for _ in range(1 if rng.random() < 0.8 else 2))
+    attributes = {} if rng.random() < 0.5 else {"reason": rng.choice(("billing", "order", "support"))}
+    facts = Facts(
+        conversation_id=uuid4(rng),
+        numbers=numbers,
+        user_name=org.customers[rng.randrange(len(org.customers))],
+        script_id=org.scripts[rng.randrange(len(org.scripts))],
+        queue=queue,
+        caller_id=org.caller_id,
+        caller_id_name=org.caller_id_name,
+        attributes=attributes,
+    )
+    queue_id = overrides.get("queue_id", UNSET)
+    queue_name = overrides.get("queue_name", UNSET)
+    if queue_id is not UNSET or queue_name is not UNSET:
+        facts.queue = Queue(
+            queue.id if queue_id is UNSET else queue_id,
+            queue.name if queue_name is UNSET else queue_name,
+            queue.alerting_timeout_seconds,
+            queue.auto_answer,
+        )
+    for name in ("callback_numbers", "callback_user_name", "script_id", "caller_id", "caller_id_name"):
+        if name in overrides:
+            setattr(facts, _FACT_OF[name], overrides[name])
+    if "id" in overrides:
+        facts.conversation_id = overrides["id"]
+    if "attributes" in overrides:
+        facts.attributes = dict(overrides["attributes"])
+    return facts
+
+
+_FACT_OF = {
+    "callback_numbers": "numbers",
+    "callback_user_name": "user_name",
+    "script_id": "script_id",
+    "caller_id": "caller_id",
+    "caller_id_name": "caller_id_name",
+}
+
+
+def _offer(rng: Random, outcome: str, start: int, timeout: int, leg: Leg) -> int:
+    """Play one agent offer from ``start`` into ``leg``; return the time of its last event."""
+    leg.alerting = alerting = start + rng.randrange(200, 3 * SECOND)
+    if outcome == "alerting":
+        return alerting
+    if outcome in _BACK_TO_QUEUE:
+        unanswered = outcome == "unanswered"
+        leg.state = CallbackState.DISCONNECTED
+        leg.disconnect_type = DisconnectType.SYSTEM if unanswered else DisconnectType.CLIENT
+        leg.disconnected = alerting + (
+            timeout + rng.randrange(500) if unanswered else rng.randrange(1500, 12000)
+        )
+        return leg.disconnected
+    leg.state = CallbackState.CONNECTED
+    leg.connected = connected = alerting + rng.randrange(1500, 15 * SECOND)
+    leg.preview = outcome == "preview"
+    if outcome in ("connected", "preview"):
+        return connected
+    if outcome == "held":
+        leg.hold = connected + rng.randrange(20 * SECOND, 5 * MINUTE)
+        return leg.hold
+    leg.disconnected = connected + rng.randrange(45 * SECOND, 20 * MINUTE)
+    if outcome == "terminated":
+        leg.state, leg.disconnect_type = CallbackState.TERMINATED, DisconnectType.ENDPOINT
+        return leg.disconnected
+    leg.state = CallbackState.DISCONNECTED
+    leg.disconnect_type = DisconnectType.CLIENT if rng.random() < 0.6 else DisconnectType.PEER
+    if outcome == "after_call_work":
+        leg.acw = AfterCallWorkState.PENDING
+        return leg.disconnected
+    leg.acw = AfterCallWorkState.COMPLETE
+    leg.acw_end = leg.disconnected + rng.randrange(5 * SECOND, 3 * MINUTE)
+    return leg.acw_end
+
+
+def plan(rng: Random, org: Org, now: int, stage: Stage, facts: Facts, scheduled: Any = UNSET) -> Plan:
+    """Plan a conversation at ``stage`` as seen at ``now``; ``scheduled`` fixes the scheduled time."""
+    customer = Leg("customer", uuid4(rng), uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED)
+    acd = Leg("acd", uuid4(rng), uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED, customer.id)
+    customer.voicemail = acd.voicemail = stage.voicemail
+    agents: list[Leg] = []
+    if not stage.routed:
+        facts.created = now - rng.randrange(MINUTE, 3 * HOUR)
+        if scheduled is UNSET:
+            scheduled = None if stage.voicemail else _ceil_minute(now + rng.randrange(10 * MINUTE, 2 * DAY))
+        facts.scheduled = scheduled
+    else:
+        # Offers are played from a routing moment of 0, then the whole conversation is placed.
+        timeout = facts.queue.alerting_timeout_seconds * SECOND
+        picks = rng.sample(range(len(org.agents)), len(stage.offers))
+        last = 0
+        for pick, outcome in zip(picks, stage.offers, strict=True):
+            leg = Leg(
+                "agent", uuid4(rng), uuid4(rng), CallbackState.ALERTING, CallbackState.ALERTING, customer.id
+            )
+            leg.agent = org.agents[pick]
+            last = _offer(rng, outcome, last + (rng.randrange(SECOND, MINUTE) if agents else 0), timeout, leg)
+            agents.append(leg)
+        final = stage.offers[-1]
+        age = (
+            rng.randrange(100, timeout - SECOND)
+            if final == "alerting"
+            else rng.randrange(SECOND, 10 * MINUTE)
+            if final in _ONGOING
+            else rng.randrange(5 * SECOND, HOUR)
+        )
+        delay = rng.randrange(200, 20 * SECOND)
+        routed = now - age - last
+        if scheduled is UNSET:
+            scheduled = _floor_minute(routed - delay) if rng.random() < 0.8 else None
+        if scheduled is not None:
+            routed = scheduled + delay
+            facts.created = scheduled - rng.randrange(10 * MINUTE, 2 * DAY)
+        else:
+            facts.created = routed - rng.randrange(SECOND, 5 * MINUTE)
+        facts.scheduled = scheduled
+        for leg in agents:
+            leg.shift(routed)
+        _route(customer, acd, agents[-1], routed, final)
+    for leg in (customer, acd, *agents):
+        leg.scheduled = facts.scheduled
+    customer.created = acd.created = facts.created
+    return Plan(facts, customer, acd, agents)
+
+
+def _route(customer: Leg, acd: Leg, last_agent: Leg, routed: int, final: str) -> None:
+    customer.routed = acd.routed = routed
+    acd.state, acd.disconnect_type, acd.disconnected = (
+        CallbackState.DISCONNECTED,
+        DisconnectType.TRANSFER,
+        routed,
+    )
+    customer.state, customer.connected = CallbackState.CONNECTED, routed
+    if last_agent.ended and final not in _BACK_TO_QUEUE:
+        customer.state = CallbackState.DISCONNECTED
+        customer.disconnected = last_agent.disconnected
+        agent_side = last_agent.disconnect_type or DisconnectType.ENDPOINT
+        customer.disconnect_type = _MIRROR.get(agent_side, agent_side)
+
+
+def _floor_minute(ms: int) -> int:
+    return ms - ms % MINUTE
+
+
+def _ceil_minute(ms: int) -> int:
+    return -(-ms // MINUTE) * MINUTE

@@ -1,0 +1,222 @@
+"""Rendering a plan into contract objects: the one place that fills in the models' fields."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from random import Random
+from typing import Any
+
+from attrs import frozen
+
+from contracts import (
+    AfterCallWork,
+    Callback,
+    CallbackBasic,
+    Conversation,
+    ConversationBasic,
+    ConversationQueueMediaSettings,
+    DialerPreview,
+    Direction,
+    Participant,
+    ParticipantBasic,
+    PhoneNumberColumn,
+    Segment,
+    UploadStatus,
+    Voicemail,
+    Wrapup,
+    WrapupPrompt,
+)
+from factories._org import Org, Queue
+from factories._plan import Facts, Leg, Plan
+from factories._seeding import to_datetime, uuid4
+from factories.providers import PROVIDER, WRAPUP_TAGS
+
+
+@frozen
+class Models:
+    """The classes of one flavour of the API: full (``Callback``) or basic (``CallbackBasic``)."""
+
+    callback: type[Callback] | type[CallbackBasic]
+    participant: type[Participant] | type[ParticipantBasic]
+    conversation: type[Conversation] | type[ConversationBasic]
+
+
+FULL = Models(Callback, Participant, Conversation)
+BASIC = Models(CallbackBasic, ParticipantBasic, ConversationBasic)
+_COLUMNS = (
+    PhoneNumberColumn(column_name="Cell", type="cell", callable_time_column_name="CellCallable"),
+    PhoneNumberColumn(column_name="Home", type="home", callable_time_column_name="HomeCallable"),
+)
+
+
+def segments(leg: Leg) -> tuple[Segment, ...]:
+    """The timeline of ``leg``: consecutive segments, the last open while the leg is live."""
+    if leg.role == "agent":
+        if leg.alerting is None or (leg.connected is None and leg.disconnected is None):
+            return ()  # an alerting callback has no segment yet
+        marks = [("Alert", leg.alerting), ("Interact", leg.connected), ("Hold", leg.hold)]
+    else:
+        if leg.created is None:
+            return ()
+        marks = [("Scheduled", leg.created), ("Interact", leg.routed if leg.role == "customer" else None)]
+    moments = [(kind, start) for kind, start in marks if start is not None]
+    result = [
+        Segment(start_time=to_datetime(start), end_time=to_datetime(end), type=kind, how_ended=next_kind)
+        for (kind, start), (next_kind, end) in pairwise(moments)
+    ]
+    kind, start = moments[-1]
+    end = leg.disconnected if leg.ended else leg.routed if leg.role == "acd" else None
+    if end is None:
+        result.append(Segment(start_time=to_datetime(start), type=kind))
+    else:
+        how = leg.disconnect_type.value if leg.disconnect_type is not None else None
+        result.append(
+            Segment(
+                start_time=to_datetime(start),
+                end_time=to_datetime(end),
+                type=kind,
+                how_ended="Disconnect" if leg.ended else "Interact",
+                disconnect_type=how if leg.ended else None,
+            )
+        )
+    return tuple(result)
+
+
+def media_settings(queue: Queue) -> ConversationQueueMediaSettings:
+    """The media settings a queue stamps on its callbacks."""
+    return ConversationQueueMediaSettings(
+        alerting_timeout_seconds=queue.alerting_timeout_seconds,
+        auto_answer_alert_tone_seconds=0.0,
+        manual_answer_alert_tone_seconds=1.0,
+        enable_auto_answer=queue.auto_answer,
+    )
+
+
+def wrapup(leg: Leg, rng: Random, org: Org) -> Wrapup | None:
+    """The wrap-up of a leg whose after-call work is complete."""
+    if leg.acw_end is None or leg.disconnected is None:
+        return None
+    code, name = org.wrapups[rng.randrange(len(org.wrapups))]
+    return Wrapup(
+        code=code,
+        name=name,
+        notes=org.notes[rng.randrange(len(org.notes))],
+        tags=tuple(rng.sample(WRAPUP_TAGS, rng.randrange(3))),
+        duration_seconds=(leg.acw_end - leg.disconnected) // 1000,
+        end_time=to_datetime(leg.acw_end),
+        provisional=False,
+    )
+
+
+def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, Any]:
+    """The keyword arguments of the callback of ``leg``."""
+    fields: dict[str, Any] = {
+        "state": leg.state,
+        "initial_state": leg.initial_state,
+        "id": leg.id,
+        "segments": segments(leg),
+        "direction": Direction.OUTBOUND,
+        "held": leg.hold is not None,
+        "callback_numbers": facts.numbers,
+        "callback_user_name": facts.user_name,
+        "external_campaign": False,
+        "skip_enabled": True,
+        "timeout_seconds": 0,
+        "provider": PROVIDER,
+        "queue_media_settings": media_settings(facts.queue),
+    }
+    optional = {
+        "disconnect_type": leg.disconnect_type if leg.ended else None,
+        "start_hold_time": leg.hold,
+        "script_id": facts.script_id,
+        "start_alerting_time": leg.alerting,
+        "connected_time": leg.connected,
+        "disconnected_time": leg.disconnected if leg.ended else None,
+        "callback_scheduled_time": leg.scheduled,
+        "peer_id": leg.peer_id,
+        "caller_id": facts.caller_id,
+        "caller_id_name": facts.caller_id_name,
+    }
+    for name, value in optional.items():
+        if value is not None:
+            fields[name] = to_datetime(value) if isinstance(value, int) and name.endswith("time") else value
+    if leg.voicemail:
+        fields["voicemail"] = Voicemail(id=uuid4(rng), upload_status=UploadStatus.COMPLETE)
+    if leg.preview:
+        campaign, contact_list = org.campaigns[rng.randrange(len(org.campaigns))]
+        fields["dialer_preview"] = DialerPreview(
+            id=uuid4(rng),
+            contact_id=uuid4(rng),
+            contact_list_id=contact_list,
+            campaign_id=campaign,
+            phone_number_columns=_COLUMNS,
+            callback_auto_answer=False,
+        )
+    if leg.role == "agent":
+        fields["after_call_work_required"] = leg.acw is not None
+    if leg.acw is not None and leg.disconnected is not None:
+        end = None if leg.acw_end is None else to_datetime(leg.acw_end)
+        fields["after_call_work"] = AfterCallWork(
+            start_time=to_datetime(leg.disconnected), end_time=end, state=leg.acw
+        )
+        code = wrapup(leg, rng, org)
+        if code is not None:
+            fields["wrapup"] = code
+    return fields
+
+
+def participant(leg: Leg, facts: Facts, callback: Any, models: Models) -> Any:
+    """The participant holding ``callback``, agreeing with it on every moment."""
+    fields: dict[str, Any] = {
+        "id": leg.participant_id,
+        "purpose": leg.role,
+        "attributes": dict(facts.attributes),
+        "callbacks": (callback,),
+    }
+    start = leg.alerting if leg.role == "agent" else leg.created
+    if start is not None:
+        fields["start_time"] = to_datetime(start)
+    if leg.ended and leg.disconnected is not None:
+        fields["end_time"] = to_datetime(leg.disconnected)
+    if leg.connected is not None:
+        fields["connected_time"] = to_datetime(leg.connected)
+    if leg.role == "customer":
+        fields["name"] = facts.user_name
+        if facts.numbers:
+            fields["address"] = facts.numbers[0]
+    else:
+        fields["queue_id"] = facts.queue.id
+        fields["queue_name"] = facts.queue.name
+        fields["name"] = facts.queue.name
+    if leg.role == "agent" and leg.agent is not None:
+        user_id, fields["name"] = leg.agent
+        fields["user_id"] = user_id
+        fields["user_uri"] = f"/api/v2/users/{user_id}"
+        fields["alerting_timeout_ms"] = facts.queue.alerting_timeout_seconds * 1000
+        fields["wrapup_required"] = leg.acw is not None
+        if leg.acw is not None and leg.disconnected is not None:
+            fields["wrapup_prompt"] = WrapupPrompt.MANDATORY
+            fields["start_acw_time"] = to_datetime(leg.disconnected)
+            if leg.acw_end is not None:
+                fields["end_acw_time"] = to_datetime(leg.acw_end)
+            if callback.wrapup is not None:
+                fields["wrapup"] = callback.wrapup
+    return models.participant(**fields)
+
+
+def conversation(plan: Plan, rng: Random, org: Org, models: Models) -> Any:
+    """The whole conversation of ``plan``."""
+    facts = plan.facts
+    participants = [
+        participant(leg, facts, models.callback(**callback_fields(leg, facts, rng, org)), models)
+        for leg in plan.legs
+    ]
+    fields: dict[str, Any] = {
+        "id": facts.conversation_id,
+        "start_time": to_datetime(facts.created),
+        "self_uri": f"/api/v2/conversations/{facts.conversation_id}",
+        "participants": tuple(participants),
+    }
+    if all(leg.ended for leg in plan.legs):
+        fields["end_time"] = to_datetime(max(leg.disconnected or facts.created for leg in plan.legs))
+    return models.conversation(**fields)

@@ -1,0 +1,140 @@
+"""``CallbackProvider``: Faker values for the callback domain.
+
+Add it to any ``Faker``: ``fake.add_provider(CallbackProvider)``, then ``fake.e164_number()``,
+``fake.queue_name()``, ``fake.wrapup_name()``... The factories draw from it too, through seeded
+pools, so the values a test sees and the values a user makes up come from one place.
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+from faker.providers import BaseProvider
+
+# A national significant number per country, as patterns: X any digit, N 2-9, others literal.
+# Mobile and geographic ranges a callback customer would give; not an exhaustive numbering plan.
+_NUMBERING: dict[str, tuple[str, tuple[str, ...]]] = {
+    "US": ("1", ("NXXNXXXXXX",)),
+    "CA": ("1", ("NXXNXXXXXX",)),
+    "GB": ("44", ("7NXXXXXXXX", "20NXXXXXXX", "161NXXXXXX")),
+    "IE": ("353", ("8NXXXXXXX", "1NXXXXXX")),
+    "FR": ("33", ("6XXXXXXXX", "7XXXXXXXX", "1NXXXXXXX")),
+    "DE": ("49", ("15NXXXXXXXX", "17NXXXXXXX", "30NXXXXXXX")),
+    "AT": ("43", ("66NXXXXXXX", "1NXXXXXX")),
+    "CH": ("41", ("7NXXXXXXX", "44NXXXXXX")),
+    "NL": ("31", ("6NXXXXXXX", "20NXXXXXX")),
+    "BE": ("32", ("4NXXXXXXX", "2NXXXXXX")),
+    "ES": ("34", ("6XXXXXXXX", "91NXXXXXX")),
+    "PT": ("351", ("9NXXXXXXX",)),
+    "IT": ("39", ("3NXXXXXXXX", "06NXXXXXX")),
+    "PL": ("48", ("5NXXXXXXX",)),
+    "SE": ("46", ("7NXXXXXXX",)),
+    "NO": ("47", ("4XXXXXXX", "9XXXXXXX")),
+    "DK": ("45", ("NXXXXXXX",)),
+    "FI": ("358", ("4NXXXXXXX",)),
+    "JP": ("81", ("90NXXXXXXX", "80NXXXXXXX", "3NXXXXXXX")),
+    "KR": ("82", ("10NXXXXXXX",)),
+    "CN": ("86", ("13NXXXXXXXX", "18NXXXXXXXX")),
+    "IN": ("91", ("9NXXXXXXXX", "8NXXXXXXXX")),
+    "AU": ("61", ("4NXXXXXXX", "2NXXXXXXX")),
+    "NZ": ("64", ("21NXXXXXX",)),
+    "BR": ("55", ("NN9NXXXXXXX",)),
+    "MX": ("52", ("55NXXXXXXX", "33NXXXXXXX")),
+    "ZA": ("27", ("NNXXXXXXX",)),
+}
+_DEFAULT_COUNTRY = "US"
+
+QUEUE_TOPICS = (
+    "Billing", "Sales", "Support", "Technical Support", "Returns", "Claims", "Retention",
+    "Onboarding", "Collections", "Appointments", "Premium Support", "Orders",
+)  # fmt: skip
+QUEUE_KINDS = ("Callbacks", "Callback", "Inbound", "Priority", "Tier 1", "Tier 2")
+WRAPUP_NAMES = (
+    "Resolved", "Issue Resolved", "Callback Completed", "Sale Made", "Follow-up Required",
+    "Escalated to Tier 2", "Left Voicemail", "No Answer", "Wrong Number", "Customer Not Available",
+    "Payment Taken", "Appointment Booked", "Refund Issued", "Complaint Logged", "Information Provided",
+)  # fmt: skip
+WRAPUP_TAGS = ("billing", "vip", "complaint", "follow-up", "upsell", "refund", "escalation", "repeat-caller")
+_NOTES = (
+    "Customer asked about invoice {n}; explained the charges.",
+    "Rescheduled the delivery of order {n} to next week.",
+    "Called back as requested, issue with account {n} resolved.",
+    "Customer wants a supervisor to call back regarding case {n}.",
+    "Refund for order {n} approved, 5-7 working days.",
+    "No answer on first number, reached customer on second.",
+    "Updated billing address and resent statement {n}.",
+    "Booked an engineer visit, reference {n}.",
+)
+SEGMENT_TYPES = ("Scheduled", "Interact", "Alert", "Hold")
+HOW_ENDED = ("Interact", "Disconnect", "Hold")
+PROVIDER = "PureCloud Callback"
+
+
+def e164(rng: Random, country: str) -> str:
+    """A plausible E.164 number for ``country`` (ISO 3166 alpha-2), drawn from ``rng``."""
+    code, patterns = _NUMBERING.get(country, _NUMBERING[_DEFAULT_COUNTRY])
+    pattern = patterns[rng.randrange(len(patterns))] if len(patterns) > 1 else patterns[0]
+    digits = [
+        str(rng.randrange(10)) if c == "X" else str(rng.randrange(2, 10)) if c == "N" else c for c in pattern
+    ]
+    return "+" + code + "".join(digits)
+
+
+def country_of(locale: str) -> str:
+    """The country of a Faker locale such as ``de_DE``; the default country when it names none."""
+    _, _, territory = locale.partition("_")
+    return territory if territory in _NUMBERING else _DEFAULT_COUNTRY
+
+
+class CallbackProvider(BaseProvider):
+    """Faker provider of Genesys Cloud callback values."""
+
+    def e164_number(self, country: str | None = None) -> str:
+        """A phone number in E.164 form (``+14155550123``) for ``country`` or the Faker's locale."""
+        if country is None:
+            try:
+                country = str(self.generator.current_country_code())
+            except AttributeError:  # a locale without a territory, such as "en"
+                country = _DEFAULT_COUNTRY
+        return e164(self.generator.random, country)
+
+    def callback_user_name(self) -> str:
+        """The name a customer gives when asking for a callback."""
+        name: str = self.generator.name()
+        return name
+
+    def callback_provider(self) -> str:
+        """The ``provider`` of a callback created through the API."""
+        return PROVIDER
+
+    def queue_name(self) -> str:
+        """A routing queue name, such as ``Billing Callbacks``."""
+        return f"{self.random_element(QUEUE_TOPICS)} {self.random_element(QUEUE_KINDS)}"
+
+    def wrapup_name(self) -> str:
+        """A wrap-up code name, such as ``Issue Resolved``."""
+        name: str = self.random_element(WRAPUP_NAMES)
+        return name
+
+    def wrapup_code(self) -> str:
+        """A wrap-up code id (a UUID, as the API uses)."""
+        return str(self.generator.uuid4())
+
+    def wrapup_notes(self) -> str:
+        """What an agent types after a callback."""
+        template: str = self.random_element(_NOTES)
+        return template.format(n=self.numerify("#######"))
+
+    def wrapup_tags(self) -> list[str]:
+        """A few wrap-up tags."""
+        return list(self.random_sample(WRAPUP_TAGS, length=self.random_int(0, 3)))
+
+    def segment_type(self) -> str:
+        """A segment type seen on callbacks."""
+        kind: str = self.random_element(SEGMENT_TYPES)
+        return kind
+
+    def segment_how_ended(self) -> str:
+        """How a callback segment ended."""
+        how: str = self.random_element(HOW_ENDED)
+        return how
