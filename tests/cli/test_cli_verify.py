@@ -1,0 +1,309 @@
+"""``verify``: a provider's responses checked strictly, against canned servers good and drifted."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from click.testing import Result
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+Invoke = Callable[..., Result]
+Payload = dict[str, Any]
+TOKEN = "verify-token"
+
+
+class Provider:
+    """A canned HTTP provider: ``routes`` maps a path to (status, body, content type)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, Any, str]] = {}
+        self.seen: list[tuple[str, str | None]] = []
+        self.url = ""
+
+    def serve(
+        self, path: str, body: Any, *, status: int = 200, content_type: str = "application/json"
+    ) -> None:
+        self.routes[path] = (status, body, content_type)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        self.seen.append((request.path, request.headers.get("Authorization")))
+        status, body, content_type = self.routes.get(
+            request.path,
+            (
+                404,
+                {"code": "not.found", "message": "The requested resource was not found."},
+                "application/json",
+            ),
+        )
+        text = body if isinstance(body, str) else json.dumps(body)
+        return Response(text, status=status, content_type=content_type)(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def provider_server() -> Iterator[Provider]:
+    """A canned provider on a free port in a daemon thread, for the session; shut down and joined."""
+    app = Provider()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def provider(provider_server: Provider) -> Provider:
+    """The session's provider with no routes and no requests seen."""
+    provider_server.routes.clear()
+    provider_server.seen.clear()
+    return provider_server
+
+
+@pytest.fixture
+def good(provider: Provider, conversation: Payload) -> Provider:
+    """The provider serving a listing of two valid conversations and each conversation."""
+    second = {**copy.deepcopy(conversation), "id": "conv-2", "selfUri": "/api/v2/conversations/conv-2"}
+    provider.serve(
+        "/api/v2/conversations",
+        {
+            "entities": copy.deepcopy([conversation, second]),
+            "pageSize": 25,
+            "pageNumber": 1,
+            "total": 2,
+            "pageCount": 1,
+        },
+    )
+    provider.serve("/api/v2/conversations/conv-1", conversation)
+    provider.serve("/api/v2/conversations/conv-2", second)
+    return provider
+
+
+def test_a_provider_that_keeps_the_contract(invoke: Invoke, good: Provider) -> None:
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "ok   GET /api/v2/conversations",
+        "ok   GET /api/v2/conversations/conv-1",
+        "ok   GET /api/v2/conversations/conv-2",
+    ]
+    assert result.stderr == f"verified 3 responses from {good.url}: all keep the contract\n"
+    assert good.seen == [
+        (path, f"Bearer {TOKEN}")
+        for path in ("/api/v2/conversations", "/api/v2/conversations/conv-1", "/api/v2/conversations/conv-2")
+    ]
+
+
+def test_only_the_conversations_asked_for(invoke: Invoke, good: Provider) -> None:
+    result = invoke("verify", "--base-url", good.url + "/", "--token", TOKEN, "--conversation", "conv-2")
+    assert result.exit_code == 0
+    assert [path for path, _ in good.seen] == ["/api/v2/conversations", "/api/v2/conversations/conv-2"]
+
+
+def test_the_token_may_come_from_the_environment(
+    invoke: Invoke, good: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALLBACK_CONTRACTS_TOKEN", "from-env")
+    assert invoke("verify", "--base-url", good.url).exit_code == 0
+    assert {header for _, header in good.seen} == {"Bearer from-env"}
+
+
+def _callback(conversation: Payload) -> Payload:
+    callback: Payload = conversation["participants"][0]["callbacks"][0]
+    return callback
+
+
+DRIFTS = [
+    pytest.param(
+        lambda c: _callback(c).update(state="parked"),
+        "$.participants[0].callbacks[0].state: expected one of 'alerting', 'dialing', 'contacting', 'offering', "
+        "'connected', 'disconnected', 'terminated', 'scheduled', 'none', got 'parked'",
+        id="new enum value",
+    ),
+    pytest.param(
+        lambda c: _callback(c).update(parkedTime="2030-01-15T11:00:00.000Z"),
+        "$.participants[0].callbacks[0].parkedTime: expected no such field, got unknown field 'parkedTime'",
+        id="new field",
+    ),
+    pytest.param(
+        lambda c: _callback(c).update(held="false"),
+        "$.participants[0].callbacks[0].held: expected a boolean, got 'false'",
+        id="retyped field",
+    ),
+    pytest.param(
+        lambda c: _callback(c).update(disconnectType=None),
+        "$.participants[0].callbacks[0].disconnectType: expected one of 'endpoint', 'client', 'system', "
+        "'timeout', 'transfer', 'transfer.conference', 'transfer.consult', 'transfer.forward', "
+        "'transfer.noanswer', 'transfer.notavailable', 'transport.failure', 'error', 'peer', 'other', "
+        "'spam', 'uncallable', got null",
+        id="null instead of absent",
+    ),
+    pytest.param(
+        lambda c: _callback(c)["segments"][0].update(startTime="2030-01-15 11:00"),
+        "$.participants[0].callbacks[0].segments[0].startTime: expected an ISO-8601 datetime, got '2030-01-15 11:00'",
+        id="bad timestamp",
+    ),
+    pytest.param(
+        lambda c: c["participants"][1].update(wrapupPrompt="never"),
+        "$.participants[1].wrapupPrompt: expected one of 'mandatory', 'optional', 'agentRequested', 'timeout', "
+        "'forcedTimeout', got 'never'",
+        id="envelope enum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("drift", "problem"), DRIFTS)
+def test_a_drifted_conversation_is_named_problem_by_problem(
+    invoke: Invoke, good: Provider, conversation: Payload, drift: Callable[[Payload], Any], problem: str
+) -> None:
+    drift(conversation)
+    good.serve("/api/v2/conversations/conv-1", conversation)
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ok   GET /api/v2/conversations",
+        "FAIL GET /api/v2/conversations/conv-1",
+        f"     {problem}",
+        "ok   GET /api/v2/conversations/conv-2",
+    ]
+    assert result.stderr == f"verified 3 responses from {good.url}: 1 failed\n"
+
+
+def test_a_drifted_listing_names_every_problem(
+    invoke: Invoke, provider: Provider, conversation: Payload
+) -> None:
+    broken = copy.deepcopy(conversation)
+    _callback(broken).update(state="parked", held=1)
+    provider.serve(
+        "/api/v2/conversations", {"entities": [conversation, broken], "pageSize": "25", "cursor": "x"}
+    )
+    provider.serve("/api/v2/conversations/conv-1", conversation)
+    result = invoke("verify", "--base-url", provider.url, "--token", TOKEN, "--conversation", "conv-1")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "FAIL GET /api/v2/conversations"
+    assert sorted(lines[1:-1]) == sorted(
+        [
+            "     $.cursor: expected no such field, got unknown field 'cursor'",
+            "     $.entities[1].participants[0].callbacks[0].held: expected a boolean, got 1",
+            "     $.entities[1].participants[0].callbacks[0].state: expected one of 'alerting', 'dialing', "
+            "'contacting', 'offering', 'connected', 'disconnected', 'terminated', 'scheduled', 'none', got 'parked'",
+            "     $.pageSize: expected an integer, got '25'",
+        ]
+    )
+    assert lines[-1] == "ok   GET /api/v2/conversations/conv-1"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "problems"),
+    [
+        (
+            404,
+            {"code": "not.found", "message": "The requested resource was not found."},
+            "application/json",
+            ["status: expected 200, got 404 (not.found: The requested resource was not found.)"],
+        ),
+        (500, "<h1>oops</h1>", "text/html", ["status: expected 200, got 500"]),
+        (
+            200,
+            "not json",
+            "application/json",
+            ["$: expected JSON text, got invalid literal, expected 'null': line 1 column 1 (char 0)"],
+        ),
+        (200, {"id": "conv-1"}, "text/plain", ["Content-Type: expected application/json, got text/plain"]),
+        (200, {"id": "conv-9"}, "application/json", ["$.id: expected 'conv-1', got 'conv-9'"]),
+        (200, [], "application/json", ["$: expected an object (Conversation), got []"]),
+    ],
+)
+def test_a_wrong_response_fails(
+    invoke: Invoke, good: Provider, status: int, body: Any, content_type: str, problems: list[str]
+) -> None:
+    good.serve("/api/v2/conversations/conv-1", body, status=status, content_type=content_type)
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN, "--conversation", "conv-1")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ok   GET /api/v2/conversations",
+        "FAIL GET /api/v2/conversations/conv-1",
+        *(f"     {problem}" for problem in problems),
+    ]
+
+
+def test_an_unreachable_provider_exits_2(invoke: Invoke) -> None:
+    # Port 1 (tcpmux) is privileged and unused: the connection is refused at once.
+    result = invoke("verify", "--base-url", "http://127.0.0.1:1", "--token", TOKEN, "--timeout", "2")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot reach http://127.0.0.1:1: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--token", TOKEN], "Missing option '--base-url'"),
+        (["--base-url", "http://127.0.0.1:1"], "Missing option '--token'"),
+        (["--base-url", "127.0.0.1:8080", "--token", TOKEN], "expected an http(s) URL, got '127.0.0.1:8080'"),
+        (["--base-url", "ftp://host", "--token", TOKEN], "expected an http(s) URL, got 'ftp://host'"),
+        (["--base-url", "http://h", "--token", TOKEN, "--timeout", "soon"], "Invalid value for '--timeout'"),
+    ],
+)
+def test_usage_errors_exit_2(
+    invoke: Invoke, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CALLBACK_CONTRACTS_TOKEN", raising=False)
+    result = invoke("verify", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_as_a_real_process(process: Callable[..., Any], good: Provider, conversation: Payload) -> None:
+    assert process(["verify", "--base-url", good.url, "--token", TOKEN]).returncode == 0
+    _callback(conversation).update(state="parked")
+    good.serve("/api/v2/conversations/conv-1", conversation)
+    done = process(["verify", "--base-url", good.url, "--token", TOKEN])
+    assert done.returncode == 1
+    assert b"FAIL GET /api/v2/conversations/conv-1" in done.stdout
+
+
+@pytest.fixture
+def mock_server() -> Iterator[str]:
+    """The project's own mock server (``mockserver.create_app``) on a free port; its base URL."""
+    try:
+        from mockserver import create_app  # type: ignore[attr-defined]
+    except ImportError as exc:
+        pytest.skip(f"mockserver.create_app is not available: {exc}")
+    config = {
+        "TESTING": True,
+        "SEED": 11,
+        "CONVERSATIONS": 6,
+        "NOW": datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc),
+        "TOKENS": (TOKEN,),
+    }
+    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_the_mock_server_keeps_the_contract(invoke: Invoke, mock_server: str) -> None:
+    result = invoke("verify", "--base-url", mock_server, "--token", TOKEN)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("ok   GET /api/v2/conversations\n")
+    assert result.stdout.count("ok   GET /api/v2/conversations/") >= 1
+
+
+def test_the_mock_server_refuses_a_wrong_token(invoke: Invoke, mock_server: str) -> None:
+    result = invoke("verify", "--base-url", mock_server, "--token", "wrong")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "FAIL GET /api/v2/conversations",
+        "     status: expected 200, got 401 (bad.credentials: Invalid login credentials.)",
+    ]
