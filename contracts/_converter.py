@@ -65,6 +65,8 @@ def expectation(t: Any) -> str:
         return "one of " + ", ".join(repr(member.value) for member in t)
     if getattr(t, "__origin__", None) is tuple:
         return "an array"
+    if attrs.has(t):
+        return f"an object ({t.__name__})"
     return "an object"
 
 
@@ -77,6 +79,15 @@ def _exact(json_type: type) -> Hook:
         raise MismatchError(expected, value)
 
     return hook
+
+
+def _integer(value: Any, _: Any) -> Any:
+    if type(value) is int:
+        return value
+    # JSON has one number type: 30.0 is the integer 30, as JSON Schema's "integer" agrees.
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise MismatchError(_EXPECTED[int], value)
 
 
 def _number(value: Any, _: Any) -> Any:
@@ -166,10 +177,12 @@ def _object(cls: type, converter: Converter, *, strict: bool) -> Hook:
         cls, converter, _cattrs_forbid_extra_keys=strict, **_renames(cls)
     )
 
+    expected = expectation(cls)
+
     def hook(value: Any, _: Any) -> Any:
         if type(value) is dict:
             return structure(value, cls)
-        raise MismatchError(f"an object ({cls.__name__})", value)
+        raise MismatchError(expected, value)
 
     return hook
 
@@ -180,8 +193,9 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     conv = Converter(detailed_validation=detailed)
     # Class hooks go to cattrs' singledispatch, which is consulted before any predicate;
     # WireEnum sits before str in every enum's MRO, so enums get their own hook.
-    for scalar in (str, bool, int):
+    for scalar in (str, bool):
         conv.register_structure_hook(scalar, _exact(scalar))
+    conv.register_structure_hook(int, _integer)
     conv.register_structure_hook(float, _number)
     conv.register_structure_hook(datetime, _datetime)
     conv.register_structure_hook(WireEnum, _enum(strict=strict))

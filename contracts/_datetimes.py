@@ -8,12 +8,19 @@ from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
 
-# The grammar accepted everywhere: a full date, "T", hours and minutes, optional seconds with
-# 0-9 fractional digits, and an optional zone ("Z" or an offset).
+# The grammar accepted everywhere, shared with the JSON Schema: a calendar date (the day exists in
+# its month, 29 February only in leap years, no year 0), "T", hours and minutes, optional seconds
+# with 0-9 fractional digits, and an optional zone ("Z" or an offset). Digits are spelled [0-9]:
+# a Python \d also matches other scripts' digits.
+_DATE = (
+    r"(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+)
 ISO_PATTERN = (
-    r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d)"
-    r"(?::([0-5]\d)(?:[.,](\d{1,9}))?)?"
-    r"(?:([Zz])|([+-])([01]\d|2[0-3]):?([0-5]\d))?"
+    rf"({_DATE})[Tt]([01][0-9]|2[0-3]):([0-5][0-9])"
+    r"(?::([0-5][0-9])(?:[.,]([0-9]{1,9}))?)?"
+    r"(?:([Zz])|([+-])([01][0-9]|2[0-3]):?([0-5][0-9]))?"
 )
 _ISO = re.compile(ISO_PATTERN)
 
@@ -22,13 +29,14 @@ def _parse_by_pattern(text: str) -> datetime:
     match = _ISO.fullmatch(text)
     if match is None:
         raise ValueError(text)
-    year, month, day, hour, minute, second, fraction, _z, sign, off_h, off_m = match.groups()
+    date, hour, minute, second, fraction, _z, sign, off_h, off_m = match.groups()
+    year, month, day = (int(part) for part in date.split("-"))
     zone = UTC
     if sign is not None:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
         zone = timezone(-offset if sign == "-" else offset)
     micro = int((fraction or "0")[:6].ljust(6, "0"))
-    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, zone)
+    return datetime(year, month, day, int(hour), int(minute), int(second or 0), micro, zone)
 
 
 def _parse_fast(text: str) -> datetime:
@@ -55,7 +63,10 @@ def parse_datetime(text: str) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     if value.tzinfo is not UTC:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is a year 10000 in UTC
+            raise ValueError(text) from None
     return value
 
 

@@ -13,12 +13,14 @@ from contracts._datetimes import ISO_PATTERN
 from contracts._fields import description_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
+_DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
     bool: {"type": "boolean"},
     int: {"type": "integer"},
     float: {"type": "number"},
-    datetime: {"type": "string", "format": "date-time", "pattern": f"^{ISO_PATTERN}$"},
+    datetime: {"type": "string", "format": "date-time", "pattern": _DATETIME_PATTERN},
 }
 
 
@@ -26,11 +28,21 @@ def json_schema(model: type) -> dict[str, Any]:
     """The JSON Schema of ``model``'s strict wire form, nested models under ``$defs``."""
     definitions: dict[str, dict[str, Any]] = {}
     root = definitions_for(model, definitions, ref_prefix="#/$defs/")
-    schema = {"$schema": DIALECT, "title": model.__name__, **definitions.pop(model.__name__)}
-    del root
+    body = definitions[model.__name__]
+    if not _refers_to(list(definitions.values()), root):
+        del definitions[model.__name__]  # kept only for a recursive model (ErrorBody.errors)
+    schema = {"$schema": DIALECT, "title": model.__name__, **body}
     if definitions:
         schema["$defs"] = dict(sorted(definitions.items()))
     return schema
+
+
+def _refers_to(node: Any, ref: dict[str, Any]) -> bool:
+    if isinstance(node, dict):
+        return node == ref or any(_refers_to(value, ref) for value in node.values())
+    if isinstance(node, list):
+        return any(_refers_to(item, ref) for item in node)
+    return False
 
 
 def definitions_for(

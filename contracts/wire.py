@@ -14,7 +14,9 @@ from contracts.errors import ContractError, Problem, ProblemKind
 
 T = TypeVar("T")
 
-_STEP = re.compile(r"\.([a-z_0-9]+)")
+# A path from transform_error: attribute steps (".start_time") to rename, and index or mapping-key
+# steps ("[0]", "['a.b_c']") to keep as they are, whatever a key holds.
+_STEP = re.compile(r"""\.(\w+)|\[(?:\d+|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]""")
 
 
 def loads(data: str | bytes, model: type[T], *, strict: bool = True) -> T:
@@ -67,9 +69,14 @@ def _problems(exc: BaseException, mapping: Any) -> list[Problem]:
     problems: list[Problem] = []
     for line in transform_error(exc, "$", remember):
         marker, _, python_path = line.partition(" @ ")
-        path = _STEP.sub(lambda step: "." + camel(step.group(1)), python_path)
+        path = _STEP.sub(_wire_step, python_path)
         problems.extend(_describe(leaves[int(marker)], path, mapping))
     return problems
+
+
+def _wire_step(step: re.Match[str]) -> str:
+    attribute = step.group(1)
+    return step.group(0) if attribute is None else "." + camel(attribute)
 
 
 def _describe(leaf: BaseException, path: str, mapping: Any) -> list[Problem]:
