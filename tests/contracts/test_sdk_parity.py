@@ -1,0 +1,257 @@
+"""The contract against the official Python SDK (``purecloudplatformclientv2``) and the seed pages.
+
+The SDK is the reference for today's wire format: ``swagger_types`` holds the types,
+``attribute_map`` the wire names, and each enum's ``allowed_values`` sits in its property setter.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+from collections.abc import Iterator
+from enum import Enum
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+from contract_cases import CONVERSATION, DATA, FULL
+
+import contracts
+from contracts import (
+    AfterCallWork,
+    Callback,
+    CallbackBasic,
+    ConversationQueueMediaSettings,
+    DialerPreview,
+    PhoneNumberColumn,
+    Segment,
+    Voicemail,
+    Wrapup,
+)
+
+# The models the contract declares in full, and the envelopes it declares in part.
+FULL_MODELS = [
+    Callback,
+    CallbackBasic,
+    Segment,
+    DialerPreview,
+    PhoneNumberColumn,
+    Voicemail,
+    Wrapup,
+    AfterCallWork,
+    ConversationQueueMediaSettings,
+]
+ENVELOPES = [
+    contracts.Participant,
+    contracts.ParticipantBasic,
+    contracts.Conversation,
+    contracts.ConversationBasic,
+    contracts.ConversationEntityListing,
+    contracts.CampaignInteraction,
+    contracts.CampaignInteractions,
+    contracts.DomainEntityRef,
+    contracts.CreateCallbackCommand,
+    contracts.RoutingData,
+    contracts.PatchCallbackRequest,
+    contracts.CallbackIdentifier,
+    contracts.CreateCallbackResponse,
+    contracts.PatchCallbackResponse,
+    contracts.CallbackDisconnectIdentifier,
+    contracts.BulkCallbackDisconnectRequest,
+    contracts.ErrorBody,
+    contracts.Detail,
+]
+
+
+def by_name(models: list[type]) -> Any:
+    return pytest.mark.parametrize("model", models, ids=lambda model: model.__name__)
+
+
+def _inner(t: Any) -> Any:
+    """``X`` of ``X | None``; ``t`` itself otherwise."""
+    args = [arg for arg in getattr(t, "__args__", ()) if arg is not type(None)]
+    return args[0] if args and len(args) < len(t.__args__) else t
+
+
+def swagger_type(t: Any) -> str:
+    """How the SDK spells the annotated type ``t``: ``list[Segment]``, ``dict(str, str)``, ``str``."""
+    t = _inner(t)
+    origin = getattr(t, "__origin__", None)
+    if origin is tuple:
+        return f"list[{swagger_type(t.__args__[0])}]"
+    if origin is dict:
+        key, value = t.__args__
+        return f"dict({swagger_type(key)}, {swagger_type(value)})"
+    if isinstance(t, type) and issubclass(t, Enum):
+        return "str"
+    return str(t.__name__)
+
+
+def ours(model: type) -> dict[str, tuple[str, str, list[str] | None]]:
+    """Each attribute's wire name, SDK type spelling and enum values."""
+    # The schema's properties are the wire names, in declaration order.
+    wire_names = list(contracts.json_schema(model)["properties"])
+    table = {}
+    for field, wire in zip(attrs.fields(attrs.resolve_types(model)), wire_names, strict=True):
+        inner = _inner(field.type)
+        enum = (
+            [member.value for member in inner]
+            if isinstance(inner, type) and issubclass(inner, Enum)
+            else None
+        )
+        table[field.name] = (wire, swagger_type(field.type), enum)
+    return table
+
+
+def allowed_values(sdk_model: type, attribute: str) -> list[str] | None:
+    """The ``allowed_values`` list assigned in the SDK property's setter, if it has one."""
+    source = textwrap.dedent(inspect.getsource(getattr(sdk_model, attribute).fset))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "allowed_values" for target in node.targets
+        ):
+            values: list[str] = ast.literal_eval(node.value)
+            return values
+    return None
+
+
+def theirs(sdk: ModuleType, model: type) -> dict[str, tuple[str, str, list[str] | None]]:
+    sdk_model = getattr(sdk.models, model.__name__)
+    instance = sdk_model()
+    return {
+        name: (instance.attribute_map[name], swagger, allowed_values(sdk_model, name))
+        for name, swagger in instance.swagger_types.items()
+    }
+
+
+def test_allowed_values_are_read_from_the_setter(sdk: ModuleType) -> None:
+    # The reading above must find the lists that exist, or every enum check passes vacuously.
+    assert allowed_values(sdk.models.Voicemail, "upload_status") == [
+        "pending",
+        "complete",
+        "failed",
+        "timeout",
+        "none",
+    ]
+    assert allowed_values(sdk.models.Voicemail, "id") is None
+
+
+@by_name(FULL_MODELS)
+def test_full_models_equal_the_sdk(sdk: ModuleType, model: type) -> None:
+    assert ours(model) == theirs(sdk, model)
+
+
+@by_name(ENVELOPES)
+def test_envelopes_are_subsets_of_the_sdk(sdk: ModuleType, model: type) -> None:
+    reference = theirs(sdk, model)
+    declared = ours(model)
+
+    assert set(declared) <= set(reference)
+    assert declared == {name: reference[name] for name in declared}
+
+
+def test_callback_declares_29_fields_once() -> None:
+    declared = [(field.name, field.type) for field in attrs.fields(Callback)]
+
+    assert declared == [(field.name, field.type) for field in attrs.fields(CallbackBasic)]
+    assert len(attrs.fields(Callback)) == 29
+
+
+# The two seed pages: the Python SDK's CallbackBasic and an older Ruby SDK's Callback.
+_ROW = re.compile(r"^\| \*\*(\w+)\*\* \| \[?\*\*(.+?)\*\*")
+_RUBY = {
+    "String": "str",
+    "BOOLEAN": "bool",
+    "Integer": "int",
+    "DateTime": "datetime",
+    "Array&lt;": "list[",
+    "&gt;": "]",
+}
+
+
+def seed_fields(page: str) -> dict[str, str]:
+    """``name -> type`` of a seed page's property table, types in the Python SDK's spelling."""
+    fields = {}
+    for line in (DATA / page).read_text(encoding="utf-8").splitlines():
+        match = _ROW.match(line)
+        if match:
+            name, spelled = match.groups()
+            for ruby, python in _RUBY.items():
+                spelled = spelled.replace(ruby, python)
+            fields[name] = spelled
+    return fields
+
+
+@pytest.mark.parametrize(
+    ("page", "model", "count"),
+    [("seed_python_callback_basic.md", CallbackBasic, 24), ("seed_ruby_callback.md", Callback, 23)],
+    ids=["python-callback-basic", "ruby-callback"],
+)
+def test_every_seed_field_exists_with_its_seed_type(page: str, model: type, count: int) -> None:
+    seed = seed_fields(page)
+    declared = {name: swagger for name, (_, swagger, _) in ours(model).items()}
+
+    assert len(seed) == count
+    assert seed == {name: declared.get(name) for name in seed}
+
+
+# The SDK reading what the contract writes.
+class Response:
+    """What ``ApiClient.deserialize`` reads: a body in ``data`` and a content type."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        return "application/json" if name.lower() == "content-type" else default
+
+
+def sdk_values(obj: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
+    """Every attribute of an SDK object tree with its path, depth first."""
+    for name in obj.swagger_types:
+        value = getattr(obj, name)
+        yield f"{path}.{name}", value
+        children = value if isinstance(value, list) else [value]
+        for index, child in enumerate(children):
+            if hasattr(child, "swagger_types"):
+                step = f"{path}.{name}[{index}]" if isinstance(value, list) else f"{path}.{name}"
+                yield from sdk_values(child, step)
+
+
+@by_name([Callback, CallbackBasic])
+def test_the_sdk_reads_a_full_payload_completely(sdk: ModuleType, model: type) -> None:
+    text = contracts.dumps(contracts.structure(FULL, model))
+
+    obj = sdk.ApiClient().deserialize(Response(text), model.__name__)
+
+    assert type(obj).__name__ == model.__name__
+    found = dict(sdk_values(obj))
+    assert [path for path, value in found.items() if value is None] == []
+    assert [
+        path for path, value in found.items() if isinstance(value, str) and value == "outdated_sdk_version"
+    ] == []
+    assert len([path for path in found if path.count(".") == 1]) == 29
+
+
+@by_name([contracts.Conversation, contracts.ConversationBasic])
+def test_the_sdk_reads_a_conversation_as_it_was_written(sdk: ModuleType, model: type) -> None:
+    written = contracts.structure(CONVERSATION, model)
+    client = sdk.ApiClient()
+
+    obj = client.deserialize(Response(contracts.dumps(written)), model.__name__)
+
+    assert "outdated_sdk_version" not in str(obj)
+    # The SDK writes isoformat() timestamps; the contract reads them back to the same values.
+    assert contracts.structure(client.sanitize_for_serialization(obj), model) == written
+
+
+def test_the_sdk_degrades_where_tolerant_mode_keeps_the_raw_value(sdk: ModuleType) -> None:
+    text = contracts.dumps(contracts.structure({**FULL, "state": "parked"}, Callback, strict=False))
+
+    obj = sdk.ApiClient().deserialize(Response(text), "Callback")
+
+    assert obj.state == "outdated_sdk_version"
+    assert contracts.loads(text, Callback, strict=False).state == "parked"
