@@ -7,6 +7,7 @@ from datetime import datetime
 from random import Random
 from typing import Any, ClassVar, Generic, TypeVar
 
+import orjson
 from faker import Faker
 
 import contracts
@@ -75,8 +76,9 @@ class Factory(Generic[T]):
         """An endless generator of objects (wire dicts with ``wire=True``), in constant memory."""
         while True:
             built = self.build(trait, **overrides)
-            yield contracts.unstructure(built) if wire else built
+            yield orjson.loads(contracts.dumps(built)) if wire else built
 
     def payload(self, trait: str | None = None, **overrides: Any) -> dict[str, Any]:
-        """The wire dict of one object: camelCase keys, absent fields left out."""
-        return contracts.unstructure(self.build(trait, **overrides))
+        """The wire dict of one object: camelCase keys, absent fields left out, JSON types only."""
+        payload: dict[str, Any] = orjson.loads(contracts.dumps(self.build(trait, **overrides)))
+        return payload

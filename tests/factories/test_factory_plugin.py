@@ -1,0 +1,105 @@
+"""The pytest plugin, tested as plugins are: a fresh test file run by pytester."""
+
+from __future__ import annotations
+
+import pytest
+
+USES_THE_FIXTURES = """
+import contracts
+from factories import check_callback, check_conversation
+
+def test_callbacks(callback_factory, callback_basic_factory):
+    assert check_callback(callback_factory.build("held")) == []
+    assert type(callback_basic_factory.build()) is contracts.CallbackBasic
+
+def test_conversations(conversation_factory, conversation_basic_factory):
+    assert check_conversation(conversation_factory.build("disconnected")) == []
+    assert type(conversation_basic_factory.build()) is contracts.ConversationBasic
+
+def test_faker_gets_the_provider(callback_faker):
+    assert callback_faker.e164_number().startswith("+1")
+"""
+
+PRINTS_PAYLOADS = """
+import contracts
+
+def test_one(callback_factory, conversation_factory):
+    print("PAYLOAD", contracts.dumps(callback_factory.build()))
+    print("PAYLOAD", contracts.dumps(conversation_factory.build("connected")))
+
+def test_two(callback_seed):
+    print("PAYLOAD", callback_seed)
+"""
+
+
+def payloads(result: pytest.RunResult) -> list[str]:
+    return [line.partition("PAYLOAD ")[2].rstrip(".") for line in result.outlines if "PAYLOAD " in line]
+
+
+def test_a_fresh_test_file_using_the_fixtures_passes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(USES_THE_FIXTURES)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        ["callback-contracts: seed * (replay with --callback-seed=* --callback-now=*)"]
+    )
+
+
+def test_two_runs_with_one_seed_produce_the_same_payloads(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(PRINTS_PAYLOADS)
+    flags = ["-s", "-p", "no:cacheprovider", "--callback-seed=1234", "--callback-now=2030-01-15T12:00:00Z"]
+    first = payloads(pytester.runpytest(*flags))
+    second = payloads(pytester.runpytest(*flags))
+    alone = payloads(pytester.runpytest(*flags, "-k", "not test_one"))
+    other = payloads(pytester.runpytest(*flags[:-2], "--callback-seed=4321", flags[-1]))
+    assert len(first) == 3
+    assert first == second
+    assert alone == first[2:]  # a test's payloads do not depend on which tests ran before it
+    assert other != first
+
+
+def test_the_ini_setting_fixes_the_session_seed(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ncallback_seed = 77\ncallback_now = 2030-01-15T12:00:00Z\n")
+    pytester.makepyfile(PRINTS_PAYLOADS)
+    result = pytester.runpytest("-s", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["callback-contracts: seed 77 *"])
+    assert payloads(result) == payloads(
+        pytester.runpytest(
+            "-s", "-p", "no:cacheprovider", "--callback-seed=77", "--callback-now=2030-01-15T12:00:00Z"
+        )
+    )
+
+
+def test_a_failing_test_shows_its_seed_and_how_to_replay_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_fails(callback_factory):\n    assert callback_factory.build() is None\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--callback-seed=555")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*callback-contracts*",
+            "session seed 555, test seed *; replay with: pytest --callback-seed=555 --callback-now=* '*test_fails'",
+        ]
+    )
+
+
+def test_a_marker_pins_one_test_and_faker_seed_is_mixed_in(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.callback_seed(42)
+        def test_pinned(callback_seed):
+            assert callback_seed == 42
+
+        class TestWithFakerSeed:
+            @pytest.fixture
+            def faker_seed(self):
+                return 3
+
+            def test_mixed(self, callback_seed, request):
+                from factories._seeding import derive
+                session = request.getfixturevalue("callback_session_seed")
+                assert callback_seed == derive(session, request.node.nodeid, "3")
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
