@@ -1,3 +1,72 @@
-"""The pytest plugin of the mock server: a live server per session, reset for each test."""
+"""The pytest plugin of the mock server: one live server per session, reset for each test.
+
+Registered under its own ``pytest11`` entry point, apart from the factory fixtures, so a test
+session that never asks for a server never imports Flask.
+"""
 
 from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mockserver.server import MockServer
+
+URL_VARIABLE = "CALLBACK_MOCK_URL"
+
+
+class RemoteMockServer:
+    """A mock server some other process runs, reached through its admin API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+
+    def reset(self) -> None:
+        """Back to the seeded dataset."""
+        request = urllib.request.Request(f"{self.url}/__admin/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("callback-mock", "callback-contracts mock server")
+    group.addoption(
+        "--callback-mock-url",
+        default=os.environ.get(URL_VARIABLE),
+        help=f"use the mock server already running at this URL instead of starting one (env: {URL_VARIABLE})",
+    )
+
+
+@pytest.fixture(scope="session")
+def callback_mock_server_config() -> dict[str, Any]:
+    """The config of the session's server (see ``mockserver.app.DEFAULTS``); exists to be overridden."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def callback_mock_server_session(
+    request: pytest.FixtureRequest, callback_mock_server_config: dict[str, Any]
+) -> Iterator[MockServer | RemoteMockServer]:
+    """The session's server: started once on a free port in a daemon thread, or the given URL's."""
+    url = request.config.getoption("callback_mock_url")
+    if url:
+        yield RemoteMockServer(url)
+        return
+    from mockserver.server import MockServer
+
+    server = MockServer(callback_mock_server_config).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def callback_mock_server(
+    callback_mock_server_session: MockServer | RemoteMockServer,
+) -> MockServer | RemoteMockServer:
+    """The session's server, reset to its seeded dataset for this test; ``.url`` is its address."""
+    callback_mock_server_session.reset()
+    return callback_mock_server_session

@@ -1,0 +1,45 @@
+"""``/api/v2/conversations/callbacks``: create, reschedule and disconnect callbacks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from contracts import BulkCallbackDisconnectRequest, CreateCallbackCommand, PatchCallbackRequest
+from mockserver import state
+from mockserver.errors import ApiError
+from mockserver.wire import decode_body, json_response
+
+bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callbacks")
+
+
+@bp.post("")
+def create_callback() -> Response:
+    command = decode_body(CreateCallbackCommand)
+    _require_numbers(command.callback_numbers)
+    if not (command.queue_id or (command.routing_data and command.routing_data.queue_id)):
+        raise ApiError.invalid(
+            "constraint.validation", "$.queueId", "Either queueId or routingData is required."
+        )
+    return json_response(state.get().create(command))
+
+
+@bp.patch("")
+def patch_callback() -> Response:
+    patch = decode_body(PatchCallbackRequest)
+    if patch.callback_numbers is not None:
+        _require_numbers(patch.callback_numbers)
+    return json_response(state.get().reschedule(patch))
+
+
+@bp.post("/bulk/disconnect")
+def disconnect_callbacks() -> Response:
+    bulk = decode_body(BulkCallbackDisconnectRequest)
+    state.get().disconnect(bulk.callback_disconnect_identifiers)
+    return Response(status=202)
+
+
+def _require_numbers(numbers: tuple[str, ...]) -> None:
+    if not numbers:
+        raise ApiError.invalid(
+            "constraint.validation", "$.callbackNumbers", "callbackNumbers must hold at least one number."
+        )

@@ -1,0 +1,65 @@
+"""``/api/v2/conversations``: one conversation, and the paged listing."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, request
+
+from contracts import ConversationEntityListing
+from mockserver import state
+from mockserver.errors import ApiError
+from mockserver.wire import json_response, raw_json
+
+bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+@bp.get("/<conversation_id>")
+def get_conversation(conversation_id: str) -> Response:
+    entry = state.get().store.get(conversation_id)
+    if entry is None:
+        raise ApiError.not_found(conversation_id)
+    return raw_json(entry.body)
+
+
+@bp.get("")
+def list_conversations() -> Response:
+    """The caller's active conversations (those not ended), a page at a time."""
+    size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    number = _positive_int("pageNumber", 1, None)
+    active = [
+        entry.conversation for entry in state.get().store.entries() if entry.conversation.end_time is None
+    ]
+    count = max(1, math.ceil(len(active) / size))
+
+    def uri(page: int) -> str:
+        return f"{bp.url_prefix}?pageSize={size}&pageNumber={page}"
+
+    listing = ConversationEntityListing(
+        entities=tuple(active[(number - 1) * size : number * size]),
+        page_size=size,
+        page_number=number,
+        total=len(active),
+        page_count=count,
+        first_uri=uri(1),
+        self_uri=uri(number),
+        last_uri=uri(count),
+        next_uri=uri(number + 1) if number < count else None,
+        previous_uri=uri(number - 1) if number > 1 else None,
+    )
+    return json_response(listing)
+
+
+def _positive_int(name: str, default: int, maximum: int | None) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    bound = f" and at most {maximum}" if maximum else ""
+    if not text.isdigit() or int(text) < 1 or (maximum is not None and int(text) > maximum):
+        raise ApiError.invalid(
+            "invalid.value", f"$.{name}", f"{name} must be an integer of at least 1{bound}; got {text!r}."
+        )
+    return int(text)

@@ -1,0 +1,154 @@
+"""Every error the server answers, as the API's ErrorBody with the request's correlation id.
+
+Views ``raise ApiError`` (or let a ``ContractError`` or a Werkzeug ``HTTPException`` escape); the
+handlers registered here are the only place an error becomes a response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, g
+from werkzeug.exceptions import HTTPException
+
+import contracts
+from contracts import ContractError, Detail, ErrorBody, ProblemKind
+
+# The API's code and message for the statuses Werkzeug raises on its own.
+_HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad.request", "The request could not be understood by the server due to malformed syntax."),
+    401: ("authentication.required", "No authentication bearer token specified in authorization header."),
+    403: ("not.authorized", "You are not authorized to perform the requested action."),
+    404: ("not.found", "The requested resource was not found."),
+    405: ("method.not.allowed", "The requested method is not allowed on this resource."),
+    408: (
+        "client.timeout",
+        "The client did not produce a request within the time the server was prepared to wait.",
+    ),
+    413: ("request.entity.too.large", "The request is over the size limit."),
+    415: (
+        "unsupported.media.type",
+        "Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect character set.",
+    ),
+    429: ("too.many.requests", "Rate limit exceeded the maximum."),
+    500: (
+        "internal.server.error",
+        "The server encountered an unexpected condition which prevented it from fulfilling the request.",
+    ),
+    503: (
+        "service.unavailable",
+        "Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).",
+    ),
+    504: ("request.timeout", "The request timed out."),
+}
+
+_PROBLEM_CODES = {
+    ProblemKind.DATE: "invalid.date",
+    ProblemKind.UNKNOWN_FIELD: "invalid.property",
+    ProblemKind.MISSING: "constraint.validation",
+    ProblemKind.SYNTAX: "bad.request",
+}
+_DATE_MESSAGE = "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
+
+
+class ApiError(Exception):
+    """An error the API answers with an ErrorBody: a status, a code and what went wrong."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        details: tuple[Detail, ...] = (),
+        params: dict[str, str] | None = None,
+        entity_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.params = params
+        self.entity_id = entity_id
+
+    @classmethod
+    def not_found(cls, entity_id: str) -> ApiError:
+        code, message = _HTTP_CODES[404]
+        return cls(404, code, message, entity_id=entity_id)
+
+    @classmethod
+    def invalid(cls, code: str, path: str, message: str) -> ApiError:
+        """A request body that decodes but breaks a rule the contract's types cannot express."""
+        return cls(400, code, message, details=(Detail(error_code=code, field_name=path),))
+
+    @classmethod
+    def from_contract(cls, error: ContractError) -> ApiError:
+        """A request body that does not match the contract: one detail per problem."""
+        details = tuple(
+            Detail(error_code=_PROBLEM_CODES.get(problem.kind, "invalid.value"), field_name=problem.path)
+            for problem in error.problems
+        )
+        code = details[0].error_code or "invalid.value"
+        first = error.problems[0]
+        message = _DATE_MESSAGE if code == "invalid.date" else "; ".join(error.errors)
+        params = {"field": first.path, "expected": first.expected, "got": first.got}
+        return cls(400, code, message, details=details, params=params)
+
+    def body(self) -> ErrorBody:
+        return ErrorBody(
+            message=self.message,
+            code=self.code,
+            status=self.status,
+            entity_id=self.entity_id,
+            message_with_params=self.message,
+            message_params=self.params,
+            context_id=g.get("correlation_id"),
+            details=self.details,
+            errors=(),
+        )
+
+
+def http_error(status: int) -> ApiError:
+    """The API's error for a plain HTTP status."""
+    code, message = _HTTP_CODES.get(status, _HTTP_CODES[500])
+    return ApiError(status, code, message)
+
+
+def error_response(error: ApiError) -> Response:
+    response = current_app.response_class(contracts.dumps(error.body()), status=error.status)
+    response.mimetype = "application/json"
+    return response
+
+
+def _api_error(error: ApiError) -> Response:
+    return error_response(error)
+
+
+def _contract_error(error: ContractError) -> Response:
+    return error_response(ApiError.from_contract(error))
+
+
+def _http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    response = error_response(http_error(status))
+    if status == 405 and error.get_response().allow:
+        response.allow.update(error.get_response().allow)
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected error", exc_info=error)
+    return error_response(http_error(500))
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that turn every error into an ErrorBody."""
+    handlers: list[tuple[Any, Any]] = [
+        (ApiError, _api_error),
+        (ContractError, _contract_error),
+        (HTTPException, _http_exception),
+        (Exception, _unexpected),
+    ]
+    for exception, handler in handlers:
+        app.register_error_handler(exception, handler)

@@ -1,0 +1,61 @@
+"""Running the app on a real socket: in a thread for tests, or as the ``serve`` process."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from mockserver.app import create_app
+from mockserver.state import EXTENSION, MockState
+
+
+class MockServer:
+    """The mock server in a daemon thread of this process, on a port the OS picks."""
+
+    def __init__(
+        self, config: dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.app: Flask = create_app(config)
+        self.host = host
+        self.port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def state(self) -> MockState:
+        state: MockState = self.app.extensions[EXTENSION]
+        return state
+
+    def start(self) -> MockServer:
+        """Bind (port 0 picks a free port, read back into ``port``) and serve in a daemon thread."""
+        self._server = make_server(self.host, self.port, self.app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name="callback-mock", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread to end."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = self._thread = None
+
+    def reset(self) -> None:
+        """Back to the seeded dataset."""
+        self.state.reset()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

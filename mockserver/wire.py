@@ -1,0 +1,40 @@
+"""Request bodies in, contract objects out: the only place views touch JSON."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Response, current_app, request
+
+import contracts
+from contracts import ContractError
+from mockserver.errors import http_error
+
+T = TypeVar("T")
+
+
+def decode_body(model: type[T]) -> T:
+    """The request body as ``model``, decoded by the strict contract.
+
+    Raises the API's errors: 415 for a body that is not JSON, 413 past the size limit (Werkzeug,
+    on reading), 400 ``bad.request`` for malformed JSON and a ``ContractError`` for the rest.
+    """
+    if not request.is_json:
+        raise http_error(415)
+    data = request.get_data(cache=True)
+    try:
+        return contracts.loads(data, model)
+    except ContractError as error:
+        if error.problems[0].kind is contracts.ProblemKind.SYNTAX:
+            raise http_error(400) from None
+        raise
+
+
+def json_response(obj: Any, status: int = 200) -> Response:
+    """A contract object as the API sends it."""
+    return raw_json(contracts.dumps(obj), status)
+
+
+def raw_json(body: str | bytes, status: int = 200) -> Response:
+    """Already serialized wire JSON as a response."""
+    return current_app.response_class(body, status=status, mimetype="application/json")

@@ -1,0 +1,110 @@
+"""Many clients at once: the store ends up holding exactly what the responses said."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import urllib.error
+import urllib.request
+from typing import Any
+
+from contracts import CallbackState, Conversation, loads
+from mockserver.server import MockServer
+from tests.conftest import TOKEN
+
+THREADS = 16
+OPERATIONS = 200
+
+
+def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {TOKEN}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server: MockServer) -> None:
+    base = callback_mock_server.url
+    seeded = {entry.conversation.id for entry in callback_mock_server.state.store.entries()}
+    expected_numbers: dict[str, str] = {}  # conversation id -> the numbers of its last accepted patch
+    disconnected: set[tuple[str, str]] = set()
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client(worker: int) -> None:
+        rng = random.Random(worker)
+        mine: list[tuple[str, str]] = []  # (conversation id, customer callback id), still scheduled
+        for step in range(OPERATIONS):
+            kind = step % 4 if mine else 0
+            if kind in (0, 3):
+                number = f"+1317555{worker:02d}{step:02d}"[:12]
+                status, body = call(
+                    base,
+                    "POST",
+                    "/api/v2/conversations/callbacks",
+                    {"callbackNumbers": [number], "queueId": "q"},
+                )
+                if status != 200:
+                    failures.append(f"create: {status} {body}")
+                    continue
+                customer = next(i["id"] for i in body["callbackIdentifiers"] if i["type"] == "EXTERNAL")
+                mine.append((body["conversation"]["id"], customer))
+                with lock:
+                    expected_numbers[body["conversation"]["id"]] = number
+            elif kind == 1:
+                conversation_id, _ = rng.choice(mine)
+                number = f"+1415555{worker:02d}{step:02d}"[:12]
+                status, body = call(
+                    base,
+                    "PATCH",
+                    "/api/v2/conversations/callbacks",
+                    {"conversationId": conversation_id, "callbackNumbers": [number]},
+                )
+                if status != 200:
+                    failures.append(f"patch: {status} {body}")
+                    continue
+                with lock:
+                    expected_numbers[conversation_id] = number
+            else:
+                target = mine.pop(rng.randrange(len(mine)))
+                identifiers = [{"conversationId": target[0], "callbackId": target[1]}]
+                status, body = call(
+                    base,
+                    "POST",
+                    "/api/v2/conversations/callbacks/bulk/disconnect",
+                    {"callbackDisconnectIdentifiers": identifiers},
+                )
+                if status != 202:
+                    failures.append(f"disconnect: {status} {body}")
+                    continue
+                with lock:
+                    disconnected.add(target)
+
+    threads = [threading.Thread(target=client, args=(worker,)) for worker in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    stored = {entry.conversation.id: entry for entry in callback_mock_server.state.store.entries()}
+    created = set(stored) - seeded
+    assert created == set(expected_numbers)
+    assert len(stored) == len(seeded) + len(expected_numbers)
+    disconnected_ids = {conversation_id for conversation_id, _ in disconnected}
+    for conversation_id, number in expected_numbers.items():
+        conversation = loads(stored[conversation_id].body, Conversation)  # the served bytes agree too
+        customer = next(
+            p.callbacks[0] for p in conversation.participants or () if p.purpose == "customer" and p.callbacks
+        )
+        assert customer.callback_numbers == (number,)
+        state = CallbackState.DISCONNECTED if conversation_id in disconnected_ids else CallbackState.SCHEDULED
+        assert customer.state is state

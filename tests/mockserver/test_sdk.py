@@ -1,0 +1,180 @@
+"""The official Python SDK, pointed at the live server, cannot tell it from Genesys Cloud."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+PureCloud = pytest.importorskip("PureCloudPlatformClientV2")
+
+from contracts import CallbackState  # noqa: E402
+from mockserver.server import MockServer  # noqa: E402
+from tests.conftest import TOKEN  # noqa: E402
+
+
+@pytest.fixture
+def api_client(callback_mock_server: MockServer) -> Any:
+    """An SDK client whose only changes from production are the host and the token."""
+    client = PureCloud.ApiClient(host=callback_mock_server.url)
+    client.access_token = TOKEN
+    return client
+
+
+@pytest.fixture
+def conversations(api_client: Any) -> Any:
+    return PureCloud.ConversationsApi(api_client)
+
+
+def walk(value: Any) -> Iterator[Any]:
+    """Every value inside an SDK model, depth first."""
+    yield value
+    if hasattr(value, "swagger_types"):
+        for name in value.swagger_types:
+            yield from walk(getattr(value, name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
+
+
+def assert_current(model: Any) -> None:
+    assert "outdated_sdk_version" not in [v for v in walk(model) if isinstance(v, str)]
+
+
+def test_get_conversation_gives_typed_callbacks(conversations: Any, callback_mock_server: MockServer) -> None:
+    stored = callback_mock_server.state.store.entries()[0]
+    conversation = conversations.get_conversation(stored.conversation.id)
+
+    assert conversation.id == stored.conversation.id
+    callbacks = [cb for p in conversation.participants for cb in p.callbacks or []]
+    assert callbacks
+    assert all(isinstance(cb, PureCloud.Callback) for cb in callbacks)
+    assert_current(conversation)
+    sent = json.loads(stored.body)
+    assert (
+        PureCloud.ApiClient().sanitize_for_serialization(conversation)["participants"][0]["callbacks"][0][
+            "id"
+        ]
+        == (sent["participants"][0]["callbacks"][0]["id"])
+    )
+
+
+def test_every_callback_field_reaches_the_sdk(conversations: Any, callback_mock_server: MockServer) -> None:
+    """Across the seeded dataset, each of the 29 callback fields arrives set somewhere."""
+    seen: set[str] = set()
+    for entry in callback_mock_server.state.store.entries():
+        conversation = conversations.get_conversation(entry.conversation.id)
+        assert_current(conversation)
+        for participant in conversation.participants:
+            for callback in participant.callbacks or []:
+                seen.update(name for name in callback.swagger_types if getattr(callback, name) is not None)
+    assert seen == set(PureCloud.Callback().swagger_types)
+
+
+def test_get_conversations_pages(conversations: Any) -> None:
+    listing = conversations.get_conversations()
+    assert isinstance(listing, PureCloud.ConversationEntityListing)
+    assert listing.page_number == 1
+    assert listing.entities
+    assert_current(listing)
+
+
+def test_create_patch_and_disconnect_through_the_sdk(conversations: Any) -> None:
+    command = PureCloud.CreateCallbackCommand()
+    command.callback_numbers = ["+13175550100"]
+    command.queue_id = "q-1"
+    command.callback_user_name = "Ana Díaz"
+    created = conversations.post_conversations_callbacks(command)
+    conversation_id = created.conversation.id
+    assert {i.type for i in created.callback_identifiers} == {"ACD", "EXTERNAL"}
+
+    patch = PureCloud.PatchCallbackRequest()
+    patch.conversation_id = conversation_id
+    patch.callback_numbers = ["+13175550123"]
+    patched = conversations.patch_conversations_callbacks(patch)
+    assert patched.conversation.id == conversation_id
+
+    customer_id = next(i.id for i in created.callback_identifiers if i.type == "EXTERNAL")
+    identifier = PureCloud.CallbackDisconnectIdentifier()
+    identifier.conversation_id = conversation_id
+    identifier.callback_id = customer_id
+    bulk = PureCloud.BulkCallbackDisconnectRequest()
+    bulk.callback_disconnect_identifiers = [identifier]
+    assert conversations.post_conversations_callbacks_bulk_disconnect(bulk) is None
+
+    after = conversations.get_conversation(conversation_id)
+    customer = next(cb for p in after.participants for cb in p.callbacks or [] if cb.id == customer_id)
+    assert customer.state == CallbackState.DISCONNECTED.value
+    assert customer.callback_numbers == ["+13175550123"]
+    assert customer.disconnected_time is not None
+    assert_current(after)
+
+
+def test_campaign_interactions_through_the_sdk(api_client: Any, callback_mock_server: MockServer) -> None:
+    campaign_id = next(
+        cb.dialer_preview.campaign_id
+        for entry in callback_mock_server.state.store.entries()
+        for p in entry.conversation.participants or ()
+        for cb in p.callbacks or ()
+        if cb.dialer_preview is not None and cb.dialer_preview.campaign_id
+    )
+    interactions = PureCloud.OutboundApi(api_client).get_outbound_campaign_interactions(campaign_id)
+    assert interactions.campaign.id == campaign_id
+    assert_current(interactions)
+    for stage in ("pending", "proceeding", "previewing", "interacting", "scheduled"):
+        for interaction in getattr(interactions, f"{stage}_interactions") or []:
+            assert isinstance(interaction.conversation, PureCloud.ConversationBasic)
+
+
+@pytest.mark.parametrize(
+    ("call", "status", "code"),
+    [
+        (lambda api: api.get_conversation("00000000-0000-0000-0000-000000000000"), 404, "not.found"),
+        (lambda api: api.post_conversations_callbacks(_create_without_queue()), 400, "constraint.validation"),
+        (
+            lambda api: api.patch_conversations_callbacks(_patch("00000000-0000-0000-0000-000000000000")),
+            404,
+            "not.found",
+        ),
+        (
+            lambda api: api.post_conversations_callbacks(PureCloud.CreateCallbackCommand()),
+            400,
+            "constraint.validation",
+        ),
+    ],
+    ids=["unknown-conversation", "create-without-queue", "patch-unknown", "create-without-numbers"],
+)
+def test_errors_raise_api_exception_with_a_parseable_error_body(
+    conversations: Any, call: Any, status: int, code: str
+) -> None:
+    with pytest.raises(PureCloud.rest.ApiException) as raised:
+        call(conversations)
+
+    assert raised.value.status == status
+    body = json.loads(raised.value.body)
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["contextId"] == raised.value.headers["ININ-Correlation-Id"]
+
+
+def test_a_wrong_token_is_refused(callback_mock_server: MockServer) -> None:
+    client = PureCloud.ApiClient(host=callback_mock_server.url)
+    client.access_token = "not-the-token"
+    with pytest.raises(PureCloud.rest.ApiException) as raised:
+        PureCloud.ConversationsApi(client).get_conversations()
+    assert raised.value.status == 401
+    assert json.loads(raised.value.body)["code"] == "bad.credentials"
+
+
+def _patch(conversation_id: str) -> Any:
+    patch = PureCloud.PatchCallbackRequest()
+    patch.conversation_id = conversation_id
+    return patch
+
+
+def _create_without_queue() -> Any:
+    command = PureCloud.CreateCallbackCommand()
+    command.callback_numbers = ["+13175550100"]
+    return command
