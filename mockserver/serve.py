@@ -1,0 +1,65 @@
+"""``callback-contracts serve``: the mock server as a process, on Granian.
+
+Granian (HTTP in Rust, the app in one Python process) was chosen by measurement over waitress,
+cheroot and gunicorn: see ``benchmarks/bench_server.py``. One process on purpose: the store is
+in memory, so every request must reach the same one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import click
+
+from mockserver.app import DEFAULTS
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
+@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Seed of the generated dataset.")
+@click.option(
+    "--conversations",
+    default=DEFAULTS["CONVERSATIONS"],
+    show_default=True,
+    help="Conversations generated at start and restored by every reset.",
+)
+@click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
+@click.option("--threads", default=8, show_default=True, help="Threads serving requests.")
+def serve(host: str, port: int, seed: int, conversations: int, tokens: tuple[str, ...], threads: int) -> None:
+    """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    if port == 0:
+        port = _free_port(host)
+    # The app is built in Granian's worker process; it reads its config from the environment.
+    os.environ.update(
+        {
+            "CALLBACK_MOCK_SEED": str(seed),
+            "CALLBACK_MOCK_CONVERSATIONS": str(conversations),
+            "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
+        }
+    )
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
+    Granian(
+        "mockserver:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        factory=True,
+        workers=1,
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+    ).serve()
