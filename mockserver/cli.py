@@ -12,6 +12,7 @@ from importlib.util import find_spec
 import click
 
 from mockserver.cli_drift import drift
+from mockserver.cli_generate import generate
 from mockserver.cli_schema import schema
 from mockserver.cli_validate import validate
 from mockserver.cli_verify import verify
@@ -57,5 +58,5 @@ def main() -> None:
     """Contracts, fixtures and a mock server for Genesys Cloud callbacks."""
 
 
-for _command in (validate, schema, drift, verify):
+for _command in (generate, validate, schema, drift, verify):
     main.add_command(_command)

@@ -29,7 +29,6 @@ def model_option(names: tuple[str, ...], *, help: str, required: bool = False) -
         "--model",
         type=click.Choice(names),
         required=required,
-        default=None,
         callback=_to_class,
         help=help,
     )
