@@ -34,7 +34,7 @@ def _free_port(host: str) -> int:
     help="Conversations generated at start and restored by every reset.",
 )
 @click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
-@click.option("--threads", default=8, show_default=True, help="Threads serving requests.")
+@click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
 def serve(host: str, port: int, seed: int, conversations: int, tokens: tuple[str, ...], threads: int) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM."""
     from granian import Granian
