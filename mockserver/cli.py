@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from importlib.util import find_spec
+from typing import Any
 
 import click
 
@@ -21,8 +22,8 @@ from mockserver.cli_verify import verify
 class _LazyGroup(click.Group):
     """A group that imports some commands (``name -> "module:attribute"``) on first use."""
 
-    def __init__(self, *args: object, lazy: dict[str, str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:

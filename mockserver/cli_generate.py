@@ -78,7 +78,7 @@ _TRAIT_HELP = (
 def generate(
     *, model: type, count: int, seed: int, trait: str | None, now: datetime, fmt: str, output: Path
 ) -> None:
-    """Write COUNT realistic payloads of a model, as JSON or NDJSON.
+    """Write realistic, seeded payloads of a model as JSON or NDJSON.
 
     Payloads are streamed as they are built, in constant memory. A long run shows a progress
     bar on stderr when stderr is a terminal.

@@ -5,9 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from importlib.util import find_spec
 from typing import Any
 
+import pytest
 from click.testing import Result
+
+from mockserver.cli import main
 
 Invoke = Callable[..., Result]
 
@@ -17,6 +21,24 @@ def test_the_group_lists_its_commands(invoke: Invoke) -> None:
     assert result.exit_code == 0
     for command in ("drift", "schema", "validate", "verify"):
         assert f"\n  {command} " in result.stdout
+
+
+@pytest.mark.skipif(find_spec("mockserver.serve") is None, reason="mockserver.serve is not written yet")
+def test_serve_is_offered_when_it_exists(invoke: Invoke) -> None:
+    assert "\n  serve " in invoke("--help").stdout
+    result = invoke("serve", "--help")
+    assert result.exit_code == 0
+    assert "--port" in result.stdout
+
+
+def test_a_command_that_cannot_be_imported_says_why(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(main.lazy, "broken", "mockserver.no_such_module:command")
+    listing = invoke("--help")
+    assert listing.exit_code == 0
+    assert "broken    (unavailable: No module named 'mockserver.no_such_module')" in listing.stdout
+    result = invoke("broken")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: broken is unavailable here: No module named 'mockserver.no_such_module'\n"
 
 
 def test_an_unknown_command_is_a_usage_error(invoke: Invoke) -> None:

@@ -275,7 +275,7 @@ def test_as_a_real_process(process: Callable[..., Any], good: Provider, conversa
 def mock_server() -> Iterator[str]:
     """The project's own mock server (``mockserver.create_app``) on a free port; its base URL."""
     try:
-        from mockserver import create_app  # type: ignore[attr-defined]
+        from mockserver import create_app
     except ImportError as exc:
         pytest.skip(f"mockserver.create_app is not available: {exc}")
     config = {
