@@ -15,6 +15,7 @@ from random import Random
 from attrs import frozen
 from faker import Faker
 
+from contracts import ConversationQueueMediaSettings
 from factories._seeding import derive, uuid4
 from factories.providers import CallbackProvider, country_of, e164
 
@@ -29,6 +30,18 @@ class Queue:
     name: str
     alerting_timeout_seconds: int
     auto_answer: bool
+    media: ConversationQueueMediaSettings
+
+
+def make_queue(id: str, name: str, alerting_timeout_seconds: int, auto_answer: bool) -> Queue:
+    """A queue and the media settings it stamps on its callbacks, made once."""
+    media = ConversationQueueMediaSettings(
+        alerting_timeout_seconds=alerting_timeout_seconds,
+        auto_answer_alert_tone_seconds=0.0,
+        manual_answer_alert_tone_seconds=1.0,
+        enable_auto_answer=auto_answer,
+    )
+    return Queue(id, name, alerting_timeout_seconds, auto_answer, media)
 
 
 @frozen
@@ -71,7 +84,7 @@ def org_for(seed: int, locale: str = DEFAULT_LOCALE, fake: Faker | None = None) 
     return Org(
         country=country_of(locale),
         queues=tuple(
-            Queue(uuid4(rng), name, rng.choice((15, 20, 30, 30, 45)), rng.random() < 0.2)
+            make_queue(uuid4(rng), name, rng.choice((15, 20, 30, 30, 45)), rng.random() < 0.2)
             for name in queue_names
         ),
         agents=tuple((uuid4(rng), fake.name()) for _ in range(12)),

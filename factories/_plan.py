@@ -13,8 +13,8 @@ from typing import Any
 from attrs import define, frozen
 
 from contracts import AfterCallWorkState, CallbackState, DisconnectType
-from factories._org import Org, Queue
-from factories._seeding import DAY, HOUR, MINUTE, SECOND, uuid4
+from factories._org import Org, Queue, make_queue
+from factories._seeding import DAY, HOUR, MINUTE, SECOND, pick, uuid4
 from factories.providers import e164
 
 ROLES = ("customer", "acd", "agent")
@@ -53,7 +53,6 @@ class Leg:
 
     role: str
     id: str
-    participant_id: str
     state: CallbackState
     initial_state: CallbackState
     peer_id: str | None = None
@@ -81,7 +80,7 @@ class Leg:
     @property
     def ended(self) -> bool:
         """Whether the communication is over."""
-        return self.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+        return self.state is CallbackState.DISCONNECTED or self.state is CallbackState.TERMINATED
 
 
 @define
@@ -116,14 +115,14 @@ class Plan:
 
 def draw_facts(rng: Random, org: Org, overrides: dict[str, Any]) -> Facts:
     """The shared facts of a new conversation; ``overrides`` replace draws by name."""
-    queue = org.queues[rng.randrange(len(org.queues))]
+    queue = org.queues[pick(rng, 0, len(org.queues))]
     numbers = tuple(e164(rng, org.country) for _ in range(1 if rng.random() < 0.8 else 2))
     attributes = {} if rng.random() < 0.5 else {"reason": rng.choice(("billing", "order", "support"))}
     facts = Facts(
         conversation_id=uuid4(rng),
         numbers=numbers,
-        user_name=org.customers[rng.randrange(len(org.customers))],
-        script_id=org.scripts[rng.randrange(len(org.scripts))],
+        user_name=org.customers[pick(rng, 0, len(org.customers))],
+        script_id=org.scripts[pick(rng, 0, len(org.scripts))],
         queue=queue,
         caller_id=org.caller_id,
         caller_id_name=org.caller_id_name,
@@ -132,12 +131,14 @@ def draw_facts(rng: Random, org: Org, overrides: dict[str, Any]) -> Facts:
     queue_id = overrides.get("queue_id", UNSET)
     queue_name = overrides.get("queue_name", UNSET)
     if queue_id is not UNSET or queue_name is not UNSET:
-        facts.queue = Queue(
+        facts.queue = make_queue(
             queue.id if queue_id is UNSET else queue_id,
             queue.name if queue_name is UNSET else queue_name,
             queue.alerting_timeout_seconds,
             queue.auto_answer,
         )
+    if not overrides:
+        return facts
     for name in ("callback_numbers", "callback_user_name", "script_id", "caller_id", "caller_id_name"):
         if name in overrides:
             setattr(facts, _FACT_OF[name], overrides[name])
@@ -159,26 +160,24 @@ _FACT_OF = {
 
 def _offer(rng: Random, outcome: str, start: int, timeout: int, leg: Leg) -> int:
     """Play one agent offer from ``start`` into ``leg``; return the time of its last event."""
-    leg.alerting = alerting = start + rng.randrange(200, 3 * SECOND)
+    leg.alerting = alerting = start + pick(rng, 200, 3 * SECOND)
     if outcome == "alerting":
         return alerting
     if outcome in _BACK_TO_QUEUE:
         unanswered = outcome == "unanswered"
         leg.state = CallbackState.DISCONNECTED
         leg.disconnect_type = DisconnectType.SYSTEM if unanswered else DisconnectType.CLIENT
-        leg.disconnected = alerting + (
-            timeout + rng.randrange(500) if unanswered else rng.randrange(1500, 12000)
-        )
+        leg.disconnected = alerting + (timeout + pick(rng, 0, 500) if unanswered else pick(rng, 1500, 12000))
         return leg.disconnected
     leg.state = CallbackState.CONNECTED
-    leg.connected = connected = alerting + rng.randrange(1500, 15 * SECOND)
+    leg.connected = connected = alerting + pick(rng, 1500, 15 * SECOND)
     leg.preview = outcome == "preview"
     if outcome in ("connected", "preview"):
         return connected
     if outcome == "held":
-        leg.hold = connected + rng.randrange(20 * SECOND, 5 * MINUTE)
+        leg.hold = connected + pick(rng, 20 * SECOND, 5 * MINUTE)
         return leg.hold
-    leg.disconnected = connected + rng.randrange(45 * SECOND, 20 * MINUTE)
+    leg.disconnected = connected + pick(rng, 45 * SECOND, 20 * MINUTE)
     if outcome == "terminated":
         leg.state, leg.disconnect_type = CallbackState.TERMINATED, DisconnectType.ENDPOINT
         return leg.disconnected
@@ -188,50 +187,49 @@ def _offer(rng: Random, outcome: str, start: int, timeout: int, leg: Leg) -> int
         leg.acw = AfterCallWorkState.PENDING
         return leg.disconnected
     leg.acw = AfterCallWorkState.COMPLETE
-    leg.acw_end = leg.disconnected + rng.randrange(5 * SECOND, 3 * MINUTE)
+    leg.acw_end = leg.disconnected + pick(rng, 5 * SECOND, 3 * MINUTE)
     return leg.acw_end
 
 
 def plan(rng: Random, org: Org, now: int, stage: Stage, facts: Facts, scheduled: Any = UNSET) -> Plan:
     """Plan a conversation at ``stage`` as seen at ``now``; ``scheduled`` fixes the scheduled time."""
-    customer = Leg("customer", uuid4(rng), uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED)
-    acd = Leg("acd", uuid4(rng), uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED, customer.id)
+    customer = Leg("customer", uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED)
+    acd = Leg("acd", uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED, customer.id)
     customer.voicemail = acd.voicemail = stage.voicemail
     agents: list[Leg] = []
     if not stage.routed:
-        facts.created = now - rng.randrange(MINUTE, 3 * HOUR)
+        facts.created = now - pick(rng, MINUTE, 3 * HOUR)
         if scheduled is UNSET:
-            scheduled = None if stage.voicemail else _ceil_minute(now + rng.randrange(10 * MINUTE, 2 * DAY))
+            scheduled = None if stage.voicemail else _ceil_minute(now + pick(rng, 10 * MINUTE, 2 * DAY))
         facts.scheduled = scheduled
     else:
         # Offers are played from a routing moment of 0, then the whole conversation is placed.
         timeout = facts.queue.alerting_timeout_seconds * SECOND
-        picks = rng.sample(range(len(org.agents)), len(stage.offers))
+        count = len(stage.offers)
+        picks = rng.sample(range(len(org.agents)), count) if count > 1 else [pick(rng, 0, len(org.agents))]
         last = 0
-        for pick, outcome in zip(picks, stage.offers, strict=True):
-            leg = Leg(
-                "agent", uuid4(rng), uuid4(rng), CallbackState.ALERTING, CallbackState.ALERTING, customer.id
-            )
-            leg.agent = org.agents[pick]
-            last = _offer(rng, outcome, last + (rng.randrange(SECOND, MINUTE) if agents else 0), timeout, leg)
+        for chosen, outcome in zip(picks, stage.offers, strict=True):
+            leg = Leg("agent", uuid4(rng), CallbackState.ALERTING, CallbackState.ALERTING, customer.id)
+            leg.agent = org.agents[chosen]
+            last = _offer(rng, outcome, last + (pick(rng, SECOND, MINUTE) if agents else 0), timeout, leg)
             agents.append(leg)
         final = stage.offers[-1]
         age = (
-            rng.randrange(100, timeout - SECOND)
+            pick(rng, 100, timeout - SECOND)
             if final == "alerting"
-            else rng.randrange(SECOND, 10 * MINUTE)
+            else pick(rng, SECOND, 10 * MINUTE)
             if final in _ONGOING
-            else rng.randrange(5 * SECOND, HOUR)
+            else pick(rng, 5 * SECOND, HOUR)
         )
-        delay = rng.randrange(200, 20 * SECOND)
+        delay = pick(rng, 200, 20 * SECOND)
         routed = now - age - last
         if scheduled is UNSET:
             scheduled = _floor_minute(routed - delay) if rng.random() < 0.8 else None
         if scheduled is not None:
             routed = scheduled + delay
-            facts.created = scheduled - rng.randrange(10 * MINUTE, 2 * DAY)
+            facts.created = scheduled - pick(rng, 10 * MINUTE, 2 * DAY)
         else:
-            facts.created = routed - rng.randrange(SECOND, 5 * MINUTE)
+            facts.created = routed - pick(rng, SECOND, 5 * MINUTE)
         facts.scheduled = scheduled
         for leg in agents:
             leg.shift(routed)

@@ -7,9 +7,12 @@ pools, so the values a test sees and the values a user makes up come from one pl
 
 from __future__ import annotations
 
+import re
 from random import Random
 
 from faker.providers import BaseProvider
+
+from factories._seeding import pick
 
 # A national significant number per country, as patterns: X any digit, N 2-9, others literal.
 # Mobile and geographic ranges a callback customer would give; not an exhaustive numbering plan.
@@ -72,12 +75,31 @@ PROVIDER = "PureCloud Callback"
 
 def e164(rng: Random, country: str) -> str:
     """A plausible E.164 number for ``country`` (ISO 3166 alpha-2), drawn from ``rng``."""
-    code, patterns = _NUMBERING.get(country, _NUMBERING[_DEFAULT_COUNTRY])
-    pattern = patterns[rng.randrange(len(patterns))] if len(patterns) > 1 else patterns[0]
-    digits = [
-        str(rng.randrange(10)) if c == "X" else str(rng.randrange(2, 10)) if c == "N" else c for c in pattern
-    ]
-    return "+" + code + "".join(digits)
+    code, patterns = _COMPILED.get(country) or _COMPILED[_DEFAULT_COUNTRY]
+    chunks = patterns[pick(rng, 0, len(patterns))] if len(patterns) > 1 else patterns[0]
+    # One draw per run of digits rather than one per digit: numbers are drawn on every payload.
+    return code + "".join(
+        chunk if isinstance(chunk, str) else f"{pick(rng, chunk[0], chunk[1]):0{chunk[2]}d}"
+        for chunk in chunks
+    )
+
+
+def _compile(pattern: str) -> tuple[str | tuple[int, int, int], ...]:
+    """``"7NXX"`` as ``("7", (200, 1000, 3))``: literals, and the range of each run of digits."""
+    runs = re.findall(r"[0-9]+|N?X*", pattern)
+    return tuple(
+        run
+        if run[0].isdigit()
+        else (2 * 10 ** (len(run) - 1) if run[0] == "N" else 0, 10 ** len(run), len(run))
+        for run in runs
+        if run
+    )
+
+
+_COMPILED = {
+    country: ("+" + code, tuple(_compile(p) for p in patterns))
+    for country, (code, patterns) in _NUMBERING.items()
+}
 
 
 def country_of(locale: str) -> str:
