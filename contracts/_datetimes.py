@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
@@ -25,10 +24,7 @@ ISO_PATTERN = (
 _ISO = re.compile(ISO_PATTERN)
 
 
-def _parse_by_pattern(text: str) -> datetime:
-    match = _ISO.fullmatch(text)
-    if match is None:
-        raise ValueError(text)
+def _from_match(match: re.Match[str]) -> datetime:
     date, hour, minute, second, fraction, _z, sign, off_h, off_m = match.groups()
     year, month, day = (int(part) for part in date.split("-"))
     zone = UTC
@@ -39,42 +35,44 @@ def _parse_by_pattern(text: str) -> datetime:
     return datetime(year, month, day, int(hour), int(minute), int(second or 0), micro, zone)
 
 
-def _parse_fast(text: str) -> datetime:
-    # CPython 3.11+ parses every form of the grammar natively; the pattern is the gate that keeps
-    # out the forms it also takes (week dates, basic format, a bare date).
-    if _ISO.fullmatch(text) is None:
-        raise ValueError(text)
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return _parse_by_pattern(text)  # lower-case "t"/"z", which fromisoformat refuses
-
-
-_parse = _parse_fast if sys.version_info >= (3, 11) else _parse_by_pattern
-
-
 def parse_datetime(text: str) -> datetime:
     """Read an ISO-8601 timestamp as an aware UTC datetime.
 
     A value without a zone is taken as UTC, the zone the API itself writes. Fractions beyond
     microseconds are truncated. Raises ``ValueError`` for anything else.
     """
-    value = _parse(text)
+    # The pattern is the gate: fromisoformat also takes forms outside the grammar (week dates, a
+    # bare date, a space for "T"). Within it, fromisoformat is the fast path; the pattern's own
+    # reading covers what it refuses (lower-case "t"/"z"; on Python 3.10 most forms).
+    match = _ISO.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = _from_match(match)
+    if value.tzinfo is UTC:
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    if value.tzinfo is not UTC:
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:  # 9999-12-31T23:00-05:00 is a year 10000 in UTC
-            raise ValueError(text) from None
-    return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is a year 10000 in UTC
+        raise ValueError(text) from None
 
 
 def format_datetime(value: datetime) -> str:
     """Write ``value`` as the API does: ``yyyy-MM-ddTHH:mm:ss.SSSZ`` in UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    elif value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    # isoformat of an aware UTC value always ends in "+00:00".
-    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+    if value.tzinfo is not UTC and value.tzinfo is not None:
+        value = value.astimezone(UTC)  # a naive value is taken as UTC already
+    # Twice as fast as isoformat(timespec="milliseconds") and its "+00:00" swapped for "Z", and a
+    # callback carries a dozen timestamps.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031 - %-format is the fastest
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond // 1000,
+    )
