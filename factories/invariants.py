@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from contracts import (
     AfterCallWorkState,
     Callback,
@@ -32,7 +34,7 @@ def check_callback(callback: Mapping[str, Any] | CallbackFields) -> list[str]:
     """The lifecycle invariants ``callback`` breaks (a wire dict or a model); empty when none."""
     if isinstance(callback, Mapping):
         try:
-            callback = structure(callback, Callback, strict=False)
+            callback = structure(_as_json(callback), Callback, strict=False)
         except ContractError as exc:
             return list(exc.errors)
     return callback_problems(callback, "$")
@@ -42,10 +44,16 @@ def check_conversation(conversation: Mapping[str, Any] | ConversationFields) -> 
     """The invariants a callback conversation breaks, its callbacks' included; empty when none."""
     if isinstance(conversation, Mapping):
         try:
-            conversation = structure(conversation, Conversation, strict=False)
+            conversation = structure(_as_json(conversation), Conversation, strict=False)
         except ContractError as exc:
             return list(exc.errors)
     return conversation_problems(conversation)
+
+
+def _as_json(mapping: Mapping[str, Any]) -> Any:
+    # contracts.unstructure leaves enum members (str subclasses) where JSON has strings; the
+    # converter takes only exact JSON types, so a dict goes through JSON once.
+    return orjson.loads(orjson.dumps(mapping))
 
 
 def _show(value: object) -> str:
