@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contracts
-from factories import CallbackBasicFactory, CallbackFactory, ConversationFactory, check_callback, check_conversation
+from factories import (
+    CallbackBasicFactory,
+    CallbackFactory,
+    ConversationFactory,
+    check_callback,
+    check_conversation,
+)
 
 SEEDS = st.integers(min_value=0, max_value=2**64 - 1)
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT")
