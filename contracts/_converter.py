@@ -16,7 +16,6 @@ import attrs
 from cattrs import Converter
 from cattrs._compat import is_optional
 from cattrs.cols import homogenous_tuple_structure_factory
-from cattrs.fns import identity
 from cattrs.gen import (
     make_dict_structure_fn,
     make_dict_unstructure_fn,
@@ -219,8 +218,9 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     conv.register_structure_hook_factory(attrs.has, lambda t, c: _object(t, c, strict=strict))
 
     conv.register_unstructure_hook(datetime, format_datetime)
-    # str enums are JSON strings already; a tolerant raw string passes through the same way.
-    conv.register_unstructure_hook(WireEnum, identity)
+    # The plain string of a member (str.__str__ of a str enum is its value), so unstructure gives
+    # JSON types only and structure(unstructure(x)) holds; a tolerant raw string stays itself.
+    conv.register_unstructure_hook(WireEnum, str.__str__)
     # Absent values are never written (omit-if-default), so an optional's hook never sees None
     # and can be its inner type's hook, which keeps identity hooks inlined in generated code.
     conv.register_unstructure_hook_factory(

@@ -129,3 +129,13 @@ def test_generated_wire_survives_loads_then_dumps(callback: Callback) -> None:
 
     assert contracts.dumps(contracts.loads(text, Callback)) == text
     assert contracts.dumps(contracts.loads(text, Callback, strict=False)) == text
+
+
+def test_unstructure_gives_plain_json_types_that_structure_takes_back() -> None:
+    """An enum member unstructures to its plain string, so a model re-reads as its twin type."""
+    callback = contracts.structure({"state": "connected", "direction": "outbound"}, contracts.Callback)
+
+    wire = contracts.unstructure(callback)
+
+    assert type(wire["state"]) is str
+    assert contracts.structure(wire, contracts.CallbackBasic).state is contracts.CallbackState.CONNECTED
