@@ -1,21 +1,45 @@
-"""Realistic, lifecycle-consistent and reproducible Genesys Cloud callback payloads."""
+"""Realistic, lifecycle-consistent and reproducible Genesys Cloud callback payloads.
+
+Hypothesis strategies live in ``factories.strategies`` (Hypothesis is a test dependency); the
+pytest fixtures in ``factories.plugin``, registered by installing the package.
+"""
 
 from __future__ import annotations
 
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
+from factories.catalogue import Case, coverage, edge_cases
 from factories.conversations import ConversationFactory
 from factories.errors import FactoryError, OverrideError, UnknownTraitError
 from factories.invariants import check_callback, check_conversation
+from factories.nested import (
+    AfterCallWorkFactory,
+    ConversationQueueMediaSettingsFactory,
+    DialerPreviewFactory,
+    PhoneNumberColumnFactory,
+    SegmentFactory,
+    VoicemailFactory,
+    WrapupFactory,
+)
 from factories.providers import CallbackProvider
 
 __all__ = [
+    "AfterCallWorkFactory",
     "CallbackBasicFactory",
     "CallbackFactory",
     "CallbackProvider",
+    "Case",
     "ConversationFactory",
+    "ConversationQueueMediaSettingsFactory",
+    "DialerPreviewFactory",
     "FactoryError",
     "OverrideError",
+    "PhoneNumberColumnFactory",
+    "SegmentFactory",
     "UnknownTraitError",
+    "VoicemailFactory",
+    "WrapupFactory",
     "check_callback",
     "check_conversation",
+    "coverage",
+    "edge_cases",
 ]

@@ -1,0 +1,90 @@
+"""Nested-model factories, Hypothesis strategies and the Faker provider."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from faker import Faker
+from hypothesis import given, settings
+
+import contracts
+from factories import (
+    AfterCallWorkFactory,
+    CallbackProvider,
+    ConversationQueueMediaSettingsFactory,
+    DialerPreviewFactory,
+    OverrideError,
+    PhoneNumberColumnFactory,
+    SegmentFactory,
+    VoicemailFactory,
+    WrapupFactory,
+    check_callback,
+    check_conversation,
+)
+from factories.invariants import E164
+from factories.strategies import callback_basics, callbacks, conversations
+
+NOW = datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc)
+NESTED = [
+    AfterCallWorkFactory,
+    ConversationQueueMediaSettingsFactory,
+    DialerPreviewFactory,
+    PhoneNumberColumnFactory,
+    SegmentFactory,
+    VoicemailFactory,
+    WrapupFactory,
+]
+
+
+@pytest.mark.parametrize("factory", NESTED, ids=lambda f: f.__name__)
+def test_nested_factories_build_their_model_for_every_trait(factory: Any) -> None:
+    built = [factory(4, now=NOW).build(trait) for trait in factory.traits]
+    assert all(type(obj) is factory.__model__ for obj in built)
+    assert built == [factory(4, now=NOW).build(trait) for trait in factory.traits]
+    assert (
+        contracts.structure(factory(4, now=NOW).payload(), factory.__model__) == factory(4, now=NOW).build()
+    )
+
+
+def test_nested_parts_keep_their_lifecycle() -> None:
+    assert SegmentFactory(1, now=NOW).build("open").end_time is None
+    assert AfterCallWorkFactory(1, now=NOW).build("pending").end_time is None
+    wrapup = WrapupFactory(1, now=NOW).build(notes="Left a message")
+    assert wrapup.notes == "Left a message"
+    assert wrapup.duration_seconds is not None
+    with pytest.raises(OverrideError, match=r"\$\.colour: not a field of Wrapup"):
+        WrapupFactory(1, now=NOW).build(colour="red")
+
+
+@settings(max_examples=25, deadline=None)
+@given(callback=callbacks(now=NOW), basic=callback_basics(traits=["held", "preview"], now=NOW))
+def test_callback_strategies_give_consistent_callbacks(
+    callback: contracts.Callback, basic: contracts.CallbackBasic
+) -> None:
+    assert check_callback(callback) == []
+    assert check_callback(basic) == []
+    assert basic.state == contracts.CallbackState.CONNECTED
+
+
+@settings(max_examples=15, deadline=None)
+@given(conversation=conversations(now=NOW), basic=conversations(basic=True, traits=["scheduled"]))
+def test_conversation_strategies_give_consistent_conversations(conversation: Any, basic: Any) -> None:
+    assert check_conversation(conversation) == []
+    assert type(basic) is contracts.ConversationBasic
+
+
+def test_the_provider_works_in_a_users_own_faker() -> None:
+    fake = Faker("de_DE")
+    fake.add_provider(CallbackProvider)
+    fake.seed_instance(1)
+    numbers = [fake.e164_number() for _ in range(50)]
+    assert all(E164.fullmatch(number) and number.startswith("+49") for number in numbers)
+    assert fake.e164_number("JP").startswith("+81")
+    assert fake.callback_provider() == "PureCloud Callback"
+    assert fake.queue_name()
+    assert fake.wrapup_name()
+    assert fake.segment_type() in {"Scheduled", "Interact", "Alert", "Hold"}
+    fake.seed_instance(1)
+    assert [fake.e164_number() for _ in range(50)] == numbers
