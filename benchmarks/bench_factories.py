@@ -135,8 +135,12 @@ def main() -> int:
     floor = median_us(random_only(Random(1)), rounds)
     poly = median_us(polyfactory_payload(), poly_rounds)
     print(f"CallbackFactory.payload    {ours:9.1f} us  (median of {rounds})")
-    print(f"random.Random only         {floor:9.1f} us  -> ours / random = {ours / floor:.2f}x (target <= 2x)")
-    print(f"polyfactory AttrsFactory   {poly:9.1f} us  -> polyfactory / ours = {poly / ours:.1f}x (target >= 15x)")
+    print(
+        f"random.Random only         {floor:9.1f} us  -> ours / random = {ours / floor:.2f}x (target <= 2x)"
+    )
+    print(
+        f"polyfactory AttrsFactory   {poly:9.1f} us  -> polyfactory / ours = {poly / ours:.1f}x (target >= 15x)"
+    )
 
     stream = CallbackFactory(2, now=NOW).stream("disconnected", wire=True)
     start = time.perf_counter()

@@ -178,11 +178,11 @@ def _offer(rng: Random, outcome: str, start: int, timeout: int, leg: Leg) -> int
         leg.hold = connected + pick(rng, 20 * SECOND, 5 * MINUTE)
         return leg.hold
     leg.disconnected = connected + pick(rng, 45 * SECOND, 20 * MINUTE)
-    if outcome == "terminated":
+    if outcome == "terminated":  # the line dropped: the endpoint went away, wrap-up still follows
         leg.state, leg.disconnect_type = CallbackState.TERMINATED, DisconnectType.ENDPOINT
-        return leg.disconnected
-    leg.state = CallbackState.DISCONNECTED
-    leg.disconnect_type = DisconnectType.CLIENT if rng.random() < 0.6 else DisconnectType.PEER
+    else:
+        leg.state = CallbackState.DISCONNECTED
+        leg.disconnect_type = DisconnectType.CLIENT if rng.random() < 0.6 else DisconnectType.PEER
     if outcome == "after_call_work":
         leg.acw = AfterCallWorkState.PENDING
         return leg.disconnected

@@ -48,7 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[SEED_KEY] = int(shared["callback_seed"])
         config.stash[NOW_KEY] = parse_time(shared["callback_now"])
         return
-    seed = config.getoption("callback_seed") or config.getini("callback_seed")
+    seed = config.getoption("callback_seed")
+    if seed is None:
+        seed = config.getini("callback_seed")  # None or a string
     now = config.getoption("callback_now") or config.getini("callback_now")
     config.stash[SEED_KEY] = int(seed) if seed not in (None, "") else fresh_seed()
     config.stash[NOW_KEY] = parse_time(now) if now else parse_time(format_time(datetime.now(UTC)))

@@ -58,6 +58,12 @@ def test_two_runs_with_one_seed_produce_the_same_payloads(pytester: pytest.Pytes
     assert other != first
 
 
+def test_seed_zero_is_a_seed(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(PRINTS_PAYLOADS)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--callback-seed=0")
+    result.stdout.fnmatch_lines(["callback-contracts: seed 0 (replay with --callback-seed=0 *"])
+
+
 def test_the_ini_setting_fixes_the_session_seed(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\ncallback_seed = 77\ncallback_now = 2030-01-15T12:00:00Z\n")
     pytester.makepyfile(PRINTS_PAYLOADS)
