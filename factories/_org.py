@@ -58,6 +58,7 @@ class Org:
     caller_id: str
     caller_id_name: str
     campaigns: tuple[tuple[str, str], ...]  # (campaign id, contact list id)
+    callback_config: str  # the automated callback config of automated callbacks
 
 
 @cache
@@ -95,4 +96,5 @@ def org_for(seed: int, locale: str = DEFAULT_LOCALE, fake: Faker | None = None) 
         caller_id=e164(rng, country_of(locale)),
         caller_id_name=str(fake.company()),
         campaigns=tuple((uuid4(rng), uuid4(rng)) for _ in range(2)),
+        callback_config=uuid4(rng),
     )

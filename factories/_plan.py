@@ -30,6 +30,7 @@ class Stage:
     offers: tuple[str, ...] = ()
     routed: bool = True
     voicemail: bool = False
+    automated: bool = False  # placed by an automated callback config, not offered to agents
 
 
 OUTCOMES = (
@@ -41,6 +42,7 @@ STAGES: dict[str, Stage] = {
     "voicemail": Stage(routed=False, voicemail=True),
     **{outcome: Stage((outcome,)) for outcome in OUTCOMES},
     "reoffered": Stage(("unanswered", "declined", "disconnected")),
+    "automated": Stage(automated=True),
 }
 _ONGOING = frozenset({"alerting", "connected", "held", "preview"})
 _BACK_TO_QUEUE = frozenset({"unanswered", "declined"})
@@ -68,6 +70,7 @@ class Leg:
     acw: AfterCallWorkState | None = None
     preview: bool = False
     voicemail: bool = False
+    automated: bool = False
     agent: tuple[str, str] | None = None
 
     def shift(self, delta: int) -> None:
@@ -196,6 +199,7 @@ def plan(rng: Random, org: Org, now: int, stage: Stage, facts: Facts, scheduled:
     customer = Leg("customer", uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED)
     acd = Leg("acd", uuid4(rng), CallbackState.SCHEDULED, CallbackState.SCHEDULED, customer.id)
     customer.voicemail = acd.voicemail = stage.voicemail
+    customer.automated = acd.automated = stage.automated
     agents: list[Leg] = []
     if not stage.routed:
         facts.created = now - pick(rng, MINUTE, 3 * HOUR)
@@ -206,14 +210,14 @@ def plan(rng: Random, org: Org, now: int, stage: Stage, facts: Facts, scheduled:
         # Offers are played from a routing moment of 0, then the whole conversation is placed.
         timeout = facts.queue.alerting_timeout_seconds * SECOND
         count = len(stage.offers)
-        picks = rng.sample(range(len(org.agents)), count) if count > 1 else [pick(rng, 0, len(org.agents))]
+        picks = rng.sample(range(len(org.agents)), count) if count != 1 else [pick(rng, 0, len(org.agents))]
         last = 0
         for chosen, outcome in zip(picks, stage.offers, strict=True):
             leg = Leg("agent", uuid4(rng), CallbackState.ALERTING, CallbackState.ALERTING, customer.id)
             leg.agent = org.agents[chosen]
             last = _offer(rng, outcome, last + (pick(rng, SECOND, MINUTE) if agents else 0), timeout, leg)
             agents.append(leg)
-        final = stage.offers[-1]
+        final = stage.offers[-1] if stage.offers else "automated"
         age = (
             pick(rng, 100, timeout - SECOND)
             if final == "alerting"
@@ -233,20 +237,23 @@ def plan(rng: Random, org: Org, now: int, stage: Stage, facts: Facts, scheduled:
         facts.scheduled = scheduled
         for leg in agents:
             leg.shift(routed)
-        _route(customer, acd, agents[-1], routed, final)
+        _route(customer, acd, agents[-1] if agents else None, routed, final)
     for leg in (customer, acd, *agents):
         leg.scheduled = facts.scheduled
     customer.created = acd.created = facts.created
     return Plan(facts, customer, acd, agents)
 
 
-def _route(customer: Leg, acd: Leg, last_agent: Leg, routed: int, final: str) -> None:
+def _route(customer: Leg, acd: Leg, last_agent: Leg | None, routed: int, final: str) -> None:
     customer.routed = acd.routed = routed
     acd.state, acd.disconnect_type, acd.disconnected = (
         CallbackState.DISCONNECTED,
         DisconnectType.TRANSFER,
         routed,
     )
+    if last_agent is None:  # an automated callback: the system is dialling the customer
+        customer.state = CallbackState.DIALING
+        return
     customer.state, customer.connected = CallbackState.CONNECTED, routed
     if last_agent.ended and final not in _BACK_TO_QUEUE:
         customer.state = CallbackState.DISCONNECTED

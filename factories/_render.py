@@ -146,6 +146,8 @@ def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, 
         fields["caller_id"] = facts.caller_id
     if facts.caller_id_name is not None:
         fields["caller_id_name"] = facts.caller_id_name
+    if leg.automated:
+        fields["automated_callback_config_id"] = org.callback_config
     if leg.voicemail:
         fields["voicemail"] = Voicemail(id=uuid4(rng), upload_status=UploadStatus.COMPLETE)
     if leg.preview:

@@ -27,11 +27,13 @@ LEGS: dict[str, tuple[str, str]] = {
     "voicemail": ("voicemail", "customer"),
     "routed": ("alerting", "customer"),
     "transferred": ("alerting", "acd"),
+    "automated": ("automated", "customer"),
     **{outcome: (outcome, "agent") for outcome in OUTCOMES},
 }
 # The trait a ``state`` override selects when no trait is named.
 TRAIT_OF_STATE = {
     "scheduled": "scheduled",
+    "dialing": "automated",
     "alerting": "alerting",
     "connected": "connected",
     "disconnected": "disconnected",
@@ -78,6 +80,7 @@ class _CallbackCore(Factory[C]):
         """One callback in the lifecycle stage ``trait``.
 
         Traits: ``scheduled``, ``voicemail``, ``routed`` (the customer leg once routed),
+        ``automated`` (the customer leg being dialled by an automated callback config),
         ``transferred`` (the acd leg once routed), and the agent legs ``alerting``,
         ``unanswered``, ``declined``, ``connected``, ``held``, ``preview``, ``after_call_work``,
         ``disconnected`` (the default: answered, wrapped up) and ``terminated``. Without a

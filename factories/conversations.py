@@ -33,7 +33,8 @@ class ConversationFactory(Factory["Conversation | ConversationBasic"]):
     Traits are the stages of a callback's life: ``scheduled`` (just created), ``voicemail``,
     ``alerting``, ``unanswered``, ``declined``, ``connected``, ``held``, ``preview``,
     ``after_call_work``, ``disconnected``, ``terminated`` and ``reoffered`` (an unanswered and a
-    declined offer before an answered one). ``basic=True`` builds ``ConversationBasic``.
+    declined offer before an answered one) and ``automated`` (placed by an automated callback
+    config, no agent). ``basic=True`` builds ``ConversationBasic``.
     """
 
     __model__ = Conversation
