@@ -18,6 +18,13 @@ from factories.errors import UnknownTraitError
 T = TypeVar("T")
 
 
+def _json(obj: Any) -> dict[str, Any]:
+    # unstructure leaves str-enum members where JSON has strings; one pass through orjson makes
+    # the wire dict plain JSON, which the strict contract (exact types) reads back.
+    payload: dict[str, Any] = orjson.loads(orjson.dumps(contracts.unstructure(obj)))
+    return payload
+
+
 class Factory(Generic[T]):
     """A seeded factory of one contract model.
 
@@ -41,6 +48,7 @@ class Factory(Generic[T]):
         self.locale = locale or self.__locale__
         self.random = Random(derive(self.seed, type(self).__name__))
         self._org: Org | None = None
+        self._fixed_now = None if now is None else now_ms(now)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self.seed})"
@@ -54,7 +62,7 @@ class Factory(Generic[T]):
 
     def clock(self) -> int:
         """Now, in milliseconds: the fixed ``now`` or the real time."""
-        return now_ms(self.now)
+        return self._fixed_now if self._fixed_now is not None else now_ms(None)
 
     def trait(self, trait: str | None) -> str | None:
         """``trait`` checked against the factory's traits, or the default one."""
@@ -76,9 +84,8 @@ class Factory(Generic[T]):
         """An endless generator of objects (wire dicts with ``wire=True``), in constant memory."""
         while True:
             built = self.build(trait, **overrides)
-            yield orjson.loads(contracts.dumps(built)) if wire else built
+            yield _json(built) if wire else built
 
     def payload(self, trait: str | None = None, **overrides: Any) -> dict[str, Any]:
         """The wire dict of one object: camelCase keys, absent fields left out, JSON types only."""
-        payload: dict[str, Any] = orjson.loads(contracts.dumps(self.build(trait, **overrides)))
-        return payload
+        return _json(self.build(trait, **overrides))

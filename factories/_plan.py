@@ -119,7 +119,8 @@ class Plan:
 def draw_facts(rng: Random, org: Org, overrides: dict[str, Any]) -> Facts:
     """The shared facts of a new conversation; ``overrides`` replace draws by name."""
     queue = org.queues[pick(rng, 0, len(org.queues))]
-    numbers = tuple(e164(rng, org.country) for _ in range(1 if rng.random() < 0.8 else 2))
+    number = e164(rng, org.country)
+    numbers = (number,) if rng.random() < 0.8 else (number, e164(rng, org.country))
     attributes = {} if rng.random() < 0.5 else {"reason": rng.choice(("billing", "order", "support"))}
     facts = Facts(
         conversation_id=uuid4(rng),

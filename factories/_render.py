@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import pairwise
 from random import Random
 from typing import Any
@@ -48,8 +49,17 @@ _COLUMNS = (
 )
 
 
-def segments(leg: Leg) -> tuple[Segment, ...]:
+class Moments(dict[int, datetime]):
+    """Each moment of a leg as a ``datetime``, converted once however often it is used."""
+
+    def __missing__(self, ms: int) -> datetime:
+        value = self[ms] = to_datetime(ms)
+        return value
+
+
+def segments(leg: Leg, at: Moments | None = None) -> tuple[Segment, ...]:
     """The timeline of ``leg``: consecutive segments, the last open while the leg is live."""
+    at = Moments() if at is None else at
     if leg.role == "agent":
         if leg.alerting is None or (leg.connected is None and leg.disconnected is None):
             return ()  # an alerting callback has no segment yet
@@ -60,19 +70,19 @@ def segments(leg: Leg) -> tuple[Segment, ...]:
         marks = [("Scheduled", leg.created), ("Interact", leg.routed if leg.role == "customer" else None)]
     moments = [(kind, start) for kind, start in marks if start is not None]
     result = [
-        Segment(start_time=to_datetime(start), end_time=to_datetime(end), type=kind, how_ended=next_kind)
+        Segment(start_time=at[start], end_time=at[end], type=kind, how_ended=next_kind)
         for (kind, start), (next_kind, end) in pairwise(moments)
     ]
     kind, start = moments[-1]
     end = leg.disconnected if leg.ended else leg.routed if leg.role == "acd" else None
     if end is None:
-        result.append(Segment(start_time=to_datetime(start), type=kind))
+        result.append(Segment(start_time=at[start], type=kind))
     else:
         how = leg.disconnect_type.value if leg.disconnect_type is not None else None
         result.append(
             Segment(
-                start_time=to_datetime(start),
-                end_time=to_datetime(end),
+                start_time=at[start],
+                end_time=at[end],
                 type=kind,
                 how_ended="Disconnect" if leg.ended else "Interact",
                 disconnect_type=how if leg.ended else None,
@@ -81,7 +91,7 @@ def segments(leg: Leg) -> tuple[Segment, ...]:
     return tuple(result)
 
 
-def wrapup(leg: Leg, rng: Random, org: Org) -> Wrapup | None:
+def wrapup(leg: Leg, rng: Random, org: Org, at: Moments) -> Wrapup | None:
     """The wrap-up of a leg whose after-call work is complete."""
     if leg.acw_end is None or leg.disconnected is None:
         return None
@@ -92,7 +102,7 @@ def wrapup(leg: Leg, rng: Random, org: Org) -> Wrapup | None:
         notes=org.notes[pick(rng, 0, len(org.notes))],
         tags=_tags(rng),
         duration_seconds=(leg.acw_end - leg.disconnected) // 1000,
-        end_time=to_datetime(leg.acw_end),
+        end_time=at[leg.acw_end],
         provisional=False,
     )
 
@@ -110,11 +120,12 @@ def _tags(rng: Random) -> tuple[str, ...]:
 
 def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, Any]:
     """The keyword arguments of the callback of ``leg``."""
+    at = Moments()
     fields: dict[str, Any] = {
         "state": leg.state,
         "initial_state": leg.initial_state,
         "id": leg.id,
-        "segments": segments(leg),
+        "segments": segments(leg, at),
         "direction": Direction.OUTBOUND,
         "held": leg.hold is not None,
         "callback_numbers": facts.numbers,
@@ -129,17 +140,17 @@ def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, 
     if ended:
         fields["disconnect_type"] = leg.disconnect_type
     if leg.hold is not None:
-        fields["start_hold_time"] = to_datetime(leg.hold)
+        fields["start_hold_time"] = at[leg.hold]
     if facts.script_id is not None:
         fields["script_id"] = facts.script_id
     if leg.alerting is not None:
-        fields["start_alerting_time"] = to_datetime(leg.alerting)
+        fields["start_alerting_time"] = at[leg.alerting]
     if leg.connected is not None:
-        fields["connected_time"] = to_datetime(leg.connected)
+        fields["connected_time"] = at[leg.connected]
     if ended and leg.disconnected is not None:
-        fields["disconnected_time"] = to_datetime(leg.disconnected)
+        fields["disconnected_time"] = at[leg.disconnected]
     if leg.scheduled is not None:
-        fields["callback_scheduled_time"] = to_datetime(leg.scheduled)
+        fields["callback_scheduled_time"] = at[leg.scheduled]
     if leg.peer_id is not None:
         fields["peer_id"] = leg.peer_id
     if facts.caller_id is not None:
@@ -163,11 +174,11 @@ def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, 
     if leg.role == "agent":
         fields["after_call_work_required"] = leg.acw is not None
     if leg.acw is not None and leg.disconnected is not None:
-        end = None if leg.acw_end is None else to_datetime(leg.acw_end)
+        end = None if leg.acw_end is None else at[leg.acw_end]
         fields["after_call_work"] = AfterCallWork(
-            start_time=to_datetime(leg.disconnected), end_time=end, state=leg.acw
+            start_time=at[leg.disconnected], end_time=end, state=leg.acw
         )
-        code = wrapup(leg, rng, org)
+        code = wrapup(leg, rng, org, at)
         if code is not None:
             fields["wrapup"] = code
     return fields
