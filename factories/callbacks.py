@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 import contracts
-from contracts import Callback, CallbackBasic, CallbackFields, ContractError
+from contracts import Callback, CallbackBasic, CallbackFields, ContractError, DisconnectType
 from factories._base import Factory
 from factories._overrides import apply
 from factories._plan import OUTCOMES, STAGES, TIMES, Leg, Plan, draw_facts, plan
@@ -55,6 +55,9 @@ def leg_of(built: Plan, role: str) -> Leg:
 
 
 def _anchor(leg: Leg, overrides: dict[str, Any]) -> None:
+    kind = overrides.get("disconnect_type")
+    if kind in DisconnectType._value2member_map_:  # the last segment ends the same way
+        leg.disconnect_type = DisconnectType(kind)
     given = sorted(
         (TIMES.index(ANCHORS[name]), ANCHORS[name], to_ms(value))
         for name, value in overrides.items()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from contracts import Conversation, ConversationBasic
+import contracts
+from contracts import ContractError, Conversation, ConversationBasic
 from factories._base import Factory
 from factories._plan import STAGES, UNSET, draw_facts, plan
 from factories._render import BASIC, FULL, conversation
@@ -80,6 +81,12 @@ class ConversationFactory(Factory["Conversation | ConversationBasic"]):
             plan(rng, self.org, self.clock(), STAGES[stage], facts, scheduled), rng, self.org, self.models
         )
         if overrides:
+            try:  # an override of the wrong JSON type would make an invalid payload
+                contracts.loads(contracts.dumps(built), type(built))
+            except ContractError as exc:
+                raise OverrideError(type(self).__name__, stage, overrides, exc.errors) from None
+            except Exception as exc:  # noqa: BLE001 - a value of the wrong type fails to unstructure
+                raise OverrideError(type(self).__name__, stage, overrides, [repr(exc)]) from None
             problems = check_conversation(built)
             if problems:
                 raise OverrideError(type(self).__name__, stage, overrides, problems)

@@ -123,6 +123,7 @@ def test_conversation_overrides_reach_every_leg(now: datetime) -> None:
         ({"callback_numbers": ["0207 123 4567"]}, r"callbackNumbers\[0\]: expected an E.164 number"),
         ({"callback_numbers": []}, "at least one number"),
         ({"colour": "red"}, "colour: not a conversation override"),
+        ({"callback_user_name": 42}, r"callbackUserName: expected a string, got 42"),
     ],
 )
 def test_contradictory_conversation_overrides_raise(
@@ -230,3 +231,9 @@ def test_a_factory_without_a_seed_records_the_one_it_drew() -> None:
     factory = CallbackFactory()
     assert CallbackFactory(factory.seed, now=factory.now).seed == factory.seed
     assert repr(factory) == f"CallbackFactory(seed={factory.seed})"
+
+
+def test_an_overridden_disconnect_type_ends_the_last_segment_too(now: datetime) -> None:
+    callback = CallbackFactory(1, now=now).build("disconnected", disconnect_type="spam")
+    assert callback.disconnect_type == contracts.DisconnectType.SPAM
+    assert (callback.segments or ())[-1].disconnect_type == "spam"
