@@ -7,7 +7,6 @@ from datetime import datetime
 from random import Random
 from typing import Any, ClassVar, Generic, TypeVar
 
-import orjson
 from faker import Faker
 
 import contracts
@@ -16,13 +15,6 @@ from factories._seeding import derive, fresh_seed, now_ms
 from factories.errors import UnknownTraitError
 
 T = TypeVar("T")
-
-
-def _json(obj: Any) -> dict[str, Any]:
-    # unstructure leaves str-enum members where JSON has strings; one pass through orjson makes
-    # the wire dict plain JSON, which the strict contract (exact types) reads back.
-    payload: dict[str, Any] = orjson.loads(orjson.dumps(contracts.unstructure(obj)))
-    return payload
 
 
 class Factory(Generic[T]):
@@ -84,8 +76,8 @@ class Factory(Generic[T]):
         """An endless generator of objects (wire dicts with ``wire=True``), in constant memory."""
         while True:
             built = self.build(trait, **overrides)
-            yield _json(built) if wire else built
+            yield contracts.unstructure(built) if wire else built
 
     def payload(self, trait: str | None = None, **overrides: Any) -> dict[str, Any]:
         """The wire dict of one object: camelCase keys, absent fields left out, JSON types only."""
-        return _json(self.build(trait, **overrides))
+        return contracts.unstructure(self.build(trait, **overrides))

@@ -51,8 +51,8 @@ def check_conversation(conversation: Mapping[str, Any] | ConversationFields) -> 
 
 
 def _as_json(mapping: Mapping[str, Any]) -> Any:
-    # contracts.unstructure leaves enum members (str subclasses) where JSON has strings; the
-    # converter takes only exact JSON types, so a dict goes through JSON once.
+    # A dict built in Python may hold tuples or enum members where JSON has arrays and strings;
+    # the converter takes only exact JSON types, so the dict goes through JSON once.
     return orjson.loads(orjson.dumps(mapping))
 
 
