@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import contracts
 from contracts import (
     Callback,
     CallbackBasic,
@@ -25,6 +26,19 @@ from contracts import (
 )
 
 DATA = Path(__file__).parent / "data"
+
+# The nine models the contract declares in full, as the SDK has them.
+CALLBACK_MODELS = [
+    contracts.Callback,
+    contracts.CallbackBasic,
+    contracts.Segment,
+    contracts.DialerPreview,
+    contracts.PhoneNumberColumn,
+    contracts.Voicemail,
+    contracts.Wrapup,
+    contracts.AfterCallWork,
+    contracts.ConversationQueueMediaSettings,
+]
 
 
 def data_json(name: str) -> Any:

@@ -17,33 +17,16 @@ from typing import Any
 
 import attrs
 import pytest
-from contract_cases import CONVERSATION, DATA, FULL
+from contract_cases import CALLBACK_MODELS, CONVERSATION, DATA, FULL
 
 import contracts
 from contracts import (
-    AfterCallWork,
     Callback,
     CallbackBasic,
-    ConversationQueueMediaSettings,
-    DialerPreview,
-    PhoneNumberColumn,
-    Segment,
-    Voicemail,
-    Wrapup,
 )
 
 # The models the contract declares in full, and the envelopes it declares in part.
-FULL_MODELS = [
-    Callback,
-    CallbackBasic,
-    Segment,
-    DialerPreview,
-    PhoneNumberColumn,
-    Voicemail,
-    Wrapup,
-    AfterCallWork,
-    ConversationQueueMediaSettings,
-]
+FULL_MODELS = CALLBACK_MODELS
 ENVELOPES = [
     contracts.Participant,
     contracts.ParticipantBasic,

@@ -7,27 +7,22 @@ from typing import Any
 
 import orjson
 import pytest
-from contract_cases import CANONICAL, FULL, NORMALIZED
+from contract_cases import CALLBACK_MODELS, CANONICAL, FULL, NORMALIZED
 from contract_strategies import models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contracts
 from contracts import (
-    AfterCallWork,
     Callback,
-    CallbackBasic,
     CallbackState,
     Conversation,
     ConversationBasic,
     ConversationQueueMediaSettings,
     CreateCallbackCommand,
-    DialerPreview,
     ErrorBody,
     PatchCallbackRequest,
-    PhoneNumberColumn,
     Segment,
-    Voicemail,
     Wrapup,
 )
 
@@ -96,15 +91,7 @@ def test_an_integral_number_is_an_integer() -> None:
 
 
 MODELS = [
-    Callback,
-    CallbackBasic,
-    Segment,
-    DialerPreview,
-    PhoneNumberColumn,
-    Voicemail,
-    Wrapup,
-    AfterCallWork,
-    ConversationQueueMediaSettings,
+    *CALLBACK_MODELS,
     Conversation,
     ConversationBasic,
     CreateCallbackCommand,
