@@ -13,6 +13,8 @@ from contracts._datetimes import ISO_PATTERN
 from contracts._fields import description_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Field metadata key: JSON Schema keywords (such as "minimum") added to the field's schema.
+SCHEMA_KEYWORDS = "json_schema"
 # Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
 _DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
@@ -60,6 +62,7 @@ def definitions_for(
             description = description_of(attribute)
             if description:
                 prop = {**prop, "description": description}
+            prop.update(attribute.metadata.get(SCHEMA_KEYWORDS, {}))
             properties[wire] = prop
             if attribute.default is attrs.NOTHING:
                 required.append(wire)

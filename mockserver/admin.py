@@ -1,16 +1,443 @@
-"""The control API beside the real routes, under ``/__admin``: reset the dataset."""
+"""The control API beside the real routes (under ``ADMIN_PREFIX``, ``/__admin`` by default).
+
+Tests arrange data (reset, seed, put exact payloads), read and verify the request journal, and
+inject faults or a rate limit. Bodies are decoded by the strict contract, so bad input gets the
+API's error format; with ``ADMIN_TOKEN`` set, every call needs it as its bearer token.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+import random
+from typing import Any
 
+import attrs
+from attrs import frozen
+from flask import Blueprint, Flask, Response, current_app, request
+
+from contracts import Callback, Conversation, Participant
+from factories import ConversationFactory
 from mockserver import state
+from mockserver.control import Control
+from mockserver.errors import ApiError
+from mockserver.faults import Fault, FaultKind, FaultList, Faults, RateLimit, RateLimiter
+from mockserver.journal import (
+    Journal,
+    RequestList,
+    RequestPattern,
+    Verification,
+    VerificationResult,
+    path_error,
+)
+from mockserver.models import check_bounds, described
+from mockserver.openapi import QueryParameter, operation
+from mockserver.wire import decode_body, json_response
 
-bp = Blueprint("admin", __name__, url_prefix="/__admin")
+EXTENSION = "callback_mock_control"
+MAX_SEED = 1000
+
+bp = Blueprint("admin", __name__)
+
+
+@frozen
+class SeedRequest:
+    """Conversations to generate and add to the current data (a reset removes them)."""
+
+    count: int = described("How many conversations.", 1, minimum=1, maximum=MAX_SEED)
+    traits: tuple[str, ...] | None = described(
+        "Stages to cycle through, in turn; absent: every stage in turn.",
+        None,
+        minItems=1,
+        items={"enum": list(ConversationFactory.traits)},
+    )
+    seed: int | None = described("Seed of the generated data; absent: a random one.", None)
+
+
+@frozen
+class SeededConversations:
+    """The ids of the generated conversations, in the order generated."""
+
+    conversation_ids: tuple[str, ...] = described("The conversation ids.")
+    seed: int = described("The seed used (to generate the same conversations again).")
+
+
+class ControlState:
+    """The journal, faults and rate limiter of one app, and their configured starting points."""
+
+    def __init__(self, app: Flask) -> None:
+        self.journal = Journal(int(app.config["JOURNAL_LIMIT"])) if app.config["JOURNAL"] else None
+        self.faults = Faults()
+        configured = app.config["RATE_LIMIT"]
+        self.initial_limit = _rate_limit(configured) if configured else None
+        self.limiter = RateLimiter(self.initial_limit)
+
+    def reset(self) -> None:
+        """Journal cleared, faults removed, the configured rate limit (if any) restored."""
+        if self.journal is not None:
+            self.journal.clear()
+        self.faults.clear()
+        self.limiter.set(self.initial_limit)
+
+
+def _rate_limit(configured: Any) -> RateLimit:
+    from contracts import structure
+
+    if isinstance(configured, RateLimit):
+        return configured
+    return structure(configured, RateLimit)
+
+
+def control() -> ControlState:
+    state: ControlState = current_app.extensions[EXTENSION]
+    return state
+
+
+def init_app(app: Flask) -> None:
+    """Wrap the app in the control middleware; register the control API unless ADMIN is off."""
+    control_state = app.extensions[EXTENSION] = ControlState(app)
+    prefix = app.config["ADMIN_PREFIX"].rstrip("/")
+    app.wsgi_app = Control(  # type: ignore[method-assign]
+        app.wsgi_app,
+        journal=control_state.journal,
+        faults=control_state.faults,
+        limiter=control_state.limiter,
+        exempt=(prefix + "/", "/openapi.json"),
+        max_body=int(app.config["MAX_CONTENT_LENGTH"]),
+    )
+    if app.config["ADMIN"]:
+        app.register_blueprint(bp, url_prefix=prefix)
+
+
+@bp.before_request
+def _admin_token() -> None:
+    wanted = current_app.config["ADMIN_TOKEN"]
+    if not wanted:
+        return
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or token.strip() != wanted:
+        raise ApiError(401, "bad.credentials", "The control API needs the admin token as its bearer token.")
+
+
+def _decode(model: type[Any]) -> Any:
+    """The body as ``model``, its declared bounds checked: every violation named by its path."""
+    body = decode_body(model)
+    broken = check_bounds(body)
+    if broken:
+        path, expectation, value = broken[0]
+        raise ApiError.invalid("invalid.value", path, f"{path} must be {expectation}; got {value!r}.")
+    return body
+
+
+# Arranging data
 
 
 @bp.post("/reset")
+@operation(
+    summary="Back to the seeded dataset; clear the journal, faults and rate limit",
+    operation_id="adminReset",
+    tag="admin",
+    responses={204: None},
+    admin=True,
+)
 def reset() -> Response:
-    """Back to the seeded dataset, as a test's fixture does before each test."""
     state.get().reset()
+    control().reset()
+    return Response(status=204)
+
+
+@bp.post("/seed")
+@operation(
+    summary="Generate more conversations into the current data",
+    operation_id="adminSeed",
+    tag="admin",
+    request=SeedRequest,
+    responses={201: SeededConversations},
+    admin=True,
+)
+def seed() -> Response:
+    wanted: SeedRequest = _decode(SeedRequest)
+    seed = wanted.seed if wanted.seed is not None else random.randrange(2**31)
+    mock = state.get()
+    factory = ConversationFactory(seed, now=mock.now())
+    for index, trait in enumerate(wanted.traits or ()):
+        if trait not in ConversationFactory.traits:
+            known = ", ".join(ConversationFactory.traits)
+            raise ApiError.invalid(
+                "invalid.value",
+                f"$.traits[{index}]",
+                f"$.traits[{index}] must be one of {known}; got {trait!r}.",
+            )
+    traits = list(wanted.traits or ConversationFactory.traits)
+    conversations = [factory.build(traits[i % len(traits)]) for i in range(wanted.count)]
+    mock.store.put(conversations)  # type: ignore[arg-type]
+    ids = tuple(conversation.id or "" for conversation in conversations)
+    return json_response(SeededConversations(conversation_ids=ids, seed=seed), 201)
+
+
+@bp.put("/conversations/<conversation_id>")
+@operation(
+    summary="Store this exact conversation (replacing one with its id)",
+    operation_id="adminPutConversation",
+    tag="admin",
+    request=Conversation,
+    responses={200: Conversation, 201: Conversation},
+    admin=True,
+)
+def put_conversation(conversation_id: str) -> Response:
+    conversation: Conversation = decode_body(Conversation)
+    _same_id(conversation.id, conversation_id, "$.id")
+    conversation = attrs.evolve(conversation, id=conversation_id)
+    store = state.get().store
+    with store.transaction():
+        existed = store.get(conversation_id) is not None
+        store.put([conversation])
+    return json_response(conversation, 200 if existed else 201)
+
+
+@bp.put("/conversations/<conversation_id>/participants/<participant_id>/callbacks/<callback_id>")
+@operation(
+    summary="Store this exact callback in a participant of a stored conversation",
+    operation_id="adminPutCallback",
+    tag="admin",
+    request=Callback,
+    responses={200: Conversation},
+    admin=True,
+)
+def put_callback(conversation_id: str, participant_id: str, callback_id: str) -> Response:
+    callback: Callback = decode_body(Callback)
+    _same_id(callback.id, callback_id, "$.id")
+    callback = attrs.evolve(callback, id=callback_id)
+    mock = state.get()
+    with mock.store.transaction():
+        conversation = mock.conversation(conversation_id)
+        participants = list(conversation.participants or ())
+        index = next((i for i, p in enumerate(participants) if p.id == participant_id), None)
+        if index is None:
+            raise ApiError.not_found(participant_id)
+        participants[index] = _with_callback(participants[index], callback)
+        updated = attrs.evolve(conversation, participants=tuple(participants))
+        mock.store.put([updated])
+    return json_response(updated)
+
+
+def _with_callback(participant: Participant, callback: Callback) -> Participant:
+    callbacks = list(participant.callbacks or ())
+    positions = [i for i, existing in enumerate(callbacks) if existing.id == callback.id]
+    if positions:
+        callbacks[positions[0]] = callback
+    else:
+        callbacks.append(callback)
+    return attrs.evolve(participant, callbacks=tuple(callbacks))
+
+
+def _same_id(given: str | None, wanted: str, path: str) -> None:
+    if given is not None and given != wanted:
+        raise ApiError.invalid(
+            "invalid.value", path, f"{path} must be the id in the path, {wanted!r}; got {given!r}."
+        )
+
+
+# The journal
+
+_FILTERS = (
+    QueryParameter("method", "Only requests with this method.", {"type": "string"}),
+    QueryParameter("path", "Only requests whose path matches this pattern.", {"type": "string"}),
+    QueryParameter("status", "Only requests answered with this status.", {"type": "integer"}),
+)
+
+
+@bp.get("/requests")
+@operation(
+    summary="The requests received, oldest first",
+    operation_id="adminRequests",
+    tag="admin",
+    responses={200: RequestList},
+    query=_FILTERS,
+    errors=(404,),
+    admin=True,
+)
+def requests() -> Response:
+    journal = _journal()
+    status = request.args.get("status")
+    if status is not None and not status.isdigit():
+        raise ApiError.invalid("invalid.value", "$.status", f"status must be an integer; got {status!r}.")
+    path = request.args.get("path", "**")
+    _check_path(path, "$.path")
+    pattern = RequestPattern(
+        method=request.args.get("method", "*"), path=path, status=int(status) if status else None
+    )
+    return json_response(RequestList(requests=tuple(journal.find(pattern)), total=len(journal)))
+
+
+@bp.delete("/requests")
+@operation(
+    summary="Clear the journal",
+    operation_id="adminClearRequests",
+    tag="admin",
+    responses={204: None},
+    errors=(404,),
+    admin=True,
+)
+def clear_requests() -> Response:
+    _journal().clear()
+    return Response(status=204)
+
+
+@bp.post("/requests/verify")
+@operation(
+    summary="Count the requests matching a pattern; 409 with the nearest requests on a mismatch",
+    operation_id="adminVerify",
+    tag="admin",
+    request=Verification,
+    responses={200: VerificationResult, 409: VerificationResult},
+    errors=(404,),
+    admin=True,
+)
+def verify() -> Response:
+    verification: Verification = _decode(Verification)
+    _check_path(verification.path, "$.path")
+    result = _journal().verify(verification)
+    return json_response(result, 200 if result.ok else 409)
+
+
+def _journal() -> Journal:
+    journal = control().journal
+    if journal is None:
+        raise ApiError(404, "not.found", "The request journal is switched off (JOURNAL is false).")
+    return journal
+
+
+def _check_path(pattern: str, path: str) -> None:
+    problem = path_error(pattern)
+    if problem:
+        raise ApiError.invalid("invalid.value", path, f"{path}: {problem}; got {pattern!r}.")
+
+
+# Faults and the rate limit
+
+
+@bp.get("/faults")
+@operation(
+    summary="The active faults",
+    operation_id="adminFaults",
+    tag="admin",
+    responses={200: FaultList},
+    admin=True,
+)
+def faults() -> Response:
+    return json_response(control().faults.listing())
+
+
+@bp.post("/faults")
+@operation(
+    summary="Inject a fault into matching requests",
+    operation_id="adminAddFault",
+    tag="admin",
+    request=Fault,
+    responses={201: Fault},
+    admin=True,
+)
+def add_fault() -> Response:
+    fault: Fault = _decode(Fault)
+    _check_path(fault.path, "$.path")
+    _check_fault(fault)
+    return json_response(control().faults.add(fault), 201)
+
+
+def _check_fault(fault: Fault) -> None:
+    if fault.kind is FaultKind.STATUS and fault.status is None:
+        raise ApiError.invalid("constraint.validation", "$.status", "A fault of kind status needs a status.")
+    if fault.kind is not FaultKind.STATUS and fault.status is not None:
+        raise ApiError.invalid(
+            "constraint.validation",
+            "$.status",
+            f"A fault of kind {fault.kind} takes no status; got {fault.status}.",
+        )
+    if fault.kind is FaultKind.LATENCY and fault.delay is None:
+        raise ApiError.invalid("constraint.validation", "$.delay", "A fault of kind latency needs a delay.")
+    if fault.delay is not None:
+        missing = fault.delay.missing()
+        if missing:
+            raise ApiError.invalid(
+                "constraint.validation",
+                f"$.delay.{missing[0]}",
+                f"A {fault.delay.distribution} delay needs {' and '.join(missing)}.",
+            )
+        if (
+            fault.delay.min_ms is not None
+            and fault.delay.max_ms is not None
+            and fault.delay.min_ms > fault.delay.max_ms
+        ):
+            raise ApiError.invalid("constraint.validation", "$.delay.maxMs", "maxMs must be at least minMs.")
+    if fault.id is not None or fault.applied:
+        raise ApiError.invalid("invalid.property", "$.id", "id and applied are assigned by the server.")
+
+
+@bp.delete("/faults")
+@operation(
+    summary="Remove every fault",
+    operation_id="adminClearFaults",
+    tag="admin",
+    responses={204: None},
+    admin=True,
+)
+def clear_faults() -> Response:
+    control().faults.clear()
+    return Response(status=204)
+
+
+@bp.delete("/faults/<fault_id>")
+@operation(
+    summary="Remove one fault",
+    operation_id="adminRemoveFault",
+    tag="admin",
+    responses={204: None},
+    admin=True,
+)
+def remove_fault(fault_id: str) -> Response:
+    if not control().faults.remove(fault_id):
+        raise ApiError.not_found(fault_id)
+    return Response(status=204)
+
+
+@bp.get("/rate-limit")
+@operation(
+    summary="The rate limit in force",
+    operation_id="adminRateLimit",
+    tag="admin",
+    responses={200: RateLimit},
+    errors=(404,),
+    admin=True,
+)
+def rate_limit() -> Response:
+    limit = control().limiter.limit
+    if limit is None:
+        raise ApiError.not_found("rate-limit")
+    return json_response(limit)
+
+
+@bp.put("/rate-limit")
+@operation(
+    summary="Limit each bearer token to so many requests per window",
+    operation_id="adminSetRateLimit",
+    tag="admin",
+    request=RateLimit,
+    responses={200: RateLimit},
+    admin=True,
+)
+def set_rate_limit() -> Response:
+    limit: RateLimit = _decode(RateLimit)
+    control().limiter.set(limit)
+    return json_response(limit)
+
+
+@bp.delete("/rate-limit")
+@operation(
+    summary="Lift the rate limit",
+    operation_id="adminClearRateLimit",
+    tag="admin",
+    responses={204: None},
+    admin=True,
+)
+def clear_rate_limit() -> Response:
+    control().limiter.set(None)
     return Response(status=204)

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from contracts import BulkCallbackDisconnectRequest, CreateCallbackCommand, PatchCallbackRequest
+from contracts import (
+    BulkCallbackDisconnectRequest,
+    CreateCallbackCommand,
+    CreateCallbackResponse,
+    PatchCallbackRequest,
+    PatchCallbackResponse,
+)
 from mockserver import state
 from mockserver.errors import ApiError
+from mockserver.openapi import operation
 from mockserver.wire import decode_body, json_response
 
 bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callbacks")
 
 
 @bp.post("")
+@operation(
+    summary="Create a Callback",
+    operation_id="postConversationsCallbacks",
+    tag="Conversations",
+    request=CreateCallbackCommand,
+    responses={200: CreateCallbackResponse},
+)
 def create_callback() -> Response:
     command = decode_body(CreateCallbackCommand)
     _require_numbers(command.callback_numbers)
@@ -24,6 +38,14 @@ def create_callback() -> Response:
 
 
 @bp.patch("")
+@operation(
+    summary="Update a scheduled callback",
+    operation_id="patchConversationsCallbacks",
+    tag="Conversations",
+    request=PatchCallbackRequest,
+    responses={200: PatchCallbackResponse},
+    errors=(404,),
+)
 def patch_callback() -> Response:
     patch = decode_body(PatchCallbackRequest)
     if patch.callback_numbers is not None:
@@ -32,6 +54,14 @@ def patch_callback() -> Response:
 
 
 @bp.post("/bulk/disconnect")
+@operation(
+    summary="Disconnect multiple scheduled callbacks",
+    operation_id="postConversationsCallbacksBulkDisconnect",
+    tag="Conversations",
+    request=BulkCallbackDisconnectRequest,
+    responses={202: None},
+    errors=(404,),
+)
 def disconnect_callbacks() -> Response:
     bulk = decode_body(BulkCallbackDisconnectRequest)
     state.get().disconnect(bulk.callback_disconnect_identifiers)

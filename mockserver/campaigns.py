@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from contracts import CampaignInteractions
 from mockserver import state
+from mockserver.openapi import operation
 from mockserver.wire import json_response
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v2/outbound/campaigns")
 
 
 @bp.get("/<campaign_id>/interactions")
+@operation(
+    summary="Get dialer campaign interactions",
+    operation_id="getOutboundCampaignInteractions",
+    tag="Outbound",
+    responses={200: CampaignInteractions},
+)
 def campaign_interactions(campaign_id: str) -> Response:
     return json_response(state.get().campaign_interactions(campaign_id))

@@ -6,9 +6,10 @@ import math
 
 from flask import Blueprint, Response, request
 
-from contracts import ConversationEntityListing
+from contracts import Conversation, ConversationEntityListing
 from mockserver import state
 from mockserver.errors import ApiError
+from mockserver.openapi import QueryParameter, operation
 from mockserver.wire import json_response, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
@@ -18,6 +19,12 @@ MAX_PAGE_SIZE = 100
 
 
 @bp.get("/<conversation_id>")
+@operation(
+    summary="Get a conversation",
+    operation_id="getConversation",
+    tag="Conversations",
+    responses={200: Conversation},
+)
 def get_conversation(conversation_id: str) -> Response:
     entry = state.get().store.get(conversation_id)
     if entry is None:
@@ -26,6 +33,17 @@ def get_conversation(conversation_id: str) -> Response:
 
 
 @bp.get("")
+@operation(
+    summary="Get active conversations for the logged in user",
+    operation_id="getConversations",
+    tag="Conversations",
+    responses={200: ConversationEntityListing},
+    errors=(400,),
+    query=(
+        QueryParameter("pageSize", "Page size.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
+        QueryParameter("pageNumber", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    ),
+)
 def list_conversations() -> Response:
     """The caller's active conversations (those not ended), a page at a time."""
     size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)

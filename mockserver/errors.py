@@ -6,6 +6,7 @@ handlers registered here are the only place an error becomes a response.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, g
@@ -30,7 +31,10 @@ _HTTP_CODES: dict[int, tuple[str, str]] = {
         "unsupported.media.type",
         "Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect character set.",
     ),
-    429: ("too.many.requests", "Rate limit exceeded the maximum."),
+    429: (
+        "too.many.requests.retry.after",
+        "Rate limit exceeded the maximum. Retry the request in [1] seconds",
+    ),
     500: (
         "internal.server.error",
         "The server encountered an unexpected condition which prevented it from fulfilling the request.",
@@ -78,6 +82,13 @@ class ApiError(Exception):
         return cls(404, code, message, entity_id=entity_id)
 
     @classmethod
+    def rate_limited(cls, retry_after: int) -> ApiError:
+        """The API's 429, telling the client how many seconds to wait (sent as ``Retry-After``)."""
+        code, _ = _HTTP_CODES[429]
+        message = f"Rate limit exceeded the maximum. Retry the request in [{retry_after}] seconds"
+        return cls(429, code, message, params={"retryAfter": str(retry_after)})
+
+    @classmethod
     def invalid(cls, code: str, path: str, message: str) -> ApiError:
         """A request body that decodes but breaks a rule the contract's types cannot express."""
         return cls(400, code, message, details=(Detail(error_code=code, field_name=path),))
@@ -95,7 +106,8 @@ class ApiError(Exception):
         params = {"field": first.path, "expected": first.expected, "got": first.got}
         return cls(400, code, message, details=details, params=params)
 
-    def body(self) -> ErrorBody:
+    def body(self, context_id: str | None = None) -> ErrorBody:
+        """The ErrorBody, its ``contextId`` the request's correlation id (``g``'s in a request)."""
         return ErrorBody(
             message=self.message,
             code=self.code,
@@ -103,16 +115,28 @@ class ApiError(Exception):
             entity_id=self.entity_id,
             message_with_params=self.message,
             message_params=self.params,
-            context_id=g.get("correlation_id"),
+            context_id=context_id or g.get("correlation_id"),
             details=self.details,
             errors=(),
         )
 
 
 def http_error(status: int) -> ApiError:
-    """The API's error for a plain HTTP status."""
-    code, message = _HTTP_CODES.get(status, _HTTP_CODES[500])
+    """The API's error for a plain HTTP status (a status it has no code for: named after it)."""
+    if status in _HTTP_CODES:
+        code, message = _HTTP_CODES[status]
+    else:
+        phrase = status_phrase(status)
+        code, message = phrase.lower().replace(" ", ".").replace("-", "."), phrase
     return ApiError(status, code, message)
+
+
+def status_phrase(status: int) -> str:
+    """The reason phrase of ``status`` ("Error" for a number HTTP does not name)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def error_response(error: ApiError) -> Response:

@@ -7,11 +7,12 @@ session that never asks for a server never imports Flask.
 from __future__ import annotations
 
 import os
-import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from mockserver.admin_client import AdminClient
 
 if TYPE_CHECKING:
     from mockserver.server import MockServer
@@ -19,17 +20,17 @@ if TYPE_CHECKING:
 URL_VARIABLE = "CALLBACK_MOCK_URL"
 
 
-class RemoteMockServer:
-    """A mock server some other process runs, reached through its admin API."""
+class RemoteMockServer(AdminClient):
+    """A mock server some other process runs, reached through its control API."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url.rstrip("/")
+    def __init__(self, url: str, *, admin_prefix: str = "/__admin", admin_token: str | None = None) -> None:
+        self._url = url.rstrip("/")
+        self.admin_prefix = admin_prefix.rstrip("/")
+        self.admin_token = admin_token
 
-    def reset(self) -> None:
-        """Back to the seeded dataset."""
-        request = urllib.request.Request(f"{self.url}/__admin/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+    @property
+    def url(self) -> str:
+        return self._url
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,7 +55,11 @@ def callback_mock_server_session(
     """The session's server: started once on a free port in a daemon thread, or the given URL's."""
     url = request.config.getoption("callback_mock_url")
     if url:
-        yield RemoteMockServer(url)
+        yield RemoteMockServer(
+            url,
+            admin_prefix=os.environ.get("CALLBACK_MOCK_ADMIN_PREFIX", "/__admin"),
+            admin_token=os.environ.get("CALLBACK_MOCK_ADMIN_TOKEN"),
+        )
         return
     from mockserver.server import MockServer
 
@@ -67,6 +72,10 @@ def callback_mock_server_session(
 def callback_mock_server(
     callback_mock_server_session: MockServer | RemoteMockServer,
 ) -> MockServer | RemoteMockServer:
-    """The session's server, reset to its seeded dataset for this test; ``.url`` is its address."""
+    """The session's server, reset for this test: seeded dataset, empty journal, no faults.
+
+    ``.url`` is its address; the control API's methods (``seed``, ``put_conversation``,
+    ``requests``, ``verify``, ``fault``, ``rate_limit``, ...) are on the object.
+    """
     callback_mock_server_session.reset()
     return callback_mock_server_session

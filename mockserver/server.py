@@ -8,17 +8,25 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from mockserver import admin
+from mockserver.admin_client import AdminClient
 from mockserver.app import create_app
 from mockserver.state import EXTENSION, MockState
 
 
-class MockServer:
-    """The mock server in a daemon thread of this process, on a port the OS picks."""
+class MockServer(AdminClient):
+    """The mock server in a daemon thread of this process, on a port the OS picks.
+
+    The control API's methods (``seed``, ``put_conversation``, ``requests``, ``verify``, ``fault``,
+    ``rate_limit``, ...) come from ``AdminClient``; ``reset`` goes straight to the state.
+    """
 
     def __init__(
         self, config: dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
         self.app: Flask = create_app(config)
+        self.admin_prefix = self.app.config["ADMIN_PREFIX"].rstrip("/")
+        self.admin_token = self.app.config["ADMIN_TOKEN"]
         self.host = host
         self.port = port
         self._server: BaseWSGIServer | None = None
@@ -51,8 +59,9 @@ class MockServer:
         self._server = self._thread = None
 
     def reset(self) -> None:
-        """Back to the seeded dataset."""
+        """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""
         self.state.reset()
+        self.app.extensions[admin.EXTENSION].reset()
 
     def __enter__(self) -> MockServer:
         return self.start()

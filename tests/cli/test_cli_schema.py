@@ -1,4 +1,4 @@
-"""``schema``: a model's JSON Schema for other languages' tools; ``--openapi`` not yet."""
+"""``schema``: a model's JSON Schema for other languages' tools, or the mock server's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -45,8 +45,7 @@ def test_the_schema_accepts_a_valid_callback_and_refuses_a_bad_one(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--openapi"], "Error: --openapi is not available yet"),
-        (["--openapi", "--model", "Callback"], "Error: --openapi is not available yet"),
+        (["--openapi", "--model", "Callback"], "Error: give --model or --openapi, not both."),
         ([], "Error: give --model (or --openapi)."),
         (["--model", "Segment"], "Invalid value for '--model'"),
         (["--model"], "Option '--model' requires an argument."),
@@ -63,4 +62,17 @@ def test_as_a_real_process(process: Callable[..., Any]) -> None:
     done = process(["schema", "--model", "CallbackBasic"])
     assert done.returncode == 0
     assert json.loads(done.stdout)["title"] == "CallbackBasic"
-    assert process(["schema", "--openapi"]).returncode == 2
+
+
+
+def test_openapi_prints_the_document_the_server_serves(invoke: Invoke) -> None:
+    from openapi_spec_validator import validate
+
+    from mockserver import create_app
+
+    result = invoke("schema", "--openapi")
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    validate(printed)
+    served = create_app({"CONVERSATIONS": 1}).test_client().get("/openapi.json")
+    assert printed == served.get_json()

@@ -1,0 +1,163 @@
+"""The control API as Python methods, for the server fixture objects (local or remote).
+
+Every method is one HTTP call to the control API, so a test that uses them exercises exactly what
+a team in another language gets with curl. Only the standard library: the plugin stays light.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+class AdminError(Exception):
+    """The control API refused a call; ``status`` and ``body`` are its answer."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        message = body.get("message") if isinstance(body, dict) else None
+        super().__init__(f"{status}: {message or body}")
+        self.status = status
+        self.body = body
+
+
+class AdminClient:
+    """Methods over the control API at ``self.url`` + ``admin_prefix``."""
+
+    admin_prefix: str = "/__admin"
+    admin_token: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's base URL, such as ``http://127.0.0.1:8080``."""
+        raise NotImplementedError
+
+    # Arranging data
+
+    def reset(self) -> None:
+        """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""
+        self._admin("POST", "/reset")
+
+    def seed(self, count: int = 1, *, traits: list[str] | None = None, seed: int | None = None) -> list[str]:
+        """Generate ``count`` more conversations (cycling ``traits``); return their ids."""
+        body: JSON = {"count": count}
+        if traits is not None:
+            body["traits"] = list(traits)
+        if seed is not None:
+            body["seed"] = seed
+        ids: list[str] = self._admin("POST", "/seed", body)["conversationIds"]
+        return ids
+
+    def put_conversation(self, conversation: Any) -> JSON:
+        """Store this exact conversation (a contract object or its wire mapping); return it."""
+        payload = _wire(conversation)
+        stored: JSON = self._admin("PUT", f"/conversations/{payload['id']}", payload)
+        return stored
+
+    def put_callback(self, conversation_id: str, participant_id: str, callback: Any) -> JSON:
+        """Store this exact callback in a participant of a stored conversation; return the conversation."""
+        payload = _wire(callback)
+        path = f"/conversations/{conversation_id}/participants/{participant_id}/callbacks/{payload['id']}"
+        stored: JSON = self._admin("PUT", path, payload)
+        return stored
+
+    # The journal
+
+    def requests(
+        self, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[JSON]:
+        """The requests received (oldest first), optionally filtered."""
+        filters = {"method": method, "path": path, "status": status}
+        query = urllib.parse.urlencode({k: v for k, v in filters.items() if v is not None})
+        found: list[JSON] = self._admin("GET", "/requests" + (f"?{query}" if query else ""))["requests"]
+        return found
+
+    def clear_requests(self) -> None:
+        self._admin("DELETE", "/requests")
+
+    def verify(
+        self, method: str = "*", path: str = "**", *, count: int | None = None, **criteria: Any
+    ) -> list[JSON]:
+        """Assert that ``count`` requests (at least one if None) match; return the matching requests.
+
+        ``criteria`` are ``query``, ``headers``, ``body_contains`` and ``status``. On a mismatch the
+        AssertionError shows the nearest requests received.
+        """
+        body: JSON = {"method": method, "path": path, **_camel_keys(criteria)}
+        if count is not None:
+            body["count"] = count
+        try:
+            result = self._admin("POST", "/requests/verify", body)
+        except AdminError as error:
+            if error.status == 409 and isinstance(error.body, dict):
+                raise AssertionError(error.body["message"]) from None
+            raise
+        matched: list[JSON] = result["matched"]
+        return matched
+
+    # Faults and the rate limit
+
+    def fault(self, method: str = "*", path: str = "**", **spec: Any) -> str:
+        """Inject a fault (``kind``, ``status``, ``retry_after``, ``delay``, ``times``, ...); return its id."""
+        added: JSON = self._admin("POST", "/faults", {"method": method, "path": path, **_camel_keys(spec)})
+        fault_id: str = added["id"]
+        return fault_id
+
+    def faults(self) -> list[JSON]:
+        found: list[JSON] = self._admin("GET", "/faults")["faults"]
+        return found
+
+    def remove_fault(self, fault_id: str) -> None:
+        self._admin("DELETE", f"/faults/{fault_id}")
+
+    def clear_faults(self) -> None:
+        self._admin("DELETE", "/faults")
+
+    def rate_limit(self, requests: int, window_seconds: int = 60) -> None:
+        """Allow each bearer token ``requests`` requests per window; more get 429 with Retry-After."""
+        self._admin("PUT", "/rate-limit", {"requests": requests, "windowSeconds": window_seconds})
+
+    def clear_rate_limit(self) -> None:
+        self._admin("DELETE", "/rate-limit")
+
+    def _admin(self, method: str, path: str, body: Any = None) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if self.admin_token:
+            headers["Authorization"] = f"Bearer {self.admin_token}"
+        data = None if body is None else json.dumps(body).encode()
+        url = f"{self.url}{self.admin_prefix}{path}"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            text = error.read()
+            raise AdminError(error.code, json.loads(text) if text else None) from None
+        return json.loads(text) if text else None
+
+
+def _wire(obj: Any) -> JSON:
+    if isinstance(obj, dict):
+        return obj
+    import contracts
+
+    return contracts.unstructure(obj)
+
+
+def _camel_keys(values: dict[str, Any]) -> JSON:
+    """snake_case keyword names as wire names, nested specs (``delay``) too; user maps kept as given."""
+
+    def camel(name: str) -> str:
+        head, *rest = name.split("_")
+        return head + "".join(part.title() for part in rest)
+
+    return {
+        camel(name): _camel_keys(value)
+        if isinstance(value, dict) and name not in ("query", "headers")
+        else value
+        for name, value in values.items()
+    }

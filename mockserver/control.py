@@ -1,0 +1,203 @@
+"""The WSGI middleware around the API: it journals requests, injects faults and limits rates.
+
+It wraps everything that answers the API (Flask and any faster path in front of it), so a fault or
+a journal entry looks the same whichever answers. With the journal off and no fault or rate limit
+set, a request costs one prefix check and one attribute test on top of the API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import socket
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+import contracts
+from mockserver.auth import CORRELATION_HEADER
+from mockserver.errors import ApiError, http_error, status_phrase
+from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
+from mockserver.journal import Journal, RecordedRequest, redacted
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+# Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
+RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
+
+
+class Control:
+    """The journal, faults and rate limiter of one app, applied to every API request."""
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        *,
+        journal: Journal | None,
+        faults: Faults,
+        limiter: RateLimiter,
+        exempt: tuple[str, ...],
+        max_body: int,
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.faults = faults
+        self.limiter = limiter
+        self.exempt = exempt  # path prefixes neither journaled nor faulted: the control API, the docs
+        self.max_body = max_body
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path: str = environ.get("PATH_INFO", "")
+        if path.startswith(self.exempt) or (
+            self.journal is None and not self.faults and self.limiter.limit is None
+        ):
+            return self.app(environ, start_response)
+        return self._control(environ, start_response, path)
+
+    def _control(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
+        started = time.perf_counter()
+        arrived = datetime.now(timezone.utc)
+        body = self._take_body(environ) if self.journal is not None else b""
+        method: str = environ["REQUEST_METHOD"]
+        answered: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered.update(status=int(status[:3]), headers=headers, at=time.perf_counter())
+            return start_response(status, headers, exc_info)
+
+        picked = self.faults.pick(method, path) if self.faults else None
+        fault = picked[0] if picked else None
+        try:
+            if picked is not None:
+                fault, delay = picked
+                if delay:
+                    time.sleep(delay)
+                return self._apply(fault, environ, capture)
+            wait = self.limiter.wait(_token(environ)) if self.limiter.limit is not None else None
+            if wait is not None:
+                return _error_response(ApiError.rate_limited(wait), capture, retry_after=wait)
+            return self.app(environ, capture)
+        finally:
+            if self.journal is not None:
+                self._record(environ, path, method, body, arrived, started, answered, fault)
+
+    def _apply(self, fault: Fault, environ: WSGIEnvironment, capture: StartResponse) -> Iterable[bytes]:
+        if fault.kind is FaultKind.LATENCY:
+            return self.app(environ, capture)
+        if fault.kind is FaultKind.DROP:
+            if "werkzeug.socket" in environ:
+                _drop(environ)
+            # No socket to close (Granian): promise a body and abort it before the first byte.
+            capture("200 OK", [("Content-Length", "1")])
+            return _cut_short(b"", environ)
+        if fault.kind is FaultKind.TRUNCATE:
+            return self._truncated(environ, capture)
+        status = fault.status or 500
+        if status == 429:
+            seconds = 1 if fault.retry_after is None else fault.retry_after
+            return _error_response(ApiError.rate_limited(seconds), capture, retry_after=seconds)
+        retry_after = fault.retry_after if status in RETRY_AFTER_STATUSES else None
+        return _error_response(http_error(status), capture, retry_after=retry_after)
+
+    def _truncated(self, environ: WSGIEnvironment, capture: StartResponse) -> Iterator[bytes]:
+        """The API's answer with its full Content-Length, cut off halfway through the body."""
+        held: dict[str, Any] = {}
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            held.update(status=status, headers=headers)
+            return lambda data: None
+
+        body = b"".join(self.app(environ, hold))
+        headers = [(k, v) for k, v in held["headers"] if k.lower() != "content-length"]
+        capture(held["status"], [*headers, ("Content-Length", str(len(body)))])
+        return _cut_short(body, environ)
+
+    def _take_body(self, environ: WSGIEnvironment) -> bytes:
+        """Read the request body for the journal and put it back for the API to read."""
+        length = environ.get("CONTENT_LENGTH") or ""
+        if length.isdigit():
+            if not 0 < int(length) <= self.max_body:
+                return b""  # nothing, or over the limit: the API answers 413 without reading it
+            body: bytes = environ["wsgi.input"].read(int(length))
+        elif environ.get("wsgi.input_terminated"):  # chunked: read up to one byte past the limit
+            body = environ["wsgi.input"].read(self.max_body + 1)
+        else:
+            return b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def _record(
+        self,
+        environ: WSGIEnvironment,
+        path: str,
+        method: str,
+        body: bytes,
+        arrived: datetime,
+        started: float,
+        answered: dict[str, Any],
+        fault: Fault | None,
+    ) -> None:
+        assert self.journal is not None
+        headers = dict(answered.get("headers", ()))
+        correlation_id = headers.get(CORRELATION_HEADER)
+        self.journal.record(
+            RecordedRequest(
+                id=self.journal.next_id(),
+                time=arrived,
+                method=method,
+                path=path,
+                query={k: tuple(v) for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()},
+                headers=redacted(_request_headers(environ)),
+                body=body.decode("utf-8", "replace"),
+                status=None if fault is not None and fault.kind is FaultKind.DROP else answered.get("status"),
+                correlation_id=correlation_id,
+                fault=fault.id if fault else None,
+                duration_ms=round((answered.get("at", time.perf_counter()) - started) * 1000, 3),
+            )
+        )
+
+
+def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int | None) -> list[bytes]:
+    correlation_id = str(uuid.uuid4())
+    body = contracts.dumps(error.body(correlation_id)).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        (CORRELATION_HEADER, correlation_id),
+    ]
+    if retry_after is not None:
+        headers.append(("Retry-After", str(retry_after)))
+    capture(f"{error.status} {status_phrase(error.status)}", headers)
+    return [body]
+
+
+def _cut_short(body: bytes, environ: WSGIEnvironment) -> Iterator[bytes]:
+    yield body[: len(body) // 2]
+    _drop(environ)
+
+
+def _drop(environ: WSGIEnvironment) -> None:
+    """Close the connection without answering (Werkzeug hands the socket to the app)."""
+    connection: socket.socket | None = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+    # Servers treat this as the client going away: they stop without sending anything more.
+    raise ConnectionAbortedError("fault: connection dropped")
+
+
+def _token(environ: WSGIEnvironment) -> str:
+    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _request_headers(environ: WSGIEnvironment) -> Iterator[tuple[str, str]]:
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            yield key[5:].replace("_", "-").title(), value
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            yield key.replace("_", "-").title(), value

@@ -1,0 +1,182 @@
+"""The OpenAPI 3.1 document of a running app, built from its routes and the contract.
+
+Each view declares what it takes and answers with ``@operation``; ``document(app)`` walks the app's
+URL map, so a route that is not registered (the control API switched off) is not documented, and
+every body's schema comes from the attrs class the view decodes or encodes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from attrs import field, frozen
+from flask import Flask
+
+from contracts import ErrorBody
+from contracts._converter import camel
+from contracts.schema import definitions_for
+from mockserver.auth import CORRELATION_HEADER
+from mockserver.errors import http_error, status_phrase
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OPENAPI_VERSION = "3.1.0"
+ATTRIBUTE = "openapi_operation"
+# Faults and the rate limiter can answer any API request with these.
+INJECTABLE_ERRORS = (429, 500, 503, 504)
+
+
+@frozen
+class QueryParameter:
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+
+@frozen
+class Operation:
+    """What one view takes and answers, for the document."""
+
+    summary: str
+    operation_id: str
+    tag: str
+    request: type | None = None
+    responses: dict[int, type | None] = field(factory=dict)  # success status -> body model (None: empty)
+    errors: tuple[int, ...] = ()
+    query: tuple[QueryParameter, ...] = ()
+    admin: bool = False  # a control API route: its own token, no injected errors
+
+
+def operation(**kwargs: Any) -> Callable[[F], F]:
+    """Attach an ``Operation`` to a view function."""
+    described = Operation(**kwargs)
+
+    def decorate(view: F) -> F:
+        setattr(view, ATTRIBUTE, described)
+        return view
+
+    return decorate
+
+
+def document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``app``'s documented routes."""
+    schemas: dict[str, dict[str, Any]] = {}
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        described: Operation | None = getattr(app.view_functions[rule.endpoint], ATTRIBUTE, None)
+        if described is None:
+            continue
+        path = _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                described, rule.arguments, schemas, admin_token=bool(app.config.get("ADMIN_TOKEN"))
+            )
+    definitions_for(ErrorBody, schemas, ref_prefix="#/components/schemas/")
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Genesys Cloud callbacks (callback-contracts mock server)",
+            "version": "v2",
+            "description": "The callback routes of the Genesys Cloud Platform API as the mock server serves "
+            "them, and the mock's control API. Generated from the contract and the registered routes.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Any token, unless TOKENS is set.",
+                },
+                "adminBearer": {"type": "http", "scheme": "bearer", "description": "The ADMIN_TOKEN."},
+            },
+            "headers": {
+                "CorrelationId": {
+                    "description": "The request's correlation id (an error body's contextId).",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
+                "RetryAfter": {
+                    "description": "Seconds to wait before retrying.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    }
+
+
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _operation(
+    described: Operation, arguments: set[str], schemas: dict[str, Any], *, admin_token: bool
+) -> dict[str, Any]:
+    ref = "#/components/schemas/"
+    body: dict[str, Any] = {
+        "summary": described.summary,
+        "operationId": described.operation_id,
+        "tags": [described.tag],
+    }
+    parameters = [
+        {"name": camel(name), "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in sorted(arguments)
+    ]
+    parameters += [
+        {"name": q.name, "in": "query", "required": False, "description": q.description, "schema": q.schema}
+        for q in described.query
+    ]
+    if parameters:
+        body["parameters"] = parameters
+    if described.request is not None:
+        body["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": definitions_for(described.request, schemas, ref_prefix=ref)}
+            },
+        }
+    responses: dict[str, Any] = {}
+    for status, model in sorted(described.responses.items()):
+        response: dict[str, Any] = {"description": status_phrase(status), "headers": _headers()}
+        if model is not None:
+            schema = definitions_for(model, schemas, ref_prefix=ref)
+            response["content"] = {"application/json": {"schema": schema}}
+        responses[str(status)] = response
+    errors = set(described.errors) | {401}
+    if described.request is not None:
+        errors |= {400, 413, 415}
+    if arguments:
+        errors.add(404)
+    if not described.admin:
+        errors |= set(INJECTABLE_ERRORS)
+    elif not admin_token:
+        errors.discard(401)
+    for status in sorted(errors):
+        headers = _headers()
+        if status == 429:
+            headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+        responses[str(status)] = {
+            "description": http_error(status).message,
+            "headers": headers,
+            "content": {"application/json": {"schema": {"$ref": f"{ref}ErrorBody"}}},
+        }
+    body["responses"] = responses
+    if described.admin:
+        body["security"] = [{"adminBearer": []}] if admin_token else []
+    else:
+        body["security"] = [{"bearer": []}]
+    return body
+
+
+def _headers() -> dict[str, Any]:
+    return {CORRELATION_HEADER: {"$ref": "#/components/headers/CorrelationId"}}
+
+
+def dumps(app: Flask) -> bytes:
+    """The document as JSON bytes."""
+    import orjson
+
+    return orjson.dumps(document(app), option=orjson.OPT_INDENT_2)
