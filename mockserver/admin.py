@@ -14,13 +14,14 @@ import attrs
 from attrs import frozen
 from flask import Blueprint, Flask, Response, current_app, request
 
-from contracts import Callback, Conversation, Participant
+from contracts import Callback, Conversation, Detail, Participant
 from factories import ConversationFactory
 from mockserver import state
 from mockserver.control import Control
 from mockserver.errors import ApiError
 from mockserver.faults import Fault, FaultKind, FaultList, Faults, RateLimit, RateLimiter
 from mockserver.journal import (
+    PATH_PATTERN,
     Journal,
     RequestList,
     RequestPattern,
@@ -49,7 +50,9 @@ class SeedRequest:
         minItems=1,
         items={"enum": list(ConversationFactory.traits)},
     )
-    seed: int | None = described("Seed of the generated data; absent: a random one.", None)
+    seed: int | None = described(
+        "Seed of the generated data; absent: a random one.", None, minimum=0, maximum=2**63 - 1
+    )
 
 
 @frozen
@@ -180,6 +183,7 @@ def seed() -> Response:
     tag="admin",
     request=Conversation,
     responses={200: Conversation, 201: Conversation},
+    errors=(409,),
     admin=True,
 )
 def put_conversation(conversation_id: str) -> Response:
@@ -200,6 +204,7 @@ def put_conversation(conversation_id: str) -> Response:
     tag="admin",
     request=Callback,
     responses={200: Conversation},
+    errors=(409,),
     admin=True,
 )
 def put_callback(conversation_id: str, participant_id: str, callback_id: str) -> Response:
@@ -230,17 +235,19 @@ def _with_callback(participant: Participant, callback: Callback) -> Participant:
 
 
 def _same_id(given: str | None, wanted: str, path: str) -> None:
+    """A body whose id contradicts the path's is a conflict (409): the schema cannot say so."""
     if given is not None and given != wanted:
-        raise ApiError.invalid(
-            "invalid.value", path, f"{path} must be the id in the path, {wanted!r}; got {given!r}."
-        )
+        message = f"{path} must be the id in the path, {wanted!r}; got {given!r}."
+        raise ApiError(409, "conflict", message, details=(Detail(error_code="conflict", field_name=path),))
 
 
 # The journal
 
 _FILTERS = (
     QueryParameter("method", "Only requests with this method.", {"type": "string"}),
-    QueryParameter("path", "Only requests whose path matches this pattern.", {"type": "string"}),
+    QueryParameter(
+        "path", "Only requests whose path matches this pattern.", {"type": "string", "pattern": PATH_PATTERN}
+    ),
     QueryParameter("status", "Only requests answered with this status.", {"type": "integer"}),
 )
 
@@ -252,7 +259,7 @@ _FILTERS = (
     tag="admin",
     responses={200: RequestList},
     query=_FILTERS,
-    errors=(404,),
+    errors=(400, 404),
     admin=True,
 )
 def requests() -> Response:

@@ -11,6 +11,7 @@ from contracts import (
     PatchCallbackRequest,
     PatchCallbackResponse,
 )
+from factories.invariants import E164
 from mockserver import state
 from mockserver.errors import ApiError
 from mockserver.openapi import operation
@@ -29,7 +30,7 @@ bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callback
 )
 def create_callback() -> Response:
     command = decode_body(CreateCallbackCommand)
-    _require_numbers(command.callback_numbers)
+    _require_numbers(command.callback_numbers, command.caller_id)
     if not (command.queue_id or (command.routing_data and command.routing_data.queue_id)):
         raise ApiError.invalid(
             "constraint.validation", "$.queueId", "Either queueId or routingData is required."
@@ -68,8 +69,17 @@ def disconnect_callbacks() -> Response:
     return Response(status=202)
 
 
-def _require_numbers(numbers: tuple[str, ...]) -> None:
+def _require_numbers(numbers: tuple[str, ...], caller_id: str | None = None) -> None:
+    """At least one callback number, each (and the caller id) in E.164 form as the API stores them."""
     if not numbers:
         raise ApiError.invalid(
             "constraint.validation", "$.callbackNumbers", "callbackNumbers must hold at least one number."
         )
+    named = [(f"$.callbackNumbers[{i}]", number) for i, number in enumerate(numbers)]
+    for path, number in [*named, ("$.callerId", caller_id)]:
+        if number is not None and not E164.fullmatch(number):
+            raise ApiError.invalid(
+                "invalid.value",
+                path,
+                f"{path} must be an E.164 number such as '+14155550123'; got {number!r}.",
+            )

@@ -11,13 +11,18 @@ from mockserver.cli_models import RESPONSE_MODELS, model_option
 
 @click.command()
 @model_option(RESPONSE_MODELS, help="The model whose JSON Schema (2020-12) to print.")
-@click.option("--openapi", is_flag=True, help="Print the OpenAPI 3.1 document of the mock server's routes (as served at /openapi.json).")
+@click.option(
+    "--openapi",
+    is_flag=True,
+    help="Print the OpenAPI 3.1 document of the mock server's routes (as served at /openapi.json).",
+)
 def schema(*, model: type | None, openapi: bool) -> None:
     """Print the JSON Schema of a model's strict wire form (--model), or the OpenAPI document."""
     if openapi:
         if model is not None:
             raise click.UsageError("give --model or --openapi, not both.")
-        from mockserver import app, openapi as document
+        from mockserver import app
+        from mockserver import openapi as document
 
         # The document depends on the routes only: an app with no data is enough.
         click.echo(document.dumps(app.create_app({"CONVERSATIONS": 0})).decode())

@@ -17,7 +17,7 @@ import attrs
 from attrs import frozen
 
 from contracts.enums import WireEnum
-from mockserver.journal import RequestPattern
+from mockserver.journal import PATH_PATTERN, RequestPattern
 from mockserver.models import described
 
 
@@ -75,7 +75,9 @@ class Fault:
     """A fault to inject into the requests that match its method and path."""
 
     method: str = described("An HTTP method, or * for any.", "*")
-    path: str = described("A path pattern: {name} or * is one segment's text, ** is anything.", "**")
+    path: str = described(
+        "A path pattern: {name} or * is one segment's text, ** is anything.", "**", pattern=PATH_PATTERN
+    )
     kind: FaultKind = described("What the fault does.", FaultKind.STATUS)
     status: int | None = described("kind status: the status to answer.", None, minimum=400, maximum=599)
     retry_after: int | None = described(

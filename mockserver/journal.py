@@ -21,6 +21,7 @@ from attrs import frozen
 from mockserver.models import described
 
 REDACTED = "[redacted]"
+PATH_PATTERN = "^[/*]"  # what a path pattern starts with (JSON Schema, for the document)
 
 
 @frozen
@@ -45,7 +46,9 @@ class RequestPattern:
     """Which requests to select: every given criterion must hold."""
 
     method: str = described("An HTTP method, or * for any.", "*")
-    path: str = described("A path pattern: {name} or * is one segment's text, ** is anything.", "**")
+    path: str = described(
+        "A path pattern: {name} or * is one segment's text, ** is anything.", "**", pattern=PATH_PATTERN
+    )
     query: dict[str, str] | None = described("Query parameters that must have these values.", None)
     headers: dict[str, str] | None = described(
         "Headers that must have these values (names in any case).", None
@@ -195,7 +198,7 @@ def _path_regex(pattern: str) -> re.Pattern[str]:
 
 def path_error(pattern: str) -> str | None:
     """Why ``pattern`` is no path pattern, or None if it is one."""
-    if not pattern.startswith("/") and not pattern.startswith("*"):
+    if not re.match(PATH_PATTERN, pattern):
         return "a path pattern starts with / (or a wildcard)"
     return None
 

@@ -64,7 +64,6 @@ def test_as_a_real_process(process: Callable[..., Any]) -> None:
     assert json.loads(done.stdout)["title"] == "CallbackBasic"
 
 
-
 def test_openapi_prints_the_document_the_server_serves(invoke: Invoke) -> None:
     from openapi_spec_validator import validate
 

@@ -178,3 +178,31 @@ def _create_without_queue() -> Any:
     command = PureCloud.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
     return command
+
+
+def test_the_sdk_retries_a_429_with_retry_after_and_creates_one_callback(
+    conversations: Any, callback_mock_server: MockServer
+) -> None:
+    callback_mock_server.fault("POST", "/api/v2/conversations/callbacks", status=429, retry_after=0, times=2)
+    before = len(callback_mock_server.state.store.entries())
+
+    command = PureCloud.CreateCallbackCommand()
+    command.callback_numbers = ["+13175550100"]
+    command.queue_id = "queue-1"
+    created = conversations.post_conversations_callbacks(command)
+
+    assert created.conversation.id
+    sent = callback_mock_server.requests(path="/api/v2/conversations/callbacks")
+    assert [r["status"] for r in sent] == [429, 429, 200]
+    assert len({r["correlationId"] for r in sent}) == 3
+    assert len(callback_mock_server.state.store.entries()) == before + 1
+
+
+def test_the_sdk_gives_up_after_ten_retries(conversations: Any, callback_mock_server: MockServer) -> None:
+    callback_mock_server.fault("GET", "/api/v2/conversations/{id}", status=429, retry_after=0)
+
+    with pytest.raises(Exception, match=r"429|retries") as caught:
+        conversations.get_conversation("any")
+
+    assert len(callback_mock_server.requests()) == 11
+    assert caught.type.__name__ in {"ApiException", "MaxRetryError"}
