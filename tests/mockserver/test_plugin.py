@@ -81,3 +81,66 @@ def test_the_url_can_come_from_the_environment(
         monkeypatch.setenv("CALLBACK_MOCK_URL", running.url)
         result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+CONTROLLING_THE_SERVER = """
+    import json, urllib.error, urllib.request
+
+    import pytest
+
+    def create(url, token="any"):
+        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q"}).encode()
+        request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body, method="POST",
+            headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def test_arrange_and_inspect(callback_mock_server):
+        [conversation_id] = callback_mock_server.seed(1, traits=["scheduled"], seed=3)
+        assert create(callback_mock_server.url) == 200
+        sent = callback_mock_server.verify("POST", "/api/v2/conversations/callbacks", count=1)
+        assert json.loads(sent[0]["body"])["queueId"] == "q"
+        with pytest.raises(AssertionError, match="Nearest requests received"):
+            callback_mock_server.verify("PATCH", "/api/v2/conversations/callbacks")
+
+    def test_break_it(callback_mock_server):
+        assert callback_mock_server.requests() == []  # the reset cleared the last test's journal
+        callback_mock_server.fault("POST", "/api/v2/conversations/callbacks", status=503, times=1)
+        callback_mock_server.rate_limit(2)
+        assert [create(callback_mock_server.url) for _ in range(4)] == [503, 200, 200, 429]
+
+    def test_faults_and_limits_are_gone_after_the_reset(callback_mock_server):
+        assert callback_mock_server.faults() == []
+        assert [create(callback_mock_server.url) for _ in range(3)] == [200, 200, 200]
+"""
+
+
+@pytest.mark.parametrize("where", ["in process", "remote"])
+def test_the_fixture_object_controls_the_server(pytester: pytest.Pytester, where: str) -> None:
+    pytester.makepyfile(CONTROLLING_THE_SERVER)
+    if where == "in process":
+        result = pytester.runpytest("-p", "no:cacheprovider")
+    else:
+        with MockServer({"CONVERSATIONS": 5}) as running:
+            result = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
+    result.assert_outcomes(passed=3)
+
+
+def test_a_remote_server_with_an_admin_token(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile(
+        """
+        def test_seed(callback_mock_server):
+            assert len(callback_mock_server.seed(2)) == 2
+        """
+    )
+    with MockServer({"CONVERSATIONS": 5, "ADMIN_TOKEN": "s3cret"}) as running:
+        monkeypatch.setenv("CALLBACK_MOCK_ADMIN_TOKEN", "s3cret")
+        allowed = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
+        monkeypatch.setenv("CALLBACK_MOCK_ADMIN_TOKEN", "wrong")
+        refused = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
+    allowed.assert_outcomes(passed=1)
+    refused.assert_outcomes(errors=1)
+    refused.stdout.fnmatch_lines(["*AdminError: 401: The control API needs the admin token*"])
