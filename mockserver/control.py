@@ -13,15 +13,13 @@ import socket
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 import contracts
 from mockserver.auth import CORRELATION_HEADER
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
-from mockserver.journal import Journal, RecordedRequest, redacted
+from mockserver.journal import Arrival, Journal
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -60,7 +58,7 @@ class Control:
 
     def _control(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
         started = time.perf_counter()
-        arrived = datetime.now(timezone.utc)
+        arrived = time.time()
         body = self._take_body(environ) if self.journal is not None else b""
         method: str = environ["REQUEST_METHOD"]
         answered: dict[str, Any] = {}
@@ -136,27 +134,32 @@ class Control:
         path: str,
         method: str,
         body: bytes,
-        arrived: datetime,
+        arrived: float,
         started: float,
         answered: dict[str, Any],
         fault: Fault | None,
     ) -> None:
         assert self.journal is not None
-        headers = dict(answered.get("headers", ()))
-        correlation_id = headers.get(CORRELATION_HEADER)
+        correlation_id = None
+        for name, value in answered.get("headers", ()):
+            if name == CORRELATION_HEADER:
+                correlation_id = value
+        dropped = fault is not None and fault.kind is FaultKind.DROP
         self.journal.record(
-            RecordedRequest(
+            Arrival(
                 id=self.journal.next_id(),
                 time=arrived,
                 method=method,
                 path=path,
-                query={k: tuple(v) for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()},
-                headers=redacted(_request_headers(environ)),
-                body=body.decode("utf-8", "replace"),
-                status=None if fault is not None and fault.kind is FaultKind.DROP else answered.get("status"),
+                query_string=environ.get("QUERY_STRING", ""),
+                environ_headers={
+                    key: value for key, value in environ.items() if key[:5] == "HTTP_" or key in _CONTENT
+                },
+                body=body,
+                status=None if dropped else answered.get("status"),
                 correlation_id=correlation_id,
                 fault=fault.id if fault else None,
-                duration_ms=round((answered.get("at", time.perf_counter()) - started) * 1000, 3),
+                duration_ms=(answered.get("at", time.perf_counter()) - started) * 1000,
             )
         )
 
@@ -195,9 +198,4 @@ def _token(environ: WSGIEnvironment) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _request_headers(environ: WSGIEnvironment) -> Iterator[tuple[str, str]]:
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            yield key[5:].replace("_", "-").title(), value
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            yield key.replace("_", "-").title(), value
+_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})

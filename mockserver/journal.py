@@ -13,8 +13,10 @@ import itertools
 import re
 from collections import deque
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import parse_qs
 
 from attrs import frozen
 
@@ -126,27 +128,65 @@ class RequestList:
     total: int = described("How many requests the journal holds (before filtering).")
 
 
+class Arrival(NamedTuple):
+    """What the middleware keeps of a request: cheap to take, made a ``RecordedRequest`` when read."""
+
+    id: int
+    time: float  # seconds since the epoch
+    method: str
+    path: str
+    query_string: str
+    environ_headers: dict[str, str]  # the WSGI environ's HTTP_* and CONTENT_* entries
+    body: bytes
+    status: int | None
+    correlation_id: str | None
+    fault: str | None
+    duration_ms: float
+
+    def recorded(self) -> RecordedRequest:
+        return RecordedRequest(
+            id=self.id,
+            time=datetime.fromtimestamp(self.time, timezone.utc),
+            method=self.method,
+            path=self.path,
+            query={name: tuple(values) for name, values in parse_qs(self.query_string).items()},
+            headers=redacted(
+                (key.removeprefix("HTTP_").replace("_", "-").title(), value)
+                for key, value in self.environ_headers.items()
+            ),
+            body=self.body.decode("utf-8", "replace"),
+            status=self.status,
+            correlation_id=self.correlation_id,
+            fault=self.fault,
+            duration_ms=round(self.duration_ms, 3),
+        )
+
+
 class Journal:
-    """The last ``limit`` requests, in arrival order; safe to use from any thread."""
+    """The last ``limit`` requests, in arrival order; safe to use from any thread.
+
+    Recording is on every request's path, so it keeps raw ``Arrival`` tuples; reading builds the
+    ``RecordedRequest`` objects.
+    """
 
     def __init__(self, limit: int) -> None:
-        self._requests: deque[RecordedRequest] = deque(maxlen=limit)
+        self._arrivals: deque[Arrival] = deque(maxlen=limit)
         self._ids = itertools.count(1)
 
     def next_id(self) -> int:
         return next(self._ids)
 
-    def record(self, request: RecordedRequest) -> None:
-        self._requests.append(request)
+    def record(self, arrival: Arrival) -> None:
+        self._arrivals.append(arrival)
 
     def clear(self) -> None:
-        self._requests.clear()
+        self._arrivals.clear()
 
     def __len__(self) -> int:
-        return len(self._requests)
+        return len(self._arrivals)
 
     def find(self, pattern: RequestPattern | None = None) -> list[RecordedRequest]:
-        requests = sorted(self._requests, key=lambda request: request.id)
+        requests = [arrival.recorded() for arrival in sorted(self._arrivals)]
         return requests if pattern is None else [r for r in requests if pattern.matches(r)]
 
     def verify(self, verification: Verification, nearest: int = 3) -> VerificationResult:
