@@ -14,7 +14,7 @@ import attrs
 from attrs import frozen
 from flask import Blueprint, Flask, Response, current_app, request
 
-from contracts import Callback, Conversation, Detail, Participant
+from contracts import Callback, Conversation, Detail, Participant, structure
 from factories import ConversationFactory
 from mockserver import state
 from mockserver.control import Control
@@ -82,16 +82,19 @@ class ControlState:
 
 
 def _rate_limit(configured: Any) -> RateLimit:
-    from contracts import structure
-
-    if isinstance(configured, RateLimit):
-        return configured
-    return structure(configured, RateLimit)
+    """RATE_LIMIT from the config (a mapping, or JSON from CALLBACK_MOCK_RATE_LIMIT), checked."""
+    limit = configured if isinstance(configured, RateLimit) else structure(configured, RateLimit)
+    broken = check_bounds(limit)
+    if broken:
+        path, expectation, value = broken[0]
+        raise ValueError(f"RATE_LIMIT: {path} must be {expectation}; got {value!r}")
+    return limit
 
 
 def control() -> ControlState:
-    state: ControlState = current_app.extensions[EXTENSION]
-    return state
+    """The control state of the current app."""
+    current: ControlState = current_app.extensions[EXTENSION]
+    return current
 
 
 def init_app(app: Flask) -> None:
@@ -125,8 +128,9 @@ def _decode(model: type[Any]) -> Any:
     body = decode_body(model)
     broken = check_bounds(body)
     if broken:
-        path, expectation, value = broken[0]
-        raise ApiError.invalid("invalid.value", path, f"{path} must be {expectation}; got {value!r}.")
+        messages = [f"{path} must be {expectation}; got {value!r}." for path, expectation, value in broken]
+        details = tuple(Detail(error_code="invalid.value", field_name=path) for path, _, _ in broken)
+        raise ApiError(400, "invalid.value", " ".join(messages), details=details)
     return body
 
 

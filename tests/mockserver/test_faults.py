@@ -255,3 +255,30 @@ def test_a_bad_fault_is_refused_by_field_and_nothing_is_injected(
     assert field.rsplit(".", 1)[-1] in body["message"] or body["code"] != "invalid.value"
     assert callback_mock_server.faults() == []
     assert call(callback_mock_server.url, "GET", CONVERSATIONS, token=TOKEN).status == 200
+
+
+def test_every_out_of_bounds_field_is_named(callback_mock_server: MockServer) -> None:
+    spec = {"status": 200, "probability": 2, "delay": {"ms": -5}}
+    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    body = assert_error(answer, 400, "invalid.value")
+    assert [detail["fieldName"] for detail in body["details"]] == ["$.status", "$.delay.ms", "$.probability"]
+    assert body["message"] == (
+        "$.status must be at least 400; got 200. $.delay.ms must be at least 0; got -5. "
+        "$.probability must be at most 1; got 2."
+    )
+
+
+@pytest.mark.parametrize(
+    ("configured", "message"),
+    [
+        ({"requests": 0}, "RATE_LIMIT: $.requests must be at least 1; got 0"),
+        ({"requests": 5, "windowSeconds": 0}, "RATE_LIMIT: $.windowSeconds must be at least 1; got 0"),
+    ],
+)
+def test_a_bad_configured_rate_limit_stops_the_server_starting(
+    configured: dict[str, int], message: str
+) -> None:
+    from mockserver import create_app
+
+    with pytest.raises(ValueError, match=message.replace("$", r"\$")):
+        create_app({**CONFIG, "CONVERSATIONS": 1, "RATE_LIMIT": configured})

@@ -129,7 +129,9 @@ def test_the_fixture_object_controls_the_server(pytester: pytest.Pytester, where
     result.assert_outcomes(passed=3)
 
 
-def test_a_remote_server_with_an_admin_token(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_remote_server_with_an_admin_token(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makepyfile(
         """
         def test_seed(callback_mock_server):
