@@ -1,0 +1,107 @@
+"""The control API and every fault kind under ``callback-contracts serve`` (Granian), as a process."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.mockserver.live import call
+
+CONVERSATIONS = "/api/v2/conversations"
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("callback-contracts")
+    found = str(script) if script.exists() else shutil.which("callback-contracts")
+    if found is None:
+        pytest.skip("the callback-contracts script is not installed")
+    return [found]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """``serve`` on a free port with 5 conversations; its URL."""
+    process = subprocess.Popen(
+        [*_command(), "serve", "--port", "0", "--conversations", "5", "--token", "t"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if call(url, "GET", "/openapi.json", token=None).status == 200:
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.02)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+
+
+@pytest.fixture
+def url(served: str) -> str:
+    assert call(served, "POST", "/__admin/reset").status == 204
+    return served
+
+
+def add_fault(url: str, spec: dict[str, object]) -> None:
+    assert call(url, "POST", "/__admin/faults", spec).status == 201
+
+
+def test_a_status_fault_and_the_journal(url: str) -> None:
+    add_fault(url, {"method": "GET", "path": CONVERSATIONS, "status": 429, "retryAfter": 2, "times": 1})
+    limited = call(url, "GET", CONVERSATIONS, token="t")
+    fine = call(url, "GET", CONVERSATIONS, token="t")
+    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+
+    assert (limited.status, limited.headers["retry-after"], fine.status) == (429, "2", 200)
+    assert limited.json()["code"] == "too.many.requests.retry.after"
+    assert [(r["status"], r["correlationId"]) for r in journal] == [
+        (429, limited.headers["inin-correlation-id"]),
+        (200, fine.headers["inin-correlation-id"]),
+    ]
+
+
+def test_latency(url: str) -> None:
+    add_fault(url, {"kind": "latency", "delay": {"ms": 120}})
+    started = time.perf_counter()
+    assert call(url, "GET", CONVERSATIONS, token="t").status == 200
+    assert time.perf_counter() - started >= 0.12
+
+
+def test_a_drop_leaves_the_client_without_a_complete_answer(url: str) -> None:
+    add_fault(url, {"kind": "drop", "times": 1})
+    with pytest.raises((http.client.IncompleteRead, http.client.RemoteDisconnected)):
+        call(url, "GET", CONVERSATIONS, token="t")
+    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    assert "status" not in journal[0]
+    assert call(url, "GET", CONVERSATIONS, token="t").status == 200
+
+
+def test_a_truncated_body(url: str) -> None:
+    add_fault(url, {"kind": "truncate", "times": 1})
+    with pytest.raises(http.client.IncompleteRead) as caught:
+        call(url, "GET", CONVERSATIONS, token="t")
+    half, rest = len(caught.value.partial), caught.value.expected  # the body, cut at len // 2
+    assert half > 100
+    assert rest in (half, half + 1)
+
+
+def test_the_rate_limiter(url: str) -> None:
+    assert call(url, "PUT", "/__admin/rate-limit", {"requests": 2, "windowSeconds": 60}).status == 200
+    statuses = [call(url, "GET", CONVERSATIONS, token="t").status for _ in range(3)]
+    assert statuses == [200, 200, 429]
