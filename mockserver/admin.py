@@ -8,6 +8,7 @@ API's error format; with ``ADMIN_TOKEN`` set, every call needs it as its bearer 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -30,13 +31,18 @@ from mockserver.journal import (
     path_error,
 )
 from mockserver.models import check_bounds, described
-from mockserver.openapi import QueryParameter, operation
+from mockserver.openapi import F, QueryParameter, operation
 from mockserver.wire import decode_body, json_response
 
 EXTENSION = "callback_mock_control"
 MAX_SEED = 1000
 
 bp = Blueprint("admin", __name__)
+
+
+def admin_operation(**kwargs: Any) -> Callable[[F], F]:
+    """``operation`` for the control API: tagged admin, guarded by ADMIN_TOKEN, never faulted."""
+    return operation(tag="admin", admin=True, **kwargs)
 
 
 @frozen
@@ -138,12 +144,10 @@ def _decode(model: type[Any]) -> Any:
 
 
 @bp.post("/reset")
-@operation(
+@admin_operation(
     summary="Back to the seeded dataset; clear the journal, faults and rate limit",
     operation_id="adminReset",
-    tag="admin",
     responses={204: None},
-    admin=True,
 )
 def reset() -> Response:
     state.get().reset()
@@ -152,13 +156,11 @@ def reset() -> Response:
 
 
 @bp.post("/seed")
-@operation(
+@admin_operation(
     summary="Generate more conversations into the current data",
     operation_id="adminSeed",
-    tag="admin",
     request=SeedRequest,
     responses={201: SeededConversations},
-    admin=True,
 )
 def seed() -> Response:
     wanted: SeedRequest = _decode(SeedRequest)
@@ -181,14 +183,12 @@ def seed() -> Response:
 
 
 @bp.put("/conversations/<conversation_id>")
-@operation(
+@admin_operation(
     summary="Store this exact conversation (replacing one with its id)",
     operation_id="adminPutConversation",
-    tag="admin",
     request=Conversation,
     responses={200: Conversation, 201: Conversation},
     errors=(409,),
-    admin=True,
 )
 def put_conversation(conversation_id: str) -> Response:
     conversation: Conversation = decode_body(Conversation)
@@ -202,14 +202,12 @@ def put_conversation(conversation_id: str) -> Response:
 
 
 @bp.put("/conversations/<conversation_id>/participants/<participant_id>/callbacks/<callback_id>")
-@operation(
+@admin_operation(
     summary="Store this exact callback in a participant of a stored conversation",
     operation_id="adminPutCallback",
-    tag="admin",
     request=Callback,
     responses={200: Conversation},
     errors=(409,),
-    admin=True,
 )
 def put_callback(conversation_id: str, participant_id: str, callback_id: str) -> Response:
     callback: Callback = decode_body(Callback)
@@ -257,14 +255,12 @@ _FILTERS = (
 
 
 @bp.get("/requests")
-@operation(
+@admin_operation(
     summary="The requests received, oldest first",
     operation_id="adminRequests",
-    tag="admin",
     responses={200: RequestList},
     query=_FILTERS,
     errors=(400, 404),
-    admin=True,
 )
 def requests() -> Response:
     journal = _journal()
@@ -280,13 +276,11 @@ def requests() -> Response:
 
 
 @bp.delete("/requests")
-@operation(
+@admin_operation(
     summary="Clear the journal",
     operation_id="adminClearRequests",
-    tag="admin",
     responses={204: None},
     errors=(404,),
-    admin=True,
 )
 def clear_requests() -> Response:
     _journal().clear()
@@ -294,14 +288,12 @@ def clear_requests() -> Response:
 
 
 @bp.post("/requests/verify")
-@operation(
+@admin_operation(
     summary="Count the requests matching a pattern; 409 with the nearest requests on a mismatch",
     operation_id="adminVerify",
-    tag="admin",
     request=Verification,
     responses={200: VerificationResult, 409: VerificationResult},
     errors=(404,),
-    admin=True,
 )
 def verify() -> Response:
     verification: Verification = _decode(Verification)
@@ -327,25 +319,21 @@ def _check_path(pattern: str, path: str) -> None:
 
 
 @bp.get("/faults")
-@operation(
+@admin_operation(
     summary="The active faults",
     operation_id="adminFaults",
-    tag="admin",
     responses={200: FaultList},
-    admin=True,
 )
 def faults() -> Response:
     return json_response(control().faults.listing())
 
 
 @bp.post("/faults")
-@operation(
+@admin_operation(
     summary="Inject a fault into matching requests",
     operation_id="adminAddFault",
-    tag="admin",
     request=Fault,
     responses={201: Fault},
-    admin=True,
 )
 def add_fault() -> Response:
     fault: Fault = _decode(Fault)
@@ -384,12 +372,10 @@ def _check_fault(fault: Fault) -> None:
 
 
 @bp.delete("/faults")
-@operation(
+@admin_operation(
     summary="Remove every fault",
     operation_id="adminClearFaults",
-    tag="admin",
     responses={204: None},
-    admin=True,
 )
 def clear_faults() -> Response:
     control().faults.clear()
@@ -397,12 +383,10 @@ def clear_faults() -> Response:
 
 
 @bp.delete("/faults/<fault_id>")
-@operation(
+@admin_operation(
     summary="Remove one fault",
     operation_id="adminRemoveFault",
-    tag="admin",
     responses={204: None},
-    admin=True,
 )
 def remove_fault(fault_id: str) -> Response:
     if not control().faults.remove(fault_id):
@@ -411,13 +395,11 @@ def remove_fault(fault_id: str) -> Response:
 
 
 @bp.get("/rate-limit")
-@operation(
+@admin_operation(
     summary="The rate limit in force",
     operation_id="adminRateLimit",
-    tag="admin",
     responses={200: RateLimit},
     errors=(404,),
-    admin=True,
 )
 def rate_limit() -> Response:
     limit = control().limiter.limit
@@ -427,13 +409,11 @@ def rate_limit() -> Response:
 
 
 @bp.put("/rate-limit")
-@operation(
+@admin_operation(
     summary="Limit each bearer token to so many requests per window",
     operation_id="adminSetRateLimit",
-    tag="admin",
     request=RateLimit,
     responses={200: RateLimit},
-    admin=True,
 )
 def set_rate_limit() -> Response:
     limit: RateLimit = _decode(RateLimit)
@@ -442,12 +422,10 @@ def set_rate_limit() -> Response:
 
 
 @bp.delete("/rate-limit")
-@operation(
+@admin_operation(
     summary="Lift the rate limit",
     operation_id="adminClearRateLimit",
-    tag="admin",
     responses={204: None},
-    admin=True,
 )
 def clear_rate_limit() -> Response:
     control().limiter.set(None)
