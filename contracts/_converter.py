@@ -16,10 +16,10 @@ import attrs
 from cattrs import Converter
 from cattrs._compat import is_optional
 from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.fns import identity
 from cattrs.gen import (
     make_dict_structure_fn,
     make_dict_unstructure_fn,
-    make_iterable_unstructure_fn,
     mapping_structure_factory,
     override,
 )
@@ -181,19 +181,32 @@ def _optional(t: Any, converter: Converter, *, strict: bool) -> Hook:
     return tolerant_hook
 
 
+def _array_writer(t: Any, converter: Converter) -> Callable[[Any], list[Any]]:
+    """A tuple's JSON array: a plain copy when its elements are written as they are."""
+    element = converter.get_unstructure_hook(t.__args__[0])
+    if element is identity:
+        return list
+    # map calls the hook from C: 0.3 us less per callback than cattrs' generator expression.
+    return lambda value: list(map(element, value))
+
+
 def _renames(cls: type) -> dict[str, Any]:
     return {a.name: override(rename=camel(a.name)) for a in attrs.fields(cls)}
 
 
 def _object(cls: type, converter: Converter, *, strict: bool) -> Hook:
+    renames = _renames(cls)
+    # cattrs' unknown-key check builds a set per object. The strict fast converter only has to
+    # fail (the detailed one then names the keys), and a superset test costs half as much.
+    fast_strict = strict and not converter.detailed_validation
     structure: Hook = make_dict_structure_fn(
-        cls, converter, _cattrs_forbid_extra_keys=strict, **_renames(cls)
+        cls, converter, _cattrs_forbid_extra_keys=strict and not fast_strict, **renames
     )
-
+    known = frozenset(override.rename for override in renames.values()) if fast_strict else None
     expected = expectation(cls)
 
     def hook(value: Any, _: Any) -> Any:
-        if type(value) is dict:
+        if type(value) is dict and (known is None or known.issuperset(value)):
             return structure(value, cls)
         raise MismatchError(expected, value)
 
@@ -227,9 +240,7 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
         is_optional,
         lambda t, c: c.get_unstructure_hook(next(a for a in t.__args__ if a is not type(None))),
     )
-    conv.register_unstructure_hook_factory(
-        _is_tuple, lambda t, c: make_iterable_unstructure_fn(t, c, unstructure_to=list)
-    )
+    conv.register_unstructure_hook_factory(_is_tuple, _array_writer)
     conv.register_unstructure_hook_factory(
         attrs.has,
         lambda cls, c: make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True, **_renames(cls)),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any, TypeVar
 
 import orjson
@@ -48,13 +50,20 @@ def structure(mapping: Any, model: type[T], *, strict: bool = True) -> T:
 
 def unstructure(obj: Any) -> dict[str, Any]:
     """The wire mapping of a contract object: camelCase keys, absent fields left out."""
-    result: dict[str, Any] = converter(strict=True, detailed=False).unstructure(obj)
+    result: dict[str, Any] = _unstructure_hook(obj.__class__)(obj)
     return result
 
 
 def dumps(obj: Any) -> str:
     """The wire JSON of a contract object, timestamps as ``yyyy-MM-ddTHH:mm:ss.SSSZ``."""
     return orjson.dumps(unstructure(obj)).decode()
+
+
+# The hook of each class, found once: finding it through converter() and cattrs' dispatch on
+# every call cost 0.5 us, a twentieth of encoding a callback.
+@cache
+def _unstructure_hook(cls: Any) -> Callable[[Any], Any]:
+    return converter(strict=True, detailed=False).get_unstructure_hook(cls)
 
 
 def _problems(exc: BaseException, mapping: Any) -> list[Problem]:
