@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockserver import admin, auth, callbacks, campaigns, conversations, errors, state
+from mockserver import admin, auth, callbacks, campaigns, conversations, errors, fastpath, state
 
 DEFAULTS: dict[str, Any] = {
     "SEED": 0,  # seed of the generated dataset
@@ -33,4 +33,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     state.init_app(app)
     for blueprint in (conversations.bp, callbacks.bp, campaigns.bp, admin.bp):
         app.register_blueprint(blueprint)
+    fastpath.init_app(app)
     return app
