@@ -7,14 +7,7 @@ from typing import Any
 from flask import Flask
 
 from mockserver import admin, auth, callbacks, campaigns, conversations, errors, fastpath, state
-
-DEFAULTS: dict[str, Any] = {
-    "SEED": 0,  # seed of the generated dataset
-    "CONVERSATIONS": 50,  # conversations generated at start and restored by every reset
-    "NOW": None,  # a fixed clock (datetime) for reproducible data; None is the real time
-    "TOKENS": (),  # accepted bearer tokens; empty accepts any bearer token
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # larger request bodies get 413
-}
+from mockserver.config import DEFAULTS
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
