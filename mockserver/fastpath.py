@@ -1,7 +1,7 @@
 """``GET /api/v2/conversations/{id}`` answered from the stored bytes, in front of Flask.
 
 The busiest route only looks up bytes, yet Flask's request cycle (context, routing, hooks, a
-``Response`` object) cost ~90 us of every ~100 us request. This WSGI middleware answers the
+``Response`` object) takes ~55 us per request; this WSGI middleware takes ~2 us. It answers the
 requests Flask would answer with a 200: the same body and headers, and a fresh correlation id.
 Everything else, every error included, goes on to Flask, so error bodies are made in one place.
 
