@@ -11,7 +11,7 @@ and fail if Flask gains a request hook this path would skip.
 
 from __future__ import annotations
 
-import random
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -37,8 +37,6 @@ class ConversationReads:
         # Looked up on each request, as Flask's views do, so a changed config or state still counts.
         self._config = flask_app.config
         self._extensions = flask_app.extensions
-        # Correlation ids need to be unique, not secret: a private generator, 3x cheaper than uuid4.
-        self._random = random.Random()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
@@ -64,9 +62,10 @@ class ConversationReads:
         tokens = self._config["TOKENS"]
         return not tokens or token.strip() in tokens
 
-    def correlation_id(self) -> str:
-        """A random version 4 UUID in its canonical text form."""
-        digits = f"{self._random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    @staticmethod
+    def correlation_id() -> str:
+        """``str(uuid.uuid4())`` from the same random bytes, without the UUID object: 1 us, not 3."""
+        digits = f"{int.from_bytes(os.urandom(16), 'big') & _UUID4_CLEAR | _UUID4_SET:032x}"
         return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 

@@ -2,7 +2,7 @@
 
 A conversation's JSON is computed once when it is stored and served as bytes until it changes.
 Only the bytes are kept, with the few facts the views look up in every entry; the contract
-object, four times the size, is decoded again from the bytes by whoever needs it (a command
+object, twice the size, is decoded again from the bytes by whoever needs it (a command
 changing one conversation). ``ConversationStore`` is the interface the views use; ``MemoryStore``
 is the in-memory backend.
 """
