@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request_started
 from werkzeug.test import Client, TestResponse
 
 from contracts import Conversation
@@ -61,10 +62,20 @@ class Counting:
         return result
 
 
-def fast_path_of(app: Flask) -> ConversationReads:
-    reads = app.wsgi_app
-    assert isinstance(reads, ConversationReads)
-    return reads
+def flask_only(app: Flask) -> Counting:
+    """``app``'s own WSGI callable, without the fast path or any middleware, counting its calls."""
+    return Counting(partial(Flask.wsgi_app, app))
+
+
+class Dispatches:
+    """How many requests reach Flask's dispatch, through whatever middleware ``app`` has."""
+
+    def __init__(self, app: Flask) -> None:
+        self.count = 0
+        request_started.connect(self._started, app)
+
+    def _started(self, sender: Flask, **extra: Any) -> None:
+        self.count += 1
 
 
 def seeded_id(app: Flask) -> str:
@@ -94,16 +105,25 @@ def comparable(response: TestResponse) -> tuple[int, list[tuple[str, str]], byte
 def test_the_fast_path_answers_as_flask_does(
     app: Flask, method: str, path: str, authorization: str | None, fast: bool
 ) -> None:
-    reads = fast_path_of(app)
-    flask_only = reads.app
-    reads.app = counting = Counting(flask_only)
+    flask = flask_only(app)
+    reads = ConversationReads(flask, app)
     path = path.replace(HIT, seeded_id(app))
 
-    through_fast_path = request(app, method, path, authorization)
-    through_flask = request(flask_only, method, path, authorization)
+    through_flask = request(flask, method, path, authorization)
+    through_fast_path = request(reads, method, path, authorization)
 
     assert comparable(through_fast_path) == comparable(through_flask)
-    assert counting.calls == (0 if fast else 1)
+    assert flask.calls == (1 if fast else 2)
+
+
+def test_the_app_serves_hits_without_dispatching_to_flask(app: Flask) -> None:
+    dispatches = Dispatches(app)
+    path = f"/api/v2/conversations/{seeded_id(app)}"
+
+    assert request(app, "GET", path, AUTH).status_code == 200
+    assert dispatches.count == 0
+    assert request(app, "GET", path, "Bearer nope").status_code == 401
+    assert dispatches.count == 1
 
 
 def test_a_hit_is_the_stored_conversation_with_a_fresh_correlation_id(app: Flask) -> None:
@@ -130,17 +150,27 @@ def test_a_change_is_served_at_once(app: Flask) -> None:
     assert response.get_json() == {"id": conversation_id, "name": "renamed"}
 
 
+def test_an_id_with_a_slash_is_left_to_flask_routing(app: Flask) -> None:
+    """Flask's ``<conversation_id>`` never matches a slash, so neither does the fast path."""
+    app.extensions[EXTENSION].store.put([Conversation(id="a/b")])
+    flask = flask_only(app)
+
+    through_fast_path = request(ConversationReads(flask, app), "GET", "/api/v2/conversations/a/b", AUTH)
+
+    assert through_fast_path.status_code == 404
+    assert flask.calls == 1
+
+
 def test_without_configured_tokens_any_bearer_token_is_served() -> None:
     from mockserver import create_app
 
     app = create_app({"CONVERSATIONS": 2})
-    reads = fast_path_of(app)
-    reads.app = counting = Counting(reads.app)
+    dispatches = Dispatches(app)
 
     response = request(app, "GET", f"/api/v2/conversations/{seeded_id(app)}", "Bearer anything")
 
     assert response.status_code == 200
-    assert counting.calls == 0
+    assert dispatches.count == 0
 
 
 def test_a_token_list_changed_after_start_counts_on_the_fast_path(app: Flask) -> None:
@@ -151,8 +181,8 @@ def test_a_token_list_changed_after_start_counts_on_the_fast_path(app: Flask) ->
     assert response.status_code == 401
 
 
-def test_correlation_ids_are_version_4_uuids(app: Flask) -> None:
-    ids = [fast_path_of(app).correlation_id() for _ in range(2000)]
+def test_correlation_ids_are_version_4_uuids() -> None:
+    ids = [ConversationReads.correlation_id() for _ in range(2000)]
 
     assert len(set(ids)) == len(ids)
     for text in ids:
