@@ -1,11 +1,13 @@
 """Throughput, latency, start-up, reset and memory of the mock server (run by hand).
 
-    python benchmarks/bench_server.py [--duration 10] [--wiremock-jar PATH]
+    python benchmarks/bench_server.py [--duration 5] [--rounds 3] [--wiremock-jar PATH]
 
 Needs `wrk` (Debian: apt-get install wrk) on PATH; for the WireMock baseline, Java 17+ and the jar
 of the npm package `wiremock` (npm install wiremock). Every server serves the same bytes for
-`GET /api/v2/conversations/{id}` on 127.0.0.1, and all figures come from this one run, since the
-machine is shared and noisy. The load generator shares the machine's cores with the server.
+`GET /api/v2/conversations/{id}` on 127.0.0.1. The machine is shared and noisy, so all servers run
+at once and are loaded in turn, round after round: each figure is the median over the rounds and
+every comparison is within this one run. The load generator shares the machine's cores with the
+server.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 TOKEN = "bench-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+LISTING = "/api/v2/conversations?pageSize=1"
+SERVE = [sys.executable, "-c", "from mockserver.cli import main; main()", "serve", "--token", TOKEN]
+JOURNAL_OFF = {"CALLBACK_MOCK_JOURNAL": "false"}
 
 
 def get(url: str) -> bytes:
@@ -98,17 +103,22 @@ def wrk(url: str, connections: int, duration: int) -> dict[str, float]:
     return {"rps": rate, "p50_ms": percentile("50"), "p99_ms": percentile("99")}
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its children (Granian serves from a child process)."""
-    total = 0
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and proportional set size of ``pid`` and its children (Granian serves from a child).
+
+    RSS counts the pages a forked child shares with its parent twice; PSS splits them.
+    """
+    rss = pss = 0
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.exists():
         pids += [int(c) for c in children.read_text().split()]
     for each in pids:
         status = Path(f"/proc/{each}/status").read_text()
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-    return total / 1024
+        rss += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
+        pss += int(re.search(r"Pss:\s+(\d+)", rollup).group(1))  # type: ignore[union-attr]
+    return rss / 1024, pss / 1024
 
 
 def median_us(fn: Callable[[], Any], repeat: int = 200) -> float:
@@ -120,9 +130,51 @@ def median_us(fn: Callable[[], Any], repeat: int = 200) -> float:
     return statistics.median(times) * 1e6
 
 
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def serve_startups(count: int, *, bytecode: bool) -> list[float]:
+    """Seconds from process start to the first answer of ``serve``, ``count`` fresh processes.
+
+    With ``bytecode``, modules load from cached bytecode as an installed package's do: caches in a
+    temporary directory (PYTHONPYCACHEPREFIX), written by a first, untimed start. Without it,
+    PYTHONDONTWRITEBYTECODE=1 makes each start compile the project's modules from source.
+    """
+    env = {"PYTHONDONTWRITEBYTECODE": "1"}
+    with tempfile.TemporaryDirectory() as cache:
+        if bytecode:
+            env = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": cache}
+        startups = []
+        for _ in range(count + bytecode):
+            port = free_port()
+            command = [*SERVE, "--port", str(port)]
+            with process(command, f"http://127.0.0.1:{port}{LISTING}", env) as (_, startup):
+                startups.append(startup)
+    return startups[bytecode:]
+
+
+def wiremock(stack: ExitStack, jar: str, path: str, body: bytes) -> str:
+    """Start WireMock serving ``body`` at ``path`` from a stub; its base URL."""
+    root = stack.enter_context(tempfile.TemporaryDirectory())
+    mappings = Path(root, "mappings")
+    mappings.mkdir()
+    stub = {
+        "request": {"method": "GET", "url": path},
+        "response": {"status": 200, "body": body.decode(), "headers": {"Content-Type": "application/json"}},
+    }
+    Path(mappings, "conversation.json").write_text(json.dumps(stub))
+    port = free_port()
+    java = ["java", "-jar", jar, "--port", str(port), "--root-dir", root, "--disable-banner"]
+    stack.enter_context(process([*java, "--no-request-journal"], f"http://127.0.0.1:{port}{path}"))
+    return f"http://127.0.0.1:{port}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each row, interleaved")
+    parser.add_argument("--startups", type=int, default=5, help="fresh serve processes timed")
     parser.add_argument(
         "--wiremock-jar",
         default=os.environ.get(
@@ -132,120 +184,134 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
-    serve = [sys.executable, "-c", "from mockserver.cli import main; main()", "serve", "--token", TOKEN]
-    results: dict[str, dict[str, float]] = {}
 
-    # The Granian-served app, as `serve` runs it; its start-up is measured to the first answer.
-    port = free_port()
-    listing_url = f"http://127.0.0.1:{port}/api/v2/conversations?pageSize=1"
-    with process([*serve, "--port", str(port)], listing_url) as (proc, startup):
-        conversation_id = json.loads(get(listing_url))["entities"][0]["id"]
-        path = f"/api/v2/conversations/{conversation_id}"
-        body = get(f"http://127.0.0.1:{port}{path}")
-        print(f"serve start-up to first answer: {startup * 1000:.0f} ms; body {len(body)} bytes")
-        for connections in (8, 32):
-            results[f"serve (granian) c{connections}"] = wrk(
-                f"http://127.0.0.1:{port}{path}", connections, args.duration
-            )
-
-    # Other WSGI servers over the same app, for the choice of server.
-    app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN])}
-    for name, command in [
-        ("waitress", ["waitress-serve", "--threads=8", "--call", "--port={port}", "mockserver:create_app"]),
-        (
-            "gunicorn gthread 1 worker",
-            [
-                "gunicorn",
-                "-k",
-                "gthread",
-                "--threads",
-                "8",
-                "-b",
-                "127.0.0.1:{port}",
-                "mockserver:create_app()",
-            ],
-        ),
-    ]:
-        if not shutil.which(command[0]):
-            continue
-        port = free_port()
-        cmd = [part.format(port=port) for part in command]
-        with process(cmd, f"http://127.0.0.1:{port}{path}", app_env):
-            results[f"{name} c8"] = wrk(f"http://127.0.0.1:{port}{path}", 8, args.duration)
-
-    # WireMock serving the very same bytes from a stub.
-    if Path(args.wiremock_jar).exists() and shutil.which("java"):
-        with tempfile.TemporaryDirectory() as root:
-            mappings = Path(root, "mappings")
-            mappings.mkdir()
-            stub = {
-                "request": {"method": "GET", "url": path},
-                "response": {
-                    "status": 200,
-                    "body": body.decode(),
-                    "headers": {"Content-Type": "application/json"},
-                },
-            }
-            Path(mappings, "conversation.json").write_text(json.dumps(stub))
+    startups = serve_startups(args.startups, bytecode=True)
+    source_startups = serve_startups(args.startups, bytecode=False)
+    # (row name, base URL, connection counts), loaded in turn every round.
+    rows: list[tuple[str, str, tuple[int, ...]]] = []
+    with ExitStack() as stack:
+        # serve as users run it (the journal on), then with the journal switched off.
+        for label, env in (("journal on", {}), ("journal off", JOURNAL_OFF)):
             port = free_port()
-            java = [
-                "java",
-                "-jar",
-                args.wiremock_jar,
-                "--port",
-                str(port),
-                "--root-dir",
-                root,
-                "--disable-banner",
-                "--no-request-journal",
-            ]
-            with process(java, f"http://127.0.0.1:{port}{path}"):
-                for connections in (8, 32):
-                    wrk(f"http://127.0.0.1:{port}{path}", connections, 3)  # JIT warm-up
-                    results[f"wiremock c{connections}"] = wrk(
-                        f"http://127.0.0.1:{port}{path}", connections, args.duration
-                    )
-    else:
-        print("WireMock jar not found: no WireMock baseline")
+            stack.enter_context(
+                process([*SERVE, "--port", str(port)], f"http://127.0.0.1:{port}{LISTING}", env)
+            )
+            rows.append((f"serve, {label}", f"http://127.0.0.1:{port}", (8, 32)))
+        conversation_id = json.loads(get(rows[0][1] + LISTING))["entities"][0]["id"]
+        path = f"/api/v2/conversations/{conversation_id}"
+        body = get(rows[0][1] + path)
+        # The same conversation; its times follow each server's clock at start.
+        assert len(get(rows[1][1] + path)) == len(body)
 
-    print(f"\n{'server':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, figures in results.items():
-        print(f"{name:32} {figures['rps']:9.0f} {figures['p50_ms']:8.2f} {figures['p99_ms']:8.2f}")
+        # Other WSGI servers over the same app, for the choice of server.
+        app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN])}
+        for name, command in [
+            (
+                "waitress",
+                ["waitress-serve", "--threads=8", "--call", "--port={port}", "mockserver:create_app"],
+            ),
+            (
+                "gunicorn gthread 1 worker",
+                [
+                    "gunicorn",
+                    "-k",
+                    "gthread",
+                    "--threads",
+                    "8",
+                    "-b",
+                    "127.0.0.1:{port}",
+                    "mockserver:create_app()",
+                ],
+            ),
+        ]:
+            if shutil.which(command[0]):
+                port = free_port()
+                cmd = [part.format(port=port) for part in command]
+                stack.enter_context(process(cmd, f"http://127.0.0.1:{port}{path}", app_env))
+                rows.append((name, f"http://127.0.0.1:{port}", (8,)))
+
+        # WireMock serving the very same bytes from a stub.
+        if Path(args.wiremock_jar).exists() and shutil.which("java"):
+            base = wiremock(stack, args.wiremock_jar, path, body)
+            assert get(base + path) == body
+            for connections in (8, 32):
+                wrk(base + path, connections, 3)  # JIT warm-up
+            rows.append(("wiremock", base, (8, 32)))
+        else:
+            print("WireMock jar not found: no WireMock baseline")
+
+        runs: dict[str, list[dict[str, float]]] = {}
+        for _ in range(args.rounds):
+            for name, base, connection_counts in rows:
+                for connections in connection_counts:
+                    runs.setdefault(f"{name} c{connections}", []).append(
+                        wrk(base + path, connections, args.duration)
+                    )
+
+    def median(row: str, figure: str) -> float:
+        return statistics.median(run[figure] for run in runs[row])
+
+    print(
+        f"body {len(body)} bytes; {args.rounds} rounds of {args.duration} s; medians, req/s range in brackets"
+    )
+    print(f"\n{'server':28} {'req/s':>8} {'(range)':>15} {'p50 ms':>7} {'p99 ms':>7} {'(max)':>7}")
+    for row, figures in runs.items():
+        rates = [run["rps"] for run in figures]
+        spread = f"({min(rates):.0f}-{max(rates):.0f})"
+        worst = max(run["p99_ms"] for run in figures)
+        print(
+            f"{row:28} {median(row, 'rps'):8.0f} {spread:>15} {median(row, 'p50_ms'):7.2f}"
+            f" {median(row, 'p99_ms'):7.2f} {worst:7.2f}"
+        )
+    print()
     for connections in (8, 32):
-        ours, theirs = results.get(f"serve (granian) c{connections}"), results.get(f"wiremock c{connections}")
-        if ours and theirs:
-            ratio = ours["rps"] / theirs["rps"]
-            verdict = "PASS" if ratio >= 1 else "FAIL"
-            print(f"c{connections}: serve / WireMock throughput = {ratio:.2f}x  [{verdict}: target >= 1x]")
-    p99 = results["serve (granian) c8"]["p99_ms"]
-    print(f"p99 at 8 connections: {p99:.2f} ms  [{'PASS' if p99 < 10 else 'FAIL'}: target < 10 ms]")
+        ours, theirs = f"serve, journal on c{connections}", f"wiremock c{connections}"
+        if theirs in runs:
+            ratio = median(ours, "rps") / median(theirs, "rps")
+            per_round = [a["rps"] / b["rps"] for a, b in zip(runs[ours], runs[theirs], strict=True)]
+            print(
+                f"c{connections}: serve / WireMock throughput = {ratio:.2f}x"
+                f" (rounds {min(per_round):.2f}-{max(per_round):.2f})  [{verdict(ratio >= 1)}: target >= 1x]"
+            )
+        off = median(f"serve, journal off c{connections}", "rps") / median(ours, "rps")
+        print(f"c{connections}: serve journal off / journal on throughput = {off:.2f}x")
+    p99 = median("serve, journal on c8", "p99_ms")
+    print(f"p99 at 8 connections: {p99:.2f} ms  [{verdict(p99 < 10)}: target < 10 ms]")
+    startup, from_source = statistics.median(startups), statistics.median(source_startups)
+    print(
+        f"serve start-up to first answer: median {startup * 1000:.0f} ms"
+        f" ({min(startups) * 1000:.0f}-{max(startups) * 1000:.0f}) from bytecode, as installed;"
+        f" {from_source * 1000:.0f} ms compiling from source  [{verdict(startup < 0.2)}: target < 200 ms]"
+    )
 
     # The in-process fixture: start to first answer, and the per-test reset.
     from mockserver.server import MockServer
 
-    start = time.perf_counter()
-    server = MockServer({"TOKENS": [TOKEN]}).start()
-    fixture_startup = wait_until_up(f"{server.url}/api/v2/conversations?pageSize=1") + (
-        time.perf_counter() - start
-    )
-    reset = median_us(server.reset, 2000)
-    server.stop()
+    fixture_startups = []
+    for _ in range(args.startups):
+        start = time.perf_counter()
+        server = MockServer({"TOKENS": [TOKEN]}).start()
+        wait_until_up(server.url + LISTING)
+        fixture_startups.append(time.perf_counter() - start)
+        server.stop()
+    first, fixture_startup = fixture_startups[0], statistics.median(fixture_startups)
     print(
-        f"fixture start-up to first answer: {fixture_startup * 1000:.0f} ms  [{'PASS' if fixture_startup < 0.2 else 'FAIL'}: target < 200 ms]"
+        f"fixture start-up to first answer: first {first * 1000:.0f} ms, median {fixture_startup * 1000:.0f} ms"
+        f"  [{verdict(max(first, fixture_startup) < 0.2)}: target < 200 ms]"
     )
-    print(f"reset (50 conversations): median {reset:.1f} us")
+    print(f"reset (50 conversations): median {median_us(MockServer().state.reset, 2000):.1f} us")
     big = MockServer({"CONVERSATIONS": 10_000}).state
     print(f"reset (10,000 conversations): median {median_us(big.reset, 200):.1f} us")
 
     # Resident memory of `serve` holding 10,000 seeded conversations.
     port = free_port()
     with process(
-        [*serve, "--port", str(port), "--conversations", "10000"],
-        f"http://127.0.0.1:{port}/api/v2/conversations?pageSize=1",
+        [*SERVE, "--port", str(port), "--conversations", "10000"], f"http://127.0.0.1:{port}{LISTING}"
     ) as (proc, startup):
-        rss = rss_mb(proc.pid)
+        rss, pss = memory_mb(proc.pid)
     print(
-        f"serve with 10,000 conversations: start-up {startup:.1f} s, resident memory {rss:.0f} MB  [{'PASS' if rss < 200 else 'FAIL'}: target < 200 MB]"
+        f"serve with 10,000 conversations: start-up {startup:.1f} s, resident memory {rss:.0f} MB"
+        f" (PSS {pss:.0f} MB)  [{verdict(rss < 200)}: target < 200 MB]"
     )
 
 

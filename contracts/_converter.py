@@ -48,6 +48,8 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_INT64 = "an integer of at most 64 bits"
 _EXPECTED = {
     str: "a string",
     bool: "a boolean",
@@ -83,11 +85,14 @@ def _exact(json_type: type) -> Hook:
 
 def _integer(value: Any, _: Any) -> Any:
     if type(value) is int:
-        return value
-    # JSON has one number type: 30.0 is the integer 30, as JSON Schema's "integer" agrees.
-    if type(value) is float and value.is_integer():
-        return int(value)
-    raise MismatchError(_EXPECTED[int], value)
+        number = value
+    elif type(value) is float and value.is_integer():
+        number = int(value)  # JSON has one number type: 30.0 is the integer 30, as JSON Schema agrees
+    else:
+        raise MismatchError(_EXPECTED[int], value)
+    if INT64_MIN <= number <= INT64_MAX:
+        return number
+    raise MismatchError(_INT64, value)  # no API integer is wider, nor can the JSON encoder write one
 
 
 def _number(value: Any, _: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from contracts._converter import camel
+from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
 from contracts._fields import description_of
 
@@ -20,7 +20,7 @@ _DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
     bool: {"type": "boolean"},
-    int: {"type": "integer"},
+    int: {"type": "integer", "format": "int64", "minimum": INT64_MIN, "maximum": INT64_MAX},
     float: {"type": "number"},
     datetime: {"type": "string", "format": "date-time", "pattern": _DATETIME_PATTERN},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -108,5 +109,11 @@ def _describe(leaf: BaseException, path: str, mapping: Any) -> list[Problem]:
 
 def _show(value: object) -> str:
     """What arrived, short: strings as Python literals, the rest as JSON."""
-    text = repr(value) if isinstance(value, str) else orjson.dumps(value).decode()
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = orjson.dumps(value).decode()
+        except TypeError:  # beyond what orjson writes (an integer wider than 64 bits)
+            text = json.dumps(value)
     return text if len(text) <= 80 else text[:77] + "..."

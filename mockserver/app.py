@@ -6,22 +6,9 @@ from typing import Any
 
 from flask import Flask, Response, current_app
 
-from mockserver import admin, auth, callbacks, campaigns, conversations, errors, openapi, state
+from mockserver import admin, auth, callbacks, campaigns, conversations, errors, fastpath, openapi, state
+from mockserver.config import DEFAULTS
 from mockserver.wire import raw_json
-
-DEFAULTS: dict[str, Any] = {
-    "SEED": 0,  # seed of the generated dataset
-    "CONVERSATIONS": 50,  # conversations generated at start and restored by every reset
-    "NOW": None,  # a fixed clock (datetime) for reproducible data; None is the real time
-    "TOKENS": (),  # accepted bearer tokens; empty accepts any bearer token
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # larger request bodies get 413
-    "ADMIN": True,  # serve the control API
-    "ADMIN_PREFIX": "/__admin",  # where the control API lives
-    "ADMIN_TOKEN": None,  # if set, the control API's bearer token
-    "JOURNAL": True,  # record every API request for the control API to show and verify
-    "JOURNAL_LIMIT": 10_000,  # requests kept; the oldest go first
-    "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
-}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -41,7 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (conversations.bp, callbacks.bp, campaigns.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/openapi.json", "openapi", _openapi)
-    admin.init_app(app)
+    fastpath.init_app(app)
+    admin.init_app(app)  # its middleware wraps the fast path: journal and faults see every request
     return app
 
 

@@ -1,7 +1,8 @@
 """The ``callback-contracts`` command line.
 
-Commands that need Flask are imported only when they run, so ``generate``, ``validate``,
-``schema`` and ``drift`` start fast and work without the server's dependencies loaded.
+Each command is imported only when it runs, so ``generate``, ``validate``, ``schema`` and
+``drift`` work without the server's dependencies loaded, and ``serve``'s supervising process
+(which Granian forks the worker from) holds neither Flask nor the factories.
 """
 
 from __future__ import annotations
@@ -11,12 +12,6 @@ from importlib.util import find_spec
 from typing import Any
 
 import click
-
-from mockserver.cli_drift import drift
-from mockserver.cli_generate import generate
-from mockserver.cli_schema import schema
-from mockserver.cli_validate import validate
-from mockserver.cli_verify import verify
 
 
 class _LazyGroup(click.Group):
@@ -50,14 +45,14 @@ def _unavailable(name: str, exc: ImportError) -> click.Command:
     return click.Command(name, callback=fail, help=reason, short_help=f"(unavailable: {exc})")
 
 
+_LAZY = {
+    name: f"mockserver.cli_{name}:{name}" for name in ("drift", "generate", "schema", "validate", "verify")
+}
 # serve is another part's command; the group offers it when that part is installed.
-_LAZY = {"serve": "mockserver.serve:serve"} if find_spec("mockserver.serve") else {}
+if find_spec("mockserver.serve"):
+    _LAZY["serve"] = "mockserver.serve:serve"
 
 
 @click.group(cls=_LazyGroup, lazy=_LAZY)
 def main() -> None:
     """Contracts, fixtures and a mock server for Genesys Cloud callbacks."""
-
-
-for _command in (generate, validate, schema, drift, verify):
-    main.add_command(_command)

@@ -10,7 +10,7 @@ from contracts import Conversation, ConversationEntityListing
 from mockserver import state
 from mockserver.errors import ApiError
 from mockserver.openapi import QueryParameter, operation
-from mockserver.wire import json_response, raw_json
+from mockserver.wire import listing_json, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
 
@@ -48,16 +48,14 @@ def list_conversations() -> Response:
     """The caller's active conversations (those not ended), a page at a time."""
     size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     number = _positive_int("pageNumber", 1, None)
-    active = [
-        entry.conversation for entry in state.get().store.entries() if entry.conversation.end_time is None
-    ]
+    active = [entry for entry in state.get().store.entries() if entry.active]
     count = max(1, math.ceil(len(active) / size))
 
     def uri(page: int) -> str:
         return f"{bp.url_prefix}?pageSize={size}&pageNumber={page}"
 
     listing = ConversationEntityListing(
-        entities=tuple(active[(number - 1) * size : number * size]),
+        entities=(),  # the page's stored bodies are spliced in below
         page_size=size,
         page_number=number,
         total=len(active),
@@ -68,7 +66,8 @@ def list_conversations() -> Response:
         next_uri=uri(number + 1) if number < count else None,
         previous_uri=uri(number - 1) if number > 1 else None,
     )
-    return json_response(listing)
+    page = active[(number - 1) * size : number * size]
+    return raw_json(listing_json(listing, [entry.body for entry in page]))
 
 
 def _positive_int(name: str, default: int, maximum: int | None) -> int:

@@ -35,7 +35,7 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.errors import ApiError
-from mockserver.store import ConversationStore, Entry, MemoryStore
+from mockserver.store import ConversationStore, MemoryStore
 
 EXTENSION = "callback_mock"
 
@@ -149,13 +149,16 @@ class MockState:
         stages: dict[str, list[CampaignInteraction]] = {stage: [] for stage in _STAGES.values()}
         known = False
         for entry in self.store.entries():
-            callback = _previewed(entry.conversation, campaign_id)
+            if campaign_id not in entry.campaign_ids:
+                continue
+            conversation = entry.conversation
+            callback = _previewed(conversation, campaign_id)
             if callback is None:
                 continue
             known = True
             stage = _STAGES.get(callback.state) if callback.state else None
             if stage is not None:
-                stages[stage].append(_interaction(entry, callback, campaign))
+                stages[stage].append(_interaction(conversation, entry.body, callback, campaign))
         if not known:
             raise ApiError.not_found(campaign_id)
         return CampaignInteractions(
@@ -258,8 +261,9 @@ _STAGES = {
 }
 
 
-def _interaction(entry: Entry, callback: Callback, campaign: DomainEntityRef) -> CampaignInteraction:
-    conversation = entry.conversation
+def _interaction(
+    conversation: Conversation, body: bytes, callback: Callback, campaign: DomainEntityRef
+) -> CampaignInteraction:
     return CampaignInteraction(
         id=callback.id,
         campaign=campaign,
@@ -267,7 +271,7 @@ def _interaction(entry: Entry, callback: Callback, campaign: DomainEntityRef) ->
         creation_time=conversation.start_time,
         caller_name=callback.callback_user_name,
         caller_address=callback.caller_id,
-        conversation=contracts.loads(entry.body, ConversationBasic),  # the same wire shape
+        conversation=contracts.loads(body, ConversationBasic),  # the same wire shape
         dialing_mode="preview",
     )
 

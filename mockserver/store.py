@@ -1,8 +1,10 @@
-"""The server's state: conversations by id, each kept with its serialized body.
+"""The server's state: conversations by id, each kept as its serialized body.
 
-Conversations are immutable contract objects, so each one's JSON is computed once when it is
-stored and served as bytes until it changes. ``ConversationStore`` is the interface the views use;
-``MemoryStore`` is the in-memory backend.
+A conversation's JSON is computed once when it is stored and served as bytes until it changes.
+Only the bytes are kept, with the few facts the views look up in every entry; the contract
+object, twice the size, is decoded again from the bytes by whoever needs it (a command
+changing one conversation). ``ConversationStore`` is the interface the views use; ``MemoryStore``
+is the in-memory backend.
 """
 
 from __future__ import annotations
@@ -21,14 +23,32 @@ from contracts import Conversation
 
 @frozen
 class Entry:
-    """A stored conversation and its wire JSON."""
+    """A stored conversation: its wire JSON and what the views ask of every entry."""
 
-    conversation: Conversation
+    id: str
     body: bytes
+    active: bool  # not ended: the listing shows it
+    campaign_ids: tuple[str, ...]  # the campaigns whose contacts its callbacks preview
 
     @classmethod
     def of(cls, conversation: Conversation) -> Entry:
-        return cls(conversation, orjson.dumps(contracts.unstructure(conversation)))
+        callbacks = [cb for p in conversation.participants or () for cb in p.callbacks or ()]
+        return cls(
+            id=_id_of(conversation),
+            # orjson hands back its working buffer, several times the text's size: keep a copy.
+            body=memoryview(orjson.dumps(contracts.unstructure(conversation))).tobytes(),
+            active=conversation.end_time is None,
+            campaign_ids=tuple(
+                cb.dialer_preview.campaign_id
+                for cb in callbacks
+                if cb.dialer_preview is not None and cb.dialer_preview.campaign_id is not None
+            ),
+        )
+
+    @property
+    def conversation(self) -> Conversation:
+        """The stored conversation, decoded from its wire JSON (which it round-trips exactly)."""
+        return contracts.loads(self.body, Conversation)
 
 
 class ConversationStore(Protocol):
@@ -67,7 +87,7 @@ class MemoryStore:
         entries = [Entry.of(conversation) for conversation in conversations]
         with self._lock:
             updated = dict(self._entries)
-            updated.update((_id_of(entry.conversation), entry) for entry in entries)
+            updated.update((entry.id, entry) for entry in entries)
             # One assignment publishes the new state: a reader sees all of it or none.
             self._entries = updated
 
@@ -79,7 +99,7 @@ class MemoryStore:
 
     def seed(self, conversations: Iterable[Conversation]) -> None:
         """Make ``conversations`` the dataset that ``reset`` returns to, and reset."""
-        baseline = {_id_of(c): Entry.of(c) for c in conversations}
+        baseline = {entry.id: entry for entry in map(Entry.of, conversations)}
         with self._lock:
             self._baseline = baseline
             self._entries = dict(baseline)

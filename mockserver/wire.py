@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import orjson
 from flask import Response, current_app, request
 
 import contracts
@@ -33,6 +35,17 @@ def decode_body(model: type[T]) -> T:
 def json_response(obj: Any, status: int = 200) -> Response:
     """A contract object as the API sends it."""
     return raw_json(contracts.dumps(obj), status)
+
+
+def listing_json(listing: Any, entities: Iterable[bytes]) -> bytes:
+    """A listing's wire JSON with ``entities``, already serialized, spliced in as they are.
+
+    Stored conversations are bytes: decoding a page of them only to encode it again would cost
+    more than the rest of the request.
+    """
+    mapping = contracts.unstructure(listing)
+    mapping["entities"] = [orjson.Fragment(body) for body in entities]
+    return orjson.dumps(mapping)
 
 
 def raw_json(body: str | bytes, status: int = 200) -> Response:

@@ -334,6 +334,20 @@ MESSAGES = [
     ),
     pytest.param(
         Callback,
+        full(timeoutSeconds=2**63),
+        ["$.timeoutSeconds: expected an integer of at most 64 bits, got 9223372036854775808"],
+        id="int-beyond-64-bits",
+    ),
+    pytest.param(
+        Callback,
+        full(queueMediaSettings={"alertingTimeoutSeconds": -(2**90)}),
+        [
+            "$.queueMediaSettings.alertingTimeoutSeconds: expected an integer of at most 64 bits, got -1237940039285380274899124224"
+        ],
+        id="int-beyond-what-orjson-writes",
+    ),
+    pytest.param(
+        Callback,
         full(callbackNumbers="+13175550100"),
         ["$.callbackNumbers: expected an array, got '+13175550100'"],
         id="list",
