@@ -46,6 +46,15 @@ def _free_port(host: str) -> int:
         return port
 
 
+def _rate_limit(text: str) -> dict[str, int]:
+    requests, _, seconds = text.partition("/")
+    if not (requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0):
+        raise click.BadParameter(
+            f"expected REQUESTS/SECONDS such as 300/60, got {text!r}", param_hint="--rate-limit"
+        )
+    return {"requests": int(requests), "windowSeconds": int(seconds)}
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
@@ -58,8 +67,35 @@ def _free_port(host: str) -> int:
 )
 @click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
 @click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
-def serve(host: str, port: int, seed: int, conversations: int, tokens: tuple[str, ...], threads: int) -> None:
-    """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM."""
+@click.option(
+    "--admin-prefix", default=None, help=f"Where the control API lives [default: {DEFAULTS['ADMIN_PREFIX']}]."
+)
+@click.option("--no-admin", is_flag=True, default=False, help="Serve no control API (/__admin answers 404).")
+@click.option("--admin-token", default=None, help="Require this bearer token on the control API.")
+@click.option("--no-journal", is_flag=True, default=False, help="Record no requests (the journal is off).")
+@click.option(
+    "--rate-limit",
+    default=None,
+    metavar="REQUESTS/SECONDS",
+    help="Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
+)
+def serve(
+    host: str,
+    port: int,
+    seed: int,
+    conversations: int,
+    tokens: tuple[str, ...],
+    threads: int,
+    admin_prefix: str | None,
+    no_admin: bool,
+    admin_token: str | None,
+    no_journal: bool,
+    rate_limit: str | None,
+) -> None:
+    """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
+
+    Any setting may also come from a CALLBACK_MOCK_* variable (CALLBACK_MOCK_JOURNAL=false).
+    """
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -74,6 +110,14 @@ def serve(host: str, port: int, seed: int, conversations: int, tokens: tuple[str
             "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
         }
     )
+    control = {
+        "CALLBACK_MOCK_ADMIN_PREFIX": json.dumps(admin_prefix) if admin_prefix else None,
+        "CALLBACK_MOCK_ADMIN": "false" if no_admin else None,
+        "CALLBACK_MOCK_ADMIN_TOKEN": json.dumps(admin_token) if admin_token else None,
+        "CALLBACK_MOCK_JOURNAL": "false" if no_journal else None,
+        "CALLBACK_MOCK_RATE_LIMIT": json.dumps(_rate_limit(rate_limit)) if rate_limit else None,
+    }
+    os.environ.update({name: value for name, value in control.items() if value is not None})
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
     Granian(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,11 @@ def _command() -> list[str]:
     return [found]
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[str]:
-    """``serve`` on a free port with 5 conversations; its URL."""
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """``serve`` on a free port with 5 conversations and ``options``; its URL."""
     process = subprocess.Popen(
-        [*_command(), "serve", "--port", "0", "--conversations", "5", "--token", "t"],
+        [*_command(), "serve", "--port", "0", "--conversations", "5", "--token", "t", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,9 +48,17 @@ def served() -> Iterator[str]:
                 process.kill()
                 raise
             time.sleep(0.02)
-    yield url
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
+    try:
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture
@@ -105,3 +114,32 @@ def test_the_rate_limiter(url: str) -> None:
     assert call(url, "PUT", "/__admin/rate-limit", {"requests": 2, "windowSeconds": 60}).status == 200
     statuses = [call(url, "GET", CONVERSATIONS, token="t").status for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_serve_options_move_guard_and_limit_the_control_api() -> None:
+    options = ("--admin-prefix", "/_m", "--admin-token", "a", "--no-journal", "--rate-limit", "2/60")
+    with serving(*options) as url:
+        limited = [call(url, "GET", CONVERSATIONS, token="t").status for _ in range(3)]
+        moved = call(url, "POST", "/_m/reset", token="a")
+        unguarded = call(url, "POST", "/_m/reset", token="t")
+        old_place = call(url, "POST", "/__admin/reset", token="t")
+        journal = call(url, "GET", "/_m/requests", token="a")
+    assert (moved.status, unguarded.status, old_place.status) == (204, 401, 404)  # the reset lifted the limit
+    assert journal.json()["message"] == "The request journal is switched off (JOURNAL is false)."
+    assert limited == [200, 200, 429]
+
+
+def test_serve_without_the_control_api() -> None:
+    with serving("--no-admin") as url:
+        assert call(url, "POST", "/__admin/reset", token="t").status == 404
+        paths = call(url, "GET", "/openapi.json", token=None).json()["paths"]
+    assert not [path for path in paths if path.startswith("/__admin")]
+
+
+@pytest.mark.parametrize("value", ["2", "0/60", "2/0", "x/y", "2/60/1"])
+def test_a_bad_rate_limit_is_a_usage_error(value: str) -> None:
+    done = subprocess.run(
+        [*_command(), "serve", "--rate-limit", value], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "expected REQUESTS/SECONDS such as 300/60" in done.stderr
