@@ -19,7 +19,7 @@ import contracts
 from mockserver.auth import CORRELATION_HEADER
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
-from mockserver.journal import Arrival, Journal
+from mockserver.journal import Journal
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -57,31 +57,41 @@ class Control:
         return self._control(environ, start_response, path)
 
     def _control(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
-        started = time.perf_counter()
-        arrived = time.time()
-        body = self._take_body(environ) if self.journal is not None else b""
-        method: str = environ["REQUEST_METHOD"]
-        answered: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            answered.update(status=int(status[:3]), headers=headers, at=time.perf_counter())
-            return start_response(status, headers, exc_info)
-
-        picked = self.faults.pick(method, path) if self.faults else None
+        answer = _Answer(start_response)
+        journal = self.journal
+        if journal is not None:
+            # A C-level copy of the environ before the API adds to it: the journal reads the
+            # headers out of it later, when asked (filtering them here costs more than serving).
+            seen = environ.copy()
+            has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
+            body = self._take_body(environ) if has_body else b""
+        picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults else None
         fault = picked[0] if picked else None
         try:
             if picked is not None:
                 fault, delay = picked
                 if delay:
                     time.sleep(delay)
-                return self._apply(fault, environ, capture)
+                return self._apply(fault, environ, answer)
             wait = self.limiter.wait(_token(environ)) if self.limiter.limit is not None else None
             if wait is not None:
-                return _error_response(ApiError.rate_limited(wait), capture, retry_after=wait)
-            return self.app(environ, capture)
+                return _error_response(ApiError.rate_limited(wait), answer, retry_after=wait)
+            return self.app(environ, answer)
         finally:
-            if self.journal is not None:
-                self._record(environ, path, method, body, arrived, started, answered, fault)
+            if journal is not None:
+                dropped = fault is not None and fault.kind is FaultKind.DROP
+                journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
+                    (
+                        journal.next_id(),
+                        answer.arrived,
+                        seen,
+                        body,
+                        None if dropped else answer.status,
+                        answer.headers,
+                        fault.id if fault else None,
+                        (answer.answered - answer.started) * 1000 if answer.answered else 0.0,
+                    )
+                )
 
     def _apply(self, fault: Fault, environ: WSGIEnvironment, capture: StartResponse) -> Iterable[bytes]:
         if fault.kind is FaultKind.LATENCY:
@@ -121,47 +131,32 @@ class Control:
             if not 0 < int(length) <= self.max_body:
                 return b""  # nothing, or over the limit: the API answers 413 without reading it
             body: bytes = environ["wsgi.input"].read(int(length))
-        elif environ.get("wsgi.input_terminated"):  # chunked: read up to one byte past the limit
+        elif environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":  # up to a byte past the limit
             body = environ["wsgi.input"].read(self.max_body + 1)
         else:
             return b""
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _record(
-        self,
-        environ: WSGIEnvironment,
-        path: str,
-        method: str,
-        body: bytes,
-        arrived: float,
-        started: float,
-        answered: dict[str, Any],
-        fault: Fault | None,
-    ) -> None:
-        assert self.journal is not None
-        correlation_id = None
-        for name, value in answered.get("headers", ()):
-            if name == CORRELATION_HEADER:
-                correlation_id = value
-        dropped = fault is not None and fault.kind is FaultKind.DROP
-        self.journal.record(
-            Arrival(
-                id=self.journal.next_id(),
-                time=arrived,
-                method=method,
-                path=path,
-                query_string=environ.get("QUERY_STRING", ""),
-                environ_headers={
-                    key: value for key, value in environ.items() if key[:5] == "HTTP_" or key in _CONTENT
-                },
-                body=body,
-                status=None if dropped else answered.get("status"),
-                correlation_id=correlation_id,
-                fault=fault.id if fault else None,
-                duration_ms=(answered.get("at", time.perf_counter()) - started) * 1000,
-            )
-        )
+
+class _Answer:
+    """``start_response`` for the API, noting the status, headers and time of the answer."""
+
+    __slots__ = ("answered", "arrived", "headers", "start_response", "started", "status")
+
+    def __init__(self, start_response: StartResponse) -> None:
+        self.start_response = start_response
+        self.started = time.perf_counter()
+        self.arrived = time.time()
+        self.status: int | None = None
+        self.headers: list[tuple[str, str]] = []
+        self.answered = 0.0
+
+    def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        self.status = int(status[:3])
+        self.headers = headers
+        self.answered = time.perf_counter()
+        return self.start_response(status, headers, exc_info)
 
 
 def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int | None) -> list[bytes]:
@@ -202,6 +197,3 @@ def _drop(environ: WSGIEnvironment) -> None:
 def _token(environ: WSGIEnvironment) -> str:
     scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
-
-
-_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})

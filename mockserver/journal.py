@@ -15,11 +15,12 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from attrs import frozen
 
+from mockserver.auth import CORRELATION_HEADER
 from mockserver.models import described
 
 REDACTED = "[redacted]"
@@ -133,33 +134,40 @@ class Arrival(NamedTuple):
 
     id: int
     time: float  # seconds since the epoch
-    method: str
-    path: str
-    query_string: str
-    environ_headers: dict[str, str]  # the WSGI environ's HTTP_* and CONTENT_* entries
+    environ: dict[str, Any]  # a copy of the request's WSGI environ
     body: bytes
     status: int | None
-    correlation_id: str | None
+    response_headers: list[tuple[str, str]]
     fault: str | None
     duration_ms: float
 
     def recorded(self) -> RecordedRequest:
+        environ = self.environ
+        headers = (
+            (key.removeprefix("HTTP_").replace("_", "-").title(), value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_") or (key in _CONTENT and value)
+        )
         return RecordedRequest(
             id=self.id,
             time=datetime.fromtimestamp(self.time, timezone.utc),
-            method=self.method,
-            path=self.path,
-            query={name: tuple(values) for name, values in parse_qs(self.query_string).items()},
-            headers=redacted(
-                (key.removeprefix("HTTP_").replace("_", "-").title(), value)
-                for key, value in self.environ_headers.items()
-            ),
+            method=environ["REQUEST_METHOD"],
+            path=environ.get("PATH_INFO", ""),
+            query={name: tuple(values) for name, values in parse_qs(environ.get("QUERY_STRING", "")).items()},
+            headers=redacted(headers),
             body=self.body.decode("utf-8", "replace"),
             status=self.status,
-            correlation_id=self.correlation_id,
+            correlation_id=next((v for k, v in self.response_headers if k == CORRELATION_HEADER), None),
             fault=self.fault,
             duration_ms=round(self.duration_ms, 3),
         )
+
+
+_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
+def _first(fields: tuple[Any, ...]) -> Any:
+    return fields[0]
 
 
 class Journal:
@@ -170,13 +178,14 @@ class Journal:
     """
 
     def __init__(self, limit: int) -> None:
-        self._arrivals: deque[Arrival] = deque(maxlen=limit)
+        self._arrivals: deque[tuple[Any, ...]] = deque(maxlen=limit)  # Arrival's fields
         self._ids = itertools.count(1)
 
     def next_id(self) -> int:
         return next(self._ids)
 
-    def record(self, arrival: Arrival) -> None:
+    def record(self, arrival: tuple[Any, ...]) -> None:
+        """Keep a request: ``arrival`` holds an ``Arrival``'s fields in order."""
         self._arrivals.append(arrival)
 
     def clear(self) -> None:
@@ -186,7 +195,7 @@ class Journal:
         return len(self._arrivals)
 
     def find(self, pattern: RequestPattern | None = None) -> list[RecordedRequest]:
-        requests = [arrival.recorded() for arrival in sorted(self._arrivals)]
+        requests = [Arrival._make(fields).recorded() for fields in sorted(self._arrivals, key=_first)]
         return requests if pattern is None else [r for r in requests if pattern.matches(r)]
 
     def verify(self, verification: Verification, nearest: int = 3) -> VerificationResult:
