@@ -60,9 +60,11 @@ class Control:
         answer = _Answer(start_response)
         journal = self.journal
         if journal is not None:
-            # A C-level copy of the environ before the API adds to it: the journal reads the
-            # headers out of it later, when asked (filtering them here costs more than serving).
+            # A C-level copy; the journal picks the headers out of it when read. Without the
+            # streams it refers to no live object, so the garbage collector soon ignores it.
             seen = environ.copy()
+            seen.pop("wsgi.input", None)
+            seen.pop("wsgi.errors", None)
             has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
             body = self._take_body(environ) if has_body else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults else None
@@ -87,7 +89,7 @@ class Control:
                         seen,
                         body,
                         None if dropped else answer.status,
-                        answer.headers,
+                        answer.correlation_id(),
                         fault.id if fault else None,
                         (answer.answered - answer.started) * 1000 if answer.answered else 0.0,
                     )
@@ -151,6 +153,12 @@ class _Answer:
         self.status: int | None = None
         self.headers: list[tuple[str, str]] = []
         self.answered = 0.0
+
+    def correlation_id(self) -> str | None:
+        for name, value in self.headers:
+            if name == CORRELATION_HEADER:
+                return value
+        return None
 
     def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         self.status = int(status[:3])

@@ -16,6 +16,7 @@ bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_PAGE_NUMBER = 2**31 - 1  # the API's int32
 
 
 @bp.get("/<conversation_id>")
@@ -41,13 +42,17 @@ def get_conversation(conversation_id: str) -> Response:
     errors=(400,),
     query=(
         QueryParameter("pageSize", "Page size.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
-        QueryParameter("pageNumber", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+        QueryParameter(
+            "pageNumber",
+            "Page number, from 1.",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
+        ),
     ),
 )
 def list_conversations() -> Response:
     """The caller's active conversations (those not ended), a page at a time."""
     size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    number = _positive_int("pageNumber", 1, None)
+    number = _positive_int("pageNumber", 1, MAX_PAGE_NUMBER)
     active = [entry for entry in state.get().store.entries() if entry.active]
     count = max(1, math.ceil(len(active) / size))
 

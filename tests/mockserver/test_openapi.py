@@ -71,6 +71,8 @@ def test_schemathesis_gets_the_served_document(callback_mock_server: MockServer)
     assert served == schema.raw_schema
 
 
+# Derandomized, so CI sees the same examples every run; run it with more examples and a fresh
+# draw by hand (derandomize=False, more max_examples) when the routes change.
 # What the document promises: no server error, and every answer (status, content type, headers,
 # body) as documented. Rules the schema cannot state (a callback needs a queue) may still refuse
 # schema-valid requests, so positive-data acceptance is not among them.
@@ -84,7 +86,7 @@ CHECKS = [
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_live_server_conforms_to_its_document(case: Any, callback_mock_server: MockServer) -> None:
     case.call_and_validate(
         base_url=callback_mock_server.url, headers={"Authorization": f"Bearer {TOKEN}"}, checks=CHECKS
