@@ -23,9 +23,10 @@ ISO_PATTERN = (
 )
 _ISO = re.compile(ISO_PATTERN)
 # The form the API writes, yyyy-MM-ddTHH:mm:ss.SSSZ: a dozen of these per callback made reading
-# them the decoder's largest cost. Its pattern costs half the grammar's, and fromisoformat checks
-# the day against its month, so between them they accept exactly what the grammar accepts here.
-_API_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z")
+# them the decoder's largest cost. Its separators are tested by position, and fromisoformat reads
+# only ASCII digits between them and checks each field's range and the day against its month, so
+# between them they accept exactly what the grammar accepts here (a pattern cost twice as much).
+_API_SEPARATORS = "--T::."
 # Zero-padded fields looked up rather than formatted: %-formatting seven integers was half the
 # cost of encoding a callback.
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
@@ -49,11 +50,15 @@ def parse_datetime(text: str) -> datetime:
     A value without a zone is taken as UTC, the zone the API itself writes. Fractions beyond
     microseconds are truncated. Raises ``ValueError`` for anything else.
     """
-    if _API_FORM.fullmatch(text) is not None:
+    if len(text) == 24 and text[4:20:3] == _API_SEPARATORS and text[23] == "Z":
         try:
-            return datetime.fromisoformat(text)  # "Z" gives the UTC singleton
+            value = datetime.fromisoformat(text)  # "Z" gives the UTC singleton
         except ValueError:
             pass  # no such day, year 0, or Python 3.10 refusing "Z": the grammar decides
+        else:
+            # Hour 0 is "00"; a "24" read as the next midnight is left to the grammar, which refuses it.
+            if value.hour or text[11] == "0":
+                return value
     return parse_any_form(text)
 
 

@@ -16,6 +16,10 @@ UTC = timezone.utc
 api_shaped = st.from_regex(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", fullmatch=True
 )
+# The API's separators with anything between them: signs, spaces, other scripts' digits.
+api_lookalike = st.lists(st.sampled_from("0123456789") | st.characters(), min_size=17, max_size=17).map(
+    lambda chars: "{}{}{}{}-{}{}-{}{}T{}{}:{}{}:{}{}.{}{}{}Z".format(*chars)
+)
 # Mostly real moments, written the way the API writes them.
 api_written = st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%S.") + "123Z")
 zones = st.none() | st.just(UTC) | st.timedeltas(timedelta(hours=-23), timedelta(hours=23)).map(timezone)
@@ -35,7 +39,7 @@ def general_reading(text: str) -> datetime | None:
         return None
 
 
-@given(text=api_shaped | api_written)
+@given(text=api_shaped | api_lookalike | api_written)
 def test_the_api_form_is_read_as_the_grammar_reads_it(text: str) -> None:
     value = reading(text)
 
