@@ -132,6 +132,28 @@ def at(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
+def replaced(payload: Any, path: tuple[Any, ...], new: Any) -> Any:
+    """A copy of ``payload`` with the value at ``path`` replaced by (a copy of) ``new``."""
+    if not path:
+        return deepcopy(new)
+    changed = deepcopy(payload)
+    at(changed, path[:-1])[path[-1]] = deepcopy(new)
+    return changed
+
+
+def neighbours(payload: Any) -> Iterator[Any]:
+    """Every payload one change from ``payload``: each value replaced by each near or odd value,
+    each key dropped, an unknown key added to each object."""
+    for path in places(payload):
+        target = at(payload, path)
+        for new in [*near(target), *ODD]:
+            yield replaced(payload, path, new)
+        if isinstance(target, dict):
+            for key in target:
+                yield replaced(payload, path, {k: v for k, v in target.items() if k != key})
+            yield replaced(payload, path, {**target, "x": 1})
+
+
 @st.composite
 def broken(draw: st.DrawFn, payload: Any) -> Any:
     """``payload`` with one to three things changed, most often a value for a near one."""
@@ -176,28 +198,6 @@ def test_the_fast_path_accepts_and_builds_what_the_detailed_converter_does(data:
     fast = outcome(model, payload, detailed=False)
     event("broken payload " + ("accepted" if fast[0] else "refused"))
     assert fast == outcome(model, payload, detailed=True)
-
-
-def replaced(payload: Any, path: tuple[Any, ...], new: Any) -> Any:
-    """A copy of ``payload`` with the value at ``path`` replaced by (a copy of) ``new``."""
-    if not path:
-        return deepcopy(new)
-    changed = deepcopy(payload)
-    at(changed, path[:-1])[path[-1]] = deepcopy(new)
-    return changed
-
-
-def neighbours(payload: Any) -> Iterator[Any]:
-    """Every payload one change from ``payload``: each value replaced by each near or odd value,
-    each key dropped, an unknown key added to each object."""
-    for path in places(payload):
-        target = at(payload, path)
-        for new in [*near(target), *ODD]:
-            yield replaced(payload, path, new)
-        if isinstance(target, dict):
-            for key in target:
-                yield replaced(payload, path, {k: v for k, v in target.items() if k != key})
-            yield replaced(payload, path, {**target, "x": 1})
 
 
 @pytest.mark.parametrize(
