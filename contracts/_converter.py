@@ -27,7 +27,7 @@ from cattrs.gen import (
 )
 from cattrs.gen._lc import generate_unique_filename
 
-from contracts._datetimes import format_datetime, parse_datetime
+from contracts._datetimes import FROMISOFORMAT_READS_Z, api_form_test, format_datetime, parse_datetime
 from contracts.enums import WireEnum
 from contracts.errors import ProblemKind
 
@@ -255,6 +255,7 @@ def _generate(cls: type, fields: Any, converter: Converter) -> Hook:
         "expected": expectation(cls),
         "MismatchError": MismatchError,
         "parse_datetime": parse_datetime,
+        "fromisoformat": datetime.fromisoformat,
         "repeat": repeat,
     }
     lines = [
@@ -294,6 +295,9 @@ def _strict_value(name: str, t: Any, converter: Converter, globs: dict[str, Any]
     globs[f"h_{name}"], globs[f"t_{name}"] = _late_bound(converter, t), t
     if t is str or t is bool or t is int or t is float:  # an int for a float: _number returns it as is
         return f"v if type(v := o[{{key}}]) is {t.__name__} else {hook}"
+    if t is datetime and FROMISOFORMAT_READS_Z:
+        # The API's form read inline: what fromisoformat refuses there, the grammar refuses too.
+        return f"fromisoformat(v) if type(v := o[{{key}}]) is str and {api_form_test('v')} else {hook}"
     if t is datetime:  # a string that does not parse raises ValueError: refused all the same
         return f"parse_datetime(v) if type(v := o[{{key}}]) is str else {hook}"
     if _is_enum(t):

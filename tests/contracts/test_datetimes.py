@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts._datetimes import format_datetime, parse_any_form, parse_datetime
+from contracts._datetimes import (
+    FROMISOFORMAT_READS_Z,
+    api_form_test,
+    format_datetime,
+    parse_any_form,
+    parse_datetime,
+)
 
 UTC = timezone.utc
 
@@ -47,6 +53,27 @@ def test_the_api_form_is_read_as_the_grammar_reads_it(text: str) -> None:
     assert value is None or value.tzinfo is UTC
 
 
+# The strict decoder's generated code: fromisoformat when the inlined test passes, else the hook.
+inlined = eval(
+    f"lambda v: fromisoformat(v) if {api_form_test('v')} else parse_datetime(v)",
+    {"fromisoformat": datetime.fromisoformat, "parse_datetime": parse_datetime},
+)
+
+
+def inline_reading(text: str) -> datetime | None:
+    try:
+        value: datetime = inlined(text)
+    except ValueError:
+        return None
+    return value
+
+
+@pytest.mark.skipif(not FROMISOFORMAT_READS_Z, reason="Python 3.10 decoders call parse_datetime")
+@given(text=api_shaped | api_lookalike | api_written)
+def test_the_inlined_test_reads_the_api_form_as_parse_datetime_does(text: str) -> None:
+    assert inline_reading(text) == reading(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -67,6 +94,7 @@ def test_the_api_form_is_read_as_the_grammar_reads_it(text: str) -> None:
 )
 def test_near_misses_of_the_api_form_are_refused(text: str) -> None:
     assert reading(text) is None
+    assert inline_reading(text) is None or not FROMISOFORMAT_READS_Z
 
 
 @pytest.mark.parametrize(
