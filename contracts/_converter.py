@@ -2,7 +2,8 @@
 
 Four converters share one set of hooks: strict or tolerant, each fast or detailed. Decoding runs
 the fast one and, only when it fails, the detailed one that collects every problem with its path,
-so valid payloads never pay for error bookkeeping.
+so valid payloads never pay for error bookkeeping. The strict fast converter reads each attrs
+class with one function generated for it (``_strict_object``), the hooks' checks written inline.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -23,8 +25,9 @@ from cattrs.gen import (
     mapping_structure_factory,
     override,
 )
+from cattrs.gen._lc import generate_unique_filename
 
-from contracts._datetimes import format_datetime, parse_datetime
+from contracts._datetimes import FROMISOFORMAT_READS_Z, api_form_test, format_datetime, parse_datetime
 from contracts.enums import WireEnum
 from contracts.errors import ProblemKind
 
@@ -201,21 +204,118 @@ def _renames(cls: type) -> dict[str, Any]:
 
 def _object(cls: type, converter: Converter, *, strict: bool) -> Hook:
     renames = _renames(cls)
-    # cattrs' unknown-key check builds a set per object. The strict fast converter only has to
-    # fail (the detailed one then names the keys), and a superset test costs half as much.
-    fast_strict = strict and not converter.detailed_validation
-    structure: Hook = make_dict_structure_fn(
-        cls, converter, _cattrs_forbid_extra_keys=strict and not fast_strict, **renames
-    )
-    known = frozenset(override.rename for override in renames.values()) if fast_strict else None
+    structure: Hook = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=strict, **renames)
     expected = expectation(cls)
 
     def hook(value: Any, _: Any) -> Any:
-        if type(value) is dict and (known is None or known.issuperset(value)):
+        if type(value) is dict:
             return structure(value, cls)
         raise MismatchError(expected, value)
 
     return hook
+
+
+def _strict_object(cls: type, converter: Converter) -> Hook:
+    """The strict fast converter's hook for ``cls``: one generated function, checks inline.
+
+    cattrs' generated code calls a hook per field and gathers the values in a dict. Here each
+    field is one expression: an inline test takes the common case (a string where a string is
+    wanted, a known enum value, a timestamp string) and anything else goes to the field's own hook,
+    which converts it or raises as it would under cattrs; nested classes call their own generated
+    function. On any failure the detailed converter then names every problem. The tests compare
+    the two on generated and broken payloads (``tests/contracts/test_strict_agreement.py``).
+    A class whose fields this does not cover (a default factory, a field left out of ``__init__``)
+    keeps cattrs' own function.
+    """
+    fields = attrs.fields(attrs.resolve_types(cls))
+    if any(not a.init or isinstance(a.default, attrs.Factory) for a in fields):  # type: ignore[arg-type]
+        return _object(cls, converter, strict=True)
+    if cls in _GENERATING:
+        raise RecursionError  # a class within itself (ErrorBody.errors): _late_bound answers
+    _GENERATING.add(cls)
+    try:
+        return _generate(cls, fields, converter)
+    finally:
+        _GENERATING.discard(cls)
+
+
+# The classes whose function is being generated, as cattrs.gen keeps them: at worst another
+# thread's class is found here and gets a late-bound hook, slower but just as correct.
+_GENERATING: set[type] = set()
+
+
+def _late_bound(converter: Converter, t: Any) -> Hook:
+    """The hook of ``t``, or for a class still being generated the converter's own dispatch."""
+    try:
+        return converter.get_structure_hook(t)
+    except RecursionError:
+        return converter.structure
+
+
+def _generate(cls: type, fields: Any, converter: Converter) -> Hook:
+    name = f"structure_{cls.__name__}"
+    globs: dict[str, Any] = {
+        "cls": cls,
+        "known": frozenset(camel(a.name) for a in fields),
+        "expected": expectation(cls),
+        "MismatchError": MismatchError,
+        "parse_datetime": parse_datetime,
+        "fromisoformat": datetime.fromisoformat,
+        "repeat": repeat,
+    }
+    lines = [
+        f"def {name}(o, _=None):",
+        # A superset test is half the cost of cattrs' set difference; the detailed converter names the keys.
+        "  if type(o) is not dict or not known.issuperset(o):",
+        "    raise MismatchError(expected, o)",
+        "  return cls(",
+    ]
+    for a in fields:
+        key = camel(a.name)
+        t = a.type
+        if is_optional(t):  # strict: every hook refuses null, as the API never sends it
+            t = next(arg for arg in t.__args__ if arg is not type(None))
+        value = _strict_value(a.name, t, converter, globs).format(key=repr(key))
+        if a.default is not attrs.NOTHING:  # absent: the default; a required key's absence is a KeyError
+            default = "None" if a.default is None else f"d_{a.name}"
+            globs.setdefault(default, a.default)
+            value = f"({value}) if {key!r} in o else {default}"
+        lines.append(f"    {a.alias}={value},")
+    lines.append("  )")
+    script = "\n".join(lines)
+    # Registered with linecache, as cattrs does, so a traceback shows the generated lines.
+    filename = generate_unique_filename(cls, "strict structure", lines=[line + "\n" for line in lines])
+    eval(compile(script, filename, "exec"), globs)
+    generated: Hook = globs[name]
+    return generated
+
+
+def _strict_value(name: str, t: Any, converter: Converter, globs: dict[str, Any]) -> str:
+    """The expression reading field ``name`` of type ``t`` from ``o[{key}]``.
+
+    Its inline test accepts only what the field's hook (``h_<name>``) returns unchanged, or turns
+    into the same value; everything else is left to the hook, to convert or to refuse.
+    """
+    hook, element = f"h_{name}(v, t_{name})", t.__args__[0] if _is_tuple(t) else None
+    globs[f"h_{name}"], globs[f"t_{name}"] = _late_bound(converter, t), t
+    if t is str or t is bool or t is int or t is float:  # an int for a float: _number returns it as is
+        return f"v if type(v := o[{{key}}]) is {t.__name__} else {hook}"
+    if t is datetime and FROMISOFORMAT_READS_Z:
+        # The API's form read inline: what fromisoformat refuses there, the grammar refuses too.
+        return f"fromisoformat(v) if type(v := o[{{key}}]) is str and {api_form_test('v')} else {hook}"
+    if t is datetime:  # a string that does not parse raises ValueError: refused all the same
+        return f"parse_datetime(v) if type(v := o[{{key}}]) is str else {hook}"
+    if _is_enum(t):
+        globs[f"m_{name}"] = t._value2member_map_
+        return f"m_{name}[v] if type(v := o[{{key}}]) is str and v in m_{name} else {hook}"
+    if element is str or element is bool:
+        globs[f"e_{name}"] = frozenset([element])
+        return f"tuple(v) if type(v := o[{{key}}]) is list and e_{name}.issuperset(map(type, v)) else {hook}"
+    if element is not None and attrs.has(element):
+        globs[f"n_{name}"], globs[f"c_{name}"] = _late_bound(converter, element), element
+        return f"tuple(map(n_{name}, v, repeat(c_{name}))) if type(v := o[{{key}}]) is list else {hook}"
+    # Nested classes (their own generated function), other arrays, mappings: the hook alone.
+    return f"h_{name}(o[{{key}}], t_{name})"
 
 
 @cache
@@ -233,7 +333,10 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     conv.register_structure_hook_factory(is_optional, lambda t, c: _optional(t, c, strict=strict))
     conv.register_structure_hook_factory(_is_tuple, _array)
     conv.register_structure_hook_factory(_is_dict, _mapping)
-    conv.register_structure_hook_factory(attrs.has, lambda t, c: _object(t, c, strict=strict))
+    if strict and not detailed:
+        conv.register_structure_hook_factory(attrs.has, _strict_object)
+    else:
+        conv.register_structure_hook_factory(attrs.has, lambda t, c: _object(t, c, strict=strict))
 
     conv.register_unstructure_hook(datetime, format_datetime)
     # The plain string of a member (str.__str__ of a str enum is its value), so unstructure gives

@@ -8,13 +8,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts._datetimes import format_datetime, parse_any_form, parse_datetime
+from contracts._datetimes import (
+    FROMISOFORMAT_READS_Z,
+    api_form_test,
+    format_datetime,
+    parse_any_form,
+    parse_datetime,
+)
 
 UTC = timezone.utc
 
 # Strings of the API's shape, digits anywhere: days a month lacks, hour 29, year 0000 and so on.
 api_shaped = st.from_regex(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", fullmatch=True
+)
+# The API's separators with anything between them: signs, spaces, other scripts' digits.
+api_lookalike = st.lists(st.sampled_from("0123456789") | st.characters(), min_size=17, max_size=17).map(
+    lambda chars: "{}{}{}{}-{}{}-{}{}T{}{}:{}{}:{}{}.{}{}{}Z".format(*chars)
 )
 # Mostly real moments, written the way the API writes them.
 api_written = st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%S.") + "123Z")
@@ -35,12 +45,33 @@ def general_reading(text: str) -> datetime | None:
         return None
 
 
-@given(text=api_shaped | api_written)
+@given(text=api_shaped | api_lookalike | api_written)
 def test_the_api_form_is_read_as_the_grammar_reads_it(text: str) -> None:
     value = reading(text)
 
     assert value == general_reading(text)
     assert value is None or value.tzinfo is UTC
+
+
+# The strict decoder's generated code: fromisoformat when the inlined test passes, else the hook.
+inlined = eval(
+    f"lambda v: fromisoformat(v) if {api_form_test('v')} else parse_datetime(v)",
+    {"fromisoformat": datetime.fromisoformat, "parse_datetime": parse_datetime},
+)
+
+
+def inline_reading(text: str) -> datetime | None:
+    try:
+        value: datetime = inlined(text)
+    except ValueError:
+        return None
+    return value
+
+
+@pytest.mark.skipif(not FROMISOFORMAT_READS_Z, reason="Python 3.10 decoders call parse_datetime")
+@given(text=api_shaped | api_lookalike | api_written)
+def test_the_inlined_test_reads_the_api_form_as_parse_datetime_does(text: str) -> None:
+    assert inline_reading(text) == reading(text)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +94,7 @@ def test_the_api_form_is_read_as_the_grammar_reads_it(text: str) -> None:
 )
 def test_near_misses_of_the_api_form_are_refused(text: str) -> None:
     assert reading(text) is None
+    assert inline_reading(text) is None or not FROMISOFORMAT_READS_Z
 
 
 @pytest.mark.parametrize(
