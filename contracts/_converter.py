@@ -298,7 +298,9 @@ def _strict_value(name: str, t: Any, converter: Converter, globs: dict[str, Any]
     """
     hook, element = f"h_{name}(v, t_{name})", t.__args__[0] if _is_tuple(t) else None
     globs[f"h_{name}"], globs[f"t_{name}"] = _late_bound(converter, t), t
-    if t is str or t is bool or t is int or t is float:  # an int for a float: _number returns it as is
+    if t is int:  # within 64 bits, as _integer requires
+        return f"v if type(v := o[{{key}}]) is int and {INT64_MIN} <= v <= {INT64_MAX} else {hook}"
+    if t is str or t is bool or t is float:  # an int for a float: _number returns it as is
         return f"v if type(v := o[{{key}}]) is {t.__name__} else {hook}"
     if t is datetime and FROMISOFORMAT_READS_Z:
         # The API's form read inline: what fromisoformat refuses there, the grammar refuses too.

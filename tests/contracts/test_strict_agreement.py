@@ -45,7 +45,10 @@ ODD = [
     False,
     0,
     -7,
-    2**63,
+    2**63,  # one past the 64 bits an integer field takes
+    -(2**63),
+    2**70,  # past what the JSON encoder writes
+    1e19,  # a whole float past 64 bits
     30.0,
     -0.0,
     30.5,
