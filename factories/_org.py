@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from random import Random
+from typing import cast
 
 from attrs import frozen
-from faker import Faker
+from faker import Factory, Faker, Generator
 
 from contracts import ConversationQueueMediaSettings
 from factories._seeding import derive, uuid4
@@ -61,12 +62,23 @@ class Org:
     callback_config: str  # the automated callback config of automated callbacks
 
 
+# The Faker providers the organisation draws from (besides CallbackProvider): loading only these
+# instead of all of a locale's ~25 makes a Faker in ~4 ms rather than ~13, and what it draws is
+# the same, since each method's provider is the same.
+_PROVIDERS = [
+    "faker.providers.person",
+    "faker.providers.company",
+    "faker.providers.address",
+    "faker.providers.misc",
+]
+
+
 @cache
 def shared_faker(locale: str) -> Faker:
     """One Faker per locale with ``CallbackProvider``; always reseeded before it is drawn from."""
-    fake = Faker(locale)
+    fake: Generator = Factory.create(locale, providers=_PROVIDERS)
     fake.add_provider(CallbackProvider)
-    return fake
+    return cast("Faker", fake)  # a one-locale Faker hands every call to such a Generator
 
 
 def _distinct(draw: list[str], size: int) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ from mockserver.journal import Journal
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+# What an environ holds that is no request data: streams and Werkzeug's socket.
+_LIVE_ENTRIES = ("wsgi.input", "wsgi.errors", "werkzeug.socket")
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -63,8 +65,8 @@ class Control:
             # A C-level copy; the journal picks the headers out of it when read. Without the
             # streams it refers to no live object, so the garbage collector soon ignores it.
             seen = environ.copy()
-            seen.pop("wsgi.input", None)
-            seen.pop("wsgi.errors", None)
+            for live in _LIVE_ENTRIES:
+                seen.pop(live, None)
             has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
             body = self._take_body(environ) if has_body else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults else None

@@ -88,3 +88,13 @@ def test_the_provider_works_in_a_users_own_faker() -> None:
     assert fake.segment_type() in {"Scheduled", "Interact", "Alert", "Hold"}
     fake.seed_instance(1)
     assert [fake.e164_number() for _ in range(50)] == numbers
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP", "pt_BR", "fr_CA"])
+def test_the_factories_light_faker_draws_what_a_full_faker_draws(locale: str) -> None:
+    """The factories load four of Faker's providers, not all: the organisation must not change."""
+    from factories._org import org_for
+
+    full = Faker(locale)
+    full.add_provider(CallbackProvider)
+    assert repr(org_for(5, locale, full)) == repr(org_for(5, locale))
