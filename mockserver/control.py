@@ -53,7 +53,7 @@ class Control:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
         if path.startswith(self.exempt) or (
-            self.journal is None and not self.faults and self.limiter.limit is None
+            self.journal is None and not self.faults.active and self.limiter.limit is None
         ):
             return self.app(environ, start_response)
         return self._control(environ, start_response, path)
@@ -69,7 +69,7 @@ class Control:
                 seen.pop(live, None)
             has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
             body = self._take_body(environ) if has_body else b""
-        picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults else None
+        picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
         fault = picked[0] if picked else None
         try:
             if picked is not None:
@@ -91,7 +91,7 @@ class Control:
                         seen,
                         body,
                         None if dropped else answer.status,
-                        answer.correlation_id(),
+                        _correlation_id(answer.headers),
                         fault.id if fault else None,
                         (answer.answered - answer.started) * 1000 if answer.answered else 0.0,
                     )
@@ -156,17 +156,18 @@ class _Answer:
         self.headers: list[tuple[str, str]] = []
         self.answered = 0.0
 
-    def correlation_id(self) -> str | None:
-        for name, value in self.headers:
-            if name == CORRELATION_HEADER:
-                return value
-        return None
-
     def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         self.status = int(status[:3])
         self.headers = headers
         self.answered = time.perf_counter()
         return self.start_response(status, headers, exc_info)
+
+
+def _correlation_id(headers: list[tuple[str, str]]) -> str | None:
+    for name, value in headers:
+        if name == CORRELATION_HEADER:
+            return value
+    return None
 
 
 def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int | None) -> list[bytes]:

@@ -128,15 +128,14 @@ class Faults:
         self._lock = threading.Lock()
         self._faults: list[_Active] = []
         self._ids = 0
-
-    def __bool__(self) -> bool:
-        return bool(self._faults)
+        self.active = False  # whether any fault is registered: every request reads it, so no property
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
             self._ids += 1
             active = _Active(attrs.evolve(fault, id=f"fault-{self._ids}"))
             self._faults.append(active)
+            self.active = True
             return active.fault
 
     def remove(self, fault_id: str) -> bool:
@@ -144,11 +143,13 @@ class Faults:
             kept = [active for active in self._faults if active.fault.id != fault_id]
             removed = len(kept) < len(self._faults)
             self._faults = kept
+            self.active = bool(kept)
             return removed
 
     def clear(self) -> None:
         with self._lock:
             self._faults = []
+            self.active = False
 
     def listing(self) -> FaultList:
         with self._lock:
@@ -173,6 +174,7 @@ class Faults:
                     active.left -= 1
                     if active.left == 0:
                         self._faults.remove(active)
+                        self.active = bool(self._faults)
                 delay = fault.delay.seconds(active.rng) if fault.delay else 0.0
                 return fault, delay
         return None
