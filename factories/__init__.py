@@ -6,6 +6,8 @@ pytest fixtures in ``factories.plugin``, registered by installing the package.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
 from factories.catalogue import Case, coverage, edge_cases
 from factories.conversations import ConversationFactory
@@ -20,7 +22,6 @@ from factories.nested import (
     VoicemailFactory,
     WrapupFactory,
 )
-from factories.providers import CallbackProvider
 
 __all__ = [
     "AfterCallWorkFactory",
@@ -43,3 +44,16 @@ __all__ = [
     "coverage",
     "edge_cases",
 ]
+
+if TYPE_CHECKING:
+    from factories.providers import CallbackProvider
+
+
+def __getattr__(name: str) -> Any:
+    # CallbackProvider subclasses Faker's BaseProvider: importing it imports Faker (~30 ms), which
+    # building payloads of the default organisation does without (serve's start-up).
+    if name == "CallbackProvider":
+        from factories.providers import CallbackProvider
+
+        return CallbackProvider
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

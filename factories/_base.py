@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from random import Random
-from typing import Any, ClassVar, Generic, TypeVar
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import contracts
 from factories._org import DEFAULT_LOCALE, Org, org_for
 from factories._seeding import derive, fresh_seed, now_ms
 from factories.errors import UnknownTraitError
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 T = TypeVar("T")
 

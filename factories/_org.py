@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from random import Random
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from attrs import frozen
-from faker import Factory, Faker, Generator
 
 from contracts import ConversationQueueMediaSettings
+from factories._default_draws import DEFAULT_SEED, DRAWS
 from factories._seeding import derive, uuid4
-from factories.providers import CallbackProvider, country_of, e164
+from factories._vocabulary import country_of, e164
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 DEFAULT_LOCALE = "en_US"
 
@@ -76,9 +79,46 @@ _PROVIDERS = [
 @cache
 def shared_faker(locale: str) -> Faker:
     """One Faker per locale with ``CallbackProvider``; always reseeded before it is drawn from."""
-    fake: Generator = Factory.create(locale, providers=_PROVIDERS)
+    from faker import Factory
+
+    from factories.providers import CallbackProvider
+
+    fake = Factory.create(locale, providers=_PROVIDERS)
     fake.add_provider(CallbackProvider)
     return cast("Faker", fake)  # a one-locale Faker hands every call to such a Generator
+
+
+@frozen
+class Draws:
+    """What an organisation takes from Faker, in the order it draws them."""
+
+    queue_names: tuple[str, ...]  # 12
+    wrapup_names: tuple[str, ...]  # 24
+    agent_names: tuple[str, ...]  # 12
+    customers: tuple[str, ...]  # 40
+    notes: tuple[str, ...]  # 16
+    company: str
+
+
+def draws_from(fake: Faker, seed: int) -> Draws:
+    """The organisation's draws from ``fake``, seeded for ``seed``."""
+    fake.seed_instance(derive(seed, "faker"))
+    return Draws(
+        queue_names=tuple(fake.queue_name() for _ in range(12)),
+        wrapup_names=tuple(fake.wrapup_name() for _ in range(24)),
+        agent_names=tuple(fake.name() for _ in range(12)),
+        customers=tuple(fake.callback_user_name() for _ in range(40)),
+        notes=tuple(fake.wrapup_notes() for _ in range(16)),
+        company=str(fake.company()),
+    )
+
+
+def _draws(seed: int, locale: str, fake: Faker | None) -> Draws:
+    if fake is None and seed == DEFAULT_SEED and locale == DEFAULT_LOCALE:
+        # The default organisation (serve's, the fixtures' first) without importing Faker: its
+        # draws are kept in the package, and a test checks them against Faker's.
+        return Draws(**DRAWS)
+    return draws_from(fake or shared_faker(locale), seed)
 
 
 def _distinct(draw: list[str], size: int) -> tuple[str, ...]:
@@ -88,25 +128,23 @@ def _distinct(draw: list[str], size: int) -> tuple[str, ...]:
 @lru_cache(maxsize=128)
 def org_for(seed: int, locale: str = DEFAULT_LOCALE, fake: Faker | None = None) -> Org:
     """The organisation of ``seed``: the same pools for the same seed, locale and Faker."""
-    if fake is None:
-        fake = shared_faker(locale)
-    fake.seed_instance(derive(seed, "faker"))
+    draws = _draws(seed, locale, fake)
     rng = Random(derive(seed, "org"))
-    queue_names = _distinct([fake.queue_name() for _ in range(12)], 4)
-    wrapup_names = _distinct([fake.wrapup_name() for _ in range(24)], 8)
+    queue_names = _distinct(list(draws.queue_names), 4)
+    wrapup_names = _distinct(list(draws.wrapup_names), 8)
     return Org(
         country=country_of(locale),
         queues=tuple(
             make_queue(uuid4(rng), name, rng.choice((15, 20, 30, 30, 45)), rng.random() < 0.2)
             for name in queue_names
         ),
-        agents=tuple((uuid4(rng), fake.name()) for _ in range(12)),
-        customers=tuple(fake.callback_user_name() for _ in range(40)),
+        agents=tuple((uuid4(rng), name) for name in draws.agent_names),
+        customers=draws.customers,
         wrapups=tuple((uuid4(rng), name) for name in wrapup_names),
-        notes=tuple(fake.wrapup_notes() for _ in range(16)),
+        notes=draws.notes,
         scripts=tuple(uuid4(rng) for _ in range(3)),
         caller_id=e164(rng, country_of(locale)),
-        caller_id_name=str(fake.company()),
+        caller_id_name=draws.company,
         campaigns=tuple((uuid4(rng), uuid4(rng)) for _ in range(2)),
         callback_config=uuid4(rng),
     )

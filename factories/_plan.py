@@ -15,7 +15,7 @@ from attrs import define, frozen
 from contracts import AfterCallWorkState, CallbackState, DisconnectType
 from factories._org import Org, Queue, make_queue
 from factories._seeding import DAY, HOUR, MINUTE, SECOND, pick, uuid4
-from factories.providers import e164
+from factories._vocabulary import e164
 
 ROLES = ("customer", "acd", "agent")
 # The moments of a leg, in the order of a callback's life.

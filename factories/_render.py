@@ -29,7 +29,7 @@ from contracts import (
 from factories._org import Org
 from factories._plan import Facts, Leg, Plan
 from factories._seeding import pick, to_datetime, uuid4
-from factories.providers import PROVIDER, WRAPUP_TAGS
+from factories._vocabulary import PROVIDER, WRAPUP_TAGS
 
 
 @frozen

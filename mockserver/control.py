@@ -62,6 +62,7 @@ class Control:
         answer = _Answer(start_response)
         journal = self.journal
         if journal is not None:
+            arrival = journal.next_id()  # numbered on arrival: the journal's order is the clients'
             # A C-level copy; the journal picks the headers out of it when read. Without the
             # streams it refers to no live object, so the garbage collector soon ignores it.
             seen = environ.copy()
@@ -71,6 +72,12 @@ class Control:
             body = self._take_body(environ) if has_body else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
         fault = picked[0] if picked else None
+        dropped = fault is not None and fault.kind is FaultKind.DROP
+        if dropped and journal is not None:
+            # Before the client can see the connection close and ask the journal.
+            journal.record(
+                (arrival, answer.arrived, seen, body, None, None, fault.id if fault else None, 0.0)
+            )
         try:
             if picked is not None:
                 fault, delay = picked
@@ -82,15 +89,14 @@ class Control:
                 return _error_response(ApiError.rate_limited(wait), answer, retry_after=wait)
             return self.app(environ, answer)
         finally:
-            if journal is not None:
-                dropped = fault is not None and fault.kind is FaultKind.DROP
+            if journal is not None and not dropped:
                 journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
                     (
-                        journal.next_id(),
+                        arrival,
                         answer.arrived,
                         seen,
                         body,
-                        None if dropped else answer.status,
+                        answer.status,
                         _correlation_id(answer.headers),
                         fault.id if fault else None,
                         (answer.answered - answer.started) * 1000 if answer.answered else 0.0,

@@ -98,3 +98,27 @@ def test_the_factories_light_faker_draws_what_a_full_faker_draws(locale: str) ->
     full = Faker(locale)
     full.add_provider(CallbackProvider)
     assert repr(org_for(5, locale, full)) == repr(org_for(5, locale))
+
+
+def test_the_kept_default_draws_are_what_faker_draws() -> None:
+    """factories/_default_draws.py must follow Faker: regenerate it if this fails after an upgrade."""
+    from factories._default_draws import DEFAULT_SEED, DRAWS
+    from factories._org import DEFAULT_LOCALE, Draws, draws_from, shared_faker
+
+    assert Draws(**DRAWS) == draws_from(shared_faker(DEFAULT_LOCALE), DEFAULT_SEED)
+
+
+def test_the_default_organisation_builds_without_importing_faker() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from factories import ConversationFactory\n"
+        "ConversationFactory(0).build()\n"
+        "assert 'faker' not in sys.modules, 'faker was imported'\n"
+        "from factories import CallbackProvider\n"
+        "assert 'faker' in sys.modules and CallbackProvider.__name__ == 'CallbackProvider'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
