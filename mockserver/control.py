@@ -24,8 +24,8 @@ from mockserver.journal import Journal
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-# What an environ holds that is no request data: streams and Werkzeug's socket.
-_LIVE_ENTRIES = ("wsgi.input", "wsgi.errors", "werkzeug.socket")
+# What an environ holds that is no request data: streams, Werkzeug's socket, Flask's request.
+_LIVE_ENTRIES = ("wsgi.input", "wsgi.errors", "werkzeug.socket", "werkzeug.request")
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -63,21 +63,15 @@ class Control:
         journal = self.journal
         if journal is not None:
             arrival = journal.next_id()  # numbered on arrival: the journal's order is the clients'
-            # A C-level copy; the journal picks the headers out of it when read. Without the
-            # streams it refers to no live object, so the garbage collector soon ignores it.
-            seen = environ.copy()
-            for live in _LIVE_ENTRIES:
-                seen.pop(live, None)
             has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
             body = self._take_body(environ) if has_body else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
         fault = picked[0] if picked else None
-        dropped = fault is not None and fault.kind is FaultKind.DROP
-        if dropped and journal is not None:
-            # Before the client can see the connection close and ask the journal.
-            journal.record(
-                (arrival, answer.arrived, seen, body, None, None, fault.id if fault else None, 0.0)
-            )
+        if fault is not None and journal is not None:
+            # A fault may still need the environ's socket after we return: keep a copy instead.
+            seen = _settled(environ.copy())
+            if fault.kind is FaultKind.DROP:  # recorded before the client sees the connection close
+                journal.record((arrival, answer.arrived, seen, body, None, None, fault.id, 0.0))
         try:
             if picked is not None:
                 fault, delay = picked
@@ -89,12 +83,13 @@ class Control:
                 return _error_response(ApiError.rate_limited(wait), answer, retry_after=wait)
             return self.app(environ, answer)
         finally:
-            if journal is not None and not dropped:
+            if journal is not None and (fault is None or fault.kind is not FaultKind.DROP):
                 journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
                     (
                         arrival,
                         answer.arrived,
-                        seen,
+                        # The API is done with the environ once it returns: the journal keeps it.
+                        seen if fault is not None else _settled(environ),
                         body,
                         answer.status,
                         _correlation_id(answer.headers),
@@ -167,6 +162,14 @@ class _Answer:
         self.headers = headers
         self.answered = time.perf_counter()
         return self.start_response(status, headers, exc_info)
+
+
+def _settled(environ: WSGIEnvironment) -> WSGIEnvironment:
+    """``environ`` without its live objects: only strings and numbers are left, so once the
+    garbage collector has seen it, it stops tracking it and a full journal costs it nothing."""
+    for live in _LIVE_ENTRIES:
+        environ.pop(live, None)
+    return environ
 
 
 def _correlation_id(headers: list[tuple[str, str]]) -> str | None:

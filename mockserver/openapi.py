@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import orjson
 from attrs import field, frozen
 from flask import Flask
 
@@ -30,6 +31,8 @@ INJECTABLE_ERRORS = (429, 500, 503, 504)
 
 @frozen
 class QueryParameter:
+    """A query parameter an operation reads."""
+
     name: str
     description: str
     schema: dict[str, Any]
@@ -177,6 +180,4 @@ def _headers() -> dict[str, Any]:
 
 def dumps(app: Flask) -> bytes:
     """The document as JSON bytes."""
-    import orjson
-
     return orjson.dumps(document(app), option=orjson.OPT_INDENT_2)
