@@ -131,13 +131,16 @@ class RequestList:
 class Arrival(NamedTuple):
     """What the middleware keeps of a request, made a ``RecordedRequest`` when read.
 
-    Nothing in it refers to a live object (the environ copy lost its streams), so after one pass
-    CPython's garbage collector stops tracking it: a full journal costs the collector nothing.
+    Only strings, numbers and bytes (its header dict holds strings alone), so CPython's garbage
+    collector soon stops tracking it: a full journal costs the collector nothing.
     """
 
     id: int
     time: float  # seconds since the epoch
-    environ: dict[str, Any]  # a copy of the request's WSGI environ, without wsgi.input and wsgi.errors
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]  # the environ's HTTP_* and CONTENT_* entries
     body: bytes
     status: int | None
     correlation_id: str | None
@@ -145,28 +148,22 @@ class Arrival(NamedTuple):
     duration_ms: float
 
     def recorded(self) -> RecordedRequest:
-        environ = self.environ
         headers = (
-            (key.removeprefix("HTTP_").replace("_", "-").title(), value)
-            for key, value in environ.items()
-            if key.startswith("HTTP_") or (key in _CONTENT and value)
+            (key.removeprefix("HTTP_").replace("_", "-").title(), v) for key, v in self.headers.items()
         )
         return RecordedRequest(
             id=self.id,
             time=datetime.fromtimestamp(self.time, timezone.utc),
-            method=environ["REQUEST_METHOD"],
-            path=environ.get("PATH_INFO", ""),
-            query={name: tuple(values) for name, values in parse_qs(environ.get("QUERY_STRING", "")).items()},
-            headers=redacted(headers),
+            method=self.method,
+            path=self.path,
+            query={name: tuple(values) for name, values in parse_qs(self.query_string).items()},
+            headers=redacted(sorted(headers)),
             body=self.body.decode("utf-8", "replace"),
             status=self.status,
             correlation_id=self.correlation_id,
             fault=self.fault,
             duration_ms=round(self.duration_ms, 3),
         )
-
-
-_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 
 
 def _first(fields: tuple[Any, ...]) -> Any:
