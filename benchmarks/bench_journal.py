@@ -1,0 +1,89 @@
+"""What the request journal costs `serve`: throughput with the journal on and off (run by hand).
+
+    python benchmarks/bench_journal.py [--pairs 2] [--rounds 5] [--duration 3]
+
+Two `serve` processes of one build can differ by several percent for no reason of their own
+(where the OS places them), so one on/off pair is not enough: this starts ``--pairs`` pairs of
+fresh processes, loads them all in interleaved rounds with wrk (8 and 32 connections, the same
+`GET /api/v2/conversations/{id}` as bench_server), and compares the pooled medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_server import HEADERS, SERVE, TOKEN, free_port, wait_until_up
+
+LISTING = "/api/v2/conversations?pageSize=1"
+
+
+def rate(url: str, connections: int, duration: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-H", f"Authorization: Bearer {TOKEN}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert found, out
+    return float(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=2, help="on/off pairs of fresh serve processes")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--duration", type=int, default=3, help="seconds of each wrk run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+    servers: list[tuple[str, subprocess.Popen[bytes], str]] = []
+    try:
+        for _ in range(args.pairs):
+            for label, extra in (("on", {}), ("off", {"CALLBACK_MOCK_JOURNAL": "false"})):
+                port = free_port()
+                process = subprocess.Popen(
+                    [*SERVE, "--port", str(port)],
+                    env={**os.environ, **extra},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                base = f"http://127.0.0.1:{port}"
+                wait_until_up(base + LISTING)
+                servers.append((label, process, base))
+        request = urllib.request.Request(servers[0][2] + LISTING, headers=HEADERS)
+        with urllib.request.urlopen(request) as response:
+            conversation_id = json.loads(response.read())["entities"][0]["id"]
+        path = f"/api/v2/conversations/{conversation_id}"
+        for connections in (8, 32):
+            runs: dict[str, list[float]] = {"on": [], "off": []}
+            for _ in range(args.rounds):
+                for label, _process, base in servers:
+                    runs[label].append(rate(base + path, connections, args.duration))
+            on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+            verdict = "PASS" if off / on < 1.10 else "FAIL"
+            print(
+                f"c{connections}: journal on {on:.0f} req/s ({min(runs['on']):.0f}-{max(runs['on']):.0f}), "
+                f"off {off:.0f} ({min(runs['off']):.0f}-{max(runs['off']):.0f}); "
+                f"off/on = {off / on:.3f}  [{verdict}: target < 1.10]"
+            )
+    finally:
+        for _label, process, _base in servers:
+            process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+
+
+if __name__ == "__main__":
+    main()
