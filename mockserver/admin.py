@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from contracts import Callback, Conversation, Detail, Participant, structure
 from factories import ConversationFactory
 from mockserver import state
+from mockserver.auth import bearer_token
 from mockserver.control import Control
 from mockserver.errors import ApiError
 from mockserver.faults import Fault, FaultKind, FaultList, Faults, RateLimit, RateLimiter
@@ -124,8 +125,7 @@ def _admin_token() -> None:
     wanted = current_app.config["ADMIN_TOKEN"]
     if not wanted:
         return
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or token.strip() != wanted:
+    if bearer_token(request.headers.get("Authorization", "")) != wanted:
         raise ApiError(401, "bad.credentials", "The control API needs the admin token as its bearer token.")
 
 

@@ -11,20 +11,26 @@ from mockserver.errors import ApiError
 CORRELATION_HEADER = "ININ-Correlation-Id"
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; None if it carries none."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def _begin() -> None:
     g.correlation_id = str(uuid.uuid4())
     if request.blueprint == "admin" or request.endpoint == "openapi":
         return  # the control API and the document are not the real API's: no bearer token
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request.headers.get("Authorization", ""))
+    if token is None:
         raise ApiError(
             401,
             "authentication.required",
             "No authentication bearer token specified in authorization header.",
         )
     tokens = current_app.config["TOKENS"]
-    if tokens and token.strip() not in tokens:
+    if tokens and token not in tokens:
         raise ApiError(401, "bad.credentials", "Invalid login credentials.")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import contracts
-from mockserver.auth import CORRELATION_HEADER
+from mockserver.auth import CORRELATION_HEADER, bearer_token
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
 from mockserver.journal import Journal
@@ -240,5 +240,4 @@ def _drop(environ: WSGIEnvironment) -> None:
 
 
 def _token(environ: WSGIEnvironment) -> str:
-    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    return bearer_token(environ.get("HTTP_AUTHORIZATION", "")) or ""

@@ -5,7 +5,8 @@ The busiest route only looks up bytes, yet Flask's request cycle (context, routi
 requests Flask would answer with a 200: the same body and headers, and a fresh correlation id.
 Everything else, every error included, goes on to Flask, so error bodies are made in one place.
 
-It repeats the bearer-token check of ``auth._begin``; the tests hold the two to the same answers,
+It repeats the token check of ``auth._begin`` (one ``bearer_token`` parses the header for both);
+the tests hold the two to the same answers,
 and fail if Flask gains a request hook this path would skip.
 """
 
@@ -15,7 +16,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from mockserver.auth import CORRELATION_HEADER
+from mockserver.auth import CORRELATION_HEADER, bearer_token
 from mockserver.state import EXTENSION
 
 if TYPE_CHECKING:
@@ -56,11 +57,11 @@ class ConversationReads:
 
     def _authorized(self, header: str) -> bool:
         """Whether ``auth._begin`` lets this Authorization header through."""
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(header)
+        if token is None:
             return False
         tokens = self._config["TOKENS"]
-        return not tokens or token.strip() in tokens
+        return not tokens or token in tokens
 
     @staticmethod
     def correlation_id() -> str:
