@@ -10,6 +10,8 @@ from mockserver import admin, auth, callbacks, campaigns, conversations, errors,
 from mockserver.config import DEFAULTS
 from mockserver.wire import raw_json
 
+OPENAPI_DOCUMENT = "callback_mock_openapi"
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create a mock Genesys Cloud server for callback conversations.
@@ -35,4 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _openapi() -> Response:
     """The OpenAPI 3.1 document of this app's routes (no token needed)."""
-    return raw_json(openapi.dumps(current_app._get_current_object()))  # type: ignore[attr-defined]
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The routes are fixed once the app is made: the document is built on first request, then kept.
+    document: bytes | None = app.extensions.get(OPENAPI_DOCUMENT)
+    if document is None:
+        document = app.extensions[OPENAPI_DOCUMENT] = openapi.dumps(app)
+    return raw_json(document)
