@@ -16,33 +16,22 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
+from bench_factories import median_us  # the script's folder is on sys.path
 
 import contracts
 from factories import CallbackFactory
 
 NOW = "2030-01-15T12:00:00.000Z"
 TRAIT = "disconnected"  # the factory benchmark's payload: every field of a finished agent leg
-
-
-def median_us(make: Callable[[], object], rounds: int) -> float:
-    make()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter_ns()
-        make()
-        samples.append(time.perf_counter_ns() - start)
-    return statistics.median(samples) / 1000
 
 
 def run(args: list[str]) -> tuple[float, int, int]:
