@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 import contracts
 from mockserver.auth import CORRELATION_HEADER, bearer_token
 from mockserver.errors import ApiError, http_error, status_phrase
+from mockserver.fastpath import ConversationReads
 from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
 from mockserver.journal import Journal
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_HEADER_PREFIXES = ("HTTP_", "CONTENT_")  # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -43,6 +44,8 @@ class Control:
         max_body: int,
     ) -> None:
         self.app = app
+        # Its answers are recorded without a start_response wrapper: see _recorded_read.
+        self.reads = app if isinstance(app, ConversationReads) else None
         self.journal = journal
         self.faults = faults
         self.limiter = limiter
@@ -51,11 +54,48 @@ class Control:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
-        if path.startswith(self.exempt) or (
-            self.journal is None and not self.faults.active and self.limiter.limit is None
-        ):
+        if path.startswith(self.exempt):
             return self.app(environ, start_response)
+        if self.faults.active or self.limiter.limit is not None:
+            return self._control(environ, start_response, path)
+        if self.journal is None:
+            return self.app(environ, start_response)
+        if self.reads is not None and not _has_body(environ):
+            stored = self.reads.stored(environ, path)
+            if stored is not None:
+                return self._recorded_read(self.journal, environ, start_response, path, stored)
         return self._control(environ, start_response, path)
+
+    @staticmethod
+    def _recorded_read(
+        journal: Journal, environ: WSGIEnvironment, start_response: StartResponse, path: str, body: bytes
+    ) -> list[bytes]:
+        """The fast path's answer, recorded: the busiest request, with the journal on by default.
+
+        Its status and correlation id are known here, so ``start_response`` needs no wrapper; in
+        all, recording adds ~0.8 us to its ~3.4 us of Python (``benchmarks/bench_journal.py``).
+        """
+        arrival = journal.next_id()
+        arrived = time.time()
+        started = time.perf_counter()
+        correlation_id = ConversationReads.correlation_id()
+        start_response("200 OK", ConversationReads.headers(body, correlation_id))
+        journal.record(
+            (
+                arrival,
+                arrived,
+                "GET",
+                path,
+                environ.get("QUERY_STRING", ""),
+                _request_headers(environ),
+                b"",
+                200,
+                correlation_id,
+                None,
+                (time.perf_counter() - started) * 1000,
+            )
+        )
+        return [body]
 
     def _control(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
         answer = _Answer(start_response)
@@ -63,8 +103,7 @@ class Control:
         if journal is not None:
             arrival = journal.next_id()  # numbered on arrival: the journal's order is the clients'
             headers = _request_headers(environ)
-            has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
-            body = self._take_body(environ) if has_body else b""
+            body = self._take_body(environ) if _has_body(environ) else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
         fault = picked[0] if picked else None
         dropped = fault is not None and fault.kind is FaultKind.DROP
@@ -188,13 +227,17 @@ def _request_headers(environ: WSGIEnvironment) -> dict[str, str]:
     and stopping at the first other entry before them.
     """
     headers: dict[str, str] = {}
-    for key, value in reversed(environ.items()):
-        if key.startswith("HTTP_") or key in _CONTENT:
-            if value:
+    for key in reversed(environ):
+        if key.startswith(_HEADER_PREFIXES):
+            if value := environ[key]:
                 headers[key] = value
         elif headers:
-            return headers
+            break
     return headers
+
+
+def _has_body(environ: WSGIEnvironment) -> bool:
+    return "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
 
 
 def _correlation_id(headers: list[tuple[str, str]]) -> str | None:

@@ -256,6 +256,34 @@ def test_the_journal_records_what_the_client_sent_and_what_it_got(callback_mock_
     assert all(r["time"].endswith("Z") and "fault" not in r for r in recorded)
 
 
+def test_reads_answered_by_the_fast_path_are_journaled_like_any_request(
+    callback_mock_server: MockServer,
+) -> None:
+    conversation_id = callback_mock_server.seed(1)[0]
+    path = f"{CONVERSATIONS}/{conversation_id}"
+    fast = call(callback_mock_server.url, "GET", f"{path}?expand=x", headers={"X-Trace": "t-2"})
+    # Any fault makes every request take the general path: this one matches no request.
+    callback_mock_server.fault("DELETE", "/nowhere", status=500)
+    general = call(callback_mock_server.url, "GET", f"{path}?expand=x", headers={"X-Trace": "t-2"})
+
+    recorded = callback_mock_server.requests()
+
+    assert fast.body == general.body
+    assert [r["correlationId"] for r in recorded] == [
+        a.headers["inin-correlation-id"] for a in (fast, general)
+    ]
+    first, second = (
+        {k: v for k, v in r.items() if k not in ("id", "time", "correlationId", "durationMs")}
+        for r in recorded
+    )
+    assert first == second
+    assert (first["method"], first["path"], first["status"]) == ("GET", path, 200)
+    assert first["query"] == {"expand": ["x"]}
+    assert first["headers"]["X-Trace"] == "t-2"
+    assert first["headers"]["Authorization"] == "Bearer [redacted]"
+    assert all(r["durationMs"] >= 0 for r in recorded)
+
+
 def test_the_journal_filters_and_clears(callback_mock_server: MockServer) -> None:
     for path in (f"{CONVERSATIONS}/a", f"{CONVERSATIONS}/b", CONVERSATIONS):
         call(callback_mock_server.url, "GET", path)
