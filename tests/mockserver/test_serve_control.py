@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,6 +91,21 @@ def test_latency(url: str) -> None:
     started = time.perf_counter()
     assert call(url, "GET", CONVERSATIONS, token="t").status == 200
     assert time.perf_counter() - started >= 0.12
+
+
+def test_a_delayed_request_does_not_hold_up_another(url: str) -> None:
+    """The reason ``--threads`` defaults to 2: a delay holds one thread, the other keeps answering."""
+    add_fault(url, {"method": "GET", "path": CONVERSATIONS, "kind": "latency", "delay": {"ms": 3000}})
+    with ThreadPoolExecutor(1) as pool:
+        delayed = pool.submit(call, url, "GET", CONVERSATIONS, token="t")
+        time.sleep(0.2)  # the delayed request is in its thread
+        started = time.perf_counter()
+        other = call(url, "GET", f"{CONVERSATIONS}/nope", token="t")
+        waited = time.perf_counter() - started
+        assert not delayed.done()
+        assert delayed.result(timeout=30).status == 200
+    assert other.status == 404
+    assert waited < 2.0  # not behind the delayed one (3 s)
 
 
 def test_a_drop_leaves_the_client_without_a_complete_answer(url: str) -> None:
