@@ -303,10 +303,14 @@ def _slot_setters(cls: type, fields: Any) -> dict[str, Callable[[Any, Any], None
     A frozen attrs ``__init__`` takes keyword arguments and sets each slot through
     ``object.__setattr__``: for the 29-field callback that is ~1.9 us, where the slot descriptors'
     own setters take ~1 us. They stand in only while ``__init__`` does nothing else: no
-    validator, converter, pre- or post-init hook, and no slot but the fields' (``cache_hash``
-    adds one). The tests build every contract class both ways and compare.
+    validator, converter, pre- or post-init hook, no ``__init__`` or ``__new__`` of the class's own,
+    and no slot but the fields' (``cache_hash`` adds one). The tests build every contract class
+    both ways and compare.
     """
     if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
+        return None
+    new, init = inspect.getattr_static(cls, "__new__"), inspect.getattr_static(cls, "__init__")
+    if new is not object.__new__ or not _made_by_attrs(init):  # a hand-written one
         return None
     if any(a.validator is not None or a.converter is not None for a in fields):
         return None
@@ -317,6 +321,12 @@ def _slot_setters(cls: type, fields: Any) -> dict[str, Callable[[Any, Any], None
     ):
         return None
     return {name: descriptor.__set__ for name, descriptor in descriptors.items()}
+
+
+def _made_by_attrs(function: Any) -> bool:
+    """Whether ``function`` is a method attrs generated (it compiles them from a named source)."""
+    code = getattr(function, "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
 
 
 def _strict_value(name: str, t: Any, converter: Converter, globs: dict[str, Any]) -> str:

@@ -25,7 +25,9 @@ from mockserver.journal import Journal
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-_HEADER_PREFIXES = ("HTTP_", "CONTENT_")  # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_
+# CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
+_HEADER_PREFIXES = ("HTTP_", "CONTENT_")
+Arrived = tuple[int, float, float]  # journal number, time.time(), time.perf_counter()
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -57,33 +59,44 @@ class Control:
         if path.startswith(self.exempt):
             return self.app(environ, start_response)
         if self.faults.active or self.limiter.limit is not None:
-            return self._control(environ, start_response, path)
+            return self._control(environ, start_response, path, self._arrived())
         if self.journal is None:
             return self.app(environ, start_response)
+        arrived = self._arrived()
         if self.reads is not None and not _has_body(environ):
             stored = self.reads.stored(environ, path)
             if stored is not None:
-                return self._recorded_read(self.journal, environ, start_response, path, stored)
-        return self._control(environ, start_response, path)
+                return self._recorded_read(self.journal, arrived, environ, start_response, path, stored)
+        return self._control(environ, start_response, path, arrived)
+
+    def _arrived(self) -> Arrived:
+        """The request's number in the journal (0 without one), its arrival time and a clock reading.
+
+        Numbered on arrival, before any work, so the journal's order is the clients'.
+        """
+        return (0 if self.journal is None else self.journal.next_id()), time.time(), time.perf_counter()
 
     @staticmethod
     def _recorded_read(
-        journal: Journal, environ: WSGIEnvironment, start_response: StartResponse, path: str, body: bytes
+        journal: Journal,
+        arrived: Arrived,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        path: str,
+        body: bytes,
     ) -> list[bytes]:
         """The fast path's answer, recorded: the busiest request, with the journal on by default.
 
         Its status and correlation id are known here, so ``start_response`` needs no wrapper; in
         all, recording adds ~0.8 us to its ~3.4 us of Python (``benchmarks/bench_journal.py``).
         """
-        arrival = journal.next_id()
-        arrived = time.time()
-        started = time.perf_counter()
+        arrival, at, started = arrived
         correlation_id = ConversationReads.correlation_id()
         start_response("200 OK", ConversationReads.headers(body, correlation_id))
         journal.record(
             (
                 arrival,
-                arrived,
+                at,
                 "GET",
                 path,
                 environ.get("QUERY_STRING", ""),
@@ -97,11 +110,12 @@ class Control:
         )
         return [body]
 
-    def _control(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
-        answer = _Answer(start_response)
+    def _control(
+        self, environ: WSGIEnvironment, start_response: StartResponse, path: str, arrived: Arrived
+    ) -> Iterable[bytes]:
+        answer = _Answer(start_response, arrived)
         journal = self.journal
         if journal is not None:
-            arrival = journal.next_id()  # numbered on arrival: the journal's order is the clients'
             headers = _request_headers(environ)
             body = self._take_body(environ) if _has_body(environ) else b""
         picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
@@ -109,7 +123,7 @@ class Control:
         dropped = fault is not None and fault.kind is FaultKind.DROP
         try:
             if dropped and journal is not None:  # recorded before the client sees the connection close
-                self._record(journal, arrival, answer, environ, path, headers, body, fault)
+                self._record(journal, answer, environ, path, headers, body, fault)
             if picked is not None:
                 fault, delay = picked
                 if delay:
@@ -121,12 +135,11 @@ class Control:
             return self.app(environ, answer)
         finally:
             if journal is not None and not dropped:
-                self._record(journal, arrival, answer, environ, path, headers, body, fault)
+                self._record(journal, answer, environ, path, headers, body, fault)
 
     @staticmethod
     def _record(
         journal: Journal,
-        arrival: int,
         answer: _Answer,
         environ: WSGIEnvironment,
         path: str,
@@ -139,7 +152,7 @@ class Control:
         dropped = fault is not None and fault.kind is FaultKind.DROP
         journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
             (
-                arrival,
+                answer.arrival,
                 answer.arrived,
                 environ["REQUEST_METHOD"],
                 path,
@@ -202,12 +215,11 @@ class Control:
 class _Answer:
     """``start_response`` for the API, noting the status, headers and time of the answer."""
 
-    __slots__ = ("answered", "arrived", "headers", "start_response", "started", "status")
+    __slots__ = ("answered", "arrival", "arrived", "headers", "start_response", "started", "status")
 
-    def __init__(self, start_response: StartResponse) -> None:
+    def __init__(self, start_response: StartResponse, arrived: Arrived) -> None:
         self.start_response = start_response
-        self.started = time.perf_counter()
-        self.arrived = time.time()
+        self.arrival, self.arrived, self.started = arrived
         self.status: int | None = None
         self.headers: list[tuple[str, str]] = []
         self.answered = 0.0
