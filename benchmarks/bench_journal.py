@@ -1,6 +1,8 @@
 """What the request journal costs `serve`: throughput with the journal on and off (run by hand).
 
     python benchmarks/bench_journal.py [--pairs 2] [--rounds 8] [--duration 3]
+    python benchmarks/bench_journal.py --python
+
 
 Two `serve` processes of one build can differ by several percent for no reason of their own
 (where the OS places them), so one on/off pair is not enough: this starts ``--pairs`` pairs of
@@ -9,6 +11,10 @@ fresh processes and loads them in rounds with wrk (8 and 32 connections, the sam
 the other, in alternating order, so each round gives one off/on ratio measured under the same load
 from the rest of the machine; the verdict is the median of those ratios. Pooled medians are shown
 too.
+
+``--python`` measures instead the Python time of one such request in this process, through
+Granian's own WSGI runner with a Granian-shaped environ: what recording adds to each request, free
+of the network and of the noise of a loaded machine.
 """
 
 from __future__ import annotations
@@ -44,12 +50,61 @@ def rate(url: str, connections: int, duration: int) -> float:
     return float(found.group(1))
 
 
+def python_time(rounds: int = 15, calls: int = 20_000) -> None:
+    """Microseconds of Python per GET-by-id under Granian's runner, journal on and off."""
+    import gc
+    import io
+
+    from granian.wsgi import _callback_wrapper  # the function Granian calls for each request
+
+    from mockserver import create_app
+
+    class Protocol:  # where Granian's runner hands the response
+        def response_bytes(self, status: int, headers: object, body: bytes) -> None:
+            pass
+
+    runners, environs = {}, {}
+    for label, journal in (("on", True), ("off", False)):
+        app = create_app({"JOURNAL": journal, "TOKENS": (TOKEN,)})
+        gc.freeze()
+        runners[label] = _callback_wrapper(app, {})
+        listing = app.test_client().get(LISTING, headers=HEADERS).get_json()
+        environs[label] = {  # what Granian puts after its copy of os.environ
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8080",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": f"/api/v2/conversations/{listing['entities'][0]['id']}",
+            "QUERY_STRING": "",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "HTTP_HOST": "127.0.0.1:8080",
+            "HTTP_AUTHORIZATION": HEADERS["Authorization"],
+        }
+    protocol = Protocol()
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(rounds):
+        for label, runner in runners.items():
+            scope = environs[label]
+            start = time.perf_counter()
+            for _ in range(calls):
+                runner(protocol, scope.copy())
+            times[label].append((time.perf_counter() - start) / calls * 1e6)
+    on, off = statistics.median(times["on"]), statistics.median(times["off"])
+    print(f"Python per request: journal on {on:.2f} us, off {off:.2f} us; recording adds {on - off:.2f} us")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=2, help="on/off pairs of fresh serve processes")
     parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds")
     parser.add_argument("--duration", type=int, default=3, help="seconds of each wrk run")
+    parser.add_argument("--python", action="store_true", help="time the Python of one request instead")
     args = parser.parse_args()
+    if args.python:
+        python_time()
+        return
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
     servers: list[tuple[str, subprocess.Popen[bytes], str]] = []
