@@ -46,7 +46,7 @@ class Control:
         max_body: int,
     ) -> None:
         self.app = app
-        # Its answers are recorded without a start_response wrapper: see _recorded_read.
+        # Its answers are recorded without a start_response wrapper: see __call__.
         self.reads = app if isinstance(app, ConversationReads) else None
         self.journal = journal
         self.faults = faults
