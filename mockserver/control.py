@@ -65,6 +65,7 @@ class Control:
             return self.app(environ, start_response)
         arrival, at, started = journal.next_id(), time.time(), time.perf_counter()  # numbered on arrival
         reads = self.reads
+        # A request with a body takes the general path, which keeps the body (_has_body, inlined).
         if reads is not None and "CONTENT_LENGTH" not in environ and "HTTP_TRANSFER_ENCODING" not in environ:
             body = reads.stored(environ, path)
             if body is not None:
