@@ -63,17 +63,11 @@ class RequestPattern:
 
     def matches_route(self, method: str, path: str) -> bool:
         """Whether a request line matches the method and path (all faults look at)."""
-        return (self.method == "*" or self.method.upper() == method) and bool(
-            _path_regex(self.path).match(path)
-        )
+        return not self._route_differences(method, path)
 
     def differences(self, request: RecordedRequest) -> list[str]:
         """What keeps ``request`` from matching, one phrase per criterion; empty if it matches."""
-        differences = []
-        if self.method != "*" and self.method.upper() != request.method:
-            differences.append(f"method {request.method}")
-        if not _path_regex(self.path).match(request.path):
-            differences.append(f"path {request.path}")
+        differences = self._route_differences(request.method, request.path)
         for name, value in (self.query or {}).items():
             if value not in request.query.get(name, ()):
                 differences.append(f"query {name}={list(request.query.get(name, ()))}")
@@ -85,6 +79,14 @@ class RequestPattern:
             differences.append(f"body without {self.body_contains!r}")
         if self.status is not None and self.status != request.status:
             differences.append(f"status {request.status}")
+        return differences
+
+    def _route_differences(self, method: str, path: str) -> list[str]:
+        differences = []
+        if self.method != "*" and self.method.upper() != method:
+            differences.append(f"method {method}")
+        if not _path_regex(self.path).match(path):
+            differences.append(f"path {path}")
         return differences
 
     def describe(self) -> str:
