@@ -285,7 +285,7 @@ def main() -> None:
     )
 
     # The in-process fixture: start to first answer, and the per-test reset.
-    from mockserver.server import MockServer
+    from mockserver.testing.server import MockServer
 
     fixture_startups = []
     for _ in range(args.startups):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask
 
-from mockserver import admin, auth, callbacks, campaigns, conversations, errors, fastpath, openapi, state
-from mockserver.config import DEFAULTS
-from mockserver.wire import raw_json
-
-OPENAPI_DOCUMENT = "callback_mock_openapi"
+from mockserver import auth, extension, handlers, openapi
+from mockserver.api import callbacks, campaigns, conversations
+from mockserver.api.fast_reads import ConversationReads
+from mockserver.backend import Backend
+from mockserver.config import DEFAULTS, Paths
+from mockserver.control import routes as control_routes
+from mockserver.control.middleware import Control
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -24,22 +26,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    errors.init_app(app)
-    auth.init_app(app)
-    state.init_app(app)
+    paths = Paths.of(app.config)
+    backend = Backend.from_config(app.config)
+    extension.init_app(app, backend)
+    handlers.init_app(app)
+    auth.init_app(app, paths)
     for blueprint in (conversations.bp, callbacks.bp, campaigns.bp):
         app.register_blueprint(blueprint)
-    app.add_url_rule("/openapi.json", "openapi", _openapi)
-    fastpath.init_app(app)
-    admin.init_app(app)  # its middleware wraps the fast path: journal and faults see every request
+    openapi.init_app(app)
+    if app.config["ADMIN"]:
+        app.register_blueprint(control_routes.bp, url_prefix=paths.admin_prefix)
+    # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
+    # the control middleware wraps both, so the journal and faults see every API request alike.
+    reads = ConversationReads(app.wsgi_app, app, backend)
+    app.wsgi_app = Control(  # type: ignore[method-assign]
+        reads,
+        journal=backend.journal,
+        faults=backend.faults,
+        limiter=backend.limiter,
+        exempt=paths.exempt,
+        max_body=int(app.config["MAX_CONTENT_LENGTH"]),
+        fast_read=reads.stored,
+    )
     return app
-
-
-def _openapi() -> Response:
-    """The OpenAPI 3.1 document of this app's routes (no token needed)."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    # The routes are fixed once the app is made: the document is built on first request, then kept.
-    document: bytes | None = app.extensions.get(OPENAPI_DOCUMENT)
-    if document is None:
-        document = app.extensions[OPENAPI_DOCUMENT] = openapi.dumps(app)
-    return raw_json(document)

@@ -1,8 +1,15 @@
-"""The server's settings and their defaults, importable without Flask (``serve``'s options use them)."""
+"""The server's settings, their defaults and its fixed paths; importable without Flask.
+
+``serve``'s options use the defaults, and ``Paths`` says once, for the views, the middlewares and
+the document alike, whether a path belongs to the real API, the control API or the document.
+"""
 
 from __future__ import annotations
 
+import enum
 from typing import Any
+
+from attrs import frozen
 
 DEFAULTS: dict[str, Any] = {
     "SEED": 0,  # seed of the generated dataset
@@ -17,3 +24,37 @@ DEFAULTS: dict[str, Any] = {
     "JOURNAL_LIMIT": 10_000,  # requests kept; the oldest go first
     "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
 }
+
+OPENAPI_PATH = "/openapi.json"
+CORRELATION_HEADER = "ININ-Correlation-Id"
+
+
+class Audience(enum.Enum):
+    """Whom a path is for: the real API's clients, the tests arranging it, or anyone reading the docs."""
+
+    API = "api"  # the Genesys routes: a bearer token, the journal, faults and rate limits
+    CONTROL = "control"  # the control API: the admin token if one is set; never journaled or faulted
+    DOCUMENT = "document"  # the OpenAPI document: no token, never journaled or faulted
+
+
+@frozen
+class Paths:
+    """The server's fixed paths, and which audience each request path belongs to."""
+
+    admin_prefix: str  # without a trailing slash
+
+    @classmethod
+    def of(cls, config: Any) -> Paths:
+        return cls(admin_prefix=str(config["ADMIN_PREFIX"]).rstrip("/"))
+
+    @property
+    def exempt(self) -> tuple[str, ...]:
+        """The path prefixes outside the real API, for the middlewares' ``str.startswith``."""
+        return (self.admin_prefix + "/", OPENAPI_PATH)
+
+    def audience(self, path: str) -> Audience:
+        if path.startswith(self.admin_prefix + "/"):
+            return Audience.CONTROL
+        if path.startswith(OPENAPI_PATH):
+            return Audience.DOCUMENT
+        return Audience.API

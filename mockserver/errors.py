@@ -1,18 +1,13 @@
-"""Every error the server answers, as the API's ErrorBody with the request's correlation id.
+"""The API's errors: ``ApiError`` (a status, a code, a message, details) and the codes of each status.
 
-Views ``raise ApiError`` (or let a ``ContractError`` or a Werkzeug ``HTTPException`` escape); the
-handlers registered here are the only place an error becomes a response.
+The backend and the views raise them; ``handlers`` turns each into the API's ErrorBody with the
+request's correlation id. Nothing here needs Flask, so the backend can raise them too.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
-from flask import Flask, Response, current_app, g
-from werkzeug.exceptions import HTTPException
-
-import contracts
 from contracts import ContractError, Detail, ErrorBody, ProblemKind
 
 # The API's code and message for the statuses Werkzeug raises on its own.
@@ -106,8 +101,8 @@ class ApiError(Exception):
         params = {"field": first.path, "expected": first.expected, "got": first.got}
         return cls(400, code, message, details=details, params=params)
 
-    def body(self, context_id: str | None = None) -> ErrorBody:
-        """The ErrorBody, its ``contextId`` the request's correlation id (``g``'s in a request)."""
+    def body(self, context_id: str) -> ErrorBody:
+        """The ErrorBody, its ``contextId`` the request's correlation id."""
         return ErrorBody(
             message=self.message,
             code=self.code,
@@ -115,7 +110,7 @@ class ApiError(Exception):
             entity_id=self.entity_id,
             message_with_params=self.message,
             message_params=self.params,
-            context_id=context_id or g.get("correlation_id"),
+            context_id=context_id,
             details=self.details,
             errors=(),
         )
@@ -137,42 +132,3 @@ def status_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
-
-
-def error_response(error: ApiError) -> Response:
-    response = current_app.response_class(contracts.dumps(error.body()), status=error.status)
-    response.mimetype = "application/json"
-    return response
-
-
-def _api_error(error: ApiError) -> Response:
-    return error_response(error)
-
-
-def _contract_error(error: ContractError) -> Response:
-    return error_response(ApiError.from_contract(error))
-
-
-def _http_exception(error: HTTPException) -> Response:
-    status = error.code or 500
-    response = error_response(http_error(status))
-    if status == 405 and error.get_response().allow:
-        response.allow.update(error.get_response().allow)
-    return response
-
-
-def _unexpected(error: Exception) -> Response:
-    current_app.logger.exception("unexpected error", exc_info=error)
-    return error_response(http_error(500))
-
-
-def init_app(app: Flask) -> None:
-    """Register the handlers that turn every error into an ErrorBody."""
-    handlers: list[tuple[Any, Any]] = [
-        (ApiError, _api_error),
-        (ContractError, _contract_error),
-        (HTTPException, _http_exception),
-        (Exception, _unexpected),
-    ]
-    for exception, handler in handlers:
-        app.register_error_handler(exception, handler)

@@ -13,13 +13,14 @@ from typing import Any, TypeVar
 
 import orjson
 from attrs import field, frozen
-from flask import Flask
+from flask import Flask, Response, current_app
 
 from contracts import ErrorBody
-from contracts._converter import camel
+from contracts._converter import camel  # TODO(house): contracts.camel
 from contracts.schema import definitions_for
-from mockserver.auth import CORRELATION_HEADER
+from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
+from mockserver.wire import raw_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +50,6 @@ class Operation:
     responses: dict[int, type | None] = field(factory=dict)  # success status -> body model (None: empty)
     errors: tuple[int, ...] = ()
     query: tuple[QueryParameter, ...] = ()
-    admin: bool = False  # a control API route: its own token, no injected errors
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -67,6 +67,7 @@ def document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``app``'s documented routes."""
     schemas: dict[str, dict[str, Any]] = {}
     paths: dict[str, dict[str, Any]] = {}
+    audience = Paths.of(app.config).audience
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         described: Operation | None = getattr(app.view_functions[rule.endpoint], ATTRIBUTE, None)
         if described is None:
@@ -74,7 +75,11 @@ def document(app: Flask) -> dict[str, Any]:
         path = _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(
-                described, rule.arguments, schemas, admin_token=bool(app.config.get("ADMIN_TOKEN"))
+                described,
+                rule.arguments,
+                schemas,
+                control=audience(rule.rule) is Audience.CONTROL,
+                admin_token=bool(app.config.get("ADMIN_TOKEN")),
             )
     definitions_for(ErrorBody, schemas, ref_prefix="#/components/schemas/")
     return {
@@ -116,8 +121,9 @@ _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def _operation(
-    described: Operation, arguments: set[str], schemas: dict[str, Any], *, admin_token: bool
+    described: Operation, arguments: set[str], schemas: dict[str, Any], *, control: bool, admin_token: bool
 ) -> dict[str, Any]:
+    """One operation's object; a ``control`` API route has its own token and no injected errors."""
     ref = "#/components/schemas/"
     body: dict[str, Any] = {
         "summary": described.summary,
@@ -153,7 +159,7 @@ def _operation(
         errors |= {400, 413, 415}
     if arguments:
         errors.add(404)
-    if not described.admin:
+    if not control:
         errors |= set(INJECTABLE_ERRORS)
     elif not admin_token:
         errors.discard(401)
@@ -167,7 +173,7 @@ def _operation(
             "content": {"application/json": {"schema": {"$ref": f"{ref}ErrorBody"}}},
         }
     body["responses"] = responses
-    if described.admin:
+    if control:
         body["security"] = [{"adminBearer": []}] if admin_token else []
     else:
         body["security"] = [{"bearer": []}]
@@ -181,3 +187,21 @@ def _headers() -> dict[str, Any]:
 def dumps(app: Flask) -> bytes:
     """The document as JSON bytes."""
     return orjson.dumps(document(app), option=orjson.OPT_INDENT_2)
+
+
+def _served() -> Response:
+    """The OpenAPI 3.1 document of this app's routes (no token needed)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The routes are fixed once the app is made: the document is built on first request, then kept.
+    document: bytes | None = app.extensions.get(_DOCUMENT)
+    if document is None:
+        document = app.extensions[_DOCUMENT] = dumps(app)
+    return raw_json(document)
+
+
+_DOCUMENT = "callback_mock_openapi"
+
+
+def init_app(app: Flask) -> None:
+    """Serve the document at ``OPENAPI_PATH``."""
+    app.add_url_rule(OPENAPI_PATH, "openapi", _served)

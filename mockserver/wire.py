@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 
 import contracts
 from contracts import ContractError
+from mockserver.config import CORRELATION_HEADER
 from mockserver.errors import http_error
 
 T = TypeVar("T")
@@ -49,5 +50,14 @@ def listing_json(listing: Any, entities: Iterable[bytes]) -> bytes:
 
 
 def raw_json(body: str | bytes, status: int = 200) -> Response:
-    """Already serialized wire JSON as a response."""
+    """Already serialized wire JSON as a response (``auth`` stamps its correlation id)."""
     return current_app.response_class(body, status=status, mimetype="application/json")
+
+
+def json_headers(body: bytes, correlation_id: str) -> list[tuple[str, str]]:
+    """The headers of a JSON answer outside Flask: those ``raw_json`` and ``auth`` give one inside."""
+    return [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        (CORRELATION_HEADER, correlation_id),
+    ]

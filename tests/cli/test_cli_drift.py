@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 
 import contracts
-from mockserver import cli_shapes
+from mockserver.cli import shapes as cli_shapes
 
 Invoke = Callable[..., Result]
 

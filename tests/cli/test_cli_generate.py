@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 from factories import CallbackFactory, ConversationFactory
-from mockserver import cli_generate
+from mockserver.cli import generate as cli_generate
 
 Invoke = Callable[..., Result]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
-from importlib.util import find_spec
 from typing import Any
 
 import pytest
@@ -19,13 +18,11 @@ Invoke = Callable[..., Result]
 def test_the_group_lists_its_commands(invoke: Invoke) -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    for command in ("drift", "schema", "validate", "verify"):
+    for command in ("drift", "generate", "schema", "serve", "validate", "verify"):
         assert f"\n  {command} " in result.stdout
 
 
-@pytest.mark.skipif(find_spec("mockserver.serve") is None, reason="mockserver.serve is not written yet")
-def test_serve_is_offered_when_it_exists(invoke: Invoke) -> None:
-    assert "\n  serve " in invoke("--help").stdout
+def test_serve_takes_its_options(invoke: Invoke) -> None:
     result = invoke("serve", "--help")
     assert result.exit_code == 0
     assert "--port" in result.stdout

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from contracts import Callback, CallbackState, Conversation
-from mockserver.state import EXTENSION
+from mockserver.extension import backend_of
 
 
 def customer_callback(conversation: Conversation) -> Callback:
@@ -18,7 +18,7 @@ def customer_callback(conversation: Conversation) -> Callback:
 
 
 def seeded(app: Flask, wanted: Callable[[Callback], bool]) -> Conversation:
-    for entry in app.extensions[EXTENSION].store.entries():
+    for entry in backend_of(app).store.entries():
         if wanted(customer_callback(entry.conversation)):
             conversation: Conversation = entry.conversation
             return conversation
@@ -40,4 +40,4 @@ def not_scheduled(app: Flask) -> Conversation:
 @pytest.fixture
 def snapshot(app: Flask) -> Callable[[], dict[str, bytes]]:
     """Every stored conversation's wire JSON, to compare before and after a request."""
-    return lambda: {entry.conversation.id: entry.body for entry in app.extensions[EXTENSION].store.entries()}
+    return lambda: {entry.conversation.id: entry.body for entry in backend_of(app).store.entries()}

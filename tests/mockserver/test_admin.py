@@ -11,8 +11,8 @@ import pytest
 import contracts
 from contracts import Callback, Conversation
 from factories import ConversationFactory, check_conversation
-from mockserver.admin_client import AdminError
-from mockserver.server import MockServer
+from mockserver.control.client import AdminError
+from mockserver.testing.server import MockServer
 from tests.conftest import CONFIG, NOW, TOKEN
 from tests.mockserver.live import call
 
@@ -210,13 +210,13 @@ def test_bad_control_calls_get_the_apis_error_format_and_change_nothing(
     code: str,
     fields: list[str],
 ) -> None:
-    before = {e.conversation.id: e.body for e in callback_mock_server.state.store.entries()}
+    before = {e.conversation.id: e.body for e in callback_mock_server.backend.store.entries()}
 
     answer = call(callback_mock_server.url, method, path, body)
 
     assert error_of(answer) == (status, code, fields)
     assert answer.json()["contextId"] == answer.headers["inin-correlation-id"]
-    after = {e.conversation.id: e.body for e in callback_mock_server.state.store.entries()}
+    after = {e.conversation.id: e.body for e in callback_mock_server.backend.store.entries()}
     assert after == before
     assert callback_mock_server.faults() == []
 

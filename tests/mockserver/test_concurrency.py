@@ -10,7 +10,7 @@ import urllib.request
 from typing import Any
 
 from contracts import CallbackState, Conversation, loads
-from mockserver.server import MockServer
+from mockserver.testing.server import MockServer
 from tests.conftest import TOKEN
 
 THREADS = 16
@@ -33,7 +33,7 @@ def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]
 
 def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server: MockServer) -> None:
     base = callback_mock_server.url
-    seeded = {entry.conversation.id for entry in callback_mock_server.state.store.entries()}
+    seeded = {entry.conversation.id for entry in callback_mock_server.backend.store.entries()}
     expected_numbers: dict[str, str] = {}  # conversation id -> the numbers of its last accepted patch
     disconnected: set[tuple[str, str]] = set()
     failures: list[str] = []
@@ -95,7 +95,7 @@ def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server
         thread.join()
 
     assert failures == []
-    stored = {entry.conversation.id: entry for entry in callback_mock_server.state.store.entries()}
+    stored = {entry.conversation.id: entry for entry in callback_mock_server.backend.store.entries()}
     created = set(stored) - seeded
     assert created == set(expected_numbers)
     assert len(stored) == len(seeded) + len(expected_numbers)

@@ -12,9 +12,10 @@ from flask import Flask, request_started
 from werkzeug.test import Client, TestResponse
 
 from contracts import Conversation
-from mockserver import admin, auth
-from mockserver.fastpath import ConversationReads
-from mockserver.state import EXTENSION
+from mockserver import auth
+from mockserver.api.fast_reads import ConversationReads
+from mockserver.config import CORRELATION_HEADER
+from mockserver.extension import backend_of
 from tests.conftest import TOKEN
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Dispatches:
 
 
 def seeded_id(app: Flask) -> str:
-    conversation_id = app.extensions[EXTENSION].store.entries()[0].conversation.id
+    conversation_id = backend_of(app).store.entries()[0].conversation.id
     assert isinstance(conversation_id, str)
     return conversation_id
 
@@ -91,9 +92,9 @@ def request(wsgi: Any, method: str, path: str, authorization: str | None) -> Tes
 
 def comparable(response: TestResponse) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body, with this response's correlation id blanked out."""
-    correlation_id = response.headers[auth.CORRELATION_HEADER]
+    correlation_id = response.headers[CORRELATION_HEADER]
     headers = [
-        (name, "<id>" if name == auth.CORRELATION_HEADER else value)
+        (name, "<id>" if name == CORRELATION_HEADER else value)
         for name, value in response.headers.to_wsgi_list()
     ]
     return response.status_code, headers, response.data.replace(correlation_id.encode(), b"<id>")
@@ -106,7 +107,7 @@ def test_the_fast_path_answers_as_flask_does(
     app: Flask, method: str, path: str, authorization: str | None, fast: bool
 ) -> None:
     flask = flask_only(app)
-    reads = ConversationReads(flask, app)
+    reads = ConversationReads(flask, app, backend_of(app))
     path = path.replace(HIT, seeded_id(app))
 
     through_flask = request(flask, method, path, authorization)
@@ -127,7 +128,7 @@ def test_the_app_serves_hits_without_dispatching_to_flask(app: Flask) -> None:
 
 
 def test_a_hit_is_the_stored_conversation_with_a_fresh_correlation_id(app: Flask) -> None:
-    entry = app.extensions[EXTENSION].store.entries()[0]
+    entry = backend_of(app).store.entries()[0]
     path = f"/api/v2/conversations/{entry.conversation.id}"
 
     first, second = (request(app, "GET", path, AUTH) for _ in range(2))
@@ -135,12 +136,12 @@ def test_a_hit_is_the_stored_conversation_with_a_fresh_correlation_id(app: Flask
     assert first.data == entry.body
     assert isinstance(first.get_json(), dict)
     assert first.headers["Content-Length"] == str(len(entry.body))
-    ids = {response.headers[auth.CORRELATION_HEADER] for response in (first, second)}
+    ids = {response.headers[CORRELATION_HEADER] for response in (first, second)}
     assert len(ids) == 2
 
 
 def test_a_change_is_served_at_once(app: Flask) -> None:
-    store = app.extensions[EXTENSION].store
+    store = backend_of(app).store
     conversation_id = seeded_id(app)
     renamed = Conversation(id=conversation_id, name="renamed")
     store.put([renamed])
@@ -152,10 +153,12 @@ def test_a_change_is_served_at_once(app: Flask) -> None:
 
 def test_an_id_with_a_slash_is_left_to_flask_routing(app: Flask) -> None:
     """Flask's ``<conversation_id>`` never matches a slash, so neither does the fast path."""
-    app.extensions[EXTENSION].store.put([Conversation(id="a/b")])
+    backend_of(app).store.put([Conversation(id="a/b")])
     flask = flask_only(app)
 
-    through_fast_path = request(ConversationReads(flask, app), "GET", "/api/v2/conversations/a/b", AUTH)
+    through_fast_path = request(
+        ConversationReads(flask, app, backend_of(app)), "GET", "/api/v2/conversations/a/b", AUTH
+    )
 
     assert through_fast_path.status_code == 404
     assert flask.calls == 1
@@ -182,7 +185,7 @@ def test_a_token_list_changed_after_start_counts_on_the_fast_path(app: Flask) ->
 
 
 def test_correlation_ids_are_version_4_uuids() -> None:
-    ids = [ConversationReads.correlation_id() for _ in range(2000)]
+    ids = [auth.correlation_id() for _ in range(2000)]
 
     assert len(set(ids)) == len(ids)
     for text in ids:
@@ -192,9 +195,8 @@ def test_correlation_ids_are_version_4_uuids() -> None:
 
 
 def test_flask_has_no_request_hook_the_fast_path_would_skip(app: Flask) -> None:
-    """A new before/after-request hook must be mirrored in mockserver/fastpath.py, then listed here."""
-    # The control API's own guard runs for its blueprint only, never for the conversations routes.
-    assert app.before_request_funcs == {None: [auth._begin], "admin": [admin._admin_token]}
+    """A new before/after-request hook must be mirrored in mockserver/api/fast_reads.py, then listed here."""
+    assert app.before_request_funcs == {None: [auth._begin]}
     assert app.after_request_funcs == {None: [auth._stamp]}
     assert not app.url_value_preprocessors
     assert not app.teardown_request_funcs

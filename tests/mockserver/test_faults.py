@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.server import MockServer
+from mockserver.testing.server import MockServer
 from tests.conftest import CONFIG, TOKEN
 from tests.mockserver.live import Answer, call
 
@@ -17,7 +17,7 @@ CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 def some_id(server: MockServer) -> str:
-    return server.state.store.entries()[0].conversation.id or ""
+    return server.backend.store.entries()[0].conversation.id or ""
 
 
 def assert_error(answer: Answer, status: int, code: str) -> dict[str, Any]:
@@ -158,7 +158,7 @@ def test_a_dropped_connection_gets_no_answer(callback_mock_server: MockServer) -
 def test_a_truncated_body_stops_halfway(callback_mock_server: MockServer) -> None:
     callback_mock_server.fault("GET", f"{CONVERSATIONS}/{{id}}", kind="truncate")
     conversation_id = some_id(callback_mock_server)
-    whole = callback_mock_server.state.store.get(conversation_id)
+    whole = callback_mock_server.backend.store.get(conversation_id)
     assert whole is not None
 
     with pytest.raises(http.client.IncompleteRead) as caught:

@@ -13,7 +13,7 @@ from schemathesis import checks
 
 from contracts._converter import camel
 from mockserver import create_app, openapi
-from mockserver.server import MockServer
+from mockserver.testing.server import MockServer
 from tests.conftest import CONFIG, TOKEN
 from tests.mockserver.live import call
 

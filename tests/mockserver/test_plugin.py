@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.server import MockServer
+from mockserver.testing.server import MockServer
 
 USING_THE_SERVER = """
     import json, urllib.request
@@ -46,7 +46,7 @@ CONFIG = """
 
 def _active(seed: int, conversations: int) -> int:
     server = MockServer({"SEED": seed, "CONVERSATIONS": conversations})
-    return sum(entry.conversation.end_time is None for entry in server.state.store.entries())
+    return sum(entry.conversation.end_time is None for entry in server.backend.store.entries())
 
 
 def test_a_fresh_test_file_gets_a_live_server_reset_per_test(pytester: pytest.Pytester) -> None:
@@ -65,7 +65,7 @@ def test_the_url_option_points_the_fixtures_at_a_running_server(pytester: pytest
     with MockServer({"SEED": 3, "CONVERSATIONS": 20}) as running:
         result = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
         result.assert_outcomes(passed=2)
-        assert len(running.state.store.entries()) == 20  # the fixture reset it after the create
+        assert len(running.backend.store.entries()) == 20  # the fixture reset it after the create
 
 
 def test_the_url_can_come_from_the_environment(

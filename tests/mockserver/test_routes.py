@@ -160,11 +160,11 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
 
 
 def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: object) -> None:
-    from mockserver.state import EXTENSION
+    from mockserver.extension import backend_of
 
     campaign_ids = {
         cb.dialer_preview.campaign_id
-        for entry in app.extensions[EXTENSION].store.entries()  # type: ignore[attr-defined]
+        for entry in backend_of(app).store.entries()  # type: ignore[attr-defined]
         for p in entry.conversation.participants or ()
         for cb in p.callbacks or ()
         if cb.dialer_preview is not None

@@ -11,7 +11,7 @@ import pytest
 PureCloud = pytest.importorskip("PureCloudPlatformClientV2")
 
 from contracts import CallbackState  # noqa: E402
-from mockserver.server import MockServer  # noqa: E402
+from mockserver.testing.server import MockServer  # noqa: E402
 from tests.conftest import TOKEN  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def assert_current(model: Any) -> None:
 
 
 def test_get_conversation_gives_typed_callbacks(conversations: Any, callback_mock_server: MockServer) -> None:
-    stored = callback_mock_server.state.store.entries()[0]
+    stored = callback_mock_server.backend.store.entries()[0]
     conversation = conversations.get_conversation(stored.conversation.id)
 
     assert conversation.id == stored.conversation.id
@@ -64,7 +64,7 @@ def test_get_conversation_gives_typed_callbacks(conversations: Any, callback_moc
 def test_every_callback_field_reaches_the_sdk(conversations: Any, callback_mock_server: MockServer) -> None:
     """Across the seeded dataset, each of the 29 callback fields arrives set somewhere."""
     seen: set[str] = set()
-    for entry in callback_mock_server.state.store.entries():
+    for entry in callback_mock_server.backend.store.entries():
         conversation = conversations.get_conversation(entry.conversation.id)
         assert_current(conversation)
         for participant in conversation.participants:
@@ -115,7 +115,7 @@ def test_create_patch_and_disconnect_through_the_sdk(conversations: Any) -> None
 def test_campaign_interactions_through_the_sdk(api_client: Any, callback_mock_server: MockServer) -> None:
     campaign_id = next(
         cb.dialer_preview.campaign_id
-        for entry in callback_mock_server.state.store.entries()
+        for entry in callback_mock_server.backend.store.entries()
         for p in entry.conversation.participants or ()
         for cb in p.callbacks or ()
         if cb.dialer_preview is not None and cb.dialer_preview.campaign_id
@@ -184,7 +184,7 @@ def test_the_sdk_retries_a_429_with_retry_after_and_creates_one_callback(
     conversations: Any, callback_mock_server: MockServer
 ) -> None:
     callback_mock_server.fault("POST", "/api/v2/conversations/callbacks", status=429, retry_after=0, times=2)
-    before = len(callback_mock_server.state.store.entries())
+    before = len(callback_mock_server.backend.store.entries())
 
     command = PureCloud.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
@@ -195,7 +195,7 @@ def test_the_sdk_retries_a_429_with_retry_after_and_creates_one_callback(
     sent = callback_mock_server.requests(path="/api/v2/conversations/callbacks")
     assert [r["status"] for r in sent] == [429, 429, 200]
     assert len({r["correlationId"] for r in sent}) == 3
-    assert len(callback_mock_server.state.store.entries()) == before + 1
+    assert len(callback_mock_server.backend.store.entries()) == before + 1
 
 
 def test_the_sdk_gives_up_after_ten_retries(conversations: Any, callback_mock_server: MockServer) -> None:

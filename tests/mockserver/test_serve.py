@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from mockserver.serve import worker_app
-from mockserver.state import EXTENSION
+from mockserver.cli.serve import worker_app
+from mockserver.extension import backend_of
 
 
 def test_the_supervising_process_loads_neither_flask_nor_the_factories() -> None:
@@ -17,7 +17,7 @@ def test_the_supervising_process_loads_neither_flask_nor_the_factories() -> None
     script = (
         "import sys\n"
         "from mockserver.cli import main\n"
-        "import mockserver.serve\n"
+        "import mockserver.cli.serve\n"
         "print(sorted({'flask', 'faker', 'factories', 'contracts'} & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, check=True)
@@ -35,5 +35,5 @@ def test_the_worker_app_is_configured_by_the_environment_and_leaves_the_gc_on(
         gc.unfreeze()
 
     assert gc.isenabled()
-    assert len(app.extensions[EXTENSION].store.entries()) == 3
+    assert len(backend_of(app).store.entries()) == 3
     assert app.config["TOKENS"] == ["a-token"]

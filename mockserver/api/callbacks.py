@@ -12,8 +12,8 @@ from contracts import (
     PatchCallbackResponse,
 )
 from factories.invariants import E164
-from mockserver import state
 from mockserver.errors import ApiError
+from mockserver.extension import backend
 from mockserver.openapi import operation
 from mockserver.wire import decode_body, json_response
 
@@ -35,7 +35,7 @@ def create_callback() -> Response:
         raise ApiError.invalid(
             "constraint.validation", "$.queueId", "Either queueId or routingData is required."
         )
-    return json_response(state.get().create(command))
+    return json_response(backend().create(command))
 
 
 @bp.patch("")
@@ -51,7 +51,7 @@ def patch_callback() -> Response:
     patch = decode_body(PatchCallbackRequest)
     if patch.callback_numbers is not None:
         _require_numbers(patch.callback_numbers)
-    return json_response(state.get().reschedule(patch))
+    return json_response(backend().reschedule(patch))
 
 
 @bp.post("/bulk/disconnect")
@@ -65,7 +65,7 @@ def patch_callback() -> Response:
 )
 def disconnect_callbacks() -> Response:
     bulk = decode_body(BulkCallbackDisconnectRequest)
-    state.get().disconnect(bulk.callback_disconnect_identifiers)
+    backend().disconnect(bulk.callback_disconnect_identifiers)
     return Response(status=202)
 
 

@@ -11,19 +11,23 @@ import contextlib
 import io
 import socket
 import time
-import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import contracts
-from mockserver.auth import CORRELATION_HEADER, bearer_token
+from mockserver.auth import bearer_token, correlation_id
+from mockserver.config import CORRELATION_HEADER
+from mockserver.control.faults import Faults, RateLimiter
+from mockserver.control.journal import Journal
+from mockserver.control.models import Fault, FaultKind
 from mockserver.errors import ApiError, http_error, status_phrase
-from mockserver.fastpath import ConversationReads
-from mockserver.faults import Fault, FaultKind, Faults, RateLimiter
-from mockserver.journal import Journal
+from mockserver.wire import json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+# The body of the 200 a fast path answers a request with, or None if the app must answer it.
+FastRead = Callable[["WSGIEnvironment", str], "bytes | None"]
 
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
@@ -44,10 +48,12 @@ class Control:
         limiter: RateLimiter,
         exempt: tuple[str, ...],
         max_body: int,
+        fast_read: FastRead | None = None,
     ) -> None:
         self.app = app
-        # Its answers are recorded without a start_response wrapper: see __call__.
-        self.reads = app if isinstance(app, ConversationReads) else None
+        # What ``app`` answers without a start_response wrapper, asked first and recorded here:
+        # see __call__.
+        self.fast_read = fast_read
         self.journal = journal
         self.faults = faults
         self.limiter = limiter
@@ -64,16 +70,19 @@ class Control:
         if journal is None:
             return self.app(environ, start_response)
         arrival, at, started = journal.next_id(), time.time(), time.perf_counter()  # numbered on arrival
-        reads = self.reads
+        fast_read = self.fast_read
         # A request with a body takes the general path, which keeps the body (_has_body, inlined).
-        if reads is not None and "CONTENT_LENGTH" not in environ and "HTTP_TRANSFER_ENCODING" not in environ:
-            body = reads.stored(environ, path)
+        if (
+            fast_read is not None
+            and "CONTENT_LENGTH" not in environ
+            and "HTTP_TRANSFER_ENCODING" not in environ
+        ):
+            body = fast_read(environ, path)
             if body is not None:
                 # The busiest request, recorded in this one frame: its status and correlation id
-                # are known here, so start_response needs no wrapper. Recording adds ~0.75 us to
-                # its ~3.5 us of Python (benchmarks/bench_journal.py --python).
-                correlation_id = reads.correlation_id()
-                start_response("200 OK", reads.headers(body, correlation_id))
+                # are known here, so start_response needs no wrapper.
+                answered_id = correlation_id()
+                start_response("200 OK", json_headers(body, answered_id))
                 journal.record(
                     (
                         arrival,
@@ -84,7 +93,7 @@ class Control:
                         _request_headers(environ),
                         b"",
                         200,
-                        correlation_id,
+                        answered_id,
                         None,
                         (time.perf_counter() - started) * 1000,
                     )
@@ -249,13 +258,9 @@ def _correlation_id(headers: list[tuple[str, str]]) -> str | None:
 
 
 def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int | None) -> list[bytes]:
-    correlation_id = str(uuid.uuid4())
-    body = contracts.dumps(error.body(correlation_id)).encode()
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Content-Length", str(len(body))),
-        (CORRELATION_HEADER, correlation_id),
-    ]
+    answered_id = correlation_id()
+    body = contracts.dumps(error.body(answered_id)).encode()
+    headers = json_headers(body, answered_id)
     if retry_after is not None:
         headers.append(("Retry-After", str(retry_after)))
     capture(f"{error.status} {status_phrase(error.status)}", headers)

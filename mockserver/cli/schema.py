@@ -6,7 +6,7 @@ import click
 import orjson
 
 from contracts import json_schema
-from mockserver.cli_models import RESPONSE_MODELS, model_option
+from mockserver.cli.options import RESPONSE_MODELS, model_option
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""Running the app on a real socket: in a thread for tests, or as the ``serve`` process."""
+"""The mock server on a real socket in a daemon thread of the test process."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from mockserver import admin
-from mockserver.admin_client import AdminClient
 from mockserver.app import create_app
-from mockserver.state import EXTENSION, MockState
+from mockserver.backend import Backend
+from mockserver.control.client import AdminClient
+from mockserver.extension import backend_of
 
 
 class MockServer(AdminClient):
     """The mock server in a daemon thread of this process, on a port the OS picks.
 
     The control API's methods (``seed``, ``put_conversation``, ``requests``, ``verify``, ``fault``,
-    ``rate_limit``, ...) come from ``AdminClient``; ``reset`` goes straight to the state.
+    ``rate_limit``, ...) come from ``AdminClient``; ``reset`` goes straight to the backend.
     """
 
     def __init__(
@@ -37,9 +37,8 @@ class MockServer(AdminClient):
         return f"http://{self.host}:{self.port}"
 
     @property
-    def state(self) -> MockState:
-        state: MockState = self.app.extensions[EXTENSION]
-        return state
+    def backend(self) -> Backend:
+        return backend_of(self.app)
 
     def start(self) -> MockServer:
         """Bind (port 0 picks a free port, read back into ``port``) and serve in a daemon thread."""
@@ -60,8 +59,7 @@ class MockServer(AdminClient):
 
     def reset(self) -> None:
         """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""
-        self.state.reset()
-        self.app.extensions[admin.EXTENSION].reset()
+        self.backend.reset()
 
     def __enter__(self) -> MockServer:
         return self.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from contracts import CampaignInteractions
-from mockserver import state
+from mockserver.extension import backend
 from mockserver.openapi import operation
 from mockserver.wire import json_response
 
@@ -20,4 +20,4 @@ bp = Blueprint("campaigns", __name__, url_prefix="/api/v2/outbound/campaigns")
     responses={200: CampaignInteractions},
 )
 def campaign_interactions(campaign_id: str) -> Response:
-    return json_response(state.get().campaign_interactions(campaign_id))
+    return json_response(backend().campaign_interactions(campaign_id))

@@ -8,7 +8,6 @@ Each command is imported only when it runs, so ``generate``, ``validate``, ``sch
 from __future__ import annotations
 
 import importlib
-from importlib.util import find_spec
 from typing import Any
 
 import click
@@ -46,11 +45,9 @@ def _unavailable(name: str, exc: ImportError) -> click.Command:
 
 
 _LAZY = {
-    name: f"mockserver.cli_{name}:{name}" for name in ("drift", "generate", "schema", "validate", "verify")
+    name: f"mockserver.cli.{name}:{name}"
+    for name in ("drift", "generate", "schema", "serve", "validate", "verify")
 }
-# serve is another part's command; the group offers it when that part is installed.
-if find_spec("mockserver.serve"):
-    _LAZY["serve"] = "mockserver.serve:serve"
 
 
 @click.group(cls=_LazyGroup, lazy=_LAZY)

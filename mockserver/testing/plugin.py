@@ -12,25 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockserver.admin_client import AdminClient
+from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
-    from mockserver.server import MockServer
+    from mockserver.testing.server import MockServer
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
-
-
-class RemoteMockServer(AdminClient):
-    """A mock server some other process runs, reached through its control API."""
-
-    def __init__(self, url: str, *, admin_prefix: str = "/__admin", admin_token: str | None = None) -> None:
-        self._url = url.rstrip("/")
-        self.admin_prefix = admin_prefix.rstrip("/")
-        self.admin_token = admin_token
-
-    @property
-    def url(self) -> str:
-        return self._url
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def callback_mock_server_config() -> dict[str, Any]:
-    """The config of the session's server (see ``mockserver.app.DEFAULTS``); exists to be overridden."""
+    """The config of the session's server (see ``mockserver.config.DEFAULTS``); exists to be overridden."""
     return {}
 
 
@@ -61,7 +48,7 @@ def callback_mock_server_session(
             admin_token=os.environ.get("CALLBACK_MOCK_ADMIN_TOKEN"),
         )
         return
-    from mockserver.server import MockServer
+    from mockserver.testing.server import MockServer
 
     server = MockServer(callback_mock_server_config).start()
     yield server

@@ -2,131 +2,46 @@
 
 Tests arrange data (reset, seed, put exact payloads), read and verify the request journal, and
 inject faults or a rate limit. Bodies are decoded by the strict contract, so bad input gets the
-API's error format; with ``ADMIN_TOKEN`` set, every call needs it as its bearer token.
+API's error format; with ``ADMIN_TOKEN`` set, every call needs it as its bearer token (``auth`` checks it). Views only:
+the bodies are ``models``, the state and its rules the backend's.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
 import attrs
-from attrs import frozen
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from contracts import Callback, Conversation, Detail, Participant, structure
+from contracts import Callback, Conversation, Detail
 from factories import ConversationFactory
-from mockserver import state
-from mockserver.auth import bearer_token
-from mockserver.control import Control
-from mockserver.errors import ApiError
-from mockserver.faults import Fault, FaultKind, FaultList, Faults, RateLimit, RateLimiter
-from mockserver.journal import (
-    PATH_PATTERN,
-    Journal,
+from mockserver.control.journal import Journal
+from mockserver.control.models import (
+    Fault,
+    FaultKind,
+    FaultList,
+    RateLimit,
     RequestList,
     RequestPattern,
+    SeededConversations,
+    SeedRequest,
     Verification,
     VerificationResult,
-    path_error,
 )
-from mockserver.models import check_bounds, described
+from mockserver.control.patterns import PATH_PATTERN, path_error
+from mockserver.errors import ApiError
+from mockserver.extension import backend
+from mockserver.models import check_bounds  # TODO(house): contracts.check_bounds
 from mockserver.openapi import F, QueryParameter, operation
 from mockserver.wire import decode_body, json_response
-
-EXTENSION = "callback_mock_control"
-MAX_SEED = 1000
 
 bp = Blueprint("admin", __name__)
 
 
 def admin_operation(**kwargs: Any) -> Callable[[F], F]:
-    """``operation`` for the control API: tagged admin, guarded by ADMIN_TOKEN, never faulted."""
-    return operation(tag="admin", admin=True, **kwargs)
-
-
-@frozen
-class SeedRequest:
-    """Conversations to generate and add to the current data (a reset removes them)."""
-
-    count: int = described("How many conversations.", 1, minimum=1, maximum=MAX_SEED)
-    traits: tuple[str, ...] | None = described(
-        "Stages to cycle through, in turn; absent: every stage in turn.",
-        None,
-        minItems=1,
-        items={"enum": list(ConversationFactory.traits)},
-    )
-    seed: int | None = described(
-        "Seed of the generated data; absent: a random one.", None, minimum=0, maximum=2**63 - 1
-    )
-
-
-@frozen
-class SeededConversations:
-    """The ids of the generated conversations, in the order generated."""
-
-    conversation_ids: tuple[str, ...] = described("The conversation ids.")
-    seed: int = described("The seed used (to generate the same conversations again).")
-
-
-class ControlState:
-    """The journal, faults and rate limiter of one app, and their configured starting points."""
-
-    def __init__(self, app: Flask) -> None:
-        self.journal = Journal(int(app.config["JOURNAL_LIMIT"])) if app.config["JOURNAL"] else None
-        self.faults = Faults()
-        configured = app.config["RATE_LIMIT"]
-        self.initial_limit = _rate_limit(configured) if configured else None
-        self.limiter = RateLimiter(self.initial_limit)
-
-    def reset(self) -> None:
-        """Journal cleared, faults removed, the configured rate limit (if any) restored."""
-        if self.journal is not None:
-            self.journal.clear()
-        self.faults.clear()
-        self.limiter.set(self.initial_limit)
-
-
-def _rate_limit(configured: Any) -> RateLimit:
-    """RATE_LIMIT from the config (a mapping, or JSON from CALLBACK_MOCK_RATE_LIMIT), checked."""
-    limit = configured if isinstance(configured, RateLimit) else structure(configured, RateLimit)
-    broken = check_bounds(limit)
-    if broken:
-        path, expectation, value = broken[0]
-        raise ValueError(f"RATE_LIMIT: {path} must be {expectation}; got {value!r}")
-    return limit
-
-
-def control() -> ControlState:
-    """The control state of the current app."""
-    current: ControlState = current_app.extensions[EXTENSION]
-    return current
-
-
-def init_app(app: Flask) -> None:
-    """Wrap the app in the control middleware; register the control API unless ADMIN is off."""
-    control_state = app.extensions[EXTENSION] = ControlState(app)
-    prefix = app.config["ADMIN_PREFIX"].rstrip("/")
-    app.wsgi_app = Control(  # type: ignore[method-assign]
-        app.wsgi_app,
-        journal=control_state.journal,
-        faults=control_state.faults,
-        limiter=control_state.limiter,
-        exempt=(prefix + "/", "/openapi.json"),
-        max_body=int(app.config["MAX_CONTENT_LENGTH"]),
-    )
-    if app.config["ADMIN"]:
-        app.register_blueprint(bp, url_prefix=prefix)
-
-
-@bp.before_request
-def _admin_token() -> None:
-    wanted = current_app.config["ADMIN_TOKEN"]
-    if not wanted:
-        return
-    if bearer_token(request.headers.get("Authorization", "")) != wanted:
-        raise ApiError(401, "bad.credentials", "The control API needs the admin token as its bearer token.")
+    """``operation`` for the control API, tagged admin (its token and faults follow from its path)."""
+    return operation(tag="admin", **kwargs)
 
 
 def _decode(model: type[Any]) -> Any:
@@ -150,8 +65,7 @@ def _decode(model: type[Any]) -> Any:
     responses={204: None},
 )
 def reset() -> Response:
-    state.get().reset()
-    control().reset()
+    backend().reset()
     return Response(status=204)
 
 
@@ -164,9 +78,6 @@ def reset() -> Response:
 )
 def seed() -> Response:
     wanted: SeedRequest = _decode(SeedRequest)
-    seed = wanted.seed if wanted.seed is not None else random.randrange(2**31)
-    mock = state.get()
-    factory = ConversationFactory(seed, now=mock.now())
     for index, trait in enumerate(wanted.traits or ()):
         if trait not in ConversationFactory.traits:
             known = ", ".join(ConversationFactory.traits)
@@ -175,11 +86,8 @@ def seed() -> Response:
                 f"$.traits[{index}]",
                 f"$.traits[{index}] must be one of {known}; got {trait!r}.",
             )
-    traits = list(wanted.traits or ConversationFactory.traits)
-    conversations = [factory.build(traits[i % len(traits)]) for i in range(wanted.count)]
-    mock.store.put(conversations)  # type: ignore[arg-type]
-    ids = tuple(conversation.id or "" for conversation in conversations)
-    return json_response(SeededConversations(conversation_ids=ids, seed=seed), 201)
+    ids, seed = backend().seed(wanted.count, wanted.traits or ConversationFactory.traits, wanted.seed)
+    return json_response(SeededConversations(conversation_ids=tuple(ids), seed=seed), 201)
 
 
 @bp.put("/conversations/<conversation_id>")
@@ -194,10 +102,7 @@ def put_conversation(conversation_id: str) -> Response:
     conversation: Conversation = decode_body(Conversation)
     _same_id(conversation.id, conversation_id, "$.id")
     conversation = attrs.evolve(conversation, id=conversation_id)
-    store = state.get().store
-    with store.transaction():
-        existed = store.get(conversation_id) is not None
-        store.put([conversation])
+    existed = backend().put_conversation(conversation)
     return json_response(conversation, 200 if existed else 201)
 
 
@@ -213,27 +118,7 @@ def put_callback(conversation_id: str, participant_id: str, callback_id: str) ->
     callback: Callback = decode_body(Callback)
     _same_id(callback.id, callback_id, "$.id")
     callback = attrs.evolve(callback, id=callback_id)
-    mock = state.get()
-    with mock.store.transaction():
-        conversation = mock.conversation(conversation_id)
-        participants = list(conversation.participants or ())
-        index = next((i for i, p in enumerate(participants) if p.id == participant_id), None)
-        if index is None:
-            raise ApiError.not_found(participant_id)
-        participants[index] = _with_callback(participants[index], callback)
-        updated = attrs.evolve(conversation, participants=tuple(participants))
-        mock.store.put([updated])
-    return json_response(updated)
-
-
-def _with_callback(participant: Participant, callback: Callback) -> Participant:
-    callbacks = list(participant.callbacks or ())
-    positions = [i for i, existing in enumerate(callbacks) if existing.id == callback.id]
-    if positions:
-        callbacks[positions[0]] = callback
-    else:
-        callbacks.append(callback)
-    return attrs.evolve(participant, callbacks=tuple(callbacks))
+    return json_response(backend().put_callback(conversation_id, participant_id, callback))
 
 
 def _same_id(given: str | None, wanted: str, path: str) -> None:
@@ -303,7 +188,7 @@ def verify() -> Response:
 
 
 def _journal() -> Journal:
-    journal = control().journal
+    journal = backend().journal
     if journal is None:
         raise ApiError(404, "not.found", "The request journal is switched off (JOURNAL is false).")
     return journal
@@ -325,7 +210,7 @@ def _check_path(pattern: str, path: str) -> None:
     responses={200: FaultList},
 )
 def faults() -> Response:
-    return json_response(control().faults.listing())
+    return json_response(backend().faults.listing())
 
 
 @bp.post("/faults")
@@ -339,7 +224,7 @@ def add_fault() -> Response:
     fault: Fault = _decode(Fault)
     _check_path(fault.path, "$.path")
     _check_fault(fault)
-    return json_response(control().faults.add(fault), 201)
+    return json_response(backend().faults.add(fault), 201)
 
 
 def _check_fault(fault: Fault) -> None:
@@ -378,7 +263,7 @@ def _check_fault(fault: Fault) -> None:
     responses={204: None},
 )
 def clear_faults() -> Response:
-    control().faults.clear()
+    backend().faults.clear()
     return Response(status=204)
 
 
@@ -389,7 +274,7 @@ def clear_faults() -> Response:
     responses={204: None},
 )
 def remove_fault(fault_id: str) -> Response:
-    if not control().faults.remove(fault_id):
+    if not backend().faults.remove(fault_id):
         raise ApiError.not_found(fault_id)
     return Response(status=204)
 
@@ -402,7 +287,7 @@ def remove_fault(fault_id: str) -> Response:
     errors=(404,),
 )
 def rate_limit() -> Response:
-    limit = control().limiter.limit
+    limit = backend().limiter.limit
     if limit is None:
         raise ApiError.not_found("rate-limit")
     return json_response(limit)
@@ -417,7 +302,7 @@ def rate_limit() -> Response:
 )
 def set_rate_limit() -> Response:
     limit: RateLimit = _decode(RateLimit)
-    control().limiter.set(limit)
+    backend().limiter.set(limit)
     return json_response(limit)
 
 
@@ -428,5 +313,5 @@ def set_rate_limit() -> Response:
     responses={204: None},
 )
 def clear_rate_limit() -> Response:
-    control().limiter.set(None)
+    backend().limiter.set(None)
     return Response(status=204)

@@ -7,8 +7,8 @@ import math
 from flask import Blueprint, Response, request
 
 from contracts import Conversation, ConversationEntityListing
-from mockserver import state
 from mockserver.errors import ApiError
+from mockserver.extension import backend
 from mockserver.openapi import QueryParameter, operation
 from mockserver.wire import listing_json, raw_json
 
@@ -27,10 +27,7 @@ MAX_PAGE_NUMBER = 2**31 - 1  # the API's int32
     responses={200: Conversation},
 )
 def get_conversation(conversation_id: str) -> Response:
-    entry = state.get().store.get(conversation_id)
-    if entry is None:
-        raise ApiError.not_found(conversation_id)
-    return raw_json(entry.body)
+    return raw_json(backend().body(conversation_id))
 
 
 @bp.get("")
@@ -53,7 +50,7 @@ def list_conversations() -> Response:
     """The caller's active conversations (those not ended), a page at a time."""
     size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     number = _positive_int("pageNumber", 1, MAX_PAGE_NUMBER)
-    active = [entry for entry in state.get().store.entries() if entry.active]
+    active = backend().active()
     count = max(1, math.ceil(len(active) / size))
 
     def uri(page: int) -> str:

@@ -18,7 +18,7 @@ import orjson
 from contracts import Callback, CallbackBasic, Conversation, ConversationBasic
 from contracts._datetimes import parse_datetime
 from factories import CallbackBasicFactory, CallbackFactory, ConversationFactory, UnknownTraitError
-from mockserver.cli_models import PAYLOAD_MODELS, model_option
+from mockserver.cli.options import PAYLOAD_MODELS, model_option
 
 FACTORIES: dict[type, Callable[..., Any]] = {
     Callback: CallbackFactory,

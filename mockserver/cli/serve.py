@@ -121,7 +121,7 @@ def serve(
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
     Granian(
-        "mockserver.serve:worker_app",
+        "mockserver.cli.serve:worker_app",
         address=host,
         port=port,
         interface=Interfaces.WSGI,

@@ -15,7 +15,7 @@ import attrs
 import click
 import orjson
 
-from mockserver.cli_shapes import (
+from mockserver.cli.shapes import (
     SDK_DISTRIBUTION,
     FieldType,
     ShapeError,

@@ -7,8 +7,8 @@ from typing import IO
 
 import click
 
-from mockserver.cli_models import RESPONSE_MODELS, model_option
-from mockserver.cli_payloads import Found, check, find_callbacks, read_records
+from mockserver.cli.options import RESPONSE_MODELS, model_option
+from mockserver.cli.payloads import Found, check, find_callbacks, read_records
 
 
 @click.command()

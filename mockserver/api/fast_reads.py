@@ -1,0 +1,55 @@
+"""``GET /api/v2/conversations/{id}`` answered from the stored bytes, in front of Flask.
+
+The busiest route only looks up bytes, yet Flask's request cycle (context, routing, hooks, a
+``Response`` object) costs many times the lookup. This WSGI middleware answers the requests
+Flask would answer with a 200: the same body and headers, and a fresh correlation id. Everything
+else, every error included, goes on to Flask, so error bodies are made in one place.
+
+Its token check is ``auth.is_authorized``, the one Flask's hook makes; the tests hold the two
+paths to the same answers and fail if Flask gains a request hook this path would skip. The
+control middleware in front asks ``stored`` itself, to record these answers at the least cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from mockserver.auth import correlation_id, is_authorized
+from mockserver.wire import json_headers
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
+
+    from mockserver.backend import Backend
+
+PREFIX = "/api/v2/conversations/"
+
+
+class ConversationReads:
+    """Serve stored conversations by id without entering Flask; pass everything else on."""
+
+    def __init__(self, app: WSGIApplication, flask_app: Flask, backend: Backend) -> None:
+        self.app = app
+        self._config = flask_app.config  # read on each request, as Flask's hook does: TOKENS may change
+        self._entry = backend.entry
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = self.stored(environ, environ.get("PATH_INFO", ""))
+        if body is None:
+            return self.app(environ, start_response)
+        start_response("200 OK", json_headers(body, correlation_id()))
+        return [body]
+
+    def stored(self, environ: WSGIEnvironment, path: str) -> bytes | None:
+        """The body of the 200 this path answers ``environ`` with, or None if Flask must answer."""
+        if environ.get("REQUEST_METHOD") == "GET" and path.startswith(PREFIX):
+            conversation_id = path[len(PREFIX) :]
+            if "/" not in conversation_id and is_authorized(
+                environ.get("HTTP_AUTHORIZATION", ""), self._config["TOKENS"]
+            ):
+                entry = self._entry(conversation_id)
+                if entry is not None:
+                    return entry.body
+        return None

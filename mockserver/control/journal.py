@@ -1,0 +1,134 @@
+"""The request journal: what clients sent, kept for tests to inspect and verify.
+
+Every request to the API (not to the control API) is recorded with the status it got, its
+correlation id and the fault applied to it, if any. ``RequestPattern`` (in ``models``) selects
+requests, here and for faults.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs
+
+from mockserver.control.models import RecordedRequest, RequestPattern, Verification, VerificationResult
+
+REDACTED = "[redacted]"
+
+
+class Arrival(NamedTuple):
+    """What the middleware keeps of a request, made a ``RecordedRequest`` when read.
+
+    Only strings, numbers and bytes (its header dict holds strings alone), so CPython's garbage
+    collector soon stops tracking it: a full journal costs the collector nothing.
+    """
+
+    id: int
+    time: float  # seconds since the epoch
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]  # the environ's HTTP_* and CONTENT_* entries
+    body: bytes
+    status: int | None
+    correlation_id: str | None
+    fault: str | None
+    duration_ms: float
+
+    def recorded(self) -> RecordedRequest:
+        headers = (
+            (key.removeprefix("HTTP_").replace("_", "-").title(), v) for key, v in self.headers.items()
+        )
+        return RecordedRequest(
+            id=self.id,
+            time=datetime.fromtimestamp(self.time, timezone.utc),
+            method=self.method,
+            path=self.path,
+            query={name: tuple(values) for name, values in parse_qs(self.query_string).items()},
+            headers=redacted(sorted(headers)),
+            body=self.body.decode("utf-8", "replace"),
+            status=self.status,
+            correlation_id=self.correlation_id,
+            fault=self.fault,
+            duration_ms=round(self.duration_ms, 3),
+        )
+
+
+def _first(fields: tuple[Any, ...]) -> Any:
+    return fields[0]
+
+
+class Journal:
+    """The last ``limit`` requests, in arrival order; safe to use from any thread.
+
+    Recording is on every request's path, so it keeps raw ``Arrival`` tuples; reading builds the
+    ``RecordedRequest`` objects.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._arrivals: deque[tuple[Any, ...]] = deque(maxlen=limit)  # Arrival's fields
+        # Both are called on every request: bound C methods, no Python frame between.
+        self.next_id: Callable[[], int] = itertools.count(1).__next__
+        self.record: Callable[[tuple[Any, ...]], None] = self._arrivals.append
+        """Keep a request: its argument holds an ``Arrival``'s fields in order."""
+
+    def clear(self) -> None:
+        self._arrivals.clear()
+
+    def __len__(self) -> int:
+        return len(self._arrivals)
+
+    def find(self, pattern: RequestPattern | None = None) -> list[RecordedRequest]:
+        requests = [Arrival._make(fields).recorded() for fields in sorted(self._arrivals, key=_first)]
+        return requests if pattern is None else [r for r in requests if pattern.matches(r)]
+
+    def verify(self, verification: Verification, nearest: int = 3) -> VerificationResult:
+        pattern = verification
+        received = self.find()
+        matched = [request for request in received if pattern.matches(request)]
+        wanted = verification.count
+        ok = len(matched) == wanted if wanted is not None else bool(matched)
+        expectation = f"exactly {wanted}" if wanted is not None else "at least 1"
+        message = (
+            f"Expected {expectation} request(s) matching {pattern.describe()}; received {len(matched)} "
+            f"of {len(received)} request(s) in all."
+        )
+        closest: list[RecordedRequest] = []
+        if not ok:
+            closest = _nearest(pattern, [r for r in received if r not in matched], nearest)
+            lines = [
+                f"  {r.method} {r.path} -> {r.status}: differs in {', '.join(pattern.differences(r))}"
+                for r in closest
+            ]
+            if lines:
+                message += " Nearest requests received:\n" + "\n".join(lines)
+        return VerificationResult(
+            ok=ok, count=len(matched), message=message, matched=tuple(matched), nearest=tuple(closest)
+        )
+
+
+def _nearest(
+    pattern: RequestPattern, requests: Iterable[RecordedRequest], count: int
+) -> list[RecordedRequest]:
+    """The requests that fail the fewest criteria, ties broken by the path most like the pattern's."""
+
+    def distance(request: RecordedRequest) -> tuple[int, float]:
+        similarity = difflib.SequenceMatcher(None, pattern.path, request.path).ratio()
+        return len(pattern.differences(request)), -similarity
+
+    return sorted(requests, key=distance)[:count]
+
+
+def redacted(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers for the journal: the Authorization credentials replaced, the scheme kept."""
+    kept = {}
+    for name, value in headers:
+        if name.lower() == "authorization":
+            scheme, _, credentials = value.partition(" ")
+            value = f"{scheme} {REDACTED}" if credentials else REDACTED
+        kept[name] = value
+    return kept

@@ -1,0 +1,246 @@
+"""Every body the control API takes and answers, declared like the contract's models.
+
+The OpenAPI document describes them from these declarations, and the server checks their bounds
+(``minimum``, ``minItems``, ...) from the same ones, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime
+
+from attrs import frozen
+
+from contracts.enums import WireEnum  # TODO(house): contracts.WireEnum
+from factories import ConversationFactory
+from mockserver.control.patterns import PATH_PATTERN, path_regex
+from mockserver.models import described  # TODO(house): contracts.described
+
+MAX_SEED = 1000
+
+
+# Arranging data
+
+
+@frozen
+class SeedRequest:
+    """Conversations to generate and add to the current data (a reset removes them)."""
+
+    count: int = described("How many conversations.", 1, minimum=1, maximum=MAX_SEED)
+    traits: tuple[str, ...] | None = described(
+        "Stages to cycle through, in turn; absent: every stage in turn.",
+        None,
+        minItems=1,
+        items={"enum": list(ConversationFactory.traits)},
+    )
+    seed: int | None = described(
+        "Seed of the generated data; absent: a random one.", None, minimum=0, maximum=2**63 - 1
+    )
+
+
+@frozen
+class SeededConversations:
+    """The ids of the generated conversations, in the order generated."""
+
+    conversation_ids: tuple[str, ...] = described("The conversation ids.")
+    seed: int = described("The seed used (to generate the same conversations again).")
+
+
+# The journal
+
+
+@frozen
+class RecordedRequest:
+    """One request as the server received it, and how it answered."""
+
+    id: int = described("Position in the journal, from 1.")
+    time: datetime = described("When the request arrived.")
+    method: str = described("The HTTP method.")
+    path: str = described("The path, without the query.")
+    query: dict[str, tuple[str, ...]] = described("The query parameters, each with its values.")
+    headers: dict[str, str] = described("The request headers; the Authorization credentials redacted.")
+    body: str = described("The request body as text (empty if none).")
+    status: int | None = described("The status answered; absent if the connection was dropped.", None)
+    correlation_id: str | None = described("The ININ-Correlation-Id answered.", None)
+    fault: str | None = described("The id of the fault that answered instead of the API, if any.", None)
+    duration_ms: float = described("Milliseconds from arrival to the response's status line.", 0.0)
+
+
+@frozen
+class RequestPattern:
+    """Which requests to select: every given criterion must hold."""
+
+    method: str = described("An HTTP method, or * for any.", "*")
+    path: str = described(
+        "A path pattern: {name} or * is one segment's text, ** is anything.", "**", pattern=PATH_PATTERN
+    )
+    query: dict[str, str] | None = described("Query parameters that must have these values.", None)
+    headers: dict[str, str] | None = described(
+        "Headers that must have these values (names in any case).", None
+    )
+    body_contains: str | None = described("Text the body must contain.", None)
+    status: int | None = described("The status the request got.", None)
+
+    def matches(self, request: RecordedRequest) -> bool:
+        return not self.differences(request)
+
+    def matches_route(self, method: str, path: str) -> bool:
+        """Whether a request line matches the method and path (all faults look at)."""
+        return not self._route_differences(method, path)
+
+    def differences(self, request: RecordedRequest) -> list[str]:
+        """What keeps ``request`` from matching, one phrase per criterion; empty if it matches."""
+        differences = self._route_differences(request.method, request.path)
+        for name, value in (self.query or {}).items():
+            if value not in request.query.get(name, ()):
+                differences.append(f"query {name}={list(request.query.get(name, ()))}")
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        for name, value in (self.headers or {}).items():
+            if headers.get(name.lower()) != value:
+                differences.append(f"header {name}: {headers.get(name.lower())!r}")
+        if self.body_contains is not None and self.body_contains not in request.body:
+            differences.append(f"body without {self.body_contains!r}")
+        if self.status is not None and self.status != request.status:
+            differences.append(f"status {request.status}")
+        return differences
+
+    def _route_differences(self, method: str, path: str) -> list[str]:
+        differences = []
+        if self.method != "*" and self.method.upper() != method:
+            differences.append(f"method {method}")
+        if not path_regex(self.path).match(path):
+            differences.append(f"path {path}")
+        return differences
+
+    def describe(self) -> str:
+        criteria = [f"{self.method} {self.path}"]
+        criteria += [f"query {name}={value}" for name, value in (self.query or {}).items()]
+        criteria += [f"header {name}: {value}" for name, value in (self.headers or {}).items()]
+        if self.body_contains is not None:
+            criteria.append(f"body containing {self.body_contains!r}")
+        if self.status is not None:
+            criteria.append(f"status {self.status}")
+        return ", ".join(criteria)
+
+
+@frozen
+class Verification(RequestPattern):
+    """A request pattern and how many requests should match it."""
+
+    count: int | None = described(
+        "Exactly how many should match; absent means at least one.", None, minimum=0
+    )
+
+
+@frozen
+class VerificationResult:
+    """The outcome of a verification."""
+
+    ok: bool = described("Whether the count matched.")
+    count: int = described("How many requests matched.")
+    message: str = described("What was expected and what arrived, with the nearest requests on a mismatch.")
+    matched: tuple[RecordedRequest, ...] = described("The matching requests.")
+    nearest: tuple[RecordedRequest, ...] = described(
+        "On a mismatch, the received requests closest to the pattern."
+    )
+
+
+@frozen
+class RequestList:
+    """Requests from the journal, oldest first."""
+
+    requests: tuple[RecordedRequest, ...] = described("The requests.")
+    total: int = described("How many requests the journal holds (before filtering).")
+
+
+# Faults and the rate limit
+
+
+class FaultKind(WireEnum):
+    """What a fault does to a request it matches."""
+
+    STATUS = "status"  # answer this status with the API's error body instead of the API
+    LATENCY = "latency"  # only wait, then answer as usual
+    DROP = "drop"  # close the connection without an answer
+    TRUNCATE = "truncate"  # answer as usual, but close the connection halfway through the body
+
+
+class Distribution(WireEnum):
+    """How a delay is drawn."""
+
+    FIXED = "fixed"  # always ms
+    UNIFORM = "uniform"  # between minMs and maxMs
+    LOGNORMAL = "lognormal"  # median ms, shape sigma: mostly near ms, with a long tail
+
+
+@frozen
+class Delay:
+    """Latency added before a request is answered."""
+
+    distribution: Distribution = described("How the delay is drawn.", Distribution.FIXED)
+    ms: float | None = described("fixed: the delay; lognormal: its median.", None, minimum=0, maximum=60_000)
+    min_ms: float | None = described("uniform: the shortest delay.", None, minimum=0, maximum=60_000)
+    max_ms: float | None = described("uniform: the longest delay.", None, minimum=0, maximum=60_000)
+    sigma: float | None = described(
+        "lognormal: the shape (0.5 is a moderate tail).", None, minimum=0, maximum=3
+    )
+
+    def missing(self) -> list[str]:
+        """The fields this distribution needs that are absent, as wire names."""
+        needs = {
+            Distribution.FIXED: {"ms": self.ms},
+            Distribution.UNIFORM: {"minMs": self.min_ms, "maxMs": self.max_ms},
+            Distribution.LOGNORMAL: {"ms": self.ms, "sigma": self.sigma},
+        }[self.distribution]
+        return [name for name, value in needs.items() if value is None]
+
+    def seconds(self, rng: random.Random) -> float:
+        """A delay drawn from ``rng`` (the fields ``missing`` names were checked on the way in)."""
+        if self.distribution is Distribution.UNIFORM:
+            ms = rng.uniform(self.min_ms or 0.0, self.max_ms or 0.0)
+        elif self.distribution is Distribution.LOGNORMAL:
+            ms = min((self.ms or 0.0) * math.exp(rng.gauss(0.0, self.sigma or 0.0)), 60_000.0)
+        else:
+            ms = self.ms or 0.0
+        return ms / 1000
+
+
+@frozen
+class Fault:
+    """A fault to inject into the requests that match its method and path."""
+
+    method: str = described("An HTTP method, or * for any.", "*")
+    path: str = described(
+        "A path pattern: {name} or * is one segment's text, ** is anything.", "**", pattern=PATH_PATTERN
+    )
+    kind: FaultKind = described("What the fault does.", FaultKind.STATUS)
+    status: int | None = described("kind status: the status to answer.", None, minimum=400, maximum=599)
+    retry_after: int | None = described(
+        "Seconds sent in Retry-After (a 429 always sends one, 1 unless given).", None, minimum=0, maximum=3600
+    )
+    delay: Delay | None = described("Latency before the fault acts (the only effect of kind latency).", None)
+    times: int | None = described(
+        "Apply to the next this many matching requests; absent: until removed.", None, minimum=1
+    )
+    probability: float = described(
+        "Apply to each matching request with this probability.", 1.0, minimum=0, maximum=1
+    )
+    seed: int | None = described("Seed of the probability and delay draws, for repeatable runs.", None)
+    id: str | None = described("Assigned by the server.", None)
+    applied: int = described("How many requests the fault has answered so far.", 0)
+
+
+@frozen
+class FaultList:
+    """The active faults, in the order they are tried."""
+
+    faults: tuple[Fault, ...] = described("The faults.")
+
+
+@frozen
+class RateLimit:
+    """A budget of requests per bearer token per window, as the real API enforces."""
+
+    requests: int = described("Requests allowed per token in each window.", minimum=1)
+    window_seconds: int = described("The window's length in seconds.", 60, minimum=1, maximum=86_400)

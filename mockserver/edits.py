@@ -1,0 +1,155 @@
+"""Pure edits of a conversation: each takes a ``Conversation`` and returns a changed copy.
+
+The backend decides what to change and stores the result; nothing here reads or writes state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from contracts import (
+    Callback,
+    CallbackIdentifier,
+    CallbackIdentifierType,
+    CallbackState,
+    Conversation,
+    DisconnectType,
+    DomainEntityRef,
+    Participant,
+    Segment,
+)
+
+
+def callbacks(conversation: Conversation) -> Iterator[Callback]:
+    """Every callback of every participant, in order."""
+    for participant in conversation.participants or ():
+        yield from participant.callbacks or ()
+
+
+def customer_callback(conversation: Conversation) -> Callback | None:
+    """The callback of the customer's leg: the one whose state is the callback's for its client."""
+    for participant in conversation.participants or ():
+        if participant.purpose == "customer" and participant.callbacks:
+            return participant.callbacks[0]
+    return None
+
+
+def previewed(conversation: Conversation, campaign_id: str) -> Callback | None:
+    """The callback of ``conversation`` that previews a contact of the campaign, if any."""
+    for callback in callbacks(conversation):
+        if callback.dialer_preview is not None and callback.dialer_preview.campaign_id == campaign_id:
+            return callback
+    return None
+
+
+def with_participants(
+    conversation: Conversation, change: Callable[[Participant], Participant]
+) -> Conversation:
+    """``conversation`` with ``change`` applied to each participant."""
+    return attrs.evolve(conversation, participants=tuple(change(p) for p in conversation.participants or ()))
+
+
+def rescheduled(conversation: Conversation, *, queue_id: str | None, **changes: Any) -> Conversation:
+    """Every callback changed by ``changes`` (absent values left out), the acd leg moved to ``queue_id``."""
+    changes = {key: value for key, value in changes.items() if value is not None}
+
+    def reschedule(participant: Participant) -> Participant:
+        moved = tuple(attrs.evolve(cb, **changes) for cb in participant.callbacks or ())
+        if participant.purpose == "acd" and queue_id is not None:
+            participant = attrs.evolve(participant, queue_id=queue_id)
+        return attrs.evolve(participant, callbacks=moved)
+
+    return with_participants(conversation, reschedule)
+
+
+def with_callback(conversation: Conversation, participant_id: str, callback: Callback) -> Conversation | None:
+    """``callback`` put in place of the participant's callback with its id (or added); None: no such participant."""
+    if not any(p.id == participant_id for p in conversation.participants or ()):
+        return None
+
+    def put(participant: Participant) -> Participant:
+        if participant.id != participant_id:
+            return participant
+        kept = list(participant.callbacks or ())
+        positions = [i for i, existing in enumerate(kept) if existing.id == callback.id]
+        if positions:
+            kept[positions[0]] = callback
+        else:
+            kept.append(callback)
+        return attrs.evolve(participant, callbacks=tuple(kept))
+
+    return with_participants(conversation, put)
+
+
+def disconnected(conversation: Conversation, callback_id: str, now: datetime) -> Conversation:
+    """The callback ended by its client at ``now``; its leg and the conversation end once all is over."""
+
+    def ended(participant: Participant) -> Participant:
+        kept = tuple(
+            _disconnect_callback(cb, now) if cb.id == callback_id else cb
+            for cb in participant.callbacks or ()
+        )
+        participant = attrs.evolve(participant, callbacks=kept)
+        if participant.end_time is None and all(cb.disconnected_time for cb in kept):
+            participant = attrs.evolve(participant, end_time=now)
+        return participant
+
+    updated = with_participants(conversation, ended)
+    if updated.end_time is None and all(p.end_time for p in updated.participants or ()):
+        updated = attrs.evolve(updated, end_time=now)
+    return updated
+
+
+def _disconnect_callback(callback: Callback, now: datetime) -> Callback:
+    if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
+        return callback  # already over: disconnecting again changes nothing
+    segments = tuple(
+        attrs.evolve(segment, end_time=now, how_ended="Disconnect", disconnect_type="client")
+        if segment.end_time is None
+        else segment
+        for segment in callback.segments or ()
+    )
+    return attrs.evolve(
+        callback,
+        state=CallbackState.DISCONNECTED,
+        disconnect_type=DisconnectType.CLIENT,
+        disconnected_time=now,
+        held=False if callback.held else callback.held,
+        start_hold_time=None,
+        segments=segments or _alert_segment(callback, now),
+    )
+
+
+def _alert_segment(callback: Callback, now: datetime) -> tuple[Segment, ...] | None:
+    """An alerting callback has no segment yet; ending it leaves the one its alert made."""
+    if callback.start_alerting_time is None:
+        return callback.segments
+    return (
+        Segment(
+            start_time=callback.start_alerting_time,
+            end_time=now,
+            type="Alert",
+            how_ended="Disconnect",
+            disconnect_type="client",
+        ),
+    )
+
+
+def ref(conversation: Conversation) -> DomainEntityRef:
+    return DomainEntityRef(id=conversation.id, self_uri=conversation.self_uri)
+
+
+def identifiers(conversation: Conversation) -> tuple[CallbackIdentifier, ...]:
+    """The create and patch responses' ids: the acd leg's callback (ACD) and the customer's (EXTERNAL)."""
+    kinds = {"acd": CallbackIdentifierType.ACD, "customer": CallbackIdentifierType.EXTERNAL}
+    return tuple(
+        CallbackIdentifier(type=kinds[participant.purpose], id=callback.id)
+        for participant in conversation.participants or ()
+        if participant.purpose in kinds
+        for callback in participant.callbacks or ()
+        if callback.id is not None
+    )
