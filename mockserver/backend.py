@@ -9,10 +9,13 @@ the start. Nothing here imports Flask.
 from __future__ import annotations
 
 import itertools
+import math
 import random
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
+
+import attrs
 
 import contracts
 from contracts import (
@@ -30,11 +33,13 @@ from contracts import (
     PatchCallbackResponse,
 )
 from factories import ConversationFactory
-from mockserver import edits
+from mockserver import edits, lifecycle
+from mockserver.clock import Clock, ClockError, from_ms
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
-from mockserver.control.models import RateLimit
+from mockserver.control.models import AdvanceOn, ClockChange, ClockState, Lifecycle, RateLimit
 from mockserver.errors import ApiError
+from mockserver.lifecycle import Schedule as _Schedule
 from mockserver.models import check_bounds  # TODO(house): contracts.check_bounds
 from mockserver.store import ConversationStore, Entry, MemoryStore
 
@@ -49,22 +54,38 @@ class Backend:
         seed: int,
         conversations: int,
         now: datetime | None = None,
+        frozen: bool = False,
         journal: Journal | None = None,
         rate_limit: RateLimit | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
         self.store = store
-        self._now = now
-        self._factory = ConversationFactory(seed, now=now)
+        self.clock = Clock(now, frozen=frozen)
+        self._factory = ConversationFactory(seed, now=self.clock.now())
         self.journal = journal
         self.faults = Faults()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit)
+        self.initial_lifecycle = lifecycle or Lifecycle()
+        self.lifecycle = self.initial_lifecycle
+        # advanceOn reads: every read may move a conversation, so the fast path leaves reads to the view.
+        self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
+        self._schedule = lifecycle_schedule = _Schedule()
+        self._reads: dict[str, int] = {}
+        # When the next step is due (ms; inf for none): every request compares it with the clock.
+        self.next_due = math.inf
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
         self.entry: Callable[[str], Entry | None] = store.get
         # Every stage of a callback's life, in turn, so a small dataset already shows them all.
         stages = itertools.cycle(ConversationFactory.traits)
-        store.seed(self._generate(next(stages)) for _ in range(conversations))
+        generated = (self._generate(next(stages)) for _ in range(conversations))
+        baseline = {_id(conversation): conversation for conversation in generated}
+        # What is already due at the start (a voicemail placed at once) has happened in the baseline.
+        self._plan(baseline.values())
+        self._steps_until(self.clock.ms(), baseline)
+        store.seed(baseline.values())
+        self._baseline_schedule = lifecycle_schedule.copy()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
@@ -76,12 +97,14 @@ class Backend:
             seed=int(config["SEED"]),
             conversations=int(config["CONVERSATIONS"]),
             now=config["NOW"],
+            frozen=bool(config.get("CLOCK_FROZEN", False)),
             journal=journal,
             rate_limit=_rate_limit(configured) if configured else None,
+            lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
         )
 
     def now(self) -> datetime:
-        return self._now or datetime.now(timezone.utc)
+        return self.clock.now()
 
     def _generate(self, trait: str, **overrides: Any) -> Conversation:
         conversation = self._factory.build(trait, **overrides)
@@ -94,7 +117,9 @@ class Backend:
         return self._entry(conversation_id).conversation
 
     def body(self, conversation_id: str) -> bytes:
-        """The stored conversation's wire JSON."""
+        """The stored conversation's wire JSON, as a client reads it (a read may move it on)."""
+        if self.lifecycle.advance_on is AdvanceOn.READS:
+            self._read(conversation_id)
         return self._entry(conversation_id).body
 
     def _entry(self, conversation_id: str) -> Entry:
@@ -148,10 +173,13 @@ class Backend:
             "attributes": command.data,
         }
         with self.store.transaction():  # the factory's random stream is not thread-safe
-            conversation = self._generate(
-                "scheduled", **{key: value for key, value in overrides.items() if value is not None}
+            conversation = edits.started(
+                self._generate(
+                    "scheduled", **{key: value for key, value in overrides.items() if value is not None}
+                ),
+                self.now(),
             )
-            self.store.put([conversation])
+            self._put([conversation])
         return CreateCallbackResponse(
             conversation=edits.ref(conversation), callback_identifiers=edits.identifiers(conversation)
         )
@@ -163,10 +191,18 @@ class Backend:
             if callback is None:
                 raise ApiError.not_found(patch.conversation_id)
             if callback.state is not CallbackState.SCHEDULED:
-                raise ApiError.invalid(
-                    "bad.request",
-                    "$.conversationId",
-                    f"The callback can no longer be rescheduled: it is {callback.state}, not scheduled.",
+                raise ApiError(
+                    412,
+                    "callback.error.already.triggered",
+                    "Unable to update an already triggered callback.",
+                    details=(
+                        contracts.Detail(
+                            error_code="callback.error.already.triggered",
+                            field_name="$.conversationId",
+                            entity_id=patch.conversation_id,
+                        ),
+                    ),
+                    entity_id=patch.conversation_id,
                 )
             updated = edits.rescheduled(
                 conversation,
@@ -174,7 +210,7 @@ class Backend:
                 callback_scheduled_time=patch.callback_scheduled_time,
                 callback_numbers=patch.callback_numbers,
             )
-            self.store.put([updated])
+            self._put([updated])
         return PatchCallbackResponse(
             conversation=edits.ref(updated), callback_identifiers=edits.identifiers(updated)
         )
@@ -205,7 +241,7 @@ class Backend:
                 changed[identifier.conversation_id] = edits.disconnected(
                     conversation, identifier.callback_id, now
                 )
-            self.store.put(changed.values())
+            self._put(changed.values())
 
     # Arranging data (the control API)
 
@@ -213,15 +249,16 @@ class Backend:
         """Generate ``count`` conversations cycling ``traits`` into the current data; their ids and seed."""
         seed = seed if seed is not None else random.randrange(2**31)
         factory = ConversationFactory(seed, now=self.now())
-        conversations = [factory.build(traits[i % len(traits)]) for i in range(count)]
-        self.store.put(conversations)  # type: ignore[arg-type]
+        conversations: list[Conversation] = [factory.build(traits[i % len(traits)]) for i in range(count)]  # type: ignore[misc]
+        with self.store.transaction():
+            self._put(conversations)
         return [conversation.id or "" for conversation in conversations], seed
 
     def put_conversation(self, conversation: Conversation) -> bool:
         """Store this exact conversation; whether it replaced one."""
         with self.store.transaction():
             existed = self.store.get(_id(conversation)) is not None
-            self.store.put([conversation])
+            self._put([conversation])
         return existed
 
     def put_callback(self, conversation_id: str, participant_id: str, callback: Callback) -> Conversation:
@@ -230,16 +267,234 @@ class Backend:
             updated = edits.with_callback(self.conversation(conversation_id), participant_id, callback)
             if updated is None:
                 raise ApiError.not_found(participant_id)
-            self.store.put([updated])
+            self._put([updated])
         return updated
 
     def reset(self) -> None:
-        """Back to the seeded dataset; journal cleared, faults removed, the configured rate limit back."""
-        self.store.reset()
+        """Back to the start: the seeded dataset and its schedule, the clock, the configured rate
+        limit and lifecycle; the journal cleared, faults removed."""
+        with self.store.transaction():
+            self.store.reset()
+            self.clock.reset()
+            self.lifecycle = self.initial_lifecycle
+            self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
+            self._schedule = self._baseline_schedule.copy()
+            self._reads = {}
+            self._refresh_due()
         if self.journal is not None:
             self.journal.clear()
         self.faults.clear()
         self.limiter.set(self.initial_limit)
+
+    # The clock and the lifecycle
+
+    def clock_state(self) -> ClockState:
+        return ClockState(now=self.clock.now(), frozen=self.clock.frozen)
+
+    def move_clock(self, change: ClockChange) -> ClockState:
+        """Jump, advance and freeze or thaw, in that order, running every step that falls due."""
+        with self.store.transaction():
+            try:
+                if change.now is not None:
+                    self.clock.set(change.now)
+                if change.advance_seconds is not None:
+                    self.clock.advance(change.advance_seconds)
+            except ClockError as error:
+                path = "$.now" if change.now is not None else "$.advanceSeconds"
+                raise ApiError.invalid("invalid.value", path, str(error)) from None
+            if change.frozen is not None:
+                self.clock.freeze(change.frozen)
+            self._run_due(self.clock.ms())
+        return self.clock_state()
+
+    def catch_up(self) -> None:
+        """Run every step the clock has reached (called before each request is answered)."""
+        if self.next_due <= self.clock.ms():
+            with self.store.transaction():
+                self._run_due(self.clock.ms())
+
+    def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:
+        """Live under ``settings`` from now on: every conversation's next step planned again."""
+        with self.store.transaction():
+            self.lifecycle = settings
+            self.counts_reads = settings.advance_on is AdvanceOn.READS
+            self._schedule = _Schedule()
+            self._reads = {}
+            self._plan(entry.conversation for entry in self.store.entries())
+        return settings
+
+    def advance(self, conversation_id: str, stage: str) -> Conversation:
+        """Move one conversation on to ``stage`` (a trait name), each step stamped from now on."""
+        path = lifecycle.PATHS.get(stage)
+        if path is None:
+            known = ", ".join(lifecycle.PATHS)
+            raise ApiError.invalid("invalid.value", "$.to", f"$.to must be one of {known}; got {stage!r}.")
+        with self.store.transaction():
+            conversation = self.conversation(conversation_id)
+            done = _steps_taken(conversation)
+            if done is None or path[: len(done)] != done:
+                raise ApiError.invalid(
+                    "invalid.value",
+                    "$.to",
+                    f"The conversation cannot move on to {stage}: it has already taken the steps {', '.join(done or ()) or 'none'}.",
+                )
+            at = self.clock.ms()
+            for kind in path[len(done) :]:
+                conversation = self._apply(conversation, kind, from_ms(at))
+                at += 1000  # each step a second after the last, so the timeline stays ordered
+            self._put([conversation])
+        return conversation
+
+    # The agent's commands (manual mode: the client under test acts as the agent)
+
+    def update_participant(
+        self, conversation_id: str, participant_id: str, *, state: str | None, wrapup: Any
+    ) -> None:
+        """Answer (state connected), hang up (disconnected) or wrap up an agent's callback."""
+        with self.store.transaction():
+            conversation = self.conversation(conversation_id)
+            participant = next((p for p in conversation.participants or () if p.id == participant_id), None)
+            if participant is None or not participant.callbacks:
+                raise ApiError(
+                    404,
+                    "conversation.error.not.conversation.participant",
+                    "User is not a participant in the conversation.",
+                    entity_id=participant_id,
+                )
+            callback = participant.callbacks[0]
+            at = self.now()
+            if state == "connected":
+                if callback.state is not CallbackState.ALERTING or participant.purpose != "agent":
+                    raise ApiError.invalid(
+                        "callback.error.answer.not.alerting",
+                        "$.state",
+                        "Only alerting calls can be answered.",
+                    )
+                conversation = self._apply(conversation, "answer", at)
+            elif state == "disconnected":
+                if callback.state is CallbackState.ALERTING and participant.purpose == "agent":
+                    conversation = self._apply(conversation, "decline", at)
+                elif callback.state is CallbackState.CONNECTED and participant.purpose == "agent":
+                    conversation = self._apply(conversation, "hang_up", at)
+                elif callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
+                    raise ApiError.invalid(
+                        "conversation.error.participant.no.active.conversations",
+                        "$.state",
+                        "The participant has no active conversation.",
+                    )
+                else:
+                    conversation = edits.disconnected(conversation, callback.id or "", at)
+            elif state is not None:
+                raise ApiError.invalid(
+                    "conversation.participant.update.invalid",
+                    "$.state",
+                    f"$.state must be connected or disconnected; got {state!r}.",
+                )
+            if wrapup is not None:
+                conversation = self._wrap_up(conversation, participant_id, wrapup, at)
+            self._put([conversation])
+
+    def _wrap_up(
+        self, conversation: Conversation, participant_id: str, wrapup: Any, at: datetime
+    ) -> Conversation:
+        participant = next(p for p in conversation.participants or () if p.id == participant_id)
+        callback = (participant.callbacks or ())[0]
+        if (
+            callback.state not in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+            or callback.connected_time is None
+        ):
+            raise ApiError.invalid(
+                "conversation.participant.update.invalid",
+                "$.wrapup",
+                "Only a participant whose answered callback has ended can be wrapped up.",
+            )
+        code = contracts.Wrapup(
+            code=wrapup.code,
+            name=wrapup.name,
+            notes=wrapup.notes,
+            tags=wrapup.tags,
+        )
+        if wrapup.provisional:
+            return (
+                edits.with_callback(
+                    conversation,
+                    participant_id,
+                    attrs.evolve(callback, wrapup=attrs.evolve(code, provisional=True)),
+                )
+                or conversation
+            )
+        return edits.wrapped_up(conversation, participant_id, code, at)
+
+    # The engine
+
+    def _apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
+        try:
+            return lifecycle.apply(conversation, kind, at, self.lifecycle, self._factory)
+        except lifecycle.StepError as error:
+            raise ApiError.invalid(
+                "invalid.value", "$", f"Cannot {kind.replace('_', ' ')}: {error}."
+            ) from None
+
+    def _put(self, conversations: Iterable[Conversation]) -> None:
+        """Store ``conversations`` and plan each one's next step (the store's lock held)."""
+        conversations = list(conversations)
+        self.store.put(conversations)
+        self._plan(conversations)
+
+    def _plan(self, conversations: Iterable[Conversation]) -> None:
+        settings = self.lifecycle
+        by_clock = settings.advance_on is AdvanceOn.CLOCK
+        for conversation in conversations:
+            step = lifecycle.next_step(conversation, settings) if by_clock else None
+            self._schedule.plan(_id(conversation), step)
+        self._refresh_due()
+
+    def _refresh_due(self) -> None:
+        due = self._schedule.next_due()
+        self.next_due = math.inf if due is None else due
+
+    def _run_due(self, until: int) -> None:
+        """Every step due by ``until``, in time order, each stamped with its own due time."""
+        working: dict[str, Conversation] = {}
+        changed = self._steps_until(until, working)
+        if changed:
+            self.store.put(working[conversation_id] for conversation_id in changed)
+
+    def _steps_until(self, until: int, working: dict[str, Conversation]) -> set[str]:
+        """Run the steps due by ``until`` on ``working`` (loaded from the store as needed); the ids changed.
+
+        Each conversation is decoded once and stored once however many steps it takes.
+        """
+        changed: set[str] = set()
+        for due, conversation_id, kind in self._schedule.pop_due(until):
+            conversation = working.get(conversation_id)
+            if conversation is None:
+                entry = self.store.get(conversation_id)
+                if entry is None:
+                    continue
+                conversation = entry.conversation
+            conversation = lifecycle.apply(conversation, kind, from_ms(due), self.lifecycle, self._factory)
+            working[conversation_id] = conversation
+            changed.add(conversation_id)
+            self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.lifecycle))
+        self._refresh_due()
+        return changed
+
+    def _read(self, conversation_id: str) -> None:
+        """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
+        with self.store.transaction():
+            count = self._reads[conversation_id] = self._reads.get(conversation_id, 0) + 1
+            if count % self.lifecycle.reads_per_step:
+                return
+            entry = self.store.get(conversation_id)
+            if entry is None:
+                return
+            step = lifecycle.next_step(entry.conversation, self.lifecycle)
+            if step is not None:
+                conversation = lifecycle.apply(
+                    entry.conversation, step.kind, from_ms(step.due), self.lifecycle, self._factory
+                )
+                self.store.put([conversation])
 
 
 def _id(conversation: Conversation) -> str:
@@ -250,12 +505,50 @@ def _id(conversation: Conversation) -> str:
 
 def _rate_limit(configured: Any) -> RateLimit:
     """RATE_LIMIT from the config (a mapping, or JSON from CALLBACK_MOCK_RATE_LIMIT), checked."""
-    limit = configured if isinstance(configured, RateLimit) else contracts.structure(configured, RateLimit)
-    broken = check_bounds(limit)
-    if broken:
-        path, expectation, value = broken[0]
-        raise ValueError(f"RATE_LIMIT: {path} must be {expectation}; got {value!r}")
+    limit: RateLimit = _checked(configured, RateLimit, "RATE_LIMIT")
     return limit
+
+
+def _checked(configured: Any, model: type[Any], name: str) -> Any:
+    """A setting given as a model or its wire mapping, as the model, its bounds checked; None stays."""
+    if configured is None:
+        return None
+    value = configured if isinstance(configured, model) else contracts.structure(configured, model)
+    broken = check_bounds(value)
+    if broken:
+        path, expectation, got = broken[0]
+        raise ValueError(f"{name}: {path} must be {expectation}; got {got!r}")
+    return value
+
+
+def _steps_taken(conversation: Conversation) -> tuple[str, ...] | None:
+    """The steps of ``lifecycle.PATHS`` a conversation has taken, read off its legs; None if off them."""
+    legs = lifecycle.legs_of(conversation)
+    if legs is None:
+        return None
+    if legs.customer_callback.state is CallbackState.SCHEDULED:
+        return ()
+    taken: list[str] = ["fire"]
+    for agent in legs.agents:
+        callback = (agent.callbacks or (None,))[0]
+        if callback is None:
+            return None
+        taken.append("offer")
+        if callback.state is CallbackState.ALERTING:
+            continue
+        if callback.connected_time is None:
+            taken.append(
+                "timeout" if callback.disconnect_type is contracts.DisconnectType.SYSTEM else "decline"
+            )
+            continue
+        taken.append("answer")
+        if callback.state is CallbackState.CONNECTED:
+            continue
+        taken.append("hang_up")
+        acw = callback.after_call_work
+        if acw is not None and acw.state is contracts.AfterCallWorkState.COMPLETE:
+            taken.append("wrap_up")
+    return tuple(taken)
 
 
 # Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.

@@ -14,7 +14,9 @@ from attrs import frozen
 DEFAULTS: dict[str, Any] = {
     "SEED": 0,  # seed of the generated dataset
     "CONVERSATIONS": 50,  # conversations generated at start and restored by every reset
-    "NOW": None,  # a fixed clock (datetime) for reproducible data; None is the real time
+    "NOW": None,  # the clock's start (datetime), from which it runs on; None is the real time
+    "CLOCK_FROZEN": False,  # the clock stands still until set or advanced
+    "LIFECYCLE": None,  # how conversations live (control.models.Lifecycle or its wire mapping); None: auto
     "TOKENS": (),  # accepted bearer tokens; empty accepts any bearer token
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # larger request bodies get 413
     "ADMIN": True,  # serve the control API

@@ -14,7 +14,14 @@ pytest_plugins = ["pytester"]
 
 TOKEN = "test-token"
 NOW = datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc)
-CONFIG: dict[str, Any] = {"TESTING": True, "SEED": 7, "CONVERSATIONS": 30, "NOW": NOW, "TOKENS": (TOKEN,)}
+CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SEED": 7,
+    "CONVERSATIONS": 30,
+    "NOW": NOW,
+    "CLOCK_FROZEN": True,
+    "TOKENS": (TOKEN,),
+}
 
 
 @pytest.fixture

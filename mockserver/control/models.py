@@ -244,3 +244,78 @@ class RateLimit:
 
     requests: int = described("Requests allowed per token in each window.", minimum=1)
     window_seconds: int = described("The window's length in seconds.", 60, minimum=1, maximum=86_400)
+
+
+# The clock and the lifecycle
+
+
+@frozen
+class ClockState:
+    """The server's clock."""
+
+    now: datetime = described("The server's time.")
+    frozen: bool = described("Whether the clock stands still until set or advanced.")
+
+
+@frozen
+class ClockChange:
+    """A move of the clock: any of a jump, a step forward and freezing or thawing."""
+
+    now: datetime | None = described("Jump to this time (not before the current one).", None)
+    advance_seconds: float | None = described(
+        "Move forward by this many seconds.", None, minimum=0, maximum=366 * 86_400
+    )
+    frozen: bool | None = described("Stop the clock (true) or let it run (false).", None)
+
+
+class LifecycleMode(WireEnum):
+    """How conversations move through their life."""
+
+    AUTO = "auto"  # agents answer, decline, talk and wrap up by themselves (seeded odds and times)
+    MANUAL = "manual"  # offers wait for the client under test to act as the agent; time still moves
+    OFF = "off"  # nothing moves by itself
+
+
+class AdvanceOn(WireEnum):
+    """What moves a conversation to its next step."""
+
+    CLOCK = "clock"  # the server clock reaching the step's time
+    READS = "reads"  # every readsPerStep reads of the conversation
+
+
+@frozen
+class Lifecycle:
+    """How the server's conversations live: the mode, what moves them, and the agents' habits."""
+
+    mode: LifecycleMode = described("auto, manual or off.", LifecycleMode.AUTO)
+    advance_on: AdvanceOn = described("clock or reads.", AdvanceOn.CLOCK)
+    reads_per_step: int = described("advanceOn reads: reads of a conversation per step.", 1, minimum=1)
+    fire_delay_seconds: float = described(
+        "From the scheduled time to the callback firing.", 1.0, minimum=0, maximum=3600
+    )
+    offer_delay_seconds: float = described(
+        "From firing, or the end of an unanswered offer, to the next offer.", 2.0, minimum=0, maximum=3600
+    )
+    answer_probability: float = described(
+        "auto: the odds that an agent answers an offer.", 0.8, minimum=0, maximum=1
+    )
+    decline_probability: float = described(
+        "auto: the odds that an agent declines (the rest time out).", 0.1, minimum=0, maximum=1
+    )
+    ring_seconds: float = described(
+        "auto: the mean time an agent takes to answer or decline.", 5.0, minimum=0, maximum=3600
+    )
+    talk_seconds: float = described(
+        "auto: the mean time from answering to hanging up.", 120.0, minimum=0, maximum=86_400
+    )
+    wrapup_seconds: float = described(
+        "auto: the mean time from hanging up to the wrap-up.", 20.0, minimum=0, maximum=86_400
+    )
+    seed: int = described("Seed of the agents' choices and times.", 0, minimum=0, maximum=2**63 - 1)
+
+
+@frozen
+class Advance:
+    """Move one conversation on to a stage of its life."""
+
+    to: str = described("The stage: one of the factories' trait names the engine can reach.")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from factories.plugin import NOW_KEY
 from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ def callback_mock_server_session(
         return
     from mockserver.testing.server import MockServer
 
-    server = MockServer(callback_mock_server_config).start()
+    # The fixture's clock starts at the session's clock (--callback-now) and stands still: nothing
+    # moves between a test's steps unless the test moves time (server.clock.advance), and every
+    # reset goes back to the same instant, so each test sees the same data whatever ran before.
+    config = {"NOW": request.config.stash[NOW_KEY], "CLOCK_FROZEN": True, **callback_mock_server_config}
+    server = MockServer(config).start()
     yield server
     server.stop()
 

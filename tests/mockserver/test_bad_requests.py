@@ -340,8 +340,8 @@ CASES: list[tuple[str, str, str, dict[str, str], Any, int, str, list[str]]] = [
         CALLBACKS,
         {},
         {"conversationId": NOT_SCHEDULED},
-        400,
-        "bad.request",
+        412,
+        "callback.error.already.triggered",
         ["$.conversationId"],
     ),
     (

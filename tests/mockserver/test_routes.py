@@ -156,7 +156,7 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
     assert check_conversation(conversation_of(client, scheduled.id or "")) == []
 
     again = client.patch("/api/v2/conversations/callbacks", json={"conversationId": scheduled.id})
-    assert again.status_code == 400
+    assert again.status_code == 412
 
 
 def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: object) -> None:

@@ -1,0 +1,101 @@
+"""The server's one clock: every time the server stamps (a conversation, a step, a journal entry,
+a rate-limit window) is read from it.
+
+Real time by default. Started at a given instant it runs on from there; frozen, it stands still
+until it is set or advanced. It never moves backwards. Times are whole milliseconds, the API's
+precision, so what the server stamps is exactly what it later reads back from the wire.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class ClockError(ValueError):
+    """A move the clock refuses: backwards in time."""
+
+
+def to_ms(instant: datetime) -> int:
+    """``instant`` as milliseconds since the epoch (a naive datetime is UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return (instant - EPOCH) // timedelta(milliseconds=1)
+
+
+def from_ms(ms: int) -> datetime:
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+class Clock:
+    """Now, in milliseconds since the epoch: the real time shifted by an offset, or a frozen instant."""
+
+    def __init__(self, start: datetime | None = None, *, frozen: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._start = None if start is None else to_ms(start)
+        self._offset = 0 if self._start is None else self._start - _real_ms()
+        self._frozen: int | None = None
+        if frozen:
+            self._frozen = self.ms()
+        self._frozen_at_start = frozen
+
+    def ms(self) -> int:
+        frozen = self._frozen
+        return frozen if frozen is not None else _real_ms() + self._offset
+
+    def now(self) -> datetime:
+        return from_ms(self.ms())
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen is not None
+
+    def set(self, instant: datetime) -> int:
+        """Jump to ``instant`` (not before now); the new time in ms."""
+        return self._to(to_ms(instant))
+
+    def advance(self, seconds: float) -> int:
+        """Move forward by ``seconds`` (0 or more); the new time in ms."""
+        if seconds < 0:
+            raise ClockError(f"the clock cannot move backwards ({seconds} s)")
+        with self._lock:
+            return self._move(self.ms() + round(seconds * 1000))
+
+    def _to(self, target: int) -> int:
+        with self._lock:
+            return self._move(target)
+
+    def _move(self, target: int) -> int:
+        current = self.ms()
+        if target < current:
+            raise ClockError(f"the clock cannot move backwards: it is already {from_ms(current).isoformat()}")
+        if self._frozen is not None:
+            self._frozen = target
+        else:
+            self._offset += target - current
+        return target
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop the clock where it is (``frozen``), or let it run on from there."""
+        with self._lock:
+            if frozen and self._frozen is None:
+                self._frozen = self.ms()
+            elif not frozen and self._frozen is not None:
+                self._offset = self._frozen - _real_ms()
+                self._frozen = None
+
+    def reset(self) -> None:
+        """Back to how it started: its start instant (if it had one) and its frozen state."""
+        with self._lock:
+            if self._start is None:
+                self._offset, self._frozen = 0, None
+                return
+            self._offset = self._start - _real_ms()
+            self._frozen = self._start if self._frozen_at_start else None
+
+
+def _real_ms() -> int:
+    return time.time_ns() // 1_000_000

@@ -1,0 +1,294 @@
+"""A callback's life: what happens next to a conversation, when, and the schedule of due steps.
+
+A step is data (when, which conversation, what happens); ``Schedule`` keeps the next step of
+every conversation in a heap ordered by time, so running what is due costs the work due, not a
+scan of every conversation. ``next_step`` reads a conversation's stage off its legs, whoever made
+it (the factories, a create command, a test's exact payload), and ``apply`` makes the step with
+``edits``. Choices of the simulated agents come from a random stream seeded by the settings' seed
+and the callback's id, so they are the same however often a step is planned again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Iterator
+from datetime import datetime
+from typing import NamedTuple
+
+from contracts import (
+    AfterCallWorkState,
+    Callback,
+    CallbackState,
+    Conversation,
+    DisconnectType,
+    Participant,
+    Wrapup,
+)
+from factories import ConversationFactory
+from mockserver import edits
+from mockserver.clock import to_ms
+from mockserver.control.models import Lifecycle, LifecycleMode
+
+_ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+DEFAULT_ALERTING_TIMEOUT_MS = 30_000
+# The steps a client under test may take in manual mode: the engine waits for it instead.
+AGENT_STEPS = frozenset({"answer", "decline", "hang_up", "wrap_up"})
+# The stages ``advance`` can move a conversation to, each as the steps that reach it from the start.
+PATHS: dict[str, tuple[str, ...]] = {
+    "alerting": ("fire", "offer"),
+    "unanswered": ("fire", "offer", "timeout"),
+    "declined": ("fire", "offer", "decline"),
+    "connected": ("fire", "offer", "answer"),
+    "after_call_work": ("fire", "offer", "answer", "hang_up"),
+    "disconnected": ("fire", "offer", "answer", "hang_up", "wrap_up"),
+    "reoffered": ("fire", "offer", "timeout", "offer", "decline", "offer", "answer", "hang_up", "wrap_up"),
+}
+
+
+class Step(NamedTuple):
+    """What happens next to a conversation and when (ms since the epoch)."""
+
+    due: int
+    kind: str
+
+
+class Legs(NamedTuple):
+    """A callback conversation's participants by role; the agents in the order they were offered."""
+
+    customer: Participant
+    acd: Participant | None
+    agents: list[Participant]
+
+    @property
+    def customer_callback(self) -> Callback:
+        return (self.customer.callbacks or ())[0]
+
+    @property
+    def last_agent(self) -> tuple[Participant, Callback] | None:
+        for agent in reversed(self.agents):
+            if agent.callbacks:
+                return agent, agent.callbacks[0]
+        return None
+
+
+def legs_of(conversation: Conversation) -> Legs | None:
+    """The legs of a callback conversation, or None if it has no customer callback to follow."""
+    customer = acd = None
+    agents = []
+    for participant in conversation.participants or ():
+        if participant.purpose == "customer" and participant.callbacks and customer is None:
+            customer = participant
+        elif participant.purpose == "acd" and acd is None:
+            acd = participant
+        elif participant.purpose == "agent":
+            agents.append(participant)
+    return None if customer is None else Legs(customer, acd, agents)
+
+
+def _draw(settings: Lifecycle, *key: object) -> random.Random:
+    return random.Random(f"{settings.seed}:" + ":".join(map(str, key)))
+
+
+def _seconds(rng: random.Random, mean: float) -> int:
+    """A duration in ms around ``mean`` seconds (half to one and a half times it)."""
+    return round(mean * 1000 * rng.uniform(0.5, 1.5))
+
+
+def next_step(conversation: Conversation, settings: Lifecycle) -> Step | None:
+    """The next step of ``conversation`` under ``settings``, or None if nothing will happen to it."""
+    if settings.mode is LifecycleMode.OFF:
+        return None
+    legs = legs_of(conversation)
+    if legs is None:
+        return None
+    step = _next(conversation, legs, settings)
+    if step is None or (settings.mode is LifecycleMode.MANUAL and step.kind in AGENT_STEPS):
+        return None
+    return step
+
+
+def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> Step | None:
+    customer = legs.customer_callback
+    state = customer.state
+    if state is CallbackState.SCHEDULED:
+        base = customer.callback_scheduled_time or conversation.start_time
+        if base is None:
+            return None
+        return Step(to_ms(base) + round(settings.fire_delay_seconds * 1000), "fire")
+    if state is CallbackState.DIALING and customer.automated_callback_config_id is not None:
+        since = customer.connected_time or _last_segment_start(customer) or conversation.start_time
+        return None if since is None else Step(to_ms(since) + _seconds(_draw(settings, customer.id, "reach"), settings.ring_seconds), "reach")
+    last = legs.last_agent
+    if state is CallbackState.CONNECTED:
+        if last is None or last[1].state in _ENDED:
+            if last is not None and last[1].connected_time is not None:
+                return None  # answered and over: the customer leg is left to its client
+            since = last[1].disconnected_time if last is not None else customer.connected_time
+            if since is None:
+                return None
+            return Step(to_ms(since) + round(settings.offer_delay_seconds * 1000), "offer")
+        if customer.automated_callback_config_id is not None and not legs.agents:
+            since = customer.connected_time
+            talk = _seconds(_draw(settings, customer.id, "talk"), settings.talk_seconds)
+            return None if since is None else Step(to_ms(since) + talk, "finish")
+    if last is None:
+        return None
+    agent, callback = last
+    if callback.state is CallbackState.ALERTING and callback.start_alerting_time is not None:
+        alerting = to_ms(callback.start_alerting_time)
+        timeout = alerting + (agent.alerting_timeout_ms or DEFAULT_ALERTING_TIMEOUT_MS)
+        rng = _draw(settings, callback.id, "offer")
+        roll, ring = rng.random(), _seconds(rng, settings.ring_seconds)
+        if roll < settings.answer_probability and alerting + ring < timeout:
+            return Step(alerting + ring, "answer")
+        if roll < settings.answer_probability + settings.decline_probability and alerting + ring < timeout:
+            return Step(alerting + ring, "decline")
+        return Step(timeout, "timeout")
+    if callback.state is CallbackState.CONNECTED and callback.connected_time is not None:
+        talk = _seconds(_draw(settings, callback.id, "talk"), settings.talk_seconds)
+        return Step(max(to_ms(callback.connected_time) + talk, _held_since(callback)), "hang_up")
+    acw = callback.after_call_work
+    if callback.state in _ENDED and acw is not None and acw.state is AfterCallWorkState.PENDING:
+        since = acw.start_time or callback.disconnected_time
+        wrap = _seconds(_draw(settings, callback.id, "wrapup"), settings.wrapup_seconds)
+        return None if since is None else Step(to_ms(since) + wrap, "wrap_up")
+    return None
+
+
+def _last_segment_start(callback: Callback) -> datetime | None:
+    return callback.segments[-1].start_time if callback.segments else None
+
+
+def _held_since(callback: Callback) -> int:
+    return to_ms(callback.start_hold_time) if callback.start_hold_time is not None else 0
+
+
+class StepError(ValueError):
+    """A step that does not fit the conversation's stage (the backend answers it as the API would)."""
+
+
+def apply(
+    conversation: Conversation, kind: str, at: datetime, settings: Lifecycle, factory: ConversationFactory
+) -> Conversation:
+    """``conversation`` after the step ``kind`` at ``at``; raises ``StepError`` if it does not fit."""
+    legs = legs_of(conversation)
+    if legs is None:
+        raise StepError("no customer callback to follow")
+    customer = legs.customer
+    acd_id = legs.acd.id if legs.acd is not None else None
+    last = legs.last_agent
+    if kind == "fire":
+        return edits.fired(conversation, customer.id, acd_id, at)
+    if kind == "offer":
+        return edits.offered(conversation, _offer(conversation, legs, at, settings, factory))
+    if kind == "reach":
+        return edits.reached(conversation, customer.id, at)
+    if kind == "finish":
+        return edits.finished(conversation, customer.id, at)
+    if last is None:
+        raise StepError(f"no agent offer to {kind.replace('_', ' ')}")
+    agent_id = last[0].id or ""
+    if kind == "timeout":
+        return edits.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
+    if kind == "decline":
+        return edits.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
+    if kind == "answer":
+        return edits.answered(conversation, agent_id, acd_id, at)
+    if kind == "hang_up":
+        return edits.hung_up(conversation, agent_id, customer.id, at)
+    if kind == "wrap_up":
+        return edits.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
+    raise StepError(f"unknown step {kind!r}")
+
+
+def _offer(
+    conversation: Conversation, legs: Legs, at: datetime, settings: Lifecycle, factory: ConversationFactory
+) -> Participant:
+    org = factory.org
+    rng = _draw(settings, conversation.id, "offer", len(legs.agents))
+    user_id, name = org.agents[rng.randrange(len(org.agents))]
+    customer = legs.customer_callback
+    media = customer.queue_media_settings
+    seconds = media.alerting_timeout_seconds if media is not None else None
+    queue = legs.acd if legs.acd is not None else legs.customer
+    return edits.offer(
+        legs.customer,
+        customer,
+        participant_id=_uuid(rng),
+        callback_id=_uuid(rng),
+        user_id=user_id,
+        user_name=name,
+        queue_id=queue.queue_id,
+        queue_name=queue.queue_name,
+        timeout_ms=seconds * 1000 if seconds else DEFAULT_ALERTING_TIMEOUT_MS,
+        at=at,
+    )
+
+
+def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callback) -> Wrapup:
+    org = factory.org
+    rng = _draw(settings, callback.id, "code")
+    code, name = org.wrapups[rng.randrange(len(org.wrapups))]
+    return Wrapup(code=code, name=name, notes=org.notes[rng.randrange(len(org.notes))], tags=())
+
+
+def _uuid(rng: random.Random) -> str:
+    digits = f"{rng.getrandbits(128) & ~((0xF000 << 64) | (0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48):032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+class Schedule:
+    """The next step of every conversation, in a heap ordered by due time.
+
+    Planning a conversation again makes its earlier entry stale: each entry carries a token, and
+    only the conversation's latest token counts when the entry comes up.
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[int, int, str, str]] = []  # (due, token, conversation id, kind)
+        self._tokens: dict[str, int] = {}
+        self._count = itertools.count()
+
+    def plan(self, conversation_id: str, step: Step | None) -> None:
+        if step is None:
+            self._tokens.pop(conversation_id, None)
+            return
+        token = next(self._count)
+        self._tokens[conversation_id] = token
+        heapq.heappush(self._heap, (step.due, token, conversation_id, step.kind))
+
+    def next_due(self) -> int | None:
+        """When the earliest live step is due (ms), dropping stale entries on the way."""
+        heap = self._heap
+        while heap and self._tokens.get(heap[0][2]) != heap[0][1]:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def pop_due(self, until: int) -> Iterator[tuple[int, str, str]]:
+        """Take every step due at or before ``until``, earliest first: (due, conversation id, kind).
+
+        Steps planned while iterating are taken too if they fall due in time.
+        """
+        while (due := self.next_due()) is not None and due <= until:
+            _, _, conversation_id, kind = heapq.heappop(self._heap)
+            del self._tokens[conversation_id]
+            yield due, conversation_id, kind
+
+    def step_of(self, conversation_id: str) -> str | None:
+        """The kind of the conversation's planned step, if any (looked up, not popped)."""
+        token = self._tokens.get(conversation_id)
+        if token is None:
+            return None
+        return next((kind for _, t, cid, kind in self._heap if t == token and cid == conversation_id), None)
+
+    def copy(self) -> Schedule:
+        copied = Schedule()
+        copied._heap = list(self._heap)
+        copied._tokens = dict(self._tokens)
+        copied._count = itertools.count(next(self._count))
+        return copied
+
+    def __len__(self) -> int:
+        return len(self._tokens)
