@@ -81,10 +81,8 @@ class Backend:
         stages = itertools.cycle(ConversationFactory.traits)
         generated = (self._generate(next(stages)) for _ in range(conversations))
         baseline = {_id(conversation): conversation for conversation in generated}
-        # What is already due at the start (a voicemail placed at once) has happened in the baseline.
-        self._plan(baseline.values())
-        self._steps_until(self.clock.ms(), baseline)
         store.seed(baseline.values())
+        self._plan(baseline.values())
         self._baseline_schedule = lifecycle_schedule.copy()
 
     @classmethod
@@ -436,16 +434,18 @@ class Backend:
             ) from None
 
     def _put(self, conversations: Iterable[Conversation]) -> None:
-        """Store ``conversations`` and plan each one's next step (the store's lock held)."""
+        """Store ``conversations`` and plan each one's next step from now (the store's lock held)."""
         conversations = list(conversations)
         self.store.put(conversations)
         self._plan(conversations)
 
     def _plan(self, conversations: Iterable[Conversation]) -> None:
+        """Plan each conversation's next step, none of them due before now."""
         settings = self.lifecycle
+        now = self.clock.ms()
         by_clock = settings.advance_on is AdvanceOn.CLOCK
         for conversation in conversations:
-            step = lifecycle.next_step(conversation, settings) if by_clock else None
+            step = lifecycle.next_step(conversation, settings, now) if by_clock else None
             self._schedule.plan(_id(conversation), step)
         self._refresh_due()
 
@@ -454,18 +454,11 @@ class Backend:
         self.next_due = math.inf if due is None else due
 
     def _run_due(self, until: int) -> None:
-        """Every step due by ``until``, in time order, each stamped with its own due time."""
-        working: dict[str, Conversation] = {}
-        changed = self._steps_until(until, working)
-        if changed:
-            self.store.put(working[conversation_id] for conversation_id in changed)
-
-    def _steps_until(self, until: int, working: dict[str, Conversation]) -> set[str]:
-        """Run the steps due by ``until`` on ``working`` (loaded from the store as needed); the ids changed.
+        """Every step due by ``until``, in time order, each stamped with its own due time.
 
         Each conversation is decoded once and stored once however many steps it takes.
         """
-        changed: set[str] = set()
+        working: dict[str, Conversation] = {}
         for due, conversation_id, kind in self._schedule.pop_due(until):
             conversation = working.get(conversation_id)
             if conversation is None:
@@ -475,10 +468,10 @@ class Backend:
                 conversation = entry.conversation
             conversation = lifecycle.apply(conversation, kind, from_ms(due), self.lifecycle, self._factory)
             working[conversation_id] = conversation
-            changed.add(conversation_id)
             self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.lifecycle))
+        if working:
+            self.store.put(working.values())
         self._refresh_due()
-        return changed
 
     def _read(self, conversation_id: str) -> None:
         """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
@@ -489,7 +482,7 @@ class Backend:
             entry = self.store.get(conversation_id)
             if entry is None:
                 return
-            step = lifecycle.next_step(entry.conversation, self.lifecycle)
+            step = lifecycle.next_step(entry.conversation, self.lifecycle, self.clock.ms())
             if step is not None:
                 conversation = lifecycle.apply(
                     entry.conversation, step.kind, from_ms(step.due), self.lifecycle, self._factory

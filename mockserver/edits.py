@@ -166,10 +166,7 @@ def started(conversation: Conversation, at: datetime) -> Conversation:
     """A just-created conversation whose every leg and first segment start at ``at``."""
 
     def start(participant: Participant) -> Participant:
-        kept = tuple(
-            _started_segments(cb, at) if cb.segments else cb
-            for cb in participant.callbacks or ()
-        )
+        kept = tuple(_started_segments(cb, at) if cb.segments else cb for cb in participant.callbacks or ())
         return attrs.evolve(participant, start_time=at, callbacks=kept)
 
     return attrs.evolve(with_participants(conversation, start), start_time=at)

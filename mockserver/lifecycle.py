@@ -96,30 +96,41 @@ def _seconds(rng: random.Random, mean: float) -> int:
     return round(mean * 1000 * rng.uniform(0.5, 1.5))
 
 
-def next_step(conversation: Conversation, settings: Lifecycle) -> Step | None:
-    """The next step of ``conversation`` under ``settings``, or None if nothing will happen to it."""
+def next_step(conversation: Conversation, settings: Lifecycle, not_before: int | None = None) -> Step | None:
+    """The next step of ``conversation`` under ``settings``, or None if nothing will happen to it.
+
+    A step is due its delay after the event it follows (a callback fires ``fireDelaySeconds``
+    after its scheduled time). Given ``not_before``, a step that would already be due is due its
+    delay after ``not_before`` instead: a conversation written as it is now (seeded, put, created
+    for a time gone by) starts its stage at that moment rather than having it end at once.
+    """
     if settings.mode is LifecycleMode.OFF:
         return None
     legs = legs_of(conversation)
     if legs is None:
         return None
-    step = _next(conversation, legs, settings)
-    if step is None or (settings.mode is LifecycleMode.MANUAL and step.kind in AGENT_STEPS):
+    timed = _next(conversation, legs, settings)
+    if timed is None or (settings.mode is LifecycleMode.MANUAL and timed[2] in AGENT_STEPS):
         return None
-    return step
+    since, delay, kind = timed
+    if not_before is not None and since + delay < not_before:
+        since = not_before
+    return Step(since + delay, kind)
 
 
-def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> Step | None:
+def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[int, int, str] | None:
+    """The next step as (the event it follows, its delay after that event, in ms; its kind)."""
     customer = legs.customer_callback
     state = customer.state
     if state is CallbackState.SCHEDULED:
         base = customer.callback_scheduled_time or conversation.start_time
         if base is None:
             return None
-        return Step(to_ms(base) + round(settings.fire_delay_seconds * 1000), "fire")
+        return to_ms(base), round(settings.fire_delay_seconds * 1000), "fire"
     if state is CallbackState.DIALING and customer.automated_callback_config_id is not None:
         since = customer.connected_time or _last_segment_start(customer) or conversation.start_time
-        return None if since is None else Step(to_ms(since) + _seconds(_draw(settings, customer.id, "reach"), settings.ring_seconds), "reach")
+        ring = _seconds(_draw(settings, customer.id, "reach"), settings.ring_seconds)
+        return None if since is None else (to_ms(since), ring, "reach")
     last = legs.last_agent
     if state is CallbackState.CONNECTED:
         if last is None or last[1].state in _ENDED:
@@ -128,32 +139,32 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> Step |
             since = last[1].disconnected_time if last is not None else customer.connected_time
             if since is None:
                 return None
-            return Step(to_ms(since) + round(settings.offer_delay_seconds * 1000), "offer")
+            return to_ms(since), round(settings.offer_delay_seconds * 1000), "offer"
         if customer.automated_callback_config_id is not None and not legs.agents:
             since = customer.connected_time
             talk = _seconds(_draw(settings, customer.id, "talk"), settings.talk_seconds)
-            return None if since is None else Step(to_ms(since) + talk, "finish")
+            return None if since is None else (to_ms(since), talk, "finish")
     if last is None:
         return None
     agent, callback = last
     if callback.state is CallbackState.ALERTING and callback.start_alerting_time is not None:
         alerting = to_ms(callback.start_alerting_time)
-        timeout = alerting + (agent.alerting_timeout_ms or DEFAULT_ALERTING_TIMEOUT_MS)
+        timeout = agent.alerting_timeout_ms or DEFAULT_ALERTING_TIMEOUT_MS
         rng = _draw(settings, callback.id, "offer")
         roll, ring = rng.random(), _seconds(rng, settings.ring_seconds)
-        if roll < settings.answer_probability and alerting + ring < timeout:
-            return Step(alerting + ring, "answer")
-        if roll < settings.answer_probability + settings.decline_probability and alerting + ring < timeout:
-            return Step(alerting + ring, "decline")
-        return Step(timeout, "timeout")
+        if roll < settings.answer_probability and ring < timeout:
+            return alerting, ring, "answer"
+        if roll < settings.answer_probability + settings.decline_probability and ring < timeout:
+            return alerting, ring, "decline"
+        return alerting, timeout, "timeout"
     if callback.state is CallbackState.CONNECTED and callback.connected_time is not None:
         talk = _seconds(_draw(settings, callback.id, "talk"), settings.talk_seconds)
-        return Step(max(to_ms(callback.connected_time) + talk, _held_since(callback)), "hang_up")
+        return max(to_ms(callback.connected_time), _held_since(callback)), talk, "hang_up"
     acw = callback.after_call_work
     if callback.state in _ENDED and acw is not None and acw.state is AfterCallWorkState.PENDING:
         since = acw.start_time or callback.disconnected_time
         wrap = _seconds(_draw(settings, callback.id, "wrapup"), settings.wrapup_seconds)
-        return None if since is None else Step(to_ms(since) + wrap, "wrap_up")
+        return None if since is None else (to_ms(since), wrap, "wrap_up")
     return None
 
 
@@ -235,7 +246,9 @@ def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callbac
 
 
 def _uuid(rng: random.Random) -> str:
-    digits = f"{rng.getrandbits(128) & ~((0xF000 << 64) | (0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48):032x}"
+    digits = (
+        f"{rng.getrandbits(128) & ~((0xF000 << 64) | (0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48):032x}"
+    )
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
