@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contracts._converter import camel
+from contracts._datetimes import format_datetime, parse_datetime
 from contracts.commands import (
     BulkCallbackDisconnectRequest,
     CallbackDisconnectIdentifier,
@@ -32,6 +34,7 @@ from contracts.enums import (
     Direction,
     DisconnectType,
     UploadStatus,
+    WireEnum,
     WrapupPrompt,
 )
 from contracts.errors import ContractError, Problem, ProblemKind
@@ -47,7 +50,7 @@ from contracts.models import (
     Voicemail,
     Wrapup,
 )
-from contracts.schema import json_schema
+from contracts.schema import definitions_for, json_schema
 from contracts.wire import dumps, loads, structure, unstructure
 
 __all__ = [
@@ -88,11 +91,16 @@ __all__ = [
     "Segment",
     "UploadStatus",
     "Voicemail",
+    "WireEnum",
     "Wrapup",
     "WrapupPrompt",
+    "camel",
+    "definitions_for",
     "dumps",
+    "format_datetime",
     "json_schema",
     "loads",
+    "parse_datetime",
     "structure",
     "unstructure",
 ]
