@@ -50,10 +50,12 @@ from contracts.models import (
     Voicemail,
     Wrapup,
 )
+from contracts.phone import E164
 from contracts.schema import definitions_for, json_schema
 from contracts.wire import dumps, loads, structure, unstructure
 
 __all__ = [
+    "E164",
     "AfterCallWork",
     "AfterCallWorkState",
     "BulkCallbackDisconnectRequest",

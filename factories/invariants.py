@@ -8,7 +8,6 @@ value from a newer API is judged by its lifecycle rather than refused.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import orjson
 
 from contracts import (
+    E164,
     AfterCallWorkState,
     Callback,
     CallbackFields,
@@ -26,7 +26,6 @@ from contracts import (
 )
 from contracts.conversations import ConversationFields
 
-E164 = re.compile(r"\+[1-9]\d{1,14}")
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 
 
