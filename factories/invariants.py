@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
+from contracts import E164 as E164  # still imported from here by mockserver
 from contracts import (
-    E164,
     AfterCallWorkState,
     Callback,
     CallbackFields,
