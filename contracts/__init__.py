@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts._converter import camel
 from contracts._datetimes import format_datetime, parse_datetime
+from contracts._fields import check_bounds, described
 from contracts.commands import (
     BulkCallbackDisconnectRequest,
     CallbackDisconnectIdentifier,
@@ -97,7 +98,9 @@ __all__ = [
     "Wrapup",
     "WrapupPrompt",
     "camel",
+    "check_bounds",
     "definitions_for",
+    "described",
     "dumps",
     "format_datetime",
     "json_schema",

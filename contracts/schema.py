@@ -10,11 +10,10 @@ import attrs
 
 from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
+from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
 from contracts._fields import description_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# Field metadata key: JSON Schema keywords (such as "minimum") added to the field's schema.
-SCHEMA_KEYWORDS = "json_schema"
 # Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
 _DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
