@@ -5,6 +5,7 @@ from __future__ import annotations
 from contracts._converter import camel
 from contracts._datetimes import format_datetime, parse_datetime
 from contracts._fields import check_bounds, described
+from contracts._types import unwrap_optional
 from contracts.commands import (
     BulkCallbackDisconnectRequest,
     CallbackDisconnectIdentifier,
@@ -108,4 +109,5 @@ __all__ = [
     "parse_datetime",
     "structure",
     "unstructure",
+    "unwrap_optional",
 ]
