@@ -22,6 +22,7 @@ from contracts import (
     CallbackState,
     ContractError,
     Conversation,
+    format_datetime,
     structure,
 )
 from contracts.conversations import ConversationFields
@@ -59,7 +60,7 @@ def _show(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, datetime):
-        return value.isoformat(timespec="milliseconds")
+        return format_datetime(value)  # as the wire spells it: milliseconds, in UTC, with "Z"
     return repr(getattr(value, "value", value))
 
 
