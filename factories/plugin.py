@@ -17,7 +17,7 @@ import pytest
 from factories._org import DEFAULT_LOCALE
 from factories._seeding import UTC, derive, format_time, fresh_seed, parse_time
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
-from factories.conversations import ConversationFactory
+from factories.conversations import ConversationBasicFactory, ConversationFactory
 from factories.providers import CallbackProvider
 
 SEED_KEY = pytest.StashKey[int]()
@@ -157,9 +157,9 @@ def conversation_factory(
 @pytest.fixture
 def conversation_basic_factory(
     callback_seed: int, callback_now: datetime, callback_locale: str
-) -> ConversationFactory:
-    """A ``ConversationFactory`` building ``ConversationBasic`` payloads, seeded for this test."""
-    return ConversationFactory(callback_seed, now=callback_now, basic=True, locale=callback_locale)
+) -> ConversationBasicFactory:
+    """A ``ConversationBasicFactory`` seeded for this test."""
+    return ConversationBasicFactory(callback_seed, now=callback_now, locale=callback_locale)
 
 
 @pytest.fixture
