@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from contracts import format_datetime
 from factories._org import DEFAULT_LOCALE
-from factories._seeding import UTC, derive, format_time, fresh_seed, parse_time
+from factories._seeding import UTC, derive, fresh_seed, parse_time
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
 from factories.conversations import ConversationBasicFactory, ConversationFactory
 from factories.providers import CallbackProvider
@@ -53,19 +54,19 @@ def pytest_configure(config: pytest.Config) -> None:
         seed = config.getini("callback_seed")  # None or a string
     now = config.getoption("callback_now") or config.getini("callback_now")
     config.stash[SEED_KEY] = int(seed) if seed not in (None, "") else fresh_seed()
-    config.stash[NOW_KEY] = parse_time(now) if now else parse_time(format_time(datetime.now(UTC)))
+    config.stash[NOW_KEY] = parse_time(now) if now else parse_time(format_datetime(datetime.now(UTC)))
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: hand the session seed and clock to each worker."""
     node.workerinput["callback_seed"] = node.config.stash[SEED_KEY]
-    node.workerinput["callback_now"] = format_time(node.config.stash[NOW_KEY])
+    node.workerinput["callback_now"] = format_datetime(node.config.stash[NOW_KEY])
 
 
 def replay_flags(config: pytest.Config) -> str:
     """The command-line flags that replay this session's payloads."""
-    return f"--callback-seed={config.stash[SEED_KEY]} --callback-now={format_time(config.stash[NOW_KEY])}"
+    return f"--callback-seed={config.stash[SEED_KEY]} --callback-now={format_datetime(config.stash[NOW_KEY])}"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
