@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import types
+from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-NoneType = type(None)
 # ``X | None`` is a types.UnionType, ``Optional[X]`` a typing.Union (the same type from Python 3.14).
-_UNIONS = (Union, types.UnionType)
+_UNIONS = (Union, UnionType)
 
 
 def is_optional(t: Any) -> bool:
