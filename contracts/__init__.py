@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contracts._converter import camel
+from contracts._datetimes import format_datetime, parse_datetime
+from contracts._fields import check_bounds, described
+from contracts._types import unwrap_optional
 from contracts.commands import (
     BulkCallbackDisconnectRequest,
     CallbackDisconnectIdentifier,
@@ -32,6 +36,7 @@ from contracts.enums import (
     Direction,
     DisconnectType,
     UploadStatus,
+    WireEnum,
     WrapupPrompt,
 )
 from contracts.errors import ContractError, Problem, ProblemKind
@@ -47,10 +52,12 @@ from contracts.models import (
     Voicemail,
     Wrapup,
 )
-from contracts.schema import json_schema
+from contracts.phone import E164
+from contracts.schema import definitions_for, json_schema
 from contracts.wire import dumps, loads, structure, unstructure
 
 __all__ = [
+    "E164",
     "AfterCallWork",
     "AfterCallWorkState",
     "BulkCallbackDisconnectRequest",
@@ -88,11 +95,19 @@ __all__ = [
     "Segment",
     "UploadStatus",
     "Voicemail",
+    "WireEnum",
     "Wrapup",
     "WrapupPrompt",
+    "camel",
+    "check_bounds",
+    "definitions_for",
+    "described",
     "dumps",
+    "format_datetime",
     "json_schema",
     "loads",
+    "parse_datetime",
     "structure",
     "unstructure",
+    "unwrap_optional",
 ]

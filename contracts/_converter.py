@@ -10,6 +10,7 @@ which sets the new object's slots itself rather than calling the frozen ``__init
 from __future__ import annotations
 
 import inspect
+import linecache
 import types
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +20,6 @@ from typing import Any
 
 import attrs
 from cattrs import Converter
-from cattrs._compat import is_optional
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.fns import identity
 from cattrs.gen import (
@@ -28,9 +28,9 @@ from cattrs.gen import (
     mapping_structure_factory,
     override,
 )
-from cattrs.gen._lc import generate_unique_filename
 
 from contracts._datetimes import FROMISOFORMAT_READS_Z, api_form_test, format_datetime, parse_datetime
+from contracts._types import is_optional, unwrap_optional
 from contracts.enums import WireEnum
 from contracts.errors import ProblemKind
 
@@ -176,7 +176,7 @@ def _mapping(t: Any, converter: Converter) -> Hook:
 
 
 def _optional(t: Any, converter: Converter, *, strict: bool) -> Hook:
-    inner_type = next(arg for arg in t.__args__ if arg is not type(None))
+    inner_type = unwrap_optional(t)
     inner = (
         _enum(inner_type, strict=strict) if _is_enum(inner_type) else converter.get_structure_hook(inner_type)
     )
@@ -279,9 +279,7 @@ def _generate(cls: type, fields: Any, converter: Converter) -> Hook:
     ]
     for a in fields:
         key = camel(a.name)
-        t = a.type
-        if is_optional(t):  # strict: every hook refuses null, as the API never sends it
-            t = next(arg for arg in t.__args__ if arg is not type(None))
+        t = unwrap_optional(a.type)  # strict: every hook refuses null, as the API never sends it
         value = _strict_value(a.name, t, converter, globs).format(key=repr(key))
         if a.default is not attrs.NOTHING:  # absent: the default; a required key's absence is a KeyError
             default = "None" if a.default is None else f"d_{a.name}"
@@ -290,11 +288,27 @@ def _generate(cls: type, fields: Any, converter: Converter) -> Hook:
         lines.append(f"  s_{a.name}(self, {value})" if direct else f"    {a.alias}={value},")
     lines.append("  return self" if direct else "  )")
     script = "\n".join(lines)
-    # Registered with linecache, as cattrs does, so a traceback shows the generated lines.
-    filename = generate_unique_filename(cls, "strict structure", lines=[line + "\n" for line in lines])
+    filename = _register_source(cls, "strict structure", [line + "\n" for line in lines])
     eval(compile(script, filename, "exec"), globs)
     generated: Hook = globs[name]
     return generated
+
+
+def _register_source(cls: type, function: str, lines: list[str]) -> str:
+    """A file name for generated code of ``cls``, its ``lines`` registered with linecache.
+
+    Registered so a traceback through the generated function shows its lines, as cattrs does for
+    its own. A name already holding other lines (a class redefined, another converter's function)
+    is left alone and the next free ``-2``, ``-3``... suffix taken.
+    """
+    base = f"<contracts generated {function} {cls.__module__}.{cls.__qualname__}"
+    count = 1
+    while True:
+        filename = f"{base}>" if count == 1 else f"{base}-{count}>"
+        entry = (len("".join(lines)), None, lines, filename)
+        if linecache.cache.setdefault(filename, entry) == entry:
+            return filename
+        count += 1
 
 
 def _slot_setters(cls: type, fields: Any) -> dict[str, Callable[[Any, Any], None]] | None:
@@ -386,8 +400,7 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     # Absent values are never written (omit-if-default), so an optional's hook never sees None
     # and can be its inner type's hook, which keeps identity hooks inlined in generated code.
     conv.register_unstructure_hook_factory(
-        is_optional,
-        lambda t, c: c.get_unstructure_hook(next(a for a in t.__args__ if a is not type(None))),
+        is_optional, lambda t, c: c.get_unstructure_hook(unwrap_optional(t))
     )
     conv.register_unstructure_hook_factory(_is_tuple, _array_writer)
     conv.register_unstructure_hook_factory(

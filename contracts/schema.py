@@ -10,11 +10,11 @@ import attrs
 
 from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
+from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
 from contracts._fields import description_of
+from contracts._types import unwrap_optional
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# Field metadata key: JSON Schema keywords (such as "minimum") added to the field's schema.
-SCHEMA_KEYWORDS = "json_schema"
 # Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
 _DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
@@ -78,14 +78,15 @@ def definitions_for(
 
 
 def _type_schema(t: Any, definitions: dict[str, dict[str, Any]], ref_prefix: str) -> dict[str, Any]:
-    args = [arg for arg in getattr(t, "__args__", ()) if arg is not type(None)]
+    t = unwrap_optional(t)  # X | None: strict mode never takes null
     origin = getattr(t, "__origin__", None)
     if origin is tuple:
-        return {"type": "array", "items": _type_schema(args[0], definitions, ref_prefix)}
+        return {"type": "array", "items": _type_schema(t.__args__[0], definitions, ref_prefix)}
     if origin is dict:
-        return {"type": "object", "additionalProperties": _type_schema(args[1], definitions, ref_prefix)}
-    if args and len(args) < len(t.__args__):  # X | None: strict mode never takes null
-        return _type_schema(args[0], definitions, ref_prefix)
+        return {
+            "type": "object",
+            "additionalProperties": _type_schema(t.__args__[1], definitions, ref_prefix),
+        }
     if t in _SCALARS:
         return dict(_SCALARS[t])
     if isinstance(t, type) and issubclass(t, Enum):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
 from factories.catalogue import Case, coverage, edge_cases
-from factories.conversations import ConversationFactory
+from factories.conversations import ConversationBasicFactory, ConversationFactory
 from factories.errors import FactoryError, OverrideError, UnknownTraitError
 from factories.invariants import check_callback, check_conversation
 from factories.nested import (
@@ -29,6 +29,7 @@ __all__ = [
     "CallbackFactory",
     "CallbackProvider",
     "Case",
+    "ConversationBasicFactory",
     "ConversationFactory",
     "ConversationQueueMediaSettingsFactory",
     "DialerPreviewFactory",

@@ -10,16 +10,13 @@ from typing import Any, get_args
 
 import attrs
 
+from contracts import unwrap_optional
+
 
 @cache
 def _fields(cls: type) -> dict[str, Any]:
     attrs.resolve_types(cls)
     return {field.name: field.type for field in attrs.fields(cls)}
-
-
-def _inner(t: Any) -> Any:
-    args = [arg for arg in get_args(t) if arg is not type(None)]
-    return args[0] if args and getattr(t, "__origin__", None) is not tuple else t
 
 
 def apply(
@@ -41,7 +38,7 @@ def apply(
 def _coerce(t: Any, value: Any, base: Any, problems: list[str], at: str) -> Any:
     if value is None:
         return None
-    inner = _inner(t)
+    inner = unwrap_optional(t)
     if attrs.has(inner) and isinstance(value, Mapping):
         nested = attrs.asdict(base, recurse=False) if base is not None else {}
         apply(inner, nested, value, problems, at)

@@ -68,8 +68,3 @@ def parse_time(text: str) -> datetime:
     """An ISO-8601 time (``Z`` or an offset; none means UTC) as an aware UTC ``datetime``."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def format_time(value: datetime) -> str:
-    """``value`` as the API writes it: ``yyyy-MM-ddTHH:mm:ss.SSSZ``."""
-    return to_datetime(to_ms(value)).isoformat(timespec="milliseconds")[:-6] + "Z"

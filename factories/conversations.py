@@ -1,16 +1,17 @@
-"""``ConversationFactory``: whole callback conversations whose legs agree with each other."""
+"""``ConversationFactory`` and ``ConversationBasicFactory``: whole callback conversations whose legs agree."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from random import Random
+from typing import Any, ClassVar, TypeVar
 
 import contracts
 from contracts import ContractError, Conversation, ConversationBasic
 from factories._base import Factory
 from factories._plan import STAGES, UNSET, draw_facts, plan
-from factories._render import BASIC, FULL, conversation
-from factories._seeding import to_ms
+from factories._render import BASIC, FULL, Models, conversation
+from factories._seeding import derive, to_ms
 from factories.errors import OverrideError
 from factories.invariants import check_conversation
 
@@ -28,33 +29,17 @@ CONVERSATION_OVERRIDES = (
 )
 
 
-class ConversationFactory(Factory["Conversation | ConversationBasic"]):
-    """Callback conversations: a customer leg, an acd leg and one agent leg per offer.
+V = TypeVar("V", bound="Conversation | ConversationBasic")
 
-    Traits are the stages of a callback's life: ``scheduled`` (just created), ``voicemail``,
-    ``alerting``, ``unanswered``, ``declined``, ``connected``, ``held``, ``preview``,
-    ``after_call_work``, ``disconnected``, ``terminated`` and ``reoffered`` (an unanswered and a
-    declined offer before an answered one) and ``automated`` (placed by an automated callback
-    config, no agent). ``basic=True`` builds ``ConversationBasic``.
-    """
 
-    __model__ = Conversation
+class _ConversationCore(Factory[V]):
+    """What both conversation factories share; ``models`` picks the classes of every leg."""
+
     __default_trait__: ClassVar[str | None] = "scheduled"
     traits: ClassVar[tuple[str, ...]] = tuple(STAGES)
+    models: Models
 
-    def __init__(
-        self,
-        seed: int | None = None,
-        *,
-        now: datetime | None = None,
-        basic: bool = False,
-        locale: str | None = None,
-    ) -> None:
-        super().__init__(seed, now=now, locale=locale)
-        self.basic = basic
-        self.models = BASIC if basic else FULL
-
-    def build(self, trait: str | None = None, **overrides: Any) -> Conversation | ConversationBasic:
+    def build(self, trait: str | None = None, **overrides: Any) -> V:
         """One conversation at the stage ``trait``; overrides apply to every leg alike.
 
         Overrides: ``id`` (the conversation's), ``callback_numbers``, ``callback_scheduled_time``,
@@ -77,7 +62,7 @@ class ConversationFactory(Factory["Conversation | ConversationBasic"]):
             overrides["callback_numbers"] = tuple(overrides["callback_numbers"])
         rng = self.random
         facts = draw_facts(rng, self.org, overrides)
-        built: Conversation | ConversationBasic = conversation(
+        built: V = conversation(
             plan(rng, self.org, self.clock(), STAGES[stage], facts, scheduled), rng, self.org, self.models
         )
         if overrides:
@@ -91,3 +76,43 @@ class ConversationFactory(Factory["Conversation | ConversationBasic"]):
             if problems:
                 raise OverrideError(type(self).__name__, stage, overrides, problems)
         return built
+
+
+class ConversationFactory(_ConversationCore["Conversation | ConversationBasic"]):
+    """Callback conversations: a customer leg, an acd leg and one agent leg per offer.
+
+    Traits are the stages of a callback's life: ``scheduled`` (just created), ``voicemail``,
+    ``alerting``, ``unanswered``, ``declined``, ``connected``, ``held``, ``preview``,
+    ``after_call_work``, ``disconnected``, ``terminated`` and ``reoffered`` (an unanswered and a
+    declined offer before an answered one) and ``automated`` (placed by an automated callback
+    config, no agent). ``basic=True`` builds ``ConversationBasic``, as ``ConversationBasicFactory`` does.
+    """
+
+    __model__ = Conversation
+
+    def __init__(
+        self,
+        seed: int | None = None,
+        *,
+        now: datetime | None = None,
+        basic: bool = False,
+        locale: str | None = None,
+    ) -> None:
+        super().__init__(seed, now=now, locale=locale)
+        self.basic = basic
+        self.models = BASIC if basic else FULL
+
+
+class ConversationBasicFactory(_ConversationCore[ConversationBasic]):
+    """``ConversationBasic`` objects, as ``ConversationFactory`` builds ``Conversation``."""
+
+    __model__ = ConversationBasic
+    models = BASIC
+
+    def __init__(
+        self, seed: int | None = None, *, now: datetime | None = None, locale: str | None = None
+    ) -> None:
+        super().__init__(seed, now=now, locale=locale)
+        # Drawn as ConversationFactory draws: a seed gives the basic form of that factory's conversation,
+        # as ConversationFactory(basic=True) does, so a pinned seed still replays the same payloads.
+        self.random = Random(derive(self.seed, ConversationFactory.__name__))

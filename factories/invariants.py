@@ -8,13 +8,13 @@ value from a newer API is judged by its lifecycle rather than refused.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
+from contracts import E164 as E164  # still imported from here by mockserver
 from contracts import (
     AfterCallWorkState,
     Callback,
@@ -22,45 +22,44 @@ from contracts import (
     CallbackState,
     ContractError,
     Conversation,
+    format_datetime,
     structure,
 )
 from contracts.conversations import ConversationFields
 
-E164 = re.compile(r"\+[1-9]\d{1,14}")
+M = TypeVar("M")
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 
 
 def check_callback(callback: Mapping[str, Any] | CallbackFields) -> list[str]:
     """The lifecycle invariants ``callback`` breaks (a wire dict or a model); empty when none."""
-    if isinstance(callback, Mapping):
-        try:
-            callback = structure(_as_json(callback), Callback, strict=False)
-        except ContractError as exc:
-            return list(exc.errors)
-    return callback_problems(callback, "$")
+    return _check(callback, Callback, lambda read: callback_problems(read, "$"))
 
 
 def check_conversation(conversation: Mapping[str, Any] | ConversationFields) -> list[str]:
     """The invariants a callback conversation breaks, its callbacks' included; empty when none."""
-    if isinstance(conversation, Mapping):
-        try:
-            conversation = structure(_as_json(conversation), Conversation, strict=False)
-        except ContractError as exc:
-            return list(exc.errors)
-    return conversation_problems(conversation)
+    return _check(conversation, Conversation, conversation_problems)
 
 
-def _as_json(mapping: Mapping[str, Any]) -> Any:
+def _check(payload: Mapping[str, Any] | M, model: type[M], problems: Callable[[M], list[str]]) -> list[str]:
+    """``problems(payload)``; a wire dict is read as ``model`` first, and what fails to read is the answer."""
+    if not isinstance(payload, Mapping):
+        return problems(payload)
     # A dict built in Python may hold tuples or enum members where JSON has arrays and strings;
     # the converter takes only exact JSON types, so the dict goes through JSON once.
-    return orjson.loads(orjson.dumps(mapping))
+    wire = orjson.loads(orjson.dumps(payload))
+    try:
+        read = structure(wire, model, strict=False)
+    except ContractError as exc:
+        return list(exc.errors)
+    return problems(read)
 
 
 def _show(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, datetime):
-        return value.isoformat(timespec="milliseconds")
+        return format_datetime(value)  # as the wire spells it: milliseconds, in UTC, with "Z"
     return repr(getattr(value, "value", value))
 
 

@@ -34,6 +34,11 @@ class _NestedFactory(Factory[N]):
     # trait -> (callback trait, attribute path: a field name, then an index into a tuple)
     __source__: ClassVar[dict[str, tuple[str, str, int]]]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "traits" not in cls.__dict__:  # a factory that names its own traits keeps them
+            cls.traits = tuple(cls.__source__)
+
     def __init__(
         self, seed: int | None = None, *, now: datetime | None = None, locale: str | None = None
     ) -> None:
@@ -57,10 +62,6 @@ class _NestedFactory(Factory[N]):
         return self.__model__(**fields)  # type: ignore[no-any-return]
 
 
-def _traits(source: dict[str, tuple[str, str, int]]) -> tuple[str, ...]:
-    return tuple(source)
-
-
 class SegmentFactory(_NestedFactory[Segment]):
     """Segments: ``closed`` (a finished conversation), ``open`` (in progress), ``scheduled``, ``alert``."""
 
@@ -71,7 +72,6 @@ class SegmentFactory(_NestedFactory[Segment]):
         "scheduled": ("scheduled", "segments", 0),
         "alert": ("unanswered", "segments", 0),
     }
-    traits = _traits(__source__)
 
 
 class WrapupFactory(_NestedFactory[Wrapup]):
@@ -79,7 +79,6 @@ class WrapupFactory(_NestedFactory[Wrapup]):
 
     __model__ = Wrapup
     __source__: ClassVar[dict[str, tuple[str, str, int]]] = {"complete": ("disconnected", "wrapup", 0)}
-    traits = _traits(__source__)
 
 
 class AfterCallWorkFactory(_NestedFactory[AfterCallWork]):
@@ -90,7 +89,6 @@ class AfterCallWorkFactory(_NestedFactory[AfterCallWork]):
         "complete": ("disconnected", "after_call_work", 0),
         "pending": ("after_call_work", "after_call_work", 0),
     }
-    traits = _traits(__source__)
 
 
 class VoicemailFactory(_NestedFactory[Voicemail]):
@@ -98,7 +96,6 @@ class VoicemailFactory(_NestedFactory[Voicemail]):
 
     __model__ = Voicemail
     __source__: ClassVar[dict[str, tuple[str, str, int]]] = {"complete": ("voicemail", "voicemail", 0)}
-    traits = _traits(__source__)
 
 
 class DialerPreviewFactory(_NestedFactory[DialerPreview]):
@@ -106,7 +103,6 @@ class DialerPreviewFactory(_NestedFactory[DialerPreview]):
 
     __model__ = DialerPreview
     __source__: ClassVar[dict[str, tuple[str, str, int]]] = {"preview": ("preview", "dialer_preview", 0)}
-    traits = _traits(__source__)
 
 
 class PhoneNumberColumnFactory(_NestedFactory[PhoneNumberColumn]):
@@ -132,4 +128,3 @@ class ConversationQueueMediaSettingsFactory(_NestedFactory[ConversationQueueMedi
     __source__: ClassVar[dict[str, tuple[str, str, int]]] = {
         "default": ("scheduled", "queue_media_settings", 0)
     }
-    traits = _traits(__source__)

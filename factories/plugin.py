@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from contracts import format_datetime
 from factories._org import DEFAULT_LOCALE
-from factories._seeding import UTC, derive, format_time, fresh_seed, parse_time
+from factories._seeding import UTC, derive, fresh_seed, parse_time
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
-from factories.conversations import ConversationFactory
+from factories.conversations import ConversationBasicFactory, ConversationFactory
 from factories.providers import CallbackProvider
 
 SEED_KEY = pytest.StashKey[int]()
@@ -53,19 +54,19 @@ def pytest_configure(config: pytest.Config) -> None:
         seed = config.getini("callback_seed")  # None or a string
     now = config.getoption("callback_now") or config.getini("callback_now")
     config.stash[SEED_KEY] = int(seed) if seed not in (None, "") else fresh_seed()
-    config.stash[NOW_KEY] = parse_time(now) if now else parse_time(format_time(datetime.now(UTC)))
+    config.stash[NOW_KEY] = parse_time(now) if now else parse_time(format_datetime(datetime.now(UTC)))
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: hand the session seed and clock to each worker."""
     node.workerinput["callback_seed"] = node.config.stash[SEED_KEY]
-    node.workerinput["callback_now"] = format_time(node.config.stash[NOW_KEY])
+    node.workerinput["callback_now"] = format_datetime(node.config.stash[NOW_KEY])
 
 
 def replay_flags(config: pytest.Config) -> str:
     """The command-line flags that replay this session's payloads."""
-    return f"--callback-seed={config.stash[SEED_KEY]} --callback-now={format_time(config.stash[NOW_KEY])}"
+    return f"--callback-seed={config.stash[SEED_KEY]} --callback-now={format_datetime(config.stash[NOW_KEY])}"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -157,9 +158,9 @@ def conversation_factory(
 @pytest.fixture
 def conversation_basic_factory(
     callback_seed: int, callback_now: datetime, callback_locale: str
-) -> ConversationFactory:
-    """A ``ConversationFactory`` building ``ConversationBasic`` payloads, seeded for this test."""
-    return ConversationFactory(callback_seed, now=callback_now, basic=True, locale=callback_locale)
+) -> ConversationBasicFactory:
+    """A ``ConversationBasicFactory`` seeded for this test."""
+    return ConversationBasicFactory(callback_seed, now=callback_now, locale=callback_locale)
 
 
 @pytest.fixture

@@ -17,24 +17,20 @@ from hypothesis import strategies as st
 from contracts import Callback, CallbackBasic, Conversation, ConversationBasic
 from factories._base import Factory
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
-from factories.conversations import ConversationFactory
+from factories.conversations import ConversationBasicFactory, ConversationFactory
 
 ORGS = 8  # distinct organisations (name pools) a strategy draws from
 
 
 @lru_cache(maxsize=64)
-def _factory(kind: Any, org: int, now: datetime | None, basic: bool) -> Factory[Any]:
-    if kind is ConversationFactory:
-        return ConversationFactory(org, now=now, basic=basic)
+def _factory(kind: Any, org: int, now: datetime | None) -> Factory[Any]:
     factory: Factory[Any] = kind(org, now=now)
     return factory
 
 
-def _built(
-    kind: Any, traits: Sequence[str] | None, now: datetime | None, basic: bool = False
-) -> st.SearchStrategy[Any]:
+def _built(kind: Any, traits: Sequence[str] | None, now: datetime | None) -> st.SearchStrategy[Any]:
     def build(org: int, seed: int, trait: str) -> Any:
-        factory = _factory(kind, org, now, basic)
+        factory = _factory(kind, org, now)
         factory.random.seed(seed)
         return factory.build(trait)
 
@@ -64,4 +60,4 @@ def conversations(
     *, traits: Sequence[str] | None = None, now: datetime | None = None, basic: bool = False
 ) -> st.SearchStrategy[Conversation | ConversationBasic]:
     """Consistent callback conversations (``ConversationBasic`` with ``basic=True``)."""
-    return _built(ConversationFactory, traits, now, basic)
+    return _built(ConversationBasicFactory if basic else ConversationFactory, traits, now)

@@ -137,9 +137,11 @@ def test_envelopes_are_subsets_of_the_sdk(sdk: ModuleType, model: type) -> None:
 
 
 def test_callback_declares_29_fields_once() -> None:
-    declared = [(field.name, field.type) for field in attrs.fields(Callback)]
+    declared = [(field.name, field.type) for field in attrs.fields(attrs.resolve_types(Callback))]
 
-    assert declared == [(field.name, field.type) for field in attrs.fields(CallbackBasic)]
+    assert declared == [
+        (field.name, field.type) for field in attrs.fields(attrs.resolve_types(CallbackBasic))
+    ]
     assert len(attrs.fields(Callback)) == 29
 
 

@@ -16,6 +16,7 @@ import contracts
 from factories import (
     CallbackBasicFactory,
     CallbackFactory,
+    ConversationBasicFactory,
     ConversationFactory,
     OverrideError,
     UnknownTraitError,
@@ -33,6 +34,17 @@ def test_build_returns_the_model_of_each_factory(now: datetime) -> None:
     assert all(
         type(cb) is contracts.CallbackBasic for p in basic.participants or () for cb in p.callbacks or ()
     )
+
+
+@pytest.mark.parametrize("trait", ConversationFactory.traits)
+def test_conversation_basic_factory_builds_what_basic_true_builds(now: datetime, trait: str) -> None:
+    factory = ConversationBasicFactory(5, now=now)
+    assert factory.traits == ConversationFactory.traits
+    built = factory.batch(2, trait)
+    assert all(type(conversation) is contracts.ConversationBasic for conversation in built)
+    assert built == ConversationFactory(5, now=now, basic=True).batch(2, trait)
+    full = ConversationFactory(5, now=now).batch(2, trait)
+    assert [c.id for c in built] == [c.id for c in full]  # one seed, one conversation in two forms
 
 
 def test_payload_is_the_strict_wire_dict_of_build(now: datetime) -> None:

@@ -1,0 +1,79 @@
+"""``described`` fields: their schema keywords reach the JSON Schema, and ``check_bounds`` enforces them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from contracts import check_bounds, described, json_schema
+
+
+@attrs.frozen
+class Window:
+    """A span of seconds."""
+
+    start_seconds: int = described("Start, in seconds.", minimum=0)
+    length_seconds: float | None = described("Length, in seconds.", default=None, exclusiveMinimum=0)
+
+
+@attrs.frozen
+class Plan:
+    """A nested body, as a control API request might be."""
+
+    retry_count: int = described("How many retries.", minimum=1, maximum=5)
+    queue_name: str = described("The queue.", default="q", minLength=1)
+    traits: tuple[str, ...] = described("Trait names.", default=("a",), minItems=1, items={"enum": ["a"]})
+    window: Window | None = described("When.", default=None)
+
+
+def test_described_fields_carry_description_and_keywords_into_the_schema() -> None:
+    schema = json_schema(Plan)
+    assert schema["required"] == ["retryCount"]
+    assert schema["properties"]["retryCount"] == {
+        "type": "integer",
+        "format": "int64",
+        "minimum": 1,
+        "maximum": 5,
+        "description": "How many retries.",
+    }
+    assert schema["properties"]["traits"]["items"] == {"enum": ["a"]}  # a keyword replaces the derived one
+    assert schema["$defs"]["Window"]["properties"]["lengthSeconds"]["exclusiveMinimum"] == 0
+
+
+def test_a_field_without_keywords_is_a_plain_described_field() -> None:
+    (field,) = (a for a in attrs.fields(Window) if a.name == "start_seconds")
+    assert dict(field.metadata) == {"description": "Start, in seconds.", "json_schema": {"minimum": 0}}
+    assert dict(attrs.fields(Plan).window.metadata) == {"description": "When."}
+
+
+@pytest.mark.parametrize(
+    ("plan", "broken"),
+    [
+        (Plan(retry_count=1), []),
+        (Plan(retry_count=5, window=Window(0, 0.5)), []),
+        (Plan(retry_count=0), [("$.retryCount", "at least 1", 0)]),
+        (Plan(retry_count=6), [("$.retryCount", "at most 5", 6)]),
+        (Plan(retry_count=1, queue_name=""), [("$.queueName", "at least 1 character(s)", "")]),
+        (Plan(retry_count=1, traits=()), [("$.traits", "at least 1 item(s)", ())]),
+        (Plan(retry_count=1, traits=("b",)), []),  # an items enum is the caller's to check
+        (Plan(retry_count=1, window=Window(-1)), [("$.window.startSeconds", "at least 0", -1)]),
+        (Plan(retry_count=1, window=Window(0, 0)), [("$.window.lengthSeconds", "more than 0", 0)]),
+        (
+            Plan(retry_count=9, queue_name="", window=Window(-2, -1.5)),
+            [
+                ("$.retryCount", "at most 5", 9),
+                ("$.queueName", "at least 1 character(s)", ""),
+                ("$.window.startSeconds", "at least 0", -2),
+                ("$.window.lengthSeconds", "more than 0", -1.5),
+            ],
+        ),
+    ],
+)
+def test_check_bounds_names_each_broken_bound_by_its_path(plan: Plan, broken: list[Any]) -> None:
+    assert check_bounds(plan) == broken
+
+
+def test_check_bounds_paths_start_where_the_caller_says() -> None:
+    assert check_bounds(Window(-1), "$.items[2]") == [("$.items[2].startSeconds", "at least 0", -1)]
