@@ -75,8 +75,9 @@ class StarrableDivision(DomainEntityRef):
 class WrapupCode:
     """A wrap-up code a participant may choose."""
 
-    id: str | None = optional("The globally unique identifier for the object.")
+    # Required first, as the converter writes it first.
     name: str = required("The wrap-up code name.")
+    id: str | None = optional("The globally unique identifier for the object.")
     division: StarrableDivision | None = optional("The division to which this entity belongs.")
     description: str | None = optional("The wrap-up code description.")
     date_created: datetime | None = optional(f"Date when the wrap-up code was created. {_TIMESTAMP}")
