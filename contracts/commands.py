@@ -58,6 +58,11 @@ class CreateCallbackCommand:
 
 
 @frozen(kw_only=True)
+class CreateCallbackOnConversationCommand(CreateCallbackCommand):
+    """The body of ``POST /api/v2/conversations/{conversationId}/participants/{participantId}/callbacks``."""
+
+
+@frozen(kw_only=True)
 class PatchCallbackRequest:
     """The body of ``PATCH /api/v2/conversations/callbacks``."""
 
@@ -72,6 +77,15 @@ class PatchCallbackRequest:
     )
     customer_first_callback_delivery_mode: DeliveryMode | None = optional(
         "The delivery mode for a customer-first callback."
+    )
+
+
+@frozen(kw_only=True)
+class BulkCallbackPatchRequest:
+    """The body of ``POST /api/v2/conversations/callbacks/bulk/update``."""
+
+    patch_callback_requests: tuple[PatchCallbackRequest, ...] = required(
+        "The list of requests to update callbacks in bulk"
     )
 
 
@@ -96,6 +110,32 @@ class CreateCallbackResponse:
 @frozen(kw_only=True)
 class PatchCallbackResponse(CreateCallbackResponse):
     """The answer to a patch."""
+
+
+@frozen(kw_only=True)
+class BulkError:
+    """Why one operation of a bulk request failed."""
+
+    message: str | None = optional("Error message of the bulk operation result.")
+    code: str | None = optional("Error code of the bulk operation result.")
+
+
+@frozen(kw_only=True)
+class BulkResult:
+    """The outcome of one operation of a bulk request: its error or its entity."""
+
+    error: BulkError | None = optional("Error details if the operation failed.")
+    # The SDK types this a free-form object; for a callback patch it is the patch's own answer.
+    entity: PatchCallbackResponse | None = optional("The result of the operation if it succeeded.")
+
+
+@frozen(kw_only=True)
+class BulkCallbackPatchResponse:
+    """The answer to ``POST /api/v2/conversations/callbacks/bulk/update``."""
+
+    results: tuple[BulkResult, ...] | None = optional("A list of the results from the bulk operation.")
+    error_count: int | None = optional("The number of errors from the bulk operation.")
+    error_indexes: tuple[int, ...] | None = optional("An index of where the errors are in the listing.")
 
 
 @frozen(kw_only=True)

@@ -109,19 +109,25 @@ class ConversationBasic(ConversationFields):
 
 
 @frozen(kw_only=True)
-class ConversationEntityListing:
-    """One page of conversations with the API's paging envelope."""
+class ListingFields:
+    """The paging envelope shared by the entity listings, less their entities."""
 
-    entities: tuple[Conversation, ...] | None = optional("The conversations of this page.")
     page_size: int | None = optional("The page size.")
     page_number: int | None = optional("The page number, from 1.")
-    total: int | None = optional("The number of conversations on all pages.")
+    total: int | None = optional("The number of entities on all pages.")
     page_count: int | None = optional("The number of pages.")
     first_uri: str | None = optional("The relative URI of the first page.")
     self_uri: str | None = optional("The relative URI of this page.")
     last_uri: str | None = optional("The relative URI of the last page.")
     next_uri: str | None = optional("The relative URI of the next page; absent on the last page.")
     previous_uri: str | None = optional("The relative URI of the previous page; absent on the first page.")
+
+
+@frozen(kw_only=True)
+class ConversationEntityListing(ListingFields):
+    """One page of conversations with the API's paging envelope."""
+
+    entities: tuple[Conversation, ...] | None = optional("The conversations of this page.")
 
 
 @frozen(kw_only=True)

@@ -98,3 +98,80 @@ class DeliveryMode(WireEnum):
     USE_QUEUE_SETTING = "UseQueueSetting"
     USE_AGENT_RESERVATION = "UseAgentReservation"
     NO_AGENT_RESERVATION = "NoAgentReservation"
+
+
+class MediaParticipantState(WireEnum):
+    """The state of a ``CallbackMediaParticipant``, and the state a ``MediaParticipantRequest`` sets.
+
+    Unlike ``CallbackState`` it has no ``scheduled``.
+    """
+
+    ALERTING = "alerting"
+    DIALING = "dialing"
+    CONTACTING = "contacting"
+    OFFERING = "offering"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    TERMINATED = "terminated"
+    CONVERTING = "converting"
+    UPLOADING = "uploading"
+    TRANSMITTING = "transmitting"
+    PARKED = "parked"
+    NONE = "none"
+
+
+class MediaParticipantDisconnectType(WireEnum):
+    """Why a ``CallbackMediaParticipant`` was disconnected; not the same set as ``DisconnectType``."""
+
+    ENDPOINT = "endpoint"
+    ENDPOINT_DONOTDISTURB = "endpoint.donotdisturb"
+    CLIENT = "client"
+    SYSTEM = "system"
+    TRANSFER = "transfer"
+    TRANSFER_CONFERENCE = "transfer.conference"
+    TRANSFER_CONSULT = "transfer.consult"
+    TRANSFER_DONOTDISTURB = "transfer.donotdisturb"
+    TRANSFER_FORWARD = "transfer.forward"
+    TRANSFER_NOANSWER = "transfer.noanswer"
+    TRANSFER_NOTAVAILABLE = "transfer.notavailable"
+    TRANSPORT_FAILURE = "transport.failure"
+    ERROR = "error"
+    PEER = "peer"
+    OTHER = "other"
+    SPAM = "spam"
+    INACTIVITY = "inactivity"
+    SESSION_EXPIRED = "session.expired"
+    TAKEOVER = "takeover"
+
+
+class FlaggedReason(WireEnum):
+    """Why a participant flagged the conversation."""
+
+    GENERAL = "general"
+
+
+class TransferState(WireEnum):
+    """The state of a transfer command."""
+
+    PENDING = "Pending"
+    ACTIVE = "Active"
+    COMPLETE = "Complete"
+    CANCELED = "Canceled"
+    FAILED = "Failed"
+    TIMEOUT = "Timeout"
+    UNKNOWN = "Unknown"
+
+
+class TransferType(WireEnum):
+    """The kind of a transfer."""
+
+    ATTENDED = "Attended"
+    UNATTENDED = "Unattended"
+
+
+class RecordingState(WireEnum):
+    """The recording state of a conversation, as ``SetRecordingState`` sets it."""
+
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    NONE = "NONE"

@@ -15,14 +15,26 @@ import pytest
 
 import contracts
 from contracts import (
+    AssignedWrapupCode,
+    BulkCallbackPatchRequest,
+    BulkCallbackPatchResponse,
     Callback,
     CallbackBasic,
+    CallbackConversation,
+    CallbackConversationEntityListing,
+    CallCommand,
     Conversation,
     ConversationBasic,
     CreateCallbackCommand,
+    CreateCallbackOnConversationCommand,
+    Empty,
     ErrorBody,
+    MediaParticipantRequest,
+    ParticipantAttributes,
     PatchCallbackRequest,
     Segment,
+    SetRecordingState,
+    WrapupCode,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -47,6 +59,10 @@ def data_json(name: str) -> Any:
 
 
 FULL: dict[str, Any] = data_json("callback_full.json")
+# A callback conversation as GET /api/v2/conversations/callbacks/{id} shows it after an agent
+# answered the second offer, after CAPTURE's timeline; and one with every field filled in.
+CALLBACK_CONVERSATION: dict[str, Any] = data_json("callback_conversation.json")
+CALLBACK_CONVERSATION_FULL: dict[str, Any] = data_json("callback_conversation_full.json")
 
 
 def full(**changes: Any) -> dict[str, Any]:
@@ -128,6 +144,109 @@ CANONICAL = [
         {"code": "bad.request", "status": 400, "messageParams": {}, "errors": [{"code": "invalid.date"}]},
         id="error-body",
     ),
+    pytest.param(CallbackConversation, CALLBACK_CONVERSATION, id="callback-conversation"),
+    pytest.param(CallbackConversation, CALLBACK_CONVERSATION_FULL, id="callback-conversation-full"),
+    pytest.param(
+        CallbackConversationEntityListing,
+        {
+            "pageSize": 25,
+            "pageNumber": 1,
+            "total": 1,
+            "pageCount": 1,
+            "firstUri": "/api/v2/conversations/callbacks?pageSize=25&pageNumber=1",
+            "selfUri": "/api/v2/conversations/callbacks?pageSize=25&pageNumber=1",
+            "lastUri": "/api/v2/conversations/callbacks?pageSize=25&pageNumber=1",
+            "entities": [CALLBACK_CONVERSATION],
+        },
+        id="callback-conversation-listing",
+    ),
+    pytest.param(MediaParticipantRequest, {"state": "connected"}, id="answer"),
+    pytest.param(
+        MediaParticipantRequest,
+        {
+            "wrapup": {
+                "code": "7c6b5a49-3e2d-4c1b-8a9f-0e1d2c3b4a59",
+                "notes": "Customer reached.",
+                "tags": ["callback"],
+                "durationSeconds": 30,
+                "endTime": "2022-07-04T11:21:55.000Z",
+                "provisional": False,
+                "disableEndTimeUpdates": True,
+            },
+            "state": "disconnected",
+            "wrapupSkipped": False,
+        },
+        id="disconnect-with-wrapup",
+    ),
+    pytest.param(
+        ParticipantAttributes, {"attributes": {"orderId": "42", "note.first_call": ""}}, id="attributes"
+    ),
+    pytest.param(
+        AssignedWrapupCode,
+        {
+            "code": "wc-1",
+            "notes": "n",
+            "tags": [],
+            "durationSeconds": 30,
+            "endTime": "2022-07-04T11:21:55.000Z",
+        },
+        id="assigned-wrapup-code",
+    ),
+    pytest.param(
+        WrapupCode,
+        {
+            "name": "Callback completed",
+            "id": "wc-1",
+            "division": {"id": "d-1", "name": "Home", "selfUri": "/api/v2/authorization/divisions/d-1"},
+            "dateCreated": "2022-01-01T00:00:00.000Z",
+            "createdBy": "u-1",
+            "selfUri": "/api/v2/routing/wrapupcodes/wc-1",
+        },
+        id="wrapup-code",
+    ),
+    pytest.param(
+        BulkCallbackPatchRequest,
+        {
+            "patchCallbackRequests": [
+                {"conversationId": "c-1", "callbackScheduledTime": "2030-01-01T12:00:00.000Z"}
+            ]
+        },
+        id="bulk-patch-request",
+    ),
+    pytest.param(
+        BulkCallbackPatchResponse,
+        {
+            "results": [
+                {
+                    "entity": {
+                        "conversation": {"id": "c-1", "selfUri": "/api/v2/conversations/c-1"},
+                        "callbackIdentifiers": [{"type": "EXTERNAL", "id": "cb-1"}],
+                    }
+                },
+                {
+                    "error": {
+                        "message": "Unable to update an already triggered callback.",
+                        "code": "callback.error.already.triggered",
+                    }
+                },
+            ],
+            "errorCount": 1,
+            "errorIndexes": [1],
+        },
+        id="bulk-patch-response",
+    ),
+    pytest.param(
+        CreateCallbackOnConversationCommand,
+        {
+            "callbackNumbers": ["+13175550100"],
+            "queueId": "q-1",
+            "callbackScheduledTime": "2030-01-01T12:00:00.000Z",
+        },
+        id="callback-on-conversation",
+    ),
+    pytest.param(CallCommand, {"callNumber": "+13175550100"}, id="call-command"),
+    pytest.param(SetRecordingState, {"recordingState": "PAUSED"}, id="recording-state"),
+    pytest.param(Empty, {}, id="empty"),
 ]
 
 # Other spellings a client sends: accepted, and written back in the API's one form.
@@ -324,6 +443,49 @@ BAD = [
         id="recursive",
     ),
     pytest.param(ErrorBody, {"messageParams": []}, ["$.messageParams"], id="list-for-map"),
+    # the callback routes: a CallbackMediaParticipant is not a Participant, nor its callback
+    pytest.param(
+        CallbackConversation,
+        {"participants": [{"state": "scheduled"}, {"disconnectType": "endpoint.dnd"}]},
+        ["$.participants[0].state", "$.participants[1].disconnectType"],
+        id="participant-enums-are-their-own",
+    ),
+    pytest.param(
+        CallbackConversation,
+        {"participants": [{"initialState": "scheduled", "callbacks": [], "peerId": "x"}]},
+        ["$.participants[0].callbacks", "$.participants[0].initialState", "$.participants[0].peerId"],
+        id="participant-has-no-callback-fields",
+    ),
+    pytest.param(
+        CallbackConversation,
+        {"participants": [{"journeyContext": {"customerSession": {"id": "s-1"}}}]},
+        [
+            "$.participants[0].journeyContext.customer",
+            "$.participants[0].journeyContext.customerSession.type",
+        ],
+        id="journey-required",
+    ),
+    pytest.param(MediaParticipantRequest, {"state": "answered"}, ["$.state"], id="participant-request-enum"),
+    pytest.param(
+        MediaParticipantRequest,
+        {"wrapup": {"code": "wc-1", "disableEndTimeUpdates": "yes"}},
+        ["$.wrapup.disableEndTimeUpdates"],
+        id="wrapup-input",
+    ),
+    pytest.param(
+        ParticipantAttributes, {"attributes": {"orderId": 42}}, ["$.attributes['orderId']"], id="attributes"
+    ),
+    pytest.param(WrapupCode, {"id": "wc-1"}, ["$.name"], id="wrapup-code-name"),
+    pytest.param(BulkCallbackPatchRequest, {}, ["$.patchCallbackRequests"], id="bulk-patch-missing"),
+    pytest.param(
+        BulkCallbackPatchRequest,
+        {"patchCallbackRequests": [{"conversationId": "c-1"}, {"queueId": "q-1"}]},
+        ["$.patchCallbackRequests[1].conversationId"],
+        id="bulk-patch-element",
+    ),
+    pytest.param(CallCommand, {"phoneColumn": "Cell"}, ["$.callNumber"], id="call-number-missing"),
+    pytest.param(SetRecordingState, {"recordingState": "paused"}, ["$.recordingState"], id="recording-case"),
+    pytest.param(Empty, {"state": "disconnected"}, ["$.state"], id="empty-takes-nothing"),
 ]
 
 # Full messages for a few of the payloads above: what the reader of an error sees.

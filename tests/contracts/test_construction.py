@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import contracts
-from contracts import Callback, CallbackBasic, ContractError, Conversation
+from contracts import Callback, CallbackBasic, CallbackConversation, ContractError, Conversation
 from contracts._converter import _slot_setters
 from factories import ConversationFactory
 from tests.conftest import NOW
@@ -40,8 +40,9 @@ def wire_conversation() -> bytes:
         ((DATA / "callback_full.json").read_bytes(), Callback, 8),  # every nested class populated
         ((DATA / "callback_full.json").read_bytes(), CallbackBasic, 8),
         (wire_conversation(), Conversation, 4),
+        ((DATA / "callback_conversation_full.json").read_bytes(), CallbackConversation, 22),
     ],
-    ids=["Callback", "CallbackBasic", "Conversation"],
+    ids=["Callback", "CallbackBasic", "Conversation", "CallbackConversation"],
 )
 def test_decoded_objects_equal_those_built_by_init(wire: bytes, model: type, classes: int) -> None:
     decoded = contracts.loads(wire, model)

@@ -26,6 +26,18 @@ SCHEMA_MODELS = [
     contracts.CreateCallbackResponse,
     contracts.BulkCallbackDisconnectRequest,
     contracts.ErrorBody,
+    contracts.CallbackConversation,
+    contracts.CallbackConversationEntityListing,
+    contracts.MediaParticipantRequest,
+    contracts.ParticipantAttributes,
+    contracts.AssignedWrapupCode,
+    contracts.WrapupCode,
+    contracts.BulkCallbackPatchRequest,
+    contracts.BulkCallbackPatchResponse,
+    contracts.CreateCallbackOnConversationCommand,
+    contracts.CallCommand,
+    contracts.SetRecordingState,
+    contracts.Empty,
 ]
 
 

@@ -7,20 +7,25 @@ from typing import Any
 
 import orjson
 import pytest
-from contract_cases import CALLBACK_MODELS, CANONICAL, FULL, NORMALIZED
+from contract_cases import CALLBACK_CONVERSATION, CALLBACK_MODELS, CANONICAL, FULL, NORMALIZED
 from contract_strategies import models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contracts
 from contracts import (
+    BulkCallbackPatchResponse,
     Callback,
+    CallbackConversation,
     CallbackState,
     Conversation,
     ConversationBasic,
     ConversationQueueMediaSettings,
     CreateCallbackCommand,
     ErrorBody,
+    MediaParticipantDisconnectType,
+    MediaParticipantRequest,
+    MediaParticipantState,
     PatchCallbackRequest,
     Segment,
     Wrapup,
@@ -61,6 +66,23 @@ def test_full_payload_holds_python_values() -> None:
     assert hash(callback) == hash(contracts.structure(FULL, Callback))
 
 
+def test_callback_conversation_holds_python_values() -> None:
+    conversation = contracts.structure(CALLBACK_CONVERSATION, CallbackConversation)
+
+    assert conversation.participants is not None
+    customer, acd, offer, answer = conversation.participants
+    assert [p.purpose for p in conversation.participants] == ["customer", "acd", "agent", "agent"]
+    assert customer.state is MediaParticipantState.CONNECTED
+    assert acd.disconnect_type is MediaParticipantDisconnectType.TRANSFER
+    assert offer.disconnect_type is MediaParticipantDisconnectType.SYSTEM
+    assert answer.wrapup is not None
+    assert answer.wrapup.duration_seconds == 30
+    # The agent answered the instant the ACD leg was transferred away, as in the capture.
+    assert answer.connected_time == acd.end_time == datetime(2022, 7, 4, 11, 20, 20, 528000, tzinfo=UTC)
+    assert customer.callback_scheduled_time == datetime(2022, 7, 4, 11, 0, tzinfo=UTC)
+    assert conversation == contracts.structure(CALLBACK_CONVERSATION, CallbackConversation)
+
+
 def test_empty_segments_are_kept_and_absent_ones_left_out() -> None:
     assert contracts.dumps(Callback(segments=())) == '{"segments":[]}'
     assert contracts.dumps(Callback()) == "{}"
@@ -97,6 +119,9 @@ MODELS = [
     CreateCallbackCommand,
     PatchCallbackRequest,
     ErrorBody,
+    CallbackConversation,
+    MediaParticipantRequest,
+    BulkCallbackPatchResponse,
 ]
 
 
