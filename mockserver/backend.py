@@ -31,6 +31,7 @@ from contracts import (
     DomainEntityRef,
     PatchCallbackRequest,
     PatchCallbackResponse,
+    check_bounds,
 )
 from factories import ConversationFactory
 from mockserver import edits, lifecycle
@@ -40,7 +41,6 @@ from mockserver.control.journal import Journal
 from mockserver.control.models import AdvanceOn, ClockChange, ClockState, Lifecycle, RateLimit
 from mockserver.errors import ApiError
 from mockserver.lifecycle import Schedule as _Schedule
-from mockserver.models import check_bounds  # TODO(house): contracts.check_bounds
 from mockserver.store import ConversationStore, Entry, MemoryStore
 
 

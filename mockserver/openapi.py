@@ -15,9 +15,7 @@ import orjson
 from attrs import field, frozen
 from flask import Flask, Response, current_app
 
-from contracts import ErrorBody
-from contracts._converter import camel  # TODO(house): contracts.camel
-from contracts.schema import definitions_for
+from contracts import ErrorBody, camel, definitions_for
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
 from mockserver.wire import raw_json

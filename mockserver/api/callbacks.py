@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from contracts import (
+    E164,
     BulkCallbackDisconnectRequest,
     CreateCallbackCommand,
     CreateCallbackResponse,
     PatchCallbackRequest,
     PatchCallbackResponse,
 )
-from factories.invariants import E164
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.openapi import operation

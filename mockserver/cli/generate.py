@@ -15,8 +15,7 @@ from typing import IO, Any
 import click
 import orjson
 
-from contracts import Callback, CallbackBasic, Conversation, ConversationBasic
-from contracts._datetimes import parse_datetime
+from contracts import Callback, CallbackBasic, Conversation, ConversationBasic, parse_datetime
 from factories import CallbackBasicFactory, CallbackFactory, ConversationFactory, UnknownTraitError
 from mockserver.cli.options import PAYLOAD_MODELS, model_option
 

@@ -25,8 +25,9 @@ from contracts import (
     ConversationEntityListing,
     Problem,
     ProblemKind,
+    camel,
+    unwrap_optional,
 )
-from contracts._converter import camel
 
 CALLBACK_MODELS: tuple[type, ...] = (Callback, CallbackBasic)
 # The responses a captured file may hold, tried in this order when no model is given.
@@ -161,25 +162,19 @@ def _walk(value: Any, t: Any, path: str) -> Iterator[Found | Problem]:
 def holders(model: type) -> tuple[tuple[str, Any], ...]:
     """The wire names and types of ``model``'s fields that lead to callbacks."""
     return tuple(
-        (camel(attribute.name), _required(attribute.type))
+        (camel(attribute.name), unwrap_optional(attribute.type))
         for attribute in attrs.fields(attrs.resolve_types(model))
         if _leads_to_callbacks(attribute.type)
     )
 
 
 def _leads_to_callbacks(t: Any) -> bool:
-    t = _required(t)
+    t = unwrap_optional(t)
     if t in CALLBACK_MODELS:
         return True
     if _is_tuple(t):
         return _leads_to_callbacks(t.__args__[0])
     return attrs.has(t) and bool(holders(t))
-
-
-def _required(t: Any) -> Any:
-    """``X`` for ``X | None``; ``t`` itself otherwise."""
-    args = [arg for arg in getattr(t, "__args__", ()) if arg is not type(None)]
-    return args[0] if len(args) == 1 and getattr(t, "__origin__", None) is not tuple else t
 
 
 def _is_tuple(t: Any) -> bool:

@@ -151,7 +151,7 @@ def _wire(obj: Any) -> JSON:
 def _camel_keys(values: dict[str, Any]) -> JSON:
     """snake_case keyword names as wire names, nested specs (``delay``) too; user maps kept as given."""
 
-    from contracts._converter import camel  # TODO(house): contracts.camel; loaded only when used
+    from contracts import camel  # the contract's own renaming, loaded only when used
 
     return {
         camel(name): _camel_keys(value)

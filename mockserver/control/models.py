@@ -12,10 +12,9 @@ from datetime import datetime
 
 from attrs import frozen
 
-from contracts.enums import WireEnum  # TODO(house): contracts.WireEnum
+from contracts import WireEnum, described
 from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
-from mockserver.models import described  # TODO(house): contracts.described
 
 MAX_SEED = 1000
 

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 from flask import Blueprint, Response, request
 
-from contracts import Callback, Conversation, Detail
+from contracts import Callback, Conversation, Detail, check_bounds
 from factories import ConversationFactory
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
@@ -32,7 +32,6 @@ from mockserver.control.models import (
 from mockserver.control.patterns import PATH_PATTERN, path_error
 from mockserver.errors import ApiError
 from mockserver.extension import backend
-from mockserver.models import check_bounds  # TODO(house): contracts.check_bounds
 from mockserver.openapi import F, QueryParameter, operation
 from mockserver.wire import decode_body, json_response
 
