@@ -11,6 +11,7 @@ from mockserver.api import callbacks, campaigns, conversations
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.backend import Backend
 from mockserver.config import DEFAULTS, Paths
+from mockserver.control import clock_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
 
@@ -35,7 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     openapi.init_app(app)
     if app.config["ADMIN"]:
-        app.register_blueprint(control_routes.bp, url_prefix=paths.admin_prefix)
+        for blueprint in (control_routes.bp, clock_routes.bp):
+            app.register_blueprint(blueprint, url_prefix=paths.admin_prefix)
     # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
     # the control middleware wraps both, so the journal and faults see every API request alike.
     reads = ConversationReads(app.wsgi_app, app, backend)
@@ -46,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         limiter=backend.limiter,
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
+        clock=backend.clock.ms,
         fast_read=reads.stored,
     )
     return app

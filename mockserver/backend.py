@@ -65,7 +65,7 @@ class Backend:
         self.journal = journal
         self.faults = Faults()
         self.initial_limit = rate_limit
-        self.limiter = RateLimiter(rate_limit)
+        self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
         self.initial_lifecycle = lifecycle or Lifecycle()
         self.lifecycle = self.initial_lifecycle
         # advanceOn reads: every read may move a conversation, so the fast path leaves reads to the view.

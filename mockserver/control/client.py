@@ -10,6 +10,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime
 from typing import Any
 
 JSON = dict[str, Any]
@@ -99,6 +100,28 @@ class AdminClient:
         matched: list[JSON] = result["matched"]
         return matched
 
+    # The clock and the lifecycle
+
+    @property
+    def clock(self) -> ClockControl:
+        """The server's clock: ``now()``, ``advance(seconds=...)``, ``set(instant)``, ``freeze()``."""
+        return ClockControl(self)
+
+    def lifecycle(self) -> JSON:
+        """How conversations live now (mode, advanceOn, the agents' odds and times)."""
+        settings: JSON = self._admin("GET", "/lifecycle")
+        return settings
+
+    def set_lifecycle(self, **settings: Any) -> JSON:
+        """Live under these settings (snake_case names; the rest take their defaults); return them."""
+        applied: JSON = self._admin("PUT", "/lifecycle", _camel_keys(settings))
+        return applied
+
+    def advance(self, conversation_id: str, to: str) -> JSON:
+        """Move one conversation on to the stage ``to`` (a trait name); return the conversation."""
+        moved: JSON = self._admin("POST", f"/conversations/{conversation_id}/advance", {"to": to})
+        return moved
+
     # Faults and the rate limit
 
     def fault(self, method: str = "*", path: str = "**", **spec: Any) -> str:
@@ -138,6 +161,41 @@ class AdminClient:
             text = error.read()
             raise AdminError(error.code, json.loads(text) if text else None) from None
         return json.loads(text) if text else None
+
+
+class ClockControl:
+    """The server's clock through the control API; every move runs the steps that fall due."""
+
+    def __init__(self, client: AdminClient) -> None:
+        self._client = client
+
+    def state(self) -> JSON:
+        """``{"now": ISO, "frozen": bool}``."""
+        state: JSON = self._client._admin("GET", "/clock")
+        return state
+
+    def now(self) -> datetime:
+        return _parse(self.state()["now"])
+
+    def advance(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0) -> datetime:
+        """Move forward; return the new time."""
+        total = seconds + 60 * minutes + 3600 * hours
+        return _parse(self._client._admin("POST", "/clock", {"advanceSeconds": total})["now"])
+
+    def set(self, instant: datetime | str) -> datetime:
+        """Jump to ``instant`` (not before now); return it."""
+        text = instant if isinstance(instant, str) else instant.isoformat()
+        return _parse(self._client._admin("POST", "/clock", {"now": text})["now"])
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop the clock where it is (or, with ``frozen=False``, let it run on)."""
+        self._client._admin("POST", "/clock", {"frozen": frozen})
+
+
+def _parse(text: str) -> datetime:
+    from contracts import parse_datetime
+
+    return parse_datetime(text)
 
 
 def _wire(obj: Any) -> JSON:

@@ -12,6 +12,7 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 
 import attrs
 
@@ -91,7 +92,9 @@ class Faults:
 class RateLimiter:
     """Fixed windows per token: the first request opens a window, the budget resets when it ends."""
 
-    def __init__(self, limit: RateLimit | None = None) -> None:
+    def __init__(self, limit: RateLimit | None = None, *, clock: Callable[[], int] | None = None) -> None:
+        # The server clock in ms (windows open and end on it); the real time without one.
+        self._clock = clock or (lambda: time.time_ns() // 1_000_000)
         self._lock = threading.Lock()
         self.limit = limit
         self._windows: dict[str, tuple[float, int]] = {}
@@ -106,7 +109,7 @@ class RateLimiter:
         limit = self.limit
         if limit is None:
             return None
-        now = time.monotonic() if now is None else now
+        now = self._clock() / 1000 if now is None else now
         with self._lock:
             start, count = self._windows.get(token, (now, 0))
             if now - start >= limit.window_seconds:

@@ -31,7 +31,7 @@ FastRead = Callable[["WSGIEnvironment", str], "bytes | None"]
 
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
-Arrived = tuple[int, float, float]  # journal number, time.time(), time.perf_counter()
+Arrived = tuple[int, float, float]  # journal number, the server clock (s), time.perf_counter()
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -48,9 +48,11 @@ class Control:
         limiter: RateLimiter,
         exempt: tuple[str, ...],
         max_body: int,
+        clock: Callable[[], int],
         fast_read: FastRead | None = None,
     ) -> None:
         self.app = app
+        self.clock = clock  # the server clock, in ms: a journal entry's time
         # What ``app`` answers without a start_response wrapper, asked first and recorded here:
         # see __call__.
         self.fast_read = fast_read
@@ -69,7 +71,11 @@ class Control:
         journal = self.journal
         if journal is None:
             return self.app(environ, start_response)
-        arrival, at, started = journal.next_id(), time.time(), time.perf_counter()  # numbered on arrival
+        arrival, at, started = (
+            journal.next_id(),
+            self.clock() / 1000,
+            time.perf_counter(),
+        )  # numbered on arrival
         fast_read = self.fast_read
         # A request with a body takes the general path, which keeps the body (_has_body, inlined).
         if (
@@ -106,7 +112,11 @@ class Control:
 
         Numbered on arrival, before any work, so the journal's order is the clients'.
         """
-        return (0 if self.journal is None else self.journal.next_id()), time.time(), time.perf_counter()
+        return (
+            (0 if self.journal is None else self.journal.next_id()),
+            self.clock() / 1000,
+            time.perf_counter(),
+        )
 
     def _control(
         self, environ: WSGIEnvironment, start_response: StartResponse, path: str, arrived: Arrived

@@ -43,7 +43,7 @@ def admin_operation(**kwargs: Any) -> Callable[[F], F]:
     return operation(tag="admin", **kwargs)
 
 
-def _decode(model: type[Any]) -> Any:
+def decode_checked(model: type[Any]) -> Any:
     """The body as ``model``, its declared bounds checked: every violation named by its path."""
     body = decode_body(model)
     broken = check_bounds(body)
@@ -76,7 +76,7 @@ def reset() -> Response:
     responses={201: SeededConversations},
 )
 def seed() -> Response:
-    wanted: SeedRequest = _decode(SeedRequest)
+    wanted: SeedRequest = decode_checked(SeedRequest)
     for index, trait in enumerate(wanted.traits or ()):
         if trait not in ConversationFactory.traits:
             known = ", ".join(ConversationFactory.traits)
@@ -180,7 +180,7 @@ def clear_requests() -> Response:
     errors=(404,),
 )
 def verify() -> Response:
-    verification: Verification = _decode(Verification)
+    verification: Verification = decode_checked(Verification)
     _check_path(verification.path, "$.path")
     result = _journal().verify(verification)
     return json_response(result, 200 if result.ok else 409)
@@ -220,7 +220,7 @@ def faults() -> Response:
     responses={201: Fault},
 )
 def add_fault() -> Response:
-    fault: Fault = _decode(Fault)
+    fault: Fault = decode_checked(Fault)
     _check_path(fault.path, "$.path")
     _check_fault(fault)
     return json_response(backend().faults.add(fault), 201)
@@ -300,7 +300,7 @@ def rate_limit() -> Response:
     responses={200: RateLimit},
 )
 def set_rate_limit() -> Response:
-    limit: RateLimit = _decode(RateLimit)
+    limit: RateLimit = decode_checked(RateLimit)
     backend().limiter.set(limit)
     return json_response(limit)
 

@@ -1,0 +1,64 @@
+"""The control API's clock and lifecycle: move time, choose how conversations live, move one on.
+
+Views only, as in ``routes``: the backend owns the clock, the schedule and their rules.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from contracts import Conversation
+from mockserver.control.models import Advance, ClockChange, ClockState, Lifecycle
+from mockserver.control.routes import admin_operation, decode_checked
+from mockserver.extension import backend
+from mockserver.wire import json_response
+
+bp = Blueprint("admin_clock", __name__)
+
+
+@bp.get("/clock")
+@admin_operation(summary="The server's clock", operation_id="adminClock", responses={200: ClockState})
+def clock() -> Response:
+    return json_response(backend().clock_state())
+
+
+@bp.post("/clock")
+@admin_operation(
+    summary="Jump, advance, freeze or thaw the clock; every step that falls due runs, in time order",
+    operation_id="adminMoveClock",
+    request=ClockChange,
+    responses={200: ClockState},
+)
+def move_clock() -> Response:
+    change: ClockChange = decode_checked(ClockChange)
+    return json_response(backend().move_clock(change))
+
+
+@bp.get("/lifecycle")
+@admin_operation(summary="How conversations live", operation_id="adminLifecycle", responses={200: Lifecycle})
+def lifecycle() -> Response:
+    return json_response(backend().lifecycle)
+
+
+@bp.put("/lifecycle")
+@admin_operation(
+    summary="Set how conversations live (their next steps are planned again)",
+    operation_id="adminSetLifecycle",
+    request=Lifecycle,
+    responses={200: Lifecycle},
+)
+def set_lifecycle() -> Response:
+    settings: Lifecycle = decode_checked(Lifecycle)
+    return json_response(backend().set_lifecycle(settings))
+
+
+@bp.post("/conversations/<conversation_id>/advance")
+@admin_operation(
+    summary="Move one conversation on to a stage of its life, keeping its ids and timeline",
+    operation_id="adminAdvanceConversation",
+    request=Advance,
+    responses={200: Conversation},
+)
+def advance(conversation_id: str) -> Response:
+    wanted: Advance = decode_checked(Advance)
+    return json_response(backend().advance(conversation_id, wanted.to))
