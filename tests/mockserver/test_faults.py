@@ -201,7 +201,7 @@ def test_a_configured_rate_limit_comes_back_on_reset() -> None:
         server.clear_rate_limit()
         assert call(server.url, "GET", CONVERSATIONS).status == 200
         server.reset()
-        assert call(server.url, "GET", "/__admin/rate-limit").json() == {"requests": 1}  # 60 is the default
+        assert call(server.url, "GET", "/__admin/rate-limit").json() == {"requests": 1, "windowSeconds": 60}
         assert [call(server.url, "GET", CONVERSATIONS).status for _ in range(2)] == [200, 429]
 
 
