@@ -13,7 +13,7 @@ import contracts
 from contracts import Callback, CallbackBasic, ContractError, Conversation
 from contracts._converter import _slot_setters
 from factories import ConversationFactory
-from tests.conftest import NOW
+from tests.support import NOW
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from contracts import Conversation
-from tests.mockserver.conftest import customer_callback
+from tests.support.seeded import customer_callback
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 DISCONNECT = "/api/v2/conversations/callbacks/bulk/disconnect"

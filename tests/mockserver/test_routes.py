@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
-from tests.mockserver.conftest import customer_callback
+from tests.support.seeded import customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
 

@@ -13,7 +13,7 @@ from contracts import Conversation, ConversationEntityListing
 from factories import ConversationFactory
 from mockserver.store import Entry, MemoryStore
 from mockserver.wire import listing_json
-from tests.conftest import NOW
+from tests.support import NOW
 
 
 @pytest.fixture
