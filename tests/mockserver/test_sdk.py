@@ -127,9 +127,15 @@ def test_campaign_interactions_through_the_sdk(
     ("call", "status", "code"),
     [
         (lambda api, sdk: api.get_conversation("00000000-0000-0000-0000-000000000000"), 404, "not.found"),
-        (lambda api, sdk: api.post_conversations_callbacks(_create_without_queue(sdk)), 400, "constraint.validation"),
         (
-            lambda api, sdk: api.patch_conversations_callbacks(_patch(sdk, "00000000-0000-0000-0000-000000000000")),
+            lambda api, sdk: api.post_conversations_callbacks(_create_without_queue(sdk)),
+            400,
+            "constraint.validation",
+        ),
+        (
+            lambda api, sdk: api.patch_conversations_callbacks(
+                _patch(sdk, "00000000-0000-0000-0000-000000000000")
+            ),
             404,
             "not.found",
         ),
