@@ -49,7 +49,7 @@ ENVELOPES = [
 ]
 
 
-def by_name(models: list[type]) -> Any:
+def by_name(models: list[type]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("model", models, ids=lambda model: model.__name__)
 
 
@@ -220,7 +220,7 @@ def test_the_sdk_reads_a_full_payload_completely(sdk: ModuleType, model: type) -
 
 
 @by_name([contracts.Conversation, contracts.ConversationBasic])
-def test_the_sdk_reads_a_conversation_as_it_was_written(sdk: ModuleType, model: type) -> None:
+def test_the_sdk_reads_a_conversation_as_it_was_written(sdk: ModuleType, model: type[Any]) -> None:
     written = contracts.structure(CONVERSATION, model)
     client = sdk.ApiClient()
 

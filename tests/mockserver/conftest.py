@@ -31,7 +31,7 @@ def not_scheduled(app: Flask) -> Conversation:
 @pytest.fixture
 def snapshot(app: Flask) -> Callable[[], dict[str, bytes]]:
     """Every stored conversation's wire JSON, to compare before and after a request."""
-    return lambda: {entry.conversation.id: entry.body for entry in backend_of(app).store.entries()}
+    return lambda: {entry.id: entry.body for entry in backend_of(app).store.entries()}
 
 
 @pytest.fixture

@@ -20,7 +20,11 @@ from tests.support import NOW
 def conversations() -> list[Conversation]:
     """Conversations as the factory builds them: every stage of a callback's life, three times."""
     factory = ConversationFactory(7, now=NOW)
-    built: list[Conversation] = [factory.build(trait) for trait in ConversationFactory.traits * 3]
+    built: list[Conversation] = []
+    for trait in ConversationFactory.traits * 3:
+        conversation = factory.build(trait)
+        assert isinstance(conversation, Conversation)  # not basic=True
+        built.append(conversation)
     return built
 
 
