@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from mockserver.testing.server import MockServer
-from tests.conftest import CONFIG, TOKEN
-from tests.mockserver.live import Answer, call
+from tests.support import CONFIG, TOKEN
+from tests.support.live import Answer, call
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
