@@ -9,7 +9,6 @@ the start. Nothing here imports Flask.
 from __future__ import annotations
 
 import itertools
-import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -34,13 +33,14 @@ from contracts import (
     check_bounds,
 )
 from factories import ConversationFactory
-from mockserver import edits, lifecycle
-from mockserver.clock import Clock, ClockError, from_ms
+from mockserver import edits, lifecycle, steps
+from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
-from mockserver.control.models import AdvanceOn, ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.engine import Engine
 from mockserver.errors import ApiError
-from mockserver.lifecycle import Schedule as _Schedule
+from mockserver.lifecycle import StepError
 from mockserver.store import ConversationStore, Entry, MemoryStore
 
 
@@ -66,14 +66,7 @@ class Backend:
         self.faults = Faults()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
-        self.initial_lifecycle = lifecycle or Lifecycle()
-        self.lifecycle = self.initial_lifecycle
-        # advanceOn reads: every read may move a conversation, so the fast path leaves reads to the view.
-        self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
-        self._schedule = lifecycle_schedule = _Schedule()
-        self._reads: dict[str, int] = {}
-        # When the next step is due (ms; inf for none): every request compares it with the clock.
-        self.next_due = math.inf
+        self.engine = Engine(store, self.clock, self._factory, lifecycle or Lifecycle())
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
         self.entry: Callable[[str], Entry | None] = store.get
@@ -82,8 +75,8 @@ class Backend:
         generated = (self._generate(next(stages)) for _ in range(conversations))
         baseline = {_id(conversation): conversation for conversation in generated}
         store.seed(baseline.values())
-        self._plan(baseline.values())
-        self._baseline_schedule = lifecycle_schedule.copy()
+        self.engine.plan(baseline.values())
+        self.engine.keep_as_baseline()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
@@ -116,8 +109,8 @@ class Backend:
 
     def body(self, conversation_id: str) -> bytes:
         """The stored conversation's wire JSON, as a client reads it (a read may move it on)."""
-        if self.lifecycle.advance_on is AdvanceOn.READS:
-            self._read(conversation_id)
+        if self.engine.counts_reads:
+            self.engine.read(conversation_id)
         return self._entry(conversation_id).body
 
     def _entry(self, conversation_id: str) -> Entry:
@@ -171,7 +164,7 @@ class Backend:
             "attributes": command.data,
         }
         with self.store.transaction():  # the factory's random stream is not thread-safe
-            conversation = edits.started(
+            conversation = steps.started(
                 self._generate(
                     "scheduled", **{key: value for key, value in overrides.items() if value is not None}
                 ),
@@ -274,11 +267,7 @@ class Backend:
         with self.store.transaction():
             self.store.reset()
             self.clock.reset()
-            self.lifecycle = self.initial_lifecycle
-            self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
-            self._schedule = self._baseline_schedule.copy()
-            self._reads = {}
-            self._refresh_due()
+            self.engine.reset()
         if self.journal is not None:
             self.journal.clear()
         self.faults.clear()
@@ -302,23 +291,13 @@ class Backend:
                 raise ApiError.invalid("invalid.value", path, str(error)) from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
-            self._run_due(self.clock.ms())
+            self.engine.run_due(self.clock.ms())
         return self.clock_state()
-
-    def catch_up(self) -> None:
-        """Run every step the clock has reached (called before each request is answered)."""
-        if self.next_due <= self.clock.ms():
-            with self.store.transaction():
-                self._run_due(self.clock.ms())
 
     def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:
         """Live under ``settings`` from now on: every conversation's next step planned again."""
         with self.store.transaction():
-            self.lifecycle = settings
-            self.counts_reads = settings.advance_on is AdvanceOn.READS
-            self._schedule = _Schedule()
-            self._reads = {}
-            self._plan(entry.conversation for entry in self.store.entries())
+            self.engine.configure(settings, (entry.conversation for entry in self.store.entries()))
         return settings
 
     def advance(self, conversation_id: str, stage: str) -> Conversation:
@@ -328,18 +307,15 @@ class Backend:
             known = ", ".join(lifecycle.PATHS)
             raise ApiError.invalid("invalid.value", "$.to", f"$.to must be one of {known}; got {stage!r}.")
         with self.store.transaction():
-            conversation = self.conversation(conversation_id)
-            done = _steps_taken(conversation)
-            if done is None or path[: len(done)] != done:
-                raise ApiError.invalid(
-                    "invalid.value",
-                    "$.to",
-                    f"The conversation cannot move on to {stage}: it has already taken the steps {', '.join(done or ()) or 'none'}.",
-                )
-            at = self.clock.ms()
-            for kind in path[len(done) :]:
-                conversation = self._apply(conversation, kind, from_ms(at))
-                at += 1000  # each step a second after the last, so the timeline stays ordered
+            try:
+                conversation = self.engine.advanced(self.conversation(conversation_id), stage)
+            except StepError as error:
+                raise ApiError(
+                    409,
+                    "conflict",
+                    f"The conversation: {error}.",
+                    details=(contracts.Detail(error_code="conflict", field_name="$.to"),),
+                ) from None
             self._put([conversation])
         return conversation
 
@@ -421,14 +397,14 @@ class Backend:
                 )
                 or conversation
             )
-        return edits.wrapped_up(conversation, participant_id, code, at)
+        return steps.wrapped_up(conversation, participant_id, code, at)
 
     # The engine
 
     def _apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         try:
-            return lifecycle.apply(conversation, kind, at, self.lifecycle, self._factory)
-        except lifecycle.StepError as error:
+            return self.engine.apply(conversation, kind, at)
+        except StepError as error:
             raise ApiError.invalid(
                 "invalid.value", "$", f"Cannot {kind.replace('_', ' ')}: {error}."
             ) from None
@@ -437,57 +413,7 @@ class Backend:
         """Store ``conversations`` and plan each one's next step from now (the store's lock held)."""
         conversations = list(conversations)
         self.store.put(conversations)
-        self._plan(conversations)
-
-    def _plan(self, conversations: Iterable[Conversation]) -> None:
-        """Plan each conversation's next step, none of them due before now."""
-        settings = self.lifecycle
-        now = self.clock.ms()
-        by_clock = settings.advance_on is AdvanceOn.CLOCK
-        for conversation in conversations:
-            step = lifecycle.next_step(conversation, settings, now) if by_clock else None
-            self._schedule.plan(_id(conversation), step)
-        self._refresh_due()
-
-    def _refresh_due(self) -> None:
-        due = self._schedule.next_due()
-        self.next_due = math.inf if due is None else due
-
-    def _run_due(self, until: int) -> None:
-        """Every step due by ``until``, in time order, each stamped with its own due time.
-
-        Each conversation is decoded once and stored once however many steps it takes.
-        """
-        working: dict[str, Conversation] = {}
-        for due, conversation_id, kind in self._schedule.pop_due(until):
-            conversation = working.get(conversation_id)
-            if conversation is None:
-                entry = self.store.get(conversation_id)
-                if entry is None:
-                    continue
-                conversation = entry.conversation
-            conversation = lifecycle.apply(conversation, kind, from_ms(due), self.lifecycle, self._factory)
-            working[conversation_id] = conversation
-            self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.lifecycle))
-        if working:
-            self.store.put(working.values())
-        self._refresh_due()
-
-    def _read(self, conversation_id: str) -> None:
-        """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
-        with self.store.transaction():
-            count = self._reads[conversation_id] = self._reads.get(conversation_id, 0) + 1
-            if count % self.lifecycle.reads_per_step:
-                return
-            entry = self.store.get(conversation_id)
-            if entry is None:
-                return
-            step = lifecycle.next_step(entry.conversation, self.lifecycle, self.clock.ms())
-            if step is not None:
-                conversation = lifecycle.apply(
-                    entry.conversation, step.kind, from_ms(step.due), self.lifecycle, self._factory
-                )
-                self.store.put([conversation])
+        self.engine.plan(conversations)
 
 
 def _id(conversation: Conversation) -> str:
@@ -512,36 +438,6 @@ def _checked(configured: Any, model: type[Any], name: str) -> Any:
         path, expectation, got = broken[0]
         raise ValueError(f"{name}: {path} must be {expectation}; got {got!r}")
     return value
-
-
-def _steps_taken(conversation: Conversation) -> tuple[str, ...] | None:
-    """The steps of ``lifecycle.PATHS`` a conversation has taken, read off its legs; None if off them."""
-    legs = lifecycle.legs_of(conversation)
-    if legs is None:
-        return None
-    if legs.customer_callback.state is CallbackState.SCHEDULED:
-        return ()
-    taken: list[str] = ["fire"]
-    for agent in legs.agents:
-        callback = (agent.callbacks or (None,))[0]
-        if callback is None:
-            return None
-        taken.append("offer")
-        if callback.state is CallbackState.ALERTING:
-            continue
-        if callback.connected_time is None:
-            taken.append(
-                "timeout" if callback.disconnect_type is contracts.DisconnectType.SYSTEM else "decline"
-            )
-            continue
-        taken.append("answer")
-        if callback.state is CallbackState.CONNECTED:
-            continue
-        taken.append("hang_up")
-        acw = callback.after_call_work
-        if acw is not None and acw.state is contracts.AfterCallWorkState.COMPLETE:
-            taken.append("wrap_up")
-    return tuple(taken)
 
 
 # Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.

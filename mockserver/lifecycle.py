@@ -27,7 +27,7 @@ from contracts import (
     Wrapup,
 )
 from factories import ConversationFactory
-from mockserver import edits
+from mockserver import steps
 from mockserver.clock import to_ms
 from mockserver.control.models import Lifecycle, LifecycleMode
 
@@ -191,26 +191,26 @@ def apply(
     acd_id = legs.acd.id if legs.acd is not None else None
     last = legs.last_agent
     if kind == "fire":
-        return edits.fired(conversation, customer.id, acd_id, at)
+        return steps.fired(conversation, customer.id, acd_id, at)
     if kind == "offer":
-        return edits.offered(conversation, _offer(conversation, legs, at, settings, factory))
+        return steps.offered(conversation, _offer(conversation, legs, at, settings, factory))
     if kind == "reach":
-        return edits.reached(conversation, customer.id, at)
+        return steps.reached(conversation, customer.id, at)
     if kind == "finish":
-        return edits.finished(conversation, customer.id, at)
+        return steps.finished(conversation, customer.id, at)
     if last is None:
         raise StepError(f"no agent offer to {kind.replace('_', ' ')}")
     agent_id = last[0].id or ""
     if kind == "timeout":
-        return edits.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
+        return steps.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
     if kind == "decline":
-        return edits.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
+        return steps.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
     if kind == "answer":
-        return edits.answered(conversation, agent_id, acd_id, at)
+        return steps.answered(conversation, agent_id, acd_id, at)
     if kind == "hang_up":
-        return edits.hung_up(conversation, agent_id, customer.id, at)
+        return steps.hung_up(conversation, agent_id, customer.id, at)
     if kind == "wrap_up":
-        return edits.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
+        return steps.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
     raise StepError(f"unknown step {kind!r}")
 
 
@@ -224,7 +224,7 @@ def _offer(
     media = customer.queue_media_settings
     seconds = media.alerting_timeout_seconds if media is not None else None
     queue = legs.acd if legs.acd is not None else legs.customer
-    return edits.offer(
+    return steps.offer(
         legs.customer,
         customer,
         participant_id=_uuid(rng),

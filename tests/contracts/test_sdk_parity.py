@@ -81,6 +81,7 @@ NARROWED = {
     (contracts.BulkResult, "entity"),
 }
 ENVELOPES = [
+    contracts.Call,
     contracts.Participant,
     contracts.ParticipantBasic,
     contracts.Conversation,
