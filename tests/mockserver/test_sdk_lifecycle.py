@@ -110,12 +110,14 @@ class Stage:
         return self.participant(purpose).callbacks[0]
 
     def states(self) -> dict[str, str]:
-        """Each leg's state, the same in both views."""
+        """Each leg's callback state (getConversation), which getConversationsCallback shows too."""
         found: dict[str, str] = {}
         for purpose in PURPOSES:
             media = [p.state for p in self.flat.participants or [] if p.purpose == purpose]
             legs = [p.callbacks[0].state for p in self.full.participants or [] if p.purpose == purpose]
-            assert media == legs, f"{purpose}: getConversationsCallback {media}, getConversation {legs}"
+            # MediaParticipantState has no scheduled: a callback not yet fired shows as none there.
+            shown = ["none" if state == "scheduled" else state for state in legs]
+            assert media == shown, f"{purpose}: getConversationsCallback {media}, getConversation {legs}"
             if legs:
                 found[purpose] = legs[-1]
         return found
