@@ -31,11 +31,16 @@ def callbacks(conversation: Conversation) -> Iterator[Callback]:
 
 
 def customer_callback(conversation: Conversation) -> Callback | None:
-    """The callback of the customer's leg: the one whose state is the callback's for its client."""
+    """The callback of the customer's leg: the one whose state is the callback's for its client.
+
+    A conversation that was given a new callback holds one customer leg per callback: the last is
+    the current one.
+    """
+    found = None
     for participant in conversation.participants or ():
         if participant.purpose == "customer" and participant.callbacks:
-            return participant.callbacks[0]
-    return None
+            found = participant.callbacks[0]
+    return found
 
 
 def previewed(conversation: Conversation, campaign_id: str) -> Callback | None:

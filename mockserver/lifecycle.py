@@ -74,17 +74,28 @@ class Legs(NamedTuple):
 
 
 def legs_of(conversation: Conversation) -> Legs | None:
-    """The legs of a callback conversation, or None if it has no customer callback to follow."""
-    customer = acd = None
-    agents = []
-    for participant in conversation.participants or ():
-        if participant.purpose == "customer" and participant.callbacks and customer is None:
-            customer = participant
-        elif participant.purpose == "acd" and acd is None:
-            acd = participant
-        elif participant.purpose == "agent":
-            agents.append(participant)
-    return None if customer is None else Legs(customer, acd, agents)
+    """The legs of a callback conversation's current callback; None if it has no customer callback.
+
+    The current callback is the last customer leg's (a conversation given a new callback holds
+    one customer leg per callback); the acd leg and the agent offers are those whose callback's
+    peerId is its id.
+    """
+    participants = conversation.participants or ()
+    customers = [p for p in participants if p.purpose == "customer" and p.callbacks]
+    if not customers:
+        return None
+    customer = customers[-1]
+    own_id = (customer.callbacks or ())[0].id
+
+    def peers(purpose: str) -> list[Participant]:
+        return [
+            p
+            for p in participants
+            if p.purpose == purpose and p.callbacks and p.callbacks[0].peer_id == own_id
+        ]
+
+    acd = next(iter(peers("acd")), None)
+    return Legs(customer, acd, peers("agent"))
 
 
 def _draw(settings: Lifecycle, *key: object) -> random.Random:

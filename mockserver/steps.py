@@ -16,6 +16,8 @@ from contracts import (
     AfterCallWorkState,
     Callback,
     CallbackState,
+    CallDisconnectType,
+    CallState,
     Conversation,
     DisconnectType,
     Participant,
@@ -233,7 +235,7 @@ def hung_up(
         return attrs.evolve(participant, end_time=at), callback
 
     updated = _change(_change(conversation, agent_id, hang_up), customer_id, peer)
-    return ended_if_over(updated, at)
+    return ended_if_over(_calls_ended(updated, agent_id, at), at)
 
 
 def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: datetime) -> Conversation:
@@ -253,6 +255,47 @@ def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: da
         return attrs.evolve(participant, end_acw_time=at, wrapup=code), callback
 
     return _change(conversation, agent_id, wrap)
+
+
+def wrapup_skipped(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """The agent skipped its wrap-up: after-call work ends at ``at``, skipped."""
+
+    def skip(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        acw = callback.after_call_work or AfterCallWork(start_time=callback.disconnected_time or at)
+        callback = attrs.evolve(
+            callback, after_call_work=attrs.evolve(acw, state=AfterCallWorkState.SKIPPED, end_time=at)
+        )
+        return attrs.evolve(participant, end_acw_time=at), callback
+
+    return _change(conversation, agent_id, skip)
+
+
+def _calls_ended(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """Every call the agent placed, and the leg it reached, disconnected at ``at``."""
+    placed = {call.id for p in conversation.participants or () if p.id == agent_id for call in p.calls or ()}
+    if not placed:
+        return conversation
+
+    def end(participant: Participant) -> Participant:
+        calls = participant.calls or ()
+        mine = participant.id == agent_id
+        if not any(call.id in placed or call.peer_id in placed for call in calls):
+            return participant
+        ended = tuple(
+            attrs.evolve(
+                call,
+                state=CallState.DISCONNECTED,
+                disconnect_type=CallDisconnectType.CLIENT if mine else CallDisconnectType.PEER,
+                disconnected_time=at,
+                segments=_close(call.segments, at, "Disconnect", "client" if mine else "peer"),
+            )
+            if call.state is not CallState.DISCONNECTED
+            else call
+            for call in calls
+        )
+        return attrs.evolve(participant, calls=ended, end_time=participant.end_time if mine else at)
+
+    return with_participants(conversation, end)
 
 
 def ended_if_over(conversation: Conversation, at: datetime) -> Conversation:

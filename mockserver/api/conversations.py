@@ -6,11 +6,17 @@ import math
 
 from flask import Blueprint, Response, request
 
-from contracts import Conversation, ConversationEntityListing
+from contracts import (
+    CallCommand,
+    Conversation,
+    ConversationEntityListing,
+    CreateCallbackOnConversationCommand,
+)
+from mockserver.api.callbacks import require_numbers, require_queue
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.openapi import QueryParameter, operation
-from mockserver.wire import listing_json, raw_json
+from mockserver.wire import decode_body, json_response, listing_json, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
 
@@ -28,6 +34,35 @@ MAX_PAGE_NUMBER = 2**31 - 1  # the API's int32
 )
 def get_conversation(conversation_id: str) -> Response:
     return raw_json(backend().body(conversation_id))
+
+
+@bp.post("/calls/<conversation_id>")
+@operation(
+    summary="Place a new call as part of a callback conversation",
+    operation_id="postConversationsCall",
+    tag="Conversations",
+    request=CallCommand,
+    responses={200: Conversation},
+)
+def place_call(conversation_id: str) -> Response:
+    command: CallCommand = decode_body(CallCommand)
+    return json_response(backend().participants.place_call(conversation_id, command))
+
+
+@bp.post("/<conversation_id>/participants/<participant_id>/callbacks")
+@operation(
+    summary="Create a new callback for the specified participant on the conversation",
+    operation_id="postConversationParticipantCallbacks",
+    tag="Conversations",
+    request=CreateCallbackOnConversationCommand,
+    responses={201: None},
+)
+def schedule_callback(conversation_id: str, participant_id: str) -> Response:
+    command: CreateCallbackOnConversationCommand = decode_body(CreateCallbackOnConversationCommand)
+    require_numbers(command.callback_numbers, command.caller_id)
+    require_queue(command, "conversation.error.queue.required")
+    backend().participants.schedule_callback(conversation_id, participant_id, command)
+    return Response(status=201)
 
 
 @bp.get("")

@@ -16,7 +16,7 @@ from mockserver import auth
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import CORRELATION_HEADER
 from mockserver.extension import backend_of
-from tests.conftest import TOKEN
+from tests.support import TOKEN
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

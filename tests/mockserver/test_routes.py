@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
-from tests.mockserver.conftest import customer_callback
+from tests.support.seeded import customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
 
@@ -54,7 +55,7 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
     assert first.first_uri == "/api/v2/conversations?pageSize=4&pageNumber=1"
     assert first.last_uri == f"/api/v2/conversations?pageSize=4&pageNumber={first.page_count}"
 
-    seen = []
+    seen: list[Conversation] = []
     uri: str | None = first.self_uri
     while uri:
         page = contracts.loads(client.get(uri).data, ConversationEntityListing)
@@ -71,6 +72,7 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
 
 def test_the_listing_defaults_to_pages_of_25(client: FlaskClient) -> None:
     listing = client.get("/api/v2/conversations").json
+    assert listing is not None
     assert listing["pageSize"] == 25
     assert listing["pageNumber"] == 1
 
@@ -159,12 +161,12 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
     assert again.status_code == 412
 
 
-def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: object) -> None:
+def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: Flask) -> None:
     from mockserver.extension import backend_of
 
     campaign_ids = {
         cb.dialer_preview.campaign_id
-        for entry in backend_of(app).store.entries()  # type: ignore[attr-defined]
+        for entry in backend_of(app).store.entries()
         for p in entry.conversation.participants or ()
         for cb in p.callbacks or ()
         if cb.dialer_preview is not None
@@ -188,4 +190,6 @@ def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app
 def test_errors_are_json_with_the_correlation_id_as_context(client: FlaskClient, path: str) -> None:
     response = client.get(path, headers={"Authorization": ""})
     assert response.status_code == 401
-    assert response.json["contextId"] == response.headers["ININ-Correlation-Id"]
+    error = response.json
+    assert error is not None
+    assert error["contextId"] == response.headers["ININ-Correlation-Id"]
