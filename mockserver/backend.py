@@ -38,6 +38,7 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver import edits, lifecycle, steps
+from mockserver.changes import CAUSE, Changes
 from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
@@ -75,7 +76,8 @@ class Backend:
         self.faults = Faults()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
-        self.engine = Engine(store, self.clock, self.factory, lifecycle or Lifecycle())
+        self.changes = Changes()
+        self.engine = Engine(store, self.clock, self.factory, lifecycle or Lifecycle(), self.changes)
         self.participants = ParticipantCommands(self)
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
@@ -418,6 +420,9 @@ class Backend:
         """Store ``conversations`` and plan each one's next step from now (the store's lock held)."""
         conversations = list(conversations)
         self.store.put(conversations)
+        cause = CAUSE.get()
+        for conversation in conversations:
+            self.changes.publish(conversation, cause)
         self.engine.plan(conversations)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory
 from mockserver import lifecycle
+from mockserver.changes import Changes
 from mockserver.clock import Clock, from_ms
 from mockserver.control.models import AdvanceOn, Lifecycle
 from mockserver.lifecycle import Schedule, StepError
@@ -25,9 +26,15 @@ class Engine:
     """The schedule of one server's conversations, the settings they live by, and the runner."""
 
     def __init__(
-        self, store: ConversationStore, clock: Clock, factory: ConversationFactory, settings: Lifecycle
+        self,
+        store: ConversationStore,
+        clock: Clock,
+        factory: ConversationFactory,
+        settings: Lifecycle,
+        changes: Changes,
     ) -> None:
         self._store = store
+        self._changes = changes
         self._clock = clock
         self._factory = factory
         self.initial = settings
@@ -95,6 +102,7 @@ class Engine:
                     continue
                 conversation = entry.conversation
             conversation = self.apply(conversation, kind, from_ms(due))
+            self._changes.publish(conversation, None)  # every step is told, though stored once
             working[conversation_id] = conversation
             self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
         if working:
@@ -112,7 +120,9 @@ class Engine:
                 return
             step = lifecycle.next_step(entry.conversation, self.settings, self._clock.ms())
             if step is not None:
-                self._store.put([self.apply(entry.conversation, step.kind, from_ms(step.due))])
+                conversation = self.apply(entry.conversation, step.kind, from_ms(step.due))
+                self._store.put([conversation])
+                self._changes.publish(conversation, None)
 
     def advanced(self, conversation: Conversation, stage: str) -> Conversation:
         """``conversation`` moved on to ``stage`` (a key of ``lifecycle.PATHS``), a step a second from now.

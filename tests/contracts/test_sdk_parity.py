@@ -360,7 +360,9 @@ def test_the_sdk_reads_a_full_callback_conversation_completely(sdk: ModuleType) 
 
 
 # The SDK's name for what each route answers or takes, where it differs from the contract's.
-SDK_READS_AS: dict[type, str] = {contracts.Empty: "object"}  # PATCH .../communications/{id}: the SDK returns raw JSON
+SDK_READS_AS: dict[type, str] = {
+    contracts.Empty: "object"
+}  # PATCH .../communications/{id}: the SDK returns raw JSON
 
 
 @pytest.mark.parametrize(
