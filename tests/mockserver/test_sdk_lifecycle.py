@@ -219,19 +219,12 @@ def _reschedule(sdk: ModuleType, conversation_id: str) -> Any:
     return patch
 
 
-class Snapshot:
-    """What a conversation looks like from outside: the raw JSON of both views, for before and after."""
-
-    def __init__(self, server: MockServer, conversation_id: str) -> None:
-        self.body = [
-            json.loads(raw(server, f"{path}/{conversation_id}"))
-            for path in ("/api/v2/conversations", "/api/v2/conversations/callbacks")
-        ]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Snapshot) and self.body == other.body
-
-    __hash__ = None  # type: ignore[assignment]
+def snapshot(server: MockServer, conversation_id: str) -> list[Any]:
+    """The conversation's raw JSON in both views, to compare before and after a request."""
+    return [
+        json.loads(raw(server, f"{path}/{conversation_id}"))
+        for path in ("/api/v2/conversations", "/api/v2/conversations/callbacks")
+    ]
 
 
 @pytest.mark.parametrize(("stage", "transition", "status", "code"), BAD_TRANSITIONS)
@@ -247,7 +240,7 @@ def test_a_bad_transition_is_refused_and_changes_nothing(
     conversation_id = create(sdk, conversations)
     server.set_lifecycle(mode="manual")
     server.advance(conversation_id, stage)
-    before = Snapshot(server, conversation_id)
+    before = snapshot(server, conversation_id)
     now = Stage(sdk, conversations, server, conversation_id)
 
     with pytest.raises(sdk.rest.ApiException) as raised:
@@ -256,7 +249,7 @@ def test_a_bad_transition_is_refused_and_changes_nothing(
     body = json.loads(raised.value.body)
     assert (raised.value.status, body["status"], body["code"]) == (status, status, code)
     assert body["contextId"] == raised.value.headers["ININ-Correlation-Id"]
-    assert Snapshot(server, conversation_id) == before
+    assert snapshot(server, conversation_id) == before
 
 
 # The clock's steps over a day: every 30 s for five minutes, every five to the hour, then hourly.
