@@ -308,9 +308,11 @@ def test_reset_rewinds_the_clock_the_lifecycle_and_the_data(client: FlaskClient,
     assert client.get(f"{ADMIN}/clock").json == {"now": "2030-01-15T12:00:00.000Z", "frozen": True}
     assert client.get(f"{ADMIN}/lifecycle").json["mode"] == "auto"  # type: ignore[index]
     assert {entry.id: entry.body for entry in backend_of(app).entries()} == baseline
-    advance(client, 3600)  # and it lives the same life again
+    created = create(client)
+    advance(client, 3600)  # and it lives the same life again, a created callback included
     again = {entry.id: entry.body for entry in backend_of(app).entries()}
     assert client.post(f"{ADMIN}/reset").status_code == 204
+    assert create(client) == created
     advance(client, 3600)
     assert {entry.id: entry.body for entry in backend_of(app).entries()} == again
 

@@ -23,15 +23,6 @@ from tests.support import NOW
 from tests.support.live import call
 
 PURPOSES = ("customer", "acd", "agent")
-# Not a missing route: answering an offer ends the acd leg with transfer (steps.answered) even
-# when that leg had already ended, as in the seeded conversations the factories build (acd leg
-# routed and ended before its offers): a second disconnectedTime, later than the offers, with the
-# segment's endTime left at the first. check_conversation rightly reports both.
-ACD_ENDED_TWICE = pytest.mark.xfail(
-    strict=True,
-    reason="steps.answered ends an acd leg that has already ended (seeded conversations): "
-    "disconnectedTime moves past the offers and away from its segment's endTime",
-)
 
 
 @pytest.fixture
@@ -267,7 +258,6 @@ def wire_problems(server: MockServer) -> dict[str, list[str]]:
     return found
 
 
-@ACD_ENDED_TWICE
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_auto_mode_keeps_every_conversation_consistent_through_a_day(
     sdk: ModuleType, conversations: Any, server: MockServer, seed: int
