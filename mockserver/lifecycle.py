@@ -231,7 +231,7 @@ def _offer(
     conversation: Conversation, legs: Legs, at: datetime, settings: Lifecycle, factory: ConversationFactory
 ) -> Participant:
     org = factory.org
-    rng = _draw(settings, conversation.id, "offer", len(legs.agents))
+    rng = _draw(settings, legs.customer_callback.id, "offer", len(legs.agents))  # one stream per callback
     user_id, name = org.agents[rng.randrange(len(org.agents))]
     customer = legs.customer_callback
     media = customer.queue_media_settings
