@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         limiter=backend.limiter,
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
-        clock=backend.clock.ms,
+        clock=backend.clock,
         fast_read=reads.stored,
     )
     return app

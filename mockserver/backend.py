@@ -381,7 +381,7 @@ class Backend:
                 raise ApiError.invalid("invalid.value", path, str(error)) from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
-            self.engine.run_due(self.clock.ms())
+            self.engine.run_due(self.clock.ms())  # and notes when the next step is due on the moved clock
         return self.clock_state()
 
     def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:
