@@ -95,6 +95,9 @@ class Backend:
         store.seed(baseline.values())
         self.engine.plan(baseline.values())
         self.engine.keep_as_baseline()
+        # Where the factory's random stream stood after seeding: every reset returns it there, so
+        # what a test creates after a reset has the same ids whatever ran before.
+        self._factory_state = self.factory.random.getstate()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
@@ -361,6 +364,7 @@ class Backend:
             self.store.reset()
             self.clock.reset()
             self.engine.reset()
+            self.factory.random.setstate(self._factory_state)
         if self.journal is not None:
             self.journal.clear()
         self.notifications.reset()

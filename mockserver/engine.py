@@ -125,19 +125,19 @@ class Engine:
                 self._changes.publish(conversation, None)
 
     def advanced(self, conversation: Conversation, stage: str) -> Conversation:
-        """``conversation`` moved on to ``stage`` (a key of ``lifecycle.PATHS``), a step a second from now.
+        """``conversation`` moved on to ``stage`` (a key of ``lifecycle.PATHS``), every step stamped now.
 
-        Raises ``StepError`` if the conversation has already gone another way.
+        The steps happen at the clock's current instant, so what a test does next (answer, hang up)
+        comes after them. Raises ``StepError`` if the conversation has already gone another way.
         """
         path = lifecycle.PATHS[stage]
         done = steps_taken(conversation)
         if done is None or path[: len(done)] != done:
             taken = ", ".join(done or ()) or "none"
             raise StepError(f"it cannot move on to {stage}: it has already taken the steps {taken}")
-        at = self._clock.ms()
+        at = self._clock.now()
         for kind in path[len(done) :]:
-            conversation = self.apply(conversation, kind, from_ms(at))
-            at += 1000  # each step a second after the last, so the timeline stays ordered
+            conversation = self.apply(conversation, kind, at)
         return conversation
 
 

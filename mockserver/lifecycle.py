@@ -33,8 +33,6 @@ from mockserver.control.models import Lifecycle, LifecycleMode
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000
-# The steps a client under test may take in manual mode: the engine waits for it instead.
-AGENT_STEPS = frozenset({"answer", "decline", "hang_up", "wrap_up"})
 # The stages ``advance`` can move a conversation to, each as the steps that reach it from the start.
 PATHS: dict[str, tuple[str, ...]] = {
     "alerting": ("fire", "offer"),
@@ -121,7 +119,7 @@ def next_step(conversation: Conversation, settings: Lifecycle, not_before: int |
     if legs is None:
         return None
     timed = _next(conversation, legs, settings)
-    if timed is None or (settings.mode is LifecycleMode.MANUAL and timed[2] in AGENT_STEPS):
+    if timed is None:
         return None
     since, delay, kind = timed
     if not_before is not None and since + delay < not_before:
@@ -161,6 +159,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
     if callback.state is CallbackState.ALERTING and callback.start_alerting_time is not None:
         alerting = to_ms(callback.start_alerting_time)
         timeout = agent.alerting_timeout_ms or DEFAULT_ALERTING_TIMEOUT_MS
+        if settings.mode is not LifecycleMode.AUTO:
+            return alerting, timeout, "timeout"  # the client under test answers, or nobody does
         rng = _draw(settings, callback.id, "offer")
         roll, ring = rng.random(), _seconds(rng, settings.ring_seconds)
         if roll < settings.answer_probability and ring < timeout:
@@ -168,6 +168,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
         if roll < settings.answer_probability + settings.decline_probability and ring < timeout:
             return alerting, ring, "decline"
         return alerting, timeout, "timeout"
+    if settings.mode is not LifecycleMode.AUTO:
+        return None  # hanging up and wrapping up are the agent's, here the client under test
     if callback.state is CallbackState.CONNECTED and callback.connected_time is not None:
         talk = _seconds(_draw(settings, callback.id, "talk"), settings.talk_seconds)
         return max(to_ms(callback.connected_time), _held_since(callback)), talk, "hang_up"
@@ -229,7 +231,7 @@ def _offer(
     conversation: Conversation, legs: Legs, at: datetime, settings: Lifecycle, factory: ConversationFactory
 ) -> Participant:
     org = factory.org
-    rng = _draw(settings, conversation.id, "offer", len(legs.agents))
+    rng = _draw(settings, legs.customer_callback.id, "offer", len(legs.agents))  # one stream per callback
     user_id, name = org.agents[rng.randrange(len(org.agents))]
     customer = legs.customer_callback
     media = customer.queue_media_settings

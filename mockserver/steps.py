@@ -27,6 +27,8 @@ from contracts import (
 )
 from mockserver.edits import callbacks, with_participants
 
+_ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+
 
 def started(conversation: Conversation, at: datetime) -> Conversation:
     """A just-created conversation whose every leg and first segment start at ``at``."""
@@ -76,6 +78,8 @@ def fired(
     """The scheduled time came: the Scheduled segments end, Interact opens, the customer and acd legs connect."""
 
     def fire(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        if callback.state is not CallbackState.SCHEDULED:
+            return participant, callback
         segments = (*_close(callback.segments, at, "Interact"), Segment(start_time=at, type="Interact"))
         callback = attrs.evolve(callback, state=CallbackState.CONNECTED, connected_time=at, segments=segments)
         return attrs.evolve(participant, connected_time=at), callback
@@ -184,6 +188,8 @@ def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: 
         return attrs.evolve(participant, connected_time=at), callback
 
     def transfer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        if callback.state in _ENDED:
+            return participant, callback  # a leg the factories ended when it routed the callback
         callback = attrs.evolve(
             callback,
             state=CallbackState.DISCONNECTED,
