@@ -80,6 +80,7 @@ def create_channel() -> Response:
     operation_id="getNotificationsChannels",
     tag="Notifications",
     responses={200: ChannelEntityListing},
+    errors=(400,),
     query=(_INCLUDE,),
 )
 def list_channels() -> Response:
@@ -131,7 +132,7 @@ def _subscribe(channel_id: str, *, replace: bool) -> Response:
     operation_id="postNotificationsChannelSubscriptions",
     tag="Notifications",
     responses={200: ChannelTopicEntityListing},
-    errors=(400,),
+    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
     query=(_IGNORE_ERRORS,),
 )
 def add_subscriptions(channel_id: str) -> Response:
@@ -144,7 +145,7 @@ def add_subscriptions(channel_id: str) -> Response:
     operation_id="putNotificationsChannelSubscriptions",
     tag="Notifications",
     responses={200: ChannelTopicEntityListing},
-    errors=(400,),
+    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
     query=(_IGNORE_ERRORS,),
 )
 def replace_subscriptions(channel_id: str) -> Response:

@@ -57,9 +57,10 @@ class Stream:
         loop = self._loop = asyncio.new_event_loop()
 
         async def bind() -> Server:
-            return await serve(
+            server: Server = await serve(
                 self._connection, host, port, ping_interval=None, compression=None, max_queue=None
             )
+            return server
 
         self._server = loop.run_until_complete(bind())
         self.port = self._server.sockets[0].getsockname()[1]
