@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
@@ -259,10 +260,7 @@ def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callbac
 
 
 def _uuid(rng: random.Random) -> str:
-    digits = (
-        f"{rng.getrandbits(128) & ~((0xF000 << 64) | (0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48):032x}"
-    )
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class Schedule:

@@ -156,7 +156,7 @@ class Control:
         fault: Fault | None,
     ) -> None:
         # Only strings, numbers and bytes, so the garbage collector soon stops tracking the entry;
-        # keeping the environ itself cost ~8% of serve's throughput at 32 connections.
+        # keeping the environ itself cost serve measurable throughput (benchmarks/README.md).
         dropped = fault is not None and fault.kind is FaultKind.DROP
         journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
             (
