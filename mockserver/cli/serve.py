@@ -31,8 +31,15 @@ def worker_app() -> Flask:
     gc.disable()
     try:
         from mockserver.app import create_app
+        from mockserver.extension import backend_of
+        from mockserver.notifications.stream import Stream
 
         app = create_app()
+        # The notification stream lives in this process, beside the state it streams.
+        channels = backend_of(app).notifications
+        Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
+            app.config["STREAMING_HOST"], int(app.config["STREAMING_PORT"])
+        )
     finally:
         gc.enable()
     gc.freeze()
@@ -66,6 +73,18 @@ def _rate_limit(text: str) -> dict[str, int]:
     help="Conversations generated at start and restored by every reset.",
 )
 @click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
+@click.option(
+    "--streaming-port",
+    default=8081,
+    show_default=True,
+    help="Port of the notification stream (the channels' connectUri); 0 picks a free one.",
+)
+@click.option(
+    "--heartbeat",
+    default=DEFAULTS["HEARTBEAT_SECONDS"],
+    show_default=True,
+    help="Seconds between channel.metadata heartbeats on each socket (real time).",
+)
 @click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
 @click.option(
     "--admin-prefix", default=None, help=f"Where the control API lives [default: {DEFAULTS['ADMIN_PREFIX']}]."
@@ -85,6 +104,8 @@ def serve(
     seed: int,
     conversations: int,
     tokens: tuple[str, ...],
+    streaming_port: int,
+    heartbeat: float,
     threads: int,
     admin_prefix: str | None,
     no_admin: bool,
@@ -102,12 +123,17 @@ def serve(
 
     if port == 0:
         port = _free_port(host)
+    if streaming_port == 0:
+        streaming_port = _free_port(host)
     # The app is built in Granian's worker process; it reads its config from the environment.
     os.environ.update(
         {
             "CALLBACK_MOCK_SEED": str(seed),
             "CALLBACK_MOCK_CONVERSATIONS": str(conversations),
             "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
+            "CALLBACK_MOCK_STREAMING_HOST": json.dumps(host),
+            "CALLBACK_MOCK_STREAMING_PORT": str(streaming_port),
+            "CALLBACK_MOCK_HEARTBEAT_SECONDS": str(heartbeat),
         }
     )
     control = {
@@ -120,6 +146,7 @@ def serve(
     os.environ.update({name: value for name, value in control.items() if value is not None})
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
+    click.echo(f"notification stream on ws://{shown_host}:{streaming_port}", err=False)
     Granian(
         "mockserver.cli.serve:worker_app",
         address=host,
