@@ -75,9 +75,10 @@ def _rate_limit(text: str) -> dict[str, int]:
 @click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
 @click.option(
     "--streaming-port",
-    default=8081,
-    show_default=True,
-    help="Port of the notification stream (the channels' connectUri); 0 picks a free one.",
+    type=int,
+    default=None,
+    help="Port of the notification stream (the channels' connectUri); 0 picks a free one "
+    "[default: the API's port + 1; a free one with --port 0].",
 )
 @click.option(
     "--heartbeat",
@@ -104,7 +105,7 @@ def serve(
     seed: int,
     conversations: int,
     tokens: tuple[str, ...],
-    streaming_port: int,
+    streaming_port: int | None,
     heartbeat: float,
     threads: int,
     admin_prefix: str | None,
@@ -121,6 +122,8 @@ def serve(
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
+    if streaming_port is None:
+        streaming_port = 0 if port == 0 else port + 1
     if port == 0:
         port = _free_port(host)
     if streaming_port == 0:

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
@@ -32,13 +33,18 @@ class NotificationChannel:
         self.messages: list[JSON] = []  # every message received, heartbeats and pongs included
         self._arrived = threading.Condition()
         self._socket: ClientConnection | None = None
+        self._stack = ExitStack()
         self._reader: threading.Thread | None = None
         self.connect()
 
     def connect(self) -> None:
         """Open a (new) socket on the channel and wait until the server holds it (a ping answered)."""
-        previous = self._socket
-        self._socket = socket = connect(self.channel["connectUri"], compression=None, max_size=None)
+        previous, previous_stack = self._socket, self._stack
+        # connect() is meant as a context manager (websockets warns otherwise): one per socket.
+        self._stack = ExitStack()
+        self._socket = socket = self._stack.enter_context(
+            connect(self.channel["connectUri"], compression=None, max_size=None)
+        )
         self._reader = threading.Thread(target=self._read, args=(socket,), daemon=True)
         self._reader.start()
         start = len(self.messages)
@@ -47,7 +53,7 @@ class NotificationChannel:
             topic="channel.metadata", predicate=lambda m: m["eventBody"]["message"] == "pong", after=start
         )
         if previous is not None:
-            previous.close()
+            previous_stack.close()
 
     def subscribe(self, topics: Iterable[str], *, replace: bool = True) -> JSON:
         """Subscribe over REST (PUT replaces, POST adds); the listing the server answers."""
@@ -89,7 +95,7 @@ class NotificationChannel:
 
     def close(self) -> None:
         if self._socket is not None:
-            self._socket.close()
+            self._stack.close()
         if self._reader is not None:
             self._reader.join(timeout=5)
 
