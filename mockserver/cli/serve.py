@@ -21,22 +21,37 @@ import click
 from mockserver.config import DEFAULTS
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from mockserver.rsgi import RsgiBridge
+
+# How long SIGTERM waits for the worker before Granian kills it (its workers_kill_timeout): a
+# request still in flight then (a latency fault, a body still arriving) is cut.
+SHUTDOWN_SECONDS = 5
 
 
-def worker_app() -> Flask:
-    """The app of Granian's worker, built from the ``CALLBACK_MOCK_*`` variables ``serve`` sets."""
+def worker_app() -> RsgiBridge:
+    """The app of Granian's worker, built from the ``CALLBACK_MOCK_*`` variables ``serve`` sets.
+
+    Flask's WSGI app behind ``RsgiBridge``: Granian reads every body, bounded in time and size,
+    before one of ``CALLBACK_MOCK_THREADS`` threads runs the app.
+    """
     # Start-up allocates objects by the hundred thousand and frees few: collecting while importing
     # and seeding is wasted work (~15 ms of ~230). Frozen, they stay out of later collections too.
     gc.disable()
     try:
         from mockserver.app import create_app
+        from mockserver.rsgi import RsgiBridge
 
         app = create_app()
+        bridge = RsgiBridge(
+            app,
+            threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
+            max_body=int(app.config["MAX_CONTENT_LENGTH"]),
+            body_timeout=float(app.config["BODY_TIMEOUT"]),
+        )
     finally:
         gc.enable()
     gc.freeze()
-    return app
+    return bridge
 
 
 def _free_port(host: str) -> int:
@@ -108,6 +123,7 @@ def serve(
             "CALLBACK_MOCK_SEED": str(seed),
             "CALLBACK_MOCK_CONVERSATIONS": str(conversations),
             "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
+            "CALLBACK_MOCK_THREADS": str(threads),
         }
     )
     control = {
@@ -124,9 +140,10 @@ def serve(
         "mockserver.cli.serve:worker_app",
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         factory=True,
         workers=1,
-        blocking_threads=threads,
+        workers_kill_timeout=SHUTDOWN_SECONDS,
+        websockets=False,
         log_level=LogLevels.warning,
     ).serve()
