@@ -64,10 +64,14 @@ DisconnectType = Literal[
 
 
 class Model(msgspec.Struct, rename="camel", omit_defaults=True, forbid_unknown_fields=True, frozen=True):
-    """The msgspec counterpart of an attrs contract class."""
+    """The msgspec counterpart of an attrs contract class.
+
+    Subclasses inherit its configuration; they repeat ``frozen=True`` for mypy, which reads a
+    dataclass transform's frozen flag from each class's own keywords, not from its bases.
+    """
 
 
-class Segment(Model):
+class Segment(Model, frozen=True):
     start_time: datetime | None = None
     end_time: datetime | None = None
     type: str | None = None
@@ -75,13 +79,13 @@ class Segment(Model):
     disconnect_type: str | None = None
 
 
-class PhoneNumberColumn(Model):
+class PhoneNumberColumn(Model, frozen=True):
     column_name: str | None = None
     type: str | None = None
     callable_time_column_name: str | None = None
 
 
-class DialerPreview(Model):
+class DialerPreview(Model, frozen=True):
     id: str | None = None
     contact_id: str | None = None
     contact_list_id: str | None = None
@@ -90,12 +94,12 @@ class DialerPreview(Model):
     callback_auto_answer: bool | None = None
 
 
-class Voicemail(Model):
+class Voicemail(Model, frozen=True):
     id: str | None = None
     upload_status: Literal["pending", "complete", "failed", "timeout", "none"] | None = None
 
 
-class Wrapup(Model):
+class Wrapup(Model, frozen=True):
     code: str | None = None
     name: str | None = None
     notes: str | None = None
@@ -105,20 +109,20 @@ class Wrapup(Model):
     provisional: bool | None = None
 
 
-class AfterCallWork(Model):
+class AfterCallWork(Model, frozen=True):
     start_time: datetime | None = None
     end_time: datetime | None = None
     state: Literal["unknown", "notApplicable", "skipped", "pending", "complete"] | None = None
 
 
-class ConversationQueueMediaSettings(Model):
+class ConversationQueueMediaSettings(Model, frozen=True):
     alerting_timeout_seconds: int | None = None
     auto_answer_alert_tone_seconds: float | None = None
     manual_answer_alert_tone_seconds: float | None = None
     enable_auto_answer: bool | None = None
 
 
-class Callback(Model):
+class Callback(Model, frozen=True):
     state: State | None = None
     initial_state: State | None = None
     id: str | None = None

@@ -299,8 +299,8 @@ def main() -> None:
         f"fixture start-up to first answer: first {first * 1000:.0f} ms, median {fixture_startup * 1000:.0f} ms"
         f"  [{verdict(max(first, fixture_startup) < 0.2)}: target < 200 ms]"
     )
-    print(f"reset (50 conversations): median {median_us(MockServer().state.reset, 2000):.1f} us")
-    big = MockServer({"CONVERSATIONS": 10_000}).state
+    print(f"reset (50 conversations): median {median_us(MockServer().backend.reset, 2000):.1f} us")
+    big = MockServer({"CONVERSATIONS": 10_000}).backend
     print(f"reset (10,000 conversations): median {median_us(big.reset, 200):.1f} us")
 
     # Resident memory of `serve` holding 10,000 seeded conversations.

@@ -55,6 +55,7 @@ from contracts.conversation_commands import (
     WrapupInput,
 )
 from contracts.conversations import (
+    Call,
     CampaignInteraction,
     CampaignInteractions,
     Conversation,
@@ -68,6 +69,8 @@ from contracts.enums import (
     AfterCallWorkState,
     CallbackIdentifierType,
     CallbackState,
+    CallDisconnectType,
+    CallState,
     DeliveryMode,
     Direction,
     DisconnectType,
@@ -109,7 +112,10 @@ __all__ = [
     "BulkCallbackPatchResponse",
     "BulkError",
     "BulkResult",
+    "Call",
     "CallCommand",
+    "CallDisconnectType",
+    "CallState",
     "Callback",
     "CallbackBasic",
     "CallbackConversation",

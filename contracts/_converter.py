@@ -205,6 +205,18 @@ def _renames(cls: type) -> dict[str, Any]:
     return {a.name: override(rename=camel(a.name)) for a in attrs.fields(cls)}
 
 
+def _writer(cls: type, converter: Converter) -> Callable[[Any], dict[str, Any]]:
+    """The unstructure function of an attrs class: absent (None) fields left out, all others written.
+
+    Omit-if-default leaves out a field equal to its default; a field whose default is a value
+    (the control API's ``mode: auto``) is written all the same, so an answer says every setting.
+    """
+    overrides: dict[str, Any] = {
+        a.name: override(rename=camel(a.name), omit_if_default=a.default is None) for a in attrs.fields(cls)
+    }
+    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+
+
 def _object(cls: type, converter: Converter, *, strict: bool) -> Hook:
     renames = _renames(cls)
     structure: Hook = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=strict, **renames)
@@ -403,8 +415,5 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
         is_optional, lambda t, c: c.get_unstructure_hook(unwrap_optional(t))
     )
     conv.register_unstructure_hook_factory(_is_tuple, _array_writer)
-    conv.register_unstructure_hook_factory(
-        attrs.has,
-        lambda cls, c: make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True, **_renames(cls)),
-    )
+    conv.register_unstructure_hook_factory(attrs.has, _writer)
     return conv

@@ -11,8 +11,15 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import optional
-from contracts.enums import WrapupPrompt
-from contracts.models import Callback, CallbackBasic, Wrapup
+from contracts.enums import (
+    CallDisconnectType,
+    CallState,
+    Direction,
+    MediaParticipantState,
+    RecordingState,
+    WrapupPrompt,
+)
+from contracts.models import Callback, CallbackBasic, Segment, Wrapup
 
 
 @frozen(kw_only=True)
@@ -65,9 +72,36 @@ class ParticipantFields:
 
 
 @frozen(kw_only=True)
+class Call:
+    """A voice call of a participant: the call an agent places as part of a callback conversation."""
+
+    state: CallState | None = optional("The connection state of this communication.")
+    id: str | None = optional("A globally unique identifier for this communication.")
+    direction: Direction | None = optional("The direction of the call")
+    held: bool | None = optional("True if this call is held and the person on this side hears silence.")
+    segments: tuple[Segment, ...] | None = optional(
+        "The time line of the participant's call, divided into activity segments."
+    )
+    disconnect_type: CallDisconnectType | None = optional(
+        "System defined string indicating what caused the communication to disconnect. Will be null until the communication disconnects."
+    )
+    connected_time: datetime | None = optional(
+        "The timestamp when this communication was connected in the cloud clock."
+    )
+    disconnected_time: datetime | None = optional(
+        "The timestamp when this communication disconnected from the conversation in the provider clock."
+    )
+    provider: str | None = optional("The source provider for the call.")
+    peer_id: str | None = optional(
+        "The id of the peer communication corresponding to a matching leg for this communication."
+    )
+
+
+@frozen(kw_only=True)
 class Participant(ParticipantFields):
     """A participant of a ``Conversation``."""
 
+    calls: tuple[Call, ...] | None = optional("The participant's calls.")
     callbacks: tuple[Callback, ...] | None = optional("The participant's callbacks.")
 
 
@@ -93,6 +127,11 @@ class ConversationFields:
 @frozen(kw_only=True)
 class Conversation(ConversationFields):
     """A conversation; its participants' callbacks are ``Callback``."""
+
+    recording_state: RecordingState | None = optional("The current recording state of the conversation.")
+    state: MediaParticipantState | None = optional(
+        "The conversation's state. On update, 'disconnected' will disconnect the conversation. No other values are valid."
+    )
 
     participants: tuple[Participant, ...] | None = optional(
         "The list of all participants in the conversation."

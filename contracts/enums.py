@@ -175,3 +175,42 @@ class RecordingState(WireEnum):
     ACTIVE = "ACTIVE"
     PAUSED = "PAUSED"
     NONE = "NONE"
+
+
+class CallState(WireEnum):
+    """The state of a voice call a callback's agent places (``Call.state``)."""
+
+    ALERTING = "alerting"
+    DIALING = "dialing"
+    CONTACTING = "contacting"
+    OFFERING = "offering"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    TERMINATED = "terminated"
+    CONVERTING = "converting"
+    UPLOADING = "uploading"
+    TRANSMITTING = "transmitting"
+    NONE = "none"
+
+
+class CallDisconnectType(WireEnum):
+    """What caused a voice call to disconnect (``Call.disconnectType``)."""
+
+    ENDPOINT = "endpoint"
+    ENDPOINT_DONOTDISTURB = "endpoint.donotdisturb"
+    CLIENT = "client"
+    SYSTEM = "system"
+    TIMEOUT = "timeout"
+    TRANSFER = "transfer"
+    TRANSFER_CONFERENCE = "transfer.conference"
+    TRANSFER_CONSULT = "transfer.consult"
+    TRANSFER_DONOTDISTURB = "transfer.donotdisturb"
+    TRANSFER_FORWARD = "transfer.forward"
+    TRANSFER_NOANSWER = "transfer.noanswer"
+    TRANSFER_NOTAVAILABLE = "transfer.notavailable"
+    TRANSPORT_FAILURE = "transport.failure"
+    ERROR = "error"
+    PEER = "peer"
+    OTHER = "other"
+    SPAM = "spam"
+    UNCALLABLE = "uncallable"

@@ -245,12 +245,27 @@ def conversation_problems(conversation: ConversationFields) -> list[str]:
             ("startTime", conversation.start_time), (f"participants[{i}].startTime", participant.start_time)
         )
     customers = [leg for leg in legs if leg[1].purpose == "customer"]
-    if len(customers) != 1:
-        report.expect("participants", "exactly one customer participant with a callback", len(customers))
+    if not customers:
+        report.expect("participants", "a customer participant with a callback", 0)
         return report.problems
-    customer = customers[0][2]
-    _check_agreement(report, customer, legs)
-    _check_offers(report, legs)
+    # One round per customer callback (a conversation given a new callback holds several): the
+    # other legs belong to the round whose customer callback their peerId names, else the last.
+    ids = {cb.id for _, _, cb in customers}
+    for at, _, callback in customers[:-1]:
+        if callback.state not in _ENDED:
+            report.problems.append(
+                f"{at}: expected one callback at a time, got a later one while this is {_show(callback.state)}"
+            )
+    for _, _, customer in customers:
+        last = customer is customers[-1][2]
+        round_legs = [
+            leg
+            for leg in legs
+            if leg[1].purpose != "customer"
+            and (leg[2].peer_id == customer.id or (last and leg[2].peer_id not in ids))
+        ]
+        _check_agreement(report, customer, round_legs)
+        _check_offers(report, round_legs)
     if conversation.end_time is not None and any(cb.state not in _ENDED for _, _, cb in legs):
         report.expect("endTime", "nothing while a callback is still live", conversation.end_time)
     attributes = {repr(sorted(p.attributes.items())) for p in participants if p.attributes is not None}
@@ -293,9 +308,10 @@ def _check_agreement(
 
 
 def _check_offers(report: _Report, legs: list[tuple[str, Any, CallbackFields]]) -> None:
-    routed = [
-        cb.disconnected_time for _, p, cb in legs if p.purpose == "acd" and cb.disconnected_time is not None
-    ]
+    # The moment the acd leg routed the callback: when it connected (it then ends when an agent
+    # answers, as the real service does), or, for a leg that never connected, when it ended.
+    moments = (cb.connected_time or cb.disconnected_time for _, p, cb in legs if p.purpose == "acd")
+    routed = [moment for moment in moments if moment is not None]
     offers = sorted(
         (
             (cb.start_alerting_time, at, cb)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from mockserver import auth, extension, handlers, openapi
-from mockserver.api import callbacks, campaigns, conversations
+from mockserver.api import callback_conversations, callbacks, campaigns, conversations
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.backend import Backend
 from mockserver.config import DEFAULTS, Paths
@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extension.init_app(app, backend)
     handlers.init_app(app)
     auth.init_app(app, paths)
-    for blueprint in (conversations.bp, callbacks.bp, campaigns.bp):
+    for blueprint in (conversations.bp, callbacks.bp, callback_conversations.bp, campaigns.bp):
         app.register_blueprint(blueprint)
     openapi.init_app(app)
     if app.config["ADMIN"]:

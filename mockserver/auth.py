@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from flask import Flask, Response, current_app, g, request
 
+from mockserver.changes import CAUSE
 from mockserver.config import CORRELATION_HEADER, Audience, Paths
 from mockserver.errors import ApiError
 
@@ -40,7 +41,8 @@ def is_authorized(header: str, tokens: Collection[str]) -> bool:
 
 
 def _begin() -> None:
-    g.correlation_id = correlation_id()
+    g.correlation_id = request_id = correlation_id()
+    CAUSE.set(request_id)  # the cause the backend gives the changes this request makes
     paths: Paths = current_app.extensions[PATHS]
     audience = paths.audience(request.path)
     header = request.headers.get("Authorization", "")

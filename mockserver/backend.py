@@ -9,16 +9,19 @@ the start. Nothing here imports Flask.
 from __future__ import annotations
 
 import itertools
-import math
 import random
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
 import contracts
 from contracts import (
+    BulkCallbackPatchResponse,
+    BulkError,
+    BulkResult,
     Callback,
     CallbackDisconnectIdentifier,
     CallbackState,
@@ -34,14 +37,21 @@ from contracts import (
     check_bounds,
 )
 from factories import ConversationFactory
-from mockserver import edits, lifecycle
-from mockserver.clock import Clock, ClockError, from_ms
+from mockserver import edits, lifecycle, steps
+from mockserver.changes import CAUSE, Changes
+from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
-from mockserver.control.models import AdvanceOn, ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.engine import Engine
 from mockserver.errors import ApiError
-from mockserver.lifecycle import Schedule as _Schedule
+from mockserver.lifecycle import StepError
+from mockserver.participants import ParticipantCommands
 from mockserver.store import ConversationStore, Entry, MemoryStore
+
+# The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
+MAX_SCHEDULE_AHEAD = timedelta(days=30)
+MAX_BULK = 100
 
 
 class Backend:
@@ -61,19 +71,14 @@ class Backend:
     ) -> None:
         self.store = store
         self.clock = Clock(now, frozen=frozen)
-        self._factory = ConversationFactory(seed, now=self.clock.now())
+        self.factory = ConversationFactory(seed, now=self.clock.now())
         self.journal = journal
         self.faults = Faults()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
-        self.initial_lifecycle = lifecycle or Lifecycle()
-        self.lifecycle = self.initial_lifecycle
-        # advanceOn reads: every read may move a conversation, so the fast path leaves reads to the view.
-        self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
-        self._schedule = lifecycle_schedule = _Schedule()
-        self._reads: dict[str, int] = {}
-        # When the next step is due (ms; inf for none): every request compares it with the clock.
-        self.next_due = math.inf
+        self.changes = Changes()
+        self.engine = Engine(store, self.clock, self.factory, lifecycle or Lifecycle(), self.changes)
+        self.participants = ParticipantCommands(self)
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
         self.entry: Callable[[str], Entry | None] = store.get
@@ -82,8 +87,11 @@ class Backend:
         generated = (self._generate(next(stages)) for _ in range(conversations))
         baseline = {_id(conversation): conversation for conversation in generated}
         store.seed(baseline.values())
-        self._plan(baseline.values())
-        self._baseline_schedule = lifecycle_schedule.copy()
+        self.engine.plan(baseline.values())
+        self.engine.keep_as_baseline()
+        # Where the factory's random stream stood after seeding: every reset returns it there, so
+        # what a test creates after a reset has the same ids whatever ran before.
+        self._factory_state = self.factory.random.getstate()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
@@ -105,7 +113,7 @@ class Backend:
         return self.clock.now()
 
     def _generate(self, trait: str, **overrides: Any) -> Conversation:
-        conversation = self._factory.build(trait, **overrides)
+        conversation = self.factory.build(trait, **overrides)
         assert isinstance(conversation, Conversation)  # the factory is not basic=True
         return conversation
 
@@ -114,10 +122,24 @@ class Backend:
     def conversation(self, conversation_id: str) -> Conversation:
         return self._entry(conversation_id).conversation
 
+    def callback_conversation(self, conversation_id: str) -> Conversation:
+        """The conversation, as ``GET .../callbacks/{id}`` reads it (a read may move it on)."""
+        if self.engine.counts_reads:
+            self.engine.read(conversation_id)
+        entry = self.store.get(conversation_id)
+        if entry is None:
+            raise ApiError(
+                404,
+                "conversation.error.conversation.not.found",
+                "The conversation does not exist.",
+                entity_id=conversation_id,
+            )
+        return entry.conversation
+
     def body(self, conversation_id: str) -> bytes:
         """The stored conversation's wire JSON, as a client reads it (a read may move it on)."""
-        if self.lifecycle.advance_on is AdvanceOn.READS:
-            self._read(conversation_id)
+        if self.engine.counts_reads:
+            self.engine.read(conversation_id)
         return self._entry(conversation_id).body
 
     def _entry(self, conversation_id: str) -> Entry:
@@ -159,58 +181,118 @@ class Backend:
     # The API's commands
 
     def create(self, command: CreateCallbackCommand) -> CreateCallbackResponse:
+        with self.store.transaction():  # the factory's random stream is not thread-safe
+            conversation = self._scheduled(command, self.now())
+            self.put([conversation])
+        return CreateCallbackResponse(
+            conversation=edits.ref(conversation), callback_identifiers=edits.identifiers(conversation)
+        )
+
+    def _scheduled(self, command: CreateCallbackCommand, at: datetime, **ids: Any) -> Conversation:
+        """The conversation a create command makes, started at ``at``: its customer and acd legs, scheduled."""
+        self._check_scheduled_time(command.callback_scheduled_time, at)
         queue_id = command.queue_id or (command.routing_data.queue_id if command.routing_data else None)
         overrides: dict[str, Any] = {
             "callback_numbers": command.callback_numbers,
-            "callback_scheduled_time": command.callback_scheduled_time or self.now(),
+            "callback_scheduled_time": command.callback_scheduled_time or at,
             "callback_user_name": command.callback_user_name,
             "script_id": command.script_id,
             "queue_id": queue_id,
             "caller_id": command.caller_id,
             "caller_id_name": command.caller_id_name,
             "attributes": command.data,
+            **ids,
         }
-        with self.store.transaction():  # the factory's random stream is not thread-safe
-            conversation = edits.started(
-                self._generate(
-                    "scheduled", **{key: value for key, value in overrides.items() if value is not None}
-                ),
-                self.now(),
-            )
-            self._put([conversation])
-        return CreateCallbackResponse(
-            conversation=edits.ref(conversation), callback_identifiers=edits.identifiers(conversation)
+        built = self._generate(
+            "scheduled", **{key: value for key, value in overrides.items() if value is not None}
         )
+        return steps.started(built, at)
+
+    @staticmethod
+    def _check_scheduled_time(scheduled: datetime | None, now: datetime) -> None:
+        if scheduled is not None and scheduled - now > MAX_SCHEDULE_AHEAD:
+            raise ApiError.invalid(
+                "callback.error.scheduled.time.too.far.in.future",
+                "$.callbackScheduledTime",
+                "The callback scheduled time cannot be more than 30 days into the future.",
+            )
+
+    def new_round(
+        self, conversation: Conversation, command: CreateCallbackCommand, at: datetime
+    ) -> Conversation:
+        """``conversation`` (every leg ended) with a new scheduled callback: a customer and an acd leg more."""
+        fresh = self._scheduled(command, at, id=conversation.id)
+        return attrs.evolve(
+            conversation,
+            end_time=None,
+            participants=(*(conversation.participants or ()), *(fresh.participants or ())),
+        )
+
+    def new_id(self) -> str:
+        """A fresh entity id (a random UUID)."""
+        return str(uuid.uuid4())
 
     def reschedule(self, patch: PatchCallbackRequest) -> PatchCallbackResponse:
         with self.store.transaction():
-            conversation = self.conversation(patch.conversation_id)
-            callback = edits.customer_callback(conversation)
-            if callback is None:
-                raise ApiError.not_found(patch.conversation_id)
-            if callback.state is not CallbackState.SCHEDULED:
-                raise ApiError(
-                    412,
-                    "callback.error.already.triggered",
-                    "Unable to update an already triggered callback.",
-                    details=(
-                        contracts.Detail(
-                            error_code="callback.error.already.triggered",
-                            field_name="$.conversationId",
-                            entity_id=patch.conversation_id,
-                        ),
-                    ),
-                    entity_id=patch.conversation_id,
-                )
-            updated = edits.rescheduled(
-                conversation,
-                queue_id=patch.queue_id,
-                callback_scheduled_time=patch.callback_scheduled_time,
-                callback_numbers=patch.callback_numbers,
-            )
-            self._put([updated])
+            updated = self._rescheduled(patch)
+            self.put([updated])
         return PatchCallbackResponse(
             conversation=edits.ref(updated), callback_identifiers=edits.identifiers(updated)
+        )
+
+    def bulk_reschedule(self, patches: Sequence[PatchCallbackRequest]) -> BulkCallbackPatchResponse:
+        """Each patch on its own: the ones that apply are stored, the others answer their error."""
+        if len(patches) > MAX_BULK:
+            raise ApiError.invalid(
+                "callback.error.too.many.entities",
+                "$.patchCallbackRequests",
+                f"There were too many entities in the bulk edit request (at most {MAX_BULK}).",
+            )
+        results: list[BulkResult] = []
+        errors: list[int] = []
+        with self.store.transaction():
+            for index, patch in enumerate(patches):
+                try:
+                    updated = self._rescheduled(patch)
+                except ApiError as error:
+                    errors.append(index)
+                    results.append(BulkResult(error=BulkError(message=error.message, code=error.code)))
+                    continue
+                self.put([updated])
+                entity = PatchCallbackResponse(
+                    conversation=edits.ref(updated), callback_identifiers=edits.identifiers(updated)
+                )
+                results.append(BulkResult(entity=entity))
+        return BulkCallbackPatchResponse(
+            results=tuple(results), error_count=len(errors), error_indexes=tuple(errors)
+        )
+
+    def _rescheduled(self, patch: PatchCallbackRequest) -> Conversation:
+        """The conversation ``patch`` reschedules, checked (the store's lock held); not stored."""
+        conversation = self.conversation(patch.conversation_id)
+        callback = edits.customer_callback(conversation)
+        if callback is None:
+            raise ApiError.not_found(patch.conversation_id)
+        if callback.state is not CallbackState.SCHEDULED:
+            raise ApiError(
+                412,
+                "callback.error.already.triggered",
+                "Unable to update an already triggered callback.",
+                details=(
+                    contracts.Detail(
+                        error_code="callback.error.already.triggered",
+                        field_name="$.conversationId",
+                        entity_id=patch.conversation_id,
+                    ),
+                ),
+                entity_id=patch.conversation_id,
+            )
+        self._check_scheduled_time(patch.callback_scheduled_time, self.now())
+        return edits.rescheduled(
+            conversation,
+            queue_id=patch.queue_id,
+            callback_scheduled_time=patch.callback_scheduled_time,
+            callback_numbers=patch.callback_numbers,
         )
 
     def disconnect(self, identifiers: Sequence[CallbackDisconnectIdentifier]) -> None:
@@ -239,7 +321,7 @@ class Backend:
                 changed[identifier.conversation_id] = edits.disconnected(
                     conversation, identifier.callback_id, now
                 )
-            self._put(changed.values())
+            self.put(changed.values())
 
     # Arranging data (the control API)
 
@@ -249,14 +331,14 @@ class Backend:
         factory = ConversationFactory(seed, now=self.now())
         conversations: list[Conversation] = [factory.build(traits[i % len(traits)]) for i in range(count)]  # type: ignore[misc]
         with self.store.transaction():
-            self._put(conversations)
+            self.put(conversations)
         return [conversation.id or "" for conversation in conversations], seed
 
     def put_conversation(self, conversation: Conversation) -> bool:
         """Store this exact conversation; whether it replaced one."""
         with self.store.transaction():
             existed = self.store.get(_id(conversation)) is not None
-            self._put([conversation])
+            self.put([conversation])
         return existed
 
     def put_callback(self, conversation_id: str, participant_id: str, callback: Callback) -> Conversation:
@@ -265,7 +347,7 @@ class Backend:
             updated = edits.with_callback(self.conversation(conversation_id), participant_id, callback)
             if updated is None:
                 raise ApiError.not_found(participant_id)
-            self._put([updated])
+            self.put([updated])
         return updated
 
     def reset(self) -> None:
@@ -274,11 +356,8 @@ class Backend:
         with self.store.transaction():
             self.store.reset()
             self.clock.reset()
-            self.lifecycle = self.initial_lifecycle
-            self.counts_reads = self.lifecycle.advance_on is AdvanceOn.READS
-            self._schedule = self._baseline_schedule.copy()
-            self._reads = {}
-            self._refresh_due()
+            self.engine.reset()
+            self.factory.random.setstate(self._factory_state)
         if self.journal is not None:
             self.journal.clear()
         self.faults.clear()
@@ -302,23 +381,13 @@ class Backend:
                 raise ApiError.invalid("invalid.value", path, str(error)) from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
-            self._run_due(self.clock.ms())
+            self.engine.run_due(self.clock.ms())
         return self.clock_state()
-
-    def catch_up(self) -> None:
-        """Run every step the clock has reached (called before each request is answered)."""
-        if self.next_due <= self.clock.ms():
-            with self.store.transaction():
-                self._run_due(self.clock.ms())
 
     def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:
         """Live under ``settings`` from now on: every conversation's next step planned again."""
         with self.store.transaction():
-            self.lifecycle = settings
-            self.counts_reads = settings.advance_on is AdvanceOn.READS
-            self._schedule = _Schedule()
-            self._reads = {}
-            self._plan(entry.conversation for entry in self.store.entries())
+            self.engine.configure(settings, (entry.conversation for entry in self.store.entries()))
         return settings
 
     def advance(self, conversation_id: str, stage: str) -> Conversation:
@@ -328,166 +397,37 @@ class Backend:
             known = ", ".join(lifecycle.PATHS)
             raise ApiError.invalid("invalid.value", "$.to", f"$.to must be one of {known}; got {stage!r}.")
         with self.store.transaction():
-            conversation = self.conversation(conversation_id)
-            done = _steps_taken(conversation)
-            if done is None or path[: len(done)] != done:
-                raise ApiError.invalid(
-                    "invalid.value",
-                    "$.to",
-                    f"The conversation cannot move on to {stage}: it has already taken the steps {', '.join(done or ()) or 'none'}.",
-                )
-            at = self.clock.ms()
-            for kind in path[len(done) :]:
-                conversation = self._apply(conversation, kind, from_ms(at))
-                at += 1000  # each step a second after the last, so the timeline stays ordered
-            self._put([conversation])
-        return conversation
-
-    # The agent's commands (manual mode: the client under test acts as the agent)
-
-    def update_participant(
-        self, conversation_id: str, participant_id: str, *, state: str | None, wrapup: Any
-    ) -> None:
-        """Answer (state connected), hang up (disconnected) or wrap up an agent's callback."""
-        with self.store.transaction():
-            conversation = self.conversation(conversation_id)
-            participant = next((p for p in conversation.participants or () if p.id == participant_id), None)
-            if participant is None or not participant.callbacks:
+            try:
+                conversation = self.engine.advanced(self.conversation(conversation_id), stage)
+            except StepError as error:
                 raise ApiError(
-                    404,
-                    "conversation.error.not.conversation.participant",
-                    "User is not a participant in the conversation.",
-                    entity_id=participant_id,
-                )
-            callback = participant.callbacks[0]
-            at = self.now()
-            if state == "connected":
-                if callback.state is not CallbackState.ALERTING or participant.purpose != "agent":
-                    raise ApiError.invalid(
-                        "callback.error.answer.not.alerting",
-                        "$.state",
-                        "Only alerting calls can be answered.",
-                    )
-                conversation = self._apply(conversation, "answer", at)
-            elif state == "disconnected":
-                if callback.state is CallbackState.ALERTING and participant.purpose == "agent":
-                    conversation = self._apply(conversation, "decline", at)
-                elif callback.state is CallbackState.CONNECTED and participant.purpose == "agent":
-                    conversation = self._apply(conversation, "hang_up", at)
-                elif callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
-                    raise ApiError.invalid(
-                        "conversation.error.participant.no.active.conversations",
-                        "$.state",
-                        "The participant has no active conversation.",
-                    )
-                else:
-                    conversation = edits.disconnected(conversation, callback.id or "", at)
-            elif state is not None:
-                raise ApiError.invalid(
-                    "conversation.participant.update.invalid",
-                    "$.state",
-                    f"$.state must be connected or disconnected; got {state!r}.",
-                )
-            if wrapup is not None:
-                conversation = self._wrap_up(conversation, participant_id, wrapup, at)
-            self._put([conversation])
-
-    def _wrap_up(
-        self, conversation: Conversation, participant_id: str, wrapup: Any, at: datetime
-    ) -> Conversation:
-        participant = next(p for p in conversation.participants or () if p.id == participant_id)
-        callback = (participant.callbacks or ())[0]
-        if (
-            callback.state not in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
-            or callback.connected_time is None
-        ):
-            raise ApiError.invalid(
-                "conversation.participant.update.invalid",
-                "$.wrapup",
-                "Only a participant whose answered callback has ended can be wrapped up.",
-            )
-        code = contracts.Wrapup(
-            code=wrapup.code,
-            name=wrapup.name,
-            notes=wrapup.notes,
-            tags=wrapup.tags,
-        )
-        if wrapup.provisional:
-            return (
-                edits.with_callback(
-                    conversation,
-                    participant_id,
-                    attrs.evolve(callback, wrapup=attrs.evolve(code, provisional=True)),
-                )
-                or conversation
-            )
-        return edits.wrapped_up(conversation, participant_id, code, at)
+                    409,
+                    "conflict",
+                    f"The conversation: {error}.",
+                    details=(contracts.Detail(error_code="conflict", field_name="$.to"),),
+                ) from None
+            self.put([conversation])
+        return conversation
 
     # The engine
 
-    def _apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
+    def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
+        """``conversation`` after the step ``kind`` at ``at``; a step that does not fit is a 400."""
         try:
-            return lifecycle.apply(conversation, kind, at, self.lifecycle, self._factory)
-        except lifecycle.StepError as error:
+            return self.engine.apply(conversation, kind, at)
+        except StepError as error:
             raise ApiError.invalid(
                 "invalid.value", "$", f"Cannot {kind.replace('_', ' ')}: {error}."
             ) from None
 
-    def _put(self, conversations: Iterable[Conversation]) -> None:
+    def put(self, conversations: Iterable[Conversation]) -> None:
         """Store ``conversations`` and plan each one's next step from now (the store's lock held)."""
         conversations = list(conversations)
         self.store.put(conversations)
-        self._plan(conversations)
-
-    def _plan(self, conversations: Iterable[Conversation]) -> None:
-        """Plan each conversation's next step, none of them due before now."""
-        settings = self.lifecycle
-        now = self.clock.ms()
-        by_clock = settings.advance_on is AdvanceOn.CLOCK
+        cause = CAUSE.get()
         for conversation in conversations:
-            step = lifecycle.next_step(conversation, settings, now) if by_clock else None
-            self._schedule.plan(_id(conversation), step)
-        self._refresh_due()
-
-    def _refresh_due(self) -> None:
-        due = self._schedule.next_due()
-        self.next_due = math.inf if due is None else due
-
-    def _run_due(self, until: int) -> None:
-        """Every step due by ``until``, in time order, each stamped with its own due time.
-
-        Each conversation is decoded once and stored once however many steps it takes.
-        """
-        working: dict[str, Conversation] = {}
-        for due, conversation_id, kind in self._schedule.pop_due(until):
-            conversation = working.get(conversation_id)
-            if conversation is None:
-                entry = self.store.get(conversation_id)
-                if entry is None:
-                    continue
-                conversation = entry.conversation
-            conversation = lifecycle.apply(conversation, kind, from_ms(due), self.lifecycle, self._factory)
-            working[conversation_id] = conversation
-            self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.lifecycle))
-        if working:
-            self.store.put(working.values())
-        self._refresh_due()
-
-    def _read(self, conversation_id: str) -> None:
-        """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
-        with self.store.transaction():
-            count = self._reads[conversation_id] = self._reads.get(conversation_id, 0) + 1
-            if count % self.lifecycle.reads_per_step:
-                return
-            entry = self.store.get(conversation_id)
-            if entry is None:
-                return
-            step = lifecycle.next_step(entry.conversation, self.lifecycle, self.clock.ms())
-            if step is not None:
-                conversation = lifecycle.apply(
-                    entry.conversation, step.kind, from_ms(step.due), self.lifecycle, self._factory
-                )
-                self.store.put([conversation])
+            self.changes.publish(conversation, cause)
+        self.engine.plan(conversations)
 
 
 def _id(conversation: Conversation) -> str:
@@ -512,36 +452,6 @@ def _checked(configured: Any, model: type[Any], name: str) -> Any:
         path, expectation, got = broken[0]
         raise ValueError(f"{name}: {path} must be {expectation}; got {got!r}")
     return value
-
-
-def _steps_taken(conversation: Conversation) -> tuple[str, ...] | None:
-    """The steps of ``lifecycle.PATHS`` a conversation has taken, read off its legs; None if off them."""
-    legs = lifecycle.legs_of(conversation)
-    if legs is None:
-        return None
-    if legs.customer_callback.state is CallbackState.SCHEDULED:
-        return ()
-    taken: list[str] = ["fire"]
-    for agent in legs.agents:
-        callback = (agent.callbacks or (None,))[0]
-        if callback is None:
-            return None
-        taken.append("offer")
-        if callback.state is CallbackState.ALERTING:
-            continue
-        if callback.connected_time is None:
-            taken.append(
-                "timeout" if callback.disconnect_type is contracts.DisconnectType.SYSTEM else "decline"
-            )
-            continue
-        taken.append("answer")
-        if callback.state is CallbackState.CONNECTED:
-            continue
-        taken.append("hang_up")
-        acw = callback.after_call_work
-        if acw is not None and acw.state is contracts.AfterCallWorkState.COMPLETE:
-            taken.append("wrap_up")
-    return tuple(taken)
 
 
 # Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.

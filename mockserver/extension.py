@@ -12,7 +12,7 @@ EXTENSION = "callback_mock"
 def init_app(app: Flask, backend: Backend) -> None:
     """Attach ``backend``; before any view runs, it runs whatever the clock has made due."""
     app.extensions[EXTENSION] = backend
-    app.before_request(backend.catch_up)
+    app.before_request(backend.engine.catch_up)
 
 
 def backend() -> Backend:

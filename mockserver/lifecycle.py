@@ -27,14 +27,12 @@ from contracts import (
     Wrapup,
 )
 from factories import ConversationFactory
-from mockserver import edits
+from mockserver import steps
 from mockserver.clock import to_ms
 from mockserver.control.models import Lifecycle, LifecycleMode
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000
-# The steps a client under test may take in manual mode: the engine waits for it instead.
-AGENT_STEPS = frozenset({"answer", "decline", "hang_up", "wrap_up"})
 # The stages ``advance`` can move a conversation to, each as the steps that reach it from the start.
 PATHS: dict[str, tuple[str, ...]] = {
     "alerting": ("fire", "offer"),
@@ -74,17 +72,28 @@ class Legs(NamedTuple):
 
 
 def legs_of(conversation: Conversation) -> Legs | None:
-    """The legs of a callback conversation, or None if it has no customer callback to follow."""
-    customer = acd = None
-    agents = []
-    for participant in conversation.participants or ():
-        if participant.purpose == "customer" and participant.callbacks and customer is None:
-            customer = participant
-        elif participant.purpose == "acd" and acd is None:
-            acd = participant
-        elif participant.purpose == "agent":
-            agents.append(participant)
-    return None if customer is None else Legs(customer, acd, agents)
+    """The legs of a callback conversation's current callback; None if it has no customer callback.
+
+    The current callback is the last customer leg's (a conversation given a new callback holds
+    one customer leg per callback); the acd leg and the agent offers are those whose callback's
+    peerId is its id.
+    """
+    participants = conversation.participants or ()
+    customers = [p for p in participants if p.purpose == "customer" and p.callbacks]
+    if not customers:
+        return None
+    customer = customers[-1]
+    own_id = (customer.callbacks or ())[0].id
+
+    def peers(purpose: str) -> list[Participant]:
+        return [
+            p
+            for p in participants
+            if p.purpose == purpose and p.callbacks and p.callbacks[0].peer_id == own_id
+        ]
+
+    acd = next(iter(peers("acd")), None)
+    return Legs(customer, acd, peers("agent"))
 
 
 def _draw(settings: Lifecycle, *key: object) -> random.Random:
@@ -110,7 +119,7 @@ def next_step(conversation: Conversation, settings: Lifecycle, not_before: int |
     if legs is None:
         return None
     timed = _next(conversation, legs, settings)
-    if timed is None or (settings.mode is LifecycleMode.MANUAL and timed[2] in AGENT_STEPS):
+    if timed is None:
         return None
     since, delay, kind = timed
     if not_before is not None and since + delay < not_before:
@@ -150,6 +159,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
     if callback.state is CallbackState.ALERTING and callback.start_alerting_time is not None:
         alerting = to_ms(callback.start_alerting_time)
         timeout = agent.alerting_timeout_ms or DEFAULT_ALERTING_TIMEOUT_MS
+        if settings.mode is not LifecycleMode.AUTO:
+            return alerting, timeout, "timeout"  # the client under test answers, or nobody does
         rng = _draw(settings, callback.id, "offer")
         roll, ring = rng.random(), _seconds(rng, settings.ring_seconds)
         if roll < settings.answer_probability and ring < timeout:
@@ -157,6 +168,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
         if roll < settings.answer_probability + settings.decline_probability and ring < timeout:
             return alerting, ring, "decline"
         return alerting, timeout, "timeout"
+    if settings.mode is not LifecycleMode.AUTO:
+        return None  # hanging up and wrapping up are the agent's, here the client under test
     if callback.state is CallbackState.CONNECTED and callback.connected_time is not None:
         talk = _seconds(_draw(settings, callback.id, "talk"), settings.talk_seconds)
         return max(to_ms(callback.connected_time), _held_since(callback)), talk, "hang_up"
@@ -191,26 +204,26 @@ def apply(
     acd_id = legs.acd.id if legs.acd is not None else None
     last = legs.last_agent
     if kind == "fire":
-        return edits.fired(conversation, customer.id, acd_id, at)
+        return steps.fired(conversation, customer.id, acd_id, at)
     if kind == "offer":
-        return edits.offered(conversation, _offer(conversation, legs, at, settings, factory))
+        return steps.offered(conversation, _offer(conversation, legs, at, settings, factory))
     if kind == "reach":
-        return edits.reached(conversation, customer.id, at)
+        return steps.reached(conversation, customer.id, at)
     if kind == "finish":
-        return edits.finished(conversation, customer.id, at)
+        return steps.finished(conversation, customer.id, at)
     if last is None:
         raise StepError(f"no agent offer to {kind.replace('_', ' ')}")
     agent_id = last[0].id or ""
     if kind == "timeout":
-        return edits.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
+        return steps.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
     if kind == "decline":
-        return edits.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
+        return steps.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
     if kind == "answer":
-        return edits.answered(conversation, agent_id, acd_id, at)
+        return steps.answered(conversation, agent_id, acd_id, at)
     if kind == "hang_up":
-        return edits.hung_up(conversation, agent_id, customer.id, at)
+        return steps.hung_up(conversation, agent_id, customer.id, at)
     if kind == "wrap_up":
-        return edits.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
+        return steps.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
     raise StepError(f"unknown step {kind!r}")
 
 
@@ -224,7 +237,7 @@ def _offer(
     media = customer.queue_media_settings
     seconds = media.alerting_timeout_seconds if media is not None else None
     queue = legs.acd if legs.acd is not None else legs.customer
-    return edits.offer(
+    return steps.offer(
         legs.customer,
         customer,
         participant_id=_uuid(rng),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import orjson
 from attrs import field, frozen
 from flask import Flask, Response, current_app
 
-from contracts import ErrorBody, camel, definitions_for
+from contracts import ErrorBody, WireEnum, camel, definitions_for
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
 from mockserver.wire import raw_json
@@ -45,7 +45,8 @@ class Operation:
     operation_id: str
     tag: str
     request: type | None = None
-    responses: dict[int, type | None] = field(factory=dict)  # success status -> body model (None: empty)
+    # Success status -> body: a model, tuple[model, ...] for an array, a WireEnum for a string, None for empty.
+    responses: dict[int, Any] = field(factory=dict)
     errors: tuple[int, ...] = ()
     query: tuple[QueryParameter, ...] = ()
 
@@ -149,8 +150,7 @@ def _operation(
     for status, model in sorted(described.responses.items()):
         response: dict[str, Any] = {"description": status_phrase(status), "headers": _headers()}
         if model is not None:
-            schema = definitions_for(model, schemas, ref_prefix=ref)
-            response["content"] = {"application/json": {"schema": schema}}
+            response["content"] = {"application/json": {"schema": _schema(model, schemas, ref)}}
         responses[str(status)] = response
     errors = set(described.errors) | {401}
     if described.request is not None:
@@ -176,6 +176,15 @@ def _operation(
     else:
         body["security"] = [{"bearer": []}]
     return body
+
+
+def _schema(model: Any, schemas: dict[str, Any], ref: str) -> dict[str, Any]:
+    """A response body's schema: a model, a JSON array of one (``tuple[X, ...]``), or an enum's string."""
+    if get_origin(model) is tuple:
+        return {"type": "array", "items": definitions_for(get_args(model)[0], schemas, ref_prefix=ref)}
+    if isinstance(model, type) and issubclass(model, WireEnum):
+        return {"type": "string", "enum": [member.value for member in model]}
+    return definitions_for(model, schemas, ref_prefix=ref)
 
 
 def _headers() -> dict[str, Any]:

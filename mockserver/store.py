@@ -29,6 +29,7 @@ class Entry:
     body: bytes
     active: bool  # not ended: the listing shows it
     campaign_ids: tuple[str, ...]  # the campaigns whose contacts its callbacks preview
+    calls: bool = False  # whether a participant holds a call (placed as part of the callback)
 
     @classmethod
     def of(cls, conversation: Conversation) -> Entry:
@@ -43,6 +44,7 @@ class Entry:
                 for cb in callbacks
                 if cb.dialer_preview is not None and cb.dialer_preview.campaign_id is not None
             ),
+            calls=any(p.calls for p in conversation.participants or ()),
         )
 
     @property

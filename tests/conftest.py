@@ -1,31 +1,22 @@
-"""Shared fixtures: a mock server app on a fixed seed and clock, and its test client."""
+"""Shared fixtures: a mock server app on a fixed seed and clock, its test client, and the SDK."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
+from types import ModuleType
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-pytest_plugins = ["pytester"]
+from tests.support import CONFIG, TOKEN
+from tests.support.sdk import import_sdk
 
-TOKEN = "test-token"
-NOW = datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc)
-CONFIG: dict[str, Any] = {
-    "TESTING": True,
-    "SEED": 7,
-    "CONVERSATIONS": 30,
-    "NOW": NOW,
-    "CLOCK_FROZEN": True,
-    "TOKENS": (TOKEN,),
-}
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
+def app() -> Flask:
     from mockserver import create_app
 
     return create_app(CONFIG)
@@ -42,3 +33,9 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="session")
 def callback_mock_server_config() -> dict[str, Any]:
     return CONFIG
+
+
+@pytest.fixture(scope="session")
+def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The official Python SDK, ``PureCloudPlatformClientV2``, imported under an empty home."""
+    return import_sdk(tmp_path_factory.mktemp("home"))

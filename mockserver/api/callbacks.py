@@ -1,4 +1,4 @@
-"""``/api/v2/conversations/callbacks``: create, reschedule and disconnect callbacks."""
+"""``/api/v2/conversations/callbacks``: create, reschedule (one or in bulk) and disconnect callbacks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from flask import Blueprint, Response
 from contracts import (
     E164,
     BulkCallbackDisconnectRequest,
+    BulkCallbackPatchRequest,
+    BulkCallbackPatchResponse,
     CreateCallbackCommand,
     CreateCallbackResponse,
     PatchCallbackRequest,
@@ -30,11 +32,8 @@ bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callback
 )
 def create_callback() -> Response:
     command = decode_body(CreateCallbackCommand)
-    _require_numbers(command.callback_numbers, command.caller_id)
-    if not (command.queue_id or (command.routing_data and command.routing_data.queue_id)):
-        raise ApiError.invalid(
-            "constraint.validation", "$.queueId", "Either queueId or routingData is required."
-        )
+    require_numbers(command.callback_numbers, command.caller_id)
+    require_queue(command, "constraint.validation")
     return json_response(backend().create(command))
 
 
@@ -50,8 +49,24 @@ def create_callback() -> Response:
 def patch_callback() -> Response:
     patch = decode_body(PatchCallbackRequest)
     if patch.callback_numbers is not None:
-        _require_numbers(patch.callback_numbers)
+        require_numbers(patch.callback_numbers)
     return json_response(backend().reschedule(patch))
+
+
+@bp.post("/bulk/update")
+@operation(
+    summary="Update multiple scheduled callbacks",
+    operation_id="postConversationsCallbacksBulkUpdate",
+    tag="Conversations",
+    request=BulkCallbackPatchRequest,
+    responses={200: BulkCallbackPatchResponse},
+)
+def update_callbacks() -> Response:
+    bulk = decode_body(BulkCallbackPatchRequest)
+    for index, patch in enumerate(bulk.patch_callback_requests):
+        if patch.callback_numbers is not None:
+            require_numbers(patch.callback_numbers, at=f"$.patchCallbackRequests[{index}]")
+    return json_response(backend().bulk_reschedule(bulk.patch_callback_requests))
 
 
 @bp.post("/bulk/disconnect")
@@ -69,14 +84,20 @@ def disconnect_callbacks() -> Response:
     return Response(status=202)
 
 
-def _require_numbers(numbers: tuple[str, ...], caller_id: str | None = None) -> None:
+def require_queue(command: CreateCallbackCommand, code: str) -> None:
+    """A create command names its queue, by queueId or in its routingData."""
+    if not (command.queue_id or (command.routing_data and command.routing_data.queue_id)):
+        raise ApiError.invalid(code, "$.queueId", "Either queueId or routingData is required.")
+
+
+def require_numbers(numbers: tuple[str, ...], caller_id: str | None = None, *, at: str = "$") -> None:
     """At least one callback number, each (and the caller id) in E.164 form as the API stores them."""
     if not numbers:
         raise ApiError.invalid(
-            "constraint.validation", "$.callbackNumbers", "callbackNumbers must hold at least one number."
+            "constraint.validation", f"{at}.callbackNumbers", "callbackNumbers must hold at least one number."
         )
-    named = [(f"$.callbackNumbers[{i}]", number) for i, number in enumerate(numbers)]
-    for path, number in [*named, ("$.callerId", caller_id)]:
+    named = [(f"{at}.callbackNumbers[{i}]", number) for i, number in enumerate(numbers)]
+    for path, number in [*named, (f"{at}.callerId", caller_id)]:
         if number is not None and not E164.fullmatch(number):
             raise ApiError.invalid(
                 "invalid.value",

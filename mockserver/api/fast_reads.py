@@ -33,7 +33,8 @@ class ConversationReads:
     def __init__(self, app: WSGIApplication, flask_app: Flask, backend: Backend) -> None:
         self.app = app
         self._config = flask_app.config  # read on each request, as Flask's hook does: TOKENS may change
-        self._backend = backend
+        self._engine = backend.engine
+        self._clock = backend.clock
         self._entry = backend.entry
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -47,11 +48,11 @@ class ConversationReads:
         """The body of the 200 this path answers ``environ`` with, or None if Flask must answer."""
         if environ.get("REQUEST_METHOD") == "GET" and path.startswith(PREFIX):
             conversation_id = path[len(PREFIX) :]
-            backend = self._backend
-            if backend.counts_reads:
+            engine = self._engine
+            if engine.counts_reads:
                 return None  # every read may move the conversation: Flask's view counts it
-            if backend.next_due <= backend.clock.ms():
-                backend.catch_up()  # as Flask's before_request hook does
+            if engine.next_due <= self._clock.ms():
+                engine.catch_up()  # as Flask's before_request hook does
             if "/" not in conversation_id and is_authorized(
                 environ.get("HTTP_AUTHORIZATION", ""), self._config["TOKENS"]
             ):

@@ -37,7 +37,7 @@ def move_clock() -> Response:
 @bp.get("/lifecycle")
 @admin_operation(summary="How conversations live", operation_id="adminLifecycle", responses={200: Lifecycle})
 def lifecycle() -> Response:
-    return json_response(backend().lifecycle)
+    return json_response(backend().engine.settings)
 
 
 @bp.put("/lifecycle")

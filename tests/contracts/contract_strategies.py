@@ -45,4 +45,9 @@ def values(t: Any) -> st.SearchStrategy[Any]:
 def models(cls: type) -> st.SearchStrategy[Any]:
     """Instances of the attrs class ``cls``, every field drawn from its type."""
     fields = attrs.fields(attrs.resolve_types(cls))
-    return st.builds(cls, **{field.name: st.deferred(lambda t=field.type: values(t)) for field in fields})
+    return st.builds(cls, **{field.name: deferred_values(field.type) for field in fields})
+
+
+def deferred_values(t: Any) -> st.SearchStrategy[Any]:
+    """``values(t)``, built only when first drawn from."""
+    return st.deferred(lambda: values(t))

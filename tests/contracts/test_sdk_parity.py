@@ -81,6 +81,7 @@ NARROWED = {
     (contracts.BulkResult, "entity"),
 }
 ENVELOPES = [
+    contracts.Call,
     contracts.Participant,
     contracts.ParticipantBasic,
     contracts.Conversation,
@@ -102,7 +103,7 @@ ENVELOPES = [
 ]
 
 
-def by_name(models: list[type]) -> Any:
+def by_name(models: list[type]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("model", models, ids=lambda model: model.__name__)
 
 
@@ -323,7 +324,7 @@ def test_the_sdk_reads_a_full_payload_completely(sdk: ModuleType, model: type) -
 
 
 @by_name([contracts.Conversation, contracts.ConversationBasic])
-def test_the_sdk_reads_a_conversation_as_it_was_written(sdk: ModuleType, model: type) -> None:
+def test_the_sdk_reads_a_conversation_as_it_was_written(sdk: ModuleType, model: type[Any]) -> None:
     written = contracts.structure(CONVERSATION, model)
     client = sdk.ApiClient()
 
@@ -359,7 +360,9 @@ def test_the_sdk_reads_a_full_callback_conversation_completely(sdk: ModuleType) 
 
 
 # The SDK's name for what each route answers or takes, where it differs from the contract's.
-SDK_READS_AS = {contracts.Empty: "object"}  # PATCH .../communications/{id}: the SDK returns raw JSON
+SDK_READS_AS: dict[type, str] = {
+    contracts.Empty: "object"
+}  # PATCH .../communications/{id}: the SDK returns raw JSON
 
 
 @pytest.mark.parametrize(
@@ -367,7 +370,7 @@ SDK_READS_AS = {contracts.Empty: "object"}  # PATCH .../communications/{id}: the
     [case for case in CANONICAL if case.values[0] in CALLBACK_CONVERSATION_MODELS + ROUTE_BODIES],
 )
 def test_the_sdk_reads_each_route_body_as_it_was_written(sdk: ModuleType, model: type, payload: Any) -> None:
-    written = contracts.structure(payload, model)
+    written: Any = contracts.structure(payload, model)
     client = sdk.ApiClient()
 
     obj = client.deserialize(Response(contracts.dumps(written)), SDK_READS_AS.get(model, model.__name__))

@@ -39,7 +39,7 @@ WIRE_MODELS = sorted(
     key=lambda cls: cls.__name__,
 )
 
-ODD = [
+ODD: list[Any] = [
     None,
     True,
     False,
@@ -180,7 +180,7 @@ def broken(draw: st.DrawFn, payload: Any) -> Any:
     return payload
 
 
-def outcome(model: type, payload: Any, *, detailed: bool) -> tuple[bool, str]:
+def outcome(model: type[Any], payload: Any, *, detailed: bool) -> tuple[bool, str]:
     """Accepted or refused, and the object's repr: it tells 30 from 30.0 and a member from a string."""
     try:
         obj = converter(strict=True, detailed=detailed).structure(payload, model)

@@ -35,7 +35,7 @@ UTC = timezone.utc
 
 
 @pytest.mark.parametrize(("model", "payload"), CANONICAL)
-def test_canonical_payload_survives_a_round_trip(model: type, payload: Any) -> None:
+def test_canonical_payload_survives_a_round_trip(model: type[Any], payload: Any) -> None:
     obj = contracts.structure(payload, model)
 
     assert type(obj) is model

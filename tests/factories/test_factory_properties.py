@@ -63,26 +63,26 @@ def assert_strictly_valid(model: type, obj: Any) -> None:
 @PROPERTY
 @given(seed=SEEDS, trait=st.sampled_from(CallbackFactory.traits), basic=st.booleans())
 def test_every_callback_trait_is_valid_consistent_and_read_whole_by_the_sdk(
-    genesys_sdk: ModuleType, seed: int, trait: str, basic: bool
+    sdk: ModuleType, seed: int, trait: str, basic: bool
 ) -> None:
     factory = (CallbackBasicFactory if basic else CallbackFactory)(seed)
     callback = factory.build(trait)
     assert_strictly_valid(factory.__model__, callback)
     assert check_callback(callback) == []
     assert check_callback(contracts.unstructure(callback)) == []
-    assert_the_sdk_loses_nothing(genesys_sdk, factory.__model__, callback)
+    assert_the_sdk_loses_nothing(sdk, factory.__model__, callback)
 
 
 @PROPERTY
 @given(seed=SEEDS, trait=st.sampled_from(ConversationFactory.traits), basic=st.booleans())
 def test_every_conversation_is_valid_consistent_and_read_whole_by_the_sdk(
-    genesys_sdk: ModuleType, seed: int, trait: str, basic: bool
+    sdk: ModuleType, seed: int, trait: str, basic: bool
 ) -> None:
     conversation = ConversationFactory(seed, basic=basic).build(trait)
     model = contracts.ConversationBasic if basic else contracts.Conversation
     assert_strictly_valid(model, conversation)
     assert check_conversation(conversation) == []
-    assert_the_sdk_loses_nothing(genesys_sdk, model, conversation)
+    assert_the_sdk_loses_nothing(sdk, model, conversation)
 
 
 @settings(max_examples=15, deadline=None)

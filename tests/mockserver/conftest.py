@@ -1,28 +1,19 @@
-"""Fixtures that find conversations of a given kind in the seeded dataset."""
+"""Fixtures of the server tests: seeded conversations of a given kind, and the SDK pointed at the server."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 import pytest
 from flask import Flask
 
-from contracts import Callback, CallbackState, Conversation
+from contracts import CallbackState, Conversation
 from mockserver.extension import backend_of
-
-
-def customer_callback(conversation: Conversation) -> Callback:
-    return next(
-        p.callbacks[0] for p in conversation.participants or () if p.purpose == "customer" and p.callbacks
-    )
-
-
-def seeded(app: Flask, wanted: Callable[[Callback], bool]) -> Conversation:
-    for entry in backend_of(app).store.entries():
-        if wanted(customer_callback(entry.conversation)):
-            conversation: Conversation = entry.conversation
-            return conversation
-    raise LookupError("the seeded dataset has no such conversation")
+from mockserver.testing.server import MockServer
+from tests.support.sdk import client_on
+from tests.support.seeded import seeded
 
 
 @pytest.fixture
@@ -40,4 +31,10 @@ def not_scheduled(app: Flask) -> Conversation:
 @pytest.fixture
 def snapshot(app: Flask) -> Callable[[], dict[str, bytes]]:
     """Every stored conversation's wire JSON, to compare before and after a request."""
-    return lambda: {entry.conversation.id: entry.body for entry in backend_of(app).store.entries()}
+    return lambda: {entry.id: entry.body for entry in backend_of(app).store.entries()}
+
+
+@pytest.fixture
+def sdk_client(sdk: ModuleType, callback_mock_server: MockServer) -> Any:
+    """An official SDK client on the live server, sending the accepted token."""
+    return client_on(sdk, callback_mock_server.url)

@@ -13,8 +13,8 @@ from contracts import Callback, Conversation
 from factories import ConversationFactory, check_conversation
 from mockserver.control.client import AdminError
 from mockserver.testing.server import MockServer
-from tests.conftest import CONFIG, NOW, TOKEN
-from tests.mockserver.live import call
+from tests.support import CONFIG, NOW, TOKEN
+from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"

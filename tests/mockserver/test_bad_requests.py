@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
 
 from contracts import Conversation
-from tests.mockserver.conftest import customer_callback
+from tests.support.seeded import customer_callback
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 DISCONNECT = "/api/v2/conversations/callbacks/bulk/disconnect"
@@ -570,6 +570,7 @@ def test_a_bad_request_is_answered_in_the_api_error_format_and_changes_nothing(
     assert response.status_code == status
     assert response.mimetype == "application/json"
     error = response.json
+    assert error is not None
     assert error["status"] == status
     assert error["code"] == code
     assert error["message"]
@@ -586,12 +587,14 @@ def test_the_table_is_wide_enough() -> None:
 
 def test_an_unexpected_exception_is_a_500_error_body(app: Flask) -> None:
     @app.get("/boom")
-    def boom() -> None:
+    def boom() -> NoReturn:
         raise RuntimeError("boom")
 
     response = app.test_client().get("/boom", headers={"Authorization": AUTH})
 
     assert response.status_code == 500
-    assert response.json["code"] == "internal.server.error"
-    assert response.json["contextId"] == response.headers["ININ-Correlation-Id"]
+    error = response.json
+    assert error is not None
+    assert error["code"] == "internal.server.error"
+    assert error["contextId"] == response.headers["ININ-Correlation-Id"]
     assert "boom" not in response.get_data(as_text=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from contracts import CallbackState, Conversation, loads
 from mockserver.testing.server import MockServer
-from tests.conftest import TOKEN
+from tests.support import TOKEN
 
 THREADS = 16
 OPERATIONS = 200

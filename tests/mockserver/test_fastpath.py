@@ -16,7 +16,7 @@ from mockserver import auth
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import CORRELATION_HEADER
 from mockserver.extension import backend_of
-from tests.conftest import TOKEN
+from tests.support import TOKEN
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -197,7 +197,7 @@ def test_correlation_ids_are_version_4_uuids() -> None:
 def test_flask_has_no_request_hook_the_fast_path_would_skip(app: Flask) -> None:
     """A new before/after-request hook must be mirrored in mockserver/api/fast_reads.py, then listed here."""
     # The backend's catch_up runs what the clock made due; the fast path calls it too.
-    assert app.before_request_funcs == {None: [backend_of(app).catch_up, auth._begin]}
+    assert app.before_request_funcs == {None: [backend_of(app).engine.catch_up, auth._begin]}
     assert app.after_request_funcs == {None: [auth._stamp]}
     assert not app.url_value_preprocessors
     assert not app.teardown_request_funcs

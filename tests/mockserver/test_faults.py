@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from mockserver.testing.server import MockServer
-from tests.conftest import CONFIG, TOKEN
-from tests.mockserver.live import Answer, call
+from tests.support import CONFIG, TOKEN
+from tests.support.live import Answer, call
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -201,7 +201,7 @@ def test_a_configured_rate_limit_comes_back_on_reset() -> None:
         server.clear_rate_limit()
         assert call(server.url, "GET", CONVERSATIONS).status == 200
         server.reset()
-        assert call(server.url, "GET", "/__admin/rate-limit").json() == {"requests": 1}  # 60 is the default
+        assert call(server.url, "GET", "/__admin/rate-limit").json() == {"requests": 1, "windowSeconds": 60}
         assert [call(server.url, "GET", CONVERSATIONS).status for _ in range(2)] == [200, 429]
 
 

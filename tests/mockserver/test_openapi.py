@@ -14,8 +14,8 @@ from schemathesis import checks
 from contracts._converter import camel
 from mockserver import create_app, openapi
 from mockserver.testing.server import MockServer
-from tests.conftest import CONFIG, TOKEN
-from tests.mockserver.live import call
+from tests.support import CONFIG, TOKEN
+from tests.support.live import call
 
 
 def test_the_served_document_is_valid_openapi_3_1(callback_mock_server: MockServer) -> None:
@@ -38,7 +38,7 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert documented == registered
-    assert len(documented) == 25
+    assert len(documented) == 39
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 

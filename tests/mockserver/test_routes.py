@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
-from tests.mockserver.conftest import customer_callback
+from mockserver.extension import backend_of
+from tests.support.seeded import customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
 
@@ -54,7 +56,7 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
     assert first.first_uri == "/api/v2/conversations?pageSize=4&pageNumber=1"
     assert first.last_uri == f"/api/v2/conversations?pageSize=4&pageNumber={first.page_count}"
 
-    seen = []
+    seen: list[Conversation] = []
     uri: str | None = first.self_uri
     while uri:
         page = contracts.loads(client.get(uri).data, ConversationEntityListing)
@@ -69,10 +71,37 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
     assert last.previous_uri == f"/api/v2/conversations?pageSize=4&pageNumber={first.page_count - 1}"
 
 
-def test_the_listing_defaults_to_pages_of_25(client: FlaskClient) -> None:
-    listing = client.get("/api/v2/conversations").json
-    assert listing["pageSize"] == 25
-    assert listing["pageNumber"] == 1
+def test_without_paging_the_listing_holds_every_active_conversation(client: FlaskClient, app: Flask) -> None:
+    """The SDKs send no paging parameters: the answer holds all, as the real API's for its caller."""
+    assert client.post("/__admin/seed", json={"count": 20, "traits": ["alerting"]}).status_code == 201
+    active = [entry.id for entry in backend_of(app).active()]
+    listing = contracts.loads(client.get("/api/v2/conversations").data, ConversationEntityListing)
+
+    assert len(active) > 25
+    assert [c.id for c in listing.entities or ()] == active
+    assert (listing.total, listing.page_count, listing.page_size) == (len(active), 1, len(active))
+    assert listing.next_uri is None
+
+
+def test_asking_for_a_page_gives_pages_of_25(client: FlaskClient) -> None:
+    assert client.post("/__admin/seed", json={"count": 20, "traits": ["alerting"]}).status_code == 201
+    listing = client.get("/api/v2/conversations?pageNumber=1").json
+    assert listing is not None
+    assert (listing["pageSize"], listing["pageNumber"], len(listing["entities"])) == (25, 1, 25)
+    assert listing["nextUri"] == "/api/v2/conversations?pageSize=25&pageNumber=2"
+
+
+@pytest.mark.parametrize(
+    ("communication_type", "holds"),
+    [("callback", "all"), ("Callback", "all"), ("callbacks", "all"), ("call", "none"), ("chat", "none")],
+)
+def test_communication_type_filters_the_listing(
+    client: FlaskClient, app: Flask, communication_type: str, holds: str
+) -> None:
+    listing = client.get(f"/api/v2/conversations?communicationType={communication_type}").json
+    assert listing is not None
+    expected = len(backend_of(app).active()) if holds == "all" else 0
+    assert listing["total"] == len(listing["entities"]) == expected
 
 
 def test_a_created_callback_is_a_scheduled_conversation_with_customer_and_acd_legs(
@@ -159,12 +188,12 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
     assert again.status_code == 412
 
 
-def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: object) -> None:
+def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: Flask) -> None:
     from mockserver.extension import backend_of
 
     campaign_ids = {
         cb.dialer_preview.campaign_id
-        for entry in backend_of(app).store.entries()  # type: ignore[attr-defined]
+        for entry in backend_of(app).store.entries()
         for p in entry.conversation.participants or ()
         for cb in p.callbacks or ()
         if cb.dialer_preview is not None
@@ -188,4 +217,6 @@ def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app
 def test_errors_are_json_with_the_correlation_id_as_context(client: FlaskClient, path: str) -> None:
     response = client.get(path, headers={"Authorization": ""})
     assert response.status_code == 401
-    assert response.json["contextId"] == response.headers["ININ-Correlation-Id"]
+    error = response.json
+    assert error is not None
+    assert error["contextId"] == response.headers["ININ-Correlation-Id"]

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
 
-PureCloud = pytest.importorskip("PureCloudPlatformClientV2")
-
-from contracts import CallbackState  # noqa: E402
-from mockserver.testing.server import MockServer  # noqa: E402
-from tests.conftest import TOKEN  # noqa: E402
+from contracts import CallbackState
+from mockserver.testing.server import MockServer
+from tests.support.sdk import client_on
 
 
 @pytest.fixture
-def api_client(callback_mock_server: MockServer) -> Any:
-    """An SDK client whose only changes from production are the host and the token."""
-    client = PureCloud.ApiClient(host=callback_mock_server.url)
-    client.access_token = TOKEN
-    return client
-
-
-@pytest.fixture
-def conversations(api_client: Any) -> Any:
-    return PureCloud.ConversationsApi(api_client)
+def conversations(sdk: ModuleType, sdk_client: Any) -> Any:
+    return sdk.ConversationsApi(sdk_client)
 
 
 def walk(value: Any) -> Iterator[Any]:
@@ -43,25 +34,27 @@ def assert_current(model: Any) -> None:
     assert "outdated_sdk_version" not in [v for v in walk(model) if isinstance(v, str)]
 
 
-def test_get_conversation_gives_typed_callbacks(conversations: Any, callback_mock_server: MockServer) -> None:
+def test_get_conversation_gives_typed_callbacks(
+    sdk: ModuleType, sdk_client: Any, conversations: Any, callback_mock_server: MockServer
+) -> None:
     stored = callback_mock_server.backend.store.entries()[0]
     conversation = conversations.get_conversation(stored.conversation.id)
 
     assert conversation.id == stored.conversation.id
     callbacks = [cb for p in conversation.participants for cb in p.callbacks or []]
     assert callbacks
-    assert all(isinstance(cb, PureCloud.Callback) for cb in callbacks)
+    assert all(isinstance(cb, sdk.Callback) for cb in callbacks)
     assert_current(conversation)
     sent = json.loads(stored.body)
     assert (
-        PureCloud.ApiClient().sanitize_for_serialization(conversation)["participants"][0]["callbacks"][0][
-            "id"
-        ]
+        sdk_client.sanitize_for_serialization(conversation)["participants"][0]["callbacks"][0]["id"]
         == (sent["participants"][0]["callbacks"][0]["id"])
     )
 
 
-def test_every_callback_field_reaches_the_sdk(conversations: Any, callback_mock_server: MockServer) -> None:
+def test_every_callback_field_reaches_the_sdk(
+    sdk: ModuleType, conversations: Any, callback_mock_server: MockServer
+) -> None:
     """Across the seeded dataset, each of the 29 callback fields arrives set somewhere."""
     seen: set[str] = set()
     for entry in callback_mock_server.backend.store.entries():
@@ -70,19 +63,19 @@ def test_every_callback_field_reaches_the_sdk(conversations: Any, callback_mock_
         for participant in conversation.participants:
             for callback in participant.callbacks or []:
                 seen.update(name for name in callback.swagger_types if getattr(callback, name) is not None)
-    assert seen == set(PureCloud.Callback().swagger_types)
+    assert seen == set(sdk.Callback().swagger_types)
 
 
-def test_get_conversations_pages(conversations: Any) -> None:
+def test_get_conversations_pages(sdk: ModuleType, conversations: Any) -> None:
     listing = conversations.get_conversations()
-    assert isinstance(listing, PureCloud.ConversationEntityListing)
+    assert isinstance(listing, sdk.ConversationEntityListing)
     assert listing.page_number == 1
     assert listing.entities
     assert_current(listing)
 
 
-def test_create_patch_and_disconnect_through_the_sdk(conversations: Any) -> None:
-    command = PureCloud.CreateCallbackCommand()
+def test_create_patch_and_disconnect_through_the_sdk(sdk: ModuleType, conversations: Any) -> None:
+    command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
     command.queue_id = "q-1"
     command.callback_user_name = "Ana Díaz"
@@ -90,17 +83,17 @@ def test_create_patch_and_disconnect_through_the_sdk(conversations: Any) -> None
     conversation_id = created.conversation.id
     assert {i.type for i in created.callback_identifiers} == {"ACD", "EXTERNAL"}
 
-    patch = PureCloud.PatchCallbackRequest()
+    patch = sdk.PatchCallbackRequest()
     patch.conversation_id = conversation_id
     patch.callback_numbers = ["+13175550123"]
     patched = conversations.patch_conversations_callbacks(patch)
     assert patched.conversation.id == conversation_id
 
     customer_id = next(i.id for i in created.callback_identifiers if i.type == "EXTERNAL")
-    identifier = PureCloud.CallbackDisconnectIdentifier()
+    identifier = sdk.CallbackDisconnectIdentifier()
     identifier.conversation_id = conversation_id
     identifier.callback_id = customer_id
-    bulk = PureCloud.BulkCallbackDisconnectRequest()
+    bulk = sdk.BulkCallbackDisconnectRequest()
     bulk.callback_disconnect_identifiers = [identifier]
     assert conversations.post_conversations_callbacks_bulk_disconnect(bulk) is None
 
@@ -112,7 +105,9 @@ def test_create_patch_and_disconnect_through_the_sdk(conversations: Any) -> None
     assert_current(after)
 
 
-def test_campaign_interactions_through_the_sdk(api_client: Any, callback_mock_server: MockServer) -> None:
+def test_campaign_interactions_through_the_sdk(
+    sdk: ModuleType, sdk_client: Any, callback_mock_server: MockServer
+) -> None:
     campaign_id = next(
         cb.dialer_preview.campaign_id
         for entry in callback_mock_server.backend.store.entries()
@@ -120,26 +115,32 @@ def test_campaign_interactions_through_the_sdk(api_client: Any, callback_mock_se
         for cb in p.callbacks or ()
         if cb.dialer_preview is not None and cb.dialer_preview.campaign_id
     )
-    interactions = PureCloud.OutboundApi(api_client).get_outbound_campaign_interactions(campaign_id)
+    interactions = sdk.OutboundApi(sdk_client).get_outbound_campaign_interactions(campaign_id)
     assert interactions.campaign.id == campaign_id
     assert_current(interactions)
     for stage in ("pending", "proceeding", "previewing", "interacting", "scheduled"):
         for interaction in getattr(interactions, f"{stage}_interactions") or []:
-            assert isinstance(interaction.conversation, PureCloud.ConversationBasic)
+            assert isinstance(interaction.conversation, sdk.ConversationBasic)
 
 
 @pytest.mark.parametrize(
     ("call", "status", "code"),
     [
-        (lambda api: api.get_conversation("00000000-0000-0000-0000-000000000000"), 404, "not.found"),
-        (lambda api: api.post_conversations_callbacks(_create_without_queue()), 400, "constraint.validation"),
+        (lambda api, sdk: api.get_conversation("00000000-0000-0000-0000-000000000000"), 404, "not.found"),
         (
-            lambda api: api.patch_conversations_callbacks(_patch("00000000-0000-0000-0000-000000000000")),
+            lambda api, sdk: api.post_conversations_callbacks(_create_without_queue(sdk)),
+            400,
+            "constraint.validation",
+        ),
+        (
+            lambda api, sdk: api.patch_conversations_callbacks(
+                _patch(sdk, "00000000-0000-0000-0000-000000000000")
+            ),
             404,
             "not.found",
         ),
         (
-            lambda api: api.post_conversations_callbacks(PureCloud.CreateCallbackCommand()),
+            lambda api, sdk: api.post_conversations_callbacks(sdk.CreateCallbackCommand()),
             400,
             "constraint.validation",
         ),
@@ -147,10 +148,10 @@ def test_campaign_interactions_through_the_sdk(api_client: Any, callback_mock_se
     ids=["unknown-conversation", "create-without-queue", "patch-unknown", "create-without-numbers"],
 )
 def test_errors_raise_api_exception_with_a_parseable_error_body(
-    conversations: Any, call: Any, status: int, code: str
+    sdk: ModuleType, conversations: Any, call: Callable[[Any, ModuleType], Any], status: int, code: str
 ) -> None:
-    with pytest.raises(PureCloud.rest.ApiException) as raised:
-        call(conversations)
+    with pytest.raises(sdk.rest.ApiException) as raised:
+        call(conversations, sdk)
 
     assert raised.value.status == status
     body = json.loads(raised.value.body)
@@ -159,34 +160,33 @@ def test_errors_raise_api_exception_with_a_parseable_error_body(
     assert body["contextId"] == raised.value.headers["ININ-Correlation-Id"]
 
 
-def test_a_wrong_token_is_refused(callback_mock_server: MockServer) -> None:
-    client = PureCloud.ApiClient(host=callback_mock_server.url)
-    client.access_token = "not-the-token"
-    with pytest.raises(PureCloud.rest.ApiException) as raised:
-        PureCloud.ConversationsApi(client).get_conversations()
+def test_a_wrong_token_is_refused(sdk: ModuleType, callback_mock_server: MockServer) -> None:
+    client = client_on(sdk, callback_mock_server.url, token="not-the-token")
+    with pytest.raises(sdk.rest.ApiException) as raised:
+        sdk.ConversationsApi(client).get_conversations()
     assert raised.value.status == 401
     assert json.loads(raised.value.body)["code"] == "bad.credentials"
 
 
-def _patch(conversation_id: str) -> Any:
-    patch = PureCloud.PatchCallbackRequest()
+def _patch(sdk: ModuleType, conversation_id: str) -> Any:
+    patch = sdk.PatchCallbackRequest()
     patch.conversation_id = conversation_id
     return patch
 
 
-def _create_without_queue() -> Any:
-    command = PureCloud.CreateCallbackCommand()
+def _create_without_queue(sdk: ModuleType) -> Any:
+    command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
     return command
 
 
 def test_the_sdk_retries_a_429_with_retry_after_and_creates_one_callback(
-    conversations: Any, callback_mock_server: MockServer
+    sdk: ModuleType, conversations: Any, callback_mock_server: MockServer
 ) -> None:
     callback_mock_server.fault("POST", "/api/v2/conversations/callbacks", status=429, retry_after=0, times=2)
     before = len(callback_mock_server.backend.store.entries())
 
-    command = PureCloud.CreateCallbackCommand()
+    command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
     command.queue_id = "queue-1"
     created = conversations.post_conversations_callbacks(command)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mockserver.live import call
+from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
 

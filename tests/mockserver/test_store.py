@@ -13,14 +13,18 @@ from contracts import Conversation, ConversationEntityListing
 from factories import ConversationFactory
 from mockserver.store import Entry, MemoryStore
 from mockserver.wire import listing_json
-from tests.conftest import NOW
+from tests.support import NOW
 
 
 @pytest.fixture
 def conversations() -> list[Conversation]:
     """Conversations as the factory builds them: every stage of a callback's life, three times."""
     factory = ConversationFactory(7, now=NOW)
-    built: list[Conversation] = [factory.build(trait) for trait in ConversationFactory.traits * 3]
+    built: list[Conversation] = []
+    for trait in ConversationFactory.traits * 3:
+        conversation = factory.build(trait)
+        assert isinstance(conversation, Conversation)  # not basic=True
+        built.append(conversation)
     return built
 
 

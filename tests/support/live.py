@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from attrs import frozen
 
-from tests.conftest import TOKEN
+from tests.support import TOKEN
 
 
 @frozen

@@ -1,0 +1,199 @@
+"""``/api/v2/conversations/callbacks/{conversationId}``: a callback conversation and its participants.
+
+The callback-only view (``CallbackConversation``), and what an agent's client does to its
+participants: answer, decline or hang up, wrap up, attributes, communications, the recording.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from contracts import (
+    AssignedWrapupCode,
+    CallbackConversation,
+    CallbackConversationEntityListing,
+    Conversation,
+    Empty,
+    MediaParticipantRequest,
+    ParticipantAttributes,
+    RecordingState,
+    SetRecordingState,
+    WrapupCode,
+    WrapupInput,
+)
+from mockserver import projections
+from mockserver.errors import ApiError
+from mockserver.extension import backend
+from mockserver.openapi import QueryParameter, operation
+from mockserver.wire import decode_body, json_response, raw_json
+
+bp = Blueprint("callback_conversations", __name__, url_prefix="/api/v2/conversations/callbacks")
+
+PARTICIPANT = "/<conversation_id>/participants/<participant_id>"
+COMMUNICATION = PARTICIPANT + "/communications/<communication_id>"
+_PROVISIONAL = QueryParameter(
+    "provisional", "Whether to read the provisional wrap-up rather than the final one.", {"type": "boolean"}
+)
+
+
+@bp.get("")
+@operation(
+    summary="Get the logged-in user's active conversations and their Callback participants state",
+    operation_id="getConversationsCallbacks",
+    tag="Conversations",
+    responses={200: CallbackConversationEntityListing},
+)
+def list_callback_conversations() -> Response:
+    """Every active conversation at once: the route takes no paging, as the real one."""
+    active = [entry.conversation for entry in backend().active()]
+    listing = projections.callback_conversation_listing(
+        active, page_size=max(1, len(active)), page_number=1, total=len(active)
+    )
+    return json_response(listing)
+
+
+@bp.get("/<conversation_id>")
+@operation(
+    summary="Get callback conversation",
+    operation_id="getConversationsCallback",
+    tag="Conversations",
+    responses={200: CallbackConversation},
+)
+def get_callback_conversation(conversation_id: str) -> Response:
+    return json_response(projections.callback_conversation(backend().callback_conversation(conversation_id)))
+
+
+@bp.patch("/<conversation_id>")
+@operation(
+    summary="Update a conversation by disconnecting all of the participants",
+    operation_id="patchConversationsCallback",
+    tag="Conversations",
+    request=Conversation,
+    responses={200: Conversation},
+)
+def disconnect_conversation(conversation_id: str) -> Response:
+    body: Conversation = decode_body(Conversation)
+    return json_response(backend().participants.disconnect(conversation_id, body.state))
+
+
+@bp.patch(PARTICIPANT)
+@operation(
+    summary="Update conversation participant",
+    operation_id="patchConversationsCallbackParticipant",
+    tag="Conversations",
+    request=MediaParticipantRequest,
+    responses={202: None},
+)
+def update_participant(conversation_id: str, participant_id: str) -> Response:
+    body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
+    backend().participants.update(conversation_id, participant_id, body)
+    return Response(status=202)
+
+
+@bp.patch(PARTICIPANT + "/attributes")
+@operation(
+    summary="Update the attributes on a conversation participant",
+    operation_id="patchConversationsCallbackParticipantAttributes",
+    tag="Conversations",
+    request=ParticipantAttributes,
+    responses={202: ParticipantAttributes},
+)
+def update_attributes(conversation_id: str, participant_id: str) -> Response:
+    body: ParticipantAttributes = decode_body(ParticipantAttributes)
+    merged = backend().participants.set_attributes(conversation_id, participant_id, body.attributes or {})
+    return json_response(ParticipantAttributes(attributes=merged), 202)
+
+
+@bp.patch(COMMUNICATION)
+@operation(
+    summary="Update conversation participant's communication by disconnecting it",
+    operation_id="patchConversationsCallbackParticipantCommunication",
+    tag="Conversations",
+    request=MediaParticipantRequest,
+    responses={200: Empty},
+)
+def update_communication(conversation_id: str, participant_id: str, communication_id: str) -> Response:
+    body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
+    backend().participants.update_communication(conversation_id, participant_id, communication_id, body)
+    return json_response(Empty())
+
+
+@bp.get(PARTICIPANT + "/wrapup")
+@operation(
+    summary="Get the wrap-up for this conversation participant",
+    operation_id="getConversationsCallbackParticipantWrapup",
+    tag="Conversations",
+    responses={200: AssignedWrapupCode},
+    query=(_PROVISIONAL,),
+    errors=(400,),
+)
+def participant_wrapup(conversation_id: str, participant_id: str) -> Response:
+    wrapup = backend().participants.assigned_wrapup(conversation_id, participant_id, None, _provisional())
+    return json_response(wrapup)
+
+
+@bp.get(COMMUNICATION + "/wrapup")
+@operation(
+    summary="Get the wrap-up for this conversation communication",
+    operation_id="getConversationsCallbackParticipantCommunicationWrapup",
+    tag="Conversations",
+    responses={200: AssignedWrapupCode},
+    query=(_PROVISIONAL,),
+    errors=(400,),
+)
+def communication_wrapup(conversation_id: str, participant_id: str, communication_id: str) -> Response:
+    participants = backend().participants
+    return json_response(
+        participants.assigned_wrapup(conversation_id, participant_id, communication_id, _provisional())
+    )
+
+
+@bp.post(COMMUNICATION + "/wrapup")
+@operation(
+    summary="Apply wrap-up for this conversation communication",
+    operation_id="postConversationsCallbackParticipantCommunicationWrapup",
+    tag="Conversations",
+    request=WrapupInput,
+    responses={202: None},
+)
+def wrap_up(conversation_id: str, participant_id: str, communication_id: str) -> Response:
+    body: WrapupInput = decode_body(WrapupInput)
+    backend().participants.wrap_up(conversation_id, participant_id, communication_id, body)
+    return Response(status=202)
+
+
+@bp.get(PARTICIPANT + "/wrapupcodes")
+@operation(
+    summary="Get list of wrapup codes for this conversation participant",
+    operation_id="getConversationsCallbackParticipantWrapupcodes",
+    tag="Conversations",
+    responses={200: tuple[WrapupCode, ...]},
+)
+def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
+    codes = backend().participants.wrapup_codes(conversation_id, participant_id)
+    return json_response(codes)
+
+
+@bp.put("/<conversation_id>/recordingstate")
+@operation(
+    summary="Update a conversation by setting its recording state",
+    operation_id="putConversationsCallbackRecordingstate",
+    tag="Conversations",
+    request=SetRecordingState,
+    responses={200: RecordingState},
+)
+def set_recording_state(conversation_id: str) -> Response:
+    body: SetRecordingState = decode_body(SetRecordingState)
+    if body.recording_state is None:
+        raise ApiError.invalid("constraint.validation", "$.recordingState", "recordingState is required.")
+    state = backend().participants.set_recording_state(conversation_id, body.recording_state)
+    return raw_json(f'"{state.value}"')
+
+
+def _provisional() -> bool:
+    text = request.args.get("provisional", "false")
+    if text not in ("true", "false"):
+        raise ApiError.invalid(
+            "invalid.value", "$.provisional", f"provisional must be true or false; got {text!r}."
+        )
+    return text == "true"

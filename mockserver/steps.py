@@ -1,0 +1,340 @@
+"""A callback's life, step by step: the pure edit each step makes, stamped with the moment ``at``.
+
+``lifecycle`` decides which step comes next and when; each function here takes a conversation
+and returns it changed as the real API changes it at that step (see the README's lifecycle table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import attrs
+
+from contracts import (
+    AfterCallWork,
+    AfterCallWorkState,
+    Callback,
+    CallbackState,
+    CallDisconnectType,
+    CallState,
+    Conversation,
+    DisconnectType,
+    Participant,
+    Segment,
+    Wrapup,
+    WrapupPrompt,
+)
+from mockserver.edits import callbacks, with_participants
+
+_ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+
+
+def started(conversation: Conversation, at: datetime) -> Conversation:
+    """A just-created conversation whose every leg and first segment start at ``at``."""
+
+    def start(participant: Participant) -> Participant:
+        kept = tuple(_started_segments(cb, at) if cb.segments else cb for cb in participant.callbacks or ())
+        return attrs.evolve(participant, start_time=at, callbacks=kept)
+
+    return attrs.evolve(with_participants(conversation, start), start_time=at)
+
+
+def _started_segments(callback: Callback, at: datetime) -> Callback:
+    first, *rest = callback.segments or ()
+    return attrs.evolve(callback, segments=(attrs.evolve(first, start_time=at), *rest))
+
+
+def _close(
+    segments: tuple[Segment, ...] | None, at: datetime, how: str, disconnect_type: str | None = None
+) -> tuple[Segment, ...]:
+    """``segments`` with the open last one ended at ``at``."""
+    if not segments or segments[-1].end_time is not None:
+        return segments or ()
+    last = attrs.evolve(segments[-1], end_time=at, how_ended=how, disconnect_type=disconnect_type)
+    return (*segments[:-1], last)
+
+
+def _change(
+    conversation: Conversation,
+    participant_id: str | None,
+    change: Callable[[Participant, Callback], tuple[Participant, Callback]],
+) -> Conversation:
+    """``change`` applied to the participant with ``participant_id`` and its first callback."""
+
+    def apply(participant: Participant) -> Participant:
+        first, *rest = participant.callbacks or (None,)
+        if participant.id != participant_id or first is None:
+            return participant
+        participant, callback = change(participant, first)
+        return attrs.evolve(participant, callbacks=(callback, *rest))
+
+    return with_participants(conversation, apply)
+
+
+def fired(
+    conversation: Conversation, customer_id: str | None, acd_id: str | None, at: datetime
+) -> Conversation:
+    """The scheduled time came: the Scheduled segments end, Interact opens, the customer and acd legs connect."""
+
+    def fire(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        if callback.state is not CallbackState.SCHEDULED:
+            return participant, callback
+        segments = (*_close(callback.segments, at, "Interact"), Segment(start_time=at, type="Interact"))
+        callback = attrs.evolve(callback, state=CallbackState.CONNECTED, connected_time=at, segments=segments)
+        return attrs.evolve(participant, connected_time=at), callback
+
+    return _change(_change(conversation, customer_id, fire), acd_id, fire)
+
+
+def offered(conversation: Conversation, agent: Participant) -> Conversation:
+    """A new agent participant (an offer) joins, alerting."""
+    return attrs.evolve(conversation, participants=(*(conversation.participants or ()), agent))
+
+
+def offer(
+    customer: Participant,
+    customer_cb: Callback,
+    *,
+    participant_id: str,
+    callback_id: str,
+    user_id: str,
+    user_name: str,
+    queue_id: str | None,
+    queue_name: str | None,
+    timeout_ms: int,
+    at: datetime,
+) -> Participant:
+    """The agent participant of an offer to ``user_id`` at ``at``: alerting, no segment yet."""
+    callback = Callback(
+        state=CallbackState.ALERTING,
+        initial_state=CallbackState.ALERTING,
+        id=callback_id,
+        segments=(),
+        direction=customer_cb.direction,
+        held=False,
+        callback_numbers=customer_cb.callback_numbers,
+        callback_user_name=customer_cb.callback_user_name,
+        script_id=customer_cb.script_id,
+        external_campaign=customer_cb.external_campaign,
+        skip_enabled=customer_cb.skip_enabled,
+        timeout_seconds=customer_cb.timeout_seconds,
+        start_alerting_time=at,
+        callback_scheduled_time=customer_cb.callback_scheduled_time,
+        provider=customer_cb.provider,
+        peer_id=customer_cb.id,
+        after_call_work_required=False,
+        caller_id=customer_cb.caller_id,
+        caller_id_name=customer_cb.caller_id_name,
+        queue_media_settings=customer_cb.queue_media_settings,
+        dialer_preview=customer_cb.dialer_preview,
+        voicemail=customer_cb.voicemail,
+    )
+    return Participant(
+        id=participant_id,
+        start_time=at,
+        name=user_name,
+        user_uri=f"/api/v2/users/{user_id}",
+        user_id=user_id,
+        queue_id=queue_id,
+        queue_name=queue_name,
+        purpose="agent",
+        wrapup_required=False,
+        wrapup_prompt=WrapupPrompt.OPTIONAL,
+        alerting_timeout_ms=timeout_ms,
+        attributes=customer.attributes,
+        callbacks=(callback,),
+    )
+
+
+def not_answered(
+    conversation: Conversation, agent_id: str, at: datetime, disconnect_type: DisconnectType
+) -> Conversation:
+    """The offer ended unanswered: timed out (``system``) or declined (``client``); one Alert segment."""
+
+    def end(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        segment = Segment(
+            start_time=callback.start_alerting_time or at,
+            end_time=at,
+            type="Alert",
+            how_ended="Disconnect",
+            disconnect_type=disconnect_type.value,
+        )
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=disconnect_type,
+            disconnected_time=at,
+            segments=(segment,),
+        )
+        return attrs.evolve(participant, end_time=at), callback
+
+    return _change(conversation, agent_id, end)
+
+
+def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: datetime) -> Conversation:
+    """The agent answered: its leg connects, and at the same instant the acd leg ends with ``transfer``."""
+
+    def answer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        alert = Segment(
+            start_time=callback.start_alerting_time or at, end_time=at, type="Alert", how_ended="Interact"
+        )
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.CONNECTED,
+            connected_time=at,
+            segments=(alert, Segment(start_time=at, type="Interact")),
+        )
+        return attrs.evolve(participant, connected_time=at), callback
+
+    def transfer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        if callback.state in _ENDED:
+            return participant, callback  # a leg the factories ended when it routed the callback
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=DisconnectType.TRANSFER,
+            disconnected_time=at,
+            segments=_close(callback.segments, at, "Disconnect", "transfer"),
+        )
+        return attrs.evolve(participant, end_time=at), callback
+
+    return _change(_change(conversation, agent_id, answer), acd_id, transfer)
+
+
+def hung_up(
+    conversation: Conversation,
+    agent_id: str,
+    customer_id: str | None,
+    at: datetime,
+    wrapup_prompt: WrapupPrompt = WrapupPrompt.MANDATORY,
+) -> Conversation:
+    """The agent ended the callback: after-call work starts; the customer's leg ends with ``peer``."""
+
+    def hang_up(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=DisconnectType.CLIENT,
+            disconnected_time=at,
+            held=False,
+            start_hold_time=None,
+            segments=_close(callback.segments, at, "Disconnect", "client"),
+            after_call_work=AfterCallWork(state=AfterCallWorkState.PENDING, start_time=at),
+            after_call_work_required=True,
+        )
+        participant = attrs.evolve(
+            participant, end_time=at, wrapup_required=True, wrapup_prompt=wrapup_prompt, start_acw_time=at
+        )
+        return participant, callback
+
+    def peer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
+            return participant, callback
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=DisconnectType.PEER,
+            disconnected_time=at,
+            segments=_close(callback.segments, at, "Disconnect", "peer"),
+        )
+        return attrs.evolve(participant, end_time=at), callback
+
+    updated = _change(_change(conversation, agent_id, hang_up), customer_id, peer)
+    return ended_if_over(_calls_ended(updated, agent_id, at), at)
+
+
+def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: datetime) -> Conversation:
+    """The agent's after-call work is done: its wrap-up recorded at ``at``."""
+
+    def wrap(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        acw = callback.after_call_work or AfterCallWork(start_time=callback.disconnected_time or at)
+        start = acw.start_time or at
+        code = attrs.evolve(
+            wrapup, end_time=at, provisional=False, duration_seconds=(at - start) // timedelta(seconds=1)
+        )
+        callback = attrs.evolve(
+            callback,
+            after_call_work=attrs.evolve(acw, state=AfterCallWorkState.COMPLETE, end_time=at),
+            wrapup=code,
+        )
+        return attrs.evolve(participant, end_acw_time=at, wrapup=code), callback
+
+    return _change(conversation, agent_id, wrap)
+
+
+def wrapup_skipped(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """The agent skipped its wrap-up: after-call work ends at ``at``, skipped."""
+
+    def skip(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        acw = callback.after_call_work or AfterCallWork(start_time=callback.disconnected_time or at)
+        callback = attrs.evolve(
+            callback, after_call_work=attrs.evolve(acw, state=AfterCallWorkState.SKIPPED, end_time=at)
+        )
+        return attrs.evolve(participant, end_acw_time=at), callback
+
+    return _change(conversation, agent_id, skip)
+
+
+def _calls_ended(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """Every call the agent placed, and the leg it reached, disconnected at ``at``."""
+    placed = {call.id for p in conversation.participants or () if p.id == agent_id for call in p.calls or ()}
+    if not placed:
+        return conversation
+
+    def end(participant: Participant) -> Participant:
+        calls = participant.calls or ()
+        mine = participant.id == agent_id
+        if not any(call.id in placed or call.peer_id in placed for call in calls):
+            return participant
+        ended = tuple(
+            attrs.evolve(
+                call,
+                state=CallState.DISCONNECTED,
+                disconnect_type=CallDisconnectType.CLIENT if mine else CallDisconnectType.PEER,
+                disconnected_time=at,
+                segments=_close(call.segments, at, "Disconnect", "client" if mine else "peer"),
+            )
+            if call.state is not CallState.DISCONNECTED
+            else call
+            for call in calls
+        )
+        return attrs.evolve(participant, calls=ended, end_time=participant.end_time if mine else at)
+
+    return with_participants(conversation, end)
+
+
+def ended_if_over(conversation: Conversation, at: datetime) -> Conversation:
+    """The conversation ends at ``at`` once every leg has."""
+    if conversation.end_time is None and all(
+        cb.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED) for cb in callbacks(conversation)
+    ):
+        return attrs.evolve(conversation, end_time=at)
+    return conversation
+
+
+def reached(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
+    """An automated callback reached the customer: the dialling leg connects."""
+
+    def reach(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        segments = (*_close(callback.segments, at, "Interact"), Segment(start_time=at, type="Interact"))
+        callback = attrs.evolve(callback, state=CallbackState.CONNECTED, connected_time=at, segments=segments)
+        return attrs.evolve(participant, connected_time=at), callback
+
+    return _change(conversation, customer_id, reach)
+
+
+def finished(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
+    """An automated callback's call is over: the customer hung up (``endpoint``)."""
+
+    def finish(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=DisconnectType.ENDPOINT,
+            disconnected_time=at,
+            segments=_close(callback.segments, at, "Disconnect", "endpoint"),
+        )
+        return attrs.evolve(participant, end_time=at), callback
+
+    return ended_if_over(_change(conversation, customer_id, finish), at)
