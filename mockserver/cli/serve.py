@@ -14,11 +14,15 @@ import gc
 import json
 import os
 import socket
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mockserver import settings
 from mockserver.config import DEFAULTS
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from mockserver.rsgi import RsgiBridge
@@ -61,82 +65,92 @@ def _free_port(host: str) -> int:
         return port
 
 
-def _rate_limit(text: str) -> dict[str, int]:
-    requests, _, seconds = text.partition("/")
-    if not (requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0):
-        raise click.BadParameter(
-            f"expected REQUESTS/SECONDS such as 300/60, got {text!r}", param_hint="--rate-limit"
-        )
-    return {"requests": int(requests), "windowSeconds": int(seconds)}
+def _setting(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option's callback: its text read by the setting's own parser, as the variable's is."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or value == ():
+            return None
+        texts = value if isinstance(value, tuple) else (value,)
+        text = json.dumps(list(texts)) if isinstance(value, tuple) else str(value)
+        try:
+            settings.parse(name, text)
+        except settings.SettingError as error:
+            raise click.BadParameter(f"expected {error.expected}, got {value!r}") from None
+        return text
+
+    return check
+
+
+def _option(flag: str, name: str, help: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option for setting ``name``: given, it is the worker's CALLBACK_MOCK_<name>; absent, the
+    variable (or the default) stands."""
+    default = DEFAULTS[name]
+    shown = f" [default: {default}]" if default not in (None, ()) and "flag_value" not in kwargs else ""
+    return click.option(
+        flag, name.lower(), default=None, callback=_setting(name), help=help + shown, **kwargs
+    )
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
-@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Seed of the generated dataset.")
-@click.option(
-    "--conversations",
-    default=DEFAULTS["CONVERSATIONS"],
-    show_default=True,
-    help="Conversations generated at start and restored by every reset.",
-)
-@click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
 @click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
-@click.option(
-    "--admin-prefix", default=None, help=f"Where the control API lives [default: {DEFAULTS['ADMIN_PREFIX']}]."
+@_option("--seed", "SEED", "Seed of the generated dataset.")
+@_option("--conversations", "CONVERSATIONS", "Conversations generated at start and restored by every reset.")
+@_option("--token", "TOKENS", "Accept only these bearer tokens (repeatable).", multiple=True)
+@_option("--now", "NOW", "The clock's start (ISO-8601); it runs on from there.", metavar="ISO")
+@_option("--frozen", "CLOCK_FROZEN", "The clock stands still until set or advanced.", flag_value="true")
+@_option(
+    "--lifecycle",
+    "LIFECYCLE",
+    "How conversations live: auto, manual, off, or a JSON object of the control API's Lifecycle.",
+    metavar="MODE",
 )
-@click.option("--no-admin", is_flag=True, default=False, help="Serve no control API (/__admin answers 404).")
-@click.option("--admin-token", default=None, help="Require this bearer token on the control API.")
-@click.option("--no-journal", is_flag=True, default=False, help="Record no requests (the journal is off).")
-@click.option(
+@_option("--admin-prefix", "ADMIN_PREFIX", "Where the control API lives.")
+@_option("--no-admin", "ADMIN", "Serve no control API (its paths answer 404).", flag_value="false")
+@_option("--admin-token", "ADMIN_TOKEN", "Require this bearer token on the control API.")
+@_option("--no-journal", "JOURNAL", "Record no requests (the journal is off).", flag_value="false")
+@_option(
     "--rate-limit",
-    default=None,
+    "RATE_LIMIT",
+    "Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
     metavar="REQUESTS/SECONDS",
-    help="Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
 )
-def serve(
-    host: str,
-    port: int,
-    seed: int,
-    conversations: int,
-    tokens: tuple[str, ...],
-    threads: int,
-    admin_prefix: str | None,
-    no_admin: bool,
-    admin_token: str | None,
-    no_journal: bool,
-    rate_limit: str | None,
-) -> None:
+@_option("--body-timeout", "BODY_TIMEOUT", "Seconds a client has to send a body; slower ones get 408.")
+def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
-    Any setting may also come from a CALLBACK_MOCK_* variable (CALLBACK_MOCK_JOURNAL=false).
+    Any setting may also come from a CALLBACK_MOCK_* variable, read by the same parser as its
+    option (CALLBACK_MOCK_JOURNAL=false, CALLBACK_MOCK_TOKENS=secret); an option given wins.
     """
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
+    try:
+        configured = settings.from_environ()  # refused here, before anything starts
+    except settings.SettingError as error:
+        raise click.UsageError(f"{settings.PREFIX}{error}") from None
     if port == 0:
         port = _free_port(host)
     # The app is built in Granian's worker process; it reads its config from the environment.
-    os.environ.update(
-        {
-            "CALLBACK_MOCK_SEED": str(seed),
-            "CALLBACK_MOCK_CONVERSATIONS": str(conversations),
-            "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
-            "CALLBACK_MOCK_THREADS": str(threads),
-        }
-    )
-    control = {
-        "CALLBACK_MOCK_ADMIN_PREFIX": json.dumps(admin_prefix) if admin_prefix else None,
-        "CALLBACK_MOCK_ADMIN": "false" if no_admin else None,
-        "CALLBACK_MOCK_ADMIN_TOKEN": json.dumps(admin_token) if admin_token else None,
-        "CALLBACK_MOCK_JOURNAL": "false" if no_journal else None,
-        "CALLBACK_MOCK_RATE_LIMIT": json.dumps(_rate_limit(rate_limit)) if rate_limit else None,
-    }
-    os.environ.update({name: value for name, value in control.items() if value is not None})
+    exported = {settings.PREFIX + name.upper(): text for name, text in given.items() if text is not None}
+    os.environ.update({**exported, "CALLBACK_MOCK_THREADS": str(threads)})
+    admin = given["admin"] is None and configured.get("ADMIN", True)
+    if (
+        admin
+        and host in ("0.0.0.0", "::", "")
+        and not (given["admin_token"] or configured.get("ADMIN_TOKEN"))
+    ):
+        click.echo(
+            f"warning: the control API ({configured.get('ADMIN_PREFIX', DEFAULTS['ADMIN_PREFIX'])}) is open "
+            f"to every host that reaches {host}: anyone can reset, seed and fault this server. "
+            "Pass --admin-token, --no-admin or --host 127.0.0.1.",
+            err=True,
+        )
     shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
-    Granian(
+    server = Granian(
         "mockserver.cli.serve:worker_app",
         address=host,
         port=port,
@@ -146,4 +160,7 @@ def serve(
         workers_kill_timeout=SHUTDOWN_SECONDS,
         websockets=False,
         log_level=LogLevels.warning,
-    ).serve()
+    )
+    # Granian calls its startup hooks once the socket is bound: the URL is announced only then.
+    server.on_startup(lambda: click.echo(f"callback-contracts mock server on http://{shown_host}:{port}"))
+    server.serve()

@@ -39,4 +39,4 @@ def test_the_worker_app_is_configured_by_the_environment_and_leaves_the_gc_on(
 
     assert gc.isenabled()
     assert len(backend_of(app).store.entries()) == 3
-    assert app.config["TOKENS"] == ["a-token"]
+    assert app.config["TOKENS"] == ("a-token",)

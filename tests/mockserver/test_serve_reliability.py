@@ -35,14 +35,18 @@ def serve_command(*options: str) -> list[str]:
 
 
 @contextmanager
-def serving(*options: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    """``serve`` on a free port with 5 conversations: the process, its URL in ``process.url``."""
+def serving(
+    *options: str, env: dict[str, str] | None = None, stderr: int = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[str]]:
+    """``serve`` on a free port (5 conversations unless the options or variables say otherwise):
+    the process, its URL in ``process.url``."""
+    sized = "--conversations" in options or "CALLBACK_MOCK_CONVERSATIONS" in (env or {})
     process = subprocess.Popen(
-        serve_command("--port", "0", "--conversations", "5", *options),
+        serve_command("--port", "0", *([] if sized else ["--conversations", "5"]), *options),
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
     assert process.stdout is not None
@@ -65,14 +69,25 @@ def address(url: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def status(url: str, method: str, path: str, body: bytes | None = None, timeout: float = 5) -> int | None:
+def status(
+    url: str, method: str, path: str, body: bytes | None = None, timeout: float = 5, token: str = "t"
+) -> int | None:
+    return answer(url, method, path, body, timeout, token)[0]
+
+
+def answer(
+    url: str, method: str, path: str, body: bytes | None = None, timeout: float = 5, token: str = "t"
+) -> tuple[int | None, Any]:
+    """The status and JSON body of one request (None, None if the connection failed)."""
     connection = http.client.HTTPConnection(*address(url), timeout=timeout)
-    headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
         connection.request(method, path, body=body, headers=headers)
-        return connection.getresponse().status
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
     except OSError:
-        return None
+        return None, None
     finally:
         connection.close()
 
@@ -189,3 +204,56 @@ def test_sigterm_ends_serve_within_its_bound_while_an_upload_is_open() -> None:
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=SHUTDOWN_SECONDS + 10) == 0
             assert time.monotonic() - started < SHUTDOWN_SECONDS + 2
+
+
+def test_serve_keeps_the_settings_of_the_environment() -> None:
+    """No option given: the variables stand, read as the options would read them."""
+    env = {"CALLBACK_MOCK_TOKENS": "secret", "CALLBACK_MOCK_CONVERSATIONS": "3", "CALLBACK_MOCK_SEED": "7"}
+    with serving(env={**env, "CALLBACK_MOCK_ADMIN_TOKEN": "12345"}) as process:
+        url = process.url  # type: ignore[attr-defined]
+        code, listing = answer(url, "GET", "/api/v2/conversations?pageSize=100", token="secret")
+        assert code == 200
+        assert listing["total"] <= 3
+        assert status(url, "GET", LISTING, token="sec") == 401  # a token, not a substring
+        assert status(url, "POST", "/__admin/reset", token="12345") == 204
+
+
+def test_serve_starts_the_clock_and_the_lifecycle_as_told() -> None:
+    options = ("--now", "2030-01-01T09:00:00Z", "--frozen", "--lifecycle", "manual")
+    with serving(*options) as process:
+        url = process.url  # type: ignore[attr-defined]
+        assert answer(url, "GET", "/__admin/clock")[1] == {"now": "2030-01-01T09:00:00.000Z", "frozen": True}
+        assert answer(url, "GET", "/__admin/lifecycle")[1]["mode"] == "manual"
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "message"),
+    [
+        (["--admin-prefix", "admin"], {}, "Invalid value for '--admin-prefix'"),
+        (["--admin-prefix", "/"], {}, "Invalid value for '--admin-prefix'"),
+        (["--seed", "\u00b2"], {}, "Invalid value for '--seed'"),
+        (["--lifecycle", "sometimes"], {}, "Invalid value for '--lifecycle'"),
+        ([], {"CALLBACK_MOCK_TOKENS": "[1]"}, "CALLBACK_MOCK_TOKENS: expected"),
+        ([], {"CALLBACK_MOCK_ADMIN_PREFIX": "/"}, "CALLBACK_MOCK_ADMIN_PREFIX: expected"),
+    ],
+)
+def test_a_bad_setting_stops_serve_before_it_announces_a_url(
+    options: list[str], env: dict[str, str], message: str
+) -> None:
+    done = subprocess.run(
+        serve_command("--port", "0", *options),
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert message in done.stderr
+
+
+def test_serve_on_every_address_with_an_open_control_api_warns() -> None:
+    with serving("--host", "0.0.0.0", stderr=subprocess.PIPE) as process:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert "warning: the control API (/__admin) is open to every host" in stderr
