@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockserver import auth, extension, handlers, openapi, settings
+from mockserver import auth, extension, handlers, openapi, settings, wire
 from mockserver.api import callback_conversations, callbacks, campaigns, conversations
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.backend import Backend
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     backend = Backend.from_config(app.config)
     extension.init_app(app, backend)
     handlers.init_app(app)
+    wire.init_app(app)
     auth.init_app(app, paths)
     for blueprint in (conversations.bp, callbacks.bp, callback_conversations.bp, campaigns.bp):
         app.register_blueprint(blueprint)

@@ -25,7 +25,6 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_TOKEN": None,  # if set, the control API's bearer token
     "JOURNAL": True,  # record every API request for the control API to show and verify
     "JOURNAL_LIMIT": 10_000,  # requests kept; the oldest go first
-    "JOURNAL_BYTES": 64 * 1024 * 1024,  # the kept requests' bodies and headers at most; the oldest go first
     "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
 }
 

@@ -85,6 +85,9 @@ class RsgiBridge:
         transport = protocol.response_stream(status, response_headers)
         for chunk in chunks:
             await transport.send_bytes(chunk)
+        # Raised at once, Granian may still replace the answer with a complete 500: a moment
+        # lets the status line (and what was yielded) reach the client first.
+        await asyncio.sleep(0.05)
         raise ConnectionAbortedError("the app ended the answer early")
 
     async def _read(self, protocol: Any) -> bytes:

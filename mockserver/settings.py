@@ -155,7 +155,6 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "ADMIN_TOKEN": _token,
     "JOURNAL": _boolean,
     "JOURNAL_LIMIT": _integer(1),
-    "JOURNAL_BYTES": _integer(1),
     "RATE_LIMIT": _rate_limit,
 }
 
