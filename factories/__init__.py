@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    # CallbackProvider subclasses Faker's BaseProvider: importing it imports Faker (~30 ms), which
+    # CallbackProvider subclasses Faker's BaseProvider: importing it imports Faker (slow), which
     # building payloads of the default organisation does without (serve's start-up).
     if name == "CallbackProvider":
         from factories.providers import CallbackProvider

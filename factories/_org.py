@@ -66,8 +66,8 @@ class Org:
 
 
 # The Faker providers the organisation draws from (besides CallbackProvider): loading only these
-# instead of all of a locale's ~25 makes a Faker in ~4 ms rather than ~13, and what it draws is
-# the same, since each method's provider is the same.
+# instead of all of a locale's makes a Faker in a third of the time (benchmarks/README.md), and
+# what it draws is the same, since each method's provider is the same.
 _PROVIDERS = [
     "faker.providers.person",
     "faker.providers.company",

@@ -1,7 +1,7 @@
 """The callback domain's vocabulary and phone numbers, without Faker.
 
 ``CallbackProvider`` draws from these with Faker's random; the factories draw from them with their
-own. Kept apart from the provider so that building payloads need not import Faker (~30 ms).
+own. Kept apart from the provider so that building payloads need not import Faker, which is slow.
 """
 
 from __future__ import annotations

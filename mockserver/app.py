@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask
 
 from mockserver import auth, extension, handlers, openapi, settings, wire
-from mockserver.api import callback_conversations, callbacks, campaigns, conversations
+from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.backend import Backend
 from mockserver.config import DEFAULTS, Paths
-from mockserver.control import clock_routes
+from mockserver.control import clock_routes, notification_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
 
@@ -33,11 +33,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     handlers.init_app(app)
     wire.init_app(app)
     auth.init_app(app, paths)
-    for blueprint in (conversations.bp, callbacks.bp, callback_conversations.bp, campaigns.bp):
+    for blueprint in (
+        conversations.bp,
+        callbacks.bp,
+        callback_conversations.bp,
+        campaigns.bp,
+        notifications.bp,
+    ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)
     if app.config["ADMIN"]:
-        for blueprint in (control_routes.bp, clock_routes.bp):
+        for blueprint in (control_routes.bp, clock_routes.bp, notification_routes.bp):
             app.register_blueprint(blueprint, url_prefix=paths.admin_prefix)
     # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
     # the control middleware wraps both, so the journal and faults see every API request alike.
@@ -49,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         limiter=backend.limiter,
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
-        clock=backend.clock.ms,
+        clock=backend.clock,
         fast_read=reads.stored,
     )
     return app

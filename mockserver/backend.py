@@ -46,6 +46,7 @@ from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLi
 from mockserver.engine import Engine
 from mockserver.errors import ApiError
 from mockserver.lifecycle import StepError
+from mockserver.notifications.channels import Channels
 from mockserver.participants import ParticipantCommands
 from mockserver.store import ConversationStore, Entry, MemoryStore
 
@@ -68,6 +69,7 @@ class Backend:
         journal: Journal | None = None,
         rate_limit: RateLimit | None = None,
         lifecycle: Lifecycle | None = None,
+        notifications_limit: int = 1000,
     ) -> None:
         self.store = store
         self.clock = Clock(now, frozen=frozen)
@@ -78,6 +80,10 @@ class Backend:
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
         self.changes = Changes()
         self.engine = Engine(store, self.clock, self.factory, lifecycle or Lifecycle(), self.changes)
+        # Every change reaches the channels subscribed to it: API commands and control-API puts and
+        # seeds (with their request's correlation id), lifecycle steps (with a fresh one).
+        self.notifications = Channels(self.clock, limit=notifications_limit, new_id=lambda: str(uuid.uuid4()))
+        self.changes.listen(self.notifications.on_change)
         self.participants = ParticipantCommands(self)
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
@@ -107,6 +113,7 @@ class Backend:
             journal=journal,
             rate_limit=_rate_limit(configured) if configured else None,
             lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
+            notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", 1000)),
         )
 
     def now(self) -> datetime:
@@ -360,6 +367,7 @@ class Backend:
             self.factory.random.setstate(self._factory_state)
         if self.journal is not None:
             self.journal.clear()
+        self.notifications.reset()
         self.faults.clear()
         self.limiter.set(self.initial_limit)
 
@@ -381,7 +389,7 @@ class Backend:
                 raise ApiError.invalid("invalid.value", path, str(error)) from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
-            self.engine.run_due(self.clock.ms())
+            self.engine.run_due(self.clock.ms())  # and notes when the next step is due on the moved clock
         return self.clock_state()
 
     def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:

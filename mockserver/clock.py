@@ -8,9 +8,12 @@ precision, so what the server stamps is exactly what it later reads back from th
 
 from __future__ import annotations
 
+import math
 import threading
-import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from functools import partial
+from time import time, time_ns
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -41,10 +44,35 @@ class Clock:
         if frozen:
             self._frozen = self.ms()
         self._frozen_at_start = frozen
+        self._publish()
+
+    def _publish(self) -> None:
+        """Make ``seconds`` read the clock as cheaply as its state allows (it stamps every request).
+
+        Running on the real time, it is ``time.time`` itself; frozen, a constant; otherwise the
+        real time plus the offset.
+        """
+        frozen, offset = self._frozen, self._offset / 1000
+        self.seconds: Callable[[], float]
+        if frozen is not None:
+            self.seconds = partial(float, frozen / 1000)
+        elif offset == 0:
+            self.seconds = time
+        else:
+            self.seconds = lambda: time() + offset
 
     def ms(self) -> int:
         frozen = self._frozen
-        return frozen if frozen is not None else _real_ms() + self._offset
+        return frozen if frozen is not None else time_ns() // 1_000_000 + self._offset
+
+    def when(self, ms: float) -> float:
+        """The real time (``time.time()``'s seconds) at which the clock will read ``ms``; inf if frozen.
+
+        A request compares this with ``time.time()``, which costs less than reading the clock.
+        """
+        if self._frozen is not None or ms == math.inf:
+            return math.inf
+        return (ms - self._offset) / 1000
 
     def now(self) -> datetime:
         return from_ms(self.ms())
@@ -76,6 +104,7 @@ class Clock:
             self._frozen = target
         else:
             self._offset += target - current
+        self._publish()
         return target
 
     def freeze(self, frozen: bool = True) -> None:
@@ -86,16 +115,18 @@ class Clock:
             elif not frozen and self._frozen is not None:
                 self._offset = self._frozen - _real_ms()
                 self._frozen = None
+            self._publish()
 
     def reset(self) -> None:
         """Back to how it started: its start instant (if it had one) and its frozen state."""
         with self._lock:
             if self._start is None:
                 self._offset, self._frozen = 0, None
-                return
-            self._offset = self._start - _real_ms()
-            self._frozen = self._start if self._frozen_at_start else None
+            else:
+                self._offset = self._start - _real_ms()
+                self._frozen = self._start if self._frozen_at_start else None
+            self._publish()
 
 
 def _real_ms() -> int:
-    return time.time_ns() // 1_000_000
+    return time_ns() // 1_000_000

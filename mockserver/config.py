@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "JOURNAL": True,  # record every API request for the control API to show and verify
     "JOURNAL_LIMIT": 10_000,  # requests kept; the oldest go first
     "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
+    "STREAMING_HOST": "127.0.0.1",  # where the notification stream binds (serve and the fixtures start it)
+    "STREAMING_PORT": 0,  # the stream's port; 0 picks a free one
+    "HEARTBEAT_SECONDS": 30.0,  # channel.metadata heartbeats, in real time (a socket keepalive)
+    "NOTIFICATIONS_LIMIT": 1000,  # pushed notifications the control API keeps; the oldest go first
 }
 
 OPENAPI_PATH = "/openapi.json"

@@ -47,8 +47,10 @@ class Engine:
         self.counts_reads = settings.advance_on is AdvanceOn.READS
         self._schedule = Schedule()
         self._reads: dict[str, int] = {}
-        # When the next step is due (ms; inf for none): every request compares it with the clock.
+        # When the next step is due (server ms; inf for none), and the real time when the clock will
+        # reach it (time.time(); inf while frozen): every request compares the latter with time().
         self.next_due: float = math.inf
+        self.wake_at: float = math.inf
 
     def keep_as_baseline(self) -> None:
         """Make the current schedule the one ``reset`` returns to (after seeding)."""
@@ -58,7 +60,7 @@ class Engine:
         """Back to the configured settings and the baseline's schedule."""
         self._use(self.initial)
         self._schedule = self._baseline.copy()
-        self._refresh()
+        self.refresh()
 
     def configure(self, settings: Lifecycle, conversations: Iterable[Conversation]) -> None:
         """Live under ``settings`` from now on: ``conversations`` (every one stored) planned again."""
@@ -72,11 +74,14 @@ class Engine:
         for conversation in conversations:
             step = lifecycle.next_step(conversation, settings, now) if by_clock else None
             self._schedule.plan(_id(conversation), step)
-        self._refresh()
+        self.refresh()
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
+        """Note when the next step is due (after planning, running, or moving the clock)."""
         due = self._schedule.next_due()
         self.next_due = math.inf if due is None else due
+        # advanceOn reads: -inf, so a fast-path read takes the branch that leaves it to the view.
+        self.wake_at = -math.inf if self.counts_reads else self._clock.when(self.next_due)
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
@@ -107,7 +112,7 @@ class Engine:
             self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
         if working:
             self._store.put(working.values())
-        self._refresh()
+        self.refresh()
 
     def read(self, conversation_id: str) -> None:
         """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
@@ -125,19 +130,19 @@ class Engine:
                 self._changes.publish(conversation, None)
 
     def advanced(self, conversation: Conversation, stage: str) -> Conversation:
-        """``conversation`` moved on to ``stage`` (a key of ``lifecycle.PATHS``), a step a second from now.
+        """``conversation`` moved on to ``stage`` (a key of ``lifecycle.PATHS``), every step stamped now.
 
-        Raises ``StepError`` if the conversation has already gone another way.
+        The steps happen at the clock's current instant, so what a test does next (answer, hang up)
+        comes after them. Raises ``StepError`` if the conversation has already gone another way.
         """
         path = lifecycle.PATHS[stage]
         done = steps_taken(conversation)
         if done is None or path[: len(done)] != done:
             taken = ", ".join(done or ()) or "none"
             raise StepError(f"it cannot move on to {stage}: it has already taken the steps {taken}")
-        at = self._clock.ms()
+        at = self._clock.now()
         for kind in path[len(done) :]:
-            conversation = self.apply(conversation, kind, from_ms(at))
-            at += 1000  # each step a second after the last, so the timeline stays ordered
+            conversation = self.apply(conversation, kind, at)
         return conversation
 
 

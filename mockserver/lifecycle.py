@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
@@ -231,7 +232,7 @@ def _offer(
     conversation: Conversation, legs: Legs, at: datetime, settings: Lifecycle, factory: ConversationFactory
 ) -> Participant:
     org = factory.org
-    rng = _draw(settings, conversation.id, "offer", len(legs.agents))
+    rng = _draw(settings, legs.customer_callback.id, "offer", len(legs.agents))  # one stream per callback
     user_id, name = org.agents[rng.randrange(len(org.agents))]
     customer = legs.customer_callback
     media = customer.queue_media_settings
@@ -259,10 +260,7 @@ def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callbac
 
 
 def _uuid(rng: random.Random) -> str:
-    digits = (
-        f"{rng.getrandbits(128) & ~((0xF000 << 64) | (0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48):032x}"
-    )
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class Schedule:

@@ -156,6 +156,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "JOURNAL": _boolean,
     "JOURNAL_LIMIT": _integer(1),
     "RATE_LIMIT": _rate_limit,
+    "STREAMING_HOST": _token,
+    "STREAMING_PORT": _integer(0),
+    "HEARTBEAT_SECONDS": _seconds,
 }
 
 

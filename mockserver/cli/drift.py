@@ -26,6 +26,8 @@ from mockserver.cli.shapes import (
     sdk_shapes,
 )
 
+FREE_FORM = "object"  # a Swagger field typed only "object": any JSON object
+
 
 class ChangeKind(str, Enum):
     """How the API differs from the contract in one place."""
@@ -84,6 +86,8 @@ def _field_changes(model: str, field: str, ours: FieldType | None, theirs: Field
         return [Change(model=model, kind=ChangeKind.FIELD_REMOVED, field=field, contract=str(ours))]
     if ours is None:
         return [Change(model=model, kind=ChangeKind.FIELD_ADDED, field=field, api=str(theirs))]
+    if theirs.name == FREE_FORM and ours.enum is None:
+        return []  # the API's free-form object holds any model: the contract may name the one it holds
     if ours.name != theirs.name or (ours.enum is None) != (theirs.enum is None):
         return [
             Change(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # How long SIGTERM waits for the worker before Granian kills it (its workers_kill_timeout): a
 # request still in flight then (a latency fault, a body still arriving) is cut.
 SHUTDOWN_SECONDS = 5
+STREAMING_PORT = 8081  # serve's notification stream, unless an option or CALLBACK_MOCK_STREAMING_PORT says
 
 
 def worker_app() -> RsgiBridge:
@@ -43,9 +44,16 @@ def worker_app() -> RsgiBridge:
     gc.disable()
     try:
         from mockserver.app import create_app
+        from mockserver.extension import backend_of
+        from mockserver.notifications.stream import Stream
         from mockserver.rsgi import RsgiBridge
 
         app = create_app()
+        # The notification stream lives in this process, beside the state it streams.
+        channels = backend_of(app).notifications
+        Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
+            app.config["STREAMING_HOST"], int(app.config["STREAMING_PORT"])
+        )
         bridge = RsgiBridge(
             app,
             threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
@@ -82,20 +90,29 @@ def _setting(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return check
 
 
-def _option(flag: str, name: str, help: str, **kwargs: Any) -> Callable[[F], F]:
+def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any) -> Callable[[F], F]:
     """An option for setting ``name``: given, it is the worker's CALLBACK_MOCK_<name>; absent, the
-    variable (or the default) stands."""
-    default = DEFAULTS[name]
-    shown = f" [default: {default}]" if default not in (None, ()) and "flag_value" not in kwargs else ""
-    return click.option(
-        flag, name.lower(), default=None, callback=_setting(name), help=help + shown, **kwargs
-    )
+    variable (or the default, ``shown`` if serve's own differs) stands."""
+    default = DEFAULTS[name] if shown is None else shown
+    note = f" [default: {default}]" if default not in (None, ()) and "flag_value" not in kwargs else ""
+    return click.option(flag, name.lower(), default=None, callback=_setting(name), help=help + note, **kwargs)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
 @click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
+@_option(
+    "--streaming-port",
+    "STREAMING_PORT",
+    "Port of the notification stream (the channels' connectUri); 0 picks a free one.",
+    shown=STREAMING_PORT,
+)
+@_option(
+    "--heartbeat",
+    "HEARTBEAT_SECONDS",
+    "Seconds between channel.metadata heartbeats on each socket (real time).",
+)
 @_option("--seed", "SEED", "Seed of the generated dataset.")
 @_option("--conversations", "CONVERSATIONS", "Conversations generated at start and restored by every reset.")
 @_option("--token", "TOKENS", "Accept only these bearer tokens (repeatable).", multiple=True)
@@ -136,7 +153,11 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         port = _free_port(host)
     # The app is built in Granian's worker process; it reads its config from the environment.
     exported = {settings.PREFIX + name.upper(): text for name, text in given.items() if text is not None}
-    os.environ.update({**exported, "CALLBACK_MOCK_THREADS": str(threads)})
+    # The stream binds where the API does; its port is serve's own default unless one was given.
+    exported.update({"CALLBACK_MOCK_THREADS": str(threads), "CALLBACK_MOCK_STREAMING_HOST": host})
+    os.environ.update(exported)
+    os.environ.setdefault("CALLBACK_MOCK_STREAMING_PORT", str(STREAMING_PORT))
+    streaming_port = os.environ["CALLBACK_MOCK_STREAMING_PORT"]
     admin = given["admin"] is None and configured.get("ADMIN", True)
     if (
         admin
@@ -161,6 +182,11 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         websockets=False,
         log_level=LogLevels.warning,
     )
+
     # Granian calls its startup hooks once the socket is bound: the URL is announced only then.
-    server.on_startup(lambda: click.echo(f"callback-contracts mock server on http://{shown_host}:{port}"))
+    def announce() -> None:
+        click.echo(f"callback-contracts mock server on http://{shown_host}:{port}")
+        click.echo(f"notification stream on ws://{shown_host}:{streaming_port}")
+
+    server.on_startup(announce)
     server.serve()

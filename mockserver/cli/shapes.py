@@ -15,10 +15,25 @@ from typing import Any
 
 import attrs
 
+import contracts
 from contracts import Callback, CallbackBasic, json_schema
 
-# The models drift compares: the two callbacks and every model nested in them.
-ROOTS: tuple[type, ...] = (Callback, CallbackBasic)
+# The models drift compares, and every model nested in them: the two callbacks, and the bodies of
+# the callback routes the contract declares in full (the envelopes, Conversation and Participant,
+# declare only the fields a callback conversation uses).
+ROOTS: tuple[type, ...] = (
+    Callback,
+    CallbackBasic,
+    contracts.CallbackConversation,
+    contracts.CallbackConversationEntityListing,
+    contracts.MediaParticipantRequest,
+    contracts.ParticipantAttributes,
+    contracts.AssignedWrapupCode,
+    contracts.WrapupCode,
+    contracts.CallCommand,
+    contracts.SetRecordingState,
+    contracts.BulkCallbackPatchResponse,
+)
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
 SDK_DISTRIBUTION = "purecloudplatformclientv2"

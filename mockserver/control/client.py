@@ -147,6 +147,21 @@ class AdminClient:
     def clear_rate_limit(self) -> None:
         self._admin("DELETE", "/rate-limit")
 
+    # Notifications
+
+    def notifications(self, *, channel_id: str | None = None, topic: str | None = None) -> list[JSON]:
+        """What was pushed to which channel, oldest first (channelId, topicName, correlationId, ...)."""
+        query = {name: value for name, value in (("channelId", channel_id), ("topic", topic)) if value}
+        suffix = f"?{urllib.parse.urlencode(query)}" if query else ""
+        pushed: list[JSON] = self._admin("GET", f"/notifications{suffix}")["notifications"]
+        return pushed
+
+    def socket_closing(self, channel_id: str | None = None) -> list[str]:
+        """Send ``v2.system.socket_closing`` to every connected socket (or one channel's); their channels."""
+        body = {} if channel_id is None else {"channelId": channel_id}
+        told: list[str] = self._admin("POST", "/notifications/socket-closing", body)["channelIds"]
+        return told
+
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
         headers = {"Content-Type": "application/json"}
         if self.admin_token:

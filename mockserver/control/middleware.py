@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import contracts
 from mockserver.auth import bearer_token, correlation_id
+from mockserver.clock import Clock
 from mockserver.config import CORRELATION_HEADER
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
@@ -49,11 +50,11 @@ class Control:
         limiter: RateLimiter,
         exempt: tuple[str, ...],
         max_body: int,
-        clock: Callable[[], int],
+        clock: Clock,
         fast_read: FastRead | None = None,
     ) -> None:
         self.app = app
-        self.clock = clock  # the server clock, in ms: a journal entry's time
+        self.clock = clock  # the server clock: a journal entry's time
         # What ``app`` answers without a start_response wrapper, asked first and recorded here:
         # see __call__.
         self.fast_read = fast_read
@@ -74,7 +75,7 @@ class Control:
             return self.app(environ, start_response)
         arrival, at, started = (
             journal.next_id(),
-            self.clock() / 1000,
+            self.clock.seconds(),
             time.perf_counter(),
         )  # numbered on arrival
         fast_read = self.fast_read
@@ -115,7 +116,7 @@ class Control:
         """
         return (
             (0 if self.journal is None else self.journal.next_id()),
-            self.clock() / 1000,
+            self.clock.seconds(),
             time.perf_counter(),
         )
 
@@ -157,7 +158,7 @@ class Control:
         fault: Fault | None,
     ) -> None:
         # Only strings, numbers and bytes, so the garbage collector soon stops tracking the entry;
-        # keeping the environ itself cost ~8% of serve's throughput at 32 connections.
+        # keeping the environ itself cost serve measurable throughput (benchmarks/README.md).
         dropped = fault is not None and fault.kind is FaultKind.DROP
         journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
             (

@@ -318,3 +318,41 @@ class Advance:
     """Move one conversation on to a stage of its life."""
 
     to: str = described("The stage: one of the factories' trait names the engine can reach.")
+
+
+# Notifications
+
+
+@frozen(kw_only=True)
+class PushedNotification:
+    """One notification the server pushed to a channel."""
+
+    channel_id: str = described("The channel it was pushed to.")
+    topic_name: str = described("Its topic (v2.system.socket_closing for those the control API sent).")
+    correlation_id: str = described("Its metadata's CorrelationId: the causing request's, or a fresh one.")
+    conversation_id: str | None = described("The conversation whose change it tells, if any.", None)
+    time: datetime = described("When it was pushed, on the server's clock.")
+    delivered: bool = described(
+        "Whether a socket held the channel (False: nobody was listening, it was lost)."
+    )
+
+
+@frozen
+class NotificationList:
+    """Pushed notifications, oldest first (the newest ``NOTIFICATIONS_LIMIT`` are kept)."""
+
+    notifications: tuple[PushedNotification, ...] = described("The notifications.")
+
+
+@frozen
+class SocketClosingRequest:
+    """Which sockets to tell that they will close (``v2.system.socket_closing``)."""
+
+    channel_id: str | None = described("Only this channel's socket; absent: every connected socket.", None)
+
+
+@frozen
+class SocketClosingResult:
+    """The channels whose sockets were told."""
+
+    channel_ids: tuple[str, ...] = described("The channels told.")

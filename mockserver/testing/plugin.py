@@ -16,6 +16,7 @@ from factories.plugin import NOW_KEY
 from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
+    from mockserver.testing.notifications import NotificationChannel
     from mockserver.testing.server import MockServer
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
@@ -71,3 +72,20 @@ def callback_mock_server(
     """
     callback_mock_server_session.reset()
     return callback_mock_server_session
+
+
+@pytest.fixture
+def callback_mock_notifications(
+    callback_mock_server: MockServer | RemoteMockServer,
+) -> Iterator[NotificationChannel]:
+    """A notification channel of the (reset) server, its socket open, acting as the org's first agent.
+
+    ``subscribe(topics)`` subscribes it; ``wait_for(topic=..., predicate=..., timeout=...)``
+    returns the first matching message as soon as it arrives; ``events(topic)`` lists those so far;
+    ``user`` is ``GET /api/v2/users/me``; ``connect()`` opens a new socket on the same channel.
+    """
+    from mockserver.testing.notifications import NotificationChannel
+
+    channel = NotificationChannel(callback_mock_server.url)
+    yield channel
+    channel.close()

@@ -12,6 +12,7 @@ from mockserver.app import create_app
 from mockserver.backend import Backend
 from mockserver.control.client import AdminClient
 from mockserver.extension import backend_of
+from mockserver.notifications.stream import Stream
 
 
 class MockServer(AdminClient):
@@ -31,6 +32,9 @@ class MockServer(AdminClient):
         self.port = port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self.stream = Stream(
+            self.backend.notifications, heartbeat=float(self.app.config["HEARTBEAT_SECONDS"])
+        )
 
     @property
     def url(self) -> str:
@@ -41,7 +45,11 @@ class MockServer(AdminClient):
         return backend_of(self.app)
 
     def start(self) -> MockServer:
-        """Bind (port 0 picks a free port, read back into ``port``) and serve in a daemon thread."""
+        """Bind (port 0 picks a free port, read back into ``port``) and serve in a daemon thread.
+
+        The notification stream starts too, on ``STREAMING_PORT`` (0: a free one; ``stream.url``).
+        """
+        self.stream.start(self.app.config["STREAMING_HOST"], int(self.app.config["STREAMING_PORT"]))
         self._server = make_server(self.host, self.port, self.app, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, name="callback-mock", daemon=True)
@@ -56,6 +64,7 @@ class MockServer(AdminClient):
         if self._thread is not None:
             self._thread.join()
         self._server = self._thread = None
+        self.stream.stop()
 
     def reset(self) -> None:
         """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""

@@ -73,8 +73,33 @@ ROUTE_BODIES = [
     contracts.SetRecordingState,
     contracts.Empty,
 ]
+# The notification service: its REST bodies and the four callback topics' event bodies.
+_PARTIAL_EVENT_MODELS = {
+    contracts.ConversationEventTopicParticipant,
+    contracts.ConversationCallbackEventTopicErrorBody,
+}
+CONVERSATION_EVENT_MODELS = [
+    model
+    for module in (contracts.conversation_events, contracts.callback_events)
+    for model in vars(module).values()
+    if attrs.has(model) and model.__module__ == module.__name__ and not model.__name__.startswith("Queue")
+]
+NOTIFICATION_MODELS = [
+    *(model for model in CONVERSATION_EVENT_MODELS if model not in _PARTIAL_EVENT_MODELS),
+    contracts.Channel,
+    contracts.ChannelEntityListing,
+    contracts.ChannelTopic,
+    contracts.ChannelTopicEntityListing,
+    contracts.PermissionDetails,
+    contracts.AvailableTopicEntityListing,
+]
+# The queue topics' bodies: the user topics' classes under the SDK's "Queue" prefix.
+QUEUE_TOPIC_BODIES = {
+    contracts.QueueConversationEventTopicConversation: contracts.ConversationEventTopicConversation,
+    contracts.QueueConversationCallbackEventTopicCallbackConversation: contracts.ConversationCallbackEventTopicCallbackConversation,
+}
 # The models the contract declares in full, and the envelopes it declares in part.
-FULL_MODELS = [*CALLBACK_MODELS, *CALLBACK_CONVERSATION_MODELS, *ROUTE_BODIES]
+FULL_MODELS = [*CALLBACK_MODELS, *CALLBACK_CONVERSATION_MODELS, *ROUTE_BODIES, *NOTIFICATION_MODELS]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {
     # What a bulk callback patch answers for each success: the single patch's answer.
@@ -100,6 +125,10 @@ ENVELOPES = [
     contracts.BulkCallbackDisconnectRequest,
     contracts.ErrorBody,
     contracts.Detail,
+    *_PARTIAL_EVENT_MODELS,
+    contracts.AvailableTopic,
+    contracts.UserMe,
+    contracts.SystemMessageSystemMessage,
 ]
 
 
@@ -236,6 +265,41 @@ def test_envelopes_are_subsets_of_the_sdk(sdk: ModuleType, model: type) -> None:
 
     assert set(declared) <= set(reference)
     assert declared == {name: reference[name] for name in declared}
+
+
+def test_the_partial_event_models_leave_out_only_other_media(sdk: ModuleType) -> None:
+    # The generic topics' participant: every field but the media lists other than callbacks.
+    left_out = set(theirs(sdk, contracts.ConversationEventTopicParticipant)) - set(
+        ours(contracts.ConversationEventTopicParticipant)
+    )
+    media = {"calls", "chats", "cobrowsesessions", "emails", "messages", "internal_messages"}
+    media |= {"screen_monitorings", "screenshares", "social_expressions", "videos", "workflow"}
+
+    assert left_out == media
+
+
+def _unprefixed(table: dict[str, tuple[str, str, list[str] | None]]) -> dict[str, Any]:
+    return {
+        name: (wire, swagger.replace("Queue", ""), values) for name, (wire, swagger, values) in table.items()
+    }
+
+
+@by_name(CONVERSATION_EVENT_MODELS)
+def test_each_queue_topic_class_equals_the_user_topics(sdk: ModuleType, model: type) -> None:
+    queue_model = getattr(sdk.models, f"Queue{model.__name__}")
+
+    assert _unprefixed(theirs(sdk, model)) == _unprefixed(
+        {
+            name: (queue_model().attribute_map[name], swagger, allowed_values(queue_model, name))
+            for name, swagger in queue_model().swagger_types.items()
+        }
+    )
+
+
+@pytest.mark.parametrize("model", list(QUEUE_TOPIC_BODIES), ids=lambda model: model.__name__)
+def test_the_queue_topic_bodies_are_the_user_topics(sdk: ModuleType, model: type) -> None:
+    assert [f.name for f in attrs.fields(model)] == [f.name for f in attrs.fields(QUEUE_TOPIC_BODIES[model])]
+    assert _unprefixed(ours(model)) == _unprefixed(theirs(sdk, model))
 
 
 def test_callback_declares_29_fields_once() -> None:

@@ -32,7 +32,19 @@ def _command() -> list[str]:
 def serving(*options: str) -> Iterator[str]:
     """``serve`` on a free port with 5 conversations and ``options``; its URL."""
     process = subprocess.Popen(
-        [*_command(), "serve", "--port", "0", "--conversations", "5", "--token", "t", *options],
+        [
+            *_command(),
+            "serve",
+            "--port",
+            "0",
+            "--streaming-port",
+            "0",
+            "--conversations",
+            "5",
+            "--token",
+            "t",
+            *options,
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -42,7 +42,9 @@ def serving(
     the process, its URL in ``process.url``."""
     sized = "--conversations" in options or "CALLBACK_MOCK_CONVERSATIONS" in (env or {})
     process = subprocess.Popen(
-        serve_command("--port", "0", *([] if sized else ["--conversations", "5"]), *options),
+        serve_command(
+            "--port", "0", "--streaming-port", "0", *([] if sized else ["--conversations", "5"]), *options
+        ),
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
@@ -241,7 +243,7 @@ def test_a_bad_setting_stops_serve_before_it_announces_a_url(
     options: list[str], env: dict[str, str], message: str
 ) -> None:
     done = subprocess.run(
-        serve_command("--port", "0", *options),
+        serve_command("--port", "0", "--streaming-port", "0", *options),
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,

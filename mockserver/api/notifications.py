@@ -1,0 +1,175 @@
+"""``/api/v2/notifications``: channels and their subscriptions, the topics served; ``/api/v2/users/me``.
+
+Views only: the channels' state and rules are ``backend().notifications``'; the WebSocket side is
+``mockserver.notifications.stream``. A channel belongs to the bearer token that created it, and
+to the user that token acts for (``mockserver.notifications.users``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from contracts import (
+    AvailableTopicEntityListing,
+    Channel,
+    ChannelEntityListing,
+    ChannelTopic,
+    ChannelTopicEntityListing,
+    UserMe,
+)
+from mockserver.auth import bearer_token
+from mockserver.errors import ApiError
+from mockserver.extension import backend
+from mockserver.notifications import topics, users
+from mockserver.openapi import QueryParameter, operation
+from mockserver.wire import decode_body, json_response
+
+bp = Blueprint("notifications", __name__, url_prefix="/api/v2")
+
+_IGNORE_ERRORS = QueryParameter(
+    "ignoreErrors",
+    "Optionally prevent throwing of errors for failed permissions checks: a topic not served comes "
+    "back Rejected.",
+    {"type": "boolean"},
+)
+_INCLUDE = QueryParameter(
+    "includechannels",
+    "Show user's channels for this specific token or across all tokens for this user and app.",
+    {"type": "string", "enum": ["token", "oauthclient"]},
+)
+
+
+def _token() -> str:
+    return bearer_token(request.headers.get("Authorization", "")) or ""
+
+
+def _user() -> UserMe:
+    return users.user_for(_token(), backend().factory.org.agents)
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise ApiError.invalid("invalid.value", name, f"{name} must be true or false; got {value!r}.")
+    return value == "true"
+
+
+@bp.get("/users/me")
+@operation(
+    summary="Get current user details", operation_id="getUsersMe", tag="Users", responses={200: UserMe}
+)
+def users_me() -> Response:
+    return json_response(_user())
+
+
+@bp.post("/notifications/channels")
+@operation(
+    summary="Create a new channel",
+    operation_id="postNotificationsChannels",
+    tag="Notifications",
+    responses={200: Channel},
+)
+def create_channel() -> Response:
+    user = _user()
+    return json_response(backend().notifications.create(_token(), user.id or ""))
+
+
+@bp.get("/notifications/channels")
+@operation(
+    summary="The existing channels",
+    operation_id="getNotificationsChannels",
+    tag="Notifications",
+    responses={200: ChannelEntityListing},
+    errors=(400,),
+    query=(_INCLUDE,),
+)
+def list_channels() -> Response:
+    include = request.args.get("includechannels", "token")
+    if include not in ("token", "oauthclient"):
+        raise ApiError.invalid(
+            "invalid.value",
+            "includechannels",
+            f"includechannels must be token or oauthclient; got {include!r}.",
+        )
+    channels = backend().notifications.listing(
+        _token(), _user().id or "", across_tokens=include == "oauthclient"
+    )
+    return json_response(ChannelEntityListing(entities=tuple(channels)))
+
+
+@bp.route("/notifications/channels/<channel_id>", methods=["HEAD"])
+def head_channel(channel_id: str) -> Response:
+    """200 if the channel exists, 404 if not (no body either way, as HEAD has none)."""
+    return Response(status=200 if backend().notifications.exists(channel_id) else 404)
+
+
+@bp.get("/notifications/channels/<channel_id>/subscriptions")
+@operation(
+    summary="The list of all subscriptions for this channel",
+    operation_id="getNotificationsChannelSubscriptions",
+    tag="Notifications",
+    responses={200: ChannelTopicEntityListing},
+)
+def subscriptions(channel_id: str) -> Response:
+    listing = backend().notifications.subscriptions(channel_id)
+    return json_response(ChannelTopicEntityListing(entities=tuple(listing)))
+
+
+def _subscribe(channel_id: str, *, replace: bool) -> Response:
+    wanted: tuple[ChannelTopic, ...] = decode_body(tuple[ChannelTopic, ...])
+    for index, topic in enumerate(wanted):
+        if topic.id is None:
+            raise ApiError.invalid("constraint.validation", f"$[{index}].id", f"$[{index}].id is required.")
+    listing = backend().notifications.subscribe(
+        channel_id, [topic.id or "" for topic in wanted], replace=replace, ignore_errors=_flag("ignoreErrors")
+    )
+    return json_response(ChannelTopicEntityListing(entities=tuple(listing)))
+
+
+@bp.post("/notifications/channels/<channel_id>/subscriptions")
+@operation(
+    summary="Add a list of subscriptions to the existing list of subscriptions (a body of ChannelTopic[])",
+    operation_id="postNotificationsChannelSubscriptions",
+    tag="Notifications",
+    responses={200: ChannelTopicEntityListing},
+    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
+    query=(_IGNORE_ERRORS,),
+)
+def add_subscriptions(channel_id: str) -> Response:
+    return _subscribe(channel_id, replace=False)
+
+
+@bp.put("/notifications/channels/<channel_id>/subscriptions")
+@operation(
+    summary="Replace the current list of subscriptions with a new list (a body of ChannelTopic[])",
+    operation_id="putNotificationsChannelSubscriptions",
+    tag="Notifications",
+    responses={200: ChannelTopicEntityListing},
+    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
+    query=(_IGNORE_ERRORS,),
+)
+def replace_subscriptions(channel_id: str) -> Response:
+    return _subscribe(channel_id, replace=True)
+
+
+@bp.delete("/notifications/channels/<channel_id>/subscriptions")
+@operation(
+    summary="Remove all subscriptions",
+    operation_id="deleteNotificationsChannelSubscriptions",
+    tag="Notifications",
+    responses={200: None},
+)
+def delete_subscriptions(channel_id: str) -> Response:
+    backend().notifications.unsubscribe(channel_id)
+    return Response(status=200)
+
+
+@bp.get("/notifications/availabletopics")
+@operation(
+    summary="Get available notification topics",
+    operation_id="getNotificationsAvailabletopics",
+    tag="Notifications",
+    responses={200: AvailableTopicEntityListing},
+)
+def available_topics() -> Response:
+    return json_response(AvailableTopicEntityListing(entities=tuple(topics.available())))

@@ -1,0 +1,326 @@
+"""Notification channels: their subscriptions, limits and expiry, and the fan-out of every change.
+
+The rules of the real service (reference A1, A2): 20 channels per token (the 21st removes the
+oldest channel without a socket, else the oldest), 1,000 topics per channel, 24 hours of life on
+the server's clock, extended by every subscription. ``on_change`` is the backend's change
+listener: under the store's lock, it finds the channels subscribed to the topics a conversation's
+change matches, serializes each body once, records what it pushed and hands the text to the
+stream (``Sink``), which writes it from its own thread: nothing here waits on a socket.
+Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
+
+import attrs
+import orjson
+
+import contracts
+from contracts import (
+    Channel,
+    ChannelTopic,
+    ChannelTopicState,
+    Conversation,
+    Detail,
+    SystemMessageSystemMessage,
+)
+from mockserver.clock import Clock, from_ms
+from mockserver.control.models import PushedNotification
+from mockserver.errors import ApiError
+from mockserver.notifications import events, topics
+
+MAX_CHANNELS = 20  # per token
+LIFETIME = timedelta(hours=24)
+_BUILD: dict[str, Callable[[Conversation], Any]] = {
+    topics.GENERIC: events.conversation_event,
+    topics.CALLBACKS: events.callback_conversation_event,
+}
+
+
+class Sink(Protocol):
+    """Where the channels hand what a socket must be told (the stream, when one is running)."""
+
+    def send(self, channel_id: str, text: str) -> None: ...
+
+    def close(self, channel_id: str) -> None: ...
+
+
+@attrs.define
+class ChannelState:
+    """One channel: whose it is, until when, what it is subscribed to, whether a socket holds it."""
+
+    id: str
+    token: str
+    user_id: str
+    expires_ms: int
+    last_used_ms: int
+    topics: dict[str, None] = attrs.field(factory=dict)  # an ordered set
+    connected: bool = False
+
+
+def envelope(topic: str, body: Any, correlation_id: str) -> str:
+    """The WebSocket message: ``{topicName, version: "2", eventBody, metadata: {CorrelationId}}``."""
+    body_json = body if isinstance(body, orjson.Fragment) else contracts.unstructure(body)
+    message = {
+        "topicName": topic,
+        "version": "2",
+        "eventBody": body_json,
+        "metadata": {"CorrelationId": correlation_id},
+    }
+    return orjson.dumps(message).decode()
+
+
+class Channels:
+    """Every channel of one server, with the service's rules."""
+
+    def __init__(self, clock: Clock, *, limit: int, new_id: Callable[[], str]) -> None:
+        self._clock = clock
+        self._new_id = new_id
+        self._lock = threading.RLock()
+        self._channels: dict[str, ChannelState] = {}
+        self._subscribers: dict[str, set[str]] = {}  # topic -> channel ids
+        self._pushed: deque[PushedNotification] = deque(maxlen=limit)
+        self._counter = itertools.count(1)
+        self.sink: Sink | None = None
+        self.connect_base = "ws://127.0.0.1:0"  # the stream's address, set when it starts
+
+    # The REST side
+
+    def create(self, token: str, user_id: str) -> Channel:
+        with self._lock:
+            now = self._clock.ms()
+            self._expire(now)
+            owned = [channel for channel in self._channels.values() if channel.token == token]
+            if len(owned) >= MAX_CHANNELS:
+                idle = [channel for channel in owned if not channel.connected] or owned
+                self._remove(min(idle, key=lambda channel: channel.last_used_ms).id)
+            channel_id = f"streaming-{next(self._counter)}-{self._new_id().replace('-', '')[:26]}"
+            state = ChannelState(channel_id, token, user_id, now + _ms(LIFETIME), now)
+            self._channels[channel_id] = state
+            return self._view(state)
+
+    def listing(self, token: str, user_id: str, *, across_tokens: bool) -> list[Channel]:
+        """This token's channels; with ``across_tokens``, the user's others too, without their ids."""
+        with self._lock:
+            self._expire(self._clock.ms())
+            return [
+                self._view(channel) if channel.token == token else attrs.evolve(self._view(channel), id=None)
+                for channel in self._channels.values()
+                if channel.token == token or (across_tokens and channel.user_id == user_id)
+            ]
+
+    def exists(self, channel_id: str) -> bool:
+        with self._lock:
+            return self._live(channel_id) is not None
+
+    def subscriptions(self, channel_id: str) -> list[ChannelTopic]:
+        with self._lock:
+            channel = self._get(channel_id)
+            channel.last_used_ms = self._clock.ms()
+            return [_permitted(topic) for topic in channel.topics]
+
+    def subscribe(
+        self, channel_id: str, wanted: Sequence[str], *, replace: bool, ignore_errors: bool
+    ) -> list[ChannelTopic]:
+        """Add (or, with ``replace``, set) these topics; the channel's topics, rejected ones after.
+
+        An unknown topic is 400 ``notification.invalid.topic`` unless ``ignore_errors``: then it
+        comes back ``Rejected`` and the rest are subscribed. Past 1,000 topics is always a 400.
+        """
+        with self._lock:
+            channel = self._get(channel_id)
+            rejected = [
+                (index, topic) for index, topic in enumerate(wanted) if topics.body_kind(topic) is None
+            ]
+            if rejected and not ignore_errors:
+                raise ApiError(
+                    400,
+                    "notification.invalid.topic",
+                    f"The subscription topic is not valid: {rejected[0][1]!r}.",
+                    details=tuple(
+                        Detail(error_code="notification.invalid.topic", field_name=f"$[{index}].id")
+                        for index, _ in rejected
+                    ),
+                )
+            accepted = dict.fromkeys(topic for topic in wanted if topics.body_kind(topic) is not None)
+            after = accepted if replace else {**channel.topics, **accepted}
+            if len(after) > topics.MAX_TOPICS:
+                raise ApiError(
+                    400,
+                    "notification.subscription.too.many.subscriptions",
+                    f"Too many subscriptions: a channel holds at most {topics.MAX_TOPICS} topics, "
+                    f"this would make {len(after)}.",
+                )
+            self._set_topics(channel, after)
+            now = self._clock.ms()
+            channel.last_used_ms = now
+            channel.expires_ms = now + _ms(LIFETIME)  # subscribing extends the channel's life
+            return [_permitted(topic) for topic in channel.topics] + [
+                ChannelTopic(
+                    id=topic,
+                    state=ChannelTopicState.REJECTED,
+                    rejection_reason="The subscription topic is not valid.",
+                )
+                for _, topic in rejected
+            ]
+
+    def unsubscribe(self, channel_id: str, unwanted: Iterable[str] | None = None) -> None:
+        """Remove these topics (None: all of them)."""
+        with self._lock:
+            channel = self._get(channel_id)
+            gone = set(channel.topics if unwanted is None else unwanted)
+            self._set_topics(channel, {topic: None for topic in channel.topics if topic not in gone})
+            channel.last_used_ms = self._clock.ms()
+
+    # The stream's side
+
+    def attach(self, channel_id: str) -> bool:
+        """A socket now holds the channel; False if there is no such live channel."""
+        with self._lock:
+            channel = self._live(channel_id)
+            if channel is None:
+                return False
+            channel.connected = True
+            channel.last_used_ms = self._clock.ms()
+            return True
+
+    def detach(self, channel_id: str) -> None:
+        with self._lock:
+            channel = self._channels.get(channel_id)
+            if channel is not None:
+                channel.connected = False
+
+    def socket_closing(self, channel_id: str | None, correlation_id: str) -> list[str]:
+        """Tell each connected channel (or just ``channel_id``) that its socket will close; their ids."""
+        with self._lock:
+            chosen = [
+                channel
+                for channel in self._channels.values()
+                if channel.connected and channel_id in (None, channel.id)
+            ]
+            if channel_id is not None and not chosen:
+                self._get(channel_id)  # 404 if unknown; a channel without a socket is told nothing
+            for channel in chosen:
+                body = SystemMessageSystemMessage(
+                    channel_id=channel.id,
+                    correlation_id=correlation_id,
+                    user_id=channel.user_id,
+                    message="The socket will close for maintenance: connect a new one to this channel.",
+                )
+                self._push(
+                    channel,
+                    "v2.system.socket_closing",
+                    envelope("v2.system.socket_closing", body, correlation_id),
+                    correlation_id,
+                    None,
+                )
+            return [channel.id for channel in chosen]
+
+    # Every change
+
+    def on_change(self, conversation: Conversation, cause: str | None) -> None:
+        """The backend's listener: push the conversation's event to every subscribed channel."""
+        with self._lock:
+            matches = [
+                (topic, kind) for topic, kind in topics.matching(conversation) if topic in self._subscribers
+            ]
+            if not matches:
+                return
+            correlation_id = cause or self._new_id()
+            bodies: dict[str, orjson.Fragment] = {}
+            now = self._clock.ms()
+            for topic, kind in matches:
+                if kind not in bodies:
+                    bodies[kind] = orjson.Fragment(contracts.dumps(_BUILD[kind](conversation)))
+                text = envelope(topic, bodies[kind], correlation_id)
+                for channel_id in sorted(self._subscribers[topic]):
+                    channel = self._channels[channel_id]
+                    if channel.expires_ms > now:
+                        self._push(channel, topic, text, correlation_id, conversation.id)
+
+    def pushed(self, *, channel_id: str | None = None, topic: str | None = None) -> list[PushedNotification]:
+        with self._lock:
+            return [
+                entry
+                for entry in self._pushed
+                if channel_id in (None, entry.channel_id) and topic in (None, entry.topic_name)
+            ]
+
+    def reset(self) -> None:
+        """No channels, nothing pushed: every socket is closed."""
+        with self._lock:
+            for channel_id in list(self._channels):
+                self._remove(channel_id)
+            self._pushed.clear()
+
+    # Inside
+
+    def _push(
+        self, channel: ChannelState, topic: str, text: str, correlation_id: str, conversation_id: str | None
+    ) -> None:
+        delivered = channel.connected and self.sink is not None
+        if delivered and self.sink is not None:
+            self.sink.send(channel.id, text)
+        self._pushed.append(
+            PushedNotification(
+                channel_id=channel.id,
+                topic_name=topic,
+                correlation_id=correlation_id,
+                conversation_id=conversation_id,
+                time=self._clock.now(),
+                delivered=delivered,
+            )
+        )
+
+    def _set_topics(self, channel: ChannelState, wanted: dict[str, None]) -> None:
+        for topic in channel.topics:
+            self._subscribers[topic].discard(channel.id)
+            if not self._subscribers[topic]:
+                del self._subscribers[topic]
+        channel.topics = dict(wanted)
+        for topic in channel.topics:
+            self._subscribers.setdefault(topic, set()).add(channel.id)
+
+    def _live(self, channel_id: str) -> ChannelState | None:
+        channel = self._channels.get(channel_id)
+        if channel is not None and channel.expires_ms <= self._clock.ms():
+            self._remove(channel_id)
+            return None
+        return channel
+
+    def _get(self, channel_id: str) -> ChannelState:
+        channel = self._live(channel_id)
+        if channel is None:
+            raise ApiError(404, "not.found", f"The channel {channel_id} was not found.")
+        return channel
+
+    def _expire(self, now: int) -> None:
+        for channel in [channel for channel in self._channels.values() if channel.expires_ms <= now]:
+            self._remove(channel.id)
+
+    def _remove(self, channel_id: str) -> None:
+        channel = self._channels.pop(channel_id)
+        self._set_topics(channel, {})
+        if channel.connected and self.sink is not None:
+            self.sink.close(channel_id)
+
+    def _view(self, channel: ChannelState) -> Channel:
+        return Channel(
+            connect_uri=f"{self.connect_base}/channels/{channel.id}",
+            id=channel.id,
+            expires=from_ms(channel.expires_ms),
+        )
+
+
+def _permitted(topic: str) -> ChannelTopic:
+    return ChannelTopic(id=topic, state=ChannelTopicState.PERMITTED)
+
+
+def _ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)

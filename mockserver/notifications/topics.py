@@ -1,0 +1,92 @@
+"""The topics served, how a topic name is checked, and which topics a conversation's change matches.
+
+Four topics carry callback conversations (reference A6). A change matches:
+
+- ``v2.users.{userId}.conversations[.callbacks]`` for each user on the conversation: every
+  participant with a ``userId`` (the agents offered or connected). The customer and acd legs have
+  no user and notify no user topic, as the real service has no user for them.
+- ``v2.routing.queues.{queueId}.conversations[.callbacks]`` for each queue a participant came in
+  on (``queueId`` of any leg: the acd leg's queue, and an agent's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from contracts import (
+    AvailableTopic,
+    Conversation,
+    PermissionDetails,
+    PermissionType,
+    TopicVisibility,
+)
+
+GENERIC = "conversations"
+CALLBACKS = "conversations.callbacks"
+# A topic name: its family's prefix, an id segment (no dots), then which body it carries.
+_TOPIC = re.compile(r"v2\.(users|routing\.queues)\.([^.\s?&]+)\.(conversations|conversations\.callbacks)")
+MAX_TOPICS = 1000  # per channel (reference A2)
+
+TEMPLATES = {
+    "v2.users.{id}.conversations": ("ConversationEventTopicConversation", "a user's conversations"),
+    "v2.users.{id}.conversations.callbacks": (
+        "ConversationCallbackEventTopicCallbackConversation",
+        "a user's callback conversations, their participants flattened",
+    ),
+    "v2.routing.queues.{id}.conversations": (
+        "QueueConversationEventTopicConversation",
+        "a queue's conversations",
+    ),
+    "v2.routing.queues.{id}.conversations.callbacks": (
+        "QueueConversationCallbackEventTopicCallbackConversation",
+        "a queue's callback conversations, their participants flattened",
+    ),
+}
+
+
+def body_kind(topic: str) -> str | None:
+    """Which body ``topic`` carries (``GENERIC`` or ``CALLBACKS``), or None if it is not served."""
+    match = _TOPIC.fullmatch(topic)
+    return match.group(3) if match else None
+
+
+def matching(conversation: Conversation) -> Iterator[tuple[str, str]]:
+    """Each topic a change of ``conversation`` notifies, with its body kind; users first, in order."""
+    users: dict[str, None] = {}
+    queues: dict[str, None] = {}
+    for participant in conversation.participants or ():
+        if participant.user_id:
+            users[participant.user_id] = None
+        if participant.queue_id:
+            queues[participant.queue_id] = None
+    for family, ids in (("users", users), ("routing.queues", queues)):
+        for entity_id in ids:
+            yield f"v2.{family}.{entity_id}.{GENERIC}", GENERIC
+            yield f"v2.{family}.{entity_id}.{CALLBACKS}", CALLBACKS
+
+
+def available() -> list[AvailableTopic]:
+    """The topics served, as ``GET /api/v2/notifications/availabletopics`` lists them."""
+    return [
+        AvailableTopic(
+            id=template,
+            description=f"Every change of {what} ({model}).",
+            permission_details=(
+                PermissionDetails(
+                    type=PermissionType.REQUIRES_CURRENT_USER
+                    if template.startswith("v2.users")
+                    else PermissionType.REQUIRES_PERMISSIONS,
+                    permissions=(),
+                    allows_current_user=template.startswith("v2.users"),
+                    enforced=False,
+                ),
+            ),
+            requires_permissions=(),
+            enforced=False,
+            visibility=TopicVisibility.PUBLIC,
+            transports=("Websocket",),
+            topic_parameters=("user",) if template.startswith("v2.users") else ("queue",),
+        )
+        for template, (model, what) in TEMPLATES.items()
+    ]

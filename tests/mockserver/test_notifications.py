@@ -1,0 +1,318 @@
+"""Notifications end to end: REST channels and subscriptions, the stream, every change once, in order.
+
+A Python ``websockets`` client (the fixture's ``NotificationChannel``) subscribes to the four topics,
+creates callbacks and moves the clock; every event body must read through the Python SDK as its
+topic's model with nothing lost.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import contracts
+from mockserver.testing.notifications import NotificationChannel
+from mockserver.testing.server import MockServer
+from tests.support import NOW
+
+MODELS = {
+    "conversations": ("ConversationEventTopicConversation", contracts.ConversationEventTopicConversation),
+    "conversations.callbacks": (
+        "ConversationCallbackEventTopicCallbackConversation",
+        contracts.ConversationCallbackEventTopicCallbackConversation,
+    ),
+}
+
+
+def topics_of(user_id: str, queue_id: str) -> list[str]:
+    return [
+        f"v2.users.{user_id}.conversations",
+        f"v2.users.{user_id}.conversations.callbacks",
+        f"v2.routing.queues.{queue_id}.conversations",
+        f"v2.routing.queues.{queue_id}.conversations.callbacks",
+    ]
+
+
+def call(server: Any, method: str, path: str, body: Any = None, token: str = "agent:0") -> tuple[int, Any]:
+    request = urllib.request.Request(
+        server.url + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request) as response:
+            text = response.read()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+class Response:
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        return "application/json" if name.lower() == "content-type" else default
+
+
+def sdk_model_name(topic: str) -> str:
+    kind = "conversations.callbacks" if topic.endswith(".callbacks") else "conversations"
+    name = MODELS[kind][0]
+    return f"Queue{name}" if topic.startswith("v2.routing.queues.") else name
+
+
+@pytest.fixture(scope="module")
+def notifying_server() -> Any:
+    """A server accepting any token (the session's accepts one), so tokens can name agents."""
+    with MockServer({"CLOCK_FROZEN": True, "NOW": NOW}) as server:
+        yield server
+
+
+@pytest.fixture
+def callback_mock_server(notifying_server: Any) -> Any:
+    notifying_server.reset()
+    return notifying_server
+
+
+@pytest.fixture
+def callback_mock_notifications(callback_mock_server: Any) -> Any:
+    with NotificationChannel(callback_mock_server.url) as channel:
+        yield channel
+
+
+@pytest.fixture
+def queue_id(callback_mock_server: Any) -> str:
+    return str(callback_mock_server.backend.factory.org.queues[0].id)
+
+
+def test_users_me_names_a_stable_user_and_the_agents(callback_mock_server: Any) -> None:
+    agent_id, agent_name = callback_mock_server.backend.factory.org.agents[1]
+
+    assert call(callback_mock_server, "GET", "/api/v2/users/me", token="agent:1")[1]["id"] == agent_id
+    assert (
+        call(callback_mock_server, "GET", "/api/v2/users/me", token=f"agent:{agent_id}")[1]["name"]
+        == agent_name
+    )
+    first = call(callback_mock_server, "GET", "/api/v2/users/me", token="some-token")[1]["id"]
+    assert (
+        first
+        == call(callback_mock_server, "GET", "/api/v2/users/me", token="some-token")[1]["id"]
+        != agent_id
+    )
+
+
+def test_every_change_arrives_once_in_order_and_reads_through_the_sdk(
+    callback_mock_server: Any,
+    callback_mock_notifications: NotificationChannel,
+    queue_id: str,
+    sdk: ModuleType,
+) -> None:
+    channel = callback_mock_notifications
+    wanted = topics_of(channel.user["id"], queue_id)
+    listing = channel.subscribe(wanted)
+    assert [(t["id"], t["state"]) for t in listing["entities"]] == [(t, "Permitted") for t in wanted]
+    # Only this test's conversations: the seeded ones in the queue are left where they are.
+    callback_mock_server.set_lifecycle(mode="auto")
+    status, created = call(
+        callback_mock_server,
+        "POST",
+        "/api/v2/conversations/callbacks",
+        {"callbackNumbers": ["+13175550100"], "queueId": queue_id},
+    )
+    assert status == 200
+    conversation_id = created["conversation"]["id"]
+    callback_mock_server.clock.advance(hours=2)
+    pushed = [p for p in callback_mock_server.notifications() if p["conversationId"] == conversation_id]
+    assert pushed, "the change reached no channel"
+    last = pushed[-1]
+    channel.wait_for(
+        predicate=lambda m: (
+            m.get("metadata", {}).get("CorrelationId") == last["correlationId"]
+            and m["topicName"] == last["topicName"]
+        )
+    )
+
+    received = [m for m in channel.events() if m["eventBody"]["id"] == conversation_id]
+    # Each change once, in order: exactly what the server says it pushed, in the same order.
+    assert [(m["topicName"], m["metadata"]["CorrelationId"]) for m in received] == [
+        (p["topicName"], p["correlationId"]) for p in pushed
+    ]
+    assert received[0]["metadata"]["CorrelationId"] == created_correlation(
+        callback_mock_server, conversation_id
+    )
+    assert {m["topicName"] for m in received} >= set(wanted[2:])  # the queue's topics always
+    client = sdk.ApiClient()
+    for message in received:
+        assert message["version"] == "2"
+        name = sdk_model_name(message["topicName"])
+        obj = client.deserialize(Response(json.dumps(message["eventBody"])), name)
+        assert type(obj).__name__ == name
+        assert "outdated_sdk_version" not in str(obj)
+        kind = "conversations.callbacks" if message["topicName"].endswith(".callbacks") else "conversations"
+        # Nothing lost: what the SDK read is what was sent, field for field.
+        model = MODELS[kind][1]
+        assert contracts.structure(client.sanitize_for_serialization(obj), model) == contracts.structure(
+            message["eventBody"], model
+        )
+
+
+def created_correlation(server: Any, conversation_id: str) -> str:
+    posts = server.requests(method="POST", path="/api/v2/conversations/callbacks")
+    return str(posts[-1]["correlationId"])
+
+
+def test_reconnecting_after_socket_closing_loses_nothing(
+    callback_mock_server: Any, callback_mock_notifications: NotificationChannel, queue_id: str
+) -> None:
+    channel = callback_mock_notifications
+    channel.subscribe([f"v2.routing.queues.{queue_id}.conversations"])
+    assert callback_mock_server.socket_closing() == [channel.id]
+    channel.wait_for(topic="v2.system.socket_closing")
+    channel.connect()  # a second socket on the channel: the server closes the first
+    _, created = call(
+        callback_mock_server,
+        "POST",
+        "/api/v2/conversations/callbacks",
+        {"callbackNumbers": ["+13175550100"], "queueId": queue_id},
+    )
+    event = channel.wait_for(
+        predicate=lambda m: m.get("eventBody", {}).get("id") == created["conversation"]["id"]
+    )
+    assert event["topicName"] == f"v2.routing.queues.{queue_id}.conversations"
+    assert all(p["delivered"] for p in callback_mock_server.notifications(channel_id=channel.id))
+
+
+def test_subscribing_over_the_socket(callback_mock_notifications: NotificationChannel, queue_id: str) -> None:
+    channel = callback_mock_notifications
+    assert channel._socket is not None
+    start = len(channel.messages)
+    channel._socket.send(json.dumps({"message": "subscribe", "topics": ["v2.nope"], "correlationId": "c1"}))
+    channel._socket.send(
+        json.dumps(
+            {
+                "message": "subscribe",
+                "topics": [f"v2.routing.queues.{queue_id}.conversations"],
+                "correlationId": "c2",
+            }
+        )
+    )
+    assert (
+        channel.wait_for(predicate=lambda m: m.get("correlationId") == "c1", after=start)["result"] == "400"
+    )
+    assert (
+        channel.wait_for(predicate=lambda m: m.get("correlationId") == "c2", after=start)["status"]
+        == "subscribed"
+    )
+
+
+BAD = [
+    pytest.param(
+        "POST", [{"id": "v2.users.x.presence"}], "", 400, "notification.invalid.topic", id="unknown-topic"
+    ),
+    pytest.param(
+        "PUT", [{"id": "channel.metadata"}], "", 400, "notification.invalid.topic", id="metadata-topic"
+    ),
+    pytest.param(
+        "POST",
+        [{"id": "v2.routing.queues..conversations"}],
+        "",
+        400,
+        "notification.invalid.topic",
+        id="empty-id",
+    ),
+    pytest.param(
+        "POST",
+        [{"id": f"v2.users.u{i}.conversations"} for i in range(1001)],
+        "",
+        400,
+        "notification.subscription.too.many.subscriptions",
+        id="1001-topics",
+    ),
+    pytest.param(
+        "POST",
+        [{"id": f"v2.users.u{i}.conversations"} for i in range(1001)],
+        "?ignoreErrors=true",
+        400,
+        "notification.subscription.too.many.subscriptions",
+        id="1001-topics-ignoring-errors",
+    ),
+    pytest.param("POST", [{"state": "Permitted"}], "", 400, "constraint.validation", id="no-id"),
+    pytest.param("POST", [{"id": 7}], "", 400, "invalid.value", id="id-not-a-string"),
+]
+
+
+@pytest.mark.parametrize(("method", "body", "query", "status", "code"), BAD)
+def test_bad_subscriptions_get_the_apis_errors(
+    callback_mock_server: Any, method: str, body: Any, query: str, status: int, code: str
+) -> None:
+    channel_id = call(callback_mock_server, "POST", "/api/v2/notifications/channels")[1]["id"]
+    path = f"/api/v2/notifications/channels/{channel_id}/subscriptions{query}"
+
+    answered, error = call(callback_mock_server, method, path, body)
+
+    assert (answered, error["code"]) == (status, code)
+    assert call(callback_mock_server, "GET", path.split("?")[0])[1]["entities"] == []  # nothing changed
+
+
+def test_ignore_errors_rejects_the_unknown_topics_and_keeps_the_rest(callback_mock_server: Any) -> None:
+    channel_id = call(callback_mock_server, "POST", "/api/v2/notifications/channels")[1]["id"]
+    path = f"/api/v2/notifications/channels/{channel_id}/subscriptions?ignoreErrors=true"
+
+    status, listing = call(
+        callback_mock_server, "POST", path, [{"id": "v2.users.u.conversations"}, {"id": "bad"}]
+    )
+
+    assert status == 200
+    assert [(t["id"], t["state"]) for t in listing["entities"]] == [
+        ("v2.users.u.conversations", "Permitted"),
+        ("bad", "Rejected"),
+    ]
+
+
+def test_unknown_channels_are_404(callback_mock_server: Any) -> None:
+    path = "/api/v2/notifications/channels/streaming-0-nope/subscriptions"
+    assert call(callback_mock_server, "GET", path)[0] == 404
+    assert call(callback_mock_server, "POST", path, [{"id": "v2.users.u.conversations"}])[0] == 404
+    head = urllib.request.Request(
+        callback_mock_server.url + "/api/v2/notifications/channels/streaming-0-nope",
+        method="HEAD",
+        headers={"Authorization": "Bearer t"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(head)
+    assert raised.value.code == 404
+
+
+def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
+    callback_mock_server: Any,
+) -> None:
+    ids = [
+        call(callback_mock_server, "POST", "/api/v2/notifications/channels", token="t21")[1]["id"]
+        for _ in range(21)
+    ]
+    listed = [
+        c["id"]
+        for c in call(callback_mock_server, "GET", "/api/v2/notifications/channels", token="t21")[1][
+            "entities"
+        ]
+    ]
+    assert listed == ids[1:]
+    sub = f"/api/v2/notifications/channels/{ids[5]}/subscriptions"
+    callback_mock_server.clock.advance(hours=23)
+    assert (
+        call(callback_mock_server, "PUT", sub, [{"id": "v2.users.u.conversations"}], token="t21")[0] == 200
+    )  # extends
+    callback_mock_server.clock.advance(hours=2)
+    listed = [
+        c["id"]
+        for c in call(callback_mock_server, "GET", "/api/v2/notifications/channels", token="t21")[1][
+            "entities"
+        ]
+    ]
+    assert listed == [ids[5]]
