@@ -159,9 +159,12 @@ class Backend:
         """Every stored conversation, in the order first stored."""
         return self.store.entries()
 
-    def active(self) -> list[Entry]:
-        """The conversations not yet ended, in the order they were first stored."""
-        return [entry for entry in self.store.entries() if entry.active]
+    def active(
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+    ) -> tuple[int, list[Entry]]:
+        """How many conversations are not yet ended (holding a call, if ``calls``), and those from
+        ``start`` to ``stop`` in the order they became active: the cost of the page, not of the store."""
+        return self.store.active(start, stop, calls=calls)
 
     def campaign_interactions(self, campaign_id: str) -> CampaignInteractions:
         """The campaign's live interactions: its preview callbacks' conversations, by stage."""

@@ -9,16 +9,20 @@ is the in-memory backend.
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import orjson
 from attrs import frozen
 
 import contracts
 from contracts import Conversation
+
+_T = TypeVar("_T")
 
 
 @frozen
@@ -60,6 +64,10 @@ class ConversationStore(Protocol):
 
     def entries(self) -> list[Entry]: ...
 
+    def active(
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+    ) -> tuple[int, list[Entry]]: ...
+
     def put(self, conversations: Iterable[Conversation]) -> None: ...
 
     def transaction(self) -> AbstractContextManager[None]: ...
@@ -70,28 +78,92 @@ class ConversationStore(Protocol):
 
 
 class MemoryStore:
-    """Conversations in a dict, guarded by one lock for writers; readers never wait."""
+    """Conversations in dicts changed in place under one lock for writers; readers never wait.
+
+    A write costs what it changes: ``put`` sets the entries it was given in the dict of every
+    entry and in the insertion-ordered dicts of the active ids (and of the active ids holding a
+    call), so the listing reads a page without looking at the rest.
+
+    The guarantee readers get: ``get`` is one dict lookup (CPython's GIL makes it atomic), so it
+    sees an entry whole, before or after a put. A reader of several entries (``entries``,
+    ``active``) sees every conversation of a put or none of them: writers bump ``_version`` to an
+    odd number before changing the dicts and to the next even one after, and such a reader reads
+    the version, copies what it needs, reads the version again, and retries if a put was under
+    way or happened meanwhile (a seqlock). A copy is one C-level ``list(...)`` of a dict view, so
+    a put between two of its items cannot make it fail; if one does begin during the copy, the
+    ``RuntimeError`` CPython raises for a dict changed mid-iteration is only another retry.
+    Readers never take the lock: they may retry, but never wait behind a writer's transaction,
+    which holds the lock across its whole read-check-write sequence while the version stays odd
+    only for the few dict stores of the put itself.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._baseline: dict[str, Entry] = {}
+        self._version = 0  # odd while a put changes the dicts
+        self._baseline: list[Entry] = []
         self._entries: dict[str, Entry] = {}
+        # Ids as keys, in the order they became active: dicts keep insertion order, and
+        # deleting a key or setting an existing one leaves the others' order as it was.
+        self._active: dict[str, None] = {}
+        self._calling: dict[str, None] = {}  # the active ids whose conversation holds a call
 
     def get(self, conversation_id: str) -> Entry | None:
         return self._entries.get(conversation_id)
 
     def entries(self) -> list[Entry]:
         """All conversations, in the order they were first stored."""
-        return list(self._entries.values())
+        return self._read(lambda: list(self._entries.values()))
+
+    def active(
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+    ) -> tuple[int, list[Entry]]:
+        """How many conversations are active (with a call, if ``calls``) and those from ``start`` to ``stop``.
+
+        In the order they became active (a conversation ended and given a new callback comes
+        after those that stayed active). Costs the page plus skipping ``start`` keys in C.
+        """
+
+        def read() -> tuple[int, list[Entry]]:
+            ids = self._calling if calls else self._active
+            entries = self._entries
+            return len(ids), [entries[key] for key in list(itertools.islice(ids, start, stop))]
+
+        return self._read(read)
 
     def put(self, conversations: Iterable[Conversation]) -> None:
-        """Store (or replace) conversations, all at once."""
+        """Store (or replace) conversations: a reader of several sees all of them or none."""
         entries = [Entry.of(conversation) for conversation in conversations]
         with self._lock:
-            updated = dict(self._entries)
-            updated.update((entry.id, entry) for entry in entries)
-            # One assignment publishes the new state: a reader sees all of it or none.
-            self._entries = updated
+            self._version += 1
+            try:
+                for entry in entries:
+                    self._set(entry)
+            finally:
+                self._version += 1
+
+    def _set(self, entry: Entry) -> None:
+        key = entry.id
+        self._entries[key] = entry
+        if entry.active:
+            self._active[key] = None
+        else:
+            self._active.pop(key, None)
+        if entry.active and entry.calls:
+            self._calling[key] = None
+        else:
+            self._calling.pop(key, None)
+
+    def _read(self, read: Callable[[], _T]) -> _T:
+        while True:
+            version = self._version
+            if not version & 1:
+                try:
+                    result = read()
+                except (RuntimeError, KeyError):  # a put began mid-copy: the version says so
+                    result = None
+                if self._version == version and result is not None:
+                    return result
+            time.sleep(0)  # let the writer finish
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -101,15 +173,21 @@ class MemoryStore:
 
     def seed(self, conversations: Iterable[Conversation]) -> None:
         """Make ``conversations`` the dataset that ``reset`` returns to, and reset."""
-        baseline = {entry.id: entry for entry in map(Entry.of, conversations)}
+        baseline = [Entry.of(conversation) for conversation in conversations]
         with self._lock:
             self._baseline = baseline
-            self._entries = dict(baseline)
+            self.reset()
 
     def reset(self) -> None:
-        """Back to the seeded dataset: one dict copy, bodies shared."""
+        """Back to the seeded dataset: new dicts, bodies shared."""
         with self._lock:
-            self._entries = dict(self._baseline)
+            self._version += 1
+            try:
+                self._entries, self._active, self._calling = {}, {}, {}
+                for entry in self._baseline:
+                    self._set(entry)
+            finally:
+                self._version += 1
 
 
 def _id_of(conversation: Conversation) -> str:

@@ -45,7 +45,8 @@ _PROVISIONAL = QueryParameter(
 )
 def list_callback_conversations() -> Response:
     """Every active conversation at once: the route takes no paging, as the real one."""
-    active = [entry.conversation for entry in backend().active()]
+    _total, entries = backend().active()
+    active = [entry.conversation for entry in entries]
     listing = projections.callback_conversation_listing(
         active, page_size=max(1, len(active)), page_number=1, total=len(active)
     )

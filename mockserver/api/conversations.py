@@ -17,7 +17,6 @@ from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.numbers import ascii_int
 from mockserver.openapi import QueryParameter, operation
-from mockserver.store import Entry
 from mockserver.wire import decode_body, json_response, listing_json, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
@@ -95,11 +94,15 @@ def list_conversations() -> Response:
     conversation of its caller; a client that asks for pages gets pages of ``pageSize`` (25 by
     default).
     """
-    active = _of_type(backend().active(), request.args.get("communicationType"))
+    calls = _calls_only(request.args.get("communicationType"))
     paged = "pageSize" in request.args or "pageNumber" in request.args
-    size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) if paged else max(1, len(active))
+    size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) if paged else None
     number = _positive_int("pageNumber", 1, MAX_PAGE_NUMBER)
-    count = max(1, math.ceil(len(active) / size))
+    # Only the page is read; without paging that is every active conversation, as answered.
+    start, stop = (0, None) if size is None else ((number - 1) * size, number * size)
+    total, page = (0, []) if calls is None else backend().active(start, stop, calls=calls)
+    size = size or max(1, total)
+    count = max(1, math.ceil(total / size))
 
     def uri(page: int) -> str:
         return f"{bp.url_prefix}?pageSize={size}&pageNumber={page}"
@@ -108,7 +111,7 @@ def list_conversations() -> Response:
         entities=(),  # the page's stored bodies are spliced in below
         page_size=size,
         page_number=number,
-        total=len(active),
+        total=total,
         page_count=count,
         first_uri=uri(1),
         self_uri=uri(number),
@@ -116,20 +119,20 @@ def list_conversations() -> Response:
         next_uri=uri(number + 1) if number < count else None,
         previous_uri=uri(number - 1) if number > 1 else None,
     )
-    page = active[(number - 1) * size : number * size]
     return raw_json(listing_json(listing, [entry.body for entry in page]))
 
 
-def _of_type(entries: list[Entry], communication_type: str | None) -> list[Entry]:
-    """The entries holding ``communication_type``'s media (case ignored); all for none given."""
+def _calls_only(communication_type: str | None) -> bool | None:
+    """Whether ``communication_type`` (case ignored) keeps only conversations holding a call;
+    None when it names a media no conversation here has."""
     if communication_type is None:
-        return entries
+        return False
     media = communication_type.lower().rstrip("s")
     if media == "callback":
-        return entries  # every conversation here is a callback conversation
+        return False  # every conversation here is a callback conversation
     if media == "call":
-        return [entry for entry in entries if entry.calls]
-    return []
+        return True
+    return None
 
 
 def _positive_int(name: str, default: int, maximum: int | None) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
+from collections.abc import Callable
 
 import attrs
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 import contracts
-from contracts import Conversation, ConversationEntityListing
+from contracts import Call, Conversation, ConversationEntityListing, Participant
 from factories import ConversationFactory
+from mockserver.extension import backend_of
 from mockserver.store import Entry, MemoryStore
 from mockserver.wire import listing_json
 from tests.support import NOW
@@ -98,3 +102,108 @@ def test_listing_json_splices_the_bodies_in_place_of_the_entities(conversations:
     spliced = listing_json(attrs.evolve(listing, entities=()), bodies)
 
     assert spliced == contracts.dumps(listing).encode()
+
+
+def _filler(count: int, *, prefix: str = "filler") -> list[Conversation]:
+    """Minimal active conversations: cheap to store in tens of thousands."""
+    return [Conversation(id=f"{prefix}-{i}") for i in range(count)]
+
+
+def _peak_bytes(action: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        action()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - before
+
+
+@pytest.mark.parametrize("stored", [10, 30_000])
+def test_a_put_allocates_what_it_changes_not_a_copy_of_the_store(
+    conversations: list[Conversation], stored: int
+) -> None:
+    """The old put copied the dict: ~1.2 MB at 30,000 entries for a one-conversation write."""
+    store = MemoryStore()
+    store.seed(_filler(stored))
+    changed = attrs.evolve(conversations[0])
+
+    peak = _peak_bytes(lambda: store.put([changed]))
+
+    assert peak < 8 * len(Entry.of(changed).body) + 16_384
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "calls", "expected"),
+    [
+        (0, 3, False, ["a-0", "a-1", "a-2"]),
+        (1, 2, False, ["a-1"]),
+        (999, None, False, ["a-999", "calling", "again"]),  # "again" ended, then came back
+        (1_002, 1_025, False, []),
+        (0, None, True, ["calling"]),
+    ],
+)
+def test_the_active_listing_reads_its_page_in_the_order_conversations_became_active(
+    start: int, stop: int | None, calls: bool, expected: list[str]
+) -> None:
+    store = MemoryStore()
+    store.seed([Conversation(id="again"), *_filler(1_000, prefix="a")])
+    calling = Conversation(id="calling", participants=(Participant(calls=(Call(id="call"),)),))
+    store.put([attrs.evolve(calling, name="first"), Conversation(id="again", end_time=NOW)])
+    store.put([calling])  # a replaced entry keeps its place
+    store.put([Conversation(id="again")])
+
+    total, page = store.active(start, stop, calls=calls)
+
+    assert [entry.id for entry in page] == expected
+    assert total == (1 if calls else 1_002)
+
+
+@pytest.mark.parametrize("stored", [10, 30_000])
+def test_a_listing_page_costs_the_page_not_the_store(app: Flask, client: FlaskClient, stored: int) -> None:
+    """The old listing built a list of every active entry (~240 KB at 30,000) for one of them."""
+    backend_of(app).store.put(_filler(stored))
+    client.get("/api/v2/conversations?pageSize=1")  # warm: Flask's first request of a route
+
+    peak = _peak_bytes(lambda: client.get("/api/v2/conversations?pageSize=1&pageNumber=2"))
+
+    assert peak < 120_000
+
+
+def test_a_reader_of_several_entries_sees_all_of_a_put_or_none(conversations: list[Conversation]) -> None:
+    """A writer keeps A's name and B's end in step (B ended on odd rounds); readers must never
+    see them out of step, in the entries or the active listing."""
+    active = next(c for c in conversations if Entry.of(c).active)
+    ended = next(c for c in conversations if not Entry.of(c).active)
+    store = MemoryStore()
+    store.seed([*_filler(2_000), attrs.evolve(active, id="A", name="0"), attrs.evolve(active, id="B")])
+    rounds = 3_000
+    done = threading.Event()
+    torn: list[str] = []
+
+    def write() -> None:
+        for i in range(1, rounds):
+            b = attrs.evolve(ended if i % 2 else active, id="B")
+            store.put([attrs.evolve(active, id="A", name=str(i)), b])
+        done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            by_id = {entry.id: entry for entry in store.entries()}
+            if (int(by_id["A"].conversation.name or 0) % 2 == 1) == by_id["B"].active:
+                torn.append("entries")
+            total, page = store.active()
+            ids = {entry.id for entry in page}
+            names = [entry.conversation.name for entry in page if entry.id == "A"]
+            if total != len(page) or (int(names[0] or 0) % 2 == 1) == ("B" in ids):
+                torn.append("active")
+
+    writer = threading.Thread(target=write)
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in (*readers, writer):
+        thread.start()
+    for thread in (writer, *readers):
+        thread.join()
+    assert torn == []
