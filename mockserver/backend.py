@@ -102,7 +102,9 @@ class Backend:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
         """The backend a server's settings describe (``mockserver.config.DEFAULTS``' keys)."""
-        journal = Journal(int(config["JOURNAL_LIMIT"])) if config["JOURNAL"] else None
+        journal = (
+            Journal(int(config["JOURNAL_LIMIT"]), int(config["JOURNAL_BYTES"])) if config["JOURNAL"] else None
+        )
         configured = config["RATE_LIMIT"]
         return cls(
             store=MemoryStore(),

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_TOKEN": None,  # if set, the control API's bearer token
     "JOURNAL": True,  # record every API request for the control API to show and verify
     "JOURNAL_LIMIT": 10_000,  # requests kept; the oldest go first
+    "JOURNAL_BYTES": 64
+    * 1024
+    * 1024,  # bytes of bodies, headers, paths and queries kept; the oldest go first
     "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
     "STREAMING_HOST": "127.0.0.1",  # where the notification stream binds (serve and the fixtures start it)
     "STREAMING_PORT": 0,  # the stream's port; 0 picks a free one

@@ -155,6 +155,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "ADMIN_TOKEN": _token,
     "JOURNAL": _boolean,
     "JOURNAL_LIMIT": _integer(1),
+    "JOURNAL_BYTES": _integer(1),
     "RATE_LIMIT": _rate_limit,
     "STREAMING_HOST": _token,
     "STREAMING_PORT": _integer(0),

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 JSON = dict[str, Any]
+REQUESTS_PAGE_SIZE = 100  # the control API's largest page of the journal
 
 
 class AdminError(Exception):
@@ -71,11 +72,21 @@ class AdminClient:
     def requests(
         self, method: str | None = None, path: str | None = None, status: int | None = None
     ) -> list[JSON]:
-        """The requests received (oldest first), optionally filtered."""
+        """Every request received (oldest first), optionally filtered: the journal's pages, walked.
+
+        A request the journal lets go (it is bounded) while the pages are walked may be missed;
+        one seen on two pages is returned once.
+        """
         filters = {"method": method, "path": path, "status": status}
-        query = urllib.parse.urlencode({k: v for k, v in filters.items() if v is not None})
-        found: list[JSON] = self._admin("GET", "/requests" + (f"?{query}" if query else ""))["requests"]
-        return found
+        query = {k: v for k, v in filters.items() if v is not None}
+        found: dict[int, JSON] = {}
+        number, count = 1, 1
+        while number <= count:
+            paging = urllib.parse.urlencode({**query, "pageSize": REQUESTS_PAGE_SIZE, "pageNumber": number})
+            page = self._admin("GET", f"/requests?{paging}")
+            found.update((recorded["id"], recorded) for recorded in page["requests"])
+            number, count = number + 1, page["pageCount"]
+        return list(found.values())
 
     def clear_requests(self) -> None:
         self._admin("DELETE", "/requests")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -64,33 +65,90 @@ class Arrival(NamedTuple):
         )
 
 
+_PATH, _QUERY, _HEADERS, _BODY = (
+    Arrival._fields.index(name) for name in ("path", "query_string", "headers", "body")
+)
+
+
 def _first(fields: tuple[Any, ...]) -> Any:
     return fields[0]
 
 
 class Journal:
-    """The last ``limit`` requests, in arrival order; safe to use from any thread.
+    """The last ``limit`` requests, at most ``max_bytes`` of them, in arrival order; safe to use
+    from any thread.
+
+    An entry's bytes are its body's, its headers' (names and values), its path's and query's:
+    what a client controls. When either bound is passed the oldest go first, though the newest
+    entry is always kept, so the journal holds at most ``max_bytes`` plus one request (itself
+    bounded by ``MAX_CONTENT_LENGTH`` and Granian's header buffer). Python's own overhead, a few
+    hundred bytes an entry, comes on top and is bounded by ``limit``.
 
     Recording is on every request's path, so it keeps raw ``Arrival`` tuples; reading builds the
     ``RecordedRequest`` objects.
     """
 
-    def __init__(self, limit: int) -> None:
-        self._arrivals: deque[tuple[Any, ...]] = deque(maxlen=limit)  # Arrival's fields
-        # Both are called on every request: bound C methods, no Python frame between.
+    def __init__(self, limit: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.limit = limit
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._arrivals: deque[tuple[Any, ...]] = deque()  # Arrival's fields
+        self._sizes: deque[int] = deque()  # each arrival's bytes, in step with ``_arrivals``
+        self.bytes = 0  # the kept entries' bytes
+        # Called on every request: a bound C method, no Python frame between.
         self.next_id: Callable[[], int] = itertools.count(1).__next__
-        self.record: Callable[[tuple[Any, ...]], None] = self._arrivals.append
-        """Keep a request: its argument holds an ``Arrival``'s fields in order."""
+
+    def record(self, fields: tuple[Any, ...]) -> None:
+        """Keep a request: ``fields`` holds an ``Arrival``'s fields in order."""
+        headers: dict[str, str] = fields[_HEADERS]
+        size = (
+            len(fields[_BODY])
+            + len(fields[_PATH])
+            + len(fields[_QUERY])
+            + sum(len(name) + len(value) for name, value in headers.items())
+        )
+        with self._lock:
+            self._arrivals.append(fields)
+            self._sizes.append(size)
+            self.bytes += size
+            while len(self._arrivals) > 1 and (
+                len(self._arrivals) > self.limit or self.bytes > self.max_bytes
+            ):
+                self._arrivals.popleft()
+                self.bytes -= self._sizes.popleft()
 
     def clear(self) -> None:
-        self._arrivals.clear()
+        with self._lock:
+            self._arrivals.clear()
+            self._sizes.clear()
+            self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._arrivals)
 
+    def _kept(self) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return sorted(self._arrivals, key=_first)
+
     def find(self, pattern: RequestPattern | None = None) -> list[RecordedRequest]:
-        requests = [Arrival._make(fields).recorded() for fields in sorted(self._arrivals, key=_first)]
+        requests = [Arrival._make(fields).recorded() for fields in self._kept()]
         return requests if pattern is None else [r for r in requests if pattern.matches(r)]
+
+    def page(self, pattern: RequestPattern, start: int, stop: int) -> tuple[int, list[RecordedRequest]]:
+        """How many requests match ``pattern``, and the matches from ``start`` to ``stop``.
+
+        Each request is made a ``RecordedRequest`` in turn and let go unless it is on the page,
+        so an answer holds one page of bodies, not the journal's.
+        """
+        matched = 0
+        page: list[RecordedRequest] = []
+        for fields in self._kept():
+            request = Arrival._make(fields).recorded()
+            if pattern.matches(request):
+                if start <= matched < stop:
+                    page.append(request)
+                matched += 1
+        return matched, page
 
     def verify(self, verification: Verification, nearest: int = 3) -> VerificationResult:
         pattern = verification

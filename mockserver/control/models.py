@@ -147,10 +147,14 @@ class VerificationResult:
 
 @frozen
 class RequestList:
-    """Requests from the journal, oldest first."""
+    """A page of requests from the journal, oldest first, in the API's listing style."""
 
-    requests: tuple[RecordedRequest, ...] = described("The requests.")
+    requests: tuple[RecordedRequest, ...] = described("The page's requests.")
     total: int = described("How many requests the journal holds (before filtering).")
+    matched: int = described("How many requests match the filters, on every page.")
+    page_size: int = described("The page size asked for (25 unless given).")
+    page_number: int = described("This page's number, from 1.")
+    page_count: int = described("How many pages the matching requests fill (at least 1).")
 
 
 # Faults and the rate limit

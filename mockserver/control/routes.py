@@ -8,6 +8,7 @@ the bodies are ``models``, the state and its rules the backend's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -137,14 +138,24 @@ _FILTERS = (
     ),
     QueryParameter("status", "Only requests answered with this status.", {"type": "integer"}),
 )
+# The journal's pages, as the API's listings page: pageSize and pageNumber (from 1).
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100  # a page of 1 MiB bodies is then at most ~100 MiB
+MAX_PAGE_NUMBER = 2**31 - 1
+_PAGING = (
+    QueryParameter("pageSize", "Page size.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
+    QueryParameter(
+        "pageNumber", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER}
+    ),
+)
 
 
 @bp.get("/requests")
 @admin_operation(
-    summary="The requests received, oldest first",
+    summary="A page of the requests received, oldest first",
     operation_id="adminRequests",
     responses={200: RequestList},
-    query=_FILTERS,
+    query=(*_FILTERS, *_PAGING),
     errors=(400, 404),
 )
 def requests() -> Response:
@@ -157,7 +168,29 @@ def requests() -> Response:
     pattern = RequestPattern(
         method=request.args.get("method", "*"), path=path, status=int(status) if status else None
     )
-    return json_response(RequestList(requests=tuple(journal.find(pattern)), total=len(journal)))
+    size = _page_parameter("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    number = _page_parameter("pageNumber", 1, MAX_PAGE_NUMBER)
+    matched, page = journal.page(pattern, (number - 1) * size, number * size)
+    listing = RequestList(
+        requests=tuple(page),
+        total=len(journal),
+        matched=matched,
+        page_size=size,
+        page_number=number,
+        page_count=max(1, math.ceil(matched / size)),
+    )
+    return json_response(listing)
+
+
+def _page_parameter(name: str, default: int, maximum: int) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    value = ascii_int(text)
+    if value is None or not 1 <= value <= maximum:
+        message = f"{name} must be an integer from 1 to {maximum}; got {text!r}."
+        raise ApiError.invalid("invalid.value", f"$.{name}", message)
+    return value
 
 
 @bp.delete("/requests")
