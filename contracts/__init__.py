@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contracts._converter import camel
 from contracts._datetimes import format_datetime, parse_datetime
-from contracts._fields import check_bounds, described
+from contracts._fields import check_bounds, described, missing_alternatives
 from contracts._types import unwrap_optional
 from contracts.callback_conversations import (
     AddressableEntityRef,
@@ -324,6 +324,7 @@ __all__ = [
     "format_datetime",
     "json_schema",
     "loads",
+    "missing_alternatives",
     "parse_datetime",
     "structure",
     "unstructure",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from contracts._converter import camel
 
 DESCRIPTION = "description"
+ALTERNATIVES = "__one_of_required__"  # class attribute: paths of which a body needs one
+_C = TypeVar("_C")
 # Field metadata key: JSON Schema keywords (such as "minimum") added to the field's schema.
 SCHEMA_KEYWORDS = "json_schema"
 
@@ -25,14 +28,52 @@ def described(description: str, default: Any = attrs.NOTHING, **schema_keywords:
     return attrs.field(default=default, metadata=metadata)
 
 
-def optional(description: str) -> Any:
+def optional(description: str, **schema_keywords: Any) -> Any:
     """Declare an optional field: absent on the wire, ``None`` in Python."""
-    return described(description, default=None)
+    return described(description, None, **schema_keywords)
 
 
-def required(description: str) -> Any:
+def required(description: str, **schema_keywords: Any) -> Any:
     """Declare a field the wire must always carry."""
-    return described(description)
+    return described(description, **schema_keywords)
+
+
+def one_of_required(*paths: str) -> Callable[[type[_C]], type[_C]]:
+    """Class decorator: a body must hold a non-empty value at one of ``paths`` at least.
+
+    Each path is camelCase and dotted (``routingData.queueId``). The JSON Schema states it as an
+    ``anyOf`` of ``required``; ``missing_alternatives`` is the check the server makes of it.
+    """
+
+    def declare(cls: type[_C]) -> type[_C]:
+        setattr(cls, ALTERNATIVES, paths)
+        return cls
+
+    return declare
+
+
+def alternatives_of(model: type) -> tuple[str, ...]:
+    """The paths of which ``model`` needs one (``one_of_required``); empty for none declared."""
+    paths: tuple[str, ...] = getattr(model, ALTERNATIVES, ())
+    return paths
+
+
+def missing_alternatives(obj: Any) -> tuple[str, ...]:
+    """The declared alternatives of ``obj``'s class if it holds none of them; else empty."""
+    paths = alternatives_of(type(obj))
+    return () if not paths or any(_held(obj, path) for path in paths) else paths
+
+
+def _held(obj: Any, path: str) -> bool:
+    for name in path.split("."):
+        obj = getattr(obj, _snake(name), None)
+        if obj is None:
+            return False
+    return bool(obj) or not isinstance(obj, (str, tuple, dict))
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def description_of(attribute: attrs.Attribute[Any]) -> str | None:
@@ -45,7 +86,8 @@ def check_bounds(obj: Any, path: str = "$") -> list[tuple[str, str, Any]]:
     """Every field of ``obj`` (and of the attrs objects within it) outside its declared bounds.
 
     Returns (JSON path, expectation, value) triples; the checks are the schema keywords
-    ``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength`` and ``minItems``.
+    ``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength``, ``minItems``, ``pattern``
+    (a string's), and ``items`` holding any of those for each item of a list.
     """
     broken: list[tuple[str, str, Any]] = []
     for attribute in attrs.fields(type(obj)):
@@ -55,11 +97,21 @@ def check_bounds(obj: Any, path: str = "$") -> list[tuple[str, str, Any]]:
         field_path = f"{path}.{camel(attribute.name)}"
         if attrs.has(type(value)):
             broken += check_bounds(value, field_path)
-        for keyword, bound in attribute.metadata.get(SCHEMA_KEYWORDS, {}).items():
-            check = _CHECKS.get(keyword)  # other keywords (an items enum) are the caller's to check
-            expectation = check(value, bound) if check else None
-            if expectation:
-                broken.append((field_path, expectation, value))
+        broken += _broken(attribute.metadata.get(SCHEMA_KEYWORDS, {}), value, field_path)
+    return broken
+
+
+def _broken(keywords: dict[str, Any], value: Any, path: str) -> list[tuple[str, str, Any]]:
+    broken: list[tuple[str, str, Any]] = []
+    for keyword, bound in keywords.items():
+        if keyword == "items" and isinstance(value, tuple):
+            for index, item in enumerate(value):
+                broken += _broken(bound, item, f"{path}[{index}]")
+            continue
+        check = _CHECKS.get(keyword)  # other keywords (an items enum) are the caller's to check
+        expectation = check(value, bound) if check else None
+        if expectation:
+            broken.append((path, expectation, value))
     return broken
 
 
@@ -69,4 +121,5 @@ _CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
     "exclusiveMinimum": lambda value, bound: f"more than {bound}" if value <= bound else None,
     "minLength": lambda value, bound: f"at least {bound} character(s)" if len(value) < bound else None,
     "minItems": lambda value, bound: f"at least {bound} item(s)" if len(value) < bound else None,
+    "pattern": lambda value, bound: None if re.search(bound, value) else f"a match of {bound}",
 }

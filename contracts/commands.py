@@ -6,9 +6,13 @@ from datetime import datetime
 
 from attrs import frozen
 
-from contracts._fields import optional, required
+from contracts._fields import one_of_required, optional, required
 from contracts.conversations import DomainEntityRef
 from contracts.enums import CallbackIdentifierType, DeliveryMode
+from contracts.phone import E164_PATTERN
+
+# Callback numbers: at least one, each E.164 (as the API stores them).
+_NUMBERS = {"minItems": 1, "items": {"pattern": E164_PATTERN}}
 
 
 @frozen(kw_only=True)
@@ -23,11 +27,12 @@ class RoutingData:
     preferred_agent_ids: tuple[str, ...] | None = optional("A list of agents to be preferred in routing")
 
 
+@one_of_required("queueId", "routingData.queueId")
 @frozen(kw_only=True)
 class CreateCallbackCommand:
     """The body of ``POST /api/v2/conversations/callbacks``."""
 
-    callback_numbers: tuple[str, ...] = required("A list of phone numbers for the callback.")
+    callback_numbers: tuple[str, ...] = required("A list of phone numbers for the callback.", **_NUMBERS)
     script_id: str | None = optional("The identifier of the script to be used for the callback")
     queue_id: str | None = optional(
         "The identifier of the queue to be used for the callback. Either queueId or routingData is required."
@@ -50,7 +55,8 @@ class CreateCallbackCommand:
         "A map of key-value pairs containing additional data that can be associated to the callback. These values will appear in the attributes property on the conversation participant."
     )
     caller_id: str | None = optional(
-        "The phone number displayed to recipients when a phone call is placed as part of the callback."
+        "The phone number displayed to recipients when a phone call is placed as part of the callback.",
+        pattern=E164_PATTERN,
     )
     caller_id_name: str | None = optional(
         "The name displayed to recipients when a phone call is placed as part of the callback."
@@ -71,7 +77,9 @@ class PatchCallbackRequest:
     agent_id: str | None = optional("The agentId.")
     callback_scheduled_time: datetime | None = optional("The scheduled date-time for the callback.")
     country_code: str | None = optional("The country code to be associated with the callback numbers.")
-    callback_numbers: tuple[str, ...] | None = optional("A list of phone numbers for the callback.")
+    callback_numbers: tuple[str, ...] | None = optional(
+        "A list of phone numbers for the callback.", **_NUMBERS
+    )
     validate_callback_numbers: bool | None = optional(
         "Whether or not to validate the callback numbers for phone number format."
     )

@@ -10,10 +10,11 @@ from datetime import datetime
 
 from attrs import frozen
 
-from contracts._fields import optional, required
+from contracts._fields import one_of_required, optional, required
 from contracts.conversations import DomainEntityRef
 from contracts.enums import MediaParticipantState, RecordingState
 from contracts.models import Wrapup
+from contracts.phone import E164_PATTERN
 
 _TIMESTAMP = "Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"
 
@@ -87,6 +88,7 @@ class WrapupCode:
     self_uri: str | None = optional("The URI for this object")
 
 
+@one_of_required("recordingState")
 @frozen(kw_only=True)
 class SetRecordingState:
     """The body of ``PUT /api/v2/conversations/callbacks/{conversationId}/recordingstate``."""
@@ -100,7 +102,7 @@ class SetRecordingState:
 class CallCommand:
     """The body of ``POST /api/v2/conversations/calls/{conversationId}``: a call for a callback."""
 
-    call_number: str = required("The phone number to dial for this call.")
+    call_number: str = required("The phone number to dial for this call.", pattern=E164_PATTERN)
     phone_column: str | None = optional(
         "For a dialer preview or scheduled callback, the phone column associated with the phone number"
     )

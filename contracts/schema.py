@@ -11,7 +11,7 @@ import attrs
 from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
 from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
-from contracts._fields import description_of
+from contracts._fields import alternatives_of, description_of
 from contracts._types import unwrap_optional
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -62,7 +62,10 @@ def definitions_for(
             description = description_of(attribute)
             if description:
                 prop = {**prop, "description": description}
-            prop.update(attribute.metadata.get(SCHEMA_KEYWORDS, {}))
+            keywords = dict(attribute.metadata.get(SCHEMA_KEYWORDS, {}))
+            if "items" in keywords:  # the items' own keywords join the items' type schema
+                prop["items"] = {**prop["items"], **keywords.pop("items")}
+            prop.update(keywords)
             properties[wire] = prop
             if attribute.default is attrs.NOTHING:
                 required.append(wire)
@@ -73,8 +76,18 @@ def definitions_for(
         if required:
             body["required"] = required
         body["additionalProperties"] = False
+        alternatives = alternatives_of(model)
+        if alternatives:
+            body["anyOf"] = [_holding(path.split(".")) for path in alternatives]
         definitions[name] = body
     return {"$ref": f"{ref_prefix}{name}"}
+
+
+def _holding(names: list[str]) -> dict[str, Any]:
+    """The schema of an object holding a non-empty value at the path ``names``."""
+    first, *rest = names
+    inner: dict[str, Any] = _holding(rest) if rest else {"not": {"enum": ["", [], {}]}}
+    return {"required": [first], "properties": {first: inner}}
 
 
 def _type_schema(t: Any, definitions: dict[str, dict[str, Any]], ref_prefix: str) -> dict[str, Any]:

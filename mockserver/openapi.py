@@ -49,6 +49,9 @@ class Operation:
     responses: dict[int, Any] = field(factory=dict)
     errors: tuple[int, ...] = ()
     query: tuple[QueryParameter, ...] = ()
+    # JSON Schema keywords this route adds to its request model's (``{"properties": {"state":
+    # {"const": "disconnected"}}}``): what the route alone takes of a shared model.
+    narrowing: dict[str, Any] | None = None
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -143,7 +146,11 @@ def _operation(
         body["requestBody"] = {
             "required": True,
             "content": {
-                "application/json": {"schema": definitions_for(described.request, schemas, ref_prefix=ref)}
+                "application/json": {
+                    "schema": _narrowed(
+                        definitions_for(described.request, schemas, ref_prefix=ref), described.narrowing
+                    )
+                }
             },
         }
     responses: dict[str, Any] = {}
@@ -176,6 +183,10 @@ def _operation(
     else:
         body["security"] = [{"bearer": []}]
     return body
+
+
+def _narrowed(schema: dict[str, Any], narrowing: dict[str, Any] | None) -> dict[str, Any]:
+    return schema if narrowing is None else {"allOf": [schema, narrowing]}
 
 
 def _schema(model: Any, schemas: dict[str, Any], ref: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -48,6 +48,13 @@ _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused
 # ("Failed to update all properties") rather than accepted and ignored.
 _UNSUPPORTED = ("recording", "muted", "confined", "held", "resume_time")
+
+# What the disconnect-only routes take of a shared body: its state, disconnected (the checks
+# below); the document adds it to the body's schema.
+DISCONNECT_ONLY: dict[str, Any] = {
+    "required": ["state"],
+    "properties": {"state": {"const": MediaParticipantState.DISCONNECTED.value}},
+}
 
 
 class ParticipantCommands:

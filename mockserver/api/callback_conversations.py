@@ -25,6 +25,7 @@ from mockserver import projections
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.openapi import QueryParameter, operation
+from mockserver.participants import DISCONNECT_ONLY
 from mockserver.wire import decode_body, json_response, raw_json
 
 bp = Blueprint("callback_conversations", __name__, url_prefix="/api/v2/conversations/callbacks")
@@ -70,6 +71,7 @@ def get_callback_conversation(conversation_id: str) -> Response:
     operation_id="patchConversationsCallback",
     tag="Conversations",
     request=Conversation,
+    narrowing=DISCONNECT_ONLY,
     responses={200: Conversation},
 )
 def disconnect_conversation(conversation_id: str) -> Response:
@@ -111,6 +113,7 @@ def update_attributes(conversation_id: str, participant_id: str) -> Response:
     operation_id="patchConversationsCallbackParticipantCommunication",
     tag="Conversations",
     request=MediaParticipantRequest,
+    narrowing=DISCONNECT_ONLY,
     responses={200: Empty},
 )
 def update_communication(conversation_id: str, participant_id: str, communication_id: str) -> Response:
@@ -185,7 +188,7 @@ def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
 )
 def set_recording_state(conversation_id: str) -> Response:
     body: SetRecordingState = decode_body(SetRecordingState)
-    if body.recording_state is None:
+    if body.recording_state is None:  # its class declares it needed (one_of_required): the document says so
         raise ApiError.invalid("constraint.validation", "$.recordingState", "recordingState is required.")
     state = backend().participants.set_recording_state(conversation_id, body.recording_state)
     return raw_json(f'"{state.value}"')

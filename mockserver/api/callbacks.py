@@ -13,6 +13,7 @@ from contracts import (
     CreateCallbackResponse,
     PatchCallbackRequest,
     PatchCallbackResponse,
+    missing_alternatives,
 )
 from mockserver.errors import ApiError
 from mockserver.extension import backend
@@ -85,9 +86,11 @@ def disconnect_callbacks() -> Response:
 
 
 def require_queue(command: CreateCallbackCommand, code: str) -> None:
-    """A create command names its queue, by queueId or in its routingData."""
-    if not (command.queue_id or (command.routing_data and command.routing_data.queue_id)):
-        raise ApiError.invalid(code, "$.queueId", "Either queueId or routingData is required.")
+    """A create command names its queue, by queueId or in its routingData (the alternatives its
+    class declares, which the document states as an ``anyOf``)."""
+    missing = missing_alternatives(command)
+    if missing:
+        raise ApiError.invalid(code, f"$.{missing[0]}", "Either queueId or routingData is required.")
 
 
 def require_numbers(numbers: tuple[str, ...], caller_id: str | None = None, *, at: str = "$") -> None:

@@ -11,6 +11,7 @@ from contracts import Conversation
 from mockserver.control.models import Advance, ClockChange, ClockState, Lifecycle
 from mockserver.control.routes import admin_operation, decode_checked
 from mockserver.extension import backend
+from mockserver.lifecycle import PATHS
 from mockserver.wire import json_response
 
 bp = Blueprint("admin_clock", __name__)
@@ -57,6 +58,7 @@ def set_lifecycle() -> Response:
     summary="Move one conversation on to a stage of its life, keeping its ids and timeline",
     operation_id="adminAdvanceConversation",
     request=Advance,
+    narrowing={"properties": {"to": {"enum": list(PATHS)}}},  # the stages the backend takes
     responses={200: Conversation},
 )
 def advance(conversation_id: str) -> Response:

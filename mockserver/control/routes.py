@@ -136,7 +136,11 @@ _FILTERS = (
     QueryParameter(
         "path", "Only requests whose path matches this pattern.", {"type": "string", "pattern": PATH_PATTERN}
     ),
-    QueryParameter("status", "Only requests answered with this status.", {"type": "integer"}),
+    QueryParameter(
+        "status",
+        "Only requests answered with this status.",
+        {"type": "integer", "minimum": 0, "maximum": 999},
+    ),
 )
 # The journal's pages, as the API's listings page: pageSize and pageNumber (from 1).
 DEFAULT_PAGE_SIZE = 25

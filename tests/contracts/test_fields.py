@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import jsonschema
 import pytest
 
-from contracts import check_bounds, described, json_schema
+import contracts
+from contracts import (
+    CreateCallbackCommand,
+    RoutingData,
+    check_bounds,
+    described,
+    json_schema,
+    missing_alternatives,
+)
 
 
 @attrs.frozen
@@ -38,7 +47,10 @@ def test_described_fields_carry_description_and_keywords_into_the_schema() -> No
         "maximum": 5,
         "description": "How many retries.",
     }
-    assert schema["properties"]["traits"]["items"] == {"enum": ["a"]}  # a keyword replaces the derived one
+    assert schema["properties"]["traits"]["items"] == {
+        "type": "string",
+        "enum": ["a"],
+    }  # joins the derived one
     assert schema["$defs"]["Window"]["properties"]["lengthSeconds"]["exclusiveMinimum"] == 0
 
 
@@ -77,3 +89,42 @@ def test_check_bounds_names_each_broken_bound_by_its_path(plan: Plan, broken: li
 
 def test_check_bounds_paths_start_where_the_caller_says() -> None:
     assert check_bounds(Window(-1), "$.items[2]") == [("$.items[2].startSeconds", "at least 0", -1)]
+
+
+@pytest.mark.parametrize(
+    ("command", "broken"),
+    [
+        ({"callback_numbers": ("+13175550100",), "queue_id": "q"}, []),
+        ({"callback_numbers": (), "queue_id": "q"}, [("$.callbackNumbers", "at least 1 item(s)", ())]),
+        (
+            {"callback_numbers": ("+1", "+13175550100"), "queue_id": "q"},
+            [("$.callbackNumbers[0]", "E.164", "+1")],
+        ),
+        (
+            {"callback_numbers": ("+13175550100",), "caller_id": "+1\u0663\u0663\u0663", "queue_id": "q"},
+            [("$.callerId", "E.164", "+1\u0663\u0663\u0663")],  # ASCII digits only, as the schema says
+        ),
+    ],
+)
+def test_check_bounds_reads_patterns_and_items_keywords(command: dict[str, Any], broken: list[Any]) -> None:
+    found = check_bounds(CreateCallbackCommand(**command))
+    assert [(path, "E.164" if "match" in why else why, value) for path, why, value in found] == broken
+
+
+@pytest.mark.parametrize(
+    ("queue", "missing"),
+    [
+        ({"queue_id": "q"}, ()),
+        ({"routing_data": RoutingData(queue_id="q")}, ()),
+        ({}, ("queueId", "routingData.queueId")),
+        ({"queue_id": ""}, ("queueId", "routingData.queueId")),
+        ({"routing_data": RoutingData(label="x")}, ("queueId", "routingData.queueId")),
+    ],
+)
+def test_missing_alternatives_is_the_check_of_the_schemas_any_of(
+    queue: dict[str, Any], missing: tuple[str, ...]
+) -> None:
+    command = CreateCallbackCommand(callback_numbers=("+13175550100",), **queue)
+    assert missing_alternatives(command) == missing
+    validator = jsonschema.Draft202012Validator(json_schema(CreateCallbackCommand))
+    assert validator.is_valid(contracts.unstructure(command)) == (not missing)
