@@ -24,6 +24,7 @@ import io
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import contracts
@@ -81,12 +82,16 @@ class RsgiBridge:
                 return _error(protocol, http_error(400))
             if length > self.max_body:
                 return _error(protocol, http_error(413))  # not read: the connection closes
-        try:
-            body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
-        except _TooLarge:
-            return _error(protocol, http_error(413))
-        except TimeoutError:
-            return _error(protocol, http_error(408))
+        if length_header is None and "transfer-encoding" not in headers:
+            body = b""  # HTTP/1.1: no Content-Length and no chunks, no body (most requests: GETs)
+        else:
+            try:
+                # wait_for makes a task and a timer: paid only by a request that has a body.
+                body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
+            except _TooLarge:
+                return _error(protocol, http_error(413))
+            except TimeoutError:
+                return _error(protocol, http_error(408))
         environ = _environ(scope, body)
         if self.inline():
             status, response_headers, chunks, aborted = self._run(environ)
@@ -169,11 +174,15 @@ def _environ(scope: Any, body: bytes) -> dict[str, Any]:
     )
     headers = scope.headers
     for name in headers.keys():  # noqa: SIM118 - RSGIHeaders iterates, but keys() is its documented API
-        key = name.upper().replace("-", "_")
-        separator = ";" if key == "COOKIE" else ","
-        value = separator.join(headers.get_all(name))
-        if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-            environ[key] = value
-        else:
-            environ[f"HTTP_{key}"] = value
+        key, separator = _environ_key(name)
+        values = headers.get_all(name)
+        environ[key] = values[0] if len(values) == 1 else separator.join(values)
     return environ
+
+
+@lru_cache(maxsize=1024)
+def _environ_key(name: str) -> tuple[str, str]:
+    """The environ key of a header (``HTTP_X_API_KEY``, ``CONTENT_TYPE``) and how its repeats join."""
+    key = name.upper().replace("-", "_")
+    separator = ";" if key == "COOKIE" else ","
+    return (key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"), separator
