@@ -6,6 +6,7 @@ a team in another language gets with curl. Only the standard library: the plugin
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.parse
@@ -146,6 +147,46 @@ class AdminClient:
 
     def clear_rate_limit(self) -> None:
         self._admin("DELETE", "/rate-limit")
+
+    # Stubs
+
+    def stub(
+        self,
+        method: str = "*",
+        path: str = "**",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        body: str | bytes | Any = None,
+        body_base64: str | None = None,
+        times: int | None = None,
+        priority: int | None = None,
+    ) -> str:
+        """Answer matching API requests with exactly this status, headers and body; return the stub's id.
+
+        ``body`` is text, bytes (sent as ``bodyBase64``) or anything else JSON can encode (a
+        tolerant edge case's payload, a list): encoded as JSON text.
+        """
+        spec: JSON = {"method": method, "path": path, "status": status}
+        if isinstance(body, bytes):
+            spec["bodyBase64"] = base64.b64encode(body).decode()
+        elif body is not None:
+            spec["body"] = body if isinstance(body, str) else json.dumps(body)
+        optional = {"headers": headers, "bodyBase64": body_base64, "times": times, "priority": priority}
+        spec.update({name: value for name, value in optional.items() if value is not None})
+        stub_id: str = self._admin("POST", "/stubs", spec)["id"]
+        return stub_id
+
+    def stubs(self) -> list[JSON]:
+        """The stubs (in the order tried, used-up ones last) with their ``hits``."""
+        found: list[JSON] = self._admin("GET", "/stubs")["stubs"]
+        return found
+
+    def remove_stub(self, stub_id: str) -> None:
+        self._admin("DELETE", f"/stubs/{stub_id}")
+
+    def clear_stubs(self) -> None:
+        self._admin("DELETE", "/stubs")
 
     # Notifications
 

@@ -123,10 +123,10 @@ def test_a_delayed_request_does_not_hold_up_another(url: str) -> None:
 
 def test_a_drop_leaves_the_client_without_a_complete_answer(url: str) -> None:
     add_fault(url, {"kind": "drop", "times": 1})
-    with pytest.raises((http.client.IncompleteRead, http.client.RemoteDisconnected)):
+    with pytest.raises(http.client.IncompleteRead):  # as under Werkzeug (test_faults)
         call(url, "GET", CONVERSATIONS, token="t")
     journal = call(url, "GET", "/__admin/requests").json()["requests"]
-    assert "status" not in journal[0]
+    assert (journal[0]["status"], journal[0]["correlationId"], journal[0]["durationMs"]) == (None, None, 0)
     assert call(url, "GET", CONVERSATIONS, token="t").status == 200
 
 
