@@ -13,6 +13,7 @@ import socket
 import struct
 
 _ZERO_LINGER = struct.pack("ii", 1, 0)
+_INET = (socket.AF_INET, socket.AF_INET6)
 
 
 def reset(descriptor: int) -> None:
@@ -38,7 +39,7 @@ def find(local: tuple[str, int], peer: tuple[str, int]) -> int | None:
             if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
                 continue
             with socket.socket(fileno=os.dup(descriptor)) as probe:
-                if probe.type != socket.SOCK_STREAM:
+                if probe.family not in _INET or probe.type != socket.SOCK_STREAM:
                     continue
                 if _same(probe.getsockname(), local) and _same(probe.getpeername(), peer):
                     return descriptor

@@ -368,7 +368,7 @@ def _check_stub(stub: Stub) -> None:
                 "invalid.value", "$.bodyBase64", "$.bodyBase64 must be base64 (RFC 4648, with padding)."
             ) from None
     for name, value in (stub.headers or {}).items():
-        path = f"$.headers.{name}"
+        path = f"$.headers[{name!r}]"
         if not _TOKEN.fullmatch(name):
             raise ApiError.invalid("invalid.value", path, f"{path}: not a header name; got {name!r}.")
         if not _FIELD_VALUE.fullmatch(value):
