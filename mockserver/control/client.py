@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -99,6 +100,62 @@ class AdminClient:
                 raise AssertionError(error.body["message"]) from None
             raise
         matched: list[JSON] = result["matched"]
+        return matched
+
+    def wait_for_requests(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        count: int = 1,
+        status: int | None = None,
+        timeout: float = 5.0,
+    ) -> list[JSON]:
+        """The matching requests once at least ``count`` are journaled; ``TimeoutError`` after ``timeout`` s.
+
+        Polls the journal with a short backoff (10 ms doubling to 200 ms), never past the deadline:
+        for a client working in the background or retrying on its own.
+        """
+        deadline = time.monotonic() + timeout
+        pause = 0.01
+        while True:
+            found = self.requests(method=method, path=path, status=status)
+            if len(found) >= count:
+                return found
+            left = deadline - time.monotonic()
+            if left <= 0:
+                wanted = f"{method or '*'} {path or '**'}" + (f" -> {status}" if status else "")
+                raise TimeoutError(
+                    f"{len(found)} of {count} request(s) matching {wanted} arrived within {timeout} s"
+                )
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+
+    def verify_sequence(self, patterns: list[tuple[str, str] | JSON]) -> list[JSON]:
+        """Assert that requests matching ``patterns`` arrived in that order; return them.
+
+        A pattern is ``(method, path)`` or a mapping of ``verify``'s criteria (``method``, ``path``,
+        ``status``, ...). Other requests may come between: each pattern takes the first match after
+        the previous one's. On a mismatch the AssertionError names the pattern that found none.
+        """
+        received = self.requests()
+        matched: list[JSON] = []
+        position = 0
+        for index, pattern in enumerate(patterns):
+            criteria = (
+                dict(zip(("method", "path"), pattern, strict=True)) if isinstance(pattern, tuple) else pattern
+            )
+            for offset, request in enumerate(received[position:]):
+                if _matches(criteria, request):
+                    matched.append(request)
+                    position += offset + 1
+                    break
+            else:
+                seen = ", ".join(f"{r['method']} {r['path']} -> {r['status']}" for r in received)
+                raise AssertionError(
+                    f"pattern {index} ({criteria}) matched no request after the {len(matched)} before it; "
+                    f"received in order: {seen or 'nothing'}"
+                )
         return matched
 
     # The clock and the lifecycle
@@ -273,3 +330,18 @@ def _camel_keys(values: dict[str, Any]) -> JSON:
         else value
         for name, value in values.items()
     }
+
+
+def _matches(criteria: JSON, request: JSON) -> bool:
+    """Whether a journaled request meets ``criteria`` (method, path pattern, status, bodyContains)."""
+    from mockserver.control.patterns import path_regex
+
+    method = str(criteria.get("method", "*")).upper()
+    if method != "*" and method != request["method"]:
+        return False
+    if not path_regex(str(criteria.get("path", "**"))).match(request["path"]):
+        return False
+    if "status" in criteria and criteria["status"] != request["status"]:
+        return False
+    contained = criteria.get("body_contains", criteria.get("bodyContains"))
+    return contained is None or contained in request["body"]
