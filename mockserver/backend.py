@@ -40,6 +40,7 @@ from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.control.stubs import Stubs
 from mockserver.engine import Engine
 from mockserver.errors import ApiError
 from mockserver.lifecycle import StepError
@@ -73,6 +74,7 @@ class Backend:
         self.factory = ConversationFactory(seed, now=self.clock.now())
         self.journal = journal
         self.faults = Faults()
+        self.stubs = Stubs()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
         self.changes = Changes()
@@ -351,6 +353,7 @@ class Backend:
             self.journal.clear()
         self.notifications.reset()
         self.faults.clear()
+        self.stubs.clear()
         self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle

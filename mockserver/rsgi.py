@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import contracts
+from mockserver import sockets
 from mockserver.auth import correlation_id
 from mockserver.errors import ApiError, http_error
 from mockserver.numbers import ascii_int
@@ -51,6 +52,9 @@ _BASE_ENVIRON: dict[str, Any] = {
 
 class _TooLarge(Exception):
     pass
+
+
+_RESET = ConnectionResetError("reset")  # what _run answers when the app reset the connection
 
 
 class RsgiBridge:
@@ -100,9 +104,15 @@ class RsgiBridge:
             status, response_headers, chunks, aborted = await loop.run_in_executor(
                 self._pool, self._run, environ
             )
-        if not aborted:
+        if aborted is None:
             protocol.response_bytes(status, response_headers, b"".join(chunks))
             return
+        if aborted is _RESET:
+            # A reset fault: Granian keeps the socket from the app, so it is found by its addresses.
+            descriptor = sockets.find(_address(scope.server), _address(scope.client))
+            if descriptor is not None:
+                sockets.reset(descriptor)
+                raise ConnectionResetError("the app reset the connection")
         # The app cut its answer short on purpose (a drop or truncate fault): send what it yielded
         # and end the stream unfinished, short of the Content-Length it announced.
         transport = protocol.response_stream(status, response_headers)
@@ -121,8 +131,10 @@ class RsgiBridge:
                 raise _TooLarge
         return bytes(received)
 
-    def _run(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], list[bytes], bool]:
-        """The app's answer: status, headers, body chunks, and whether it aborted the answer."""
+    def _run(
+        self, environ: WSGIEnvironment
+    ) -> tuple[int, list[tuple[str, str]], list[bytes], BaseException | None]:
+        """The app's answer: status, headers, body chunks, and the error that aborted it, if any."""
         started: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -138,11 +150,21 @@ class RsgiBridge:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        except ConnectionError:  # a fault closing the connection (drop, truncate)
+        except ConnectionError as error:  # a fault closing the connection (drop, reset, truncate)
             if not started:
                 started[:] = [200, [("Content-Length", "1")]]
-            return started[0], started[1], chunks, True
-        return started[0], started[1], chunks, False
+            return (
+                started[0],
+                started[1],
+                chunks,
+                _RESET if isinstance(error, ConnectionResetError) else error,
+            )
+        return started[0], started[1], chunks, None
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def _error(protocol: Any, error: ApiError) -> None:
