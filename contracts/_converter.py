@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import threading
 import types
 from collections.abc import Callable
 from datetime import datetime
@@ -245,18 +246,21 @@ def _strict_object(cls: type, converter: Converter) -> Hook:
     fields = attrs.fields(attrs.resolve_types(cls))
     if any(not a.init or isinstance(a.default, attrs.Factory) for a in fields):  # type: ignore[arg-type]
         return _object(cls, converter, strict=True)
-    if cls in _GENERATING:
+    generating: set[type] = _GENERATING.__dict__.setdefault("classes", set())
+    if cls in generating:
         raise RecursionError  # a class within itself (ErrorBody.errors): _late_bound answers
-    _GENERATING.add(cls)
+    generating.add(cls)
     try:
         return _generate(cls, fields, converter)
     finally:
-        _GENERATING.discard(cls)
+        generating.discard(cls)
 
 
-# The classes whose function is being generated, as cattrs.gen keeps them: at worst another
-# thread's class is found here and gets a late-bound hook, slower but just as correct.
-_GENERATING: set[type] = set()
+# The classes whose function this thread is generating, as cattrs.gen keeps its own: per thread,
+# since a class another thread is generating is no recursion (shared, it raised RecursionError
+# into a first decode and failed it). Threads meeting a class at once each generate its function;
+# cattrs keeps one, and every later decode finds it in cattrs' cache without coming here.
+_GENERATING = threading.local()
 
 
 def _late_bound(converter: Converter, t: Any) -> Hook:

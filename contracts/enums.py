@@ -11,6 +11,14 @@ from enum import Enum
 class WireEnum(str, Enum):
     """Base of the contract's enums: a member is the string the API sends."""
 
+    # In messages and f-strings too: Enum's own str() ("CallbackState.DISCONNECTED") would put a
+    # Python name in an API error where the API says "disconnected".
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(self, format_spec)
+
 
 class CallbackState(WireEnum):
     """The connection state of a callback (``state`` and ``initialState``)."""

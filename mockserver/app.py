@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockserver import auth, extension, handlers, openapi
+from mockserver import auth, extension, handlers, openapi, settings, wire
 from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.backend import Backend
@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env("CALLBACK_MOCK")
+    app.config.update(settings.from_environ())  # what serve's options mean, parsed alike
     if config:
         app.config.from_mapping(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     backend = Backend.from_config(app.config)
     extension.init_app(app, backend)
     handlers.init_app(app)
+    wire.init_app(app)
     auth.init_app(app, paths)
     for blueprint in (
         conversations.bp,

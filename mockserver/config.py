@@ -18,7 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "CLOCK_FROZEN": False,  # the clock stands still until set or advanced
     "LIFECYCLE": None,  # how conversations live (control.models.Lifecycle or its wire mapping); None: auto
     "TOKENS": (),  # accepted bearer tokens; empty accepts any bearer token
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # larger request bodies get 413
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # larger request bodies get 413, however they are framed
+    "BODY_TIMEOUT": 10.0,  # serve: seconds a client has to send a request's body; slower ones get 408
     "ADMIN": True,  # serve the control API
     "ADMIN_PREFIX": "/__admin",  # where the control API lives
     "ADMIN_TOKEN": None,  # if set, the control API's bearer token

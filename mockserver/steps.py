@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -55,19 +56,26 @@ def _close(
     return (*segments[:-1], last)
 
 
-def _change(
-    conversation: Conversation,
-    participant_id: str | None,
-    change: Callable[[Participant, Callback], tuple[Participant, Callback]],
-) -> Conversation:
-    """``change`` applied to the participant with ``participant_id`` and its first callback."""
+# A change of one leg: the participant's changed fields and its (first) callback, changed.
+Change = Callable[[Participant, Callback], tuple[dict[str, Any], Callback]]
+
+
+def _change(conversation: Conversation, changes: dict[str | None, Change]) -> Conversation:
+    """Each change applied to the participant with its id and that participant's first callback.
+
+    One pass, one new conversation and one new participant per leg changed: a step runs by the
+    ten thousand when the clock moves a day (benchmarks/bench_lifecycle.py).
+    """
 
     def apply(participant: Participant) -> Participant:
+        change = changes.get(participant.id)
         first, *rest = participant.callbacks or (None,)
-        if participant.id != participant_id or first is None:
+        if change is None or first is None:
             return participant
-        participant, callback = change(participant, first)
-        return attrs.evolve(participant, callbacks=(callback, *rest))
+        fields, callback = change(participant, first)
+        if callback is first and not fields:
+            return participant
+        return attrs.evolve(participant, callbacks=(callback, *rest), **fields)
 
     return with_participants(conversation, apply)
 
@@ -77,14 +85,14 @@ def fired(
 ) -> Conversation:
     """The scheduled time came: the Scheduled segments end, Interact opens, the customer and acd legs connect."""
 
-    def fire(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def fire(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         if callback.state is not CallbackState.SCHEDULED:
-            return participant, callback
+            return {}, callback
         segments = (*_close(callback.segments, at, "Interact"), Segment(start_time=at, type="Interact"))
         callback = attrs.evolve(callback, state=CallbackState.CONNECTED, connected_time=at, segments=segments)
-        return attrs.evolve(participant, connected_time=at), callback
+        return {"connected_time": at}, callback
 
-    return _change(_change(conversation, customer_id, fire), acd_id, fire)
+    return _change(conversation, {customer_id: fire, acd_id: fire})
 
 
 def offered(conversation: Conversation, agent: Participant) -> Conversation:
@@ -152,7 +160,7 @@ def not_answered(
 ) -> Conversation:
     """The offer ended unanswered: timed out (``system``) or declined (``client``); one Alert segment."""
 
-    def end(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def end(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         segment = Segment(
             start_time=callback.start_alerting_time or at,
             end_time=at,
@@ -167,15 +175,15 @@ def not_answered(
             disconnected_time=at,
             segments=(segment,),
         )
-        return attrs.evolve(participant, end_time=at), callback
+        return {"end_time": at}, callback
 
-    return _change(conversation, agent_id, end)
+    return _change(conversation, {agent_id: end})
 
 
 def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: datetime) -> Conversation:
     """The agent answered: its leg connects, and at the same instant the acd leg ends with ``transfer``."""
 
-    def answer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def answer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         alert = Segment(
             start_time=callback.start_alerting_time or at, end_time=at, type="Alert", how_ended="Interact"
         )
@@ -185,11 +193,11 @@ def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: 
             connected_time=at,
             segments=(alert, Segment(start_time=at, type="Interact")),
         )
-        return attrs.evolve(participant, connected_time=at), callback
+        return {"connected_time": at}, callback
 
-    def transfer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def transfer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         if callback.state in _ENDED:
-            return participant, callback  # a leg the factories ended when it routed the callback
+            return {}, callback  # a leg the factories ended when it routed the callback
         callback = attrs.evolve(
             callback,
             state=CallbackState.DISCONNECTED,
@@ -197,9 +205,9 @@ def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: 
             disconnected_time=at,
             segments=_close(callback.segments, at, "Disconnect", "transfer"),
         )
-        return attrs.evolve(participant, end_time=at), callback
+        return {"end_time": at}, callback
 
-    return _change(_change(conversation, agent_id, answer), acd_id, transfer)
+    return _change(conversation, {agent_id: answer, acd_id: transfer})
 
 
 def hung_up(
@@ -211,7 +219,7 @@ def hung_up(
 ) -> Conversation:
     """The agent ended the callback: after-call work starts; the customer's leg ends with ``peer``."""
 
-    def hang_up(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def hang_up(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         callback = attrs.evolve(
             callback,
             state=CallbackState.DISCONNECTED,
@@ -223,14 +231,17 @@ def hung_up(
             after_call_work=AfterCallWork(state=AfterCallWorkState.PENDING, start_time=at),
             after_call_work_required=True,
         )
-        participant = attrs.evolve(
-            participant, end_time=at, wrapup_required=True, wrapup_prompt=wrapup_prompt, start_acw_time=at
-        )
-        return participant, callback
+        fields = {
+            "end_time": at,
+            "wrapup_required": True,
+            "wrapup_prompt": wrapup_prompt,
+            "start_acw_time": at,
+        }
+        return fields, callback
 
-    def peer(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def peer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
-            return participant, callback
+            return {}, callback
         callback = attrs.evolve(
             callback,
             state=CallbackState.DISCONNECTED,
@@ -238,16 +249,16 @@ def hung_up(
             disconnected_time=at,
             segments=_close(callback.segments, at, "Disconnect", "peer"),
         )
-        return attrs.evolve(participant, end_time=at), callback
+        return {"end_time": at}, callback
 
-    updated = _change(_change(conversation, agent_id, hang_up), customer_id, peer)
+    updated = _change(conversation, {agent_id: hang_up, customer_id: peer})
     return ended_if_over(_calls_ended(updated, agent_id, at), at)
 
 
 def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: datetime) -> Conversation:
     """The agent's after-call work is done: its wrap-up recorded at ``at``."""
 
-    def wrap(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def wrap(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         acw = callback.after_call_work or AfterCallWork(start_time=callback.disconnected_time or at)
         start = acw.start_time or at
         code = attrs.evolve(
@@ -258,22 +269,22 @@ def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: da
             after_call_work=attrs.evolve(acw, state=AfterCallWorkState.COMPLETE, end_time=at),
             wrapup=code,
         )
-        return attrs.evolve(participant, end_acw_time=at, wrapup=code), callback
+        return {"end_acw_time": at, "wrapup": code}, callback
 
-    return _change(conversation, agent_id, wrap)
+    return _change(conversation, {agent_id: wrap})
 
 
 def wrapup_skipped(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
     """The agent skipped its wrap-up: after-call work ends at ``at``, skipped."""
 
-    def skip(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def skip(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         acw = callback.after_call_work or AfterCallWork(start_time=callback.disconnected_time or at)
         callback = attrs.evolve(
             callback, after_call_work=attrs.evolve(acw, state=AfterCallWorkState.SKIPPED, end_time=at)
         )
-        return attrs.evolve(participant, end_acw_time=at), callback
+        return {"end_acw_time": at}, callback
 
-    return _change(conversation, agent_id, skip)
+    return _change(conversation, {agent_id: skip})
 
 
 def _calls_ended(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
@@ -316,18 +327,18 @@ def ended_if_over(conversation: Conversation, at: datetime) -> Conversation:
 def reached(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
     """An automated callback reached the customer: the dialling leg connects."""
 
-    def reach(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def reach(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         segments = (*_close(callback.segments, at, "Interact"), Segment(start_time=at, type="Interact"))
         callback = attrs.evolve(callback, state=CallbackState.CONNECTED, connected_time=at, segments=segments)
-        return attrs.evolve(participant, connected_time=at), callback
+        return {"connected_time": at}, callback
 
-    return _change(conversation, customer_id, reach)
+    return _change(conversation, {customer_id: reach})
 
 
 def finished(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
     """An automated callback's call is over: the customer hung up (``endpoint``)."""
 
-    def finish(participant: Participant, callback: Callback) -> tuple[Participant, Callback]:
+    def finish(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         callback = attrs.evolve(
             callback,
             state=CallbackState.DISCONNECTED,
@@ -335,6 +346,6 @@ def finished(conversation: Conversation, customer_id: str | None, at: datetime) 
             disconnected_time=at,
             segments=_close(callback.segments, at, "Disconnect", "endpoint"),
         )
-        return attrs.evolve(participant, end_time=at), callback
+        return {"end_time": at}, callback
 
-    return ended_if_over(_change(conversation, customer_id, finish), at)
+    return ended_if_over(_change(conversation, {customer_id: finish}), at)

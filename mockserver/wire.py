@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import orjson
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 
 import contracts
 from contracts import ContractError
@@ -19,11 +19,14 @@ T = TypeVar("T")
 def decode_body(model: type[T]) -> T:
     """The request body as ``model``, decoded by the strict contract.
 
-    Raises the API's errors: 415 for a body that is not JSON, 413 past the size limit (Werkzeug,
+    Raises the API's errors: 415 for a body that is not JSON (or declares a charset other than
+    UTF-8), 413 past the size limit (Werkzeug,
     on reading), 400 ``bad.request`` for malformed JSON and a ``ContractError`` for the rest.
     """
     if not request.is_json:
         raise http_error(415)
+    if request.mimetype_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        raise http_error(415)  # as the API answers: the body is read as UTF-8 or not at all
     data = request.get_data(cache=True)
     try:
         return contracts.loads(data, model)
@@ -31,6 +34,18 @@ def decode_body(model: type[T]) -> T:
         if error.problems[0].kind is contracts.ProblemKind.SYNTAX:
             raise http_error(400) from None
         raise
+
+
+def init_app(app: Flask) -> None:
+    """An answer without a body (202, 204) names no media type: Flask's default says text/html."""
+    app.after_request(untyped_when_empty)
+
+
+def untyped_when_empty(response: Response) -> Response:
+    """The fast path answers only 200s with a body: it has nothing to mirror here."""
+    if response.status_code in (202, 204) and not response.get_data():
+        del response.headers["Content-Type"]
+    return response
 
 
 def json_response(obj: Any, status: int = 200) -> Response:

@@ -15,6 +15,7 @@ from contracts import (
 from mockserver.api.callbacks import require_numbers, require_queue
 from mockserver.errors import ApiError
 from mockserver.extension import backend
+from mockserver.numbers import ascii_int
 from mockserver.openapi import QueryParameter, operation
 from mockserver.store import Entry
 from mockserver.wire import decode_body, json_response, listing_json, raw_json
@@ -136,8 +137,9 @@ def _positive_int(name: str, default: int, maximum: int | None) -> int:
     if text is None:
         return default
     bound = f" and at most {maximum}" if maximum else ""
-    if not text.isdigit() or int(text) < 1 or (maximum is not None and int(text) > maximum):
+    value = ascii_int(text)
+    if value is None or value < 1 or (maximum is not None and value > maximum):
         raise ApiError.invalid(
             "invalid.value", f"$.{name}", f"{name} must be an integer of at least 1{bound}; got {text!r}."
         )
-    return int(text)
+    return value

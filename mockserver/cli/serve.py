@@ -14,18 +14,32 @@ import gc
 import json
 import os
 import socket
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mockserver import settings
 from mockserver.config import DEFAULTS
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 if TYPE_CHECKING:
-    from flask import Flask
+    from mockserver.rsgi import RsgiBridge
+
+# How long SIGTERM waits for the worker before Granian kills it (its workers_kill_timeout): a
+# request still in flight then (a latency fault, a body still arriving) is cut.
+SHUTDOWN_SECONDS = 5
+STREAMING_PORT = "the API's port + 1"  # serve's notification stream, unless an option or variable says
 
 
-def worker_app() -> Flask:
-    """The app of Granian's worker, built from the ``CALLBACK_MOCK_*`` variables ``serve`` sets."""
+def worker_app() -> RsgiBridge:
+    """The app of Granian's worker, built from the ``CALLBACK_MOCK_*`` variables ``serve`` sets.
+
+    Flask's WSGI app behind ``RsgiBridge``: Granian reads every body, bounded in time and size,
+    before the app runs, on the event loop, or on one of ``CALLBACK_MOCK_THREADS`` threads while a
+    fault is set.
+    """
     # Start-up allocates objects by the hundred thousand and frees few: collecting while importing
     # and seeding is wasted work (~15 ms of ~230). Frozen, they stay out of later collections too.
     gc.disable()
@@ -33,17 +47,26 @@ def worker_app() -> Flask:
         from mockserver.app import create_app
         from mockserver.extension import backend_of
         from mockserver.notifications.stream import Stream
+        from mockserver.rsgi import RsgiBridge
 
         app = create_app()
         # The notification stream lives in this process, beside the state it streams.
-        channels = backend_of(app).notifications
+        backend = backend_of(app)
+        channels = backend.notifications
         Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
             app.config["STREAMING_HOST"], int(app.config["STREAMING_PORT"])
+        )
+        bridge = RsgiBridge(
+            app,
+            threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
+            max_body=int(app.config["MAX_CONTENT_LENGTH"]),
+            body_timeout=float(app.config["BODY_TIMEOUT"]),
+            inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
         )
     finally:
         gc.enable()
     gc.freeze()
-    return app
+    return bridge
 
 
 def _free_port(host: str) -> int:
@@ -53,110 +76,128 @@ def _free_port(host: str) -> int:
         return port
 
 
-def _rate_limit(text: str) -> dict[str, int]:
-    requests, _, seconds = text.partition("/")
-    if not (requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0):
-        raise click.BadParameter(
-            f"expected REQUESTS/SECONDS such as 300/60, got {text!r}", param_hint="--rate-limit"
-        )
-    return {"requests": int(requests), "windowSeconds": int(seconds)}
+def _setting(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option's callback: its text read by the setting's own parser, as the variable's is."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or value == ():
+            return None
+        texts = value if isinstance(value, tuple) else (value,)
+        text = json.dumps(list(texts)) if isinstance(value, tuple) else str(value)
+        try:
+            settings.parse(name, text)
+        except settings.SettingError as error:
+            raise click.BadParameter(f"expected {error.expected}, got {value!r}") from None
+        return text
+
+    return check
+
+
+def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any) -> Callable[[F], F]:
+    """An option for setting ``name``: given, it is the worker's CALLBACK_MOCK_<name>; absent, the
+    variable (or the default, ``shown`` if serve's own differs) stands."""
+    default = DEFAULTS[name] if shown is None else shown
+    note = f" [default: {default}]" if default not in (None, ()) and "flag_value" not in kwargs else ""
+    return click.option(flag, name.lower(), default=None, callback=_setting(name), help=help + note, **kwargs)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
-@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Seed of the generated dataset.")
-@click.option(
-    "--conversations",
-    default=DEFAULTS["CONVERSATIONS"],
-    show_default=True,
-    help="Conversations generated at start and restored by every reset.",
-)
-@click.option("--token", "tokens", multiple=True, help="Accept only these bearer tokens (repeatable).")
-@click.option(
-    "--streaming-port",
-    type=int,
-    default=None,
-    help="Port of the notification stream (the channels' connectUri); 0 picks a free one "
-    "[default: the API's port + 1; a free one with --port 0].",
-)
-@click.option(
-    "--heartbeat",
-    default=DEFAULTS["HEARTBEAT_SECONDS"],
-    show_default=True,
-    help="Seconds between channel.metadata heartbeats on each socket (real time).",
-)
 @click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
-@click.option(
-    "--admin-prefix", default=None, help=f"Where the control API lives [default: {DEFAULTS['ADMIN_PREFIX']}]."
+@_option(
+    "--streaming-port",
+    "STREAMING_PORT",
+    "Port of the notification stream (the channels' connectUri); 0 picks a free one.",
+    shown=STREAMING_PORT,
 )
-@click.option("--no-admin", is_flag=True, default=False, help="Serve no control API (/__admin answers 404).")
-@click.option("--admin-token", default=None, help="Require this bearer token on the control API.")
-@click.option("--no-journal", is_flag=True, default=False, help="Record no requests (the journal is off).")
-@click.option(
+@_option(
+    "--heartbeat",
+    "HEARTBEAT_SECONDS",
+    "Seconds between channel.metadata heartbeats on each socket (real time).",
+)
+@_option("--seed", "SEED", "Seed of the generated dataset.")
+@_option("--conversations", "CONVERSATIONS", "Conversations generated at start and restored by every reset.")
+@_option("--token", "TOKENS", "Accept only these bearer tokens (repeatable).", multiple=True)
+@_option("--now", "NOW", "The clock's start (ISO-8601); it runs on from there.", metavar="ISO")
+@_option("--frozen", "CLOCK_FROZEN", "The clock stands still until set or advanced.", flag_value="true")
+@_option(
+    "--lifecycle",
+    "LIFECYCLE",
+    "How conversations live: auto, manual, off, or a JSON object of the control API's Lifecycle.",
+    metavar="MODE",
+)
+@_option("--admin-prefix", "ADMIN_PREFIX", "Where the control API lives.")
+@_option("--no-admin", "ADMIN", "Serve no control API (its paths answer 404).", flag_value="false")
+@_option("--admin-token", "ADMIN_TOKEN", "Require this bearer token on the control API.")
+@_option("--no-journal", "JOURNAL", "Record no requests (the journal is off).", flag_value="false")
+@_option(
     "--rate-limit",
-    default=None,
+    "RATE_LIMIT",
+    "Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
     metavar="REQUESTS/SECONDS",
-    help="Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
 )
-def serve(
-    host: str,
-    port: int,
-    seed: int,
-    conversations: int,
-    tokens: tuple[str, ...],
-    streaming_port: int | None,
-    heartbeat: float,
-    threads: int,
-    admin_prefix: str | None,
-    no_admin: bool,
-    admin_token: str | None,
-    no_journal: bool,
-    rate_limit: str | None,
-) -> None:
+@_option("--body-timeout", "BODY_TIMEOUT", "Seconds a client has to send a body; slower ones get 408.")
+def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
-    Any setting may also come from a CALLBACK_MOCK_* variable (CALLBACK_MOCK_JOURNAL=false).
+    Any setting may also come from a CALLBACK_MOCK_* variable, read by the same parser as its
+    option (CALLBACK_MOCK_JOURNAL=false, CALLBACK_MOCK_TOKENS=secret); an option given wins.
     """
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    if streaming_port is None:
-        streaming_port = 0 if port == 0 else port + 1
+    try:
+        configured = settings.from_environ()  # refused here, before anything starts
+    except settings.SettingError as error:
+        raise click.UsageError(f"{settings.PREFIX}{error}") from None
+    asked_port = port
     if port == 0:
         port = _free_port(host)
-    if streaming_port == 0:
-        streaming_port = _free_port(host)
     # The app is built in Granian's worker process; it reads its config from the environment.
-    os.environ.update(
-        {
-            "CALLBACK_MOCK_SEED": str(seed),
-            "CALLBACK_MOCK_CONVERSATIONS": str(conversations),
-            "CALLBACK_MOCK_TOKENS": json.dumps(list(tokens)),
-            "CALLBACK_MOCK_STREAMING_HOST": json.dumps(host),
-            "CALLBACK_MOCK_STREAMING_PORT": str(streaming_port),
-            "CALLBACK_MOCK_HEARTBEAT_SECONDS": str(heartbeat),
-        }
-    )
-    control = {
-        "CALLBACK_MOCK_ADMIN_PREFIX": json.dumps(admin_prefix) if admin_prefix else None,
-        "CALLBACK_MOCK_ADMIN": "false" if no_admin else None,
-        "CALLBACK_MOCK_ADMIN_TOKEN": json.dumps(admin_token) if admin_token else None,
-        "CALLBACK_MOCK_JOURNAL": "false" if no_journal else None,
-        "CALLBACK_MOCK_RATE_LIMIT": json.dumps(_rate_limit(rate_limit)) if rate_limit else None,
-    }
-    os.environ.update({name: value for name, value in control.items() if value is not None})
+    exported = {settings.PREFIX + name.upper(): text for name, text in given.items() if text is not None}
+    # The stream binds where the API does; its port is serve's own default unless one was given.
+    exported.update({"CALLBACK_MOCK_THREADS": str(threads), "CALLBACK_MOCK_STREAMING_HOST": host})
+    os.environ.update(exported)
+    # The stream's port: the one given; else the API's + 1, so two servers on their own ports do
+    # not ask for the same one; a free one (picked here, so the printed URL is the real one) when
+    # the API's port was picked or 0 was given.
+    streaming = os.environ.get("CALLBACK_MOCK_STREAMING_PORT")
+    if streaming is None:
+        streaming = "0" if asked_port == 0 else str(port + 1)
+    if streaming == "0":
+        streaming = str(_free_port(host))
+    os.environ["CALLBACK_MOCK_STREAMING_PORT"] = streaming_port = streaming
+    admin = given["admin"] is None and configured.get("ADMIN", True)
+    if (
+        admin
+        and host in ("0.0.0.0", "::", "")
+        and not (given["admin_token"] or configured.get("ADMIN_TOKEN"))
+    ):
+        click.echo(
+            f"warning: the control API ({configured.get('ADMIN_PREFIX', DEFAULTS['ADMIN_PREFIX'])}) is open "
+            f"to every host that reaches {host}: anyone can reset, seed and fault this server. "
+            "Pass --admin-token, --no-admin or --host 127.0.0.1.",
+            err=True,
+        )
     shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"callback-contracts mock server on http://{shown_host}:{port}", err=False)
-    click.echo(f"notification stream on ws://{shown_host}:{streaming_port}", err=False)
-    Granian(
+    server = Granian(
         "mockserver.cli.serve:worker_app",
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         factory=True,
         workers=1,
-        blocking_threads=threads,
+        workers_kill_timeout=SHUTDOWN_SECONDS,
+        websockets=False,
         log_level=LogLevels.warning,
-    ).serve()
+    )
+
+    # Granian calls its startup hooks once the socket is bound: the URL is announced only then.
+    def announce() -> None:
+        click.echo(f"callback-contracts mock server on http://{shown_host}:{port}")
+        click.echo(f"notification stream on ws://{shown_host}:{streaming_port}")
+
+    server.on_startup(announce)
+    server.serve()

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 import attrs
 
-from mockserver.control.models import Fault, FaultList, RateLimit, RequestPattern
+from mockserver.control.models import Fault, FaultList, RateLimit
+from mockserver.control.patterns import compile_path
 
 
 class _Active:
@@ -24,7 +25,10 @@ class _Active:
 
     def __init__(self, fault: Fault) -> None:
         self.fault = fault
-        self.route = RequestPattern(method=fault.method, path=fault.path)
+        # Compiled once, here: a request tries every fault's pattern, and a shared cache of
+        # regexes fell off a cliff once the faults outnumbered it.
+        self.method = fault.method.upper()
+        self.path = compile_path(fault.path)
         self.rng = random.Random(fault.seed)
         self.left = fault.times
         self.applied = 0
@@ -74,7 +78,9 @@ class Faults:
         with self._lock:
             for active in self._faults:
                 fault = active.fault
-                if not active.route.matches_route(method, path):
+                if active.method != "*" and active.method != method:
+                    continue
+                if not active.path.match(path):
                     continue
                 if fault.probability < 1.0 and active.rng.random() >= fault.probability:
                     continue
@@ -89,6 +95,9 @@ class Faults:
         return None
 
 
+_SWEEP_MINIMUM = 1024
+
+
 class RateLimiter:
     """Fixed windows per token: the first request opens a window, the budget resets when it ends."""
 
@@ -98,11 +107,13 @@ class RateLimiter:
         self._lock = threading.Lock()
         self.limit = limit
         self._windows: dict[str, tuple[float, int]] = {}
+        self._sweep_at = _SWEEP_MINIMUM  # windows kept when the ended ones are next dropped
 
     def set(self, limit: RateLimit | None) -> None:
         with self._lock:
             self.limit = limit
             self._windows = {}
+            self._sweep_at = _SWEEP_MINIMUM
 
     def wait(self, token: str, now: float | None = None) -> int | None:
         """Seconds until ``token`` may send again if this request is over budget, else None."""
@@ -117,4 +128,15 @@ class RateLimiter:
             if count >= limit.requests:
                 return max(1, math.ceil(start + limit.window_seconds - now))
             self._windows[token] = (start, count + 1)
+            if len(self._windows) >= self._sweep_at:
+                self._sweep(now, limit.window_seconds)
             return None
+
+    def _sweep(self, now: float, window: float) -> None:
+        """Drop the windows that have ended: a token seen once must not be kept forever.
+
+        Run when the windows have doubled since the last sweep, so its cost is spread over the
+        requests that opened them and the dict stays within twice the tokens of one window.
+        """
+        self._windows = {t: w for t, w in self._windows.items() if now - w[0] < window}
+        self._sweep_at = max(_SWEEP_MINIMUM, 2 * len(self._windows))

@@ -18,6 +18,9 @@ from urllib.parse import parse_qs
 from mockserver.control.models import RecordedRequest, RequestPattern, Verification, VerificationResult
 
 REDACTED = "[redacted]"
+# Credentials a client may send besides Authorization: shown as REDACTED in the journal.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+SECRET_PARAMETERS = frozenset({"access_token"})
 
 
 class Arrival(NamedTuple):
@@ -48,7 +51,10 @@ class Arrival(NamedTuple):
             time=datetime.fromtimestamp(self.time, timezone.utc),
             method=self.method,
             path=self.path,
-            query={name: tuple(values) for name, values in parse_qs(self.query_string).items()},
+            query={
+                name: (REDACTED,) * len(values) if name in SECRET_PARAMETERS else tuple(values)
+                for name, values in parse_qs(self.query_string).items()
+            },
             headers=redacted(sorted(headers)),
             body=self.body.decode("utf-8", "replace"),
             status=self.status,
@@ -124,11 +130,14 @@ def _nearest(
 
 
 def redacted(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Headers for the journal: the Authorization credentials replaced, the scheme kept."""
+    """Headers for the journal: credentials replaced (of Authorization schemes, the scheme kept)."""
     kept = {}
     for name, value in headers:
-        if name.lower() == "authorization":
+        lowered = name.lower()
+        if lowered in ("authorization", "proxy-authorization"):
             scheme, _, credentials = value.partition(" ")
             value = f"{scheme} {REDACTED}" if credentials else REDACTED
+        elif lowered in SECRET_HEADERS:
+            value = REDACTED
         kept[name] = value
     return kept

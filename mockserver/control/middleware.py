@@ -22,6 +22,7 @@ from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
 from mockserver.control.models import Fault, FaultKind
 from mockserver.errors import ApiError, http_error, status_phrase
+from mockserver.numbers import ascii_int
 from mockserver.wire import json_headers
 
 if TYPE_CHECKING:
@@ -208,11 +209,11 @@ class Control:
 
     def _take_body(self, environ: WSGIEnvironment) -> bytes:
         """Read the request body for the journal and put it back for the API to read."""
-        length = environ.get("CONTENT_LENGTH") or ""
-        if length.isdigit():
-            if not 0 < int(length) <= self.max_body:
+        length = ascii_int(environ.get("CONTENT_LENGTH") or "")
+        if length is not None:
+            if not 0 < length <= self.max_body:
                 return b""  # nothing, or over the limit: the API answers 413 without reading it
-            body: bytes = environ["wsgi.input"].read(int(length))
+            body: bytes = environ["wsgi.input"].read(length)
         elif environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":  # up to a byte past the limit
             body = environ["wsgi.input"].read(self.max_body + 1)
         else:

@@ -13,6 +13,11 @@ PATH_PATTERN = "^[/*]"  # what a path pattern starts with (JSON Schema, for the 
 
 @lru_cache(maxsize=256)
 def path_regex(pattern: str) -> re.Pattern[str]:
+    """``compile_path``, cached: for the journal's filters, a pattern read once per request."""
+    return compile_path(pattern)
+
+
+def compile_path(pattern: str) -> re.Pattern[str]:
     """The compiled regex that matches exactly the paths ``pattern`` stands for."""
     parts = re.split(r"(\*\*|\*|\{[^}/]*\})", pattern)
     wildcards = {"**": ".*", "*": "[^/]*"}

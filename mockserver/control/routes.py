@@ -32,6 +32,7 @@ from mockserver.control.models import (
 from mockserver.control.patterns import PATH_PATTERN, path_error
 from mockserver.errors import ApiError
 from mockserver.extension import backend
+from mockserver.numbers import ascii_int
 from mockserver.openapi import F, QueryParameter, operation
 from mockserver.wire import decode_body, json_response
 
@@ -149,7 +150,7 @@ _FILTERS = (
 def requests() -> Response:
     journal = _journal()
     status = request.args.get("status")
-    if status is not None and not status.isdigit():
+    if status is not None and ascii_int(status) is None:
         raise ApiError.invalid("invalid.value", "$.status", f"status must be an integer; got {status!r}.")
     path = request.args.get("path", "**")
     _check_path(path, "$.path")

@@ -12,7 +12,7 @@ from flask import Flask, request_started
 from werkzeug.test import Client, TestResponse
 
 from contracts import Conversation
-from mockserver import auth
+from mockserver import auth, wire
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import CORRELATION_HEADER
 from mockserver.extension import backend_of
@@ -198,6 +198,7 @@ def test_flask_has_no_request_hook_the_fast_path_would_skip(app: Flask) -> None:
     """A new before/after-request hook must be mirrored in mockserver/api/fast_reads.py, then listed here."""
     # The backend's catch_up runs what the clock made due; the fast path calls it too.
     assert app.before_request_funcs == {None: [backend_of(app).engine.catch_up, auth._begin]}
-    assert app.after_request_funcs == {None: [auth._stamp]}
+    # untyped_when_empty touches only bodiless 202/204 answers, which the fast path never gives.
+    assert app.after_request_funcs == {None: [wire.untyped_when_empty, auth._stamp]}
     assert not app.url_value_preprocessors
     assert not app.teardown_request_funcs

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from flask import Flask
 
 from mockserver.cli.serve import worker_app
 from mockserver.extension import backend_of
@@ -30,10 +31,12 @@ def test_the_worker_app_is_configured_by_the_environment_and_leaves_the_gc_on(
     monkeypatch.setenv("CALLBACK_MOCK_CONVERSATIONS", "3")
     monkeypatch.setenv("CALLBACK_MOCK_TOKENS", '["a-token"]')
     try:
-        app = worker_app()
+        bridge = worker_app()
     finally:
         gc.unfreeze()
+    app = bridge.app  # Flask's app, behind Granian's RSGI interface
+    assert isinstance(app, Flask)
 
     assert gc.isenabled()
     assert len(backend_of(app).store.entries()) == 3
-    assert app.config["TOKENS"] == ["a-token"]
+    assert app.config["TOKENS"] == ("a-token",)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,19 +19,33 @@ from tests.support.live import call
 CONVERSATIONS = "/api/v2/conversations"
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def _command() -> list[str]:
-    script = Path(sys.executable).with_name("callback-contracts")
-    found = str(script) if script.exists() else shutil.which("callback-contracts")
-    if found is None:
-        pytest.skip("the callback-contracts script is not installed")
-    return [found]
+    """The command line of this checkout, run from its root (a console script would import
+    whichever copy the environment installed)."""
+    return [sys.executable, "-c", "from mockserver.cli import main; main()"]
 
 
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
     """``serve`` on a free port with 5 conversations and ``options``; its URL."""
     process = subprocess.Popen(
-        [*_command(), "serve", "--port", "0", "--conversations", "5", "--token", "t", *options],
+        [
+            *_command(),
+            "serve",
+            "--port",
+            "0",
+            "--streaming-port",
+            "0",
+            "--conversations",
+            "5",
+            "--token",
+            "t",
+            *options,
+        ],
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -155,7 +168,7 @@ def test_serve_without_the_control_api() -> None:
 @pytest.mark.parametrize("value", ["2", "0/60", "2/0", "x/y", "2/60/1"])
 def test_a_bad_rate_limit_is_a_usage_error(value: str) -> None:
     done = subprocess.run(
-        [*_command(), "serve", "--rate-limit", value], capture_output=True, text=True, timeout=60
+        [*_command(), "serve", "--rate-limit", value], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2
     assert "expected REQUESTS/SECONDS such as 300/60" in done.stderr

@@ -1,0 +1,179 @@
+"""The WSGI app on Granian's RSGI interface: Granian reads each body, the app's threads never wait.
+
+Under Granian's WSGI interface the app's own thread reads ``wsgi.input``, blocking inside Granian
+until the client has sent what it announced: Granian has no body read timeout (its maintainers
+declined one, emmett-framework/granian#728), so two clients that announce a ``Content-Length``
+and stall hold both threads, and the API, for as long as they keep their connections open, and
+shutdown waits for them. Reading the body from another thread does not help: a request whose
+thread returns while its body is still being read holds the interpreter lock until the read ends.
+
+Here Granian reads the body on its event loop, asynchronously, within ``body_timeout`` seconds
+and ``max_body`` bytes, and only a complete body reaches the app. The app then runs on the event
+loop itself while ``inline()`` says so (no fault is set: nothing in it waits), since handing each
+request to a thread and back cost most of the throughput (benchmarks/README.md); while a fault
+may sleep or cut a connection, it runs on one of ``threads`` threads, so a delayed request holds
+up no other.
+A client too slow gets 408 ``client.timeout``; a body over the limit, announced or found while
+reading a chunked one, gets 413: both in the API's ErrorBody, and neither costs a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+import contracts
+from mockserver.auth import correlation_id
+from mockserver.errors import ApiError, http_error
+from mockserver.numbers import ascii_int
+from mockserver.wire import json_headers
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
+
+_BASE_ENVIRON: dict[str, Any] = {
+    "GATEWAY_INTERFACE": "CGI/1.1",
+    "SCRIPT_NAME": "",
+    "SERVER_SOFTWARE": "callback-contracts (Granian RSGI)",
+    "wsgi.version": (1, 0),
+    "wsgi.errors": sys.stderr,
+    "wsgi.multithread": True,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+    "wsgi.input_terminated": True,  # the body is all there: Werkzeug reads a chunked one too
+}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RsgiBridge:
+    """An RSGI app that reads each body in full, in bounds, then runs ``app`` on a thread pool."""
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        *,
+        threads: int,
+        max_body: int,
+        body_timeout: float,
+        inline: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.app = app
+        self.inline = inline
+        self.max_body = max_body
+        self.body_timeout = body_timeout
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="callback-mock")
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        if scope.proto != "http":  # websockets: the API has none
+            return
+        headers = scope.headers
+        length_header = headers.get("content-length")
+        if length_header is not None:
+            length = ascii_int(length_header)
+            if length is None:
+                return _error(protocol, http_error(400))
+            if length > self.max_body:
+                return _error(protocol, http_error(413))  # not read: the connection closes
+        try:
+            body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
+        except _TooLarge:
+            return _error(protocol, http_error(413))
+        except TimeoutError:
+            return _error(protocol, http_error(408))
+        environ = _environ(scope, body)
+        if self.inline():
+            status, response_headers, chunks, aborted = self._run(environ)
+        else:
+            loop = asyncio.get_running_loop()
+            status, response_headers, chunks, aborted = await loop.run_in_executor(
+                self._pool, self._run, environ
+            )
+        if not aborted:
+            protocol.response_bytes(status, response_headers, b"".join(chunks))
+            return
+        # The app cut its answer short on purpose (a drop or truncate fault): send what it yielded
+        # and end the stream unfinished, short of the Content-Length it announced.
+        transport = protocol.response_stream(status, response_headers)
+        for chunk in chunks:
+            await transport.send_bytes(chunk)
+        # Raised at once, Granian may still replace the answer with a complete 500: a moment
+        # lets the status line (and what was yielded) reach the client first.
+        await asyncio.sleep(0.05)
+        raise ConnectionAbortedError("the app ended the answer early")
+
+    async def _read(self, protocol: Any) -> bytes:
+        received = bytearray()
+        async for chunk in protocol:
+            received += chunk
+            if len(received) > self.max_body:
+                raise _TooLarge
+        return bytes(received)
+
+    def _run(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], list[bytes], bool]:
+        """The app's answer: status, headers, body chunks, and whether it aborted the answer."""
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [int(status[:3]), headers]
+            return lambda data: None
+
+        chunks: list[bytes] = []
+        try:
+            result: Iterable[bytes] = self.app(environ, start_response)
+            try:
+                chunks.extend(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except ConnectionError:  # a fault closing the connection (drop, truncate)
+            if not started:
+                started[:] = [200, [("Content-Length", "1")]]
+            return started[0], started[1], chunks, True
+        return started[0], started[1], chunks, False
+
+
+def _error(protocol: Any, error: ApiError) -> None:
+    """The API's ErrorBody, closing the connection: what the client may still send is unread."""
+    answered_id = correlation_id()
+    body = contracts.dumps(error.body(answered_id)).encode()
+    headers = [*json_headers(body, answered_id), ("Connection", "close")]
+    protocol.response_bytes(error.status, headers, body)
+
+
+def _environ(scope: Any, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an RSGI scope, its header entries last (as Granian's WSGI puts them)."""
+    server, _, server_port = scope.server.rpartition(":")
+    client, _, _ = scope.client.rpartition(":")
+    environ = dict(_BASE_ENVIRON)
+    environ.update(
+        {
+            "REQUEST_METHOD": scope.method,
+            # PEP 3333: the path's bytes as latin-1 (RSGI decodes it as UTF-8)
+            "PATH_INFO": scope.path.encode("utf-8", "surrogateescape").decode("latin-1"),
+            "QUERY_STRING": scope.query_string,
+            "SERVER_NAME": server.strip("[]"),
+            "SERVER_PORT": server_port,
+            "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+            "REMOTE_ADDR": client.strip("[]"),
+            "wsgi.url_scheme": scope.scheme,
+            "wsgi.input": io.BytesIO(body),
+        }
+    )
+    headers = scope.headers
+    for name in headers.keys():  # noqa: SIM118 - RSGIHeaders iterates, but keys() is its documented API
+        key = name.upper().replace("-", "_")
+        separator = ";" if key == "COOKIE" else ","
+        value = separator.join(headers.get_all(name))
+        if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+            environ[key] = value
+        else:
+            environ[f"HTTP_{key}"] = value
+    return environ
