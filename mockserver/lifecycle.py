@@ -300,13 +300,6 @@ class Schedule:
             del self._tokens[conversation_id]
             yield due, conversation_id, kind
 
-    def step_of(self, conversation_id: str) -> str | None:
-        """The kind of the conversation's planned step, if any (looked up, not popped)."""
-        token = self._tokens.get(conversation_id)
-        if token is None:
-            return None
-        return next((kind for _, t, cid, kind in self._heap if t == token and cid == conversation_id), None)
-
     def copy(self) -> Schedule:
         copied = Schedule()
         copied._heap = list(self._heap)
