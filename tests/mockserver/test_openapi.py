@@ -39,7 +39,7 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
     }
     assert documented == registered
     assert (
-        len(documented) == 53
+        len(documented) == 54
     )  # 39, the 8 notification routes and the 2 control ones (HEAD is never listed)
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
