@@ -99,8 +99,12 @@ def throughput(rounds: int, duration: int, baseline: Path | None) -> None:
         ):
             port = free_port()
             url = f"http://127.0.0.1:{port}"
-            command = [*SERVE, "--port", str(port)]
+            command = [*SERVE, "--port", str(port), "--streaming-port", "0"]
             if source is not None:
+                # Its own code first: `python -c` puts the working directory (this checkout) ahead
+                # of PYTHONPATH, so the baseline's path goes in front explicitly.
+                start = f"import sys; sys.path.insert(0, {str(source)!r}); from mockserver.cli import main; main()"
+                command = [sys.executable, "-c", start, *SERVE[3:], "--port", str(port)]
                 env = {**env, "PYTHONPATH": str(source)}
             stack.enter_context(process(command, url + "/api/v2/conversations?pageSize=1", env))
             conversation_id = json.loads(get(url + "/api/v2/conversations?pageSize=1"))["entities"][0]["id"]

@@ -74,6 +74,7 @@ from contracts.conversation_commands import (
     ParticipantAttributes,
     SetRecordingState,
     StarrableDivision,
+    TransferRequest,
     WrapupCode,
     WrapupInput,
 )
@@ -303,6 +304,7 @@ __all__ = [
     "TopicVisibility",
     "TransferDestination",
     "TransferInitiator",
+    "TransferRequest",
     "TransferResponse",
     "TransferResponseModifiedBy",
     "TransferState",

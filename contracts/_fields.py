@@ -86,8 +86,8 @@ def check_bounds(obj: Any, path: str = "$") -> list[tuple[str, str, Any]]:
     """Every field of ``obj`` (and of the attrs objects within it) outside its declared bounds.
 
     Returns (JSON path, expectation, value) triples; the checks are the schema keywords
-    ``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength``, ``minItems``, ``pattern``
-    (a string's), and ``items`` holding any of those for each item of a list.
+    ``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength``, ``maxLength``, ``minItems``,
+    ``pattern`` (a string's), and ``items`` holding any of those for each item of a list.
     """
     broken: list[tuple[str, str, Any]] = []
     for attribute in attrs.fields(type(obj)):
@@ -120,6 +120,7 @@ _CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
     "maximum": lambda value, bound: f"at most {bound}" if value > bound else None,
     "exclusiveMinimum": lambda value, bound: f"more than {bound}" if value <= bound else None,
     "minLength": lambda value, bound: f"at least {bound} character(s)" if len(value) < bound else None,
+    "maxLength": lambda value, bound: f"at most {bound} character(s)" if len(value) > bound else None,
     "minItems": lambda value, bound: f"at least {bound} item(s)" if len(value) < bound else None,
     "pattern": lambda value, bound: None if re.search(bound, value) else f"a match of {bound}",
 }

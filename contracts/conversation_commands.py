@@ -12,7 +12,7 @@ from attrs import frozen
 
 from contracts._fields import one_of_required, optional, required
 from contracts.conversations import DomainEntityRef
-from contracts.enums import MediaParticipantState, RecordingState
+from contracts.enums import MediaParticipantState, RecordingState, TransferType
 from contracts.models import Wrapup
 from contracts.phone import E164_PATTERN
 
@@ -95,6 +95,29 @@ class SetRecordingState:
 
     recording_state: RecordingState | None = optional(
         "On update, 'paused' initiates a secure pause, 'active' resumes any paused recordings."
+    )
+
+
+@frozen(kw_only=True)
+class TransferRequest:
+    """The body of ``POST .../callbacks/{conversationId}/participants/{participantId}/replace``."""
+
+    transfer_type: TransferType | None = optional(
+        "The type of transfer to perform. Attended, where the initiating agent maintains ownership of the "
+        "conversation until the target accepts the transfer, or Unattended, where the initiating agent "
+        "immediately leaves the conversation. Default is Unattended."
+    )
+    keep_internal_message_alive: bool | None = optional(
+        "If true, the digital internal message will NOT be terminated."
+    )
+    user_id: str | None = optional("The user that will replace this participant.")
+    address: str | None = optional(
+        "The user ID or queue ID of the transfer target. Address like a phone number can not be used for callbacks"
+    )
+    user_name: str | None = optional("The name of the user that will replace this participant.")
+    queue_id: str | None = optional("The user ID or queue ID of the transfer target.")
+    voicemail: bool | None = optional(
+        "If true, transfer to the voicemail inbox of the participant that is being replaced."
     )
 
 

@@ -46,7 +46,7 @@ def structure(mapping: Any, model: type[T], *, strict: bool = True) -> T:
     try:
         converter(strict=strict, detailed=True).structure(mapping, model)
     except Exception as exc:  # noqa: BLE001 - cattrs groups hook errors of any type
-        raise ContractError(model, _problems(exc, mapping)) from None
+        raise ContractError(model, _problems(exc)) from None
     raise AssertionError("the detailed converter accepted what the fast one refused")
 
 
@@ -73,7 +73,7 @@ def _structure_hook(model: Hashable, strict: bool) -> Callable[[Any, Any], Any]:
     return converter(strict=strict, detailed=False).get_structure_hook(model)
 
 
-def _problems(exc: BaseException, mapping: Any) -> list[Problem]:
+def _problems(exc: BaseException) -> list[Problem]:
     # transform_error walks cattrs' exception groups and builds the paths; each leaf comes back
     # as "<marker> @ <path>", the marker indexing the leaf exception kept here.
     leaves: list[BaseException] = []
@@ -86,7 +86,7 @@ def _problems(exc: BaseException, mapping: Any) -> list[Problem]:
     for line in transform_error(exc, "$", remember):
         marker, _, python_path = line.partition(" @ ")
         path = _STEP.sub(_wire_step, python_path)
-        problems.extend(_describe(leaves[int(marker)], path, mapping))
+        problems.extend(_describe(leaves[int(marker)], path))
     return problems
 
 
@@ -95,7 +95,7 @@ def _wire_step(step: re.Match[str]) -> str:
     return step.group(0) if attribute is None else "." + camel(attribute)
 
 
-def _describe(leaf: BaseException, path: str, mapping: Any) -> list[Problem]:
+def _describe(leaf: BaseException, path: str) -> list[Problem]:
     if isinstance(leaf, MismatchError):
         return [Problem(path=path, expected=leaf.expected, got=_show(leaf.value), kind=leaf.kind)]
     if isinstance(leaf, ForbiddenExtraKeysError):

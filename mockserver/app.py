@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         journal=backend.journal,
         faults=backend.faults,
         limiter=backend.limiter,
+        stubs=backend.stubs,
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
         clock=backend.clock,

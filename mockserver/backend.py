@@ -25,24 +25,22 @@ from contracts import (
     Callback,
     CallbackDisconnectIdentifier,
     CallbackState,
-    CampaignInteraction,
     CampaignInteractions,
     Conversation,
-    ConversationBasic,
     CreateCallbackCommand,
     CreateCallbackResponse,
-    DomainEntityRef,
     PatchCallbackRequest,
     PatchCallbackResponse,
     check_bounds,
 )
 from factories import ConversationFactory
-from mockserver import edits, lifecycle, steps
+from mockserver import campaigns, edits, lifecycle, steps
 from mockserver.changes import CAUSE, Changes
 from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
+from mockserver.control.stubs import Stubs
 from mockserver.engine import Engine
 from mockserver.errors import ApiError
 from mockserver.lifecycle import StepError
@@ -76,6 +74,7 @@ class Backend:
         self.factory = ConversationFactory(seed, now=self.clock.now())
         self.journal = journal
         self.faults = Faults()
+        self.stubs = Stubs()
         self.initial_limit = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
         self.changes = Changes()
@@ -170,25 +169,10 @@ class Backend:
 
     def campaign_interactions(self, campaign_id: str) -> CampaignInteractions:
         """The campaign's live interactions: its preview callbacks' conversations, by stage."""
-        campaign = DomainEntityRef(id=campaign_id, self_uri=f"/api/v2/outbound/campaigns/{campaign_id}")
-        stages: dict[str, list[CampaignInteraction]] = {stage: [] for stage in _STAGES.values()}
-        known = False
-        for entry in self.store.entries():
-            if campaign_id not in entry.campaign_ids:
-                continue
-            conversation = entry.conversation
-            callback = edits.previewed(conversation, campaign_id)
-            if callback is None:
-                continue
-            known = True
-            stage = _STAGES.get(callback.state) if callback.state else None
-            if stage is not None:
-                stages[stage].append(_interaction(conversation, entry.body, callback, campaign))
-        if not known:
+        interactions = campaigns.interactions(self.store.entries(), campaign_id)
+        if interactions is None:
             raise ApiError.not_found(campaign_id)
-        return CampaignInteractions(
-            campaign=campaign, **{stage: tuple(items) for stage, items in stages.items()}
-        )
+        return interactions
 
     # The API's commands
 
@@ -374,6 +358,7 @@ class Backend:
             self.journal.clear()
         self.notifications.reset()
         self.faults.clear()
+        self.stubs.clear()
         self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle
@@ -465,30 +450,3 @@ def _checked(configured: Any, model: type[Any], name: str) -> Any:
         path, expectation, got = broken[0]
         raise ValueError(f"{name}: {path} must be {expectation}; got {got!r}")
     return value
-
-
-# Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.
-_STAGES = {
-    CallbackState.SCHEDULED: "scheduled_interactions",
-    CallbackState.NONE: "pending_interactions",
-    CallbackState.DIALING: "proceeding_interactions",
-    CallbackState.CONTACTING: "proceeding_interactions",
-    CallbackState.OFFERING: "previewing_interactions",
-    CallbackState.ALERTING: "previewing_interactions",
-    CallbackState.CONNECTED: "interacting_interactions",
-}
-
-
-def _interaction(
-    conversation: Conversation, body: bytes, callback: Callback, campaign: DomainEntityRef
-) -> CampaignInteraction:
-    return CampaignInteraction(
-        id=callback.id,
-        campaign=campaign,
-        destination_address=(callback.callback_numbers or (None,))[0],
-        creation_time=conversation.start_time,
-        caller_name=callback.callback_user_name,
-        caller_address=callback.caller_id,
-        conversation=contracts.loads(body, ConversationBasic),  # the same wire shape
-        dialing_mode="preview",
-    )

@@ -144,7 +144,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
     last = legs.last_agent
     if state is CallbackState.CONNECTED:
         if last is None or last[1].state in _ENDED:
-            if last is not None and last[1].connected_time is not None:
+            transferred = last is not None and last[1].disconnect_type is DisconnectType.TRANSFER
+            if last is not None and last[1].connected_time is not None and not transferred:
                 return None  # answered and over: the customer leg is left to its client
             since = last[1].disconnected_time if last is not None else customer.connected_time
             if since is None:
@@ -228,12 +229,31 @@ def apply(
     raise StepError(f"unknown step {kind!r}")
 
 
+def offered_to(
+    conversation: Conversation,
+    user: tuple[str, str],
+    at: datetime,
+    settings: Lifecycle,
+    factory: ConversationFactory,
+) -> Conversation:
+    """``conversation`` offered at ``at`` to ``user`` (id, name): a transfer to a user."""
+    legs = legs_of(conversation)
+    if legs is None:
+        raise StepError("no customer callback to follow")
+    return steps.offered(conversation, _offer(conversation, legs, at, settings, factory, user))
+
+
 def _offer(
-    conversation: Conversation, legs: Legs, at: datetime, settings: Lifecycle, factory: ConversationFactory
+    conversation: Conversation,
+    legs: Legs,
+    at: datetime,
+    settings: Lifecycle,
+    factory: ConversationFactory,
+    user: tuple[str, str] | None = None,
 ) -> Participant:
     org = factory.org
     rng = _draw(settings, legs.customer_callback.id, "offer", len(legs.agents))  # one stream per callback
-    user_id, name = org.agents[rng.randrange(len(org.agents))]
+    user_id, name = org.agents[rng.randrange(len(org.agents))] if user is None else user
     customer = legs.customer_callback
     media = customer.queue_media_settings
     seconds = media.alerting_timeout_seconds if media is not None else None
@@ -299,13 +319,6 @@ class Schedule:
             _, _, conversation_id, kind = heapq.heappop(self._heap)
             del self._tokens[conversation_id]
             yield due, conversation_id, kind
-
-    def step_of(self, conversation_id: str) -> str | None:
-        """The kind of the conversation's planned step, if any (looked up, not popped)."""
-        token = self._tokens.get(conversation_id)
-        if token is None:
-            return None
-        return next((kind for _, t, cid, kind in self._heap if t == token and cid == conversation_id), None)
 
     def copy(self) -> Schedule:
         copied = Schedule()

@@ -33,12 +33,13 @@ from contracts import (
     Participant,
     RecordingState,
     Segment,
+    TransferRequest,
     Wrapup,
     WrapupCode,
     WrapupInput,
     camel,
 )
-from mockserver import edits, steps
+from mockserver import edits, lifecycle, steps
 from mockserver.errors import ApiError
 
 if TYPE_CHECKING:
@@ -245,6 +246,52 @@ class ParticipantCommands:
 
         self._edit(conversation_id, update)
         return merged
+
+    # Transfers
+
+    def transfer(self, conversation_id: str, participant_id: str, request: TransferRequest) -> None:
+        """POST .../participants/{pid}/replace: the connected agent hands the callback to a user or a queue.
+
+        To a user, it is offered to them at once; to a queue, it goes back to be offered again
+        (``offerDelaySeconds`` later). The address may name either: an agent of the organisation's
+        is a user, anything else a queue.
+        """
+        backend = self._backend
+        agents = dict(backend.factory.org.agents)
+        user_id = request.user_id or (request.address if request.address in agents else None)
+        queue_id = request.queue_id or (request.address if request.address not in agents else None)
+        if bool(user_id) == bool(queue_id):
+            raise ApiError.invalid(
+                "callback.error.user.id.queue.id",
+                "$.userId",
+                "In destination, exactly one of userId or queueId is required.",
+            )
+
+        def transfer(conversation: Conversation, at: datetime) -> Conversation:
+            participant = _participant(conversation, participant_id)
+            callback = (participant.callbacks or ())[0]
+            if participant.purpose != "agent" or callback.state is not CallbackState.CONNECTED:
+                raise ApiError.invalid(
+                    "callback.error.transfer.not.connected",
+                    "$",
+                    "Only connected participants can be transferred",
+                )
+            if user_id is not None and user_id == participant.user_id:
+                raise ApiError.invalid(
+                    "conversations.error.transfer.same.party",
+                    "$.userId",
+                    "The transfer target is the participant itself.",
+                )
+            handed = steps.transferred(conversation, participant_id, at)
+            if user_id is None:
+                return handed  # back to the queue: the engine offers it again
+            user = (user_id, request.user_name or agents.get(user_id, user_id))
+            try:
+                return lifecycle.offered_to(handed, user, at, backend.engine.settings, backend.factory)
+            except lifecycle.StepError as error:
+                raise ApiError.invalid("invalid.value", "$", str(error)) from None
+
+        self._edit(conversation_id, transfer)
 
     # Calls and new callbacks
 

@@ -24,9 +24,11 @@ import io
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import contracts
+from mockserver import sockets
 from mockserver.auth import correlation_id
 from mockserver.errors import ApiError, http_error
 from mockserver.numbers import ascii_int
@@ -50,6 +52,9 @@ _BASE_ENVIRON: dict[str, Any] = {
 
 class _TooLarge(Exception):
     pass
+
+
+_RESET = ConnectionResetError("reset")  # what _run answers when the app reset the connection
 
 
 class RsgiBridge:
@@ -81,12 +86,16 @@ class RsgiBridge:
                 return _error(protocol, http_error(400))
             if length > self.max_body:
                 return _error(protocol, http_error(413))  # not read: the connection closes
-        try:
-            body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
-        except _TooLarge:
-            return _error(protocol, http_error(413))
-        except TimeoutError:
-            return _error(protocol, http_error(408))
+        if length_header is None and "transfer-encoding" not in headers:
+            body = b""  # HTTP/1.1: no Content-Length and no chunks, no body (most requests: GETs)
+        else:
+            try:
+                # wait_for makes a task and a timer: paid only by a request that has a body.
+                body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
+            except _TooLarge:
+                return _error(protocol, http_error(413))
+            except TimeoutError:
+                return _error(protocol, http_error(408))
         environ = _environ(scope, body)
         if self.inline():
             status, response_headers, chunks, aborted = self._run(environ)
@@ -95,9 +104,15 @@ class RsgiBridge:
             status, response_headers, chunks, aborted = await loop.run_in_executor(
                 self._pool, self._run, environ
             )
-        if not aborted:
+        if aborted is None:
             protocol.response_bytes(status, response_headers, b"".join(chunks))
             return
+        if aborted is _RESET:
+            # A reset fault: Granian keeps the socket from the app, so it is found by its addresses.
+            descriptor = sockets.find(_address(scope.server), _address(scope.client))
+            if descriptor is not None:
+                sockets.reset(descriptor)
+                raise ConnectionResetError("the app reset the connection")
         # The app cut its answer short on purpose (a drop or truncate fault): send what it yielded
         # and end the stream unfinished, short of the Content-Length it announced.
         transport = protocol.response_stream(status, response_headers)
@@ -116,8 +131,10 @@ class RsgiBridge:
                 raise _TooLarge
         return bytes(received)
 
-    def _run(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], list[bytes], bool]:
-        """The app's answer: status, headers, body chunks, and whether it aborted the answer."""
+    def _run(
+        self, environ: WSGIEnvironment
+    ) -> tuple[int, list[tuple[str, str]], list[bytes], BaseException | None]:
+        """The app's answer: status, headers, body chunks, and the error that aborted it, if any."""
         started: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -133,11 +150,21 @@ class RsgiBridge:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        except ConnectionError:  # a fault closing the connection (drop, truncate)
+        except ConnectionError as error:  # a fault closing the connection (drop, reset, truncate)
             if not started:
                 started[:] = [200, [("Content-Length", "1")]]
-            return started[0], started[1], chunks, True
-        return started[0], started[1], chunks, False
+            return (
+                started[0],
+                started[1],
+                chunks,
+                _RESET if isinstance(error, ConnectionResetError) else error,
+            )
+        return started[0], started[1], chunks, None
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def _error(protocol: Any, error: ApiError) -> None:
@@ -169,11 +196,15 @@ def _environ(scope: Any, body: bytes) -> dict[str, Any]:
     )
     headers = scope.headers
     for name in headers.keys():  # noqa: SIM118 - RSGIHeaders iterates, but keys() is its documented API
-        key = name.upper().replace("-", "_")
-        separator = ";" if key == "COOKIE" else ","
-        value = separator.join(headers.get_all(name))
-        if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-            environ[key] = value
-        else:
-            environ[f"HTTP_{key}"] = value
+        key, separator = _environ_key(name)
+        values = headers.get_all(name)
+        environ[key] = values[0] if len(values) == 1 else separator.join(values)
     return environ
+
+
+@lru_cache(maxsize=1024)
+def _environ_key(name: str) -> tuple[str, str]:
+    """The environ key of a header (``HTTP_X_API_KEY``, ``CONTENT_TYPE``) and how its repeats join."""
+    key = name.upper().replace("-", "_")
+    separator = ";" if key == "COOKIE" else ","
+    return (key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"), separator

@@ -210,6 +210,24 @@ def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: 
     return _change(conversation, {agent_id: answer, acd_id: transfer})
 
 
+def transferred(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """The agent handed the callback on (to a user or a queue): its leg ends with ``transfer``."""
+
+    def transfer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=DisconnectType.TRANSFER,
+            disconnected_time=at,
+            held=False,
+            start_hold_time=None,
+            segments=_close(callback.segments, at, "Disconnect", "transfer"),
+        )
+        return {"end_time": at}, callback
+
+    return _change(conversation, {agent_id: transfer})
+
+
 def hung_up(
     conversation: Conversation,
     agent_id: str,

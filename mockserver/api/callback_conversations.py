@@ -18,6 +18,7 @@ from contracts import (
     ParticipantAttributes,
     RecordingState,
     SetRecordingState,
+    TransferRequest,
     WrapupCode,
     WrapupInput,
 )
@@ -176,6 +177,20 @@ def wrap_up(conversation_id: str, participant_id: str, communication_id: str) ->
 def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     codes = backend().participants.wrapup_codes(conversation_id, participant_id)
     return json_response(codes)
+
+
+@bp.post(PARTICIPANT + "/replace")
+@operation(
+    summary="Replace this participant with the specified user and/or address",
+    operation_id="postConversationsCallbackParticipantReplace",
+    tag="Conversations",
+    request=TransferRequest,
+    responses={202: None},
+)
+def replace_participant(conversation_id: str, participant_id: str) -> Response:
+    body: TransferRequest = decode_body(TransferRequest)
+    backend().participants.transfer(conversation_id, participant_id, body)
+    return Response(status=202)
 
 
 @bp.put("/<conversation_id>/recordingstate")

@@ -41,7 +41,7 @@ def worker_app() -> RsgiBridge:
     fault is set.
     """
     # Start-up allocates objects by the hundred thousand and frees few: collecting while importing
-    # and seeding is wasted work (~15 ms of ~230). Frozen, they stay out of later collections too.
+    # and seeding is wasted work (benchmarks/README.md). Frozen, they stay out of later collections too.
     gc.disable()
     try:
         from mockserver.app import create_app

@@ -32,6 +32,7 @@ ROOTS: tuple[type, ...] = (
     contracts.WrapupCode,
     contracts.CallCommand,
     contracts.SetRecordingState,
+    contracts.TransferRequest,
     contracts.BulkCallbackPatchResponse,
 )
 

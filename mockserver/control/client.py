@@ -6,7 +6,9 @@ a team in another language gets with curl. Only the standard library: the plugin
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -111,6 +113,62 @@ class AdminClient:
         matched: list[JSON] = result["matched"]
         return matched
 
+    def wait_for_requests(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        count: int = 1,
+        status: int | None = None,
+        timeout: float = 5.0,
+    ) -> list[JSON]:
+        """The matching requests once at least ``count`` are journaled; ``TimeoutError`` after ``timeout`` s.
+
+        Polls the journal with a short backoff (10 ms doubling to 200 ms), never past the deadline:
+        for a client working in the background or retrying on its own.
+        """
+        deadline = time.monotonic() + timeout
+        pause = 0.01
+        while True:
+            found = self.requests(method=method, path=path, status=status)
+            if len(found) >= count:
+                return found
+            left = deadline - time.monotonic()
+            if left <= 0:
+                wanted = f"{method or '*'} {path or '**'}" + (f" -> {status}" if status else "")
+                raise TimeoutError(
+                    f"{len(found)} of {count} request(s) matching {wanted} arrived within {timeout} s"
+                )
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+
+    def verify_sequence(self, patterns: list[tuple[str, str] | JSON]) -> list[JSON]:
+        """Assert that requests matching ``patterns`` arrived in that order; return them.
+
+        A pattern is ``(method, path)`` or a mapping of ``verify``'s criteria (``method``, ``path``,
+        ``status``, ...). Other requests may come between: each pattern takes the first match after
+        the previous one's. On a mismatch the AssertionError names the pattern that found none.
+        """
+        received = self.requests()
+        matched: list[JSON] = []
+        position = 0
+        for index, pattern in enumerate(patterns):
+            criteria = (
+                dict(zip(("method", "path"), pattern, strict=True)) if isinstance(pattern, tuple) else pattern
+            )
+            for offset, request in enumerate(received[position:]):
+                if _matches(criteria, request):
+                    matched.append(request)
+                    position += offset + 1
+                    break
+            else:
+                seen = ", ".join(f"{r['method']} {r['path']} -> {r['status']}" for r in received)
+                raise AssertionError(
+                    f"pattern {index} ({criteria}) matched no request after the {len(matched)} before it; "
+                    f"received in order: {seen or 'nothing'}"
+                )
+        return matched
+
     # The clock and the lifecycle
 
     @property
@@ -157,6 +215,46 @@ class AdminClient:
 
     def clear_rate_limit(self) -> None:
         self._admin("DELETE", "/rate-limit")
+
+    # Stubs
+
+    def stub(
+        self,
+        method: str = "*",
+        path: str = "**",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        body: str | bytes | Any = None,
+        body_base64: str | None = None,
+        times: int | None = None,
+        priority: int | None = None,
+    ) -> str:
+        """Answer matching API requests with exactly this status, headers and body; return the stub's id.
+
+        ``body`` is text, bytes (sent as ``bodyBase64``) or anything else JSON can encode (a
+        tolerant edge case's payload, a list): encoded as JSON text.
+        """
+        spec: JSON = {"method": method, "path": path, "status": status}
+        if isinstance(body, bytes):
+            spec["bodyBase64"] = base64.b64encode(body).decode()
+        elif body is not None:
+            spec["body"] = body if isinstance(body, str) else json.dumps(body)
+        optional = {"headers": headers, "bodyBase64": body_base64, "times": times, "priority": priority}
+        spec.update({name: value for name, value in optional.items() if value is not None})
+        stub_id: str = self._admin("POST", "/stubs", spec)["id"]
+        return stub_id
+
+    def stubs(self) -> list[JSON]:
+        """The stubs (in the order tried, used-up ones last) with their ``hits``."""
+        found: list[JSON] = self._admin("GET", "/stubs")["stubs"]
+        return found
+
+    def remove_stub(self, stub_id: str) -> None:
+        self._admin("DELETE", f"/stubs/{stub_id}")
+
+    def clear_stubs(self) -> None:
+        self._admin("DELETE", "/stubs")
 
     # Notifications
 
@@ -243,3 +341,18 @@ def _camel_keys(values: dict[str, Any]) -> JSON:
         else value
         for name, value in values.items()
     }
+
+
+def _matches(criteria: JSON, request: JSON) -> bool:
+    """Whether a journaled request meets ``criteria`` (method, path pattern, status, bodyContains)."""
+    from mockserver.control.patterns import path_regex
+
+    method = str(criteria.get("method", "*")).upper()
+    if method != "*" and method != request["method"]:
+        return False
+    if not path_regex(str(criteria.get("path", "**"))).match(request["path"]):
+        return False
+    if "status" in criteria and criteria["status"] != request["status"]:
+        return False
+    contained = criteria.get("body_contains", criteria.get("bodyContains"))
+    return contained is None or contained in request["body"]

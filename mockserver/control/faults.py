@@ -40,6 +40,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[_Active] = []
+        self._done: list[_Active] = []  # used up: listed with their counts until a reset
         self._ids = 0
         self.active = False  # whether any fault is registered: every request reads it, so no property
 
@@ -53,23 +54,25 @@ class Faults:
 
     def remove(self, fault_id: str) -> bool:
         with self._lock:
-            kept = [active for active in self._faults if active.fault.id != fault_id]
-            removed = len(kept) < len(self._faults)
-            self._faults = kept
-            self.active = bool(kept)
-            return removed
+            before = len(self._faults) + len(self._done)
+            self._faults = [active for active in self._faults if active.fault.id != fault_id]
+            self._done = [active for active in self._done if active.fault.id != fault_id]
+            self.active = bool(self._faults)
+            return len(self._faults) + len(self._done) < before
 
     def clear(self) -> None:
         with self._lock:
-            self._faults = []
+            self._faults, self._done = [], []
             self.active = False
 
     def listing(self) -> FaultList:
         with self._lock:
             return FaultList(
                 faults=tuple(
-                    attrs.evolve(active.fault, times=active.left, applied=active.applied)
-                    for active in self._faults
+                    attrs.evolve(
+                        active.fault, times=active.left, applied=active.applied, done=active.left == 0
+                    )
+                    for active in [*self._faults, *self._done]
                 )
             )
 
@@ -89,6 +92,7 @@ class Faults:
                     active.left -= 1
                     if active.left == 0:
                         self._faults.remove(active)
+                        self._done.append(active)
                         self.active = bool(self._faults)
                 delay = fault.delay.seconds(active.rng) if fault.delay else 0.0
                 return fault, delay

@@ -8,6 +8,7 @@ requests, here and for faults.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import threading
 from collections import deque
@@ -42,6 +43,8 @@ class Arrival(NamedTuple):
     correlation_id: str | None
     fault: str | None
     duration_ms: float
+    stub: str | None
+    response_headers: tuple[tuple[str, str], ...]
 
     def recorded(self) -> RecordedRequest:
         headers = (
@@ -61,6 +64,9 @@ class Arrival(NamedTuple):
             status=self.status,
             correlation_id=self.correlation_id,
             fault=self.fault,
+            stub=self.stub,
+            token_fingerprint=fingerprint(self.headers.get("HTTP_AUTHORIZATION", "")),
+            response_headers=dict(self.response_headers),
             duration_ms=round(self.duration_ms, 3),
         )
 
@@ -185,6 +191,14 @@ def _nearest(
         return len(pattern.differences(request)), -similarity
 
     return sorted(requests, key=distance)[:count]
+
+
+def fingerprint(authorization: str) -> str | None:
+    """The first 8 hex digits of the SHA-256 of a bearer token: tells tokens apart, shows none."""
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return hashlib.sha256(token.strip().encode()).hexdigest()[:8]
 
 
 def redacted(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import contracts
+from mockserver import sockets
 from mockserver.auth import bearer_token, correlation_id
 from mockserver.clock import Clock
 from mockserver.config import CORRELATION_HEADER
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal
 from mockserver.control.models import Fault, FaultKind
+from mockserver.control.stubs import Stubs
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.numbers import ascii_int
 from mockserver.wire import json_headers
@@ -34,6 +36,11 @@ FastRead = Callable[["WSGIEnvironment", str], "bytes | None"]
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
 Arrived = tuple[int, float, float]  # journal number, the server clock (s), time.perf_counter()
+# Faults that end the connection without a complete answer: journaled before it ends.
+_CUT = frozenset({FaultKind.DROP, FaultKind.RESET})
+# Faults that send the API's answer spoiled.
+_REWRITTEN = frozenset({FaultKind.MALFORMED, FaultKind.CONTENT_TYPE, FaultKind.EMPTY})
+WRONG_CONTENT_TYPE = "text/html; charset=utf-8"  # what a proxy's error page would carry
 # Statuses that tell a client when to come back: Retry-After is sent with them when a fault sets it.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
@@ -48,6 +55,7 @@ class Control:
         journal: Journal | None,
         faults: Faults,
         limiter: RateLimiter,
+        stubs: Stubs | None = None,
         exempt: tuple[str, ...],
         max_body: int,
         clock: Clock,
@@ -61,6 +69,7 @@ class Control:
         self.journal = journal
         self.faults = faults
         self.limiter = limiter
+        self.stubs = stubs or Stubs()
         self.exempt = exempt  # path prefixes neither journaled nor faulted: the control API, the docs
         self.max_body = max_body
 
@@ -68,7 +77,7 @@ class Control:
         path: str = environ.get("PATH_INFO", "")
         if path.startswith(self.exempt):
             return self.app(environ, start_response)
-        if self.faults.active or self.limiter.limit is not None:
+        if self.faults.active or self.stubs.active or self.limiter.limit is not None:
             return self._control(environ, start_response, path, self._arrived())
         journal = self.journal
         if journal is None:
@@ -90,7 +99,8 @@ class Control:
                 # The busiest request, recorded in this one frame: its status and correlation id
                 # are known here, so start_response needs no wrapper.
                 answered_id = correlation_id()
-                start_response("200 OK", json_headers(body, answered_id))
+                response_headers = json_headers(body, answered_id)
+                start_response("200 OK", response_headers)
                 journal.record(
                     (
                         arrival,
@@ -104,6 +114,8 @@ class Control:
                         answered_id,
                         None,
                         (time.perf_counter() - started) * 1000,
+                        None,
+                        tuple(response_headers),
                     )
                 )
                 return [body]
@@ -128,24 +140,32 @@ class Control:
         if journal is not None:
             headers = _request_headers(environ)
             body = self._take_body(environ) if _has_body(environ) else b""
-        picked = self.faults.pick(environ["REQUEST_METHOD"], path) if self.faults.active else None
+        method = environ["REQUEST_METHOD"]
+        picked = self.faults.pick(method, path) if self.faults.active else None
         fault = picked[0] if picked else None
-        dropped = fault is not None and fault.kind is FaultKind.DROP
+        cut = fault is not None and fault.kind in _CUT
+        stub_id = None
         try:
-            if dropped and journal is not None:  # recorded before the client sees the connection close
-                self._record(journal, answer, environ, path, headers, body, fault)
+            if cut and journal is not None:  # recorded before the client sees the connection close
+                self._record(journal, answer, environ, path, headers, body, fault, None)
             if picked is not None:
                 fault, delay = picked
                 if delay:
                     time.sleep(delay)
-                return self._apply(fault, environ, answer)
+                if fault.kind is not FaultKind.LATENCY:
+                    return self._apply(fault, environ, answer)
             wait = self.limiter.wait(_token(environ)) if self.limiter.limit is not None else None
             if wait is not None:
                 return _error_response(ApiError.rate_limited(wait), answer, retry_after=wait)
+            stubbed = self.stubs.pick(method, path) if self.stubs.active else None
+            if stubbed is not None:
+                stub_id, stub = stubbed
+                answer(f"{stub.status} {status_phrase(stub.status)}", list(stub.headers))
+                return [stub.body]
             return self.app(environ, answer)
         finally:
-            if journal is not None and not dropped:
-                self._record(journal, answer, environ, path, headers, body, fault)
+            if journal is not None and not cut:
+                self._record(journal, answer, environ, path, headers, body, fault, stub_id)
 
     @staticmethod
     def _record(
@@ -156,10 +176,11 @@ class Control:
         headers: dict[str, str],
         body: bytes,
         fault: Fault | None,
+        stub_id: str | None,
     ) -> None:
         # Only strings, numbers and bytes, so the garbage collector soon stops tracking the entry;
         # keeping the environ itself cost serve measurable throughput (benchmarks/README.md).
-        dropped = fault is not None and fault.kind is FaultKind.DROP
+        dropped = fault is not None and fault.kind in _CUT
         journal.record(  # the fields of an Arrival, as a plain tuple: cheaper to make
             (
                 answer.arrival,
@@ -173,20 +194,24 @@ class Control:
                 None if dropped else _correlation_id(answer.headers),
                 fault.id if fault else None,
                 (answer.answered - answer.started) * 1000 if answer.answered and not dropped else 0.0,
+                stub_id,
+                () if dropped else tuple(answer.headers),
             )
         )
 
     def _apply(self, fault: Fault, environ: WSGIEnvironment, capture: StartResponse) -> Iterable[bytes]:
-        if fault.kind is FaultKind.LATENCY:
-            return self.app(environ, capture)
         if fault.kind is FaultKind.DROP:
-            if "werkzeug.socket" in environ:
-                _drop(environ)
-            # No socket to close (Granian): promise a body and abort it before the first byte.
+            # What Granian, which never hands the app its socket, can do too: promise a body and
+            # close the connection before its first byte. Werkzeug does the same, so a drop looks
+            # alike whichever server runs the app.
             capture("200 OK", [("Content-Length", "1")])
             return _cut_short(b"", environ)
+        if fault.kind is FaultKind.RESET:
+            _reset(environ)
         if fault.kind is FaultKind.TRUNCATE:
             return self._truncated(environ, capture)
+        if fault.kind in _REWRITTEN:
+            return self._rewritten(fault, environ, capture)
         status = fault.status or 500
         if status == 429:
             seconds = 1 if fault.retry_after is None else fault.retry_after
@@ -196,16 +221,41 @@ class Control:
 
     def _truncated(self, environ: WSGIEnvironment, capture: StartResponse) -> Iterator[bytes]:
         """The API's answer with its full Content-Length, cut off halfway through the body."""
+        status, headers, body = self._held(environ)
+        capture(status, [*headers, ("Content-Length", str(len(body)))])
+        return _cut_short(body, environ)
+
+    def _rewritten(self, fault: Fault, environ: WSGIEnvironment, capture: StartResponse) -> list[bytes]:
+        """The API's answer (its effects happen) with its body or Content-Type spoiled, as ``fault`` says."""
+        status, headers, body = self._held(environ)
+        if fault.kind is FaultKind.CONTENT_TYPE:
+            wrong = fault.content_type or WRONG_CONTENT_TYPE
+            headers = [(k, wrong if k.lower() == "content-type" else v) for k, v in headers]
+            if not any(k.lower() == "content-type" for k, _ in headers):
+                headers.append(("Content-Type", wrong))
+        else:  # malformed or empty: a 200 whose body no JSON parser reads
+            status = "200 OK"
+            body = (body[: len(body) // 2] or b"{") if fault.kind is FaultKind.MALFORMED else b""
+        capture(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _held(self, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The API's status, headers (without Content-Length) and whole body, not yet sent."""
         held: dict[str, Any] = {}
 
         def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             held.update(status=status, headers=headers)
             return lambda data: None
 
-        body = b"".join(self.app(environ, hold))
+        result = self.app(environ, hold)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
         headers = [(k, v) for k, v in held["headers"] if k.lower() != "content-length"]
-        capture(held["status"], [*headers, ("Content-Length", str(len(body)))])
-        return _cut_short(body, environ)
+        return held["status"], headers, body
 
     def _take_body(self, environ: WSGIEnvironment) -> bytes:
         """Read the request body for the journal and put it back for the API to read."""
@@ -281,8 +331,8 @@ def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int
 
 def _cut_short(body: bytes, environ: WSGIEnvironment) -> Iterator[bytes]:
     """Half the body, then the connection closes, short of the announced Content-Length."""
-    if body:
-        yield body[: len(body) // 2]
+    # Even an empty chunk makes Werkzeug send the status line and headers before the close.
+    yield body[: len(body) // 2]
     if "werkzeug.socket" not in environ:
         # Granian streams the iterator from another thread and aborts the connection as soon as
         # it fails: a moment's pause lets what was yielded reach the client first.
@@ -298,6 +348,19 @@ def _drop(environ: WSGIEnvironment) -> None:
             connection.shutdown(socket.SHUT_RDWR)
     # Servers treat this as the client going away: they stop without sending anything more.
     raise ConnectionAbortedError("fault: connection dropped")
+
+
+def _reset(environ: WSGIEnvironment) -> None:
+    """Reset the connection (TCP RST), before any answer.
+
+    Werkzeug hands the app its socket, reset here. Granian does not: ``RsgiBridge`` finds the
+    connection's socket when the app raises ``ConnectionResetError``, and resets it.
+    """
+    connection: socket.socket | None = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            sockets.reset(connection.fileno())
+    raise ConnectionResetError("fault: connection reset")
 
 
 def _token(environ: WSGIEnvironment) -> str:

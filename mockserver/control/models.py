@@ -17,6 +17,7 @@ from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
+MAX_STUB_BODY = 1_000_000  # characters of a stub's body
 
 
 # Arranging data
@@ -60,10 +61,21 @@ class RecordedRequest:
     query: dict[str, tuple[str, ...]] = described("The query parameters, each with its values.")
     headers: dict[str, str] = described("The request headers; the Authorization credentials redacted.")
     body: str = described("The request body as text (empty if none).")
-    status: int | None = described("The status answered; absent if the connection was dropped.", None)
-    correlation_id: str | None = described("The ININ-Correlation-Id answered.", None)
-    fault: str | None = described("The id of the fault that answered instead of the API, if any.", None)
-    duration_ms: float = described("Milliseconds from arrival to the response's status line.", 0.0)
+    # Declared without defaults, so every entry carries the keys, null when they do not apply.
+    status: int | None = described("The status answered; null if the connection was dropped or reset.")
+    correlation_id: str | None = described("The ININ-Correlation-Id answered; null without an answer.")
+    fault: str | None = described("The id of the fault that answered instead of the API; null if none.")
+    stub: str | None = described("The id of the stub that answered instead of the API; null if none.")
+    token_fingerprint: str | None = described(
+        "The first 8 hex digits of the SHA-256 of the bearer token (tells tokens apart, never shows one); "
+        "null without a token."
+    )
+    response_headers: dict[str, str] = described(
+        "The headers answered (Retry-After, Content-Type, ...); empty without an answer."
+    )
+    duration_ms: float = described(
+        "Milliseconds from arrival to the response's status line; 0 without an answer.", 0.0
+    )
 
 
 @frozen
@@ -165,8 +177,12 @@ class FaultKind(WireEnum):
 
     STATUS = "status"  # answer this status with the API's error body instead of the API
     LATENCY = "latency"  # only wait, then answer as usual
-    DROP = "drop"  # close the connection without an answer
+    DROP = "drop"  # a status line announcing a body, then the connection closes before it
+    RESET = "reset"  # the connection reset (TCP RST) before any answer
     TRUNCATE = "truncate"  # answer as usual, but close the connection halfway through the body
+    MALFORMED = "malformed"  # 200 with the API's JSON body cut in half (announced at its cut length)
+    CONTENT_TYPE = "content-type"  # the API's answer with another Content-Type (contentType)
+    EMPTY = "empty"  # 200 with an empty body
 
 
 class Distribution(WireEnum):
@@ -230,15 +246,58 @@ class Fault:
         "Apply to each matching request with this probability.", 1.0, minimum=0, maximum=1
     )
     seed: int | None = described("Seed of the probability and delay draws, for repeatable runs.", None)
+    content_type: str | None = described(
+        "kind content-type: the Content-Type sent instead (text/html unless given).",
+        None,
+        minLength=1,
+        maxLength=200,
+    )
     id: str | None = described("Assigned by the server.", None)
     applied: int = described("How many requests the fault has answered so far.", 0)
+    done: bool = described("Whether the fault is used up (kept in the listing until a reset).", False)
 
 
 @frozen
 class FaultList:
-    """The active faults, in the order they are tried."""
+    """The faults, in the order they are tried, then the used-up ones (``done``)."""
 
     faults: tuple[Fault, ...] = described("The faults.")
+
+
+@frozen
+class Stub:
+    """An exact answer to the API requests that match its method and path, instead of the API's."""
+
+    method: str = described("An HTTP method, or * for any.", "*")
+    path: str = described(
+        "A path pattern: {name} or * is one segment's text, ** is anything.", "**", pattern=PATH_PATTERN
+    )
+    status: int = described("The status answered.", 200, minimum=200, maximum=599)
+    headers: dict[str, str] | None = described(
+        "Headers answered (Content-Type is application/json unless given here).", None
+    )
+    body: str | None = described("The body, as text (sent UTF-8 encoded).", None, maxLength=MAX_STUB_BODY)
+    body_base64: str | None = described(
+        "The body's exact bytes, base64-encoded (instead of body).",
+        None,
+        maxLength=MAX_STUB_BODY * 4 // 3 + 4,
+    )
+    times: int | None = described(
+        "Answer the next this many matching requests; absent: until removed.", None, minimum=1
+    )
+    priority: int = described(
+        "Stubs are tried lowest priority first, the newest first among equals.", 5, minimum=1, maximum=100
+    )
+    id: str | None = described("Assigned by the server.", None)
+    hits: int = described("How many requests the stub has answered so far.", 0)
+    done: bool = described("Whether the stub is used up (kept in the listing until a reset).", False)
+
+
+@frozen
+class StubList:
+    """The stubs, in the order they are tried (used-up ones last)."""
+
+    stubs: tuple[Stub, ...] = described("The stubs.")
 
 
 @frozen

@@ -8,7 +8,10 @@ the bodies are ``models``, the state and its rules the backend's.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +30,8 @@ from mockserver.control.models import (
     RequestPattern,
     SeededConversations,
     SeedRequest,
+    Stub,
+    StubList,
     Verification,
     VerificationResult,
 )
@@ -289,8 +294,14 @@ def _check_fault(fault: Fault) -> None:
             and fault.delay.min_ms > fault.delay.max_ms
         ):
             raise ApiError.invalid("constraint.validation", "$.delay.maxMs", "maxMs must be at least minMs.")
-    if fault.id is not None or fault.applied:
-        raise ApiError.invalid("invalid.property", "$.id", "id and applied are assigned by the server.")
+    if fault.content_type is not None and fault.kind is not FaultKind.CONTENT_TYPE:
+        raise ApiError.invalid(
+            "constraint.validation",
+            "$.contentType",
+            f"A fault of kind {fault.kind} takes no contentType; got {fault.content_type!r}.",
+        )
+    if fault.id is not None or fault.applied or fault.done:
+        raise ApiError.invalid("invalid.property", "$.id", "id, applied and done are assigned by the server.")
 
 
 @bp.delete("/faults")
@@ -351,4 +362,81 @@ def set_rate_limit() -> Response:
 )
 def clear_rate_limit() -> Response:
     backend().limiter.set(None)
+    return Response(status=204)
+
+
+# Stubs
+
+
+@bp.get("/stubs")
+@admin_operation(
+    summary="The stubs, in the order they are tried, with their hit counts",
+    operation_id="adminStubs",
+    responses={200: StubList},
+)
+def stubs() -> Response:
+    return json_response(backend().stubs.listing())
+
+
+@bp.post("/stubs")
+@admin_operation(
+    summary="Answer matching API requests with exactly this status, headers and body",
+    operation_id="adminAddStub",
+    request=Stub,
+    responses={201: Stub},
+)
+def add_stub() -> Response:
+    stub: Stub = decode_checked(Stub)
+    _check_path(stub.path, "$.path")
+    _check_stub(stub)
+    return json_response(backend().stubs.add(stub), 201)
+
+
+def _check_stub(stub: Stub) -> None:
+    if stub.body is not None and stub.body_base64 is not None:
+        raise ApiError.invalid(
+            "constraint.validation", "$.bodyBase64", "A stub takes body or bodyBase64, not both."
+        )
+    if stub.body_base64 is not None:
+        try:
+            base64.b64decode(stub.body_base64, validate=True)
+        except binascii.Error:
+            raise ApiError.invalid(
+                "invalid.value", "$.bodyBase64", "$.bodyBase64 must be base64 (RFC 4648, with padding)."
+            ) from None
+    for name, value in (stub.headers or {}).items():
+        path = f"$.headers[{name!r}]"
+        if not _TOKEN.fullmatch(name):
+            raise ApiError.invalid("invalid.value", path, f"{path}: not a header name; got {name!r}.")
+        if not _FIELD_VALUE.fullmatch(value):
+            message = f"{path} must be printable ASCII without line breaks; got {value!r}."
+            raise ApiError.invalid("invalid.value", path, message)
+    if stub.id is not None or stub.hits or stub.done:
+        raise ApiError.invalid("invalid.property", "$.id", "id, hits and done are assigned by the server.")
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token: a header name
+_FIELD_VALUE = re.compile(r"[\x20-\x7e\t]*")
+
+
+@bp.delete("/stubs")
+@admin_operation(
+    summary="Remove every stub",
+    operation_id="adminClearStubs",
+    responses={204: None},
+)
+def clear_stubs() -> Response:
+    backend().stubs.clear()
+    return Response(status=204)
+
+
+@bp.delete("/stubs/<stub_id>")
+@admin_operation(
+    summary="Remove one stub",
+    operation_id="adminRemoveStub",
+    responses={204: None},
+)
+def remove_stub(stub_id: str) -> Response:
+    if not backend().stubs.remove(stub_id):
+        raise ApiError.not_found(stub_id)
     return Response(status=204)

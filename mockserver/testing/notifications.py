@@ -90,8 +90,19 @@ class NotificationChannel:
                 seen = len(self.messages)
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(f"no message of {topic or 'any topic'} matched within {timeout} s")
+                    raise TimeoutError(self._timed_out(topic, after, timeout))
                 self._arrived.wait(left)
+
+    def _timed_out(self, topic: str | None, after: int, timeout: float) -> str:
+        """What a wait that ran out saw: how many messages came, of the topic, and the topics that did."""
+        seen = self.messages[after:]
+        of_topic = [m for m in seen if topic in (None, m.get("topicName"))]
+        arrived = sorted({str(m["topicName"]) for m in seen if "topicName" in m})
+        return (
+            f"no message of {topic or 'any topic'} matched the predicate within {timeout} s: "
+            f"{len(of_topic)} of that topic arrived, {len(seen)} messages in all (topics: {arrived}); "
+            f"channel {self.id}"
+        )
 
     def close(self) -> None:
         if self._socket is not None:

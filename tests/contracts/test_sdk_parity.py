@@ -71,6 +71,7 @@ ROUTE_BODIES = [
     contracts.CreateCallbackOnConversationCommand,
     contracts.CallCommand,
     contracts.SetRecordingState,
+    contracts.TransferRequest,
     contracts.Empty,
 ]
 # The notification service: its REST bodies and the four callback topics' event bodies.

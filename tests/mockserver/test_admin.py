@@ -253,7 +253,7 @@ def test_the_journal_records_what_the_client_sent_and_what_it_got(callback_mock_
     assert [r["correlationId"] for r in recorded] == [
         a.headers["inin-correlation-id"] for a in (created, listed, missing)
     ]
-    assert all(r["time"].endswith("Z") and "fault" not in r for r in recorded)
+    assert all(r["time"].endswith("Z") and r["fault"] is None for r in recorded)
 
 
 def test_reads_answered_by_the_fast_path_are_journaled_like_any_request(
@@ -276,6 +276,8 @@ def test_reads_answered_by_the_fast_path_are_journaled_like_any_request(
         {k: v for k, v in r.items() if k not in ("id", "time", "correlationId", "durationMs")}
         for r in recorded
     )
+    for entry in (first, second):
+        assert entry.pop("responseHeaders").pop("ININ-Correlation-Id")
     assert first == second
     assert (first["method"], first["path"], first["status"]) == ("GET", path, 200)
     assert first["query"] == {"expand": ["x"]}
@@ -388,3 +390,34 @@ def test_with_the_journal_off_journal_calls_say_so() -> None:
         with pytest.raises(AdminError, match="journal is switched off"):
             server.verify("GET", "**")
     assert error_of(answer) == (404, "not.found", [])
+
+
+def test_wait_for_requests_returns_once_they_arrive(callback_mock_server: MockServer) -> None:
+    import threading
+
+    path = "/api/v2/conversations"
+    sender = threading.Timer(0.05, lambda: [call(callback_mock_server.url, "GET", path) for _ in range(2)])
+    sender.start()
+    arrived = callback_mock_server.wait_for_requests("GET", path, count=2, timeout=10)
+    sender.join()
+    assert [r["status"] for r in arrived] == [200, 200]
+
+
+def test_wait_for_requests_times_out_with_what_arrived(callback_mock_server: MockServer) -> None:
+    call(callback_mock_server.url, "GET", "/api/v2/conversations")
+    with pytest.raises(TimeoutError, match="1 of 3 request"):
+        callback_mock_server.wait_for_requests("GET", "/api/v2/**", count=3, timeout=0.1)
+
+
+def test_verify_sequence_checks_the_order(callback_mock_server: MockServer) -> None:
+    url, listing, one = callback_mock_server.url, "/api/v2/conversations", "/api/v2/conversations/{id}"
+    call(url, "GET", listing)
+    call(url, "GET", f"{listing}/nope")
+    call(url, "GET", listing)
+
+    matched = callback_mock_server.verify_sequence(
+        [("GET", listing), {"path": one, "status": 404}, ("GET", listing)]
+    )
+    assert matched == callback_mock_server.requests()
+    with pytest.raises(AssertionError, match=r"pattern 1 .* matched no request"):
+        callback_mock_server.verify_sequence([{"path": one, "status": 404}, ("GET", one)])

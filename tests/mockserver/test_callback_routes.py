@@ -245,6 +245,41 @@ def test_bulk_update_answers_each_patch_on_its_own(client: FlaskClient) -> None:
     assert contracts.format_datetime(callback.callback_scheduled_time) == "2030-01-20T10:00:00.000Z"
 
 
+def test_a_transfer_to_a_user_offers_the_callback_to_them_at_once(client: FlaskClient, app: Flask) -> None:
+    life = Life(client).to("connected")
+    first = life.participant("agent")
+    other_id, other_name = next(
+        agent for agent in backend_of(app).factory.org.agents if agent[0] != first.user_id
+    )
+
+    response = client.post(life.path("agent", "/replace"), json={"userId": other_id})
+
+    assert (response.status_code, response.data) == (202, b"")
+    agents = [p for p in life.conversation().participants or () if p.purpose == "agent"]
+    handed, offered = agents[-2], agents[-1]
+    assert (handed.callbacks[0].state, handed.callbacks[0].disconnect_type.value) == (  # type: ignore[index,union-attr]
+        CallbackState.DISCONNECTED,
+        "transfer",
+    )
+    assert (offered.user_id, offered.name, offered.callbacks[0].state) == (  # type: ignore[index]
+        other_id,
+        other_name,
+        CallbackState.ALERTING,
+    )
+    assert check_conversation(life.conversation()) == []
+
+
+def test_a_transfer_to_a_queue_is_offered_again_later(client: FlaskClient) -> None:
+    life = Life(client).to("connected")
+    assert client.post(life.path("agent", "/replace"), json={"queueId": "q-2"}).status_code == 202
+    assert life.participant("agent").callbacks[0].disconnect_type.value == "transfer"
+
+    assert client.post("/__admin/clock", json={"advanceSeconds": 3}).status_code == 200
+
+    assert life.participant("agent").callbacks[0].state is CallbackState.ALERTING
+    assert check_conversation(life.conversation()) == []
+
+
 # Bad requests: the API's error, and nothing changes
 
 BAD: list[tuple[str, str | None, str, str, Any, int, str, list[str]]] = [
@@ -275,6 +310,10 @@ BAD: list[tuple[str, str | None, str, str, Any, int, str, list[str]]] = [
     ("bulk-too-many", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x"}] * 101}, 400, "callback.error.too.many.entities", ["$.patchCallbackRequests"]),
     ("bulk-bad-number", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x", "callbackNumbers": ["5"]}]}, 400, "invalid.value", ["$.patchCallbackRequests[0].callbackNumbers[0]"]),
     ("reschedule-too-far-ahead", None, "PATCH", "reschedule", {"callbackScheduledTime": "2030-03-01T00:00:00Z"}, 400, "callback.error.scheduled.time.too.far.in.future", ["$.callbackScheduledTime"]),
+    ("transfer-nowhere", "connected", "POST", "agent-replace", {}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
+    ("transfer-both", "connected", "POST", "agent-replace", {"userId": "u", "queueId": "q"}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
+    ("transfer-alerting", "alerting", "POST", "agent-replace", {"queueId": "q"}, 400, "callback.error.transfer.not.connected", ["$"]),
+    ("transfer-bad-type", "connected", "POST", "agent-replace", {"queueId": "q", "transferType": "Blind"}, 400, "invalid.value", ["$.transferType"]),
     ("provisional-not-boolean", "after_call_work", "GET", "agent-wrapup-maybe", None, 400, "invalid.value", ["$.provisional"]),
 ]  # fmt: skip
 
@@ -288,6 +327,7 @@ def _target(life: Life, name: str) -> str:
         "agent-no-communication": lambda: life.path("agent", "/communications/no-such-communication"),
         "agent-no-communication-wrapup": lambda: life.path("agent", "/communications/no-such/wrapup"),
         "agent-wrapup-maybe": lambda: life.path("agent", "/wrapup?provisional=maybe"),
+        "agent-replace": lambda: life.path("agent", "/replace"),
         "customer-attributes": lambda: life.path("customer", "/attributes"),
         "conversation": lambda: f"{CALLBACKS}/{life.id}",
         "recordingstate": lambda: f"{CALLBACKS}/{life.id}/recordingstate",

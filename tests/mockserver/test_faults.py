@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import time
 from typing import Any
 
@@ -80,7 +81,10 @@ def test_a_fault_applies_to_the_next_n_matching_requests_only(callback_mock_serv
 
     assert statuses == [500, 500, 200]
     assert other.status == 200
-    assert callback_mock_server.faults() == []  # used up
+    [used_up] = callback_mock_server.faults()  # kept, with its count, until a reset
+    assert (used_up["times"], used_up["applied"], used_up["done"]) == (0, 2, True)
+    callback_mock_server.reset()
+    assert callback_mock_server.faults() == []
 
 
 def test_faults_list_what_is_left_and_can_be_removed(callback_mock_server: MockServer) -> None:
@@ -146,12 +150,15 @@ def test_latency_can_precede_an_error(callback_mock_server: MockServer) -> None:
 def test_a_dropped_connection_gets_no_answer(callback_mock_server: MockServer) -> None:
     fault_id = callback_mock_server.fault("GET", CONVERSATIONS, kind="drop", times=1)
 
-    with pytest.raises(http.client.RemoteDisconnected):
+    # A status line promising a body, then the close: the same under serve (test_serve_control).
+    with pytest.raises(http.client.IncompleteRead):
         call(callback_mock_server.url, "GET", CONVERSATIONS)
 
     assert call(callback_mock_server.url, "GET", CONVERSATIONS).status == 200
     dropped, answered = callback_mock_server.requests()
-    assert (dropped["fault"], "status" in dropped) == (fault_id, False)
+    assert dropped["fault"] == fault_id
+    assert (dropped["status"], dropped["correlationId"], dropped["durationMs"]) == (None, None, 0)
+    assert dropped["responseHeaders"] == {}
     assert answered["status"] == 200
 
 
@@ -282,3 +289,70 @@ def test_a_bad_configured_rate_limit_stops_the_server_starting(
 
     with pytest.raises(ValueError, match=message.replace("$", r"\$")):
         create_app({**CONFIG, "CONVERSATIONS": 1, "RATE_LIMIT": configured})
+
+
+def test_a_malformed_fault_answers_200_with_half_the_json(callback_mock_server: MockServer) -> None:
+    conversation_id = some_id(callback_mock_server)
+    whole = callback_mock_server.backend.store.get(conversation_id)
+    assert whole is not None
+    callback_mock_server.fault("GET", f"{CONVERSATIONS}/{{id}}", kind="malformed")
+
+    answer = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{conversation_id}")
+
+    assert (answer.status, answer.headers["content-type"]) == (200, "application/json")
+    assert answer.body == whole.body[: len(whole.body) // 2]  # complete: Content-Length says so
+    with pytest.raises(json.JSONDecodeError):
+        answer.json()
+
+
+def test_a_content_type_fault_sends_the_real_body_mislabelled(callback_mock_server: MockServer) -> None:
+    callback_mock_server.fault("GET", CONVERSATIONS, kind="content-type", times=1)
+    callback_mock_server.fault("GET", CONVERSATIONS, kind="content-type", content_type="text/xml")
+
+    html = call(callback_mock_server.url, "GET", CONVERSATIONS)
+    xml = call(callback_mock_server.url, "GET", CONVERSATIONS)
+
+    assert (html.status, html.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert xml.headers["content-type"] == "text/xml"
+    assert html.json()["entities"]
+    assert callback_mock_server.requests()[0]["responseHeaders"]["Content-Type"].startswith("text/html")
+
+
+def test_an_empty_fault_answers_200_with_no_body_after_the_api_acted(
+    callback_mock_server: MockServer,
+) -> None:
+    before = len(callback_mock_server.backend.store.entries())
+    callback_mock_server.fault("POST", CALLBACKS, kind="empty")
+    command = {"callbackNumbers": ["+13175550100"], "queueId": "q"}
+    answer = call(callback_mock_server.url, "POST", CALLBACKS, command)
+    assert (answer.status, answer.body, answer.headers["content-length"]) == (200, b"", "0")
+    assert len(callback_mock_server.backend.store.entries()) == before + 1  # the create happened
+
+
+def test_a_reset_fault_resets_the_connection(callback_mock_server: MockServer) -> None:
+    fault_id = callback_mock_server.fault("GET", CONVERSATIONS, kind="reset", times=1)
+
+    with pytest.raises(ConnectionResetError):
+        call(callback_mock_server.url, "GET", CONVERSATIONS)
+
+    assert call(callback_mock_server.url, "GET", CONVERSATIONS).status == 200
+    reset, _ = callback_mock_server.requests()
+    assert (reset["fault"], reset["status"], reset["correlationId"]) == (fault_id, None, None)
+
+
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        ({"kind": "malformed", "status": 500}, "$.status"),
+        ({"kind": "status", "status": 500, "contentType": "text/html"}, "$.contentType"),
+        ({"kind": "content-type", "contentType": ""}, "$.contentType"),
+        ({"kind": "explode"}, "$.kind"),
+        ({"kind": "reset", "done": True}, "$.id"),
+    ],
+)
+def test_the_new_kinds_are_checked(
+    callback_mock_server: MockServer, spec: dict[str, Any], field: str
+) -> None:
+    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    assert (answer.status, [d["fieldName"] for d in answer.json()["details"]]) == (400, [field])
+    assert callback_mock_server.faults() == []

@@ -18,7 +18,7 @@ CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 def _arrival(number: int, body: bytes, headers: dict[str, str] | None = None) -> tuple[Any, ...]:
-    return tuple(Arrival(number, 0.0, "POST", "/p", "", headers or {}, body, 400, None, None, 0.0))
+    return tuple(Arrival(number, 0.0, "POST", "/p", "", headers or {}, body, 400, None, None, 0.0, None, ()))
 
 
 @pytest.mark.parametrize(

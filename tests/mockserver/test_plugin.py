@@ -146,3 +146,59 @@ def test_a_remote_server_with_an_admin_token(
     allowed.assert_outcomes(passed=1)
     refused.assert_outcomes(errors=1)
     refused.stdout.fnmatch_lines(["*AdminError: 401: The control API needs the admin token*"])
+
+
+WAITING_FOR_NOTIFICATIONS = """
+    import json, urllib.request
+
+    import pytest
+
+    QUEUE = "q-plugin"
+
+    def create(url):
+        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": QUEUE}).encode()
+        request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body, method="POST",
+            headers={"Authorization": "Bearer any", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            return json.loads(response.read())["conversation"]["id"]
+
+    def offered(conversation_id):
+        def test(message):
+            body = message["eventBody"]
+            return body["id"] == conversation_id and any(
+                p["purpose"] == "agent" and p["state"] == "alerting" for p in body["participants"])
+        return test
+
+    def test_the_offer_arrives(callback_mock_server, callback_mock_notifications):
+        topic = f"v2.routing.queues.{QUEUE}.conversations.callbacks"
+        callback_mock_notifications.subscribe([topic])
+        conversation_id = create(callback_mock_server.url)
+        callback_mock_server.clock.advance(seconds=5)  # it fires after 1 s, is offered 2 s later
+        event = callback_mock_notifications.wait_for(topic=topic, predicate=offered(conversation_id), timeout=5)
+        assert event["metadata"]["CorrelationId"]
+
+    def test_waiting_for_what_never_comes(callback_mock_server, callback_mock_notifications):
+        topic = f"v2.routing.queues.{QUEUE}.conversations.callbacks"
+        callback_mock_notifications.subscribe([topic])
+        create(callback_mock_server.url)
+        callback_mock_notifications.wait_for(topic=topic, predicate=lambda message: False, timeout=0.3)
+"""
+
+
+def test_the_notifications_fixture_waits_for_an_event_and_says_why_a_wait_failed(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(WAITING_FOR_NOTIFICATIONS)
+
+    # In process, as the other plugin tests: a subprocess would import the installed package, which
+    # need not be the checkout under test (an editable install points at one checkout only).
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TimeoutError: no message of v2.routing.queues.q-plugin.conversations.callbacks matched the"
+            " predicate within 0.3 s: 1 of that topic arrived, * messages in all (topics: *channel.metadata*); channel streaming-*",
+            "FAILED *::test_waiting_for_what_never_comes*",
+        ]
+    )

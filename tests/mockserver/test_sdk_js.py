@@ -9,39 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from mockserver.testing.server import MockServer
 from tests.support import NOW
+from tests.support.js import JS, node
 
-JS = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS / "lifecycle.mjs"
 ADMIN_TOKEN = "js-admin"
 
 
-def node() -> str:
-    """The node executable; skipped (failed under CI) if it or the JS dependencies are missing."""
-    found = shutil.which("node")
-    missing = (
-        "node is not on PATH"
-        if found is None
-        else "tests/js/node_modules is missing (npm ci --prefix tests/js)"
-        if not (JS / "node_modules" / "purecloud-platform-client-v2").is_dir()
-        else None
-    )
-    if missing is None and found is not None:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the JavaScript SDK test: {missing}")
-    pytest.skip(missing or "")
-
-
 def test_the_js_sdk_drives_a_callbacks_whole_life(tmp_path: Path) -> None:
-    executable = node()
+    executable = node("purecloud-platform-client-v2")
     config = {
         "TOKENS": ("js-token",),
         "CLOCK_FROZEN": True,
