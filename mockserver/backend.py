@@ -337,6 +337,13 @@ class Backend:
             self.put([conversation])
         return existed
 
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Remove a stored conversation and its planned step (a reset brings back a seeded one)."""
+        with self.store.transaction():
+            if not self.store.delete(conversation_id):
+                raise ApiError.not_found(conversation_id)
+            self.engine.forget(conversation_id)
+
     def put_callback(self, conversation_id: str, participant_id: str, callback: Callback) -> Conversation:
         """Store this exact callback in a participant of a stored conversation; the conversation."""
         with self.store.transaction():

@@ -76,6 +76,12 @@ class Engine:
             self._schedule.plan(_id(conversation), step)
         self.refresh()
 
+    def forget(self, conversation_id: str) -> None:
+        """Drop a conversation's planned step and read count (it was deleted)."""
+        self._schedule.plan(conversation_id, None)
+        self._reads.pop(conversation_id, None)
+        self.refresh()
+
     def refresh(self) -> None:
         """Note when the next step is due (after planning, running, or moving the clock)."""
         due = self._schedule.next_due()

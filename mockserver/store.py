@@ -70,6 +70,8 @@ class ConversationStore(Protocol):
 
     def put(self, conversations: Iterable[Conversation]) -> None: ...
 
+    def delete(self, conversation_id: str) -> bool: ...
+
     def transaction(self) -> AbstractContextManager[None]: ...
 
     def seed(self, conversations: Iterable[Conversation]) -> None: ...
@@ -140,6 +142,25 @@ class MemoryStore:
                     self._set(entry)
             finally:
                 self._version += 1
+
+    def delete(self, conversation_id: str) -> bool:
+        """Remove a conversation (and its place among the active ids); whether it was stored.
+
+        Readers see it as they see a put: ``get`` finds it or not, a reader of several entries
+        sees the store with it or without it.
+        """
+        with self._lock:
+            if conversation_id not in self._entries:
+                return False
+            self._version += 1
+            try:
+                # The indexes first: a reader never finds an active id without its entry.
+                self._active.pop(conversation_id, None)
+                self._calling.pop(conversation_id, None)
+                del self._entries[conversation_id]
+            finally:
+                self._version += 1
+        return True
 
     def _set(self, entry: Entry) -> None:
         key = entry.id

@@ -62,6 +62,10 @@ class AdminClient:
         stored: JSON = self._admin("PUT", f"/conversations/{payload['id']}", payload)
         return stored
 
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Remove a stored conversation (``AdminError`` 404 if there is none); a reset brings back a seeded one."""
+        self._admin("DELETE", f"/conversations/{conversation_id}")
+
     def put_callback(self, conversation_id: str, participant_id: str, callback: Any) -> JSON:
         """Store this exact callback in a participant of a stored conversation; return the conversation."""
         payload = _wire(callback)

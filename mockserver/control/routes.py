@@ -112,6 +112,18 @@ def put_conversation(conversation_id: str) -> Response:
     return json_response(conversation, 200 if existed else 201)
 
 
+@bp.delete("/conversations/<conversation_id>")
+@admin_operation(
+    summary="Remove a stored conversation and its planned step (a reset brings back a seeded one)",
+    operation_id="adminDeleteConversation",
+    responses={204: None},
+    errors=(404,),
+)
+def delete_conversation(conversation_id: str) -> Response:
+    backend().delete_conversation(conversation_id)
+    return Response(status=204)
+
+
 @bp.put("/conversations/<conversation_id>/participants/<participant_id>/callbacks/<callback_id>")
 @admin_operation(
     summary="Store this exact callback in a participant of a stored conversation",

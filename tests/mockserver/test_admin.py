@@ -109,6 +109,54 @@ def test_put_callback_adds_a_callback_with_a_new_id(callback_mock_server: MockSe
     assert leg["callbacks"][-1] == {"id": "extra-callback", "state": "scheduled"}
 
 
+def test_delete_conversation_removes_it_until_a_reset_brings_a_seeded_one_back(
+    callback_mock_server: MockServer,
+) -> None:
+    seeded = callback_mock_server.backend.store.entries()[0].id
+    added = a_conversation()
+    callback_mock_server.put_conversation(added)
+    total = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=100").json()["total"]
+
+    answers = [
+        call(callback_mock_server.url, "DELETE", f"/__admin/conversations/{conversation_id}")
+        for conversation_id in (seeded, added.id)
+    ]
+
+    assert [(answer.status, answer.body) for answer in answers] == [(204, b""), (204, b"")]
+    for conversation_id in (seeded, added.id):
+        assert call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{conversation_id}").status == 404
+    listing = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=100").json()
+    assert listing["total"] < total
+    assert {seeded, added.id}.isdisjoint(entity["id"] for entity in listing["entities"])
+    callback_mock_server.reset()
+    assert call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{seeded}").status == 200
+    assert call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{added.id}").status == 404
+
+
+def test_delete_conversation_through_the_client(callback_mock_server: MockServer) -> None:
+    conversation_id = callback_mock_server.seed(1)[0]
+
+    callback_mock_server.delete_conversation(conversation_id)
+
+    with pytest.raises(AdminError) as raised:
+        callback_mock_server.delete_conversation(conversation_id)
+    assert raised.value.status == 404
+    assert raised.value.body["code"] == "not.found"
+
+
+def test_a_deleted_conversation_takes_no_more_steps() -> None:
+    with MockServer({**CONFIG, "CONVERSATIONS": 0}) as server:
+        server.put_conversation(a_conversation())
+        engine = server.backend.engine
+        assert engine.next_due != float("inf")  # a scheduled callback: its firing is planned
+
+        server.delete_conversation(a_conversation().id or "")
+
+        assert engine.next_due == float("inf")
+        server.clock.advance(hours=24 * 31)
+        assert server.backend.store.entries() == []
+
+
 BAD_ARRANGEMENTS = [
     # (label, method, path, body, status, code, detail paths)
     ("seed count zero", "POST", "/__admin/seed", {"count": 0}, 400, "invalid.value", ["$.count"]),
@@ -192,6 +240,7 @@ BAD_ARRANGEMENTS = [
     ("filter bad status", "GET", "/__admin/requests?status=ok", None, 400, "invalid.value", ["$.status"]),
     ("rate limit zero", "PUT", "/__admin/rate-limit", {"requests": 0}, 400, "invalid.value", ["$.requests"]),
     ("rate limit missing", "PUT", "/__admin/rate-limit", {}, 400, "constraint.validation", ["$.requests"]),
+    ("delete unknown conversation", "DELETE", "/__admin/conversations/nope", None, 404, "not.found", []),
     ("unknown fault", "DELETE", "/__admin/faults/fault-404", None, 404, "not.found", []),
 ]
 

@@ -207,3 +207,47 @@ def test_a_reader_of_several_entries_sees_all_of_a_put_or_none(conversations: li
     for thread in (writer, *readers):
         thread.join()
     assert torn == []
+
+
+def test_delete_removes_an_entry_and_its_place_among_the_active_ids() -> None:
+    store = MemoryStore()
+    calling = Conversation(id="calling", participants=(Participant(calls=(Call(id="call"),)),))
+    store.seed([Conversation(id="a"), calling, Conversation(id="b"), Conversation(id="ended", end_time=NOW)])
+
+    assert store.delete("calling") is True
+    assert store.delete("ended") is True
+    assert store.delete("calling") is False
+
+    assert store.get("calling") is None
+    assert [entry.id for entry in store.entries()] == ["a", "b"]
+    total, page = store.active()
+    assert (total, [entry.id for entry in page]) == (2, ["a", "b"])
+    assert store.active(calls=True) == (0, [])
+    store.reset()
+    assert [entry.id for entry in store.entries()] == ["a", "calling", "b", "ended"]
+    assert store.active(calls=True)[0] == 1
+
+
+def test_a_reader_sees_a_deleted_conversation_whole_or_not_at_all() -> None:
+    store = MemoryStore()
+    store.seed(_filler(2_000))
+    done = threading.Event()
+    torn: list[str] = []
+
+    def write() -> None:
+        for i in range(2_000):
+            store.delete(f"filler-{i}")
+            store.put([Conversation(id=f"filler-{i}")])
+        done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            total, page = store.active()
+            if total != len(page) or total < 1_999:
+                torn.append("active")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    write()
+    reader.join()
+    assert torn == []
