@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
+import orjson
 
 import contracts
 from contracts import (
@@ -350,6 +351,43 @@ class Backend:
             updated = edits.with_callback(self.conversation(conversation_id), participant_id, callback)
             if updated is None:
                 raise ApiError.not_found(participant_id)
+            self.put([updated])
+        return updated
+
+    def replace_callback(self, callback: Callback) -> Conversation:
+        """Store this exact callback in place of the stored callback with its id, wherever it is; the conversation.
+
+        404 if no stored callback has the id; 409 if several do (the participant's route says which).
+        """
+        callback_id = callback.id or ""
+        # A holder's body has the id as some object's "id": the bytes rule out the rest undecoded.
+        needle = b'"id":' + orjson.dumps(callback_id)
+        with self.store.transaction():
+            holders = [
+                (conversation, participant.id or "")
+                for entry in self.store.entries()
+                if needle in entry.body
+                for conversation in (entry.conversation,)
+                for participant in conversation.participants or ()
+                if any(cb.id == callback_id for cb in participant.callbacks or ())
+            ]
+            if not holders:
+                raise ApiError.not_found(callback_id)
+            if len(holders) > 1:
+                where = ", ".join(f"{c.id}/{pid}" for c, pid in holders)
+                raise ApiError(
+                    409,
+                    "conflict",
+                    f"Several stored callbacks have the id {callback_id!r} (conversation/participant: "
+                    f"{where}); put it through .../participants/{{pid}}/callbacks/{{id}}.",
+                    details=(
+                        contracts.Detail(error_code="conflict", field_name="$.id", entity_id=callback_id),
+                    ),
+                    entity_id=callback_id,
+                )
+            conversation, participant_id = holders[0]
+            updated = edits.with_callback(conversation, participant_id, callback)
+            assert updated is not None  # the participant was just found
             self.put([updated])
         return updated
 

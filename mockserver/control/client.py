@@ -73,6 +73,16 @@ class AdminClient:
         stored: JSON = self._admin("PUT", path, payload)
         return stored
 
+    def replace_callback(self, callback: Any) -> JSON:
+        """Store this exact callback in place of the stored one with its id, wherever it is; return its conversation.
+
+        No conversation or participant to name: ``AdminError`` 404 if no stored callback has the id,
+        409 if several do (then ``put_callback`` names the participant).
+        """
+        payload = _wire(callback)
+        stored: JSON = self._admin("PUT", f"/callbacks/{payload['id']}", payload)
+        return stored
+
     # The journal
 
     def requests(

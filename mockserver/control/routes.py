@@ -139,6 +139,20 @@ def put_callback(conversation_id: str, participant_id: str, callback_id: str) ->
     return json_response(backend().put_callback(conversation_id, participant_id, callback))
 
 
+@bp.put("/callbacks/<callback_id>")
+@admin_operation(
+    summary="Store this exact callback in place of the stored callback with its id, wherever it is",
+    operation_id="adminReplaceCallback",
+    request=Callback,
+    responses={200: Conversation},
+    errors=(404, 409),
+)
+def replace_callback(callback_id: str) -> Response:
+    callback: Callback = decode_body(Callback)
+    _same_id(callback.id, callback_id, "$.id")
+    return json_response(backend().replace_callback(attrs.evolve(callback, id=callback_id)))
+
+
 def _same_id(given: str | None, wanted: str, path: str) -> None:
     """A body whose id contradicts the path's is a conflict (409): the schema cannot say so."""
     if given is not None and given != wanted:

@@ -109,6 +109,55 @@ def test_put_callback_adds_a_callback_with_a_new_id(callback_mock_server: MockSe
     assert leg["callbacks"][-1] == {"id": "extra-callback", "state": "scheduled"}
 
 
+def test_replace_callback_finds_the_stored_callback_by_its_id_alone(callback_mock_server: MockServer) -> None:
+    conversation = a_conversation()
+    callback_mock_server.put_conversation(conversation)
+    agent = next(p for p in conversation.participants or () if p.purpose != "customer" and p.callbacks)
+    assert agent.callbacks
+    changed = attrs.evolve(agent.callbacks[0], callback_user_name="Jo Exact", held=True)
+
+    stored = callback_mock_server.replace_callback(changed)
+
+    served = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{conversation.id}").json()
+    assert served == stored
+    expected = contracts.unstructure(conversation)
+    leg = next(p for p in expected["participants"] if p["id"] == agent.id)
+    leg["callbacks"][0] = contracts.unstructure(changed)
+    assert served == expected
+
+
+def test_replace_callback_takes_its_id_from_the_path(callback_mock_server: MockServer) -> None:
+    conversation = a_conversation()
+    callback_mock_server.put_conversation(conversation)
+    callback_id = next(cb.id for p in conversation.participants or () for cb in p.callbacks or ())
+
+    answer = call(
+        callback_mock_server.url, "PUT", f"/__admin/callbacks/{callback_id}", {"state": "scheduled"}
+    )
+
+    assert answer.status == 200
+    assert {"id": callback_id, "state": "scheduled"} in [
+        cb for p in answer.json()["participants"] for cb in p.get("callbacks", [])
+    ]
+
+
+def test_replace_callback_held_by_two_conversations_is_a_conflict(callback_mock_server: MockServer) -> None:
+    conversation = a_conversation()
+    twin = attrs.evolve(conversation, id="twin")
+    callback_mock_server.put_conversation(conversation)
+    callback_mock_server.put_conversation(twin)
+    callback = next(cb for p in conversation.participants or () for cb in p.callbacks or ())
+    before = {e.id: e.body for e in callback_mock_server.backend.store.entries()}
+
+    with pytest.raises(AdminError) as raised:
+        callback_mock_server.replace_callback(attrs.evolve(callback, held=True))
+
+    assert raised.value.status == 409
+    assert raised.value.body["code"] == "conflict"
+    assert "twin" in raised.value.body["message"]
+    assert {e.id: e.body for e in callback_mock_server.backend.store.entries()} == before
+
+
 def test_delete_conversation_removes_it_until_a_reset_brings_a_seeded_one_back(
     callback_mock_server: MockServer,
 ) -> None:
@@ -240,6 +289,34 @@ BAD_ARRANGEMENTS = [
     ("filter bad status", "GET", "/__admin/requests?status=ok", None, 400, "invalid.value", ["$.status"]),
     ("rate limit zero", "PUT", "/__admin/rate-limit", {"requests": 0}, 400, "invalid.value", ["$.requests"]),
     ("rate limit missing", "PUT", "/__admin/rate-limit", {}, 400, "constraint.validation", ["$.requests"]),
+    ("replace unknown callback", "PUT", "/__admin/callbacks/nope", {}, 404, "not.found", []),
+    (
+        "replace callback other id",
+        "PUT",
+        "/__admin/callbacks/cb-1",
+        {"id": "cb-2"},
+        409,
+        "conflict",
+        ["$.id"],
+    ),
+    (
+        "replace callback bad held",
+        "PUT",
+        "/__admin/callbacks/cb-1",
+        {"held": "no"},
+        400,
+        "invalid.value",
+        ["$.held"],
+    ),
+    (
+        "replace callback unknown field",
+        "PUT",
+        "/__admin/callbacks/cb-1",
+        {"colour": 1},
+        400,
+        "invalid.property",
+        ["$.colour"],
+    ),
     ("delete unknown conversation", "DELETE", "/__admin/conversations/nope", None, 404, "not.found", []),
     ("unknown fault", "DELETE", "/__admin/faults/fault-404", None, 404, "not.found", []),
 ]

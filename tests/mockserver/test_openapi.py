@@ -40,8 +40,9 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert documented == registered
-    # 39, the 8 notification routes, the 2 control ones and DELETE .../conversations/{id} (HEAD is never listed)
-    assert len(documented) == 55
+    # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id} and PUT .../callbacks/{id}
+    # (HEAD is never listed)
+    assert len(documented) == 56
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 
