@@ -194,6 +194,24 @@ def test_serve_options_move_guard_and_limit_the_control_api() -> None:
     assert limited == [200, 200, 429]
 
 
+def test_serve_with_no_conversations() -> None:
+    with serving("--conversations", "0") as url:
+        empty = call(url, "GET", CONVERSATIONS, token="t").json()
+        callbacks = call(url, "GET", f"{CONVERSATIONS}/callbacks", token="t").json()
+        created = call(
+            url,
+            "POST",
+            f"{CONVERSATIONS}/callbacks",
+            {"callbackNumbers": ["+13175550100"], "queueId": "q"},
+            token="t",
+        )
+        one = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
+        call(url, "POST", "/__admin/reset", token="t")
+        again = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
+    assert (empty["total"], empty["entities"], callbacks["entities"]) == (0, [], [])
+    assert (created.status, one, again) == (200, 1, 0)
+
+
 def test_serve_without_the_control_api() -> None:
     with serving("--no-admin") as url:
         assert call(url, "POST", "/__admin/reset", token="t").status == 404
