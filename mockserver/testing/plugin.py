@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mockserver.testing.server import MockServer
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
+CONFIG_MARKER = "callback_mock_config"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,6 +29,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--callback-mock-url",
         default=os.environ.get(URL_VARIABLE),
         help=f"use the mock server already running at this URL instead of starting one (env: {URL_VARIABLE})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{CONFIG_MARKER}(config=None, **settings): give this test its own mock server, started with the "
+        "session's config merged with this mapping and these settings, and stopped after the test",
     )
 
 
@@ -52,26 +61,60 @@ def callback_mock_server_session(
         return
     from mockserver.testing.server import MockServer
 
-    # The fixture's clock starts at the session's clock (--callback-now) and stands still: nothing
-    # moves between a test's steps unless the test moves time (server.clock.advance), and every
-    # reset goes back to the same instant, so each test sees the same data whatever ran before.
-    config = {"NOW": request.config.stash[NOW_KEY], "CLOCK_FROZEN": True, **callback_mock_server_config}
-    server = MockServer(config).start()
+    server = MockServer(_session_config(request, callback_mock_server_config)).start()
     yield server
     server.stop()
 
 
+def _session_config(request: pytest.FixtureRequest, configured: dict[str, Any]) -> dict[str, Any]:
+    # The fixture's clock starts at the session's clock (--callback-now) and stands still: nothing
+    # moves between a test's steps unless the test moves time (server.clock.advance), and every
+    # reset goes back to the same instant, so each test sees the same data whatever ran before.
+    return {"NOW": request.config.stash[NOW_KEY], "CLOCK_FROZEN": True, **configured}
+
+
 @pytest.fixture
-def callback_mock_server(
-    callback_mock_server_session: MockServer | RemoteMockServer,
-) -> MockServer | RemoteMockServer:
+def callback_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer | RemoteMockServer]:
     """The session's server, reset for this test: seeded dataset, empty journal, no faults.
 
     ``.url`` is its address; the control API's methods (``seed``, ``put_conversation``,
-    ``requests``, ``verify``, ``fault``, ``rate_limit``, ...) are on the object.
+    ``requests``, ``verify``, ``fault``, ``rate_limit``, ...) are on the object. A test marked
+    ``@pytest.mark.callback_mock_config({...})`` (or on its class or module; the nearest wins a
+    key) gets a server of its own instead, started with the session's config merged with the
+    marker's and stopped after the test; with ``--callback-mock-url`` such a test is an error,
+    as the running server's config cannot change.
     """
-    callback_mock_server_session.reset()
-    return callback_mock_server_session
+    markers = list(request.node.iter_markers(CONFIG_MARKER))
+    if not markers:
+        session: MockServer | RemoteMockServer = request.getfixturevalue("callback_mock_server_session")
+        session.reset()
+        yield session
+        return
+    if request.config.getoption("callback_mock_url"):
+        pytest.fail(
+            f"@pytest.mark.{CONFIG_MARKER} needs a server of the test's own, but --callback-mock-url "
+            "points the fixtures at a running server whose config cannot change",
+            pytrace=False,
+        )
+    from mockserver.testing.server import MockServer
+
+    config = _session_config(request, request.getfixturevalue("callback_mock_server_config"))
+    for marker in reversed(markers):  # the module's first, the test's own last: the nearest wins
+        config.update(_marker_config(marker))
+    server = MockServer(config).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _marker_config(marker: pytest.Mark) -> dict[str, Any]:
+    if len(marker.args) > 1 or (marker.args and not isinstance(marker.args[0], dict)):
+        pytest.fail(
+            f"@pytest.mark.{CONFIG_MARKER} takes one dict of settings (and/or keywords); got {marker.args!r}",
+            pytrace=False,
+        )
+    return {**(marker.args[0] if marker.args else {}), **marker.kwargs}
 
 
 @pytest.fixture

@@ -202,3 +202,99 @@ def test_the_notifications_fixture_waits_for_an_event_and_says_why_a_wait_failed
             "FAILED *::test_waiting_for_what_never_comes*",
         ]
     )
+
+
+EACH_ITS_OWN_CONFIG = """
+    import pytest
+
+    SESSION = []
+
+    def test_unmarked_gets_the_session_server(callback_mock_server, callback_mock_server_session):
+        assert callback_mock_server is callback_mock_server_session
+        assert callback_mock_server.app.config["SEED"] == 3
+        assert len(callback_mock_server.backend.store.entries()) == 20
+        SESSION.append(callback_mock_server.url)
+
+    @pytest.mark.callback_mock_config({"CONVERSATIONS": 2}, JOURNAL=False)
+    def test_marked_gets_its_own(callback_mock_server, callback_mock_server_session):
+        assert callback_mock_server is not callback_mock_server_session
+        assert callback_mock_server.url not in SESSION
+        assert callback_mock_server.app.config["SEED"] == 3  # the session's config, merged
+        assert callback_mock_server.app.config["JOURNAL"] is False
+        assert callback_mock_server.app.config["CLOCK_FROZEN"] is True
+        assert len(callback_mock_server.backend.store.entries()) == 2
+        MARKED.append(callback_mock_server)
+
+    MARKED = []
+
+    def test_the_marked_server_was_stopped_and_the_session_one_is_untouched(callback_mock_server):
+        assert MARKED[0]._server is None
+        assert len(callback_mock_server.backend.store.entries()) == 20
+
+    @pytest.mark.callback_mock_config(CONVERSATIONS=4)
+    class TestNearestWins:
+        @pytest.mark.callback_mock_config(CONVERSATIONS=1)
+        def test_the_test_over_its_class(self, callback_mock_server):
+            assert len(callback_mock_server.backend.store.entries()) == 1
+
+        def test_the_class_over_the_session(self, callback_mock_server):
+            assert len(callback_mock_server.backend.store.entries()) == 4
+"""
+
+
+def test_a_marked_test_gets_a_server_with_its_own_config(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFIG)
+    pytester.makepyfile(EACH_ITS_OWN_CONFIG)
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=5)
+
+
+def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "no:cacheprovider", "--markers")
+
+    result.stdout.fnmatch_lines(["@pytest.mark.callback_mock_config(config=None, **settings):*"])
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ('callback_mock_config("SEED")', "*takes one dict of settings*'SEED'*"),
+        ("callback_mock_config({}, {})", "*takes one dict of settings*"),
+    ],
+)
+def test_a_bad_marker_is_an_error_of_its_test(pytester: pytest.Pytester, marker: str, message: str) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.{marker}
+        def test_it(callback_mock_server):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([message])
+
+
+def test_a_marked_test_against_a_running_server_fails_rather_than_ignoring_its_config(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.callback_mock_config(CONVERSATIONS=1)
+        def test_it(callback_mock_server):
+            pass
+        """
+    )
+    with MockServer() as running:
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*callback_mock_config needs a server of the test's own*"])
