@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app
 from contracts import ErrorBody, WireEnum, camel, definitions_for
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
+from mockserver.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
 from mockserver.wire import raw_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +36,13 @@ class QueryParameter:
     name: str
     description: str
     schema: dict[str, Any]
+
+
+# pageSize and pageNumber, as every paged listing here takes them (mockserver.paging checks them).
+PAGING = (
+    QueryParameter("pageSize", "Page size.", PAGE_SIZE_SCHEMA),
+    QueryParameter("pageNumber", "Page number, from 1.", PAGE_NUMBER_SCHEMA),
+)
 
 
 @frozen

@@ -40,7 +40,6 @@ Two value sets differ, and each has a table below:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from math import ceil
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -60,6 +59,7 @@ from contracts import (
     Participant,
     WireEnum,
 )
+from mockserver import paging
 
 SELF_URI = "/api/v2/conversations/callbacks"
 # The legs the queue routes; the customer's leg is not routed.
@@ -177,20 +177,7 @@ def callback_conversation_listing(
     paging URIs are ``uri`` with ``?pageSize=...&pageNumber=...``, as ``GET /api/v2/conversations``
     builds them. An empty listing still has one page.
     """
-    count = max(1, ceil(total / page_size))
-
-    def at(number: int) -> str:
-        return f"{uri}?pageSize={page_size}&pageNumber={number}"
-
     return CallbackConversationEntityListing(
         entities=tuple(callback_conversation(conversation) for conversation in page),
-        page_size=page_size,
-        page_number=page_number,
-        total=total,
-        page_count=count,
-        first_uri=at(1),
-        self_uri=at(page_number),
-        last_uri=at(count),
-        next_uri=at(page_number + 1) if page_number < count else None,
-        previous_uri=at(page_number - 1) if page_number > 1 else None,
+        **paging.links(uri, page_size=page_size, page_number=page_number, total=total),
     )

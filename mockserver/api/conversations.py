@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, Response, request
 
 from contracts import (
@@ -12,18 +10,13 @@ from contracts import (
     ConversationEntityListing,
     CreateCallbackOnConversationCommand,
 )
+from mockserver import paging
 from mockserver.api.callbacks import require_numbers, require_queue
-from mockserver.errors import ApiError
 from mockserver.extension import backend
-from mockserver.numbers import ascii_int
-from mockserver.openapi import QueryParameter, operation
+from mockserver.openapi import PAGING, QueryParameter, operation
 from mockserver.wire import decode_body, json_response, listing_json, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")
-
-DEFAULT_PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
-MAX_PAGE_NUMBER = 2**31 - 1  # the API's int32
 
 
 @bp.get("/<conversation_id>")
@@ -74,12 +67,7 @@ def schedule_callback(conversation_id: str, participant_id: str) -> Response:
     responses={200: ConversationEntityListing},
     errors=(400,),
     query=(
-        QueryParameter("pageSize", "Page size.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
-        QueryParameter(
-            "pageNumber",
-            "Page number, from 1.",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
-        ),
+        *PAGING,
         QueryParameter(
             "communicationType",
             "Only conversations with this media: Callback (every one here) or Call.",
@@ -96,28 +84,15 @@ def list_conversations() -> Response:
     """
     calls = _calls_only(request.args.get("communicationType"))
     paged = "pageSize" in request.args or "pageNumber" in request.args
-    size = _positive_int("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) if paged else None
-    number = _positive_int("pageNumber", 1, MAX_PAGE_NUMBER)
+    size = paging.page_size(request.args) if paged else None
+    number = paging.page_number(request.args)
     # Only the page is read; without paging that is every active conversation, as answered.
     start, stop = (0, None) if size is None else ((number - 1) * size, number * size)
     total, page = (0, []) if calls is None else backend().active(start, stop, calls=calls)
     size = size or max(1, total)
-    count = max(1, math.ceil(total / size))
-
-    def uri(page: int) -> str:
-        return f"{bp.url_prefix}?pageSize={size}&pageNumber={page}"
-
     listing = ConversationEntityListing(
         entities=(),  # the page's stored bodies are spliced in below
-        page_size=size,
-        page_number=number,
-        total=total,
-        page_count=count,
-        first_uri=uri(1),
-        self_uri=uri(number),
-        last_uri=uri(count),
-        next_uri=uri(number + 1) if number < count else None,
-        previous_uri=uri(number - 1) if number > 1 else None,
+        **paging.links(bp.url_prefix or "", page_size=size, page_number=number, total=total),
     )
     return raw_json(listing_json(listing, [entry.body for entry in page]))
 
@@ -133,16 +108,3 @@ def _calls_only(communication_type: str | None) -> bool | None:
     if media == "call":
         return True
     return None
-
-
-def _positive_int(name: str, default: int, maximum: int | None) -> int:
-    text = request.args.get(name)
-    if text is None:
-        return default
-    bound = f" and at most {maximum}" if maximum else ""
-    value = ascii_int(text)
-    if value is None or value < 1 or (maximum is not None and value > maximum):
-        raise ApiError.invalid(
-            "invalid.value", f"$.{name}", f"{name} must be an integer of at least 1{bound}; got {text!r}."
-        )
-    return value

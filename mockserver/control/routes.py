@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from flask import Blueprint, Response, request
 
 from contracts import Callback, Conversation, Detail, check_bounds
 from factories import ConversationFactory
+from mockserver import paging
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
     Fault,
@@ -39,7 +39,7 @@ from mockserver.control.patterns import PATH_PATTERN, path_error
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.numbers import ascii_int
-from mockserver.openapi import F, QueryParameter, operation
+from mockserver.openapi import PAGING, F, QueryParameter, operation
 from mockserver.wire import decode_body, json_response
 
 bp = Blueprint("admin", __name__)
@@ -173,16 +173,6 @@ _FILTERS = (
         {"type": "integer", "minimum": 0, "maximum": 999},
     ),
 )
-# The journal's pages, as the API's listings page: pageSize and pageNumber (from 1).
-DEFAULT_PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100  # a page of 1 MiB bodies is then at most ~100 MiB
-MAX_PAGE_NUMBER = 2**31 - 1
-_PAGING = (
-    QueryParameter("pageSize", "Page size.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
-    QueryParameter(
-        "pageNumber", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER}
-    ),
-)
 
 
 @bp.get("/requests")
@@ -190,7 +180,7 @@ _PAGING = (
     summary="A page of the requests received, oldest first",
     operation_id="adminRequests",
     responses={200: RequestList},
-    query=(*_FILTERS, *_PAGING),
+    query=(*_FILTERS, *PAGING),  # the journal's pages, as the API's listings page
     errors=(400, 404),
 )
 def requests() -> Response:
@@ -203,8 +193,8 @@ def requests() -> Response:
     pattern = RequestPattern(
         method=request.args.get("method", "*"), path=path, status=int(status) if status else None
     )
-    size = _page_parameter("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    number = _page_parameter("pageNumber", 1, MAX_PAGE_NUMBER)
+    size = paging.page_size(request.args)
+    number = paging.page_number(request.args)
     matched, page = journal.page(pattern, (number - 1) * size, number * size)
     listing = RequestList(
         requests=tuple(page),
@@ -212,20 +202,9 @@ def requests() -> Response:
         matched=matched,
         page_size=size,
         page_number=number,
-        page_count=max(1, math.ceil(matched / size)),
+        page_count=paging.page_count(matched, size),
     )
     return json_response(listing)
-
-
-def _page_parameter(name: str, default: int, maximum: int) -> int:
-    text = request.args.get(name)
-    if text is None:
-        return default
-    value = ascii_int(text)
-    if value is None or not 1 <= value <= maximum:
-        message = f"{name} must be an integer from 1 to {maximum}; got {text!r}."
-        raise ApiError.invalid("invalid.value", f"$.{name}", message)
-    return value
 
 
 @bp.delete("/requests")
