@@ -58,5 +58,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
         clock=backend.clock,
         fast_read=reads.stored,
+        sync=backend.store.sync,
     )
     return app

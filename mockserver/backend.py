@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import orjson
@@ -39,7 +39,6 @@ from mockserver import campaigns, edits, lifecycle, steps
 from mockserver.changes import CAUSE, Changes
 from mockserver.clock import Clock, ClockError
 from mockserver.control.faults import Faults, RateLimiter
-from mockserver.control.journal import Journal
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
 from mockserver.control.stubs import Stubs
 from mockserver.engine import Engine
@@ -47,11 +46,13 @@ from mockserver.errors import ApiError
 from mockserver.lifecycle import StepError
 from mockserver.notifications.channels import Channels
 from mockserver.participants import ParticipantCommands
-from mockserver.store import ConversationStore, Entry, MemoryStore
+from mockserver.shared import Part, Share
+from mockserver.store import ConversationStore, Entry, open_store
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
+_P = TypeVar("_P", bound=Part)
 
 
 class Backend:
@@ -65,49 +66,101 @@ class Backend:
         conversations: int,
         now: datetime | None = None,
         frozen: bool = False,
-        journal: Journal | None = None,
+        journal: tuple[int, int] | None = (10_000, 64 * 1024 * 1024),
         rate_limit: RateLimit | None = None,
         lifecycle: Lifecycle | None = None,
         notifications_limit: int = 1000,
     ) -> None:
+        """``journal``: its bounds, requests and bytes (None: no journal)."""
         self.store = store
+        self._shares: list[Share] = []
         self.clock = Clock(now, frozen=frozen)
+        self._clock_share = self._share("clock", self.clock)
         self.factory = ConversationFactory(seed, now=self.clock.now())
-        self.journal = journal
-        self.faults = Faults()
-        self.stubs = Stubs()
+        self._random = _RandomStream(self.factory.random)
+        self._random_share = self._share("factory", self._random)
+        self.journal = None if journal is None else store.journal(*journal)
+        self.faults = self._shared("faults", Faults)
+        self.stubs = self._shared("stubs", Stubs)
         self.initial_limit = rate_limit
-        self.limiter = RateLimiter(rate_limit, clock=self.clock.ms)
+        self.limiter = self._shared(
+            "rate-limit",
+            lambda share: RateLimiter(rate_limit, clock=self.clock.ms, windows=store.windows(), share=share),
+        )
         self.changes = Changes()
-        self.engine = Engine(store, self.clock, self.factory, lifecycle or Lifecycle(), self.changes)
+        self.engine = self._shared(
+            "lifecycle",
+            lambda share: Engine(
+                store,
+                self.clock,
+                self.factory,
+                lifecycle or Lifecycle(),
+                self.changes,
+                schedule=store.schedule(),
+                share=share,
+                factory_share=self._random_share,
+            ),
+        )
+        store.on_sync(self.engine.refresh)  # another process may have planned or moved the clock
         # Every change reaches the channels subscribed to it: API commands and control-API puts and
         # seeds (with their request's correlation id), lifecycle steps (with a fresh one).
-        self.notifications = Channels(self.clock, limit=notifications_limit, new_id=lambda: str(uuid.uuid4()))
+        self.notifications = self._shared(
+            "channels",
+            lambda share: Channels(
+                self.clock,
+                limit=notifications_limit,
+                new_id=lambda: str(uuid.uuid4()),
+                share=share,
+                pushed=store.log("pushed", notifications_limit),
+                relay=store.relay(),
+            ),
+        )
         self.changes.listen(self.notifications.on_change)
         self.participants = ParticipantCommands(self)
         # The stored entry of an id, or None: the store's own method, as the fast path calls it
         # on every request.
         self.entry: Callable[[str], Entry | None] = store.get
-        # Every stage of a callback's life, in turn, so a small dataset already shows them all.
-        stages = itertools.cycle(ConversationFactory.traits)
-        generated = (self._generate(next(stages)) for _ in range(conversations))
-        baseline = {_id(conversation): conversation for conversation in generated}
-        store.seed(baseline.values())
-        self.engine.plan(baseline.values())
-        self.engine.keep_as_baseline()
-        # Where the factory's random stream stood after seeding: every reset returns it there, so
-        # what a test creates after a reset has the same ids whatever ran before.
-        self._factory_state = self.factory.random.getstate()
+        # The first process to start on a store seeds it; the others find its dataset there.
+        settled = {
+            "seed": seed,
+            "conversations": conversations,
+            "now": None if now is None else now.isoformat(),
+        }
+        with store.seeding(orjson.dumps(settled).decode()) as first:
+            if first:
+                # Every stage of a callback's life, in turn, so a small dataset already shows them all.
+                stages = itertools.cycle(ConversationFactory.traits)
+                generated = (self._generate(next(stages)) for _ in range(conversations))
+                baseline = {_id(conversation): conversation for conversation in generated}
+                store.seed(baseline.values())
+                self.engine.plan(baseline.values())
+                self.engine.keep_as_baseline()
+                # Where the factory's random stream stood after seeding: every reset returns it there,
+                # so what a test creates after a reset has the same ids whatever ran before.
+                self._random.keep_as_baseline()
+                for share in self._shares:
+                    share.touch()
+
+    def _shared(self, name: str, make: Callable[[Share], _P]) -> _P:
+        """The part called ``name``, made with its share from the store (which then holds it)."""
+        share = self.store.share(name)
+        part = make(share)
+        share.holds(part)
+        self._shares.append(share)
+        return part
+
+    def _share(self, name: str, part: Part) -> Share:
+        """The share of a part made without one (its changes are touched by the backend)."""
+        self._shared(name, lambda share: part)
+        return self._shares[-1]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:
         """The backend a server's settings describe (``mockserver.config.DEFAULTS``' keys)."""
-        journal = (
-            Journal(int(config["JOURNAL_LIMIT"]), int(config["JOURNAL_BYTES"])) if config["JOURNAL"] else None
-        )
+        journal = (int(config["JOURNAL_LIMIT"]), int(config["JOURNAL_BYTES"])) if config["JOURNAL"] else None
         configured = config["RATE_LIMIT"]
         return cls(
-            store=MemoryStore(),
+            store=open_store(config.get("STORE"), prefix=str(config.get("STORE_PREFIX", "callback-mock"))),
             seed=int(config["SEED"]),
             conversations=int(config["CONVERSATIONS"]),
             now=config["NOW"],
@@ -122,6 +175,7 @@ class Backend:
         return self.clock.now()
 
     def _generate(self, trait: str, **overrides: Any) -> Conversation:
+        self._random_share.touch()
         conversation = self.factory.build(trait, **overrides)
         assert isinstance(conversation, Conversation)  # the factory is not basic=True
         return conversation
@@ -394,17 +448,19 @@ class Backend:
     def reset(self) -> None:
         """Back to the start: the seeded dataset and its schedule, the clock, the configured rate
         limit and lifecycle; the journal cleared, faults removed."""
-        with self.store.transaction():
+        with self.store.transaction():  # one change, as every process sees it
             self.store.reset()
             self.clock.reset()
+            self._clock_share.touch()
             self.engine.reset()
-            self.factory.random.setstate(self._factory_state)
-        if self.journal is not None:
-            self.journal.clear()
-        self.notifications.reset()
-        self.faults.clear()
-        self.stubs.clear()
-        self.limiter.set(self.initial_limit)
+            self._random.reset()
+            self._random_share.touch()
+            if self.journal is not None:
+                self.journal.clear()
+            self.notifications.reset()
+            self.faults.clear()
+            self.stubs.clear()
+            self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle
 
@@ -424,6 +480,7 @@ class Backend:
                 raise ApiError.invalid("invalid.value", path, str(error)) from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
+            self._clock_share.touch()
             self.engine.run_due(self.clock.ms())  # and notes when the next step is due on the moved clock
         return self.clock_state()
 
@@ -471,6 +528,37 @@ class Backend:
         for conversation in conversations:
             self.changes.publish(conversation, cause)
         self.engine.plan(conversations)
+
+
+class _RandomStream:
+    """The factory's random stream as a part: where it stands, and where a reset returns it."""
+
+    def __init__(self, stream: random.Random) -> None:
+        self.stream = stream
+        self.baseline = stream.getstate()
+
+    def keep_as_baseline(self) -> None:
+        self.baseline = self.stream.getstate()
+
+    def reset(self) -> None:
+        self.stream.setstate(self.baseline)
+
+    def dump(self) -> Any:
+        return {"now": _state_data(self.stream.getstate()), "baseline": _state_data(self.baseline)}
+
+    def load(self, data: Any) -> None:
+        self.stream.setstate(_state_of(data["now"]))
+        self.baseline = _state_of(data["baseline"])
+
+
+def _state_data(state: tuple[Any, ...]) -> list[Any]:
+    version, internal, gauss = state
+    return [version, list(internal), gauss]
+
+
+def _state_of(data: list[Any]) -> tuple[Any, ...]:
+    version, internal, gauss = data
+    return (version, tuple(internal), gauss)
 
 
 def _id(conversation: Conversation) -> str:

@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "STREAMING_PORT": 0,  # the stream's port; 0 picks a free one
     "HEARTBEAT_SECONDS": 30.0,  # channel.metadata heartbeats, in real time (a socket keepalive)
     "NOTIFICATIONS_LIMIT": 1000,  # pushed notifications the control API keeps; the oldest go first
+    "STORE": "memory",  # where the state lives: memory (this process), or redis://HOST:PORT/DB (shared)
+    "STORE_PREFIX": "callback-mock",  # the namespace of every key in a shared store
+    "WORKERS": 1,  # serve: worker processes (more than one needs a shared store)
 }
 
 OPENAPI_PATH = "/openapi.json"

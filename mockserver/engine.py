@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+import contracts
 from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory
 from mockserver import lifecycle
@@ -19,6 +21,7 @@ from mockserver.changes import Changes
 from mockserver.clock import Clock, from_ms
 from mockserver.control.models import AdvanceOn, Lifecycle
 from mockserver.lifecycle import Schedule, StepError
+from mockserver.shared import LocalShare, Share, Timetable
 from mockserver.store import ConversationStore
 
 
@@ -32,54 +35,66 @@ class Engine:
         factory: ConversationFactory,
         settings: Lifecycle,
         changes: Changes,
+        *,
+        schedule: Timetable | None = None,
+        share: Share | None = None,
+        factory_share: Share | None = None,
     ) -> None:
         self._store = store
         self._changes = changes
         self._clock = clock
         self._factory = factory
+        # The settings and read counts are a ``Part`` of the server (its share is touched when
+        # they change); the schedule is the store's; every step draws from the factory's stream.
+        self._share = share or LocalShare()
+        self._factory_share = factory_share or LocalShare()
+        self._schedule: Timetable = schedule if schedule is not None else Schedule()
         self.initial = settings
+        self._reads: dict[str, int] = {}
         self._use(settings)
-        self._baseline = Schedule()
 
     def _use(self, settings: Lifecycle) -> None:
         self.settings = settings
         # advanceOn reads: every read may move a conversation, so the fast path leaves reads to the view.
         self.counts_reads = settings.advance_on is AdvanceOn.READS
-        self._schedule = Schedule()
-        self._reads: dict[str, int] = {}
-        # When the next step is due (server ms; inf for none), and the real time when the clock will
-        # reach it (time.time(); inf while frozen): every request compares the latter with time().
-        self.next_due: float = math.inf
-        self.wake_at: float = math.inf
+        self.refresh()
 
     def keep_as_baseline(self) -> None:
         """Make the current schedule the one ``reset`` returns to (after seeding)."""
-        self._baseline = self._schedule.copy()
+        self._schedule.keep_as_baseline()
 
     def reset(self) -> None:
         """Back to the configured settings and the baseline's schedule."""
+        self._schedule.reset()
+        self._reads = {}
         self._use(self.initial)
-        self._schedule = self._baseline.copy()
-        self.refresh()
+        self._share.touch()
 
     def configure(self, settings: Lifecycle, conversations: Iterable[Conversation]) -> None:
         """Live under ``settings`` from now on: ``conversations`` (every one stored) planned again."""
+        self._schedule.clear()
+        self._reads = {}
         self._use(settings)
         self.plan(conversations)
+        self._share.touch()
 
     def plan(self, conversations: Iterable[Conversation]) -> None:
         """Plan each conversation's next step, none of them due before now (it was just written)."""
         settings, now = self.settings, self._clock.ms()
         by_clock = not self.counts_reads
-        for conversation in conversations:
-            step = lifecycle.next_step(conversation, settings, now) if by_clock else None
-            self._schedule.plan(_id(conversation), step)
+        self._schedule.plan_all(
+            [
+                (_id(conversation), lifecycle.next_step(conversation, settings, now) if by_clock else None)
+                for conversation in conversations
+            ]
+        )
         self.refresh()
 
     def forget(self, conversation_id: str) -> None:
         """Drop a conversation's planned step and read count (it was deleted)."""
         self._schedule.plan(conversation_id, None)
-        self._reads.pop(conversation_id, None)
+        if self._reads.pop(conversation_id, None) is not None:
+            self._share.touch()
         self.refresh()
 
     def refresh(self) -> None:
@@ -91,6 +106,7 @@ class Engine:
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
+        self._factory_share.touch()  # a step may draw from the factory's stream
         return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
 
     def catch_up(self) -> None:
@@ -124,6 +140,7 @@ class Engine:
         """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""
         with self._store.transaction():
             count = self._reads[conversation_id] = self._reads.get(conversation_id, 0) + 1
+            self._share.touch()
             if count % self.settings.reads_per_step:
                 return
             entry = self._store.get(conversation_id)
@@ -150,6 +167,13 @@ class Engine:
         for kind in path[len(done) :]:
             conversation = self.apply(conversation, kind, at)
         return conversation
+
+    def dump(self) -> Any:
+        return {"settings": contracts.unstructure(self.settings), "reads": self._reads}
+
+    def load(self, data: Any) -> None:
+        self._reads = dict(data["reads"])
+        self._use(contracts.structure(data["settings"], Lifecycle))
 
 
 def steps_taken(conversation: Conversation) -> tuple[str, ...] | None:

@@ -294,6 +294,7 @@ class Schedule:
         self._heap: list[tuple[int, int, str, str]] = []  # (due, token, conversation id, kind)
         self._tokens: dict[str, int] = {}
         self._count = itertools.count()
+        self._baseline: tuple[list[tuple[int, int, str, str]], dict[str, int]] = ([], {})
 
     def plan(self, conversation_id: str, step: Step | None) -> None:
         if step is None:
@@ -302,6 +303,10 @@ class Schedule:
         token = next(self._count)
         self._tokens[conversation_id] = token
         heapq.heappush(self._heap, (step.due, token, conversation_id, step.kind))
+
+    def plan_all(self, steps: list[tuple[str, Step | None]]) -> None:
+        for conversation_id, step in steps:
+            self.plan(conversation_id, step)
 
     def next_due(self) -> int | None:
         """When the earliest live step is due (ms), dropping stale entries on the way."""
@@ -320,12 +325,17 @@ class Schedule:
             del self._tokens[conversation_id]
             yield due, conversation_id, kind
 
-    def copy(self) -> Schedule:
-        copied = Schedule()
-        copied._heap = list(self._heap)
-        copied._tokens = dict(self._tokens)
-        copied._count = itertools.count(next(self._count))
-        return copied
+    def clear(self) -> None:
+        self._heap, self._tokens = [], {}
+
+    def keep_as_baseline(self) -> None:
+        """Make the steps planned now the ones ``reset`` returns to."""
+        self._baseline = (list(self._heap), dict(self._tokens))
+
+    def reset(self) -> None:
+        """Back to the steps planned when ``keep_as_baseline`` was called (none if it never was)."""
+        heap, tokens = self._baseline
+        self._heap, self._tokens = list(heap), dict(tokens)
 
     def __len__(self) -> int:
         return len(self._tokens)

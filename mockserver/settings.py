@@ -141,6 +141,21 @@ def _lifecycle(text: str) -> dict[str, Any]:
     return settings
 
 
+def _store(text: str) -> str:
+    """``memory``, or a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS, unix:// for a socket)."""
+    url = text.strip()
+    if url != "memory" and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("memory, or a Redis URL such as redis://127.0.0.1:6379/0")
+    return url
+
+
+def _prefix(text: str) -> str:
+    name = text.strip()
+    if not name or any(c.isspace() for c in name):
+        raise ValueError("a name without spaces, such as team-a")
+    return name
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "SEED": _integer(0),
     "CONVERSATIONS": _integer(0),
@@ -160,6 +175,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "STREAMING_HOST": _token,
     "STREAMING_PORT": _integer(0),
     "HEARTBEAT_SECONDS": _seconds,
+    "STORE": _store,
+    "STORE_PREFIX": _prefix,
+    "WORKERS": _integer(1),
 }
 
 

@@ -21,6 +21,19 @@ from attrs import frozen
 
 import contracts
 from contracts import Conversation
+from mockserver.control.journal import Journal
+from mockserver.lifecycle import Schedule
+from mockserver.shared import (
+    LocalRelay,
+    LocalShare,
+    Log,
+    MemoryLog,
+    MemoryWindows,
+    Relay,
+    Share,
+    Timetable,
+    Windows,
+)
 
 _T = TypeVar("_T")
 
@@ -58,7 +71,14 @@ class Entry:
 
 
 class ConversationStore(Protocol):
-    """What the views need of a backend; every method is safe to call from any thread."""
+    """Where a server's state lives; every method is safe to call from any thread.
+
+    The conversations themselves, the transaction every read-check-write runs in, and what the
+    other stateful parts keep here (``mockserver.shared``): each part's ``Share``, the lifecycle's
+    schedule, the journal, the rate limit's windows, the pushed notifications and the relay to the
+    sockets. ``MemoryStore`` keeps it all in this process; ``mockserver.redis.RedisStore`` on a
+    Redis server that any number of processes share. Nothing outside the two knows which is used.
+    """
 
     def get(self, conversation_id: str) -> Entry | None: ...
 
@@ -72,11 +92,44 @@ class ConversationStore(Protocol):
 
     def delete(self, conversation_id: str) -> bool: ...
 
-    def transaction(self) -> AbstractContextManager[None]: ...
+    def transaction(self) -> AbstractContextManager[None]:
+        """Exclusive (reentrant) across every process of the server: a read-check-write sequence."""
+        ...
 
     def seed(self, conversations: Iterable[Conversation]) -> None: ...
 
     def reset(self) -> None: ...
+
+    def seeding(self, fingerprint: str) -> AbstractContextManager[bool]:
+        """A transaction in which to seed the dataset: True if this process must (no other has)."""
+        ...
+
+    def sync(self, prefetch: str | None = None) -> None:
+        """Bring every part up to date with the other processes' changes (as each request begins).
+
+        ``prefetch``: a conversation the request will read, fetched on the same trip if that saves one.
+        """
+        ...
+
+    def on_sync(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each ``sync`` (the engine notes when its next step is due)."""
+        ...
+
+    def share(self, name: str) -> Share:
+        """The share of the part called ``name`` (the part is handed to ``Share.holds``)."""
+        ...
+
+    def schedule(self) -> Timetable: ...
+
+    def journal(self, limit: int, max_bytes: int) -> Journal: ...
+
+    def windows(self) -> Windows: ...
+
+    def log(self, name: str, limit: int) -> Log: ...
+
+    def relay(self) -> Relay: ...
+
+    def close(self) -> None: ...
 
 
 class MemoryStore:
@@ -192,6 +245,39 @@ class MemoryStore:
         with self._lock:
             yield
 
+    @contextmanager
+    def seeding(self, fingerprint: str) -> Iterator[bool]:
+        """Alone in its process, a store is always seeded by it."""
+        with self._lock:
+            yield True
+
+    def sync(self, prefetch: str | None = None) -> None:
+        """Nothing to do: every part lives in this process."""
+
+    def on_sync(self, listener: Callable[[], None]) -> None:
+        """Nothing to listen to: ``sync`` never changes anything."""
+
+    def share(self, name: str) -> Share:
+        return LocalShare()
+
+    def schedule(self) -> Timetable:
+        return Schedule()
+
+    def journal(self, limit: int, max_bytes: int) -> Journal:
+        return Journal(limit, max_bytes)
+
+    def windows(self) -> Windows:
+        return MemoryWindows()
+
+    def log(self, name: str, limit: int) -> Log:
+        return MemoryLog(limit)
+
+    def relay(self) -> Relay:
+        return LocalRelay()
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
     def seed(self, conversations: Iterable[Conversation]) -> None:
         """Make ``conversations`` the dataset that ``reset`` returns to, and reset."""
         baseline = [Entry.of(conversation) for conversation in conversations]
@@ -215,3 +301,16 @@ def _id_of(conversation: Conversation) -> str:
     if conversation.id is None:
         raise ValueError("a stored conversation needs an id")
     return conversation.id
+
+
+def open_store(url: str | None, *, prefix: str) -> ConversationStore:
+    """The store a ``STORE`` setting names: None or ``memory`` this process's, ``redis://...`` a Redis server's."""
+    if url is None or url == "memory":
+        return MemoryStore()
+    from mockserver.redis import RedisStore  # redis-py is needed only here (the redis extra)
+
+    return RedisStore(url, prefix=prefix)
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked: unreachable, seeded otherwise, or its lock lost."""

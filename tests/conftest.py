@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -9,17 +11,52 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from mockserver.extension import backend_of
 from tests.support import CONFIG, TOKEN
+from tests.support.redis import forget, fresh_prefix, redis_server
 from tests.support.sdk import import_sdk
 
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the session's own Redis server (started on a free port the first time it is asked for)."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["memory", "redis"])
+def store(request: pytest.FixtureRequest) -> str:
+    """The store a test's servers keep their state in: every test of a server runs on both.
+
+    ``memory``, or the session's Redis server's URL (each server then under a fresh prefix).
+    """
+    if request.param == "memory":
+        return "memory"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
+@contextmanager
+def _on(store: str, config: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """``config`` on ``store``: a fresh Redis namespace, deleted afterwards."""
+    if store == "memory":
+        yield config
+        return
+    prefix = fresh_prefix()
+    yield {**config, "STORE": store, "STORE_PREFIX": prefix}
+    forget(store, prefix)
+
+
 @pytest.fixture
-def app() -> Flask:
+def app(store: str) -> Iterator[Flask]:
     from mockserver import create_app
 
-    return create_app(CONFIG)
+    with _on(store, CONFIG) as config:
+        made = create_app(config)
+        yield made
+        backend_of(made).store.close()
 
 
 @pytest.fixture
@@ -31,8 +68,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
-def callback_mock_server_config() -> dict[str, Any]:
-    return CONFIG
+def callback_mock_server_config(store: str) -> Iterator[dict[str, Any]]:
+    with _on(store, CONFIG) as config:
+        yield config
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import attrs
 
-from mockserver.control.models import Fault, FaultList, RateLimit
+import contracts
+from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
 from mockserver.control.patterns import compile_path
+from mockserver.shared import LocalShare, MemoryWindows, Share, Windows
 
 
 class _Active:
@@ -33,19 +35,49 @@ class _Active:
         self.left = fault.times
         self.applied = 0
 
+    @property
+    def draws(self) -> bool:
+        """Whether the fault draws from its random stream (a probability, a delay not fixed)."""
+        delay = self.fault.delay
+        return self.fault.probability < 1.0 or (
+            delay is not None and delay.distribution is not Distribution.FIXED
+        )
+
+    def dump(self) -> Any:
+        state = self.rng.getstate() if self.draws else None
+        return {
+            "fault": contracts.unstructure(self.fault),
+            "left": self.left,
+            "applied": self.applied,
+            "rng": None if state is None else [state[0], list(state[1]), state[2]],
+        }
+
+    @classmethod
+    def load(cls, data: Any) -> _Active:
+        active = cls(contracts.structure(data["fault"], Fault))
+        active.left, active.applied = data["left"], data["applied"]
+        if data["rng"] is not None:
+            version, internal, gauss = data["rng"]
+            active.rng.setstate((version, tuple(internal), gauss))
+        return active
+
 
 class Faults:
-    """The registered faults; ``pick`` finds the one that answers a request, if any."""
+    """The registered faults; ``pick`` finds the one that answers a request, if any.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    A ``Part`` of the server: every change, ``pick``'s counts included, is made inside its share's
+    ``changing()``, so a fault's ``times`` are counted once however many processes serve.
+    """
+
+    def __init__(self, share: Share | None = None) -> None:
+        self._share = share or LocalShare()
         self._faults: list[_Active] = []
         self._done: list[_Active] = []  # used up: listed with their counts until a reset
         self._ids = 0
         self.active = False  # whether any fault is registered: every request reads it, so no property
 
     def add(self, fault: Fault) -> Fault:
-        with self._lock:
+        with self._share.changing():
             self._ids += 1
             active = _Active(attrs.evolve(fault, id=f"fault-{self._ids}"))
             self._faults.append(active)
@@ -53,7 +85,7 @@ class Faults:
             return active.fault
 
     def remove(self, fault_id: str) -> bool:
-        with self._lock:
+        with self._share.changing():
             before = len(self._faults) + len(self._done)
             self._faults = [active for active in self._faults if active.fault.id != fault_id]
             self._done = [active for active in self._done if active.fault.id != fault_id]
@@ -61,30 +93,26 @@ class Faults:
             return len(self._faults) + len(self._done) < before
 
     def clear(self) -> None:
-        with self._lock:
+        with self._share.changing():
             self._faults, self._done = [], []
             self.active = False
 
     def listing(self) -> FaultList:
-        with self._lock:
-            return FaultList(
-                faults=tuple(
-                    attrs.evolve(
-                        active.fault, times=active.left, applied=active.applied, done=active.left == 0
-                    )
-                    for active in [*self._faults, *self._done]
-                )
+        faults, done = self._faults, self._done
+        return FaultList(
+            faults=tuple(
+                attrs.evolve(active.fault, times=active.left, applied=active.applied, done=active.left == 0)
+                for active in [*faults, *done]
             )
+        )
 
     def pick(self, method: str, path: str) -> tuple[Fault, float] | None:
         """The first fault that applies to this request and its delay in seconds; uses it up."""
-        with self._lock:
-            for active in self._faults:
+        if not any(self._matching(method, path)):
+            return None  # nothing to count: no need to enter the share
+        with self._share.changing():
+            for active in self._matching(method, path):
                 fault = active.fault
-                if active.method != "*" and active.method != method:
-                    continue
-                if not active.path.match(path):
-                    continue
                 if fault.probability < 1.0 and active.rng.random() >= fault.probability:
                     continue
                 active.applied += 1
@@ -98,49 +126,64 @@ class Faults:
                 return fault, delay
         return None
 
+    def _matching(self, method: str, path: str) -> Iterator[_Active]:
+        for active in self._faults:
+            if active.method != "*" and active.method != method:
+                continue
+            if active.path.match(path):
+                yield active
 
-_SWEEP_MINIMUM = 1024
+    def dump(self) -> Any:
+        return {
+            "ids": self._ids,
+            "faults": [active.dump() for active in self._faults],
+            "done": [active.dump() for active in self._done],
+        }
+
+    def load(self, data: Any) -> None:
+        self._ids = data["ids"]
+        self._faults = [_Active.load(item) for item in data["faults"]]
+        self._done = [_Active.load(item) for item in data["done"]]
+        self.active = bool(self._faults)
 
 
 class RateLimiter:
-    """Fixed windows per token: the first request opens a window, the budget resets when it ends."""
+    """Fixed windows per token: the first request opens a window, the budget resets when it ends.
 
-    def __init__(self, limit: RateLimit | None = None, *, clock: Callable[[], int] | None = None) -> None:
+    The limit is a ``Part`` of the server (every process applies the same one); the counts are the
+    store's ``Windows``, so a budget is spent once across processes.
+    """
+
+    def __init__(
+        self,
+        limit: RateLimit | None = None,
+        *,
+        clock: Callable[[], int] | None = None,
+        windows: Windows | None = None,
+        share: Share | None = None,
+    ) -> None:
         # The server clock in ms (windows open and end on it); the real time without one.
         self._clock = clock or (lambda: time.time_ns() // 1_000_000)
-        self._lock = threading.Lock()
+        self._windows = windows or MemoryWindows()
+        self._share = share or LocalShare()
         self.limit = limit
-        self._windows: dict[str, tuple[float, int]] = {}
-        self._sweep_at = _SWEEP_MINIMUM  # windows kept when the ended ones are next dropped
 
     def set(self, limit: RateLimit | None) -> None:
-        with self._lock:
+        with self._share.changing():
             self.limit = limit
-            self._windows = {}
-            self._sweep_at = _SWEEP_MINIMUM
+            self._windows.clear()
 
     def wait(self, token: str, now: float | None = None) -> int | None:
         """Seconds until ``token`` may send again if this request is over budget, else None."""
         limit = self.limit
         if limit is None:
             return None
-        now = self._clock() / 1000 if now is None else now
-        with self._lock:
-            start, count = self._windows.get(token, (now, 0))
-            if now - start >= limit.window_seconds:
-                start, count = now, 0
-            if count >= limit.requests:
-                return max(1, math.ceil(start + limit.window_seconds - now))
-            self._windows[token] = (start, count + 1)
-            if len(self._windows) >= self._sweep_at:
-                self._sweep(now, limit.window_seconds)
-            return None
+        now_ms = self._clock() if now is None else round(now * 1000)
+        left = self._windows.take(token, now_ms, limit.requests, limit.window_seconds * 1000)
+        return None if left is None else max(1, math.ceil(left / 1000))
 
-    def _sweep(self, now: float, window: float) -> None:
-        """Drop the windows that have ended: a token seen once must not be kept forever.
+    def dump(self) -> Any:
+        return None if self.limit is None else contracts.unstructure(self.limit)
 
-        Run when the windows have doubled since the last sweep, so its cost is spread over the
-        requests that opened them and the dict stays within twice the tokens of one window.
-        """
-        self._windows = {t: w for t, w in self._windows.items() if now - w[0] < window}
-        self._sweep_at = max(_SWEEP_MINIMUM, 2 * len(self._windows))
+    def load(self, data: Any) -> None:
+        self.limit = None if data is None else contracts.structure(data, RateLimit)

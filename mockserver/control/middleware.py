@@ -45,6 +45,14 @@ WRONG_CONTENT_TYPE = "text/html; charset=utf-8"  # what a proxy's error page wou
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
 
+READ_PREFIX = "/api/v2/conversations/"
+_READ_PREFIX_LENGTH = len(READ_PREFIX)
+
+
+def _nothing(prefetch: str | None) -> None:
+    pass
+
+
 class Control:
     """The journal, faults and rate limiter of one app, applied to every API request."""
 
@@ -60,8 +68,12 @@ class Control:
         max_body: int,
         clock: Clock,
         fast_read: FastRead | None = None,
+        sync: Callable[[str | None], None] | None = None,
     ) -> None:
         self.app = app
+        # Brings the faults, stubs, limits and clock up to date with the store's other processes
+        # before anything reads them; told the conversation a read of one will fetch.
+        self.sync = sync or _nothing
         self.clock = clock  # the server clock: a journal entry's time
         # What ``app`` answers without a start_response wrapper, asked first and recorded here:
         # see __call__.
@@ -75,6 +87,7 @@ class Control:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
+        self.sync(path[_READ_PREFIX_LENGTH:] if path.startswith(READ_PREFIX) else None)
         if path.startswith(self.exempt):
             return self.app(environ, start_response)
         if self.faults.active or self.stubs.active or self.limiter.limit is not None:

@@ -9,12 +9,14 @@ listing, with their hit count, until a reset.
 from __future__ import annotations
 
 import base64
-import threading
+from typing import Any
 
 import attrs
 
+import contracts
 from mockserver.control.models import Stub, StubList
 from mockserver.control.patterns import compile_path
+from mockserver.shared import LocalShare, Share
 
 DEFAULT_CONTENT_TYPE = "application/json"
 
@@ -53,28 +55,46 @@ class _Active:
     def listed(self) -> Stub:
         return attrs.evolve(self.stub, times=self.left, hits=self.hits, done=self.left == 0)
 
+    def dump(self) -> Any:
+        return {
+            "stub": contracts.unstructure(self.stub),
+            "order": self.order,
+            "left": self.left,
+            "hits": self.hits,
+        }
+
+    @classmethod
+    def load(cls, data: Any) -> _Active:
+        active = cls(contracts.structure(data["stub"], Stub), data["order"])
+        active.left, active.hits = data["left"], data["hits"]
+        return active
+
 
 class Stubs:
-    """The registered stubs; ``pick`` finds the one that answers a request, if any."""
+    """The registered stubs; ``pick`` finds the one that answers a request, if any.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    A ``Part`` of the server, changed (hit counts included) inside its share's ``changing()``.
+    """
+
+    def __init__(self, share: Share | None = None) -> None:
+        self._share = share or LocalShare()
         self._stubs: list[_Active] = []  # in the order tried
         self._done: list[_Active] = []
         self._ids = 0
         self.active = False  # whether any stub can still answer: every request reads it
 
     def add(self, stub: Stub) -> Stub:
-        with self._lock:
+        with self._share.changing():
             self._ids += 1
             added = _Active(attrs.evolve(stub, id=f"stub-{self._ids}"), self._ids)
-            self._stubs.append(added)
-            self._stubs.sort(key=lambda active: (active.stub.priority, -active.order))
+            self._stubs = sorted(
+                [*self._stubs, added], key=lambda active: (active.stub.priority, -active.order)
+            )
             self.active = True
             return added.listed()
 
     def remove(self, stub_id: str) -> bool:
-        with self._lock:
+        with self._share.changing():
             before = len(self._stubs) + len(self._done)
             self._stubs = [active for active in self._stubs if active.stub.id != stub_id]
             self._done = [active for active in self._done if active.stub.id != stub_id]
@@ -82,28 +102,46 @@ class Stubs:
             return len(self._stubs) + len(self._done) < before
 
     def clear(self) -> None:
-        with self._lock:
+        with self._share.changing():
             self._stubs, self._done = [], []
             self.active = False
 
     def listing(self) -> StubList:
-        with self._lock:
-            return StubList(stubs=tuple(active.listed() for active in [*self._stubs, *self._done]))
+        stubs, done = self._stubs, self._done
+        return StubList(stubs=tuple(active.listed() for active in [*stubs, *done]))
 
     def pick(self, method: str, path: str) -> tuple[str, StubAnswer] | None:
         """The id and answer of the first stub that matches this request; counts the hit."""
-        with self._lock:
-            for active in self._stubs:
-                if active.method != "*" and active.method != method:
-                    continue
-                if not active.path.match(path):
-                    continue
-                active.hits += 1
-                if active.left is not None:
-                    active.left -= 1
-                    if active.left == 0:
-                        self._stubs.remove(active)
-                        self._done.append(active)
-                        self.active = bool(self._stubs)
-                return active.stub.id or "", active.answer
+        if self._first(method, path) is None:
+            return None  # nothing to count: no need to enter the share
+        with self._share.changing():
+            active = self._first(method, path)
+            if active is None:
+                return None
+            active.hits += 1
+            if active.left is not None:
+                active.left -= 1
+                if active.left == 0:
+                    self._stubs = [other for other in self._stubs if other is not active]
+                    self._done.append(active)
+                    self.active = bool(self._stubs)
+            return active.stub.id or "", active.answer
+
+    def _first(self, method: str, path: str) -> _Active | None:
+        for active in self._stubs:
+            if (active.method == "*" or active.method == method) and active.path.match(path):
+                return active
         return None
+
+    def dump(self) -> Any:
+        return {
+            "ids": self._ids,
+            "stubs": [active.dump() for active in self._stubs],
+            "done": [active.dump() for active in self._done],
+        }
+
+    def load(self, data: Any) -> None:
+        self._ids = data["ids"]
+        self._stubs = [_Active.load(item) for item in data["stubs"]]
+        self._done = [_Active.load(item) for item in data["done"]]
+        self.active = bool(self._stubs)

@@ -11,12 +11,9 @@ Nothing here imports Flask.
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 import orjson
@@ -34,6 +31,7 @@ from mockserver.clock import Clock, from_ms
 from mockserver.control.models import PushedNotification
 from mockserver.errors import ApiError
 from mockserver.notifications import events, topics
+from mockserver.shared import LocalRelay, LocalShare, Log, MemoryLog, Relay, Share, Sink
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)
@@ -41,14 +39,6 @@ _BUILD: dict[str, Callable[[Conversation], Any]] = {
     topics.GENERIC: events.conversation_event,
     topics.CALLBACKS: events.callback_conversation_event,
 }
-
-
-class Sink(Protocol):
-    """Where the channels hand what a socket must be told (the stream, when one is running)."""
-
-    def send(self, channel_id: str, text: str) -> None: ...
-
-    def close(self, channel_id: str) -> None: ...
 
 
 @attrs.define
@@ -79,35 +69,56 @@ def envelope(topic: str, body: Any, correlation_id: str) -> str:
 class Channels:
     """Every channel of one server, with the service's rules."""
 
-    def __init__(self, clock: Clock, *, limit: int, new_id: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        limit: int,
+        new_id: Callable[[], str],
+        share: Share | None = None,
+        pushed: Log | None = None,
+        relay: Relay | None = None,
+    ) -> None:
         self._clock = clock
         self._new_id = new_id
-        self._lock = threading.RLock()
+        # The channels are a ``Part`` of the server, changed inside their share's ``changing()``;
+        # what was pushed is the store's ``Log``; the relay reaches a socket whichever process holds it.
+        self._share = share or LocalShare()
+        self._pushed = pushed or MemoryLog(limit)
+        self._relay = relay or LocalRelay()
         self._channels: dict[str, ChannelState] = {}
         self._subscribers: dict[str, set[str]] = {}  # topic -> channel ids
-        self._pushed: deque[PushedNotification] = deque(maxlen=limit)
-        self._counter = itertools.count(1)
-        self.sink: Sink | None = None
+        self._next = 1  # the number in the next channel's id
         self.connect_base = "ws://127.0.0.1:0"  # the stream's address, set when it starts
+
+    @property
+    def sink(self) -> Sink | None:
+        """This process's stream, which the relay hands what its sockets must be told."""
+        return self._relay.local
+
+    @sink.setter
+    def sink(self, sink: Sink | None) -> None:
+        self._relay.local = sink
 
     # The REST side
 
     def create(self, token: str, user_id: str) -> Channel:
-        with self._lock:
+        with self._share.changing():
             now = self._clock.ms()
             self._expire(now)
             owned = [channel for channel in self._channels.values() if channel.token == token]
             if len(owned) >= MAX_CHANNELS:
                 idle = [channel for channel in owned if not channel.connected] or owned
                 self._remove(min(idle, key=lambda channel: channel.last_used_ms).id)
-            channel_id = f"streaming-{next(self._counter)}-{self._new_id().replace('-', '')[:26]}"
+            channel_id = f"streaming-{self._next}-{self._new_id().replace('-', '')[:26]}"
+            self._next += 1
             state = ChannelState(channel_id, token, user_id, now + _ms(LIFETIME), now)
             self._channels[channel_id] = state
             return self._view(state)
 
     def listing(self, token: str, user_id: str, *, across_tokens: bool) -> list[Channel]:
         """This token's channels; with ``across_tokens``, the user's others too, without their ids."""
-        with self._lock:
+        with self._share.changing():
             self._expire(self._clock.ms())
             return [
                 self._view(channel) if channel.token == token else attrs.evolve(self._view(channel), id=None)
@@ -116,11 +127,11 @@ class Channels:
             ]
 
     def exists(self, channel_id: str) -> bool:
-        with self._lock:
+        with self._share.changing():
             return self._live(channel_id) is not None
 
     def subscriptions(self, channel_id: str) -> list[ChannelTopic]:
-        with self._lock:
+        with self._share.changing():
             channel = self._get(channel_id)
             channel.last_used_ms = self._clock.ms()
             return [_permitted(topic) for topic in channel.topics]
@@ -133,7 +144,7 @@ class Channels:
         An unknown topic is 400 ``notification.invalid.topic`` unless ``ignore_errors``: then it
         comes back ``Rejected`` and the rest are subscribed. Past 1,000 topics is always a 400.
         """
-        with self._lock:
+        with self._share.changing():
             channel = self._get(channel_id)
             rejected = [
                 (index, topic) for index, topic in enumerate(wanted) if topics.body_kind(topic) is None
@@ -172,7 +183,7 @@ class Channels:
 
     def unsubscribe(self, channel_id: str, unwanted: Iterable[str] | None = None) -> None:
         """Remove these topics (None: all of them)."""
-        with self._lock:
+        with self._share.changing():
             channel = self._get(channel_id)
             gone = set(channel.topics if unwanted is None else unwanted)
             self._set_topics(channel, {topic: None for topic in channel.topics if topic not in gone})
@@ -182,7 +193,7 @@ class Channels:
 
     def attach(self, channel_id: str) -> bool:
         """A socket now holds the channel; False if there is no such live channel."""
-        with self._lock:
+        with self._share.changing():
             channel = self._live(channel_id)
             if channel is None:
                 return False
@@ -191,14 +202,14 @@ class Channels:
             return True
 
     def detach(self, channel_id: str) -> None:
-        with self._lock:
+        with self._share.changing():
             channel = self._channels.get(channel_id)
             if channel is not None:
                 channel.connected = False
 
     def socket_closing(self, channel_id: str | None, correlation_id: str) -> list[str]:
         """Tell each connected channel (or just ``channel_id``) that its socket will close; their ids."""
-        with self._lock:
+        with self._share.changing():
             chosen = [
                 channel
                 for channel in self._channels.values()
@@ -226,7 +237,7 @@ class Channels:
 
     def on_change(self, conversation: Conversation, cause: str | None) -> None:
         """The backend's listener: push the conversation's event to every subscribed channel."""
-        with self._lock:
+        with self._share.changing():
             matches = [
                 (topic, kind) for topic, kind in topics.matching(conversation) if topic in self._subscribers
             ]
@@ -245,36 +256,54 @@ class Channels:
                         self._push(channel, topic, text, correlation_id, conversation.id)
 
     def pushed(self, *, channel_id: str | None = None, topic: str | None = None) -> list[PushedNotification]:
-        with self._lock:
-            return [
-                entry
-                for entry in self._pushed
-                if channel_id in (None, entry.channel_id) and topic in (None, entry.topic_name)
-            ]
+        return [
+            entry
+            for entry in (contracts.structure(item, PushedNotification) for item in self._pushed.items())
+            if channel_id in (None, entry.channel_id) and topic in (None, entry.topic_name)
+        ]
 
     def reset(self) -> None:
         """No channels, nothing pushed: every socket is closed."""
-        with self._lock:
+        with self._share.changing():
             for channel_id in list(self._channels):
                 self._remove(channel_id)
             self._pushed.clear()
+
+    # As a part
+
+    def dump(self) -> Any:
+        return {
+            "next": self._next,
+            "channels": [{**attrs.asdict(c), "topics": list(c.topics)} for c in self._channels.values()],
+        }
+
+    def load(self, data: Any) -> None:
+        self._next = data["next"]
+        self._channels = {item["id"]: _state(item) for item in data["channels"]}
+        self._subscribers = {}
+        for channel in self._channels.values():
+            for topic in channel.topics:
+                self._subscribers.setdefault(topic, set()).add(channel.id)
 
     # Inside
 
     def _push(
         self, channel: ChannelState, topic: str, text: str, correlation_id: str, conversation_id: str | None
     ) -> None:
-        delivered = channel.connected and self.sink is not None
-        if delivered and self.sink is not None:
-            self.sink.send(channel.id, text)
+        # Connected: a socket holds the channel, in this process or another that the relay reaches.
+        delivered = channel.connected
+        if delivered:
+            self._relay.send(channel.id, text)
         self._pushed.append(
-            PushedNotification(
-                channel_id=channel.id,
-                topic_name=topic,
-                correlation_id=correlation_id,
-                conversation_id=conversation_id,
-                time=self._clock.now(),
-                delivered=delivered,
+            contracts.unstructure(
+                PushedNotification(
+                    channel_id=channel.id,
+                    topic_name=topic,
+                    correlation_id=correlation_id,
+                    conversation_id=conversation_id,
+                    time=self._clock.now(),
+                    delivered=delivered,
+                )
             )
         )
 
@@ -307,8 +336,8 @@ class Channels:
     def _remove(self, channel_id: str) -> None:
         channel = self._channels.pop(channel_id)
         self._set_topics(channel, {})
-        if channel.connected and self.sink is not None:
-            self.sink.close(channel_id)
+        if channel.connected:
+            self._relay.close(channel_id)
 
     def _view(self, channel: ChannelState) -> Channel:
         return Channel(
@@ -316,6 +345,10 @@ class Channels:
             id=channel.id,
             expires=from_ms(channel.expires_ms),
         )
+
+
+def _state(data: Any) -> ChannelState:
+    return ChannelState(**{**data, "topics": dict.fromkeys(data["topics"])})
 
 
 def _permitted(topic: str) -> ChannelTopic:

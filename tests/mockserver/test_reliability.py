@@ -12,6 +12,7 @@ from contracts import CallbackState
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import Fault, RateLimit
 from mockserver.control.patterns import path_regex
+from mockserver.shared import MemoryWindows
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 
@@ -123,7 +124,9 @@ def test_the_rate_limiter_forgets_windows_that_ended() -> None:
         now[0] = float(second)
         for token in range(1000):  # 100,000 tokens, each seen once
             assert limiter.wait(f"{second}-{token}") is None
-    assert len(limiter._windows) <= 2 * 1024 + 1000  # about one window's tokens, not 100,000
+    windows = limiter._windows
+    assert isinstance(windows, MemoryWindows)
+    assert len(windows) <= 2 * 1024 + 1000  # about one window's tokens, not 100,000
 
 
 def test_a_thousand_faults_are_matched_without_recompiling() -> None:

@@ -1,0 +1,246 @@
+"""What the other stateful parts keep in a Redis store: the schedule, the journal, the rate-limit
+windows, the pushed notifications, and the relay that reaches a socket in any process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from mockserver.control.journal import Arrival, Journal
+from mockserver.lifecycle import Step
+from mockserver.redis import scripts
+from mockserver.shared import Sink
+
+if TYPE_CHECKING:
+    from mockserver.redis.store import RedisStore
+
+
+class RedisSchedule:
+    """Each conversation's next step in a sorted set by due time; a due step is taken by one process.
+
+    ``pop_due`` runs inside the store's transaction and takes each step with a fenced script
+    (``scripts.POP``), so however many processes notice that a step is due, one of them runs it.
+    ``head``, the first step's due time, is read by every request's ``sync``; planning makes it
+    no later than the truth, so a process may look for due steps needlessly, never miss one.
+    """
+
+    def __init__(self, store: RedisStore) -> None:
+        self._store = store
+        self._keys = [
+            store.keys("lock"),
+            store.keys("steps"),
+            store.keys("planned"),
+            store.keys("steps-sequence"),
+        ]
+        self._base = [store.keys("base", "steps"), store.keys("base", "planned")]
+        self._plan = store.redis.register_script(scripts.PLAN)
+        self._pop = store.redis.register_script(scripts.POP)
+        self.head: int | None = None
+
+    def plan(self, conversation_id: str, step: Step | None) -> None:
+        self.plan_all([(conversation_id, step)])
+
+    def plan_all(self, steps: list[tuple[str, Step | None]]) -> None:
+        for start in range(0, len(steps), 500):
+            words: list[Any] = []
+            for conversation_id, step in steps[start : start + 500]:
+                words += [
+                    conversation_id,
+                    "" if step is None else step.due,
+                    "" if step is None else step.kind,
+                ]
+                if step is not None and (self.head is None or step.due < self.head):
+                    self.head = step.due
+            with self._store.transaction():
+                self._store._call(self._plan, self._keys, words)
+
+    def next_due(self) -> int | None:
+        return self.head
+
+    def pop_due(self, until: int) -> Iterator[tuple[int, str, str]]:
+        while True:
+            with self._store.transaction():
+                taken = self._store._call(self._pop, self._keys[:3], [until])
+            if not taken:
+                break
+            _, kind, conversation_id = taken[0].decode().split(" ", 2)
+            yield int(float(taken[1])), conversation_id, kind
+        self._read_head()
+
+    def _read_head(self) -> None:
+        first = self._store.redis.zrange(self._keys[1], 0, 0, withscores=True)
+        self.head = int(first[0][1]) if first else None
+
+    def clear(self) -> None:
+        self._store.fenced(("DEL", self._keys[1]), ("DEL", self._keys[2]))
+        self.head = None
+
+    def keep_as_baseline(self) -> None:
+        self._store.fenced(
+            ("DEL", *self._base),
+            ("COPY", self._keys[1], self._base[0]),
+            ("COPY", self._keys[2], self._base[1]),
+        )
+
+    def reset(self) -> None:
+        self._store.fenced(
+            ("DEL", self._keys[1], self._keys[2]),
+            ("COPY", self._base[0], self._keys[1]),
+            ("COPY", self._base[1], self._keys[2]),
+        )
+        self._read_head()
+
+    def __len__(self) -> int:
+        return int(self._store.redis.hlen(self._keys[2]))
+
+
+class RedisJournal(Journal):
+    """The journal as a Redis list, bounded in requests and bytes by one script (``scripts.RECORD``).
+
+    Under Redis a request is numbered as it is recorded, when its answer is known (one round trip
+    instead of two), so the journal's order is the order the answers were made.
+    """
+
+    def __init__(self, store: RedisStore, limit: int, max_bytes: int) -> None:
+        super().__init__(limit, max_bytes)
+        self._redis = store.redis
+        self._keys = [store.keys("journal"), store.keys("journal-bytes"), store.keys("journal-sequence")]
+        self._record = store.redis.register_script(scripts.RECORD)
+        self.next_id = _zero  # numbered by the script
+
+    def record(self, fields: tuple[Any, ...]) -> None:
+        item = list(fields[1:])
+        item[5] = fields[6].decode("latin-1")  # the body's bytes, each as one character
+        self._record(keys=self._keys, args=[orjson.dumps(item), _size(fields), self.limit, self.max_bytes])
+
+    def clear(self) -> None:
+        self._redis.delete(*self._keys[:2])
+
+    def __len__(self) -> int:
+        return int(self._redis.llen(self._keys[0]))
+
+    @property
+    def bytes(self) -> int:
+        return int(self._redis.get(self._keys[1]) or 0)
+
+    @bytes.setter
+    def bytes(self, value: int) -> None:
+        pass  # the script keeps the count
+
+    def _kept(self) -> list[tuple[Any, ...]]:
+        kept = []
+        values: list[Any] = self._redis.lrange(self._keys[0], 0, -1)
+        for value in values:
+            number, _, rest = value.partition(b" ")
+            item = orjson.loads(rest.partition(b" ")[2])
+            item[5] = item[5].encode("latin-1")
+            item[11] = tuple(tuple(pair) for pair in item[11])
+            kept.append((int(number), *item))
+        return kept
+
+
+def _zero() -> int:
+    return 0
+
+
+def _size(fields: tuple[Any, ...]) -> int:
+    """An entry's bytes, as the memory journal counts them: body, path, query and headers."""
+    arrival = Arrival._make(fields)
+    return (
+        len(arrival.body)
+        + len(arrival.path)
+        + len(arrival.query_string)
+        + sum(len(name) + len(value) for name, value in arrival.headers.items())
+    )
+
+
+class RedisWindows:
+    """Rate-limit windows in a hash, counted by one script (``scripts.TAKE``): a budget is spent once."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self._redis = store.redis
+        self._keys = [store.keys("windows"), store.keys("window-starts")]
+        self._take = store.redis.register_script(scripts.TAKE)
+
+    def take(self, token: str, now_ms: int, requests: int, window_ms: int) -> int | None:
+        left = int(self._take(keys=self._keys, args=[token, now_ms, requests, window_ms]))
+        return None if left < 0 else left
+
+    def clear(self) -> None:
+        self._redis.delete(*self._keys)
+
+    def __len__(self) -> int:
+        return int(self._redis.hlen(self._keys[0]))
+
+
+class RedisLog:
+    """The newest ``limit`` items in a Redis list (``RPUSH`` then ``LTRIM``, in one ``MULTI``)."""
+
+    def __init__(self, store: RedisStore, name: str, limit: int) -> None:
+        self._redis = store.redis
+        self._key = store.keys("log", name)
+        self._limit = limit
+
+    def append(self, item: Any) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.rpush(self._key, orjson.dumps(item))
+        pipe.ltrim(self._key, -self._limit, -1)
+        pipe.execute()
+
+    def items(self) -> list[Any]:
+        return [orjson.loads(value) for value in self._redis.lrange(self._key, 0, -1)]
+
+    def clear(self) -> None:
+        self._redis.delete(self._key)
+
+
+class RedisRelay:
+    """What a socket must be told, published on a Redis channel; each process's stream hears it.
+
+    ``send`` and ``close`` publish; every process whose stream runs (``local``) subscribes, in a
+    thread of redis-py's, and hands each message to its stream, which writes to the socket if it
+    holds it. A change made through one process so reaches a socket held by another, in the order
+    the changes were made (Redis delivers a channel's messages in order).
+    """
+
+    def __init__(self, store: RedisStore) -> None:
+        self._redis = store.redis
+        self._channel = store.keys("relay")
+        self._local: Sink | None = None
+        self._thread: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def local(self) -> Sink | None:
+        return self._local
+
+    @local.setter
+    def local(self, sink: Sink | None) -> None:
+        with self._lock:
+            self._local = sink
+            if sink is not None and self._thread is None:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub.subscribe(**{self._channel: self._heard})
+                self._thread = pubsub.run_in_thread(sleep_time=1.0, daemon=True)
+            elif sink is None and self._thread is not None:
+                self._thread.stop()
+                self._thread = None
+
+    def send(self, channel_id: str, text: str) -> None:
+        self._redis.publish(self._channel, orjson.dumps(["send", channel_id, text]))
+
+    def close(self, channel_id: str) -> None:
+        self._redis.publish(self._channel, orjson.dumps(["close", channel_id]))
+
+    def _heard(self, message: dict[str, Any]) -> None:
+        sink = self._local
+        if sink is None:
+            return
+        what, channel_id, *text = orjson.loads(message["data"])
+        if what == "send":
+            sink.send(channel_id, text[0])
+        else:
+            sink.close(channel_id)

@@ -1,0 +1,161 @@
+"""The Lua scripts the Redis store runs: each one atomic on the server, as Redis runs a script whole.
+
+Every script that writes is *fenced*: its first key is the store's lock and its first argument
+the token this process holds it with. A process whose lease ran out (it stalled past the lock's
+timeout, and another took the lock) has its write refused with ``LOCKLOST`` instead of
+overwriting what the new holder did; a write that goes through renews the lease (its second
+argument, in ms). Keys are named in ``KEYS`` except where a script takes a list of commands
+(``FENCED``), which suits one Redis server, not a cluster.
+"""
+
+from __future__ import annotations
+
+_FENCE = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('LOCKLOST the store lock was lost: its lease ran out')
+end
+redis.call('pexpire', KEYS[1], ARGV[2])
+"""
+
+# ARGV[3...]: commands, each as its word count and its words. Answers each command's reply.
+FENCED = (
+    _FENCE
+    + """
+local i = 3
+local replies = {}
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  replies[#replies + 1] = redis.call(unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
+end
+return replies
+"""
+)
+
+# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence.
+# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0).
+# A conversation keeps its place in ``order`` once stored, and in ``active``/``calling`` while it
+# stays there: the listing's order, as the memory store's insertion-ordered dicts keep it.
+PUT = (
+    _FENCE
+    + """
+local function enter(key, id)
+  if not redis.call('zscore', key, id) then
+    redis.call('zadd', key, redis.call('incr', KEYS[6]), id)
+  end
+end
+for i = 3, #ARGV, 4 do
+  local id = ARGV[i]
+  redis.call('hset', KEYS[2], id, ARGV[i + 1])
+  enter(KEYS[3], id)
+  if ARGV[i + 2] == '1' then enter(KEYS[4], id) else redis.call('zrem', KEYS[4], id) end
+  if ARGV[i + 2] == '1' and ARGV[i + 3] == '1' then
+    enter(KEYS[5], id)
+  else
+    redis.call('zrem', KEYS[5], id)
+  end
+end
+return 1
+"""
+)
+
+# KEYS: lock, bodies, order, active, calling. ARGV[3]: the id. Answers 1 if it was stored.
+DELETE = (
+    _FENCE
+    + """
+if redis.call('hdel', KEYS[2], ARGV[3]) == 0 then return 0 end
+redis.call('zrem', KEYS[3], ARGV[3])
+redis.call('zrem', KEYS[4], ARGV[3])
+redis.call('zrem', KEYS[5], ARGV[3])
+return 1
+"""
+)
+
+# KEYS: an index (sorted set), bodies. ARGV: first and last rank. Answers the index's size, then
+# the stored values of the ids in that range: one consistent read of a listing's page.
+PAGE = """
+local ids = redis.call('zrange', KEYS[1], ARGV[1], ARGV[2])
+local values = {}
+for i, id in ipairs(ids) do
+  local value = redis.call('hget', KEYS[2], id)
+  if value then values[#values + 1] = id; values[#values + 1] = value end
+end
+return {redis.call('zcard', KEYS[1]), values}
+"""
+
+# KEYS: lock, steps (sorted set by due time), planned (hash id -> member), sequence.
+# ARGV[3...]: per conversation its id, its step's due time (ms; empty: none) and kind.
+# A member is "<sequence> <kind> <id>": steps due at the same time come out in the order planned.
+PLAN = (
+    _FENCE
+    + """
+for i = 3, #ARGV, 3 do
+  local id = ARGV[i]
+  local old = redis.call('hget', KEYS[3], id)
+  if old then redis.call('zrem', KEYS[2], old) end
+  if ARGV[i + 1] == '' then
+    redis.call('hdel', KEYS[3], id)
+  else
+    local member = string.format('%016d', redis.call('incr', KEYS[4])) .. ' ' .. ARGV[i + 2] .. ' ' .. id
+    redis.call('zadd', KEYS[2], ARGV[i + 1], member)
+    redis.call('hset', KEYS[3], id, member)
+  end
+end
+return 1
+"""
+)
+
+# KEYS: lock, steps, planned. ARGV[3]: until (ms). Takes the earliest step due by then:
+# answers its member and due time, or nothing.
+POP = (
+    _FENCE
+    + """
+local first = redis.call('zrangebyscore', KEYS[2], '-inf', ARGV[3], 'WITHSCORES', 'LIMIT', 0, 1)
+if #first == 0 then return false end
+redis.call('zrem', KEYS[2], first[1])
+local id = string.match(first[1], '^%d+ [^ ]+ (.*)$')
+if redis.call('hget', KEYS[3], id) == first[1] then redis.call('hdel', KEYS[3], id) end
+return first
+"""
+)
+
+# KEYS: windows (hash token -> "start count"), starts (sorted set token -> start), both on the
+# server clock. ARGV: token, now (ms), requests, window (ms). Answers -1 within budget, else the
+# ms until the window ends. Up to 100 ended windows are dropped on each call: a token seen once is
+# not kept for ever.
+TAKE = """
+local now, requests, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local ended = redis.call('zrangebyscore', KEYS[2], '-inf', now - window, 'LIMIT', 0, 100)
+for _, token in ipairs(ended) do
+  redis.call('hdel', KEYS[1], token)
+  redis.call('zrem', KEYS[2], token)
+end
+local start, count = now, 0
+local kept = redis.call('hget', KEYS[1], ARGV[1])
+if kept then
+  local s, c = string.match(kept, '^(%-?%d+) (%d+)$')
+  start, count = tonumber(s), tonumber(c)
+end
+if now - start >= window then start, count = now, 0 end
+if count >= requests then return start + window - now end
+redis.call('hset', KEYS[1], ARGV[1], string.format('%d %d', start, count + 1))
+redis.call('zadd', KEYS[2], start, ARGV[1])
+return -1
+"""
+
+# KEYS: journal (list), bytes, sequence. ARGV: the entry (JSON), its size, the limit, the byte
+# bound. Numbers the entry and keeps it; the oldest go while either bound is passed (the newest
+# always stays). Answers the entry's number.
+RECORD = """
+local id = redis.call('incr', KEYS[3])
+redis.call('rpush', KEYS[1], string.format('%d %d ', id, tonumber(ARGV[2])) .. ARGV[1])
+local total = redis.call('incrby', KEYS[2], ARGV[2])
+local count = redis.call('llen', KEYS[1])
+local limit, bound = tonumber(ARGV[3]), tonumber(ARGV[4])
+while count > 1 and (count > limit or total > bound) do
+  local oldest = redis.call('lpop', KEYS[1])
+  total = redis.call('decrby', KEYS[2], tonumber(string.match(oldest, '^%d+ (%d+) ')))
+  count = count - 1
+end
+return id
+"""

@@ -1,0 +1,367 @@
+"""``RedisStore``: a server's whole state on a Redis server, so any number of processes serve it as one.
+
+Every key starts with the store's prefix (``--store-prefix``): several mocks share one Redis and
+never touch each other's keys, resets included.
+
+- **Conversations**: a hash of id -> stored value (a line of what the views ask of every entry,
+  then the wire JSON), and sorted sets of the ids in the order first stored, of the active ones
+  and of the active ones holding a call, in the order they became active: a listing's page is a
+  ``ZRANGE`` of its ranks, costing the page. The seeded dataset is the same keys under ``base:``;
+  a reset copies them back (``COPY``), in one script with the rest of the reset.
+- **Transactions**: every read-check-write (create, reschedule, an answer, all-or-none bulk
+  disconnect, a lifecycle step, a control-API change) holds the store's lock, a Redis key set with
+  ``SET NX PX`` by redis-py's ``Lock``: one process at a time, whichever machine it runs on. Every
+  write inside is a Lua script fenced by the lock's token (``scripts``), so a holder whose lease
+  ran out cannot overwrite the next holder's work. Readers never take the lock: each read is one
+  script or command, atomic on the server.
+- **Parts** (``mockserver.shared``: the clock, the lifecycle settings, faults, stubs, the rate
+  limit, the channels, the factory's random stream): each is kept as its JSON in one hash and a
+  version in another. A transaction loads the parts another process changed since this one last
+  looked, and saves, with a new version, those it touched; each request begins with ``sync``,
+  one round trip that reads the versions (and the schedule's first step, and the conversation a
+  read will fetch), so a fault set through one process applies to the next request on another.
+- **Counts** that every request may move (rate-limit windows, the journal) are scripts of their
+  own, needing no lock: a budget is spent once across processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import redis
+from redis.exceptions import LockError, RedisError, ResponseError
+
+from contracts import Conversation
+from mockserver.redis import scripts
+from mockserver.redis.parts import RedisJournal, RedisLog, RedisRelay, RedisSchedule, RedisWindows
+from mockserver.store import Entry, StoreError
+
+LOCK_SECONDS = 30  # a transaction's lease, renewed by each of its writes
+WAIT_SECONDS = 60  # how long a transaction waits for the lock before giving up
+_LIVE = ("bodies", "order", "active", "calling", "sequence")
+
+
+class Keys:
+    """The names of a store's keys, every one under its prefix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __call__(self, *names: str) -> str:
+        return ":".join((self.prefix, *names))
+
+    def conversations(self, under: str = "") -> list[str]:
+        """The conversation keys (bodies, order, active, calling, sequence), live or under ``base``."""
+        return [self(under, name) if under else self(name) for name in _LIVE]
+
+
+class _Share:
+    """A part's place in a Redis store: its version as last seen here, and its JSON as last saved."""
+
+    def __init__(self, store: RedisStore, name: str) -> None:
+        self.store = store
+        self.name = name
+        self.part: Any = None
+        self.version = 0  # 0: never seen (the store numbers from 1)
+        self.saved: bytes | None = None
+        self.touched = False
+
+    def holds(self, part: Any) -> None:
+        self.part = part
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        with self.store.transaction():
+            self.touched = True
+            yield
+
+    def touch(self) -> None:
+        self.touched = True
+
+
+class RedisStore:
+    """The conversations and every part of one server, on Redis under ``prefix``."""
+
+    def __init__(self, url: str, *, prefix: str) -> None:
+        self.url = url
+        self.redis = redis.Redis.from_url(url)
+        try:
+            self.redis.ping()
+        except RedisError as error:
+            raise StoreError(f"cannot reach the store at {url}: {error}") from None
+        self.keys = Keys(prefix)
+        # This process's threads queue here first, so only one at a time polls for Redis's lock.
+        self._here = threading.RLock()
+        self._lock = self.redis.lock(
+            self.keys("lock"),
+            timeout=LOCK_SECONDS,
+            blocking_timeout=WAIT_SECONDS,
+            sleep=0.002,
+            thread_local=True,
+        )
+        self._local = threading.local()  # per thread: transaction depth, the prefetched entry
+        self._shares: dict[str, _Share] = {}
+        self._listeners: list[Callable[[], None]] = []
+        self._schedule: RedisSchedule | None = None
+        self._relays: list[RedisRelay] = []
+        self._fenced = self.redis.register_script(scripts.FENCED)
+        self._put = self.redis.register_script(scripts.PUT)
+        self._delete = self.redis.register_script(scripts.DELETE)
+        self._page = self.redis.register_script(scripts.PAGE)
+
+    # Transactions
+
+    @property
+    def _depth(self) -> int:
+        depth: int = getattr(self._local, "depth", 0)
+        return depth
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the store's lock (reentrant in a thread), with every part up to date; save what changed."""
+        if self._depth:
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        with self._here:
+            if not self._lock.acquire():
+                raise StoreError(f"the store's lock was not free within {WAIT_SECONDS} s")
+            self._local.depth = 1
+            try:
+                self._refresh(self.redis.hgetall(self.keys("versions")))
+                yield
+            finally:
+                try:
+                    self._save()
+                finally:
+                    self._local.depth = 0
+                    self._local.prefetched = None
+                    with contextlib.suppress(LockError):  # its lease ran out: a fenced write said so
+                        self._lock.release()
+
+    def fenced(self, *commands: tuple[Any, ...]) -> list[Any]:
+        """Run ``commands`` in one script, only while this thread holds the lock; their replies."""
+        with self.transaction():
+            result: list[Any] = self._call(self._fenced, [self.keys("lock")], _words(list(commands)))
+            return result
+
+    def _call(self, script: Any, keys: list[str], args: list[Any]) -> Any:
+        """Run a fenced script with this thread's token and lease."""
+        token = self._lock.local.token
+        try:
+            return script(keys=keys, args=[token, LOCK_SECONDS * 1000, *args])
+        except ResponseError as error:
+            if "LOCKLOST" in str(error):
+                raise StoreError(
+                    f"the store's lock was lost mid-transaction (held over {LOCK_SECONDS} s)"
+                ) from None
+            raise
+
+    # Parts
+
+    def share(self, name: str) -> _Share:
+        share = self._shares[name] = _Share(self, name)
+        return share
+
+    def _refresh(self, versions: dict[Any, Any]) -> bool:
+        """Load every part another process saved since this one last did; whether any was."""
+        stale = [
+            share
+            for share in self._shares.values()
+            if (version := versions.get(share.name.encode())) is not None and int(version) != share.version
+        ]
+        if not stale:
+            return False
+        values: list[Any] = self.redis.hmget(self.keys("parts"), [share.name for share in stale])
+        for share, value in zip(stale, values, strict=True):
+            if value is not None:
+                share.part.load(orjson.loads(value))
+                share.saved = value
+                share.version = int(versions[share.name.encode()])
+        return True
+
+    def _save(self) -> None:
+        touched = [share for share in self._shares.values() if share.touched]
+        changed: list[tuple[_Share, bytes]] = []
+        for share in touched:
+            share.touched = False
+            value = orjson.dumps(share.part.dump())
+            if value != share.saved:
+                changed.append((share, value))
+        if not changed:
+            return
+        commands: list[tuple[Any, ...]] = []
+        for share, value in changed:
+            commands += [
+                ("HSET", self.keys("parts"), share.name, value),
+                ("HINCRBY", self.keys("versions"), share.name, 1),
+            ]
+        replies = self._call(self._fenced, [self.keys("lock")], _words(commands))
+        for index, (share, value) in enumerate(changed):
+            share.saved, share.version = value, int(replies[2 * index + 1])
+
+    def sync(self, prefetch: str | None = None) -> None:
+        """One round trip: the parts' versions, the schedule's first step, and ``prefetch``'s entry."""
+        if self._depth:
+            return  # a transaction has already brought everything up to date
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(self.keys("versions"))
+        pipe.zrange(self.keys("steps"), 0, 0, withscores=True)
+        if prefetch is not None:
+            pipe.hget(self.keys("bodies"), prefetch)
+        replies = pipe.execute()
+        self._local.prefetched = (prefetch, replies[2]) if prefetch is not None else None
+        # Not while another thread here is in a transaction: it loaded the parts, and is changing them.
+        if self._here.acquire(blocking=False):
+            try:
+                self._refresh(replies[0])
+            finally:
+                self._here.release()
+        if self._schedule is not None:
+            first = replies[1]
+            self._schedule.head = int(first[0][1]) if first else None
+        for listener in self._listeners:
+            listener()
+
+    def on_sync(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    @contextmanager
+    def seeding(self, fingerprint: str) -> Iterator[bool]:
+        """The first process on a prefix seeds it; a later one with the same settings joins it."""
+        with self.transaction():
+            found: Any = self.redis.get(self.keys("seeded"))
+            if found is not None and found.decode() != fingerprint:
+                raise StoreError(
+                    f"the store {self.url} under the prefix {self.keys.prefix!r} holds a mock seeded with "
+                    f"{found.decode()}, not {fingerprint}: start with the same settings, or use another --store-prefix"
+                )
+            yield found is None
+            if found is None:
+                self.fenced(("SET", self.keys("seeded"), fingerprint))
+
+    # Conversations
+
+    def get(self, conversation_id: str) -> Entry | None:
+        prefetched = getattr(self._local, "prefetched", None)
+        if prefetched is not None and prefetched[0] == conversation_id:
+            self._local.prefetched = None
+            value = prefetched[1]
+        else:
+            value = self.redis.hget(self.keys("bodies"), conversation_id)
+        return None if value is None else _entry(conversation_id, value)
+
+    def entries(self) -> list[Entry]:
+        """All conversations, in the order first stored: one consistent read (``MULTI``)."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zrange(self.keys("order"), 0, -1)
+        pipe.hgetall(self.keys("bodies"))
+        ids, values = pipe.execute()
+        return [_entry(key.decode(), values[key]) for key in ids if key in values]
+
+    def active(
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+    ) -> tuple[int, list[Entry]]:
+        last = -1 if stop is None else stop - 1
+        if stop is not None and stop <= start:
+            count = self.redis.zcard(self.keys("calling" if calls else "active"))
+            return int(count), []
+        count, values = self._page(
+            keys=[self.keys("calling" if calls else "active"), self.keys("bodies")], args=[start, last]
+        )
+        return int(count), [_entry(values[i].decode(), values[i + 1]) for i in range(0, len(values), 2)]
+
+    def put(self, conversations: Iterable[Conversation]) -> None:
+        self._write(self.keys.conversations(), [Entry.of(conversation) for conversation in conversations])
+
+    def _write(self, keys: list[str], entries: list[Entry]) -> None:
+        self._local.prefetched = None
+        for start in range(0, len(entries), 500):  # a script's arguments stay well within Lua's stack
+            words: list[Any] = []
+            for entry in entries[start : start + 500]:
+                words += [entry.id, _value(entry), int(entry.active), int(entry.calls)]
+            with self.transaction():
+                self._call(self._put, [self.keys("lock"), *keys], words)
+
+    def delete(self, conversation_id: str) -> bool:
+        self._local.prefetched = None
+        with self.transaction():
+            return bool(
+                self._call(
+                    self._delete, [self.keys("lock"), *self.keys.conversations()[:4]], [conversation_id]
+                )
+            )
+
+    def seed(self, conversations: Iterable[Conversation]) -> None:
+        """Make ``conversations`` the dataset under ``base:`` that ``reset`` copies back, and reset."""
+        with self.transaction():
+            self.fenced(*(("DEL", key) for key in self.keys.conversations("base")))
+            self._write(
+                self.keys.conversations("base"), [Entry.of(conversation) for conversation in conversations]
+            )
+            self.reset()
+
+    def reset(self) -> None:
+        self._local.prefetched = None
+        live, base = self.keys.conversations(), self.keys.conversations("base")
+        self.fenced(
+            *(("DEL", key) for key in live), *(("COPY", b, key) for b, key in zip(base, live, strict=True))
+        )
+
+    # What the other parts keep here
+
+    def schedule(self) -> RedisSchedule:
+        self._schedule = RedisSchedule(self)
+        return self._schedule
+
+    def journal(self, limit: int, max_bytes: int) -> RedisJournal:
+        return RedisJournal(self, limit, max_bytes)
+
+    def windows(self) -> RedisWindows:
+        return RedisWindows(self)
+
+    def log(self, name: str, limit: int) -> RedisLog:
+        return RedisLog(self, name, limit)
+
+    def relay(self) -> RedisRelay:
+        relay = RedisRelay(self)
+        self._relays.append(relay)
+        return relay
+
+    def close(self) -> None:
+        for relay in self._relays:
+            relay.local = None
+        self.redis.close()
+
+    def flush(self) -> int:
+        """Delete every key under this store's prefix (tests, and a team retiring a namespace); how many."""
+        keys = list(self.redis.scan_iter(match=self.keys.prefix + ":*", count=1000))
+        for start in range(0, len(keys), 1000):
+            self.redis.delete(*keys[start : start + 1000])
+        return len(keys)
+
+
+def _words(commands: list[tuple[Any, ...]]) -> list[Any]:
+    words: list[Any] = []
+    for command in commands:
+        words += [len(command), *command]
+    return words
+
+
+def _value(entry: Entry) -> bytes:
+    """An entry as stored: what the views ask of it, on one line, then its body."""
+    return orjson.dumps([entry.active, entry.calls, entry.campaign_ids]) + b"\n" + entry.body
+
+
+def _entry(conversation_id: str, value: bytes) -> Entry:
+    line, _, body = value.partition(b"\n")
+    active, calls, campaign_ids = orjson.loads(line)
+    return Entry(id=conversation_id, body=body, active=active, campaign_ids=tuple(campaign_ids), calls=calls)

@@ -1,0 +1,87 @@
+"""A Redis server of the test session's own, on a free port, for the tests that run on both stores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+
+SERVERS = ("redis-server", "valkey-server")  # Debian's packages; either speaks the protocol
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """Start a throwaway Redis (no persistence) on a free port; its URL until the block ends."""
+    found = next((path for name in SERVERS if (path := shutil.which(name))), None)
+    if found is None:
+        missing = "neither redis-server nor valkey-server is on PATH (apt-get install redis-server)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the Redis tests: {missing}")
+        pytest.skip(missing)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            found,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{found} did not start on port {port}") from None
+                time.sleep(0.02)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fresh_prefix() -> str:
+    """A namespace no other server of the session uses."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def forget(url: str, prefix: str) -> None:
+    """Delete every key under ``prefix``: a finished test's server leaves nothing behind."""
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
