@@ -46,8 +46,8 @@ class Engine:
         self._factory = factory
         # The settings and read counts are a ``Part`` of the server (its share is touched when
         # they change); the schedule is the store's; every step draws from the factory's stream.
-        self._share = share or LocalShare()
-        self._factory_share = factory_share or LocalShare()
+        self._share = LocalShare() if share is None else share
+        self._factory_share = LocalShare() if factory_share is None else factory_share
         self._schedule: Timetable = schedule if schedule is not None else Schedule()
         self.initial = settings
         self._reads: dict[str, int] = {}

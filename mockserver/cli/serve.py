@@ -1,8 +1,9 @@
 """``callback-contracts serve``: the mock server as a process, on Granian.
 
 Granian (HTTP in Rust, the app in one Python process) was chosen by measurement over waitress,
-cheroot and gunicorn: see ``benchmarks/bench_server.py``. One process on purpose: the store is
-in memory, so every request must reach the same one.
+cheroot and gunicorn: see ``benchmarks/bench_server.py``. One worker process by default: the
+memory store lives in it, so every request must reach it. With a shared store (``--store
+redis://...``) ``--workers N`` runs N, each answering from the store.
 
 This module imports neither Flask nor the factories: Granian's supervising process forks the
 worker from it, and the worker alone loads the app (``worker_app``).
@@ -54,7 +55,9 @@ def worker_app() -> RsgiBridge:
         backend = backend_of(app)
         channels = backend.notifications
         Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
-            app.config["STREAMING_HOST"], int(app.config["STREAMING_PORT"])
+            app.config["STREAMING_HOST"],
+            int(app.config["STREAMING_PORT"]),
+            reuse_port=int(app.config["WORKERS"]) > 1,
         )
         bridge = RsgiBridge(
             app,
@@ -138,6 +141,16 @@ def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any
     metavar="REQUESTS/SECONDS",
 )
 @_option("--body-timeout", "BODY_TIMEOUT", "Seconds a client has to send a body; slower ones get 408.")
+@_option(
+    "--store",
+    "STORE",
+    "Where the state lives: memory, or redis://HOST:PORT/DB, shared by every serve pointed at it.",
+    metavar="URL",
+)
+@_option(
+    "--store-prefix", "STORE_PREFIX", "The namespace of this mock's keys in a shared store.", metavar="NAME"
+)
+@_option("--workers", "WORKERS", "Worker processes; more than one needs a shared --store.", metavar="N")
 def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
@@ -152,6 +165,14 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         configured = settings.from_environ()  # refused here, before anything starts
     except settings.SettingError as error:
         raise click.UsageError(f"{settings.PREFIX}{error}") from None
+    workers = (
+        settings.parse("WORKERS", given["workers"]) if given["workers"] else configured.get("WORKERS", 1)
+    )
+    store = given["store"] or configured.get("STORE", "memory")
+    if workers > 1 and store == "memory":
+        raise click.UsageError(
+            "--workers above 1 needs a shared --store (redis://...): each worker would hold a state of its own"
+        )
     asked_port = port
     if port == 0:
         port = _free_port(host)
@@ -188,7 +209,7 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         port=port,
         interface=Interfaces.RSGI,
         factory=True,
-        workers=1,
+        workers=workers,
         workers_kill_timeout=SHUTDOWN_SECONDS,
         websockets=False,
         log_level=LogLevels.warning,

@@ -70,7 +70,7 @@ class Faults:
     """
 
     def __init__(self, share: Share | None = None) -> None:
-        self._share = share or LocalShare()
+        self._share = LocalShare() if share is None else share
         self._faults: list[_Active] = []
         self._done: list[_Active] = []  # used up: listed with their counts until a reset
         self._ids = 0
@@ -164,8 +164,8 @@ class RateLimiter:
     ) -> None:
         # The server clock in ms (windows open and end on it); the real time without one.
         self._clock = clock or (lambda: time.time_ns() // 1_000_000)
-        self._windows = windows or MemoryWindows()
-        self._share = share or LocalShare()
+        self._windows = MemoryWindows() if windows is None else windows
+        self._share = LocalShare() if share is None else share
         self.limit = limit
 
     def set(self, limit: RateLimit | None) -> None:

@@ -77,7 +77,7 @@ class Stubs:
     """
 
     def __init__(self, share: Share | None = None) -> None:
-        self._share = share or LocalShare()
+        self._share = LocalShare() if share is None else share
         self._stubs: list[_Active] = []  # in the order tried
         self._done: list[_Active] = []
         self._ids = 0

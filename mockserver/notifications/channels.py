@@ -83,9 +83,9 @@ class Channels:
         self._new_id = new_id
         # The channels are a ``Part`` of the server, changed inside their share's ``changing()``;
         # what was pushed is the store's ``Log``; the relay reaches a socket whichever process holds it.
-        self._share = share or LocalShare()
-        self._pushed = pushed or MemoryLog(limit)
-        self._relay = relay or LocalRelay()
+        self._share = LocalShare() if share is None else share
+        self._pushed = MemoryLog(limit) if pushed is None else pushed
+        self._relay = LocalRelay() if relay is None else relay
         self._channels: dict[str, ChannelState] = {}
         self._subscribers: dict[str, set[str]] = {}  # topic -> channel ids
         self._next = 1  # the number in the next channel's id

@@ -51,14 +51,24 @@ class Stream:
     def url(self) -> str:
         return f"ws://{self.host}:{self.port}"
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> Stream:
-        """Bind (port 0 picks one, read back into ``port``), serve in a daemon thread, become the sink."""
+    def start(self, host: str = "127.0.0.1", port: int = 0, *, reuse_port: bool = False) -> Stream:
+        """Bind (port 0 picks one, read back into ``port``), serve in a daemon thread, become the sink.
+
+        ``reuse_port``: several worker processes bind the one port, and the kernel spreads the
+        sockets over them (their store's relay reaches each socket wherever it is held).
+        """
         self.host = host
         loop = self._loop = asyncio.new_event_loop()
 
         async def bind() -> Server:
             server: Server = await serve(
-                self._connection, host, port, ping_interval=None, compression=None, max_queue=None
+                self._connection,
+                host,
+                port,
+                ping_interval=None,
+                compression=None,
+                max_queue=None,
+                reuse_port=reuse_port or None,
             )
             return server
 
