@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
 from factories.catalogue import Case, coverage, edge_cases
 from factories.conversations import ConversationBasicFactory, ConversationFactory
-from factories.errors import FactoryError, OverrideError, UnknownTraitError
+from factories.errors import FactoryError, OverrideError, OverrideKind, UnknownTraitError
 from factories.invariants import check_callback, check_conversation
 from factories.nested import (
     AfterCallWorkFactory,
@@ -35,6 +35,7 @@ __all__ = [
     "DialerPreviewFactory",
     "FactoryError",
     "OverrideError",
+    "OverrideKind",
     "PhoneNumberColumnFactory",
     "SegmentFactory",
     "UnknownTraitError",

@@ -9,15 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-import contracts
-from contracts import Callback, CallbackBasic, CallbackFields, ContractError, DisconnectType
+from contracts import Callback, CallbackBasic, CallbackFields, DisconnectType
 from factories._base import Factory
-from factories._overrides import apply
+from factories._overrides import apply, contract_problems
 from factories._plan import OUTCOMES, STAGES, TIMES, Leg, Plan, draw_facts, plan
 from factories._render import callback_fields
 from factories._seeding import to_ms
-from factories.errors import OverrideError
-from factories.invariants import callback_problems
+from factories.errors import OverrideError, OverrideKind
+from factories.invariants import callback_problems, value_problems
 
 C = TypeVar("C", bound=CallbackFields)
 
@@ -56,7 +55,7 @@ def leg_of(built: Plan, role: str) -> Leg:
 
 def _anchor(leg: Leg, overrides: dict[str, Any]) -> None:
     kind = overrides.get("disconnect_type")
-    if kind in DisconnectType._value2member_map_:  # the last segment ends the same way
+    if isinstance(kind, str) and kind in DisconnectType._value2member_map_:  # the last segment ends so too
         leg.disconnect_type = DisconnectType(kind)
     given = sorted(
         (TIMES.index(ANCHORS[name]), ANCHORS[name], to_ms(value))
@@ -89,8 +88,9 @@ class _CallbackCore(Factory[C]):
         ``disconnected`` (the default: answered, wrapped up) and ``terminated``. Without a
         trait, a ``state`` override picks the matching one. Overrides take snake_case names;
         nested models take a mapping of their own fields. Moving a moment
-        (``connected_time``...) moves the timeline with it; a contradiction raises
-        ``OverrideError``.
+        (``connected_time``...) moves the timeline with it. An unknown name, a value of the
+        wrong type, one the contract refuses or a lifecycle contradiction raises
+        ``OverrideError`` (its ``kind`` says which).
         """
         if trait is None and "state" in overrides:
             trait = TRAIT_OF_STATE.get(str(getattr(overrides["state"], "value", overrides["state"])))
@@ -106,17 +106,14 @@ class _CallbackCore(Factory[C]):
         problems: list[str] = []
         apply(self.__model__, fields, overrides, problems, "$.")
         if problems:
-            raise OverrideError(type(self).__name__, name, overrides, problems)
+            raise OverrideError(type(self).__name__, name, overrides, problems, kind=OverrideKind.INVALID)
         built: C = self.__model__(**fields)
-        try:
-            contracts.loads(contracts.dumps(built), self.__model__)
-        except ContractError as exc:
-            raise OverrideError(type(self).__name__, name, overrides, exc.errors) from None
-        except Exception as exc:  # noqa: BLE001 - a value of the wrong type fails to unstructure
-            raise OverrideError(type(self).__name__, name, overrides, [repr(exc)]) from None
-        problems = callback_problems(built, "$")
+        problems = contract_problems(built) + value_problems(built, "$")
         if problems:
-            raise OverrideError(type(self).__name__, name, overrides, problems)
+            raise OverrideError(type(self).__name__, name, overrides, problems, kind=OverrideKind.CONTRACT)
+        problems = callback_problems(built, "$", values=False)
+        if problems:
+            raise OverrideError(type(self).__name__, name, overrides, problems, kind=OverrideKind.LIFECYCLE)
         return built
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from random import Random
 from typing import Any, ClassVar, TypeVar
 
-import contracts
-from contracts import ContractError, Conversation, ConversationBasic
+from contracts import Callback, Conversation, ConversationBasic, Participant
 from factories._base import Factory
+from factories._overrides import contract_problems, field_types, merge
 from factories._plan import STAGES, UNSET, draw_facts, plan
 from factories._render import BASIC, FULL, Models, conversation
 from factories._seeding import derive, to_ms
-from factories.errors import OverrideError
-from factories.invariants import check_conversation
+from factories.errors import OverrideError, OverrideKind
+from factories.invariants import conversation_problems, conversation_value_problems
 
 CONVERSATION_OVERRIDES = (
     "id",
@@ -32,6 +33,13 @@ CONVERSATION_OVERRIDES = (
 V = TypeVar("V", bound="Conversation | ConversationBasic")
 
 
+@cache
+def override_types() -> dict[str, Any]:
+    """Each override's type: that of the field it sets on the conversation, its participants or callbacks."""
+    tables = [field_types(model) for model in (Conversation, Participant, Callback)]
+    return {name: next(table[name] for table in tables if name in table) for name in CONVERSATION_OVERRIDES}
+
+
 class _ConversationCore(Factory[V]):
     """What both conversation factories share; ``models`` picks the classes of every leg."""
 
@@ -45,36 +53,35 @@ class _ConversationCore(Factory[V]):
         Overrides: ``id`` (the conversation's), ``callback_numbers``, ``callback_scheduled_time``,
         ``callback_user_name``, ``script_id``, ``queue_id``, ``queue_name``, ``caller_id``,
         ``caller_id_name`` and ``attributes`` (copied to every participant, as the API copies a
-        create command's ``data``). A combination that breaks an invariant raises ``OverrideError``.
+        create command's ``data``). An unknown name, a value of the wrong type, one the contract
+        refuses or a combination that breaks an invariant raises ``OverrideError`` (its ``kind``
+        says which).
         """
         stage = self.trait(trait) or "scheduled"
-        unknown = [name for name in overrides if name not in CONVERSATION_OVERRIDES]
-        if unknown:
-            problems = [
-                f"{name}: not a conversation override ({', '.join(CONVERSATION_OVERRIDES)})"
-                for name in unknown
-            ]
-            raise OverrideError(type(self).__name__, stage, unknown, problems)
-        scheduled: Any = overrides.get("callback_scheduled_time", UNSET)
+        given: dict[str, Any] = {}
+        problems: list[str] = []
+        merge(override_types(), "a conversation override", given, overrides, problems)
+        if problems:
+            raise OverrideError(type(self).__name__, stage, overrides, problems, kind=OverrideKind.INVALID)
+        scheduled: Any = given.get("callback_scheduled_time", UNSET)
         if isinstance(scheduled, datetime):
             scheduled = to_ms(scheduled)
-        if "callback_numbers" in overrides:
-            overrides["callback_numbers"] = tuple(overrides["callback_numbers"])
         rng = self.random
-        facts = draw_facts(rng, self.org, overrides)
+        facts = draw_facts(rng, self.org, given)
         built: V = conversation(
             plan(rng, self.org, self.clock(), STAGES[stage], facts, scheduled), rng, self.org, self.models
         )
-        if overrides:
-            try:  # an override of the wrong JSON type would make an invalid payload
-                contracts.loads(contracts.dumps(built), type(built))
-            except ContractError as exc:
-                raise OverrideError(type(self).__name__, stage, overrides, exc.errors) from None
-            except Exception as exc:  # noqa: BLE001 - a value of the wrong type fails to unstructure
-                raise OverrideError(type(self).__name__, stage, overrides, [repr(exc)]) from None
-            problems = check_conversation(built)
+        if given:
+            problems = contract_problems(built) + conversation_value_problems(built)
             if problems:
-                raise OverrideError(type(self).__name__, stage, overrides, problems)
+                raise OverrideError(
+                    type(self).__name__, stage, overrides, problems, kind=OverrideKind.CONTRACT
+                )
+            problems = conversation_problems(built, values=False)
+            if problems:
+                raise OverrideError(
+                    type(self).__name__, stage, overrides, problems, kind=OverrideKind.LIFECYCLE
+                )
         return built
 
 

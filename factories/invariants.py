@@ -77,8 +77,12 @@ class _Report:
             self.expect(second, f"a time at or after {first} ({_show(start)})", end)
 
 
-def callback_problems(cb: CallbackFields, at: str) -> list[str]:
-    """The broken invariants of one callback; paths start at ``at``."""
+def callback_problems(cb: CallbackFields, at: str, *, values: bool = True) -> list[str]:
+    """The broken invariants of one callback; paths start at ``at``.
+
+    ``values=False`` leaves out the rules of single values (``value_problems``), keeping those of
+    the lifecycle: what the callback's state, times, segments and after-call work say together.
+    """
     report = _Report(at)
     state = cb.state
     ended = state in _ENDED
@@ -89,6 +93,16 @@ def callback_problems(cb: CallbackFields, at: str) -> list[str]:
     report.order(("connectedTime", cb.connected_time), ("disconnectedTime", cb.disconnected_time))
     _check_segments(report, cb, ended)
     _check_after_call_work(report, cb, ended)
+    if values:
+        report.problems.extend(value_problems(cb, at))
+    if cb.voicemail is not None and cb.dialer_preview is not None:
+        report.expect("dialerPreview", "nothing on an ACD voicemail callback", "a dialer preview")
+    return report.problems
+
+
+def value_problems(cb: CallbackFields, at: str) -> list[str]:
+    """The values of one callback that no org sends, each on its own: numbers, bounds."""
+    report = _Report(at)
     for i, number in enumerate(cb.callback_numbers or ()):
         if not E164.fullmatch(number):
             report.expect(f"callbackNumbers[{i}]", "an E.164 number such as '+14155550123'", number)
@@ -98,8 +112,8 @@ def callback_problems(cb: CallbackFields, at: str) -> list[str]:
         report.expect("callerId", "an E.164 number", cb.caller_id)
     if cb.timeout_seconds is not None and cb.timeout_seconds < 0:
         report.expect("timeoutSeconds", "0 or more", cb.timeout_seconds)
-    if cb.voicemail is not None and cb.dialer_preview is not None:
-        report.expect("dialerPreview", "nothing on an ACD voicemail callback", "a dialer preview")
+    if cb.wrapup is not None and cb.wrapup.duration_seconds is not None and cb.wrapup.duration_seconds < 0:
+        report.expect("wrapup.durationSeconds", "0 or more", cb.wrapup.duration_seconds)
     return report.problems
 
 
@@ -213,12 +227,23 @@ def _check_after_call_work(report: _Report, cb: CallbackFields, ended: bool) -> 
                 f"{seconds}, the length of the after-call work",
                 wrapup.duration_seconds,
             )
-    if wrapup.duration_seconds is not None and wrapup.duration_seconds < 0:
-        report.expect("wrapup.durationSeconds", "0 or more", wrapup.duration_seconds)
 
 
-def conversation_problems(conversation: ConversationFields) -> list[str]:
-    """The broken invariants of a callback conversation and of each of its callbacks."""
+def conversation_value_problems(conversation: ConversationFields) -> list[str]:
+    """``value_problems`` of each callback of ``conversation``, with its path."""
+    return [
+        problem
+        for i, participant in enumerate(getattr(conversation, "participants", None) or ())
+        for j, callback in enumerate(participant.callbacks or ())
+        for problem in value_problems(callback, f"$.participants[{i}].callbacks[{j}]")
+    ]
+
+
+def conversation_problems(conversation: ConversationFields, *, values: bool = True) -> list[str]:
+    """The broken invariants of a callback conversation and of each of its callbacks.
+
+    ``values=False`` leaves out the callbacks' ``value_problems``, as ``callback_problems`` does.
+    """
     report = _Report("$")
     cid = conversation.id
     if (
@@ -233,7 +258,7 @@ def conversation_problems(conversation: ConversationFields) -> list[str]:
         callbacks = participant.callbacks or ()
         for j, callback in enumerate(callbacks):
             at = f"$.participants[{i}].callbacks[{j}]"
-            report.problems.extend(callback_problems(callback, at))
+            report.problems.extend(callback_problems(callback, at, values=values))
             legs.append((at, participant, callback))
         if participant.purpose == "agent" and len(callbacks) != 1:
             report.expect(f"participants[{i}].callbacks", "one callback per agent offer", f"{len(callbacks)}")

@@ -21,9 +21,9 @@ from contracts import (
     Wrapup,
 )
 from factories._base import Factory
-from factories._overrides import apply
+from factories._overrides import apply, contract_problems
 from factories.callbacks import CallbackFactory
-from factories.errors import OverrideError
+from factories.errors import OverrideError, OverrideKind
 
 N = TypeVar("N")
 
@@ -52,14 +52,22 @@ class _NestedFactory(Factory[N]):
         part: Any = getattr(self._callbacks.build(source), field)
         if isinstance(part, tuple):
             part = part[index]
+        return self._overridden(name, part, overrides)
+
+    def _overridden(self, trait: str, part: Any, overrides: dict[str, Any]) -> N:
+        """``part`` with ``overrides`` merged in; ``OverrideError`` if they do not fit or break the contract."""
         if not overrides:
             return part  # type: ignore[no-any-return]
         fields = attrs.asdict(part, recurse=False)
         problems: list[str] = []
         apply(self.__model__, fields, overrides, problems, "$.")
         if problems:
-            raise OverrideError(type(self).__name__, name, overrides, problems)
-        return self.__model__(**fields)  # type: ignore[no-any-return]
+            raise OverrideError(type(self).__name__, trait, overrides, problems, kind=OverrideKind.INVALID)
+        built: N = self.__model__(**fields)
+        problems = contract_problems(built)
+        if problems:
+            raise OverrideError(type(self).__name__, trait, overrides, problems, kind=OverrideKind.CONTRACT)
+        return built
 
 
 class SegmentFactory(_NestedFactory[Segment]):
@@ -118,7 +126,7 @@ class PhoneNumberColumnFactory(_NestedFactory[PhoneNumberColumn]):
         preview = self._callbacks.build("preview").dialer_preview
         columns = preview.phone_number_columns if preview is not None else None
         column = (columns or ())[self.traits.index(name)]
-        return attrs.evolve(column, **overrides) if overrides else column
+        return self._overridden(name, column, overrides)
 
 
 class ConversationQueueMediaSettingsFactory(_NestedFactory[ConversationQueueMediaSettings]):

@@ -1,9 +1,12 @@
-"""Captured payloads for the command line: reading JSON and NDJSON, finding the callbacks inside.
+"""Captured payloads for the command line: reading JSON and NDJSON, checking each payload whole.
 
 A *record* is one JSON document of an input: a line of an NDJSON file, an element of a top-level
-JSON array, or a whole JSON file. Inside a record the callbacks are found by following the
-contract's own envelope types (a Conversation's participants, a listing's entities, a campaign's
-interactions), so a new envelope field that holds callbacks is followed without a change here.
+JSON array, or a whole JSON file. A *payload* is a record read as one contract model (a record that
+is itself a JSON array holds one payload per element), and is decoded whole by the contract, so a
+Conversation's own fields are checked as strictly as its callbacks. The model of a record is
+detected from the contract's own envelope types (the fields that lead to callbacks: a
+Conversation's participants, a listing's entities, a campaign's interactions), so a new envelope
+field is followed without a change here; the callbacks are counted the same way.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ class Record:
 
 
 @attrs.frozen
-class Found:
-    """A callback inside a record: where it is, its raw JSON and the model it must match."""
+class Payload:
+    """A payload inside a record: where it is, its raw JSON and the model it must match."""
 
     path: str
     value: Any
@@ -91,10 +94,13 @@ def read_records(stream: IO[bytes], name: str) -> Iterator[Record]:
 def _ndjson(lines: Iterable[tuple[int, bytes]]) -> Iterator[Record]:
     for number, text in lines:
         if text.strip():
-            yield _decode(number, text)
+            # Without its line break, so a syntax error's position is within this line.
+            yield _decode(number, text.rstrip(b"\r\n"), line=number)
 
 
 def _document(text: bytes) -> Iterator[Record]:
+    if not text.strip():  # an empty capture holds no record, as an empty NDJSON file does
+        return
     record = _decode(1, text)
     if record.syntax_error is None:
         yield from _split(record.value)
@@ -111,11 +117,14 @@ def _split(document: Any) -> Iterator[Record]:
         yield Record(1, document)
 
 
-def _decode(number: int, text: bytes) -> Record:
+def _decode(number: int, text: bytes, *, line: int = 1) -> Record:
+    """Record ``number`` from ``text``, which starts on ``line`` of its input."""
     try:
         return Record(number, orjson.loads(text))
     except orjson.JSONDecodeError as exc:
-        problem = Problem(path="$", expected="JSON text", got=str(exc), kind=ProblemKind.SYNTAX)
+        # orjson counts lines and columns (in characters) from the start of ``text``.
+        where = f"line {line + exc.lineno - 1} column {exc.colno}"
+        problem = Problem(path="$", expected="JSON text", got=f"{exc.msg}: {where}", kind=ProblemKind.SYNTAX)
         return Record(number, syntax_error=problem)
 
 
@@ -128,34 +137,41 @@ def detect(value: Any) -> type:
     return Callback
 
 
-def find_callbacks(value: Any, model: type | None, path: str = "$") -> Iterator[Found | Problem]:
-    """Every callback in ``value`` read as ``model`` (detected when ``None``), or why it cannot be.
+def payloads(value: Any, model: type | None, path: str = "$") -> Iterator[Payload]:
+    """The payloads of a record's JSON ``value``, each to be read as ``model`` (detected when ``None``).
 
-    A JSON array stands for a list of ``model``. The envelope around the callbacks is not
-    validated, only followed; where it has the wrong JSON type a ``Problem`` says so.
+    A JSON array stands for a list of payloads.
     """
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from find_callbacks(item, model, f"{path}[{index}]")
+            yield from payloads(item, model, f"{path}[{index}]")
         return
-    yield from _walk(value, model or detect(value), path)
+    yield Payload(path, value, model or detect(value))
 
 
-def _walk(value: Any, t: Any, path: str) -> Iterator[Found | Problem]:
+def check(payload: Payload, *, strict: bool) -> list[Problem]:
+    """Every problem of one payload decoded whole, its paths rooted at the record."""
+    try:
+        contracts.structure(payload.value, payload.model, strict=strict)
+    except contracts.ContractError as error:
+        return [attrs.evolve(problem, path=payload.path + problem.path[1:]) for problem in error.problems]
+    return []
+
+
+def count_callbacks(value: Any, t: Any) -> int:
+    """How many callbacks the JSON ``value`` of type ``t`` holds, by the envelope's fields.
+
+    Only followed, not checked: where the JSON has the wrong shape, nothing is counted (``check``
+    names the problem).
+    """
     if t in CALLBACK_MODELS:
-        yield Found(path, value, t)
-    elif _is_tuple(t):
-        if not isinstance(value, list):
-            yield _mismatch(path, "an array", value)
-            return
-        for index, item in enumerate(value):
-            yield from _walk(item, t.__args__[0], f"{path}[{index}]")
-    elif not isinstance(value, dict):
-        yield _mismatch(path, f"an object ({t.__name__})", value)
-    else:
-        for wire, inner in holders(t):
-            if value.get(wire) is not None:
-                yield from _walk(value[wire], inner, f"{path}.{wire}")
+        return 1
+    if _is_tuple(t):
+        element = t.__args__[0]
+        return sum(count_callbacks(item, element) for item in value) if isinstance(value, list) else 0
+    if not isinstance(value, dict):
+        return 0
+    return sum(count_callbacks(value[wire], inner) for wire, inner in holders(t) if wire in value)
 
 
 @cache
@@ -179,18 +195,3 @@ def _leads_to_callbacks(t: Any) -> bool:
 
 def _is_tuple(t: Any) -> bool:
     return getattr(t, "__origin__", None) is tuple
-
-
-def _mismatch(path: str, expected: str, value: Any) -> Problem:
-    got = orjson.dumps(value).decode()
-    got = got if len(got) <= 80 else got[:77] + "..."
-    return Problem(path=path, expected=expected, got=got, kind=ProblemKind.TYPE)
-
-
-def check(found: Found, *, strict: bool) -> list[Problem]:
-    """The problems of one callback, their paths rooted at the record."""
-    try:
-        contracts.structure(found.value, found.model, strict=strict)
-    except contracts.ContractError as error:
-        return [attrs.evolve(problem, path=found.path + problem.path[1:]) for problem in error.problems]
-    return []

@@ -8,27 +8,47 @@ from typing import IO
 import click
 
 from mockserver.cli.options import RESPONSE_MODELS, model_option
-from mockserver.cli.payloads import Found, check, find_callbacks, read_records
+from mockserver.cli.payloads import CALLBACK_MODELS, check, count_callbacks, payloads, read_records
+
+# The exit statuses, worst first: the first that applies is the one returned.
+UNREADABLE = 2  # also click's status for a usage error
+INVALID = 1
+NOTHING_TO_CHECK = 3
+VALID = 0
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@model_option(RESPONSE_MODELS, help="Read every record as this model. Default: detect each record's shape.")
+@model_option(
+    RESPONSE_MODELS,
+    help="Read every record as this model (a JSON array as a list of them). "
+    "Default: detect each record's shape.",
+)
 @click.option(
     "--tolerant",
     is_flag=True,
     help="Accept unknown fields, null for absent and unknown enum values, as the official SDKs do.",
 )
 def validate(files: tuple[str, ...], *, model: type | None, tolerant: bool) -> None:
-    """Validate every callback in FILES (JSON or NDJSON; - for stdin).
+    """Validate every payload in FILES (JSON or NDJSON; - for stdin) against the contract.
 
     A file may hold single callbacks, arrays of them, or whole API responses (a Conversation,
-    a ConversationEntityListing, a CampaignInteractions); every callback inside is checked.
-    Each problem is printed as FILE:RECORD: PATH: expected ..., got ..., where RECORD is the
-    line of an NDJSON file or the position (from 1) in a top-level JSON array.
+    a ConversationEntityListing, a CampaignInteractions). Each payload is decoded whole: a
+    Conversation's own fields are checked as strictly as the callbacks inside it. Without
+    --model, a record with participants is read as a Conversation, one with entities as a
+    ConversationEntityListing, one with interactions as a CampaignInteractions, and any other
+    as a Callback.
 
-    Exit status: 0 when every callback is valid, 1 when some are not, 2 on usage errors or
-    unreadable input.
+    Each problem is printed as FILE:RECORD: PATH: expected ..., got ..., where RECORD is the
+    line of an NDJSON file or the position (from 1) in a top-level JSON array. Text that is
+    not JSON is reported with its line and column in the file.
+
+    \b
+    Exit status:
+      0  every payload is valid
+      1  some payload is invalid, or some record is not JSON
+      2  usage error, or a file cannot be read
+      3  nothing to check: no payload in any file (empty files, [])
     """
     tally = _Tally()
     for name in files:
@@ -42,10 +62,7 @@ def validate(files: tuple[str, ...], *, model: type | None, tolerant: bool) -> N
             click.echo(f"error: cannot read {name}: {exc.strerror or exc}", err=True)
             tally.unreadable += 1
     click.echo(tally.summary(len(files)), err=True)
-    if tally.unreadable:
-        sys.exit(2)
-    if tally.invalid or tally.broken:
-        sys.exit(1)
+    sys.exit(tally.status())
 
 
 class _Tally:
@@ -53,42 +70,62 @@ class _Tally:
 
     def __init__(self) -> None:
         self.records = 0
+        self.payloads = 0
         self.callbacks = 0
-        self.invalid = 0  # callbacks with problems
-        self.broken = 0  # records that are not JSON, or whose envelope has the wrong shape
+        self.only_callbacks = True  # every payload is a callback: the summary counts callbacks
+        self.invalid = 0  # payloads with problems
+        self.broken = 0  # records that are not JSON
         self.unreadable = 0
 
     def check_file(self, stream: IO[bytes], name: str, model: type | None, *, strict: bool) -> None:
         out = sys.stdout
+        records, broken, found = 0, 0, 0
         for record in read_records(stream, name):
-            self.records += 1
-            broken = False
-            problems = [record.syntax_error] if record.syntax_error else []
-            if record.syntax_error is None:
-                for item in find_callbacks(record.value, model):
-                    if isinstance(item, Found):
-                        self.callbacks += 1
-                        callback_problems = check(item, strict=strict)
-                        self.invalid += bool(callback_problems)
-                        problems.extend(callback_problems)
-                    else:  # the envelope around the callbacks has the wrong shape
-                        problems.append(item)
-                        broken = True
-            self.broken += bool(record.syntax_error) or broken
-            for problem in problems:
-                out.write(f"{name}:{record.number}: {problem}\n")
+            records += 1
+            if record.syntax_error is not None:
+                broken += 1
+                out.write(f"{name}:{record.number}: {record.syntax_error}\n")
+                continue
+            for payload in payloads(record.value, model):
+                found += 1
+                self.only_callbacks &= payload.model in CALLBACK_MODELS
+                self.callbacks += count_callbacks(payload.value, payload.model)
+                problems = check(payload, strict=strict)
+                self.invalid += bool(problems)
+                for problem in problems:
+                    out.write(f"{name}:{record.number}: {problem}\n")
+        self.records += records
+        self.broken += broken
+        self.payloads += found
+        if not found and not broken:  # said of each file, since a run of several may check others
+            click.echo(f"note: {name} holds nothing to check", err=True)
+
+    def status(self) -> int:
+        if self.unreadable:
+            return UNREADABLE
+        if self.invalid or self.broken:
+            return INVALID
+        return VALID if self.payloads else NOTHING_TO_CHECK
 
     def summary(self, files: int) -> str:
-        checked = f"{self.callbacks} callback{'s' * (self.callbacks != 1)}"
-        where = f"{self.records} record{'s' * (self.records != 1)} of {files} file{'s' * (files != 1)}"
+        if self.payloads and self.only_callbacks:
+            checked = _count(self.callbacks, "callback")
+        else:
+            inside = f" ({_count(self.callbacks, 'callback')})" if self.payloads else ""
+            checked = _count(self.payloads, "payload") + inside
+        where = f"{_count(self.records, 'record')} of {_count(files, 'file')}"
         faults = [
-            f"{count} {what}"
-            for count, what in (
-                (self.invalid, "invalid"),
-                (self.broken, "broken record" + "s" * (self.broken != 1)),
-                (self.unreadable, "unreadable file" + "s" * (self.unreadable != 1)),
+            fault
+            for count, fault in (
+                (self.invalid, f"{self.invalid} invalid"),
+                (self.broken, _count(self.broken, "broken record")),
+                (self.unreadable, _count(self.unreadable, "unreadable file")),
             )
             if count
         ]
-        verdict = ", ".join(faults) or "all valid"
+        verdict = ", ".join(faults) or ("all valid" if self.payloads else "nothing to check")
         return f"checked {checked} in {where}: {verdict}"
+
+
+def _count(count: int, what: str) -> str:
+    return f"{count} {what}{'s' * (count != 1)}"

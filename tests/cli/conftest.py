@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 import sysconfig
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,12 +113,23 @@ def _executable() -> str:
     return found or shutil.which("callback-contracts") or pytest.fail("the console script is not installed")
 
 
+# The checkout under test: the console script would otherwise import whichever copy the
+# environment installed (an editable install of another worktree, say).
+ROOT = Path(__file__).resolve().parents[2]
+
+
 @pytest.fixture
 def process() -> Callable[..., subprocess.CompletedProcess[bytes]]:
-    """Run the installed ``callback-contracts`` console script as a real process."""
+    """Run the installed ``callback-contracts`` console script as a real process, on this checkout."""
     executable = _executable()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
 
     def run(args: Sequence[str], *, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([executable, *args], input=input, capture_output=True, timeout=60, check=False)
+        return subprocess.run(
+            [executable, *args], input=input, capture_output=True, timeout=60, check=False, env=env
+        )
 
     return run

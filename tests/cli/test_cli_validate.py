@@ -1,4 +1,4 @@
-"""``validate``: every callback in captured files checked, each problem named by file, record and path."""
+"""``validate``: every payload in captured files checked whole, each problem named by file, record and path."""
 
 from __future__ import annotations
 
@@ -59,18 +59,27 @@ def test_the_callbacks_inside_each_kind_of_response_are_found(
     ]
     result = invoke("validate", *files)
     assert result.exit_code == 0, result.stdout
-    assert result.stderr == "checked 12 callbacks in 3 records of 3 files: all valid\n"
+    assert result.stderr == "checked 3 payloads (12 callbacks) in 3 records of 3 files: all valid\n"
 
 
 @pytest.mark.parametrize(
-    ("model", "wrap", "count"),
+    ("model", "wrap", "checked"),
     [
-        ("Callback", lambda cb, conv: cb, 1),
-        ("CallbackBasic", lambda cb, conv: [cb, cb], 2),
-        ("Conversation", lambda cb, conv: conv, 2),
-        ("ConversationBasic", lambda cb, conv: conv, 2),
-        ("ConversationEntityListing", lambda cb, conv: {"entities": [conv]}, 2),
-        ("CampaignInteractions", lambda cb, conv: {"pendingInteractions": [{"conversation": conv}]}, 2),
+        ("Callback", lambda cb, conv: cb, "1 callback in 1 record"),
+        ("CallbackBasic", lambda cb, conv: [cb, cb], "2 callbacks in 2 records"),
+        ("Conversation", lambda cb, conv: conv, "1 payload (2 callbacks) in 1 record"),
+        ("ConversationBasic", lambda cb, conv: [conv, conv], "2 payloads (4 callbacks) in 2 records"),
+        (
+            "ConversationEntityListing",
+            lambda cb, conv: {"entities": [conv]},
+            "1 payload (2 callbacks) in 1 record",
+        ),
+        (
+            "CampaignInteractions",
+            lambda cb, conv: {"pendingInteractions": [{"conversation": conv}]},
+            "1 payload (2 callbacks) in 1 record",
+        ),
+        ("Conversation", lambda cb, conv: {"id": "c-2"}, "1 payload (0 callbacks) in 1 record"),
     ],
 )
 def test_model_option_reads_every_record_as_that_model(
@@ -80,11 +89,11 @@ def test_model_option_reads_every_record_as_that_model(
     conversation: Payload,
     model: str,
     wrap: Callable[[Payload, Payload], Any],
-    count: int,
+    checked: str,
 ) -> None:
     result = invoke("validate", "--model", model, _write(tmp_path / "in.json", wrap(callback, conversation)))
     assert result.exit_code == 0, result.stdout
-    assert result.stderr.startswith(f"checked {count} callback")
+    assert result.stderr == f"checked {checked} of 1 file: all valid\n"
 
 
 def test_model_option_is_not_second_guessed(invoke: Invoke, tmp_path: Path, conversation: Payload) -> None:
@@ -117,6 +126,15 @@ def test_tolerant_accepts_what_the_sdks_accept(invoke: Invoke, callback: Payload
     callback.update(state="parked", futureField={"x": 1}, peerId=None)
     assert invoke("validate", "-", input=json.dumps(callback)).exit_code == 1
     assert invoke("validate", "--tolerant", "-", input=json.dumps(callback)).exit_code == 0
+
+
+def test_tolerant_reads_a_whole_conversation_as_the_sdks_do(invoke: Invoke, conversation: Payload) -> None:
+    conversation.update(futureField=1, endTime=None, recordingState="paused-forever")
+    conversation["participants"][0].update(futurePurpose="x")
+    strict = invoke("validate", "-", input=json.dumps(conversation))
+    assert strict.exit_code == 1
+    assert len(strict.stdout.splitlines()) == 4
+    assert invoke("validate", "--tolerant", "-", input=json.dumps(conversation)).exit_code == 0
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -214,27 +232,127 @@ def test_every_problem_of_every_file_is_printed(invoke: Invoke, tmp_path: Path, 
     assert result.stderr == "checked 3 callbacks in 3 records of 2 files: 2 invalid\n"
 
 
+# The envelope's own fields, decoded as strictly as the callbacks: (--model or detected, the
+# change to a valid response, every problem it must report).
+ENVELOPE_CASES = [
+    pytest.param(
+        "Conversation",
+        [_set("startTime", "yesterday"), _set("colour", "red"), _set("participants.0.purpose", 123)],
+        [
+            "$.startTime: expected an ISO-8601 datetime, got 'yesterday'",
+            "$.participants[0].purpose: expected a string, got 123",
+            "$.colour: expected no such field, got unknown field 'colour'",
+        ],
+        id="Conversation fields",
+    ),
+    pytest.param(
+        None,
+        [_set("participants.1.wrapupPrompt", "never"), _set("participants.1.attributes", {"crm": 42})],
+        [
+            "$.participants[1].wrapupPrompt: expected one of 'mandatory', 'optional', 'agentRequested', "
+            "'timeout', 'forcedTimeout', got 'never'",
+            "$.participants[1].attributes['crm']: expected a string, got 42",
+        ],
+        id="Participant fields, detected",
+    ),
+    pytest.param(
+        "ConversationBasic",
+        [_set("recordingState", "active")],
+        ["$.recordingState: expected no such field, got unknown field 'recordingState'"],
+        id="ConversationBasic has no recordingState",
+    ),
+    pytest.param(
+        "Conversation",
+        [_set("participants", {})],
+        ["$.participants: expected an array, got {}"],
+        id="participants not an array",
+    ),
+    pytest.param(
+        None,
+        [_set("participants", [[]])],
+        ["$.participants[0]: expected an object (Participant), got []"],
+        id="a participant not an object",
+    ),
+    pytest.param(
+        None,
+        [_set("participants.0.callbacks", "none")],
+        ["$.participants[0].callbacks: expected an array, got 'none'"],
+        id="callbacks not an array",
+    ),
+]
+
+
+@pytest.mark.parametrize(("model", "changes", "messages"), ENVELOPE_CASES)
+def test_a_conversation_is_checked_whole(
+    invoke: Invoke,
+    conversation: Payload,
+    model: str | None,
+    changes: list[Callable[[Payload], None]],
+    messages: list[str],
+) -> None:
+    for change in changes:
+        change(conversation)
+    args = ["--model", model] if model else []
+    result = invoke("validate", *args, "-", input=json.dumps(conversation))
+    assert result.exit_code == 1
+    assert sorted(result.stdout.splitlines()) == sorted(f"<stdin>:1: {message}" for message in messages)
+    assert result.stderr.endswith(" in 1 record of 1 file: 1 invalid\n")
+
+
 @pytest.mark.parametrize(
-    ("document", "message"),
+    ("model", "document", "messages"),
     [
-        ({"participants": {}}, "$.participants: expected an array, got {}"),
-        ({"participants": [[]]}, "$.participants[0]: expected an object (Participant), got []"),
         (
-            {"participants": [{"callbacks": "none"}]},
-            '$.participants[0].callbacks: expected an array, got "none"',
+            "ConversationEntityListing",
+            {"entities": [], "pageSize": "25", "cursor": "x"},
+            [
+                "$.cursor: expected no such field, got unknown field 'cursor'",
+                "$.pageSize: expected an integer, got '25'",
+            ],
         ),
-        ({"entities": [1]}, "$.entities[0]: expected an object (Conversation), got 1"),
+        (None, {"entities": [1]}, ["$.entities[0]: expected an object (Conversation), got 1"]),
         (
+            None,
+            {"entities": [{"id": 7, "participants": []}], "total": True},
+            ["$.entities[0].id: expected a string, got 7", "$.total: expected an integer, got true"],
+        ),
+        (
+            "CampaignInteractions",
+            {"campaign": {"id": 5}, "pendingInteractions": [{"creationTime": "soon"}]},
+            [
+                "$.campaign.id: expected a string, got 5",
+                "$.pendingInteractions[0].creationTime: expected an ISO-8601 datetime, got 'soon'",
+            ],
+        ),
+        (
+            None,
             {"scheduledInteractions": [{"conversation": []}]},
-            "$.scheduledInteractions[0].conversation: expected an object (ConversationBasic), got []",
+            ["$.scheduledInteractions[0].conversation: expected an object (ConversationBasic), got []"],
+        ),
+        (
+            "Conversation",
+            [{"id": "ok"}, {"id": "bad", "endTime": 0}],
+            ["$[1].endTime: expected an ISO-8601 datetime, got 0"],
         ),
     ],
+    ids=[
+        "listing fields",
+        "listing entity",
+        "listing detected",
+        "campaign fields",
+        "campaign detected",
+        "array",
+    ],
 )
-def test_a_broken_envelope_is_reported_where_it_breaks(invoke: Invoke, document: Any, message: str) -> None:
-    result = invoke("validate", "-", input=json.dumps(document))
+def test_every_response_model_is_checked_whole(
+    invoke: Invoke, tmp_path: Path, model: str | None, document: Any, messages: list[str]
+) -> None:
+    name = _write(tmp_path / "response.ndjson", document, ndjson=True)
+    args = ["--model", model] if model else []
+    result = invoke("validate", *args, name)
     assert result.exit_code == 1
-    assert result.stdout == f"<stdin>:1: {message}\n"
-    assert result.stderr.endswith(": 1 broken record\n")
+    assert sorted(result.stdout.splitlines()) == sorted(f"{name}:1: {message}" for message in messages)
+    assert result.stderr.endswith(": 1 invalid\n")
 
 
 def test_a_record_that_is_no_object_is_an_invalid_callback(invoke: Invoke) -> None:
@@ -247,28 +365,177 @@ def test_a_record_that_is_no_object_is_an_invalid_callback(invoke: Invoke) -> No
     assert result.stderr == "checked 2 callbacks in 2 records of 1 file: 2 invalid\n"
 
 
+GOOD = '{"id": "a"}'
+STRING_KEY = "unexpected character, expected a string key"
+
+
 @pytest.mark.parametrize(
-    ("name", "text", "record"),
+    ("name", "text", "record", "got"),
     [
-        ("broken.json", '{\n  "id": "x",\n}\n', 1),
-        ("broken.ndjson", '{"id": "a"}\n\n{"id": \n{"id": "b"}\n', 3),
-        ("broken.txt", "{oops", 1),
-        ("empty.json", "", 1),
-        ("empty.ndjson", "\n\n", None),
+        ("broken.json", '{\n  "id": "x",\n}\n', 1, "trailing comma is not allowed: line 2 column 12"),
+        ("broken.txt", "{oops", 1, f"{STRING_KEY}: line 1 column 2"),
+        ("lines.txt", "[1,\n2,\n  x]\n", 1, "unexpected character, expected a JSON value: line 3 column 3"),
+        ("cut.ndjson", f'{GOOD}\n\n{{"id": \n{GOOD}\n', 3, "unexpected end of data: line 3 column 8"),
+        (
+            "fifth.ndjson",  # the fifth record, on line 8; its column counts characters, not bytes
+            f'{GOOD}\n\n{GOOD}\n\n\n{GOOD}\n{GOOD}\n{{"id": "é", oops}}\n{GOOD}\n',
+            8,
+            f"{STRING_KEY}: line 8 column 13",
+        ),
+        (
+            "crlf.jsonl",
+            f'{GOOD}\r\n\r\n{{"id": 1,}}\r\n',
+            3,
+            "trailing comma is not allowed: line 3 column 9",
+        ),
+        ("last.ndjson", f'{GOOD}\n{{"id": "b"', 2, "unexpected end of data: line 2 column 11"),
+        ("sniffed.txt", f"\n{GOOD}\n\n{GOOD}\n{{oops}}\n", 5, f"{STRING_KEY}: line 5 column 2"),
     ],
 )
-def test_text_that_is_not_json_is_a_broken_record(
-    invoke: Invoke, tmp_path: Path, name: str, text: str, record: int | None
+def test_text_that_is_not_json_is_a_broken_record_at_its_line_and_column(
+    invoke: Invoke, tmp_path: Path, name: str, text: str, record: int, got: str
 ) -> None:
     path = tmp_path / name
-    path.write_text(text)
+    path.write_bytes(text.encode())
     result = invoke("validate", str(path))
-    if record is None:  # nothing to check is not an error
-        assert (result.exit_code, result.stdout) == (0, "")
-        return
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"{path}:{record}: $: expected JSON text, got ")
+    assert result.stdout == f"{path}:{record}: $: expected JSON text, got {got}\n"
     assert result.stderr.endswith(": 1 broken record\n")
+
+
+def test_an_invalid_ndjson_record_is_named_by_its_line(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "spaced.ndjson"
+    path.write_text(f'{GOOD}\n\n\n{GOOD}\n   \n{{"id": 5}}\n\n{{"held": "no"}}\n')
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:6: $.id: expected a string, got 5",
+        f"{path}:8: $.held: expected a boolean, got 'no'",
+    ]
+    assert result.stderr == "checked 4 callbacks in 4 records of 1 file: 2 invalid\n"
+
+
+@pytest.mark.parametrize(
+    ("texts", "status", "notes", "summary"),
+    [
+        pytest.param(
+            {"a.json": GOOD}, 0, [], "checked 1 callback in 1 record of 1 file: all valid", id="valid"
+        ),
+        pytest.param(
+            {"a.json": '{"id": 1}'},
+            1,
+            [],
+            "checked 1 callback in 1 record of 1 file: 1 invalid",
+            id="invalid",
+        ),
+        pytest.param(
+            {"a.json": "{"}, 1, [], "checked 0 payloads in 1 record of 1 file: 1 broken record", id="not JSON"
+        ),
+        pytest.param(
+            {"a.json": "[]"},
+            3,
+            ["note: a.json holds nothing to check"],
+            "checked 0 payloads in 0 records of 1 file: nothing to check",
+            id="empty array",
+        ),
+        pytest.param(
+            {"a.json": ""},
+            3,
+            ["note: a.json holds nothing to check"],
+            "checked 0 payloads in 0 records of 1 file: nothing to check",
+            id="empty file",
+        ),
+        pytest.param(
+            {"a.ndjson": "\n \n\n"},
+            3,
+            ["note: a.ndjson holds nothing to check"],
+            "checked 0 payloads in 0 records of 1 file: nothing to check",
+            id="blank lines",
+        ),
+        pytest.param(
+            {"a.ndjson": "[]\n[]\n"},
+            3,
+            ["note: a.ndjson holds nothing to check"],
+            "checked 0 payloads in 2 records of 1 file: nothing to check",
+            id="NDJSON of empty arrays",
+        ),
+        pytest.param(
+            {"a.txt": "  \n"},
+            3,
+            ["note: a.txt holds nothing to check"],
+            "checked 0 payloads in 0 records of 1 file: nothing to check",
+            id="sniffed blank",
+        ),
+        pytest.param(
+            {"a.json": GOOD, "b.json": "[]"},
+            0,
+            ["note: b.json holds nothing to check"],
+            "checked 1 callback in 1 record of 2 files: all valid",
+            id="one empty among valid",
+        ),
+        pytest.param(
+            {"a.json": "[]", "b.json": "{"},
+            1,
+            ["note: a.json holds nothing to check"],
+            "checked 0 payloads in 1 record of 2 files: 1 broken record",
+            id="empty and broken",
+        ),
+        pytest.param(
+            {"a.json": "[]", "missing.json": None},
+            2,
+            [
+                "note: a.json holds nothing to check",
+                "error: cannot read missing.json: No such file or directory",
+            ],
+            "checked 0 payloads in 0 records of 2 files: 1 unreadable file",
+            id="empty and unreadable",
+        ),
+        pytest.param(
+            {"a.json": '{"id": 1}', "missing.json": None},
+            2,
+            ["error: cannot read missing.json: No such file or directory"],
+            "checked 1 callback in 1 record of 2 files: 1 invalid, 1 unreadable file",
+            id="invalid and unreadable",
+        ),
+    ],
+)
+def test_the_exit_status_tells_valid_invalid_unreadable_and_nothing_apart(
+    invoke: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    texts: dict[str, str | None],
+    status: int,
+    notes: list[str],
+    summary: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, text in texts.items():
+        if text is not None:
+            (tmp_path / name).write_text(text)
+    result = invoke("validate", *texts)
+    assert result.exit_code == status
+    assert result.stderr.splitlines() == [*notes, summary]
+
+
+def test_stdin_with_nothing_to_check(invoke: Invoke) -> None:
+    result = invoke("validate", "-", input="[]")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "note: <stdin> holds nothing to check",
+        "checked 0 payloads in 0 records of 1 file: nothing to check",
+    ]
+
+
+def test_the_help_documents_the_exit_statuses(invoke: Invoke) -> None:
+    text = invoke("validate", "--help").stdout
+    for line in (
+        "0  every payload is valid",
+        "1  some payload is invalid, or some record is not JSON",
+        "2  usage error, or a file cannot be read",
+        "3  nothing to check: no payload in any file (empty files, [])",
+    ):
+        assert line in text
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import socketserver
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import Result
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+if TYPE_CHECKING:
+    from mockserver.testing.server import MockServer
 
 Invoke = Callable[..., Result]
 Payload = dict[str, Any]
@@ -307,3 +312,202 @@ def test_the_mock_server_refuses_a_wrong_token(invoke: Invoke, mock_server: str)
         "FAIL GET /api/v2/conversations",
         "     status: expected 200, got 401 (bad.credentials: Invalid login credentials.)",
     ]
+
+
+# -- responses that break off ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def faulty_server() -> Iterator[MockServer]:
+    """The project's mock server (``MockServer``, in a thread) for the module, to inject faults into."""
+    try:
+        from mockserver.testing.server import MockServer
+    except ImportError as exc:
+        pytest.skip(f"mockserver.testing is not available: {exc}")
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SEED": 11,
+        "CONVERSATIONS": 2,
+        "NOW": datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc),
+        "TOKENS": (TOKEN,),
+    }
+    with MockServer(config) as server:
+        yield server
+
+
+@pytest.fixture
+def faulty(faulty_server: MockServer) -> MockServer:
+    """The module's mock server, reset: no faults, the seeded conversations."""
+    faulty_server.reset()
+    return faulty_server
+
+
+# The mock server's fault kinds (README "Testing your client") and the problem each is reported as.
+FAULTS = [
+    ("drop", re.escape("body: expected 1 byte (Content-Length), got 0 before the connection closed")),
+    ("truncate", r"body: expected (\d+) bytes \(Content-Length\), got (\d+) before the connection closed"),
+    ("reset", re.escape("response: expected an HTTP response, got the connection reset")),
+    ("malformed", r"\$: expected JSON text, got unexpected end of data: line 1 column \d+ \(char \d+\)"),
+    (
+        "empty",
+        re.escape(
+            "$: expected JSON text, got Input is a zero-length, empty document: line 1 column 1 (char 0)"
+        ),
+    ),
+    ("content-type", re.escape("Content-Type: expected application/json, got text/html")),
+]
+
+
+def _assert_reported(line: str, kind: str, pattern: str) -> None:
+    """``line`` is a failed check's problem matching ``pattern``; a truncated body is cut short."""
+    assert line.startswith("     ")
+    found = re.fullmatch(pattern, line[5:])
+    assert found is not None, line
+    if kind == "truncate":  # fewer bytes than announced, and some
+        assert 0 < int(found[2]) < int(found[1])
+
+
+@pytest.mark.parametrize(("kind", "problem"), FAULTS, ids=[kind for kind, _ in FAULTS])
+def test_a_faulted_conversation_fails_its_check_and_the_rest_go_on(
+    invoke: Invoke, faulty: MockServer, kind: str, problem: str
+) -> None:
+    faulty.fault("GET", "/api/v2/conversations/{id}", kind=kind, times=1)
+    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN)
+    assert result.exit_code == 1
+    listing, failed, reported, *rest = result.stdout.splitlines()
+    assert listing == "ok   GET /api/v2/conversations"
+    assert failed.startswith("FAIL GET /api/v2/conversations/")
+    _assert_reported(reported, kind, problem)
+    assert [line[: len("ok   GET /api/v2/conversations/")] for line in rest] == [
+        "ok   GET /api/v2/conversations/"
+    ]
+    assert result.stderr == f"verified 3 responses from {faulty.url}: 1 failed\n"
+
+
+@pytest.mark.parametrize(("kind", "problem"), FAULTS, ids=[kind for kind, _ in FAULTS])
+def test_a_faulted_listing_fails_its_check(
+    invoke: Invoke, faulty: MockServer, kind: str, problem: str
+) -> None:
+    faulty.fault("GET", "/api/v2/conversations", kind=kind, times=1)
+    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "FAIL GET /api/v2/conversations"
+    _assert_reported(lines[1], kind, problem)
+    if kind != "content-type":  # nothing readable: no conversation ids to fetch
+        assert lines[2:] == []
+
+
+def test_a_dropped_response_in_a_real_process_is_a_failed_check(
+    process: Callable[..., Any], faulty: MockServer
+) -> None:
+    faulty.fault("GET", "/api/v2/conversations", kind="drop", times=1)
+    done = process(["verify", "--base-url", faulty.url, "--token", TOKEN])
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        b"FAIL GET /api/v2/conversations",
+        b"     body: expected 1 byte (Content-Length), got 0 before the connection closed",
+    ]
+    assert b"Traceback" not in done.stderr
+
+
+class RawProvider(socketserver.ThreadingTCPServer):
+    """A provider answering each path with raw bytes (or none), for answers no HTTP server sends."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _RawHandler)
+        self.answers: dict[str, bytes | None] = {}
+        self.release = threading.Event()  # set at shutdown: a silent answer waits for it
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _RawHandler(socketserver.StreamRequestHandler):
+    server: RawProvider
+
+    def handle(self) -> None:
+        head = self.rfile.readline().decode()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass  # the headers
+        answer = self.server.answers.get(
+            head.split(" ")[1], b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+        )
+        if answer is None:  # silent: the client gives up first
+            self.server.release.wait(timeout=30)
+            return
+        self.wfile.write(answer)  # then the connection closes, whatever the answer announced
+
+
+@pytest.fixture(scope="module")
+def raw_provider() -> Iterator[RawProvider]:
+    """A ``RawProvider`` on a free port in a daemon thread, for the module; shut down and joined."""
+    server = RawProvider()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+EMPTY_LISTING = (
+    b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"entities":[]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "problems"),
+    [
+        pytest.param(
+            b"", ["response: expected an HTTP response, got the connection closed without one"], id="closed"
+        ),
+        pytest.param(
+            b"hello\r\n", ["response: expected an HTTP status line, got 'hello\\r\\n'"], id="not HTTP"
+        ),
+        pytest.param(
+            b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"id"\r\n',
+            ["body: expected the whole chunked body, got 5 bytes before the connection closed"],
+            id="chunked cut",
+        ),
+        pytest.param(
+            b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"id": "c-1"',
+            ["body: expected 40 bytes (Content-Length), got 12 before the connection closed"],
+            id="body cut",
+        ),
+        pytest.param(
+            b'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100\r\n\r\n{"code"',
+            [
+                "status: expected 200, got 503",
+                "body: expected 100 bytes (Content-Length), got 7 before the connection closed",
+            ],
+            id="error cut",
+        ),
+        pytest.param(None, ["response: expected an answer within 0.5 s, got none"], id="silent"),
+    ],
+)
+def test_a_response_that_breaks_off_is_a_failed_check(
+    invoke: Invoke, raw_provider: RawProvider, answer: bytes | None, problems: list[str]
+) -> None:
+    raw_provider.answers.update({"/api/v2/conversations": EMPTY_LISTING, "/api/v2/conversations/c-1": answer})
+    args = ["--base-url", raw_provider.url, "--token", TOKEN, "--conversation", "c-1", "--timeout", "0.5"]
+    result = invoke("verify", *args)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ok   GET /api/v2/conversations",
+        "FAIL GET /api/v2/conversations/c-1",
+        *(f"     {problem}" for problem in problems),
+    ]
+    assert result.stderr == f"verified 2 responses from {raw_provider.url}: 1 failed\n"
+
+
+def test_the_help_documents_the_exit_statuses(invoke: Invoke) -> None:
+    text = invoke("verify", "--help").stdout
+    for line in (
+        "0  every response keeps the contract",
+        "1  some response does not (or broke off)",
+        "2  usage error, or the provider cannot be connected to",
+    ):
+        assert line in text

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from factories import (
     ConversationBasicFactory,
     ConversationFactory,
     OverrideError,
+    OverrideKind,
     UnknownTraitError,
     check_callback,
     check_conversation,
@@ -129,20 +130,96 @@ def test_conversation_overrides_reach_every_leg(now: datetime) -> None:
     assert check_conversation(conversation) == []
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"callback_numbers": ["0207 123 4567"]}, r"callbackNumbers\[0\]: expected an E.164 number"),
-        ({"callback_numbers": []}, "at least one number"),
-        ({"colour": "red"}, "colour: not a conversation override"),
-        ({"callback_user_name": 42}, r"callbackUserName: expected a string, got 42"),
-    ],
-)
-def test_contradictory_conversation_overrides_raise(
-    overrides: dict[str, Any], message: str, now: datetime
+NUMBER = "+13175550123"
+STATES = "'alerting', 'dialing', 'contacting', 'offering', 'connected', 'disconnected', 'terminated', 'scheduled', 'none'"
+E164_LEGS = [
+    f"$.participants[{i}].callbacks[0].callbackNumbers[0]: expected an E.164 number such as '+14155550123', got '0207 123 4567'"
+    for i in range(3)
+]
+
+# ConversationFactory: (overrides, kind, every problem reported)
+CONVERSATION_OVERRIDE_CASES = [
+    pytest.param(
+        {"callback_numbers": NUMBER},
+        OverrideKind.INVALID,
+        [f"callback_numbers: expected a sequence of str, got str '{NUMBER}'"],
+        id="a string for a list",
+    ),
+    pytest.param(
+        {"callback_numbers": [NUMBER, 3175550123]},
+        OverrideKind.INVALID,
+        ["callback_numbers[1]: expected a str, got int 3175550123"],
+        id="a number in the list",
+    ),
+    pytest.param(
+        {"callback_scheduled_time": "2030-01-15T13:00:00Z"},
+        OverrideKind.INVALID,
+        ["callback_scheduled_time: expected a datetime, got str '2030-01-15T13:00:00Z'"],
+        id="a string for a datetime",
+    ),
+    pytest.param(
+        {"callback_user_name": 42},
+        OverrideKind.INVALID,
+        ["callback_user_name: expected a str, got int 42"],
+        id="an int for a str",
+    ),
+    pytest.param(
+        {"attributes": ["crmId"]},
+        OverrideKind.INVALID,
+        ["attributes: expected a mapping of str to str, got list ['crmId']"],
+        id="a list for a mapping",
+    ),
+    pytest.param(
+        {"attributes": {"crmId": 42}},
+        OverrideKind.INVALID,
+        ["attributes['crmId']: expected a str, got int 42"],
+        id="an int in the mapping",
+    ),
+    pytest.param(
+        {"callbackNumbers": [NUMBER]},
+        OverrideKind.INVALID,
+        ["callbackNumbers: not a conversation override, did you mean callback_numbers?"],
+        id="camelCase",
+    ),
+    pytest.param(
+        {"queue": "q-1"},
+        OverrideKind.INVALID,
+        ["queue: not a conversation override, did you mean queue_id?"],
+        id="near miss",
+    ),
+    pytest.param(
+        {"colour": "red", "caller_id": 7},
+        OverrideKind.INVALID,
+        [
+            "colour: not a conversation override (id, callback_numbers, callback_scheduled_time, "
+            "callback_user_name, script_id, queue_id, queue_name, caller_id, caller_id_name, attributes)",
+            "caller_id: expected a str, got int 7",
+        ],
+        id="unknown and mistyped at once",
+    ),
+    pytest.param({"callback_numbers": ["0207 123 4567"]}, OverrideKind.CONTRACT, E164_LEGS, id="not E.164"),
+    pytest.param(
+        {"callback_numbers": []},
+        OverrideKind.CONTRACT,
+        [
+            f"$.participants[{i}].callbacks[0].callbackNumbers: expected at least one number, got []"
+            for i in range(3)
+        ],
+        id="no numbers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "kind", "problems"), CONVERSATION_OVERRIDE_CASES)
+def test_bad_conversation_overrides_raise_a_clear_error(
+    overrides: dict[str, Any], kind: OverrideKind, problems: list[str], now: datetime
 ) -> None:
-    with pytest.raises(OverrideError, match=message):
+    with pytest.raises(OverrideError) as info:
         ConversationFactory(1, now=now).build("connected", **overrides)
+    error = info.value
+    assert (error.kind, error.problems, error.names) == (kind, tuple(problems), tuple(overrides))
+    assert ("inconsistent" in str(error)) is (kind is OverrideKind.LIFECYCLE)
+    assert "Error(" not in str(error)  # no exception of the code's own leaks into the message
 
 
 def test_overridden_moment_moves_the_timeline(now: datetime) -> None:
@@ -171,39 +248,274 @@ def test_nested_overrides_merge_into_generated_models(now: datetime) -> None:
     assert callback.queue_media_settings.enable_auto_answer is True
 
 
-@pytest.mark.parametrize(
-    ("trait", "overrides", "message"),
-    [
-        (
-            "connected",
-            {"disconnected_time": datetime(2030, 1, 15, 12, 0)},
-            r"\$\.disconnectedTime: expected nothing while state is 'connected'",
-        ),
-        ("disconnected", {"held": True}, r"\$\.startHoldTime: expected a value when held is true"),
-        (
-            "alerting",
-            {"segments": [{"type": "Alert"}]},
-            r"\$\.segments: expected \[\] while state is 'alerting'",
-        ),
-        ("disconnected", {"disconnect_type": None}, r"\$\.disconnectType: expected a value"),
-        (
-            "disconnected",
-            {"direction": "sideways"},
-            r"\$\.direction: expected one of 'inbound', 'outbound', got 'sideways'",
-        ),
-        ("disconnected", {"held": "no"}, r"\$\.held: expected a boolean"),
-        ("disconnected", {"colour": "red"}, r"\$\.colour: not a field of Callback"),
-        ("scheduled", {"wrapup": {"nope": 1}}, r"\$\.wrapup\.nope: not a field of Wrapup"),
-        ("after_call_work", {"after_call_work": {"end_time": datetime(2030, 1, 15, 12, 0)}}, "pending"),
-    ],
-)
-def test_contradictory_overrides_raise_a_clear_error(
-    trait: str, overrides: dict[str, Any], message: str, now: datetime
+# CallbackFactory: (trait, overrides, kind, every problem reported)
+CALLBACK_OVERRIDE_CASES = [
+    # lifecycle contradictions: the only "inconsistent payload"
+    pytest.param(
+        "connected",
+        {"disconnected_time": datetime(2030, 1, 15, 12, 0)},
+        OverrideKind.LIFECYCLE,
+        ["$.disconnectedTime: expected nothing while state is 'connected', got 2030-01-15T12:00:00.000Z"],
+        id="disconnected while connected",
+    ),
+    pytest.param(
+        "disconnected",
+        {"held": True},
+        OverrideKind.LIFECYCLE,
+        [
+            "$.startHoldTime: expected a value when held is true, got nothing",
+            "$.held: expected false while state is 'disconnected', got True",
+        ],
+        id="held with no hold time",
+    ),
+    pytest.param(
+        "alerting",
+        {"segments": [{"type": "Alert"}]},
+        OverrideKind.LIFECYCLE,
+        ["$.segments: expected [] while state is 'alerting', got '1 segment(s)'"],
+        id="segments while alerting",
+    ),
+    pytest.param(
+        "disconnected",
+        {"disconnect_type": None},
+        OverrideKind.LIFECYCLE,
+        ["$.disconnectType: expected a value when state is 'disconnected', got nothing"],
+        id="no disconnect type",
+    ),
+    pytest.param(
+        "after_call_work",
+        {"after_call_work": {"end_time": datetime(2030, 1, 15, 12, 0)}},
+        OverrideKind.LIFECYCLE,
+        None,
+        id="pending work that ended",
+    ),
+    # values of the right type that no org sends
+    pytest.param(
+        "disconnected",
+        {"callback_numbers": ["0207 123 4567"]},
+        OverrideKind.CONTRACT,
+        ["$.callbackNumbers[0]: expected an E.164 number such as '+14155550123', got '0207 123 4567'"],
+        id="not E.164",
+    ),
+    pytest.param(
+        "disconnected",
+        {"timeout_seconds": 2**70},
+        OverrideKind.CONTRACT,
+        [f"$.timeoutSeconds: expected an integer of at most 64 bits, got {2**70}"],
+        id="beyond 64 bits",
+    ),
+    # values of the wrong type, named as types
+    pytest.param(
+        "disconnected",
+        {"callback_numbers": NUMBER},
+        OverrideKind.INVALID,
+        [f"$.callback_numbers: expected a sequence of str, got str '{NUMBER}'"],
+        id="a string for a list",
+    ),
+    pytest.param(
+        "disconnected",
+        {"callback_numbers": [None]},
+        OverrideKind.INVALID,
+        ["$.callback_numbers[0]: expected a str, got None"],
+        id="None in a list",
+    ),
+    pytest.param(
+        "disconnected",
+        {"connected_time": "2030-01-15T11:00:00Z"},
+        OverrideKind.INVALID,
+        ["$.connected_time: expected a datetime, got str '2030-01-15T11:00:00Z'"],
+        id="a string for a datetime",
+    ),
+    pytest.param(
+        "disconnected",
+        {"held": "no"},
+        OverrideKind.INVALID,
+        ["$.held: expected a bool, got str 'no'"],
+        id="a string for a bool",
+    ),
+    pytest.param(
+        "disconnected",
+        {"timeout_seconds": True},
+        OverrideKind.INVALID,
+        ["$.timeout_seconds: expected an int, got bool True"],
+        id="a bool for an int",
+    ),
+    pytest.param(
+        "disconnected",
+        {"timeout_seconds": 1.5},
+        OverrideKind.INVALID,
+        ["$.timeout_seconds: expected an int, got float 1.5"],
+        id="a float for an int",
+    ),
+    pytest.param(
+        "disconnected",
+        {"queue_media_settings": {"auto_answer_alert_tone_seconds": float("nan")}},
+        OverrideKind.INVALID,
+        ["$.queue_media_settings.auto_answer_alert_tone_seconds: expected a float, got float nan"],
+        id="NaN, which JSON cannot carry",
+    ),
+    pytest.param(
+        "disconnected",
+        {"direction": "sideways"},
+        OverrideKind.INVALID,
+        ["$.direction: expected one of 'inbound', 'outbound', got str 'sideways'"],
+        id="no such enum value",
+    ),
+    pytest.param(
+        "disconnected",
+        {"state": 5},
+        OverrideKind.INVALID,
+        [f"$.state: expected one of {STATES}, got int 5"],
+        id="an int for an enum",
+    ),
+    pytest.param(
+        "disconnected",
+        {"disconnect_type": ["client"]},
+        OverrideKind.INVALID,
+        None,
+        id="a list for an enum",
+    ),
+    pytest.param(
+        "disconnected",
+        {"wrapup": "done"},
+        OverrideKind.INVALID,
+        ["$.wrapup: expected a Wrapup (or a mapping of its fields), got str 'done'"],
+        id="a string for a model",
+    ),
+    pytest.param(
+        "disconnected",
+        {"segments": "x"},
+        OverrideKind.INVALID,
+        ["$.segments: expected a sequence of Segment (or mappings of its fields), got str 'x'"],
+        id="a string for a list of models",
+    ),
+    pytest.param(
+        "disconnected",
+        {"segments": [{"type": 3}]},
+        OverrideKind.INVALID,
+        ["$.segments[0].type: expected a str, got int 3"],
+        id="in a model in a list",
+    ),
+    pytest.param(
+        "disconnected",
+        {"wrapup": {"tags": "vip"}},
+        OverrideKind.INVALID,
+        ["$.wrapup.tags: expected a sequence of str, got str 'vip'"],
+        id="a string for a nested list",
+    ),
+    # names that are no field, with the one meant
+    pytest.param(
+        "disconnected",
+        {"callbackNumbers": [NUMBER]},
+        OverrideKind.INVALID,
+        ["$.callbackNumbers: not a field of Callback, did you mean callback_numbers?"],
+        id="camelCase",
+    ),
+    pytest.param(
+        "disconnected",
+        {"CallbackNumbers": [NUMBER]},
+        OverrideKind.INVALID,
+        ["$.CallbackNumbers: not a field of Callback, did you mean callback_numbers?"],
+        id="PascalCase",
+    ),
+    pytest.param(
+        "disconnected",
+        {"callback_number": [NUMBER]},
+        OverrideKind.INVALID,
+        ["$.callback_number: not a field of Callback, did you mean callback_numbers?"],
+        id="near miss",
+    ),
+    pytest.param(
+        "scheduled",
+        {"wrapup": {"durationSeconds": 30}},
+        OverrideKind.INVALID,
+        ["$.wrapup.durationSeconds: not a field of Wrapup, did you mean duration_seconds?"],
+        id="camelCase nested",
+    ),
+    pytest.param(
+        "disconnected",
+        {"colour": "red"},
+        OverrideKind.INVALID,
+        None,
+        id="nothing like a field",
+    ),
+    pytest.param(
+        "scheduled",
+        {"wrapup": {"nope": 1}},
+        OverrideKind.INVALID,
+        [
+            "$.wrapup.nope: not a field of Wrapup (code, name, notes, tags, duration_seconds, end_time, provisional)"
+        ],
+        id="nothing like a nested field",
+    ),
+    pytest.param(
+        "disconnected",
+        {"connectedTime": datetime(2030, 1, 15, 12, 0), "held": 1},
+        OverrideKind.INVALID,
+        [
+            "$.connectedTime: not a field of Callback, did you mean connected_time?",
+            "$.held: expected a bool, got int 1",
+        ],
+        id="every problem at once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("trait", "overrides", "kind", "problems"), CALLBACK_OVERRIDE_CASES)
+def test_bad_overrides_raise_a_clear_error(
+    trait: str, overrides: dict[str, Any], kind: OverrideKind, problems: list[str] | None, now: datetime
 ) -> None:
-    with pytest.raises(OverrideError, match=message) as info:
+    with pytest.raises(OverrideError) as info:
         CallbackFactory(1, now=now).build(trait, **overrides)
-    assert info.value.trait == trait
-    assert info.value.names == tuple(overrides)
+    error = info.value
+    assert (error.kind, error.trait, error.names) == (kind, trait, tuple(overrides))
+    if problems is not None:
+        assert error.problems == tuple(problems)
+    assert str(error).startswith(f"CallbackFactory(trait={trait!r}): ")
+    assert str(error).endswith("; ".join(error.problems))
+    assert ("inconsistent" in str(error)) is (kind is OverrideKind.LIFECYCLE)
+    assert "Error(" not in str(error)  # no exception of the code's own leaks into the message
+
+
+def test_an_override_error_says_its_kind_in_words(now: datetime) -> None:
+    factory = CallbackFactory(1, now=now)
+    with pytest.raises(OverrideError) as invalid:
+        factory.build(held="no")
+    with pytest.raises(OverrideError) as contract:
+        factory.build(timeout_seconds=2**70)
+    with pytest.raises(OverrideError) as lifecycle:
+        factory.build("disconnected", held=True)
+    assert str(invalid.value).startswith("CallbackFactory(trait='disconnected'): invalid overrides: $.held")
+    assert str(contract.value).startswith(
+        "CallbackFactory(trait='disconnected'): overrides timeout_seconds break the contract: "
+    )
+    assert str(lifecycle.value).startswith(
+        "CallbackFactory(trait='disconnected'): overrides held give an inconsistent payload: "
+    )
+    assert isinstance(invalid.value, ValueError)  # FactoryError's builtin
+
+
+def test_good_overrides_of_every_shape_are_taken(now: datetime) -> None:
+    """The checks refuse only what is wrong: tuples and lists, naive datetimes, enum values as strings."""
+    when = datetime(2030, 1, 15, 11, 0)
+    callback = CallbackFactory(1, now=now).build(
+        "disconnected",
+        callback_numbers=(NUMBER,),
+        connected_time=when,
+        direction="inbound",
+        wrapup=contracts.Wrapup(code="w-1", name="Resolved"),
+        queue_media_settings={"auto_answer_alert_tone_seconds": 2},
+    )
+    assert callback.callback_numbers == (NUMBER,)
+    assert callback.connected_time == when.replace(tzinfo=timezone.utc)
+    assert callback.direction is contracts.Direction.INBOUND
+    assert callback.wrapup == contracts.Wrapup(code="w-1", name="Resolved")
+    assert callback.queue_media_settings is not None
+    assert callback.queue_media_settings.auto_answer_alert_tone_seconds == 2
+    conversation = ConversationFactory(1, now=now).build(
+        "scheduled", callback_numbers=[NUMBER], attributes={"crmId": "42"}, callback_scheduled_time=when
+    )
+    assert check_conversation(conversation) == []
 
 
 SCRIPT = """

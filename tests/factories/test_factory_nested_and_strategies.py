@@ -16,6 +16,7 @@ from factories import (
     ConversationQueueMediaSettingsFactory,
     DialerPreviewFactory,
     OverrideError,
+    OverrideKind,
     PhoneNumberColumnFactory,
     SegmentFactory,
     VoicemailFactory,
@@ -56,6 +57,75 @@ def test_nested_parts_keep_their_lifecycle() -> None:
     assert wrapup.duration_seconds is not None
     with pytest.raises(OverrideError, match=r"\$\.colour: not a field of Wrapup"):
         WrapupFactory(1, now=NOW).build(colour="red")
+
+
+@pytest.mark.parametrize(
+    ("factory", "overrides", "kind", "problem"),
+    [
+        (
+            WrapupFactory,
+            {"durationSeconds": 30},
+            OverrideKind.INVALID,
+            "$.durationSeconds: not a field of Wrapup, did you mean duration_seconds?",
+        ),
+        (
+            WrapupFactory,
+            {"duration_seconds": "30"},
+            OverrideKind.INVALID,
+            "$.duration_seconds: expected an int, got str '30'",
+        ),
+        (
+            WrapupFactory,
+            {"tags": "vip"},
+            OverrideKind.INVALID,
+            "$.tags: expected a sequence of str, got str 'vip'",
+        ),
+        (
+            WrapupFactory,
+            {"duration_seconds": 2**64},
+            OverrideKind.CONTRACT,
+            f"$.durationSeconds: expected an integer of at most 64 bits, got {2**64}",
+        ),
+        (
+            SegmentFactory,
+            {"start_time": "now"},
+            OverrideKind.INVALID,
+            "$.start_time: expected a datetime, got str 'now'",
+        ),
+        (
+            AfterCallWorkFactory,
+            {"state": "done"},
+            OverrideKind.INVALID,
+            "$.state: expected one of 'unknown', 'notApplicable', 'skipped', 'pending', 'complete', got str 'done'",
+        ),
+        (
+            PhoneNumberColumnFactory,
+            {"colour": "red"},
+            OverrideKind.INVALID,
+            "$.colour: not a field of PhoneNumberColumn (column_name, type, callable_time_column_name)",
+        ),
+        (
+            PhoneNumberColumnFactory,
+            {"columnName": "Cell"},
+            OverrideKind.INVALID,
+            "$.columnName: not a field of PhoneNumberColumn, did you mean column_name?",
+        ),
+    ],
+    ids=lambda value: value.__name__ if isinstance(value, type) else None,
+)
+def test_bad_nested_overrides_raise_a_clear_error(
+    factory: Any, overrides: dict[str, Any], kind: OverrideKind, problem: str
+) -> None:
+    with pytest.raises(OverrideError) as info:
+        factory(1, now=NOW).build(**overrides)
+    assert (info.value.kind, info.value.problems, info.value.names) == (kind, (problem,), tuple(overrides))
+    assert "inconsistent" not in str(info.value)
+
+
+def test_a_phone_number_column_takes_overrides_as_the_others_do() -> None:
+    column = PhoneNumberColumnFactory(1, now=NOW).build("home", column_name="Landline")
+    assert column.column_name == "Landline"
+    assert column.type == PhoneNumberColumnFactory(1, now=NOW).build("home").type
 
 
 @settings(max_examples=25, deadline=None)
