@@ -23,6 +23,7 @@ else:  # pragma: no cover - Python 3.10 (pytest depends on tomli there)
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "callback-contracts"
 
 USES_EVERY_FIXTURE = """
 import json, urllib.request
@@ -53,8 +54,11 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", requirement).lower()
 
 
-def _closure(roots: list[str]) -> set[str]:
-    """Every distribution the ``roots`` requirements need, transitively, without extras."""
+def _closure(roots: list[str], extras: dict[str, list[str]]) -> set[str]:
+    """Every distribution the ``roots`` requirements need, transitively, without extras.
+
+    The project's own extras (``callback-contracts[hypothesis]``) are read from ``extras``.
+    """
     needed: set[str] = set()
     pending = [Requirement(root) for root in roots]
     while pending:
@@ -62,6 +66,9 @@ def _closure(roots: list[str]) -> set[str]:
         if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
             continue
         name = _name(requirement.name)
+        if name == PROJECT:
+            pending.extend(Requirement(text) for extra in requirement.extras for text in extras[extra])
+            continue
         if name in needed:
             continue
         needed.add(name)
@@ -73,8 +80,9 @@ def test_a_session_using_every_fixture_imports_no_test_extra(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    runtime = _closure([*project["dependencies"], "pytest"])
-    test_only = _closure(project["optional-dependencies"]["test"]) - runtime
+    extras = project["optional-dependencies"]
+    runtime = _closure([*project["dependencies"], "pytest"], extras)
+    test_only = _closure(extras["test"], extras) - runtime
     pytester.makepyfile(USES_EVERY_FIXTURE)
     pytester.makeconftest(RECORDS_MODULES)
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # as if nothing else were installed
