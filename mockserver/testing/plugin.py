@@ -52,6 +52,24 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+HYPOTHESIS_ADVICE = (
+    "callback_mock_server is reset once per test, not per Hypothesis example: take the session's "
+    "server, callback_mock_server_session, and call its reset() at the start of each example "
+    "(README: Hypothesis and the server)"
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Hypothesis refuses ``callback_mock_server`` (a function-scoped fixture): say what to use instead."""
+    report = yield
+    if report.failed and call.excinfo is not None and call.excinfo.typename == "FailedHealthCheck":
+        message = str(call.excinfo.value)  # Hypothesis's: "... uses a function-scoped fixture 'name'"
+        if "function-scoped" in message and "'callback_mock_" in message:
+            report.sections.append(("callback-contracts", HYPOTHESIS_ADVICE))
+    return report
+
+
 @pytest.fixture(scope="session")
 def callback_mock_server_config() -> dict[str, Any]:
     """The config of the session's server (see ``mockserver.config.DEFAULTS``); exists to be overridden."""

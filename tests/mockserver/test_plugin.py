@@ -361,3 +361,54 @@ def test_the_in_process_server_logs_requests_only_when_asked(caplog: pytest.LogC
                 assert answer.status == 200
         lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
         assert any('"GET /api/v2/conversations HTTP/1.1" 200' in line for line in lines) is log_requests
+
+
+HYPOTHESIS_WITH_THE_SERVER = """
+    import json, urllib.request
+
+    from hypothesis import HealthCheck, given, settings
+
+    from factories.strategies import conversations
+
+    def listed(url):
+        request = urllib.request.Request(url + "/api/v2/conversations", headers={"Authorization": "Bearer any"})
+        with urllib.request.urlopen(request) as response:
+            return [c["id"] for c in json.loads(response.read())["entities"]]
+
+    @settings(max_examples=5, deadline=None)
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_recommended(callback_mock_server_session, conversation):
+        server = callback_mock_server_session
+        server.reset()  # every example starts from the seeded dataset
+        server.put_conversation(conversation)
+        assert listed(server.url).count(conversation.id) == 1
+        assert len(listed(server.url)) == ACTIVE + 1
+
+    @settings(max_examples=5, deadline=None)
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_function_scoped(callback_mock_server, conversation):
+        pass
+
+    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_suppressed_shares_one_reset(callback_mock_server, conversation):
+        callback_mock_server.put_conversation(conversation)
+        assert len(listed(callback_mock_server.url)) > ACTIVE  # reset once per test, not per example
+"""
+
+
+def test_hypothesis_with_the_session_server_and_a_reset_per_example(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(HYPOTHESIS_WITH_THE_SERVER.replace("ACTIVE", str(_active(0, 50))))
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:schemathesis")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*FailedHealthCheck*uses a function-scoped fixture 'callback_mock_server'*",
+            "*callback-contracts*",
+            "callback_mock_server is reset once per test, not per Hypothesis example: take the session's "
+            "server, callback_mock_server_session, and call its reset() at the start of each example*",
+            "FAILED *test_function_scoped*",
+        ]
+    )
