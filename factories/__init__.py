@@ -1,6 +1,6 @@
 """Realistic, lifecycle-consistent and reproducible Genesys Cloud callback payloads.
 
-Hypothesis strategies live in ``factories.strategies`` (Hypothesis is a test dependency); the
+Hypothesis strategies live in ``factories.strategies`` (the ``hypothesis`` extra installs Hypothesis); the
 pytest fixtures in ``factories.plugin``, registered by installing the package.
 """
 

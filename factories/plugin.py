@@ -5,20 +5,30 @@ from ``--callback-seed``, the ``callback_seed`` ini setting, or chance; each tes
 from it and the test's node id, so a test sees the same payloads whatever runs before it and on
 whichever pytest-xdist worker. The session seed and clock are printed in the header and in the
 report of every failed test that used a factory, with the flags that replay them.
+
+Object fixtures, as pytest-factoryboy makes them: ``callback``, ``callback_basic``,
+``conversation`` and ``conversation_basic`` are built by the seeded factory fixture of their
+model, in the trait of ``<name>_trait``, with the field of every ``<name>__<field>`` fixture that
+a test parametrizes or a conftest defines (``@pytest.mark.parametrize("callback__state", [...])``).
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 import pytest
 
-from contracts import format_datetime
+from contracts import Callback, CallbackBasic, format_datetime
+from factories._base import Factory
 from factories._org import DEFAULT_LOCALE
 from factories._seeding import UTC, derive, fresh_seed, parse_time
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
-from factories.conversations import ConversationBasicFactory, ConversationFactory
+from factories.conversations import CONVERSATION_OVERRIDES, ConversationBasicFactory, ConversationFactory
+from factories.errors import FactoryError
 from factories.providers import CallbackProvider
 
 SEED_KEY = pytest.StashKey[int]()
@@ -168,3 +178,135 @@ def callback_faker(faker: Any) -> Any:
     """Faker's own ``faker`` fixture (so ``faker_seed`` and ``faker_locale`` apply) with ``CallbackProvider``."""
     faker.add_provider(CallbackProvider)
     return faker
+
+
+# Object fixtures: an object, its trait and one fixture per field it can override.
+
+SEPARATOR = "__"  # pytest-factoryboy's (and factory_boy's) separator of a model and its field
+
+
+class _Drawn:
+    def __repr__(self) -> str:
+        return "DRAWN"
+
+
+DRAWN: Any = _Drawn()
+"""The value of a ``<name>__<field>`` fixture nobody set: the factory draws that field."""
+
+
+@attrs.frozen
+class ObjectFixture:
+    """An object fixture: its name, the factory fixture that builds it and the fields it overrides."""
+
+    name: str
+    factory: type[Factory[Any]]
+    fields: tuple[str, ...]
+
+    @property
+    def factory_fixture(self) -> str:
+        return f"{self.name}_factory"
+
+    @property
+    def trait_fixture(self) -> str:
+        return f"{self.name}_trait"
+
+    def field_fixture(self, field: str) -> str:
+        return f"{self.name}{SEPARATOR}{field}"
+
+
+OBJECTS = {
+    spec.name: spec
+    for spec in (
+        ObjectFixture("callback", CallbackFactory, tuple(f.name for f in attrs.fields(Callback))),
+        ObjectFixture(
+            "callback_basic", CallbackBasicFactory, tuple(f.name for f in attrs.fields(CallbackBasic))
+        ),
+        ObjectFixture("conversation", ConversationFactory, CONVERSATION_OVERRIDES),
+        ObjectFixture("conversation_basic", ConversationBasicFactory, CONVERSATION_OVERRIDES),
+    )
+}
+
+
+def _object_fixture(spec: ObjectFixture) -> Any:
+    fields = {spec.field_fixture(field): field for field in spec.fields}
+
+    def build(request: pytest.FixtureRequest, **given: Any) -> Any:
+        factory = given.pop(spec.factory_fixture)
+        trait = given.pop(spec.trait_fixture)
+        overrides = {fields[name]: value for name, value in given.items() if value is not DRAWN}
+        prefix = spec.name + SEPARATOR
+        for name in request.fixturenames:  # a test's own <name>__<other>: the factory says what is wrong
+            if name.startswith(prefix) and name not in fields:
+                overrides[name.removeprefix(prefix)] = request.getfixturevalue(name)
+        return factory.build(trait, **overrides)
+
+    # The fixture's arguments, stated in its signature (pytest reads it), so that pytest sees every
+    # field fixture as a dependency and lets a test parametrize any of them by name.
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    names = ("request", spec.factory_fixture, spec.trait_fixture, *fields)
+    build.__signature__ = inspect.Signature([inspect.Parameter(name, keyword) for name in names])  # type: ignore[attr-defined]
+    build.__name__ = build.__qualname__ = spec.name
+    build.__doc__ = (
+        f"A ``{spec.factory.__model__.__name__}`` built by ``{spec.factory_fixture}`` in the trait "
+        f"``{spec.trait_fixture}``, with every field its ``{spec.name}{SEPARATOR}<field>`` fixtures set."
+    )
+    return pytest.fixture(build, name=spec.name)
+
+
+def _trait_fixture(spec: ObjectFixture) -> Any:
+    def trait() -> str | None:
+        return None
+
+    trait.__name__ = trait.__qualname__ = spec.trait_fixture
+    trait.__doc__ = (
+        f"The trait of ``{spec.name}`` (None: ``{spec.factory.__name__}``'s default, or the one a "
+        "``state`` override picks); exists to be parametrized or overridden."
+    )
+    return pytest.fixture(trait, name=spec.trait_fixture)
+
+
+def _field_fixture(spec: ObjectFixture, field: str) -> Any:
+    def drawn() -> Any:
+        return DRAWN
+
+    name = spec.field_fixture(field)
+    drawn.__name__ = drawn.__qualname__ = name
+    drawn.__doc__ = f"``{field}`` of ``{spec.name}`` (``DRAWN``: the factory draws it); exists to be parametrized or overridden."
+    return pytest.fixture(drawn, name=name)
+
+
+def _fixtures(specs: Sequence[ObjectFixture]) -> dict[str, Callable[..., Any]]:
+    made = {}
+    for spec in specs:
+        made[spec.name] = _object_fixture(spec)
+        made[spec.trait_fixture] = _trait_fixture(spec)
+        made.update((spec.field_fixture(field), _field_fixture(spec, field)) for field in spec.fields)
+    return made
+
+
+# pytest finds fixtures among a plugin module's names: these are made, as pytest-factoryboy's are.
+globals().update(_fixtures(list(OBJECTS.values())))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A parametrized ``<name>__<field>`` naming no field fails as the factory would, at collection.
+
+    Otherwise pytest would only say that the test "uses no argument" of that name.
+    """
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        argnames = marker.args[0] if marker.args else marker.kwargs.get("argnames", ())
+        if isinstance(argnames, str):
+            argnames = [name.strip() for name in argnames.split(",") if name.strip()]
+        for argname in argnames:
+            name, separator, field = str(argname).partition(SEPARATOR)
+            spec = OBJECTS.get(name)
+            if spec is None or not separator or name not in metafunc.fixturenames:
+                continue
+            if argname in metafunc.fixturenames:  # a field, or a fixture the project defines itself
+                continue
+            try:
+                spec.factory(0).build(**{field: None})
+            except FactoryError as error:
+                where = f"In {metafunc.definition.name}: @pytest.mark.parametrize({argname!r})"
+                pytest.fail(f"{where}: {error}", pytrace=False)

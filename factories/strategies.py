@@ -1,4 +1,4 @@
-"""Hypothesis strategies for callbacks and conversations (needs ``hypothesis``, a test extra).
+"""Hypothesis strategies for callbacks and conversations (needs Hypothesis: the ``hypothesis`` extra).
 
 Each example is built by a factory, so every generated value is strictly valid and
 lifecycle-consistent; Hypothesis chooses the trait and the seed, and shrinks towards small ones.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -121,10 +122,22 @@ def _destination(output: Path) -> Iterator[IO[bytes]]:
     try:
         with partial_file:
             yield partial_file
+        # mkstemp makes the file 0600; give it the mode any other tool's file would have.
+        os.chmod(partial_file.name, _mode_for(output))
         os.replace(partial_file.name, output)
     except BaseException:
         os.unlink(partial_file.name)
         raise
+
+
+def _mode_for(output: Path) -> int:
+    """The mode ``open(output, "w")`` leaves: an existing file keeps its own, a new one 0666 less the umask."""
+    try:
+        return stat.S_IMODE(output.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)  # the only way to read it: set, then put back (one thread here)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _take(stream: Iterator[Any], count: int) -> Iterator[Any]:

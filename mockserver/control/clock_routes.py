@@ -8,8 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from contracts import Conversation
+from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import Advance, ClockChange, ClockState, Lifecycle
-from mockserver.control.routes import admin_operation, decode_checked
+from mockserver.control.routes import admin_view, decode_checked
 from mockserver.extension import backend
 from mockserver.lifecycle import PATHS
 from mockserver.wire import json_response
@@ -17,14 +18,20 @@ from mockserver.wire import json_response
 bp = Blueprint("admin_clock", __name__)
 
 
-@bp.get("/clock")
-@admin_operation(summary="The server's clock", operation_id="adminClock", responses={200: ClockState})
+@admin_view(
+    bp,
+    AdminRoutes.CLOCK,
+    summary="The server's clock",
+    operation_id="adminClock",
+    responses={200: ClockState},
+)
 def clock() -> Response:
     return json_response(backend().clock_state())
 
 
-@bp.post("/clock")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.MOVE_CLOCK,
     summary="Jump, advance, freeze or thaw the clock; every step that falls due runs, in time order",
     operation_id="adminMoveClock",
     request=ClockChange,
@@ -35,14 +42,20 @@ def move_clock() -> Response:
     return json_response(backend().move_clock(change))
 
 
-@bp.get("/lifecycle")
-@admin_operation(summary="How conversations live", operation_id="adminLifecycle", responses={200: Lifecycle})
+@admin_view(
+    bp,
+    AdminRoutes.LIFECYCLE,
+    summary="How conversations live",
+    operation_id="adminLifecycle",
+    responses={200: Lifecycle},
+)
 def lifecycle() -> Response:
     return json_response(backend().engine.settings)
 
 
-@bp.put("/lifecycle")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.SET_LIFECYCLE,
     summary="Set how conversations live (their next steps are planned again)",
     operation_id="adminSetLifecycle",
     request=Lifecycle,
@@ -53,8 +66,9 @@ def set_lifecycle() -> Response:
     return json_response(backend().set_lifecycle(settings))
 
 
-@bp.post("/conversations/<conversation_id>/advance")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.ADVANCE,
     summary="Move one conversation on to a stage of its life, keeping its ids and timeline",
     operation_id="adminAdvanceConversation",
     request=Advance,

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, request
 
+from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import NotificationList, SocketClosingRequest, SocketClosingResult
-from mockserver.control.routes import admin_operation, decode_checked
+from mockserver.control.routes import admin_view, decode_checked
 from mockserver.extension import backend
 from mockserver.openapi import QueryParameter
 from mockserver.wire import json_response
@@ -16,8 +17,9 @@ from mockserver.wire import json_response
 bp = Blueprint("admin_notifications", __name__)
 
 
-@bp.get("/notifications")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.NOTIFICATIONS,
     summary="The notifications pushed, oldest first (a reset clears them, and removes every channel)",
     operation_id="adminNotifications",
     responses={200: NotificationList},
@@ -33,8 +35,9 @@ def notifications() -> Response:
     return json_response(NotificationList(notifications=tuple(pushed)))
 
 
-@bp.post("/notifications/socket-closing")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.SOCKET_CLOSING,
     summary="Send v2.system.socket_closing to every connected socket (or one channel's); they stay open",
     operation_id="adminSocketClosing",
     request=SocketClosingRequest,

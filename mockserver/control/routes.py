@@ -20,6 +20,7 @@ from flask import Blueprint, Response, request
 from contracts import Callback, Conversation, Detail, check_bounds
 from factories import ConversationFactory
 from mockserver import paging
+from mockserver.control.admin_routes import AdminRoute, AdminRoutes
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
     Fault,
@@ -45,9 +46,19 @@ from mockserver.wire import decode_body, json_response
 bp = Blueprint("admin", __name__)
 
 
-def admin_operation(**kwargs: Any) -> Callable[[F], F]:
-    """``operation`` for the control API, tagged admin (its token and faults follow from its path)."""
-    return operation(tag="admin", **kwargs)
+def admin_view(blueprint: Blueprint, route: AdminRoute, **described: Any) -> Callable[[F], F]:
+    """Register a view at its route of ``AdminRoutes`` (the table ``AdminClient`` calls too).
+
+    ``described`` is the view's ``operation`` in the document, tagged admin (its token and faults
+    follow from its path).
+    """
+
+    def decorate(view: F) -> F:
+        operation(tag="admin", **described)(view)
+        blueprint.route(route.rule, methods=[route.method])(view)
+        return view
+
+    return decorate
 
 
 def decode_checked(model: type[Any]) -> Any:
@@ -64,8 +75,9 @@ def decode_checked(model: type[Any]) -> Any:
 # Arranging data
 
 
-@bp.post("/reset")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.RESET,
     summary="Back to the seeded dataset; clear the journal, faults and rate limit",
     operation_id="adminReset",
     responses={204: None},
@@ -75,8 +87,9 @@ def reset() -> Response:
     return Response(status=204)
 
 
-@bp.post("/seed")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.SEED,
     summary="Generate more conversations into the current data",
     operation_id="adminSeed",
     request=SeedRequest,
@@ -96,8 +109,9 @@ def seed() -> Response:
     return json_response(SeededConversations(conversation_ids=tuple(ids), seed=seed), 201)
 
 
-@bp.put("/conversations/<conversation_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.PUT_CONVERSATION,
     summary="Store this exact conversation (replacing one with its id)",
     operation_id="adminPutConversation",
     request=Conversation,
@@ -112,8 +126,9 @@ def put_conversation(conversation_id: str) -> Response:
     return json_response(conversation, 200 if existed else 201)
 
 
-@bp.delete("/conversations/<conversation_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.DELETE_CONVERSATION,
     summary="Remove a stored conversation and its planned step (a reset brings back a seeded one)",
     operation_id="adminDeleteConversation",
     responses={204: None},
@@ -124,8 +139,9 @@ def delete_conversation(conversation_id: str) -> Response:
     return Response(status=204)
 
 
-@bp.put("/conversations/<conversation_id>/participants/<participant_id>/callbacks/<callback_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.PUT_CALLBACK,
     summary="Store this exact callback in a participant of a stored conversation",
     operation_id="adminPutCallback",
     request=Callback,
@@ -139,8 +155,9 @@ def put_callback(conversation_id: str, participant_id: str, callback_id: str) ->
     return json_response(backend().put_callback(conversation_id, participant_id, callback))
 
 
-@bp.put("/callbacks/<callback_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.REPLACE_CALLBACK,
     summary="Store this exact callback in place of the stored callback with its id, wherever it is",
     operation_id="adminReplaceCallback",
     request=Callback,
@@ -175,8 +192,9 @@ _FILTERS = (
 )
 
 
-@bp.get("/requests")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.REQUESTS,
     summary="A page of the requests received, oldest first",
     operation_id="adminRequests",
     responses={200: RequestList},
@@ -207,8 +225,9 @@ def requests() -> Response:
     return json_response(listing)
 
 
-@bp.delete("/requests")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.CLEAR_REQUESTS,
     summary="Clear the journal",
     operation_id="adminClearRequests",
     responses={204: None},
@@ -219,8 +238,9 @@ def clear_requests() -> Response:
     return Response(status=204)
 
 
-@bp.post("/requests/verify")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.VERIFY,
     summary="Count the requests matching a pattern; 409 with the nearest requests on a mismatch",
     operation_id="adminVerify",
     request=Verification,
@@ -250,8 +270,9 @@ def _check_path(pattern: str, path: str) -> None:
 # Faults and the rate limit
 
 
-@bp.get("/faults")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.FAULTS,
     summary="The active faults",
     operation_id="adminFaults",
     responses={200: FaultList},
@@ -260,8 +281,9 @@ def faults() -> Response:
     return json_response(backend().faults.listing())
 
 
-@bp.post("/faults")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.ADD_FAULT,
     summary="Inject a fault into matching requests",
     operation_id="adminAddFault",
     request=Fault,
@@ -309,8 +331,9 @@ def _check_fault(fault: Fault) -> None:
         raise ApiError.invalid("invalid.property", "$.id", "id, applied and done are assigned by the server.")
 
 
-@bp.delete("/faults")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.CLEAR_FAULTS,
     summary="Remove every fault",
     operation_id="adminClearFaults",
     responses={204: None},
@@ -320,8 +343,9 @@ def clear_faults() -> Response:
     return Response(status=204)
 
 
-@bp.delete("/faults/<fault_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.REMOVE_FAULT,
     summary="Remove one fault",
     operation_id="adminRemoveFault",
     responses={204: None},
@@ -332,8 +356,9 @@ def remove_fault(fault_id: str) -> Response:
     return Response(status=204)
 
 
-@bp.get("/rate-limit")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.RATE_LIMIT,
     summary="The rate limit in force",
     operation_id="adminRateLimit",
     responses={200: RateLimit},
@@ -346,8 +371,9 @@ def rate_limit() -> Response:
     return json_response(limit)
 
 
-@bp.put("/rate-limit")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.SET_RATE_LIMIT,
     summary="Limit each bearer token to so many requests per window",
     operation_id="adminSetRateLimit",
     request=RateLimit,
@@ -359,8 +385,9 @@ def set_rate_limit() -> Response:
     return json_response(limit)
 
 
-@bp.delete("/rate-limit")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.CLEAR_RATE_LIMIT,
     summary="Lift the rate limit",
     operation_id="adminClearRateLimit",
     responses={204: None},
@@ -373,8 +400,9 @@ def clear_rate_limit() -> Response:
 # Stubs
 
 
-@bp.get("/stubs")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.STUBS,
     summary="The stubs, in the order they are tried, with their hit counts",
     operation_id="adminStubs",
     responses={200: StubList},
@@ -383,8 +411,9 @@ def stubs() -> Response:
     return json_response(backend().stubs.listing())
 
 
-@bp.post("/stubs")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.ADD_STUB,
     summary="Answer matching API requests with exactly this status, headers and body",
     operation_id="adminAddStub",
     request=Stub,
@@ -424,8 +453,9 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token: a heade
 _FIELD_VALUE = re.compile(r"[\x20-\x7e\t]*")
 
 
-@bp.delete("/stubs")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.CLEAR_STUBS,
     summary="Remove every stub",
     operation_id="adminClearStubs",
     responses={204: None},
@@ -435,8 +465,9 @@ def clear_stubs() -> Response:
     return Response(status=204)
 
 
-@bp.delete("/stubs/<stub_id>")
-@admin_operation(
+@admin_view(
+    bp,
+    AdminRoutes.REMOVE_STUB,
     summary="Remove one stub",
     operation_id="adminRemoveStub",
     responses={204: None},

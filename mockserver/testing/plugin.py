@@ -30,6 +30,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get(URL_VARIABLE),
         help=f"use the mock server already running at this URL instead of starting one (env: {URL_VARIABLE})",
     )
+    group.addoption(
+        "--callback-mock-log-requests",
+        action="store_true",
+        default=None,
+        help="log each request to the in-process mock server (Werkzeug's line, INFO on the werkzeug logger)",
+    )
+    parser.addini(
+        "callback_mock_log_requests",
+        "Log each request to the in-process mock server (default: false; the journal keeps them).",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,6 +50,24 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{CONFIG_MARKER}(config=None, **settings): give this test its own mock server, started with the "
         "session's config merged with this mapping and these settings, and stopped after the test",
     )
+
+
+HYPOTHESIS_ADVICE = (
+    "callback_mock_server is reset once per test, not per Hypothesis example: take the session's "
+    "server, callback_mock_server_session, and call its reset() at the start of each example "
+    "(README: Hypothesis and the server)"
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Hypothesis refuses ``callback_mock_server`` (a function-scoped fixture): say what to use instead."""
+    report = yield
+    if report.failed and call.excinfo is not None and call.excinfo.typename == "FailedHealthCheck":
+        message = str(call.excinfo.value)  # Hypothesis's: "... uses a function-scoped fixture 'name'"
+        if "function-scoped" in message and "'callback_mock_" in message:
+            report.sections.append(("callback-contracts", HYPOTHESIS_ADVICE))
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -61,9 +91,15 @@ def callback_mock_server_session(
         return
     from mockserver.testing.server import MockServer
 
-    server = MockServer(_session_config(request, callback_mock_server_config)).start()
+    config = _session_config(request, callback_mock_server_config)
+    server = MockServer(config, log_requests=_log_requests(request.config)).start()
     yield server
     server.stop()
+
+
+def _log_requests(config: pytest.Config) -> bool:
+    option = config.getoption("callback_mock_log_requests")
+    return bool(config.getini("callback_mock_log_requests") if option is None else option)
 
 
 def _session_config(request: pytest.FixtureRequest, configured: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +137,7 @@ def callback_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer 
     config = _session_config(request, request.getfixturevalue("callback_mock_server_config"))
     for marker in reversed(markers):  # the module's first, the test's own last: the nearest wins
         config.update(_marker_config(marker))
-    server = MockServer(config).start()
+    server = MockServer(config, log_requests=_log_requests(request.config)).start()
     try:
         yield server
     finally:

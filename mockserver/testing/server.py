@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from mockserver.app import create_app
 from mockserver.backend import Backend
@@ -20,12 +20,20 @@ class MockServer(AdminClient):
 
     The control API's methods (``seed``, ``put_conversation``, ``requests``, ``verify``, ``fault``,
     ``rate_limit``, ...) come from ``AdminClient``; ``reset`` goes straight to the backend.
+    Requests are not logged one line each (the journal has them all) unless ``log_requests``:
+    then Werkzeug logs each at INFO on the ``werkzeug`` logger. Errors are logged either way.
     """
 
     def __init__(
-        self, config: dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        config: dict[str, Any] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_requests: bool = False,
     ) -> None:
         self.app: Flask = create_app(config)
+        self.log_requests = log_requests
         self.admin_prefix = self.app.config["ADMIN_PREFIX"].rstrip("/")
         self.admin_token = self.app.config["ADMIN_TOKEN"]
         self.host = host
@@ -50,7 +58,8 @@ class MockServer(AdminClient):
         The notification stream starts too, on ``STREAMING_PORT`` (0: a free one; ``stream.url``).
         """
         self.stream.start(self.app.config["STREAMING_HOST"], int(self.app.config["STREAMING_PORT"]))
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
+        handler = WSGIRequestHandler if self.log_requests else _QuietRequestHandler
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=handler)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, name="callback-mock", daemon=True)
         self._thread.start()
@@ -75,3 +84,10 @@ class MockServer(AdminClient):
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler without its line per request, which would flood a failed test's report."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Nothing: the journal (``requests()``) keeps every request, and errors are still logged."""

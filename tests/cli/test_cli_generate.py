@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,35 @@ def test_output_file(invoke: Invoke, tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, "")
     assert len(target.read_text().splitlines()) == 7
     assert invoke("validate", str(target)).exit_code == 0
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], int]]:
+    """Set the process's umask for this test; the one before comes back after it."""
+    before = os.umask(0o022)
+    yield os.umask
+    os.umask(before)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_output_file_gets_the_umasks_mode(
+    invoke: Invoke, tmp_path: Path, umask: Callable[[int], int], mask: int, mode: int
+) -> None:
+    umask(mask)
+    target = tmp_path / "callbacks.json"
+    assert invoke("generate", "--model", "Callback", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == mode  # as open(target, "w") would make it
+
+
+def test_a_replaced_output_file_keeps_its_mode(
+    invoke: Invoke, tmp_path: Path, umask: Callable[[int], int]
+) -> None:
+    target = tmp_path / "callbacks.json"
+    target.write_text("previous\n")
+    target.chmod(0o640)
+    assert invoke("generate", "--model", "Callback", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_text() != "previous\n"
 
 
 def test_a_failed_run_leaves_the_output_file_as_it_was(

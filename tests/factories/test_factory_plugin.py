@@ -109,3 +109,133 @@ def test_a_marker_pins_one_test_and_faker_seed_is_mixed_in(pytester: pytest.Pyte
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+OBJECT_FIXTURES = """
+import pytest
+
+import contracts
+from factories import CallbackFactory, ConversationFactory, check_callback, check_conversation
+
+def test_each_object_is_its_factorys_first_build(
+    callback, callback_basic, conversation, conversation_basic, callback_seed, callback_now
+):
+    assert callback == CallbackFactory(callback_seed, now=callback_now).build()
+    assert type(callback_basic) is contracts.CallbackBasic
+    assert conversation == ConversationFactory(callback_seed, now=callback_now).build()
+    assert type(conversation_basic) is contracts.ConversationBasic
+    assert check_callback(callback) == [] and check_conversation(conversation) == []
+
+@pytest.mark.parametrize("callback__state", ["scheduled", "connected"])
+def test_a_field(callback, callback__state):
+    assert callback.state == callback__state  # the state picks the trait, as in build(state=...)
+    assert check_callback(callback) == []
+
+@pytest.mark.parametrize("callback_trait", ["held", "voicemail"])
+@pytest.mark.parametrize("callback__callback_numbers", [["+13175550100"]])
+def test_a_trait_and_a_field(callback, callback_trait):
+    assert callback.callback_numbers == ("+13175550100",)
+    assert (callback.held, callback.voicemail is not None) == (callback_trait == "held", callback_trait == "voicemail")
+
+@pytest.mark.parametrize(("conversation_trait", "conversation__queue_id"), [("connected", "q-1")])
+def test_a_conversation_override_reaches_every_leg(conversation):
+    assert {p.queue_id for p in conversation.participants if p.queue_id} == {"q-1"}
+    assert check_conversation(conversation) == []
+
+def test_unset_fields_are_drawn(callback__state, callback_basic__wrapup):
+    assert repr(callback__state) == repr(callback_basic__wrapup) == "DRAWN"
+"""
+
+
+def test_object_fixtures_with_parametrized_fields_and_traits(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(OBJECT_FIXTURES)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=7)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_a_field?scheduled? PASSED*",
+            "*test_a_trait_and_a_field?callback__callback_numbers0-held? PASSED*",
+        ]
+    )
+
+
+def test_a_conftest_sets_a_field_for_every_test_below_it(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def callback__script_id():
+            return "my-script"
+
+        @pytest.fixture
+        def conversation_trait():
+            return "voicemail"
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_field(callback):
+            assert callback.script_id == "my-script"
+
+        def test_trait(conversation):
+            assert any(cb.voicemail for p in conversation.participants for cb in p.callbacks or ())
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("argname", "message"),
+    [
+        ("callback__colour", "*$.colour: not a field of Callback (state, initial_state, id, *"),
+        ("callback_basic__wrapup__notes", "*$.wrapup__notes: not a field of CallbackBasic (*"),
+        ("conversation__colour", "*colour: not a conversation override (id, callback_numbers, *"),
+    ],
+)
+def test_parametrizing_no_field_is_the_factorys_error(
+    pytester: pytest.Pytester, argname: str, message: str
+) -> None:
+    name = argname.partition("__")[0]
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.parametrize("{argname}", ["red"])
+        def test_it({name}):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:schemathesis")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*In test_it: @pytest.mark.parametrize('{argname}'): {message}"])
+    result.stdout.no_fnmatch_line("*uses no argument*")
+
+
+def test_a_bad_value_or_a_fixture_of_no_field_is_the_factorys_error_at_setup(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def callback__colour():
+            return "red"
+
+        @pytest.mark.parametrize("callback__state", ["parked"])
+        def test_bad_value(callback):
+            pass
+
+        def test_no_field(callback, callback__colour):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*OverrideError: CallbackFactory*$.state: expected one of *, got 'parked'*",
+            "*OverrideError: CallbackFactory*$.colour: not a field of Callback*",
+        ]
+    )

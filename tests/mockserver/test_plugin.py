@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import urllib.request
+
 import pytest
 
 from mockserver.testing.server import MockServer
@@ -298,3 +301,114 @@ def test_a_marked_test_against_a_running_server_fails_rather_than_ignoring_its_c
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*callback_mock_config needs a server of the test's own*"])
+
+
+FAILS_AFTER_REQUESTS = """
+    import urllib.request
+
+    import pytest
+
+    def get(url):
+        request = urllib.request.Request(url, headers={"Authorization": "Bearer any"})
+        with urllib.request.urlopen(request) as response:
+            return response.status
+
+    def test_fails(callback_mock_server):
+        for _ in range(3):
+            assert get(callback_mock_server.url + "/api/v2/conversations") == 200
+        assert False, "the client misbehaved"
+
+    @pytest.mark.callback_mock_config(CONVERSATIONS=1)
+    def test_fails_on_its_own_server(callback_mock_server):
+        assert get(callback_mock_server.url + "/api/v2/conversations") == 200
+        assert False, "the client misbehaved"
+"""
+REQUEST_LINE = '*"GET /api/v2/conversations HTTP/1.1" 200*'
+
+
+def test_a_failed_tests_report_has_no_line_per_request(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(FAILS_AFTER_REQUESTS)
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*the client misbehaved*"])
+    result.stdout.no_fnmatch_line(REQUEST_LINE)
+    result.stderr.no_fnmatch_line(REQUEST_LINE)
+
+
+@pytest.mark.parametrize("how", ["option", "ini"])
+def test_request_lines_are_an_opt_in(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(FAILS_AFTER_REQUESTS)
+    if how == "ini":
+        pytester.makeini("[pytest]\ncallback_mock_log_requests = true\n")
+    flags = ["--callback-mock-log-requests"] if how == "option" else []
+
+    result = pytester.runpytest("-p", "no:cacheprovider", *flags)
+
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*Captured log call*", REQUEST_LINE, "*Captured log call*", REQUEST_LINE])
+
+
+def test_the_in_process_server_logs_requests_only_when_asked(caplog: pytest.LogCaptureFixture) -> None:
+    for log_requests in (False, True):
+        caplog.clear()
+        with MockServer({"CONVERSATIONS": 1}, log_requests=log_requests) as server:
+            request = urllib.request.Request(
+                server.url + "/api/v2/conversations", headers={"Authorization": "Bearer x"}
+            )
+            with caplog.at_level(logging.INFO, logger="werkzeug"), urllib.request.urlopen(request) as answer:
+                assert answer.status == 200
+        lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+        assert any('"GET /api/v2/conversations HTTP/1.1" 200' in line for line in lines) is log_requests
+
+
+HYPOTHESIS_WITH_THE_SERVER = """
+    import json, urllib.request
+
+    from hypothesis import HealthCheck, given, settings
+
+    from factories.strategies import conversations
+
+    def listed(url):
+        request = urllib.request.Request(url + "/api/v2/conversations", headers={"Authorization": "Bearer any"})
+        with urllib.request.urlopen(request) as response:
+            return [c["id"] for c in json.loads(response.read())["entities"]]
+
+    @settings(max_examples=5, deadline=None)
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_recommended(callback_mock_server_session, conversation):
+        server = callback_mock_server_session
+        server.reset()  # every example starts from the seeded dataset
+        server.put_conversation(conversation)
+        assert listed(server.url).count(conversation.id) == 1
+        assert len(listed(server.url)) == ACTIVE + 1
+
+    @settings(max_examples=5, deadline=None)
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_function_scoped(callback_mock_server, conversation):
+        pass
+
+    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(conversation=conversations(traits=["scheduled"]))
+    def test_suppressed_shares_one_reset(callback_mock_server, conversation):
+        callback_mock_server.put_conversation(conversation)
+        assert len(listed(callback_mock_server.url)) > ACTIVE  # reset once per test, not per example
+"""
+
+
+def test_hypothesis_with_the_session_server_and_a_reset_per_example(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(HYPOTHESIS_WITH_THE_SERVER.replace("ACTIVE", str(_active(0, 50))))
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:schemathesis")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*FailedHealthCheck*uses a function-scoped fixture 'callback_mock_server'*",
+            "*callback-contracts*",
+            "callback_mock_server is reset once per test, not per Hypothesis example: take the session's "
+            "server, callback_mock_server_session, and call its reset() at the start of each example*",
+            "FAILED *test_function_scoped*",
+        ]
+    )
