@@ -30,7 +30,10 @@ DEFAULTS: dict[str, Any] = {
     * 1024,  # bytes of bodies, headers, paths and queries kept; the oldest go first
     "RATE_LIMIT": None,  # {"requests": N, "windowSeconds": W}: a budget per bearer token
     "STREAMING_HOST": "127.0.0.1",  # where the notification stream binds (serve and the fixtures start it)
-    "STREAMING_PORT": 0,  # the stream's port; 0 picks a free one
+    "STREAMING_PORT": 0,
+    # The stream's address in channels' connectUri, when clients reach it elsewhere (a balancer's
+    # ws://host:port); None: where it binds.
+    "STREAMING_URL": None,  # the stream's port; 0 picks a free one
     "HEARTBEAT_SECONDS": 30.0,  # channel.metadata heartbeats, in real time (a socket keepalive)
     "NOTIFICATIONS_LIMIT": 1000,  # pushed notifications the control API keeps; the oldest go first
     "STORE": "memory",  # where the state lives: memory (this process), or redis://HOST:PORT/DB (shared)

@@ -149,6 +149,13 @@ def _store(text: str) -> str:
     return url
 
 
+def _websocket_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not url.startswith(("ws://", "wss://")) or len(url) <= len("wss://"):
+        raise ValueError("a WebSocket URL such as ws://mock.example:8081")
+    return url
+
+
 def _prefix(text: str) -> str:
     name = text.strip()
     if not name or any(c.isspace() for c in name):
@@ -173,6 +180,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "JOURNAL_BYTES": _integer(1),
     "RATE_LIMIT": _rate_limit,
     "STREAMING_HOST": _token,
+    "STREAMING_URL": _websocket_url,
     "STREAMING_PORT": _integer(0),
     "HEARTBEAT_SECONDS": _seconds,
     "STORE": _store,

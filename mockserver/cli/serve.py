@@ -59,6 +59,8 @@ def worker_app() -> RsgiBridge:
             int(app.config["STREAMING_PORT"]),
             reuse_port=int(app.config["WORKERS"]) > 1,
         )
+        if app.config["STREAMING_URL"]:
+            channels.connect_base = app.config["STREAMING_URL"]
         bridge = RsgiBridge(
             app,
             threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
@@ -113,6 +115,12 @@ def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any
     "STREAMING_PORT",
     "Port of the notification stream (the channels' connectUri); 0 picks a free one.",
     shown=STREAMING_PORT,
+)
+@_option(
+    "--streaming-url",
+    "STREAMING_URL",
+    "The stream's address in channels' connectUri, if clients reach it elsewhere (ws://balancer:8081).",
+    metavar="URL",
 )
 @_option(
     "--heartbeat",

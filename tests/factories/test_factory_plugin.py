@@ -235,7 +235,7 @@ def test_a_bad_value_or_a_fixture_of_no_field_is_the_factorys_error_at_setup(
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
         [
-            "*OverrideError: CallbackFactory*$.state: expected one of *, got 'parked'*",
+            "*OverrideError: CallbackFactory*$.state: expected one of *, got *'parked'*",
             "*OverrideError: CallbackFactory*$.colour: not a field of Callback*",
         ]
     )
