@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 import redis
 from bench_server import HEADERS, SERVE, free_port, process, wrk  # the script's folder is on sys.path
