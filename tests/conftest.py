@@ -67,6 +67,13 @@ def client(app: Flask) -> FlaskClient:
     return client
 
 
+@pytest.fixture
+def callback_mock_server(store: str, callback_mock_server: Any) -> Any:
+    """The plugin's fixture, on each store: it asks for its server's config when the test runs,
+    too late for pytest to parametrize, so this names ``store`` up front."""
+    return callback_mock_server
+
+
 @pytest.fixture(scope="session")
 def callback_mock_server_config(store: str) -> Iterator[dict[str, Any]]:
     with _on(store, CONFIG) as config:

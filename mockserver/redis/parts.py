@@ -3,7 +3,9 @@ windows, the pushed notifications, and the relay that reaches a socket in any pr
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,8 @@ from mockserver.shared import Sink
 
 if TYPE_CHECKING:
     from mockserver.redis.store import RedisStore
+
+_log = logging.getLogger(__name__)
 
 
 class RedisSchedule:
@@ -197,6 +201,12 @@ class RedisLog:
         self._redis.delete(self._key)
 
 
+def _lost(error: BaseException, pubsub: Any, thread: Any) -> None:
+    """The subscription lost Redis: say so and retry (redis-py reconnects on the next read)."""
+    _log.warning("the notification relay lost its Redis connection (%s); retrying", error)
+    time.sleep(0.5)
+
+
 class RedisRelay:
     """What a socket must be told, published on a Redis channel; each process's stream hears it.
 
@@ -224,7 +234,7 @@ class RedisRelay:
             if sink is not None and self._thread is None:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
                 pubsub.subscribe(**{self._channel: self._heard})
-                self._thread = pubsub.run_in_thread(sleep_time=1.0, daemon=True)
+                self._thread = pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=_lost)
             elif sink is None and self._thread is not None:
                 self._thread.stop()
                 self._thread = None
