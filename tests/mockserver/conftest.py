@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -11,9 +11,26 @@ from flask import Flask
 
 from contracts import CallbackState, Conversation
 from mockserver.extension import backend_of
+from mockserver.store import ConversationStore, MemoryStore, open_store
 from mockserver.testing.server import MockServer
+from tests.support.redis import forget, fresh_prefix
 from tests.support.sdk import client_on
 from tests.support.seeded import seeded
+
+
+@pytest.fixture
+def fresh(store: str) -> Iterator[ConversationStore]:
+    """An empty store of each kind: this process's, or one on the session's Redis under a fresh prefix."""
+    if store == "memory":
+        yield MemoryStore()
+        return
+    prefix = fresh_prefix()
+    made = open_store(store, prefix=prefix)
+    try:
+        yield made
+    finally:
+        made.close()
+        forget(store, prefix)
 
 
 @pytest.fixture
