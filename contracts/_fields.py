@@ -12,6 +12,8 @@ from contracts._converter import camel
 
 DESCRIPTION = "description"
 ALTERNATIVES = "__one_of_required__"  # class attribute: paths of which a body needs one
+EXCLUSIVE = "__one_of_exclusive__"  # class attribute: whether it needs exactly one of them
+CONFLICTS = "__mutually_exclusive__"  # class attribute: fields of which a body may hold one at most
 _C = TypeVar("_C")
 # Field metadata key: JSON Schema keywords (such as "minimum") added to the field's schema.
 SCHEMA_KEYWORDS = "json_schema"
@@ -38,15 +40,17 @@ def required(description: str, **schema_keywords: Any) -> Any:
     return described(description, **schema_keywords)
 
 
-def one_of_required(*paths: str) -> Callable[[type[_C]], type[_C]]:
+def one_of_required(*paths: str, exclusive: bool = False) -> Callable[[type[_C]], type[_C]]:
     """Class decorator: a body must hold a non-empty value at one of ``paths`` at least.
 
     Each path is camelCase and dotted (``routingData.queueId``). The JSON Schema states it as an
-    ``anyOf`` of ``required``; ``missing_alternatives`` is the check the server makes of it.
+    ``anyOf`` of ``required``; ``missing_alternatives`` is the check the server makes of it. With
+    ``exclusive``, at exactly one of them: a ``oneOf``.
     """
 
     def declare(cls: type[_C]) -> type[_C]:
         setattr(cls, ALTERNATIVES, paths)
+        setattr(cls, EXCLUSIVE, exclusive)
         return cls
 
     return declare
@@ -56,6 +60,56 @@ def alternatives_of(model: type) -> tuple[str, ...]:
     """The paths of which ``model`` needs one (``one_of_required``); empty for none declared."""
     paths: tuple[str, ...] = getattr(model, ALTERNATIVES, ())
     return paths
+
+
+def alternatives_exclusive(model: type) -> bool:
+    """Whether ``model`` needs exactly one of its alternatives (``one_of_required(exclusive=True)``)."""
+    return bool(getattr(model, EXCLUSIVE, False))
+
+
+def mutually_exclusive(*names: str) -> Callable[[type[_C]], type[_C]]:
+    """Class decorator: a body may carry one of the fields ``names`` (camelCase) at most.
+
+    The JSON Schema states it as a ``not`` of ``required``; ``conflicting`` is the check the
+    server makes of it.
+    """
+
+    def declare(cls: type[_C]) -> type[_C]:
+        setattr(cls, CONFLICTS, names)
+        return cls
+
+    return declare
+
+
+def exclusive_of(model: type) -> tuple[str, ...]:
+    """The fields of which ``model`` may carry one at most (``mutually_exclusive``); empty for none."""
+    names: tuple[str, ...] = getattr(model, CONFLICTS, ())
+    return names
+
+
+def conflicting(obj: Any) -> tuple[str, ...]:
+    """The mutually exclusive fields ``obj`` carries if it carries more than one; else empty."""
+    given = tuple(name for name in exclusive_of(type(obj)) if getattr(obj, _snake(name)) is not None)
+    return given if len(given) > 1 else ()
+
+
+def server_assigned(obj: Any) -> tuple[str, ...]:
+    """The fields declared ``readOnly`` (the server assigns them) that ``obj`` holds other than their default.
+
+    Such a field is in the model because the server answers with it; a request may leave it out
+    or send its default, nothing else.
+    """
+    return tuple(
+        camel(attribute.name)
+        for attribute in attrs.fields(type(obj))
+        if attribute.metadata.get(SCHEMA_KEYWORDS, {}).get("readOnly")
+        and getattr(obj, attribute.name) != _default(attribute)
+    )
+
+
+def _default(attribute: attrs.Attribute[Any]) -> Any:
+    default: Any = attribute.default
+    return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
 
 
 def missing_alternatives(obj: Any) -> tuple[str, ...]:
