@@ -52,7 +52,8 @@ class Operation:
     summary: str
     operation_id: str
     tag: str
-    request: type | None = None
+    # The body: a model, or tuple[model, ...] for a JSON array of one.
+    request: Any = None
     # Success status -> body: a model, tuple[model, ...] for an array, a WireEnum for a string, None for empty.
     responses: dict[int, Any] = field(factory=dict)
     errors: tuple[int, ...] = ()
@@ -155,9 +156,7 @@ def _operation(
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": _narrowed(
-                        definitions_for(described.request, schemas, ref_prefix=ref), described.narrowing
-                    )
+                    "schema": _narrowed(_schema(described.request, schemas, ref), described.narrowing)
                 }
             },
         }
