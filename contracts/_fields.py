@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 
 from contracts._converter import camel
+from contracts._types import unwrap_optional
 
 DESCRIPTION = "description"
 ALTERNATIVES = "__one_of_required__"  # class attribute: paths of which a body needs one
@@ -19,14 +20,24 @@ _C = TypeVar("_C")
 SCHEMA_KEYWORDS = "json_schema"
 
 
-def described(description: str, default: Any = attrs.NOTHING, **schema_keywords: Any) -> Any:
+# Field metadata key: the entity (such as "conversation") whose id the field holds.
+ENTITY = "entity"
+
+
+def described(
+    description: str, default: Any = attrs.NOTHING, *, entity: str | None = None, **schema_keywords: Any
+) -> Any:
     """A field with its description and JSON Schema keywords (``minimum=1``) for the schema export.
 
     The keywords are also what ``check_bounds`` enforces, so a schema and a check cannot disagree.
+    ``entity`` names what the field identifies (``entity="conversation"``): its value is that
+    entity's id, or, for a model (an entity reference), the model's ``id``; see ``id_paths``.
     """
     metadata: dict[str, Any] = {DESCRIPTION: description}
     if schema_keywords:
         metadata[SCHEMA_KEYWORDS] = schema_keywords
+    if entity is not None:
+        metadata[ENTITY] = entity
     return attrs.field(default=default, metadata=metadata)
 
 
@@ -128,6 +139,29 @@ def _held(obj: Any, path: str) -> bool:
 
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+IdPath = tuple[str | int, ...]
+
+
+def id_paths(model: type, _seen: frozenset[type] = frozenset()) -> list[tuple[IdPath, str]]:
+    """Where ``model``'s wire form holds entity ids (fields declared with ``entity=``), in field order.
+
+    Each is (path, entity): the path is camelCase names and ``0`` for a list's first item
+    (``("callbackIdentifiers", 0, "id")``). Models within are searched too.
+    """
+    found: list[tuple[IdPath, str]] = []
+    for attribute in attrs.fields(attrs.resolve_types(model)):
+        held = unwrap_optional(attribute.type)
+        path: IdPath = (camel(attribute.name),)
+        if get_origin(held) is tuple:
+            held, path = get_args(held)[0], (*path, 0)
+        entity = attribute.metadata.get(ENTITY)
+        if entity is not None:
+            found.append(((*path, "id") if attrs.has(held) else path, entity))
+        elif attrs.has(held) and held not in _seen:  # a recursive model (ErrorBody) holds no more
+            found += [((*path, *inner), name) for inner, name in id_paths(held, _seen | {model})]
+    return found
 
 
 def description_of(attribute: attrs.Attribute[Any]) -> str | None:

@@ -10,12 +10,16 @@ import pytest
 
 import contracts
 from contracts import (
+    BulkCallbackDisconnectRequest,
     CreateCallbackCommand,
+    CreateCallbackResponse,
+    ErrorBody,
     RoutingData,
     TransferRequest,
     check_bounds,
     conflicting,
     described,
+    id_paths,
     json_schema,
     missing_alternatives,
     mutually_exclusive,
@@ -189,3 +193,24 @@ def test_conflicting_is_the_check_of_the_schemas_not(answer: Answer, conflict: t
 def test_server_assigned_names_the_read_only_fields_given(answer: Answer, assigned: tuple[str, ...]) -> None:
     assert server_assigned(answer) == assigned
     assert json_schema(Answer)["properties"]["hits"]["readOnly"] is True
+
+
+@pytest.mark.parametrize(
+    ("model", "paths"),
+    [
+        (
+            CreateCallbackResponse,  # an entity reference holds the id at its own id
+            [(("conversation", "id"), "conversation"), (("callbackIdentifiers", 0, "id"), "callback")],
+        ),
+        (
+            BulkCallbackDisconnectRequest,  # the ids of a list's first item
+            [
+                (("callbackDisconnectIdentifiers", 0, "conversationId"), "conversation"),
+                (("callbackDisconnectIdentifiers", 0, "callbackId"), "callback"),
+            ],
+        ),
+        (ErrorBody, []),  # recursive, and no entity declared
+    ],
+)
+def test_id_paths_are_where_the_wire_form_holds_declared_ids(model: type, paths: list[Any]) -> None:
+    assert id_paths(model) == paths
