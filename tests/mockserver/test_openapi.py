@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,8 +15,10 @@ from openapi_spec_validator import validate
 from schemathesis import checks
 from schemathesis.core.result import Ok
 
+from contracts import format_datetime, parse_datetime
 from contracts._converter import camel
 from mockserver import create_app, openapi
+from mockserver.backend import MAX_SCHEDULE_AHEAD
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 from tests.support.live import call
@@ -115,6 +119,120 @@ def test_the_live_server_conforms_to_its_document(case: Any, callback_mock_serve
 def test_the_exceptions_name_documented_operations() -> None:
     labels = {result.ok().label for result in schema.get_all_operations() if isinstance(result, Ok)}
     assert set(LOOSER_THAN_THE_SERVER) <= labels
+
+
+# The stateful phase: schemathesis starts scenarios at the operations whose answers link on (a
+# create, a reschedule) and follows the document's links to reads, reschedules and disconnects
+# of what it created, every step under the checks above and positive-data acceptance. Positive
+# data only: the stateless test above sends the negative. The links are the document's alone
+# (schemathesis' own inference off), so the run tests what the document states.
+CREATE = "POST /api/v2/conversations/callbacks"
+STATEFUL = (
+    "postConversationsCallbacks",
+    "getConversation",
+    "getConversationsCallback",
+    "patchConversationsCallbacks",
+    "patchConversationsCallback",
+    "postConversationsCallbacksBulkDisconnect",
+)
+stateful_schema = schemathesis.openapi.from_dict(
+    openapi.document(create_app(CONFIG)),
+    config=schemathesis.Config.from_dict(
+        {"generation": {"mode": "positive"}, "phases": {"stateful": {"inference": {"algorithms": []}}}}
+    ),
+).include(operation_id=list(STATEFUL))
+# Refusals of a valid request that an earlier step of the run caused: a schema describes each
+# request alone, not what may follow what. Such an answer is still checked against the document.
+STATE_CONFLICTS = {
+    "callback.error.already.triggered": "a reschedule of a callback disconnected earlier in the run (412)",
+    "conversation.error.conversation.disconnected": "a second disconnect of one conversation (400)",
+}
+
+
+def _within_the_schedule_window(body: Any, latest: datetime) -> None:
+    """The rule of LOOSER_THAN_THE_SERVER the run meets: a time past the server's 30 days is moved in."""
+    scheduled = body.get("callbackScheduledTime") if isinstance(body, dict) else None
+    if isinstance(scheduled, str) and parse_datetime(scheduled) > latest:
+        body["callbackScheduledTime"] = format_datetime(latest)
+
+
+def test_the_stateful_phase_creates_then_reschedules_and_disconnects(
+    callback_mock_server: MockServer,
+) -> None:
+    url = callback_mock_server.url
+    latest = callback_mock_server.clock.now() + MAX_SCHEDULE_AHEAD  # the clock stands still
+    created: set[str] = set()
+
+    class Workflow(stateful_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": url, "headers": {"Authorization": f"Bearer {TOKEN}"}}
+
+        def before_call(self, case: Any) -> None:
+            _within_the_schedule_window(case.body, latest)
+
+        def after_call(self, response: Any, case: Any) -> None:
+            super().after_call(response, case)
+            if case.operation.label == CREATE and response.status_code == 200:
+                created.add(response.json()["conversation"]["id"])
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            conflict = response.status_code in (400, 412) and response.json()["code"] in STATE_CONFLICTS
+            case.validate_response(
+                response,
+                checks=CHECKS if conflict else [*CHECKS, checks.positive_data_acceptance],
+                transport_kwargs=kwargs,
+                recorder=self.recorder,
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    # What the server saw: 2xx answers to reads, reschedules and disconnects of what the run created.
+    exercised = {
+        step: sum(
+            1
+            for method, path, status, named in ways
+            for recorded in callback_mock_server.requests(method, path, status=status)
+            if named(recorded) & created
+        )
+        for step, ways in STEPS.items()
+    }
+    assert created
+    assert all(exercised.values()), exercised
+
+
+def _in_path(recorded: dict[str, Any]) -> set[str]:
+    return {recorded["path"].rsplit("/", 1)[1]}
+
+
+def _in_body(recorded: dict[str, Any]) -> set[str]:
+    body = json.loads(recorded["body"])
+    identifiers = body.get("callbackDisconnectIdentifiers", [body])
+    return {identifier["conversationId"] for identifier in identifiers}
+
+
+# Each step of a callback's life, and the journaled requests (method, path pattern, status, the
+# conversation ids one names) that do it.
+STEPS = {
+    "read": [
+        ("GET", "/api/v2/conversations/*", 200, _in_path),
+        ("GET", "/api/v2/conversations/callbacks/*", 200, _in_path),
+    ],
+    "rescheduled": [("PATCH", "/api/v2/conversations/callbacks", 200, _in_body)],
+    "disconnected": [
+        ("PATCH", "/api/v2/conversations/callbacks/*", 200, _in_path),
+        ("POST", "/api/v2/conversations/callbacks/bulk/disconnect", 202, _in_body),
+    ],
+}
 
 
 E164 = r"^(?:\+[1-9][0-9]{1,14})$(?!\n)"
@@ -222,3 +340,23 @@ def test_a_subscription_body_is_a_channel_topic_array_of_served_topics(app: Flas
     pattern = re.compile(narrowing["items"]["properties"]["id"]["pattern"])
     assert pattern.search("v2.users.u-1.conversations.callbacks")
     assert not pattern.search("v2.users.u-1.presence")
+
+
+def test_a_create_answer_links_to_the_operations_its_ids_name(app: Flask) -> None:
+    document = app.test_client().get("/openapi.json").get_json()
+    create = document["paths"]["/api/v2/conversations/callbacks"]["post"]["responses"]
+    links = create["200"]["links"]
+    conversation, callback = "$response.body#/conversation/id", "$response.body#/callbackIdentifiers/0/id"
+
+    assert links["getConversation"] == {
+        "operationId": "getConversation",
+        "parameters": {"path.conversationId": conversation},
+    }
+    assert links["patchConversationsCallbacks"]["requestBody"] == {"conversationId": conversation}
+    assert links["postConversationsCallbacksBulkDisconnect"]["requestBody"] == {
+        "callbackDisconnectIdentifiers": [{"conversationId": conversation, "callbackId": callback}]
+    }
+    assert set(STATEFUL) - {"postConversationsCallbacks"} <= set(links)
+    # A participant's routes need its id too, which a create's answer does not hold.
+    assert "patchConversationsCallbackParticipant" not in links
+    assert all("links" not in answer for status, answer in create.items() if status != "200")
