@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from contracts._converter import camel
 from contracts._datetimes import format_datetime, parse_datetime
-from contracts._fields import check_bounds, described, missing_alternatives
+from contracts._fields import (
+    check_bounds,
+    conflicting,
+    described,
+    id_paths,
+    missing_alternatives,
+    mutually_exclusive,
+    server_assigned,
+)
 from contracts._types import unwrap_optional
 from contracts.callback_conversations import (
     AddressableEntityRef,
@@ -320,14 +328,18 @@ __all__ = [
     "WrapupPrompt",
     "camel",
     "check_bounds",
+    "conflicting",
     "definitions_for",
     "described",
     "dumps",
     "format_datetime",
+    "id_paths",
     "json_schema",
     "loads",
     "missing_alternatives",
+    "mutually_exclusive",
     "parse_datetime",
+    "server_assigned",
     "structure",
     "unstructure",
     "unwrap_optional",

@@ -72,7 +72,7 @@ class CreateCallbackOnConversationCommand(CreateCallbackCommand):
 class PatchCallbackRequest:
     """The body of ``PATCH /api/v2/conversations/callbacks``."""
 
-    conversation_id: str = required("The conversationId.")
+    conversation_id: str = required("The conversationId.", entity="conversation")
     queue_id: str | None = optional("The identifier of the queue to be used for the callback.")
     agent_id: str | None = optional("The agentId.")
     callback_scheduled_time: datetime | None = optional("The scheduled date-time for the callback.")
@@ -109,9 +109,11 @@ class CallbackIdentifier:
 class CreateCallbackResponse:
     """The answer to a create; ``PatchCallbackResponse`` has the same shape."""
 
-    conversation: DomainEntityRef | None = optional("The conversation associated with the callback")
+    conversation: DomainEntityRef | None = optional(
+        "The conversation associated with the callback", entity="conversation"
+    )
     callback_identifiers: tuple[CallbackIdentifier, ...] | None = optional(
-        "The list of communication identifiers for the callback participants"
+        "The list of communication identifiers for the callback participants", entity="callback"
     )
 
 
@@ -150,8 +152,8 @@ class BulkCallbackPatchResponse:
 class CallbackDisconnectIdentifier:
     """One callback to disconnect."""
 
-    conversation_id: str = required("Conversation id")
-    callback_id: str = required("The id of the callback")
+    conversation_id: str = required("Conversation id", entity="conversation")
+    callback_id: str = required("The id of the callback", entity="callback")
 
 
 @frozen(kw_only=True)

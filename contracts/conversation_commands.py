@@ -98,6 +98,9 @@ class SetRecordingState:
     )
 
 
+# The target named once: by userId, by queueId, or by an address that is either (the server's rule is
+# "exactly one of userId or queueId", an address counting as the one it names).
+@one_of_required("userId", "queueId", "address", exclusive=True)
 @frozen(kw_only=True)
 class TransferRequest:
     """The body of ``POST .../callbacks/{conversationId}/participants/{participantId}/replace``."""

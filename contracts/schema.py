@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -11,7 +12,7 @@ import attrs
 from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
 from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
-from contracts._fields import alternatives_of, description_of
+from contracts._fields import alternatives_exclusive, alternatives_of, description_of, exclusive_of
 from contracts._types import unwrap_optional
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -63,8 +64,9 @@ def definitions_for(
             if description:
                 prop = {**prop, "description": description}
             keywords = dict(attribute.metadata.get(SCHEMA_KEYWORDS, {}))
-            if "items" in keywords:  # the items' own keywords join the items' type schema
-                prop["items"] = {**prop["items"], **keywords.pop("items")}
+            for nested in ("items", "additionalProperties"):  # an item's or value's own keywords
+                if nested in keywords:  # join its type schema
+                    prop[nested] = {**prop[nested], **keywords.pop(nested)}
             prop.update(keywords)
             properties[wire] = prop
             if attribute.default is attrs.NOTHING:
@@ -78,7 +80,12 @@ def definitions_for(
         body["additionalProperties"] = False
         alternatives = alternatives_of(model)
         if alternatives:
-            body["anyOf"] = [_holding(path.split(".")) for path in alternatives]
+            keyword = "oneOf" if alternatives_exclusive(model) else "anyOf"
+            body[keyword] = [_holding(path.split(".")) for path in alternatives]
+        exclusive = exclusive_of(model)
+        if exclusive:
+            pairs = [{"required": list(pair)} for pair in itertools.combinations(exclusive, 2)]
+            body["not"] = pairs[0] if len(pairs) == 1 else {"anyOf": pairs}
         definitions[name] = body
     return {"$ref": f"{ref_prefix}{name}"}
 

@@ -16,6 +16,7 @@ from attrs import field, frozen
 from flask import Flask, Response, current_app
 
 from contracts import ErrorBody, WireEnum, camel, definitions_for
+from mockserver import links
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
 from mockserver.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
@@ -52,7 +53,8 @@ class Operation:
     summary: str
     operation_id: str
     tag: str
-    request: type | None = None
+    # The body: a model, or tuple[model, ...] for a JSON array of one.
+    request: Any = None
     # Success status -> body: a model, tuple[model, ...] for an array, a WireEnum for a string, None for empty.
     responses: dict[int, Any] = field(factory=dict)
     errors: tuple[int, ...] = ()
@@ -78,19 +80,22 @@ def document(app: Flask) -> dict[str, Any]:
     schemas: dict[str, dict[str, Any]] = {}
     paths: dict[str, dict[str, Any]] = {}
     audience = Paths.of(app.config).audience
+    documented: list[tuple[Operation, set[str], dict[str, Any]]] = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         described: Operation | None = getattr(app.view_functions[rule.endpoint], ATTRIBUTE, None)
         if described is None:
             continue
         path = _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(
+            body = paths.setdefault(path, {})[method.lower()] = _operation(
                 described,
                 rule.arguments,
                 schemas,
                 control=audience(rule.rule) is Audience.CONTROL,
                 admin_token=bool(app.config.get("ADMIN_TOKEN")),
             )
+            documented.append((described, rule.arguments, body))
+    links.add(documented)
     definitions_for(ErrorBody, schemas, ref_prefix="#/components/schemas/")
     return {
         "openapi": OPENAPI_VERSION,
@@ -155,9 +160,7 @@ def _operation(
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": _narrowed(
-                        definitions_for(described.request, schemas, ref_prefix=ref), described.narrowing
-                    )
+                    "schema": _narrowed(_schema(described.request, schemas, ref), described.narrowing)
                 }
             },
         }

@@ -49,6 +49,16 @@ _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused
 # ("Failed to update all properties") rather than accepted and ignored.
 _UNSUPPORTED = ("recording", "muted", "confined", "held", "resume_time")
+# The states a participant's update moves it to (answer; decline or hang up).
+_STATES = (MediaParticipantState.CONNECTED, MediaParticipantState.DISCONNECTED)
+# What PATCH .../participants/{participantId} takes of its body (the checks of ``update``); the
+# document adds it to the body's schema.
+PARTICIPANT_UPDATE: dict[str, Any] = {
+    "properties": {
+        **{camel(name): False for name in _UNSUPPORTED},
+        "state": {"enum": [state.value for state in _STATES]},
+    }
+}
 
 # What the disconnect-only routes take of a shared body: its state, disconnected (the checks
 # below); the document adds it to the body's schema.
@@ -123,16 +133,15 @@ class ParticipantCommands:
         callback = (participant.callbacks or ())[0]
         agent = participant.purpose == "agent"
         apply = self._backend.apply
+        if state not in _STATES:
+            taken = " or ".join(state.value for state in _STATES)
+            raise _update_invalid("$.state", f"$.state must be {taken}; got {state.value!r}.")
         if state is MediaParticipantState.CONNECTED:
             if not agent or callback.state is not CallbackState.ALERTING:
                 raise ApiError.invalid(
                     "callback.error.answer.not.alerting", "$.state", "Only alerting calls can be answered."
                 )
             return apply(conversation, "answer", at)
-        if state is not MediaParticipantState.DISCONNECTED:
-            raise _update_invalid(
-                "$.state", f"$.state must be connected or disconnected; got {state.value!r}."
-            )
         if callback.state in _ENDED:
             raise ApiError.invalid(
                 "conversation.error.participant.no.active.conversations",

@@ -26,7 +26,7 @@ from mockserver import projections
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.openapi import QueryParameter, operation
-from mockserver.participants import DISCONNECT_ONLY
+from mockserver.participants import DISCONNECT_ONLY, PARTICIPANT_UPDATE
 from mockserver.wire import decode_body, json_response, raw_json
 
 bp = Blueprint("callback_conversations", __name__, url_prefix="/api/v2/conversations/callbacks")
@@ -86,6 +86,7 @@ def disconnect_conversation(conversation_id: str) -> Response:
     operation_id="patchConversationsCallbackParticipant",
     tag="Conversations",
     request=MediaParticipantRequest,
+    narrowing=PARTICIPANT_UPDATE,
     responses={202: None},
 )
 def update_participant(conversation_id: str, participant_id: str) -> Response:

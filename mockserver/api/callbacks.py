@@ -45,7 +45,7 @@ def create_callback() -> Response:
     tag="Conversations",
     request=PatchCallbackRequest,
     responses={200: PatchCallbackResponse},
-    errors=(404,),
+    errors=(404, 412),  # 412 callback.error.already.triggered: the callback is no longer scheduled
 )
 def patch_callback() -> Response:
     patch = decode_body(PatchCallbackRequest)

@@ -7,6 +7,8 @@ to the user that token acts for (``mockserver.notifications.users``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request
 
 from contracts import (
@@ -37,6 +39,15 @@ _INCLUDE = QueryParameter(
     "Show user's channels for this specific token or across all tokens for this user and app.",
     {"type": "string", "enum": ["token", "oauthclient"]},
 )
+
+
+# What the subscription routes take of their ChannelTopic[] body (the checks of ``_subscribe`` and of
+# the channels): each topic with its id, one of the topics served, and 1,000 at most (a channel's
+# limit, which topics already subscribed count towards too). The document adds it to the body's schema.
+_WANTED: dict[str, Any] = {
+    "maxItems": topics.MAX_TOPICS,
+    "items": {"required": ["id"], "properties": {"id": {"pattern": topics.TOPIC_PATTERN}}},
+}
 
 
 def _token() -> str:
@@ -128,11 +139,12 @@ def _subscribe(channel_id: str, *, replace: bool) -> Response:
 
 @bp.post("/notifications/channels/<channel_id>/subscriptions")
 @operation(
-    summary="Add a list of subscriptions to the existing list of subscriptions (a body of ChannelTopic[])",
+    summary="Add a list of subscriptions to the existing list of subscriptions",
     operation_id="postNotificationsChannelSubscriptions",
     tag="Notifications",
+    request=tuple[ChannelTopic, ...],
+    narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
-    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
     query=(_IGNORE_ERRORS,),
 )
 def add_subscriptions(channel_id: str) -> Response:
@@ -141,11 +153,12 @@ def add_subscriptions(channel_id: str) -> Response:
 
 @bp.put("/notifications/channels/<channel_id>/subscriptions")
 @operation(
-    summary="Replace the current list of subscriptions with a new list (a body of ChannelTopic[])",
+    summary="Replace the current list of subscriptions with a new list",
     operation_id="putNotificationsChannelSubscriptions",
     tag="Notifications",
+    request=tuple[ChannelTopic, ...],
+    narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
-    errors=(400, 413, 415),  # the body (ChannelTopic[]) is not in the document: it holds models only
     query=(_IGNORE_ERRORS,),
 )
 def replace_subscriptions(channel_id: str) -> Response:

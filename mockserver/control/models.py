@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import datetime
 
 from attrs import frozen
 
-from contracts import WireEnum, described
+from contracts import WireEnum, described, mutually_exclusive
 from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
 MAX_STUB_BODY = 1_000_000  # characters of a stub's body
+# What a stub's headers may be: a name is RFC 9110's token, a value printable ASCII without line breaks.
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+# Base64 as RFC 4648 writes it: whole quanta of 4, "=" padding only at the end.
+BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _anchored(regex: re.Pattern[str]) -> str:
+    """``regex`` as a JSON Schema pattern of a whole string (``(?!\\n)``: Python's ``$`` matches before one)."""
+    return rf"^(?:{regex.pattern})$(?!\n)"
 
 
 # Arranging data
@@ -252,9 +263,11 @@ class Fault:
         minLength=1,
         maxLength=200,
     )
-    id: str | None = described("Assigned by the server.", None)
-    applied: int = described("How many requests the fault has answered so far.", 0)
-    done: bool = described("Whether the fault is used up (kept in the listing until a reset).", False)
+    id: str | None = described("Assigned by the server.", None, readOnly=True)
+    applied: int = described("How many requests the fault has answered so far.", 0, readOnly=True)
+    done: bool = described(
+        "Whether the fault is used up (kept in the listing until a reset).", False, readOnly=True
+    )
 
 
 @frozen
@@ -264,6 +277,7 @@ class FaultList:
     faults: tuple[Fault, ...] = described("The faults.")
 
 
+@mutually_exclusive("body", "bodyBase64")
 @frozen
 class Stub:
     """An exact answer to the API requests that match its method and path, instead of the API's."""
@@ -274,13 +288,17 @@ class Stub:
     )
     status: int = described("The status answered.", 200, minimum=200, maximum=599)
     headers: dict[str, str] | None = described(
-        "Headers answered (Content-Type is application/json unless given here).", None
+        "Headers answered (Content-Type is application/json unless given here).",
+        None,
+        propertyNames={"pattern": _anchored(HEADER_NAME)},
+        additionalProperties={"pattern": _anchored(HEADER_VALUE)},
     )
     body: str | None = described("The body, as text (sent UTF-8 encoded).", None, maxLength=MAX_STUB_BODY)
     body_base64: str | None = described(
         "The body's exact bytes, base64-encoded (instead of body).",
         None,
         maxLength=MAX_STUB_BODY * 4 // 3 + 4,
+        pattern=_anchored(BASE64),
     )
     times: int | None = described(
         "Answer the next this many matching requests; absent: until removed.", None, minimum=1
@@ -288,9 +306,11 @@ class Stub:
     priority: int = described(
         "Stubs are tried lowest priority first, the newest first among equals.", 5, minimum=1, maximum=100
     )
-    id: str | None = described("Assigned by the server.", None)
-    hits: int = described("How many requests the stub has answered so far.", 0)
-    done: bool = described("Whether the stub is used up (kept in the listing until a reset).", False)
+    id: str | None = described("Assigned by the server.", None, readOnly=True)
+    hits: int = described("How many requests the stub has answered so far.", 0, readOnly=True)
+    done: bool = described(
+        "Whether the stub is used up (kept in the listing until a reset).", False, readOnly=True
+    )
 
 
 @frozen

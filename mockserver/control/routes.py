@@ -8,21 +8,20 @@ the bodies are ``models``, the state and its rules the backend's.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 from flask import Blueprint, Response, request
 
-from contracts import Callback, Conversation, Detail, check_bounds
+from contracts import Callback, Conversation, Detail, check_bounds, conflicting, server_assigned
 from factories import ConversationFactory
 from mockserver import paging
 from mockserver.control.admin_routes import AdminRoute, AdminRoutes
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
+    HEADER_NAME,
+    HEADER_VALUE,
     Fault,
     FaultKind,
     FaultList,
@@ -327,8 +326,7 @@ def _check_fault(fault: Fault) -> None:
             "$.contentType",
             f"A fault of kind {fault.kind} takes no contentType; got {fault.content_type!r}.",
         )
-    if fault.id is not None or fault.applied or fault.done:
-        raise ApiError.invalid("invalid.property", "$.id", "id, applied and done are assigned by the server.")
+    _check_unassigned(fault)
 
 
 @admin_view(
@@ -427,30 +425,32 @@ def add_stub() -> Response:
 
 
 def _check_stub(stub: Stub) -> None:
-    if stub.body is not None and stub.body_base64 is not None:
+    """A stub's rules beyond its declared bounds (``decode_checked`` checks those, bodyBase64's too).
+
+    Each is declared on ``Stub`` for the document as well: body and bodyBase64 exclusive, the
+    headers' patterns, the server-assigned (``readOnly``) fields.
+    """
+    both = conflicting(stub)
+    if both:
         raise ApiError.invalid(
-            "constraint.validation", "$.bodyBase64", "A stub takes body or bodyBase64, not both."
+            "constraint.validation", f"$.{both[-1]}", f"A stub takes {' or '.join(both)}, not both."
         )
-    if stub.body_base64 is not None:
-        try:
-            base64.b64decode(stub.body_base64, validate=True)
-        except binascii.Error:
-            raise ApiError.invalid(
-                "invalid.value", "$.bodyBase64", "$.bodyBase64 must be base64 (RFC 4648, with padding)."
-            ) from None
     for name, value in (stub.headers or {}).items():
         path = f"$.headers[{name!r}]"
-        if not _TOKEN.fullmatch(name):
+        if not HEADER_NAME.fullmatch(name):
             raise ApiError.invalid("invalid.value", path, f"{path}: not a header name; got {name!r}.")
-        if not _FIELD_VALUE.fullmatch(value):
+        if not HEADER_VALUE.fullmatch(value):
             message = f"{path} must be printable ASCII without line breaks; got {value!r}."
             raise ApiError.invalid("invalid.value", path, message)
-    if stub.id is not None or stub.hits or stub.done:
-        raise ApiError.invalid("invalid.property", "$.id", "id, hits and done are assigned by the server.")
+    _check_unassigned(stub)
 
 
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token: a header name
-_FIELD_VALUE = re.compile(r"[\x20-\x7e\t]*")
+def _check_unassigned(body: Any) -> None:
+    """A body that is also an answer (a stub, a fault) leaves what the server assigns (``readOnly``) alone."""
+    given = server_assigned(body)
+    if given:
+        message = f"The server assigns {', '.join(given)}: leave them out."
+        raise ApiError.invalid("invalid.property", f"$.{given[0]}", message)
 
 
 @admin_view(

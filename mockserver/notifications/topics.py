@@ -26,6 +26,8 @@ GENERIC = "conversations"
 CALLBACKS = "conversations.callbacks"
 # A topic name: its family's prefix, an id segment (no dots), then which body it carries.
 _TOPIC = re.compile(r"v2\.(users|routing\.queues)\.([^.\s?&]+)\.(conversations|conversations\.callbacks)")
+# The same, anchored for any JSON Schema engine ("(?!\n)": a Python "$" also matches before a final newline).
+TOPIC_PATTERN = rf"^(?:{_TOPIC.pattern})$(?!\n)"
 MAX_TOPICS = 1000  # per channel (reference A2)
 
 TEMPLATES = {

@@ -10,12 +10,20 @@ import pytest
 
 import contracts
 from contracts import (
+    BulkCallbackDisconnectRequest,
     CreateCallbackCommand,
+    CreateCallbackResponse,
+    ErrorBody,
     RoutingData,
+    TransferRequest,
     check_bounds,
+    conflicting,
     described,
+    id_paths,
     json_schema,
     missing_alternatives,
+    mutually_exclusive,
+    server_assigned,
 )
 
 
@@ -128,3 +136,81 @@ def test_missing_alternatives_is_the_check_of_the_schemas_any_of(
     assert missing_alternatives(command) == missing
     validator = jsonschema.Draft202012Validator(json_schema(CreateCallbackCommand))
     assert validator.is_valid(contracts.unstructure(command)) == (not missing)
+
+
+@pytest.mark.parametrize(
+    ("target", "valid"),
+    [
+        ({"user_id": "u"}, True),
+        ({"queue_id": "q"}, True),
+        ({"address": "a"}, True),
+        ({"user_id": "", "queue_id": "q"}, True),  # an empty value names nothing
+        ({}, False),
+        ({"user_id": "u", "queue_id": "q"}, False),
+        ({"queue_id": "q", "address": "a"}, False),
+    ],
+)
+def test_exclusive_alternatives_are_a_one_of(target: dict[str, Any], valid: bool) -> None:
+    validator = jsonschema.Draft202012Validator(json_schema(TransferRequest))
+    assert validator.is_valid(contracts.unstructure(TransferRequest(**target))) == valid
+
+
+@mutually_exclusive("text", "textBase64")
+@attrs.frozen
+class Answer:
+    """A body given one way at most, with what the server assigns."""
+
+    text: str | None = described("As text.", None)
+    text_base64: str | None = described("As base64.", None)
+    id: str | None = described("Assigned by the server.", None, readOnly=True)
+    hits: int = described("Counted by the server.", 0, readOnly=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "conflict"),
+    [
+        (Answer(), ()),
+        (Answer(text=""), ()),
+        (Answer(text_base64="YQ=="), ()),
+        (Answer(text="", text_base64=""), ("text", "textBase64")),  # present is given, empty or not
+    ],
+)
+def test_conflicting_is_the_check_of_the_schemas_not(answer: Answer, conflict: tuple[str, ...]) -> None:
+    assert conflicting(answer) == conflict
+    validator = jsonschema.Draft202012Validator(json_schema(Answer))
+    assert validator.is_valid(contracts.unstructure(answer)) == (not conflict)
+
+
+@pytest.mark.parametrize(
+    ("answer", "assigned"),
+    [
+        (Answer(), ()),
+        (Answer(hits=0), ()),  # its default may be sent
+        (Answer(id="mine"), ("id",)),
+        (Answer(id="mine", hits=2), ("id", "hits")),
+    ],
+)
+def test_server_assigned_names_the_read_only_fields_given(answer: Answer, assigned: tuple[str, ...]) -> None:
+    assert server_assigned(answer) == assigned
+    assert json_schema(Answer)["properties"]["hits"]["readOnly"] is True
+
+
+@pytest.mark.parametrize(
+    ("model", "paths"),
+    [
+        (
+            CreateCallbackResponse,  # an entity reference holds the id at its own id
+            [(("conversation", "id"), "conversation"), (("callbackIdentifiers", 0, "id"), "callback")],
+        ),
+        (
+            BulkCallbackDisconnectRequest,  # the ids of a list's first item
+            [
+                (("callbackDisconnectIdentifiers", 0, "conversationId"), "conversation"),
+                (("callbackDisconnectIdentifiers", 0, "callbackId"), "callback"),
+            ],
+        ),
+        (ErrorBody, []),  # recursive, and no entity declared
+    ],
+)
+def test_id_paths_are_where_the_wire_form_holds_declared_ids(model: type, paths: list[Any]) -> None:
+    assert id_paths(model) == paths

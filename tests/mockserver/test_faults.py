@@ -347,7 +347,7 @@ def test_a_reset_fault_resets_the_connection(callback_mock_server: MockServer) -
         ({"kind": "status", "status": 500, "contentType": "text/html"}, "$.contentType"),
         ({"kind": "content-type", "contentType": ""}, "$.contentType"),
         ({"kind": "explode"}, "$.kind"),
-        ({"kind": "reset", "done": True}, "$.id"),
+        ({"kind": "reset", "done": True}, "$.done"),
     ],
 )
 def test_the_new_kinds_are_checked(

@@ -100,7 +100,7 @@ def test_a_fault_comes_before_a_stub(callback_mock_server: MockServer) -> None:
         ("header not text", {"headers": {"X-A": 1}}, "invalid.value", "$.headers['X-A']"),
         ("unknown key", {"delay": 5}, "invalid.property", "$.delay"),
         ("id given", {"id": "mine"}, "invalid.property", "$.id"),
-        ("hits given", {"hits": 3}, "invalid.property", "$.id"),
+        ("hits given", {"hits": 3}, "invalid.property", "$.hits"),
     ],
 )
 def test_a_bad_stub_is_refused_by_field_and_nothing_is_added(
