@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 import orjson
 from attrs import frozen
+from sortedcontainers import SortedList
 
 import contracts
 from contracts import Conversation
@@ -157,10 +158,8 @@ class MemoryStore:
         self._version = 0  # odd while a put changes the dicts
         self._baseline: list[Entry] = []
         self._entries: dict[str, Entry] = {}
-        # Ids as keys, in the order they became active: dicts keep insertion order, and
-        # deleting a key or setting an existing one leaves the others' order as it was.
-        self._active: dict[str, None] = {}
-        self._calling: dict[str, None] = {}  # the active ids whose conversation holds a call
+        self._active = _Ranked()  # the active ids, in the order they became active
+        self._calling = _Ranked()  # the active ids whose conversation holds a call
 
     def get(self, conversation_id: str) -> Entry | None:
         return self._entries.get(conversation_id)
@@ -175,13 +174,13 @@ class MemoryStore:
         """How many conversations are active (with a call, if ``calls``) and those from ``start`` to ``stop``.
 
         In the order they became active (a conversation ended and given a new callback comes
-        after those that stayed active). Costs the page plus skipping ``start`` keys in C.
+        after those that stayed active). Costs the page and a logarithm of the store.
         """
 
         def read() -> tuple[int, list[Entry]]:
             ids = self._calling if calls else self._active
             entries = self._entries
-            return len(ids), [entries[key] for key in list(itertools.islice(ids, start, stop))]
+            return len(ids), [entries[key] for key in ids.page(start, stop)]
 
         return self._read(read)
 
@@ -208,8 +207,8 @@ class MemoryStore:
             self._version += 1
             try:
                 # The indexes first: a reader never finds an active id without its entry.
-                self._active.pop(conversation_id, None)
-                self._calling.pop(conversation_id, None)
+                self._active.discard(conversation_id)
+                self._calling.discard(conversation_id)
                 del self._entries[conversation_id]
             finally:
                 self._version += 1
@@ -219,13 +218,13 @@ class MemoryStore:
         key = entry.id
         self._entries[key] = entry
         if entry.active:
-            self._active[key] = None
+            self._active.add(key)
         else:
-            self._active.pop(key, None)
+            self._active.discard(key)
         if entry.active and entry.calls:
-            self._calling[key] = None
+            self._calling.add(key)
         else:
-            self._calling.pop(key, None)
+            self._calling.discard(key)
 
     def _read(self, read: Callable[[], _T]) -> _T:
         while True:
@@ -233,7 +232,12 @@ class MemoryStore:
             if not version & 1:
                 try:
                     result = read()
-                except (RuntimeError, KeyError):  # a put began mid-copy: the version says so
+                except (
+                    RuntimeError,
+                    KeyError,
+                    IndexError,
+                    ValueError,
+                ):  # a put began mid-copy: the version says so
                     result = None
                 if self._version == version and result is not None:
                     return result
@@ -290,11 +294,41 @@ class MemoryStore:
         with self._lock:
             self._version += 1
             try:
-                self._entries, self._active, self._calling = {}, {}, {}
+                self._entries, self._active, self._calling = {}, _Ranked(), _Ranked()
                 for entry in self._baseline:
                     self._set(entry)
             finally:
                 self._version += 1
+
+
+class _Ranked:
+    """Ids in the order they were added, read by rank: a page costs its length and a logarithm.
+
+    A sorted list of (number, id), numbered as added (sortedcontainers' ``SortedList``: its
+    ``islice`` finds a rank in O(log n)), and each id's number. Adding an id already there keeps
+    its place; an id discarded and added again goes last.
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._ranked: SortedList = SortedList()
+        self._next = itertools.count()
+
+    def add(self, key: str) -> None:
+        if key not in self._numbers:
+            number = self._numbers[key] = next(self._next)
+            self._ranked.add((number, key))
+
+    def discard(self, key: str) -> None:
+        number = self._numbers.pop(key, None)
+        if number is not None:
+            self._ranked.remove((number, key))
+
+    def page(self, start: int, stop: int | None) -> list[str]:
+        return [key for _, key in self._ranked.islice(start, stop)]
+
+    def __len__(self) -> int:
+        return len(self._numbers)
 
 
 def _id_of(conversation: Conversation) -> str:
