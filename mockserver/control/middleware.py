@@ -30,8 +30,11 @@ from mockserver.wire import json_headers
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-# The body of the 200 a fast path answers a request with, or None if the app must answer it.
-FastRead = Callable[["WSGIEnvironment", str], "bytes | None"]
+# The body of the 200 a fast path answers a request with (its method, PATH_INFO and Authorization
+# header), or None if the app must answer it.
+FastRead = Callable[[str, str, str], "bytes | None"]
+# A request's header entries as a WSGI environ holds them: HTTP_X_API_KEY, CONTENT_TYPE.
+HeaderEntries = dict[str, str]
 
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
@@ -94,7 +97,7 @@ class Control:
             and "CONTENT_LENGTH" not in environ
             and "HTTP_TRANSFER_ENCODING" not in environ
         ):
-            body = fast_read(environ, path)
+            body = fast_read(environ.get("REQUEST_METHOD", ""), path, environ.get("HTTP_AUTHORIZATION", ""))
             if body is not None:
                 # The busiest request, recorded in this one frame: its status and correlation id
                 # are known here, so start_response needs no wrapper.
@@ -102,24 +105,53 @@ class Control:
                 response_headers = json_headers(body, answered_id)
                 start_response("200 OK", response_headers)
                 journal.record(
-                    (
-                        arrival,
-                        at,
-                        "GET",
+                    _read_entry(
+                        (arrival, at, started),
                         path,
                         environ.get("QUERY_STRING", ""),
                         _request_headers(environ),
-                        b"",
-                        200,
                         answered_id,
-                        None,
-                        (time.perf_counter() - started) * 1000,
-                        None,
-                        tuple(response_headers),
+                        response_headers,
                     )
                 )
                 return [body]
         return self._control(environ, start_response, path, (arrival, at, started))
+
+    def answer_bodyless(
+        self, method: str, path: str, query: str, headers: HeaderEntries
+    ) -> tuple[list[tuple[str, str]], bytes] | None:
+        """The headers and body of the 200 a fast path gives a request without a body, journaled
+        as ``__call__`` journals it; None, with nothing recorded, when ``__call__`` must answer.
+
+        For a server that has the request but no environ (``RsgiBridge``): ``path`` is the WSGI
+        ``PATH_INFO``, ``headers`` the header entries an environ would hold. It must run requests
+        one at a time: the journal numbers a request once it is answered (a miss goes on to
+        ``__call__`` unnumbered), which is the order of arrival only then.
+        """
+        fast_read = self.fast_read
+        if (
+            fast_read is None
+            or self.faults.active
+            or self.stubs.active
+            or self.limiter.limit is not None
+            or path.startswith(self.exempt)
+        ):
+            return None
+        journal = self.journal
+        if journal is None:
+            body = fast_read(method, path, headers.get("HTTP_AUTHORIZATION", ""))
+            return None if body is None else (json_headers(body, correlation_id()), body)
+        at, started = self.clock.seconds(), time.perf_counter()
+        body = fast_read(method, path, headers.get("HTTP_AUTHORIZATION", ""))
+        if body is None:
+            return None
+        answered_id = correlation_id()
+        response_headers = json_headers(body, answered_id)
+        # What _request_headers keeps of an environ: the non-empty entries, read from the end.
+        kept = {key: value for key, value in reversed(headers.items()) if value}
+        arrived = (journal.next_id(), at, started)
+        journal.record(_read_entry(arrived, path, query, kept, answered_id, response_headers))
+        return response_headers, body
 
     def _arrived(self) -> Arrived:
         """The request's number in the journal (0 without one), its arrival time and a clock reading.
@@ -306,6 +338,33 @@ def _request_headers(environ: WSGIEnvironment) -> dict[str, str]:
         elif headers:
             break
     return headers
+
+
+def _read_entry(
+    arrived: Arrived,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    answered_id: str,
+    response_headers: list[tuple[str, str]],
+) -> tuple[Any, ...]:
+    """The journal entry of a fast path's 200, the fields of an ``Arrival``."""
+    arrival, at, started = arrived
+    return (
+        arrival,
+        at,
+        "GET",
+        path,
+        query,
+        headers,
+        b"",
+        200,
+        answered_id,
+        None,
+        (time.perf_counter() - started) * 1000,
+        None,
+        tuple(response_headers),
+    )
 
 
 def _has_body(environ: WSGIEnvironment) -> bool:
