@@ -57,7 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
         clock=backend.clock,
-        fast_read=reads.stored,
+        fast_read=reads.readable,
+        read=backend.store.read_journaled,
         sync=backend.store.sync,
     )
     return app

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from mockserver.lifecycle import Step
 
 
+class OutOfDateError(Exception):
+    """Another process changed the parts since this one last synced: sync, and answer on that state."""
+
+
 class Part(Protocol):
     """State that every process must see alike, copied whole as JSON-able data."""
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from attrs import frozen
@@ -105,10 +105,19 @@ class ConversationStore(Protocol):
         """A transaction in which to seed the dataset: True if this process must (no other has)."""
         ...
 
-    def sync(self, prefetch: str | None = None) -> None:
-        """Bring every part up to date with the other processes' changes (as each request begins).
+    def sync(self) -> None:
+        """Bring every part up to date with the other processes' changes (as each request begins)."""
+        ...
 
-        ``prefetch``: a conversation the request will read, fetched on the same trip if that saves one.
+    def read_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """A stored conversation's body, its read journaled in the same step (``draft``, made by
+        ``control.journal.read_entry``, is kept only if the conversation is stored).
+
+        Raises ``OutOfDateError`` (nothing read, nothing kept) if another process changed the parts
+        since this one synced, or a step is due by ``now_ms`` (the server clock): the caller syncs
+        and answers the general way.
         """
         ...
 
@@ -255,8 +264,19 @@ class MemoryStore:
         with self._lock:
             yield True
 
-    def sync(self, prefetch: str | None = None) -> None:
+    def sync(self) -> None:
         """Nothing to do: every part lives in this process."""
+
+    def read_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """One dict lookup; the engine has run what ``now_ms`` made due (nothing is out of date here)."""
+        entry = self._entries.get(conversation_id)
+        if entry is None:
+            return None
+        if journal is not None and draft is not None:
+            journal.record_read(draft, len(entry.body))
+        return entry.body
 
     def on_sync(self, listener: Callable[[], None]) -> None:
         """Nothing to listen to: ``sync`` never changes anything."""

@@ -38,25 +38,37 @@ class ConversationReads:
         self._entry = backend.entry
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        body = self.stored(environ, environ.get("PATH_INFO", ""))
+        body = self.stored(
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("HTTP_AUTHORIZATION", ""),
+        )
         if body is None:
             return self.app(environ, start_response)
         start_response("200 OK", json_headers(body, correlation_id()))
         return [body]
 
-    def stored(self, environ: WSGIEnvironment, path: str) -> bytes | None:
-        """The body of the 200 this path answers ``environ`` with, or None if Flask must answer."""
-        if environ.get("REQUEST_METHOD") == "GET" and path.startswith(PREFIX):
+    def stored(self, method: str, path: str, authorization: str) -> bytes | None:
+        """The body of the 200 this path answers a request with, or None if Flask must answer."""
+        conversation_id = self.readable(method, path, authorization)
+        if conversation_id is None:
+            return None
+        entry = self._entry(conversation_id)
+        return None if entry is None else entry.body
+
+    def readable(self, method: str, path: str, authorization: str) -> str | None:
+        """The id of the conversation this path reads with a 200 if it is stored, or None if Flask must answer.
+
+        ``path`` is the WSGI ``PATH_INFO``, ``authorization`` the Authorization header ("" if none):
+        all the request it reads, so a server with no environ can ask too.
+        """
+        if method == "GET" and path.startswith(PREFIX):
             conversation_id = path[len(PREFIX) :]
             engine = self._engine
             if engine.wake_at <= time():  # one comparison while nothing is due
                 if engine.counts_reads:
                     return None  # every read may move the conversation: Flask's view counts it
                 engine.catch_up()  # as Flask's before_request hook does
-            if "/" not in conversation_id and is_authorized(
-                environ.get("HTTP_AUTHORIZATION", ""), self._config["TOKENS"]
-            ):
-                entry = self._entry(conversation_id)
-                if entry is not None:
-                    return entry.body
+            if "/" not in conversation_id and is_authorized(authorization, self._config["TOKENS"]):
+                return conversation_id
         return None

@@ -46,6 +46,7 @@ def worker_app() -> RsgiBridge:
     gc.disable()
     try:
         from mockserver.app import create_app
+        from mockserver.control.middleware import Control
         from mockserver.extension import backend_of
         from mockserver.notifications.stream import Stream
         from mockserver.rsgi import RsgiBridge
@@ -61,12 +62,15 @@ def worker_app() -> RsgiBridge:
         )
         if app.config["STREAMING_URL"]:
             channels.connect_base = app.config["STREAMING_URL"]
+        control = app.wsgi_app  # create_app's outermost WSGI layer: it answers bodyless reads itself
+        assert isinstance(control, Control)
         bridge = RsgiBridge(
             app,
             threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
             max_body=int(app.config["MAX_CONTENT_LENGTH"]),
             body_timeout=float(app.config["BODY_TIMEOUT"]),
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
+            bodyless=control.answer_bodyless,
         )
     finally:
         gc.enable()

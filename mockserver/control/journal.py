@@ -11,12 +11,14 @@ import difflib
 import hashlib
 import itertools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
+from mockserver.config import CORRELATION_HEADER
 from mockserver.control.models import RecordedRequest, RequestPattern, Verification, VerificationResult
 
 REDACTED = "[redacted]"
@@ -80,6 +82,34 @@ def _first(fields: tuple[Any, ...]) -> Any:
     return fields[0]
 
 
+# A fast read's Content-Length, in its journal entry before the body is read (``read_entry``).
+LENGTH = "{length}"
+
+
+def read_entry(
+    arrived: tuple[int, float, float], path: str, query: str, headers: dict[str, str], answered_id: str
+) -> tuple[Any, ...]:
+    """The journal entry of a fast path's 200 before its body is read: the fields of an ``Arrival``,
+    the response's Content-Length ``LENGTH`` (``Journal.record_read`` fills it in), the number 0 if
+    it is to be numbered as recorded. ``arrived``: the number, the server clock (s), perf_counter()."""
+    arrival, at, started = arrived
+    return (
+        arrival,
+        at,
+        "GET",
+        path,
+        query,
+        headers,
+        b"",
+        200,
+        answered_id,
+        None,
+        (time.perf_counter() - started) * 1000,
+        None,
+        (("Content-Type", "application/json"), ("Content-Length", LENGTH), (CORRELATION_HEADER, answered_id)),
+    )
+
+
 class Journal:
     """The last ``limit`` requests, at most ``max_bytes`` of them, in arrival order; safe to use
     from any thread.
@@ -122,6 +152,17 @@ class Journal:
             ):
                 self._arrivals.popleft()
                 self.bytes -= self._sizes.popleft()
+
+    def record_read(self, draft: tuple[Any, ...], length: int) -> None:
+        """Keep a fast read's entry (``read_entry``), its body ``length`` bytes long."""
+        content_type, _, correlation = draft[12]
+        self.record(
+            (
+                draft[0] or self.next_id(),
+                *draft[1:12],
+                (content_type, ("Content-Length", str(length)), correlation),
+            )
+        )
 
     def clear(self) -> None:
         with self._lock:

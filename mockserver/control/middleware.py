@@ -20,18 +20,24 @@ from mockserver.auth import bearer_token, correlation_id
 from mockserver.clock import Clock
 from mockserver.config import CORRELATION_HEADER
 from mockserver.control.faults import Faults, RateLimiter
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Journal, read_entry
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import Stubs
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.numbers import ascii_int
+from mockserver.shared import OutOfDateError
 from mockserver.wire import json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-# The body of the 200 a fast path answers a request with, or None if the app must answer it.
-FastRead = Callable[["WSGIEnvironment", str], "bytes | None"]
+# The id of the stored conversation a fast path reads for a request (its method, PATH_INFO and
+# Authorization header), or None if the app must answer it.
+FastRead = Callable[[str, str, str], "str | None"]
+# The store's read of one conversation, journaled in the same step (``ConversationStore.read_journaled``).
+Read = Callable[[str, "Journal | None", "tuple[Any, ...] | None", int], "bytes | None"]
+# A request's header entries as a WSGI environ holds them: HTTP_X_API_KEY, CONTENT_TYPE.
+HeaderEntries = dict[str, str]
 
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
@@ -45,11 +51,7 @@ WRONG_CONTENT_TYPE = "text/html; charset=utf-8"  # what a proxy's error page wou
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
 
-READ_PREFIX = "/api/v2/conversations/"
-_READ_PREFIX_LENGTH = len(READ_PREFIX)
-
-
-def _nothing(prefetch: str | None) -> None:
+def _nothing() -> None:
     pass
 
 
@@ -68,12 +70,14 @@ class Control:
         max_body: int,
         clock: Clock,
         fast_read: FastRead | None = None,
-        sync: Callable[[str | None], None] | None = None,
+        read: Read | None = None,
+        sync: Callable[[], None] | None = None,
     ) -> None:
         self.app = app
         # Brings the faults, stubs, limits and clock up to date with the store's other processes
-        # before anything reads them; told the conversation a read of one will fetch.
+        # before anything reads them (a fast read checks that they are, in the same step).
         self.sync = sync or _nothing
+        self.read = read
         self.clock = clock  # the server clock: a journal entry's time
         # What ``app`` answers without a start_response wrapper, asked first and recorded here:
         # see __call__.
@@ -87,52 +91,91 @@ class Control:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
-        self.sync(path[_READ_PREFIX_LENGTH:] if path.startswith(READ_PREFIX) else None)
         if path.startswith(self.exempt):
+            self.sync()
             return self.app(environ, start_response)
         if self.faults.active or self.stubs.active or self.limiter.limit is not None:
+            self.sync()
             return self._control(environ, start_response, path, self._arrived())
         journal = self.journal
+        arrived = self._arrived()  # numbered on arrival
+        # A request with a body takes the general path, which keeps the body (_has_body, inlined).
+        if "CONTENT_LENGTH" not in environ and "HTTP_TRANSFER_ENCODING" not in environ:
+            answered = self._fast(
+                environ.get("REQUEST_METHOD", ""),
+                path,
+                environ.get("HTTP_AUTHORIZATION", ""),
+                lambda: (environ.get("QUERY_STRING", ""), _request_headers(environ)),
+                arrived,
+            )
+            if answered is not None:
+                # The busiest request, recorded in one step with its read: its status and
+                # correlation id are known here, so start_response needs no wrapper.
+                start_response("200 OK", answered[0])
+                return [answered[1]]
+        self.sync()
+        if self.faults.active or self.stubs.active or self.limiter.limit is not None:
+            return self._control(environ, start_response, path, arrived)  # set by another process
         if journal is None:
             return self.app(environ, start_response)
-        arrival, at, started = (
-            journal.next_id(),
-            self.clock.seconds(),
-            time.perf_counter(),
-        )  # numbered on arrival
-        fast_read = self.fast_read
-        # A request with a body takes the general path, which keeps the body (_has_body, inlined).
+        return self._control(environ, start_response, path, arrived)
+
+    def answer_bodyless(
+        self, method: str, path: str, query: str, headers: HeaderEntries
+    ) -> tuple[list[tuple[str, str]], bytes] | None:
+        """The headers and body of the 200 a fast path gives a request without a body, journaled
+        as ``__call__`` journals it; None, with nothing recorded, when ``__call__`` must answer.
+
+        For a server that has the request but no environ (``RsgiBridge``): ``path`` is the WSGI
+        ``PATH_INFO``, ``headers`` the header entries an environ would hold. It must run requests
+        one at a time: the journal numbers a request once it is answered (a miss goes on to
+        ``__call__`` unnumbered), which is the order of arrival only then.
+        """
         if (
-            fast_read is not None
-            and "CONTENT_LENGTH" not in environ
-            and "HTTP_TRANSFER_ENCODING" not in environ
+            self.faults.active
+            or self.stubs.active
+            or self.limiter.limit is not None
+            or path.startswith(self.exempt)
         ):
-            body = fast_read(environ, path)
-            if body is not None:
-                # The busiest request, recorded in this one frame: its status and correlation id
-                # are known here, so start_response needs no wrapper.
-                answered_id = correlation_id()
-                response_headers = json_headers(body, answered_id)
-                start_response("200 OK", response_headers)
-                journal.record(
-                    (
-                        arrival,
-                        at,
-                        "GET",
-                        path,
-                        environ.get("QUERY_STRING", ""),
-                        _request_headers(environ),
-                        b"",
-                        200,
-                        answered_id,
-                        None,
-                        (time.perf_counter() - started) * 1000,
-                        None,
-                        tuple(response_headers),
-                    )
-                )
-                return [body]
-        return self._control(environ, start_response, path, (arrival, at, started))
+            return None
+        # What _request_headers keeps of an environ: the non-empty entries, read from the end.
+        return self._fast(
+            method,
+            path,
+            headers.get("HTTP_AUTHORIZATION", ""),
+            lambda: (query, {key: value for key, value in reversed(headers.items()) if value}),
+            (0, self.clock.seconds(), time.perf_counter()),  # 0: numbered as recorded
+        )
+
+    def _fast(
+        self,
+        method: str,
+        path: str,
+        authorization: str,
+        request: Callable[[], tuple[str, dict[str, str]]],
+        arrived: Arrived,
+    ) -> tuple[list[tuple[str, str]], bytes] | None:
+        """The fast path's 200 for a stored conversation, read and journaled in one step of the
+        store; None if the app must answer (no such read, no such conversation, or the store says
+        another process changed what this one knows: the app then answers on the state synced)."""
+        if self.fast_read is None or self.read is None:
+            return None
+        conversation_id = self.fast_read(method, path, authorization)
+        if conversation_id is None:
+            return None
+        answered_id = correlation_id()
+        journal = self.journal
+        draft = None
+        if journal is not None:
+            query, headers = request()
+            draft = read_entry(arrived, path, query, headers, answered_id)
+        try:
+            body = self.read(conversation_id, journal, draft, self.clock.ms())
+        except OutOfDateError:
+            return None
+        if body is None:
+            return None
+        return json_headers(body, answered_id), body
 
     def _arrived(self) -> Arrived:
         """The request's number in the journal (0 without one), its arrival time and a clock reading.

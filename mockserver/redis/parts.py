@@ -116,9 +116,9 @@ class RedisJournal(Journal):
         self.next_id = _zero  # numbered by the script
 
     def record(self, fields: tuple[Any, ...]) -> None:
-        item = list(fields[1:])
-        item[5] = fields[6].decode("latin-1")  # the body's bytes, each as one character
-        self._record(keys=self._keys, args=[orjson.dumps(item), _size(fields), self.limit, self.max_bytes])
+        self._record(
+            keys=self._keys, args=[journal_item(fields), journal_size(fields), self.limit, self.max_bytes]
+        )
 
     def clear(self) -> None:
         self._redis.delete(*self._keys[:2])
@@ -150,7 +150,14 @@ def _zero() -> int:
     return 0
 
 
-def _size(fields: tuple[Any, ...]) -> int:
+def journal_item(fields: tuple[Any, ...]) -> bytes:
+    """An entry as the journal's list keeps it: its fields but the number, as JSON."""
+    item = list(fields[1:])
+    item[5] = fields[6].decode("latin-1")  # the body's bytes, each as one character
+    return orjson.dumps(item)
+
+
+def journal_size(fields: tuple[Any, ...]) -> int:
     """An entry's bytes, as the memory journal counts them: body, path, query and headers."""
     arrival = Arrival._make(fields)
     return (

@@ -143,19 +143,49 @@ redis.call('zadd', KEYS[2], start, ARGV[1])
 return -1
 """
 
-# KEYS: journal (list), bytes, sequence. ARGV: the entry (JSON), its size, the limit, the byte
-# bound. Numbers the entry and keeps it; the oldest go while either bound is passed (the newest
-# always stays). Answers the entry's number.
-RECORD = """
-local id = redis.call('incr', KEYS[3])
-redis.call('rpush', KEYS[1], string.format('%d %d ', id, tonumber(ARGV[2])) .. ARGV[1])
-local total = redis.call('incrby', KEYS[2], ARGV[2])
-local count = redis.call('llen', KEYS[1])
-local limit, bound = tonumber(ARGV[3]), tonumber(ARGV[4])
-while count > 1 and (count > limit or total > bound) do
-  local oldest = redis.call('lpop', KEYS[1])
-  total = redis.call('decrby', KEYS[2], tonumber(string.match(oldest, '^%d+ (%d+) ')))
-  count = count - 1
+# Keeps ARGV[1], the entry (JSON), of ARGV[2] bytes, under the bounds ARGV[3] (requests) and
+# ARGV[4] (bytes), in the journal KEYS[1] with its byte count KEYS[2] and sequence KEYS[3]: the
+# entry is numbered, the oldest go while either bound is passed (the newest always stays).
+_RECORD = """
+local function record(item, size)
+  local id = redis.call('incr', KEYS[3])
+  redis.call('rpush', KEYS[1], string.format('%d %d ', id, size) .. item)
+  local total = redis.call('incrby', KEYS[2], size)
+  local count = redis.call('llen', KEYS[1])
+  local limit, bound = tonumber(ARGV[3]), tonumber(ARGV[4])
+  while count > 1 and (count > limit or total > bound) do
+    local oldest = redis.call('lpop', KEYS[1])
+    total = redis.call('decrby', KEYS[2], tonumber(string.match(oldest, '^%d+ (%d+) ')))
+    count = count - 1
+  end
+  return id
 end
-return id
 """
+
+# KEYS: journal (list), bytes, sequence. ARGV: the entry, its size, the bounds. Answers its number.
+RECORD = _RECORD + "return record(ARGV[1], tonumber(ARGV[2]))"
+
+# A read of one conversation and its journal entry, in one round trip: the busiest request.
+# KEYS: journal, bytes, sequence, versions, steps, bodies. ARGV: the entry (empty: journal none;
+# its Content-Length header the text ARGV[8], which only our JSON array can hold: a client's header
+# text has its quotes escaped), its size, the bounds, then the parts' version the caller has seen,
+# the server clock (ms), the id. Answers -1 if the caller's parts are out of date or a step is due (it must sync
+# and answer again), nothing if the id is not stored (nothing is journaled), else the body.
+READ = (
+    _RECORD
+    + """
+if (redis.call('hget', KEYS[4], '*') or '') ~= ARGV[5] then return -1 end
+local first = redis.call('zrange', KEYS[5], 0, 0, 'WITHSCORES')
+if #first > 0 and tonumber(first[2]) <= tonumber(ARGV[6]) then return -1 end
+local value = redis.call('hget', KEYS[6], ARGV[7])
+if not value then return false end
+local body = string.sub(value, string.find(value, '\\n', 1, true) + 1)
+if ARGV[1] ~= '' then
+  local item = ARGV[1]
+  local at = string.find(item, ARGV[8], 1, true)
+  local length = '"Content-Length","' .. tostring(#body) .. '"'
+  record(string.sub(item, 1, at - 1) .. length .. string.sub(item, at + #ARGV[8]), tonumber(ARGV[2]))
+end
+return body
+"""
+)

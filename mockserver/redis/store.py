@@ -34,16 +34,27 @@ from typing import Any
 
 import orjson
 import redis
-from redis.exceptions import LockError, RedisError, ResponseError
+from redis.exceptions import LockError, NoScriptError, RedisError, ResponseError
 
 from contracts import Conversation
+from mockserver.control.journal import LENGTH, Journal
 from mockserver.redis import scripts
-from mockserver.redis.parts import RedisJournal, RedisLog, RedisRelay, RedisSchedule, RedisWindows
+from mockserver.redis.parts import (
+    RedisJournal,
+    RedisLog,
+    RedisRelay,
+    RedisSchedule,
+    RedisWindows,
+    journal_item,
+    journal_size,
+)
+from mockserver.shared import OutOfDateError
 from mockserver.store import Entry, StoreError
 
 LOCK_SECONDS = 30  # a transaction's lease, renewed by each of its writes
 WAIT_SECONDS = 60  # how long a transaction waits for the lock before giving up
 _LIVE = ("bodies", "order", "active", "calling", "sequence")
+_LENGTH_MARK = orjson.dumps(["Content-Length", LENGTH])[1:-1]  # as the entry's JSON holds it
 
 
 class Keys:
@@ -113,6 +124,12 @@ class RedisStore:
         self._put = self.redis.register_script(scripts.PUT)
         self._delete = self.redis.register_script(scripts.DELETE)
         self._page = self.redis.register_script(scripts.PAGE)
+        self._read = self.redis.register_script(scripts.READ)
+        self._read_keys = [
+            *(self.keys(name) for name in ("journal", "journal-bytes", "journal-sequence")),
+            *(self.keys(name) for name in ("versions", "steps", "bodies")),
+        ]
+        self._seen = 0  # the version of all the parts this process has loaded
 
     # Transactions
 
@@ -143,7 +160,6 @@ class RedisStore:
                     self._save()
                 finally:
                     self._local.depth = 0
-                    self._local.prefetched = None
                     with contextlib.suppress(LockError):  # its lease ran out: a fenced write said so
                         self._lock.release()
 
@@ -173,6 +189,7 @@ class RedisStore:
 
     def _refresh(self, versions: dict[Any, Any]) -> bool:
         """Load every part another process saved since this one last did; whether any was."""
+        self._seen = int(versions.get(b"*", 0))  # all of them, once this returns
         stale = [
             share
             for share in self._shares.values()
@@ -208,25 +225,21 @@ class RedisStore:
         for index, (share, value) in enumerate(changed):
             share.saved, share.version = value, int(replies[2 * index + 1])
 
-    def sync(self, prefetch: str | None = None) -> None:
-        """One round trip: the parts' versions, the schedule's first step, and ``prefetch``'s entry."""
+    def sync(self) -> None:
+        """One round trip: the parts' versions and the schedule's first step; then what changed is loaded."""
         if self._depth:
             return  # a transaction has already brought everything up to date
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(self.keys("versions"))
         pipe.zrange(self.keys("steps"), 0, 0, withscores=True)
-        if prefetch is not None:
-            pipe.hget(self.keys("bodies"), prefetch)
-        replies = pipe.execute()
-        self._local.prefetched = (prefetch, replies[2]) if prefetch is not None else None
+        versions, first = pipe.execute()
         # Not while another thread here is in a transaction: it loaded the parts, and is changing them.
         if self._here.acquire(blocking=False):
             try:
-                self._refresh(replies[0])
+                self._refresh(versions)
             finally:
                 self._here.release()
         if self._schedule is not None:
-            first = replies[1]
             self._schedule.head = int(first[0][1]) if first else None
         for listener in self._listeners:
             listener()
@@ -251,13 +264,41 @@ class RedisStore:
     # Conversations
 
     def get(self, conversation_id: str) -> Entry | None:
-        prefetched = getattr(self._local, "prefetched", None)
-        if prefetched is not None and prefetched[0] == conversation_id:
-            self._local.prefetched = None
-            value = prefetched[1]
+        value = self.redis.hget(self.keys("bodies"), conversation_id)
+        return None if value is None else _entry(conversation_id, value)  # type: ignore[arg-type]
+
+    def read_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """One round trip (``scripts.READ``): the parts' version checked, the body read, the entry kept.
+
+        Sent and read on a connection of redis-py's pool, without its command machinery: the
+        busiest request costs one round trip and little besides.
+        """
+        if journal is not None and draft is not None:
+            item, size = journal_item(draft), journal_size(draft)
+            limit, bound = journal.limit, journal.max_bytes
         else:
-            value = self.redis.hget(self.keys("bodies"), conversation_id)
-        return None if value is None else _entry(conversation_id, value)
+            item, size, limit, bound = b"", 0, 0, 0
+        keys = self._read_keys
+        args = (item, size, limit, bound, self._seen, now_ms, conversation_id, _LENGTH_MARK)
+        pool = self.redis.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", self._read.sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]
+            answer = connection.read_response()
+        except NoScriptError:
+            self.redis.script_load(scripts.READ)
+            return self.read_journaled(conversation_id, journal, draft, now_ms)
+        except RedisError:
+            connection.disconnect()  # the pool reconnects it when next handed out  # type: ignore[no-untyped-call]
+            raise
+        finally:
+            pool.release(connection)
+        if answer == -1:
+            self.sync()
+            raise OutOfDateError
+        return answer  # type: ignore[no-any-return]
 
     def entries(self) -> list[Entry]:
         """All conversations, in the order first stored: one consistent read (``MULTI``)."""
@@ -283,7 +324,6 @@ class RedisStore:
         self._write(self.keys.conversations(), [Entry.of(conversation) for conversation in conversations])
 
     def _write(self, keys: list[str], entries: list[Entry]) -> None:
-        self._local.prefetched = None
         for start in range(0, len(entries), 500):  # a script's arguments stay well within Lua's stack
             words: list[Any] = []
             for entry in entries[start : start + 500]:
@@ -292,7 +332,6 @@ class RedisStore:
                 self._call(self._put, [self.keys("lock"), *keys], words)
 
     def delete(self, conversation_id: str) -> bool:
-        self._local.prefetched = None
         with self.transaction():
             return bool(
                 self._call(
@@ -310,7 +349,6 @@ class RedisStore:
             self.reset()
 
     def reset(self) -> None:
-        self._local.prefetched = None
         live, base = self.keys.conversations(), self.keys.conversations("base")
         self.fenced(
             *(("DEL", key) for key in live), *(("COPY", b, key) for b, key in zip(base, live, strict=True))
