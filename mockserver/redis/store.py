@@ -291,7 +291,7 @@ class RedisStore:
             self.redis.script_load(scripts.READ)
             return self.read_journaled(conversation_id, journal, draft, now_ms)
         except RedisError:
-            connection.disconnect()  # the pool reconnects it when next handed out  # type: ignore[no-untyped-call]
+            connection.disconnect()  # type: ignore[no-untyped-call]  # reconnected when next handed out
             raise
         finally:
             pool.release(connection)
