@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         clock=backend.clock,
         fast_read=reads.readable,
         read=backend.store.read_journaled,
+        aread=backend.store.aread_journaled,
         sync=backend.store.sync,
     )
     return app

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -54,7 +54,7 @@ _BASE_ENVIRON: dict[str, Any] = {
 
 # A request without a body answered with no environ: its method, PATH_INFO, query string and
 # header entries in, the headers and body of its 200 out; None if the app must answer it.
-Bodyless = Callable[[str, str, str, dict[str, str]], "tuple[list[tuple[str, str]], bytes] | None"]
+Bodyless = Callable[[str, str, str, dict[str, str]], "Awaitable[tuple[list[tuple[str, str]], bytes] | None]"]
 
 
 class _TooLarge(Exception):
@@ -106,7 +106,7 @@ class RsgiBridge:
         if length_header is None and "transfer-encoding" not in headers:
             # HTTP/1.1: no Content-Length and no chunks, no body (most requests: GETs)
             if self.bodyless is not None and self.inline():
-                answer = self.bodyless(scope.method, path, scope.query_string, entries)
+                answer = await self.bodyless(scope.method, path, scope.query_string, entries)
                 if answer is not None:
                     protocol.response_bytes(200, *answer)
                     return

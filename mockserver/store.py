@@ -121,6 +121,12 @@ class ConversationStore(Protocol):
         """
         ...
 
+    async def aread_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """``read_journaled`` on an event loop, which serves other requests while this one waits."""
+        ...
+
     def on_sync(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each ``sync`` (the engine notes when its next step is due)."""
         ...
@@ -277,6 +283,12 @@ class MemoryStore:
         if journal is not None and draft is not None:
             journal.record_read(draft, len(entry.body))
         return entry.body
+
+    async def aread_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """Nothing to wait for: ``read_journaled`` itself."""
+        return self.read_journaled(conversation_id, journal, draft, now_ms)
 
     def on_sync(self, listener: Callable[[], None]) -> None:
         """Nothing to listen to: ``sync`` never changes anything."""

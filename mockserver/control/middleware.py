@@ -11,7 +11,7 @@ import contextlib
 import io
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import contracts
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 FastRead = Callable[[str, str, str], "str | None"]
 # The store's read of one conversation, journaled in the same step (``ConversationStore.read_journaled``).
 Read = Callable[[str, "Journal | None", "tuple[Any, ...] | None", int], "bytes | None"]
+AsyncRead = Callable[[str, "Journal | None", "tuple[Any, ...] | None", int], "Awaitable[bytes | None]"]
 # A request's header entries as a WSGI environ holds them: HTTP_X_API_KEY, CONTENT_TYPE.
 HeaderEntries = dict[str, str]
 
@@ -71,13 +72,14 @@ class Control:
         clock: Clock,
         fast_read: FastRead | None = None,
         read: Read | None = None,
+        aread: AsyncRead | None = None,
         sync: Callable[[], None] | None = None,
     ) -> None:
         self.app = app
         # Brings the faults, stubs, limits and clock up to date with the store's other processes
         # before anything reads them (a fast read checks that they are, in the same step).
         self.sync = sync or _nothing
-        self.read = read
+        self.read, self.aread = read, aread
         self.clock = clock  # the server clock: a journal entry's time
         # What ``app`` answers without a start_response wrapper, asked first and recorded here:
         # see __call__.
@@ -120,16 +122,16 @@ class Control:
             return self.app(environ, start_response)
         return self._control(environ, start_response, path, arrived)
 
-    def answer_bodyless(
+    async def answer_bodyless(
         self, method: str, path: str, query: str, headers: HeaderEntries
     ) -> tuple[list[tuple[str, str]], bytes] | None:
         """The headers and body of the 200 a fast path gives a request without a body, journaled
         as ``__call__`` journals it; None, with nothing recorded, when ``__call__`` must answer.
 
-        For a server that has the request but no environ (``RsgiBridge``): ``path`` is the WSGI
-        ``PATH_INFO``, ``headers`` the header entries an environ would hold. It must run requests
-        one at a time: the journal numbers a request once it is answered (a miss goes on to
-        ``__call__`` unnumbered), which is the order of arrival only then.
+        For a server that has the request but no environ, on an event loop (``RsgiBridge``):
+        ``path`` is the WSGI ``PATH_INFO``, ``headers`` the header entries an environ would hold.
+        The store's read is awaited (``aread_journaled``), so a store across the network serves
+        other requests meanwhile. The journal numbers such a request when it is recorded.
         """
         if (
             self.faults.active
@@ -139,13 +141,21 @@ class Control:
         ):
             return None
         # What _request_headers keeps of an environ: the non-empty entries, read from the end.
-        return self._fast(
+        prepared = self._prepare(
             method,
             path,
             headers.get("HTTP_AUTHORIZATION", ""),
             lambda: (query, {key: value for key, value in reversed(headers.items()) if value}),
             (0, self.clock.seconds(), time.perf_counter()),  # 0: numbered as recorded
         )
+        if prepared is None or self.aread is None:
+            return None
+        conversation_id, draft, answered_id = prepared
+        try:
+            body = await self.aread(conversation_id, self.journal, draft, self.clock.ms())
+        except OutOfDateError:
+            return None
+        return None if body is None else (json_headers(body, answered_id), body)
 
     def _fast(
         self,
@@ -158,24 +168,36 @@ class Control:
         """The fast path's 200 for a stored conversation, read and journaled in one step of the
         store; None if the app must answer (no such read, no such conversation, or the store says
         another process changed what this one knows: the app then answers on the state synced)."""
-        if self.fast_read is None or self.read is None:
+        prepared = self._prepare(method, path, authorization, request, arrived)
+        if prepared is None or self.read is None:
+            return None
+        conversation_id, draft, answered_id = prepared
+        try:
+            body = self.read(conversation_id, self.journal, draft, self.clock.ms())
+        except OutOfDateError:
+            return None
+        return None if body is None else (json_headers(body, answered_id), body)
+
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        authorization: str,
+        request: Callable[[], tuple[str, dict[str, str]]],
+        arrived: Arrived,
+    ) -> tuple[str, tuple[Any, ...] | None, str] | None:
+        """The conversation a fast read reads, its journal entry (None: no journal) and correlation id."""
+        if self.fast_read is None:
             return None
         conversation_id = self.fast_read(method, path, authorization)
         if conversation_id is None:
             return None
         answered_id = correlation_id()
-        journal = self.journal
         draft = None
-        if journal is not None:
+        if self.journal is not None:
             query, headers = request()
             draft = read_entry(arrived, path, query, headers, answered_id)
-        try:
-            body = self.read(conversation_id, journal, draft, self.clock.ms())
-        except OutOfDateError:
-            return None
-        if body is None:
-            return None
-        return json_headers(body, answered_id), body
+        return conversation_id, draft, answered_id
 
     def _arrived(self) -> Arrived:
         """The request's number in the journal (0 without one), its arrival time and a clock reading.

@@ -26,8 +26,10 @@ never touch each other's keys, resets included.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,6 +51,7 @@ from mockserver.redis.parts import (
     journal_item,
     journal_size,
 )
+from mockserver.redis.pipelined import Pipelined
 from mockserver.shared import OutOfDateError
 from mockserver.store import Entry, StoreError
 
@@ -132,6 +135,10 @@ class RedisStore:
         ]
         self._seen = 0  # the version of all the parts this process has loaded
         self._idle: list[Any] = []  # the fast reads' connections not in use
+        # Each event loop's pipelined connection (Granian's worker has one loop).
+        self._pipelined: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Pipelined] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # Transactions
 
@@ -281,19 +288,13 @@ class RedisStore:
         machinery (half this call's time here): the busiest request costs one round trip and
         little besides. ``list.pop`` and ``append`` are atomic, so the idle list needs no lock.
         """
-        if journal is not None and draft is not None:
-            item, size = journal_item(draft), journal_size(draft)
-            limit, bound = journal.limit, journal.max_bytes
-        else:
-            item, size, limit, bound = b"", 0, 0, 0
-        keys = self._read_keys
-        args = (item, size, limit, bound, self._seen, now_ms, conversation_id, _LENGTH_MARK)
+        command = self._read_command(conversation_id, journal, draft, now_ms)
         try:
             connection = self._idle.pop()
         except IndexError:  # every one is busy: one more, kept once done
             connection = self.redis.connection_pool.make_connection()
         try:
-            connection.send_packed_command([_pack(("EVALSHA", self._read.sha, len(keys), *keys, *args))])
+            connection.send_packed_command([hiredis.pack_command(command)])
             answer = connection.read_response()
         except NoScriptError:
             self.redis.script_load(scripts.READ)
@@ -303,6 +304,41 @@ class RedisStore:
             raise
         finally:
             self._idle.append(connection)
+        return self._read_answer(answer)
+
+    async def aread_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """``read_journaled`` awaited on the event loop: the loop serves other requests meanwhile.
+
+        On one pipelined connection per event loop (``Pipelined``), so however many requests wait,
+        their round trips overlap.
+        """
+        loop = asyncio.get_running_loop()
+        pipelined = self._pipelined.get(loop)
+        if pipelined is None:
+            pipelined = self._pipelined[loop] = Pipelined(self.url)
+        answer = await pipelined.call(*self._read_command(conversation_id, journal, draft, now_ms))
+        if isinstance(answer, hiredis.ReplyError):
+            if not str(answer).startswith("NOSCRIPT"):
+                raise ResponseError(str(answer))
+            self.redis.script_load(scripts.READ)
+            return await self.aread_journaled(conversation_id, journal, draft, now_ms)
+        return self._read_answer(answer)
+
+    def _read_command(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> tuple[Any, ...]:
+        if journal is not None and draft is not None:
+            item, size = journal_item(draft), journal_size(draft)
+            limit, bound = journal.limit, journal.max_bytes
+        else:
+            item, size, limit, bound = b"", 0, 0, 0
+        keys = self._read_keys
+        args = (item, size, limit, bound, self._seen, now_ms, conversation_id, _LENGTH_MARK)
+        return ("EVALSHA", self._read.sha, len(keys), *keys, *args)
+
+    def _read_answer(self, answer: Any) -> bytes | None:
         if answer == -1:
             self.sync()
             raise OutOfDateError
@@ -395,11 +431,6 @@ class RedisStore:
         for start in range(0, len(keys), 1000):
             self.redis.delete(*keys[start : start + 1000])
         return len(keys)
-
-
-def _pack(command: tuple[Any, ...]) -> Any:
-    """A command as the protocol sends it: hiredis' packer in C (the redis extra brings it)."""
-    return hiredis.pack_command(command)
 
 
 def _words(commands: list[tuple[Any, ...]]) -> list[Any]:
