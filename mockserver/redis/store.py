@@ -17,11 +17,17 @@ never touch each other's keys, resets included.
 - **Parts** (``mockserver.shared``: the clock, the lifecycle settings, faults, stubs, the rate
   limit, the channels, the factory's random stream): each is kept as its JSON in one hash and a
   version in another. A transaction loads the parts another process changed since this one last
-  looked, and saves, with a new version, those it touched; each request begins with ``sync``,
-  one round trip that reads the versions (and the schedule's first step, and the conversation a
-  read will fetch), so a fault set through one process applies to the next request on another.
+  looked, and saves, with a new version, those it touched (and "*", the version of them all). A
+  request syncs before anything reads them: one round trip for the versions and the schedule's
+  first step, so a fault set through one process applies to the next request on another.
+- **The busiest request**, GET by id, is one script (``scripts.READ``): it checks "*" against
+  the version this process loaded and that no step is due, reads the body and journals the
+  read; if either check fails it reads nothing and the request is synced and answered the
+  general way. No local cache: any would answer from a copy that another process may already
+  have changed, which a test that writes through one replica and reads through another sees.
 - **Counts** that every request may move (rate-limit windows, the journal) are scripts of their
-  own, needing no lock: a budget is spent once across processes.
+  own, needing no lock: a budget is spent once across processes. Fault and stub counts are
+  parts, changed inside a transaction: a fault's ``times`` is counted once.
 """
 
 from __future__ import annotations
