@@ -125,7 +125,7 @@ class RedisStore:
             sleep=0.002,
             thread_local=True,
         )
-        self._local = threading.local()  # per thread: transaction depth, the prefetched entry
+        self._local = threading.local()  # per thread: its transaction's depth
         self._shares: dict[str, _Share] = {}
         self._listeners: list[Callable[[], None]] = []
         self._schedule: RedisSchedule | None = None
@@ -430,13 +430,6 @@ class RedisStore:
         while self._idle:
             self._idle.pop().disconnect()
         self.redis.close()
-
-    def flush(self) -> int:
-        """Delete every key under this store's prefix (tests, and a team retiring a namespace); how many."""
-        keys = list(self.redis.scan_iter(match=self.keys.prefix + ":*", count=1000))
-        for start in range(0, len(keys), 1000):
-            self.redis.delete(*keys[start : start + 1000])
-        return len(keys)
 
 
 def _words(commands: list[tuple[Any, ...]]) -> list[Any]:
