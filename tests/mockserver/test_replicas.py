@@ -10,14 +10,12 @@ import json
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,16 +27,16 @@ from factories import check_conversation
 from tests.support import NOW
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
+from tests.support.serve import COMMAND, ROOT, Served, serving
 
-ROOT = Path(__file__).resolve().parents[2]
 CREATE = "/api/v2/conversations/callbacks"
 
 
 class Replica:
     """One ``serve`` process: its API's and its stream's URLs."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str, stream: str) -> None:
-        self.process, self.url, self.stream = process, url, stream
+    def __init__(self, served: Served) -> None:
+        self.process, self.url, self.stream = served.process, served.url, served.stream
 
     def __call__(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Answer:
         return call(self.url, method, path, body, **kwargs)
@@ -47,51 +45,9 @@ class Replica:
 @contextmanager
 def replica(store: str, prefix: str, *options: str) -> Iterator[Replica]:
     """``serve`` on free ports, on ``store`` under ``prefix``, frozen at NOW, 10 conversations."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from mockserver.cli import main; main()",
-            "serve",
-            "--port",
-            "0",
-            "--streaming-port",
-            "0",
-            "--conversations",
-            "10",
-            "--now",
-            NOW.isoformat(),
-            "--frozen",
-            "--store",
-            store,
-            "--store-prefix",
-            prefix,
-            *options,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
-    stream = process.stdout.readline().strip().rsplit(" ", 1)[-1]
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if call(url, "GET", "/openapi.json", token=None).status == 200:
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.02)
-    try:
-        yield Replica(process, url, stream)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
+    shared = ("--store", store, "--store-prefix", prefix)
+    with serving("--conversations", "10", "--now", NOW.isoformat(), "--frozen", *shared, *options) as served:
+        yield Replica(served)
 
 
 @pytest.fixture
@@ -321,7 +277,7 @@ def test_workers_answer_from_the_one_store(redis_url: str, prefix: str) -> None:
 
 def test_several_workers_need_a_shared_store() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "from mockserver.cli import main; main()", "serve", "--workers", "2"],
+        [*COMMAND, "serve", "--workers", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,

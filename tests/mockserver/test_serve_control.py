@@ -5,70 +5,18 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from tests.support.live import call
+from tests.support.serve import COMMAND, ROOT
+from tests.support.serve import serving_url as serving
 
 CONVERSATIONS = "/api/v2/conversations"
-
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _command() -> list[str]:
-    """The command line of this checkout, run from its root (a console script would import
-    whichever copy the environment installed)."""
-    return [sys.executable, "-c", "from mockserver.cli import main; main()"]
-
-
-@contextmanager
-def serving(*options: str) -> Iterator[str]:
-    """``serve`` on a free port with 5 conversations and ``options``; its URL."""
-    process = subprocess.Popen(
-        [
-            *_command(),
-            "serve",
-            "--port",
-            "0",
-            "--streaming-port",
-            "0",
-            "--conversations",
-            "5",
-            "--token",
-            "t",
-            *options,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if call(url, "GET", "/openapi.json", token=None).status == 200:
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.02)
-    try:
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +170,7 @@ def test_serve_without_the_control_api() -> None:
 @pytest.mark.parametrize("value", ["2", "0/60", "2/0", "x/y", "2/60/1"])
 def test_a_bad_rate_limit_is_a_usage_error(value: str) -> None:
     done = subprocess.run(
-        [*_command(), "serve", "--rate-limit", value], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [*COMMAND, "serve", "--rate-limit", value], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2
     assert "expected REQUESTS/SECONDS such as 300/60" in done.stderr

@@ -10,14 +10,8 @@ answers and journal entries must match, correlation id, time and duration aside.
 from __future__ import annotations
 
 import json
-import signal
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,44 +21,14 @@ from mockserver.control.middleware import Control
 from mockserver.extension import backend_of
 from mockserver.rsgi import RsgiBridge
 from tests.support.live import call
+from tests.support.serve import serving_url as serving
 
-ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS = "/api/v2/conversations"
 HIT = "<hit>"  # replaced by the id of a seeded conversation
 # A stub no request here matches: while it is set, every request takes the environ.
 ELSEWHERE = {"method": "DELETE", "path": "/api/v2/outbound/**", "status": 418}
 # The answer's headers that differ between any two answers.
 FRESH = ("date", "inin-correlation-id")
-
-
-@contextmanager
-def serving(*options: str) -> Iterator[str]:
-    """``serve`` from this checkout on a free port, 5 conversations, token ``t``; its URL."""
-    command = [sys.executable, "-c", "from mockserver.cli import main; main()", "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", "0", "--streaming-port", "0", "--conversations", "5", "--token", "t", *options],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if call(url, "GET", "/openapi.json", token=None).status == 200:
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.02)
-    try:
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
 
 
 @pytest.fixture(scope="module")
