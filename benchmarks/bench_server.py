@@ -1,13 +1,21 @@
 """Throughput, latency, start-up, reset and memory of the mock server (run by hand).
 
     python benchmarks/bench_server.py [--duration 5] [--rounds 3] [--wiremock-jar PATH]
+                                      [--baseline PATH_OF_AN_OLDER_CHECKOUT] [--throughput-only]
+                                      [--loop-path DIR_WITH_UVLOOP_OR_RLOOP ...]
 
 Needs `wrk` (Debian: apt-get install wrk) on PATH; for the WireMock baseline, Java 17+ and the jar
 of the npm package `wiremock` (npm install wiremock). Every server serves the same bytes for
 `GET /api/v2/conversations/{id}` on 127.0.0.1. The machine is shared and noisy, so all servers run
-at once and are loaded in turn, round after round: each figure is the median over the rounds and
-every comparison is within this one run. The load generator shares the machine's cores with the
-server.
+at once and are loaded in turn, round after round (every other round in reverse order): each
+figure is the median over the rounds and every comparison is within this one run. The load
+generator shares the machine's cores with the server, so beside req/s each row has the CPU time
+the server's processes spent a request (all their threads), which the noise moves less.
+
+Besides serve: serve of `--baseline` (an older checkout, run with its own code); this checkout's
+app on Granian's WSGI interface, as serve ran it before it moved to RSGI (`granian_baselines.py`);
+Granian answering a constant 2,000 bytes on each interface, what the interface alone costs; and
+with `--loop-path`, serve and that constant RSGI app on another event loop.
 """
 
 from __future__ import annotations
@@ -32,7 +40,11 @@ from typing import Any
 TOKEN = "bench-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 LISTING = "/api/v2/conversations?pageSize=1"
-SERVE = [sys.executable, "-c", "from mockserver.cli import main; main()", "serve", "--token", TOKEN]
+# The stream on a free port: the default, the API's port + 1, may be another's (then serve never starts).
+SERVE = [
+    *(sys.executable, "-c", "from mockserver.cli import main; main()", "serve"),
+    *("--token", TOKEN, "--streaming-port", "0"),
+]
 JOURNAL_OFF = {"CALLBACK_MOCK_JOURNAL": "false"}
 
 
@@ -121,6 +133,28 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system, every thread) of ``pid`` and its descendants so far."""
+    total, pending = 0, [pid]
+    while pending:
+        each = pending.pop()
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{each}/task/{each}/children").read_text().split()
+        except OSError:  # gone
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        pending += [int(child) for child in children]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def baseline_serve(source: Path) -> list[str]:
+    """serve of the checkout at ``source``, with its own code (not this checkout's)."""
+    # `python -c` puts the working directory (this checkout) ahead of PYTHONPATH.
+    start = f"import sys; sys.path.insert(0, {str(source)!r}); from mockserver.cli import main; main()"
+    return [sys.executable, "-c", start, *SERVE[3:]]
+
+
 def median_us(fn: Callable[[], Any], repeat: int = 200) -> float:
     times = []
     for _ in range(repeat):
@@ -154,8 +188,8 @@ def serve_startups(count: int, *, bytecode: bool) -> list[float]:
     return startups[bytecode:]
 
 
-def wiremock(stack: ExitStack, jar: str, path: str, body: bytes) -> str:
-    """Start WireMock serving ``body`` at ``path`` from a stub; its base URL."""
+def wiremock(stack: ExitStack, jar: str, path: str, body: bytes) -> tuple[str, int]:
+    """Start WireMock serving ``body`` at ``path`` from a stub; its base URL and process id."""
     root = stack.enter_context(tempfile.TemporaryDirectory())
     mappings = Path(root, "mappings")
     mappings.mkdir()
@@ -166,8 +200,8 @@ def wiremock(stack: ExitStack, jar: str, path: str, body: bytes) -> str:
     Path(mappings, "conversation.json").write_text(json.dumps(stub))
     port = free_port()
     java = ["java", "-jar", jar, "--port", str(port), "--root-dir", root, "--disable-banner"]
-    stack.enter_context(process([*java, "--no-request-journal"], f"http://127.0.0.1:{port}{path}"))
-    return f"http://127.0.0.1:{port}"
+    proc, _ = stack.enter_context(process([*java, "--no-request-journal"], f"http://127.0.0.1:{port}{path}"))
+    return f"http://127.0.0.1:{port}", proc.pid
 
 
 def main() -> None:
@@ -181,30 +215,82 @@ def main() -> None:
             "WIREMOCK_JAR", "/tmp/wm/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
         ),
     )
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="an older checkout whose serve to load too"
+    )
+    parser.add_argument(
+        "--throughput-only", action="store_true", help="skip start-up, reset and memory figures"
+    )
+    parser.add_argument(
+        "--connections",
+        type=lambda text: tuple(int(n) for n in text.split(",")),
+        default=(8, 32),
+        help="wrk's connection counts, comma-separated (fewer make shorter rounds) [default: 8,32]",
+    )
+    parser.add_argument(
+        "--loop-path",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder holding uvloop or rloop (pip install --target DIR uvloop): rows of serve and"
+        " of the constant RSGI app with it on PYTHONPATH, where Granian's default loop (auto) finds it",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
 
-    startups = serve_startups(args.startups, bytecode=True)
-    source_startups = serve_startups(args.startups, bytecode=False)
-    # (row name, base URL, connection counts), loaded in turn every round.
-    rows: list[tuple[str, str, tuple[int, ...]]] = []
+    if not args.throughput_only:
+        startups = serve_startups(args.startups, bytecode=True)
+        source_startups = serve_startups(args.startups, bytecode=False)
+    # (row name, base URL, pid, connection counts), loaded in turn every round.
+    rows: list[tuple[str, str, int, tuple[int, ...]]] = []
+    here = str(Path(__file__).resolve().parents[1])
     with ExitStack() as stack:
         # serve as users run it (the journal on), then with the journal switched off.
-        for label, env in (("journal on", {}), ("journal off", JOURNAL_OFF)):
-            port = free_port()
-            stack.enter_context(
-                process([*SERVE, "--port", str(port)], f"http://127.0.0.1:{port}{LISTING}", env)
+        serves = [("serve, journal on", SERVE, {}), ("serve, journal off", SERVE, JOURNAL_OFF)]
+        if args.baseline is not None:
+            serves.append(
+                ("baseline serve", baseline_serve(args.baseline), {"PYTHONPATH": str(args.baseline)})
             )
-            rows.append((f"serve, {label}", f"http://127.0.0.1:{port}", (8, 32)))
+        for loops in args.loop_path:
+            serves.append((f"serve, loop from {loops.name}", SERVE, {"PYTHONPATH": str(loops)}))
+        for label, command, env in serves:
+            port = free_port()
+            proc, _ = stack.enter_context(
+                process([*command, "--port", str(port)], f"http://127.0.0.1:{port}{LISTING}", env)
+            )
+            rows.append((label, f"http://127.0.0.1:{port}", proc.pid, args.connections))
         conversation_id = json.loads(get(rows[0][1] + LISTING))["entities"][0]["id"]
         path = f"/api/v2/conversations/{conversation_id}"
         body = get(rows[0][1] + path)
         # The same conversation; its times follow each server's clock at start.
-        assert len(get(rows[1][1] + path)) == len(body)
+        assert all(len(get(base + path)) == len(body) for _, base, _, _ in rows)
+
+        # This app on Granian's WSGI interface, and Granian answering a constant on each interface.
+        app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN]), "PYTHONPATH": here}
+        helper = str(Path(__file__).with_name("granian_baselines.py"))
+        helpers = [
+            ("serve's app on WSGI", "wsgi", path, here),
+            ("constant, Granian RSGI", "constant-rsgi", "/", here),
+            ("constant, Granian WSGI", "constant-wsgi", "/", here),
+        ]
+        for loops in args.loop_path:
+            name = f"constant, Granian RSGI, loop from {loops.name}"
+            helpers.append((name, "constant-rsgi", "/", os.pathsep.join((here, str(loops)))))
+        for name, kind, probe, pythonpath in helpers:
+            port = free_port()
+            proc, _ = stack.enter_context(
+                process(
+                    [sys.executable, helper, kind, str(port), here],
+                    f"http://127.0.0.1:{port}{probe}",
+                    {**app_env, "PYTHONPATH": pythonpath},
+                )
+            )
+            rows.append((name, f"http://127.0.0.1:{port}", proc.pid, args.connections))
+            if kind == "wsgi":
+                assert len(get(rows[-1][1] + path)) == len(body)  # the same conversation under WSGI
 
         # Other WSGI servers over the same app, for the choice of server.
-        app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN])}
         for name, command in [
             (
                 "waitress",
@@ -227,56 +313,96 @@ def main() -> None:
             if shutil.which(command[0]):
                 port = free_port()
                 cmd = [part.format(port=port) for part in command]
-                stack.enter_context(process(cmd, f"http://127.0.0.1:{port}{path}", app_env))
-                rows.append((name, f"http://127.0.0.1:{port}", (8,)))
+                proc, _ = stack.enter_context(process(cmd, f"http://127.0.0.1:{port}{path}", app_env))
+                rows.append((name, f"http://127.0.0.1:{port}", proc.pid, args.connections[:1]))
 
         # WireMock serving the very same bytes from a stub.
         if Path(args.wiremock_jar).exists() and shutil.which("java"):
-            base = wiremock(stack, args.wiremock_jar, path, body)
+            base, pid = wiremock(stack, args.wiremock_jar, path, body)
             assert get(base + path) == body
-            for connections in (8, 32):
+            for connections in args.connections:
                 wrk(base + path, connections, 3)  # JIT warm-up
-            rows.append(("wiremock", base, (8, 32)))
+            rows.append(("wiremock", base, pid, args.connections))
         else:
             print("WireMock jar not found: no WireMock baseline")
 
         runs: dict[str, list[dict[str, float]]] = {}
-        for _ in range(args.rounds):
-            for name, base, connection_counts in rows:
+        for index in range(args.rounds):
+            for name, base, pid, connection_counts in rows if index % 2 == 0 else rows[::-1]:
+                target = path if not name.startswith("constant") else "/"
                 for connections in connection_counts:
-                    runs.setdefault(f"{name} c{connections}", []).append(
-                        wrk(base + path, connections, args.duration)
-                    )
+                    before = cpu_seconds(pid)
+                    run = wrk(base + target, connections, args.duration)
+                    run["cpu_us"] = (cpu_seconds(pid) - before) / (run["rps"] * args.duration) * 1e6
+                    runs.setdefault(f"{name} c{connections}", []).append(run)
 
     def median(row: str, figure: str) -> float:
         return statistics.median(run[figure] for run in runs[row])
 
     print(
-        f"body {len(body)} bytes; {args.rounds} rounds of {args.duration} s; medians, req/s range in brackets"
+        f"body {len(body)} bytes; {args.rounds} rounds of {args.duration} s; medians, req/s range in brackets;"
+        " cpu: the server's CPU time a request (us)"
     )
-    print(f"\n{'server':28} {'req/s':>8} {'(range)':>15} {'p50 ms':>7} {'p99 ms':>7} {'(max)':>7}")
+    width = max(map(len, runs))
+    print(
+        f"\n{'server':{width}} {'req/s':>8} {'(range)':>15} {'p50 ms':>7} {'p99 ms':>7} {'(max)':>7} {'cpu':>6}"
+    )
     for row, figures in runs.items():
         rates = [run["rps"] for run in figures]
         spread = f"({min(rates):.0f}-{max(rates):.0f})"
         worst = max(run["p99_ms"] for run in figures)
         print(
-            f"{row:28} {median(row, 'rps'):8.0f} {spread:>15} {median(row, 'p50_ms'):7.2f}"
-            f" {median(row, 'p99_ms'):7.2f} {worst:7.2f}"
+            f"{row:{width}} {median(row, 'rps'):8.0f} {spread:>15} {median(row, 'p50_ms'):7.2f}"
+            f" {median(row, 'p99_ms'):7.2f} {worst:7.2f} {median(row, 'cpu_us'):6.1f}"
         )
     print()
-    for connections in (8, 32):
-        ours, theirs = f"serve, journal on c{connections}", f"wiremock c{connections}"
-        if theirs in runs:
-            ratio = median(ours, "rps") / median(theirs, "rps")
-            per_round = [a["rps"] / b["rps"] for a, b in zip(runs[ours], runs[theirs], strict=True)]
-            print(
-                f"c{connections}: serve / WireMock throughput = {ratio:.2f}x"
-                f" (rounds {min(per_round):.2f}-{max(per_round):.2f})  [{verdict(ratio >= 1)}: target >= 1x]"
-            )
-        off = median(f"serve, journal off c{connections}", "rps") / median(ours, "rps")
-        print(f"c{connections}: serve journal off / journal on throughput = {off:.2f}x")
-    p99 = median("serve, journal on c8", "p99_ms")
-    print(f"p99 at 8 connections: {p99:.2f} ms  [{verdict(p99 < 10)}: target < 10 ms]")
+
+    def compare(ours: str, theirs: str, what: str) -> float | None:
+        """Print the ratio of two rows' throughput (and of their CPU a request); None if either is absent."""
+        if ours not in runs or theirs not in runs:
+            return None
+        ratio = median(ours, "rps") / median(theirs, "rps")
+        per_round = [a["rps"] / b["rps"] for a, b in zip(runs[ours], runs[theirs], strict=True)]
+        cpu = median(ours, "cpu_us") / median(theirs, "cpu_us")
+        print(
+            f"{what}: {ratio:.2f}x throughput (paired rounds: median {statistics.median(per_round):.2f},"
+            f" {min(per_round):.2f}-{max(per_round):.2f}); {cpu:.2f}x the CPU a request"
+        )
+        return ratio
+
+    for connections in args.connections:
+        c = f"c{connections}"
+        ours = f"serve, journal on {c}"
+        wiremock_ratio = compare(ours, f"wiremock {c}", f"{c}: serve / WireMock")
+        if wiremock_ratio is not None:
+            print(f"   [{verdict(wiremock_ratio >= 1)}: target >= 1x]")
+        compare(f"serve, journal off {c}", ours, f"{c}: serve journal off / journal on")
+        compare(ours, f"baseline serve {c}", f"{c}: serve / baseline serve")
+        wsgi_ratio = compare(ours, f"serve's app on WSGI {c}", f"{c}: serve / serve's app on WSGI")
+        if wsgi_ratio is not None:
+            print(f"   [{verdict(wsgi_ratio >= 1)}: target >= 1x]")
+        compare(
+            f"baseline serve {c}", f"serve's app on WSGI {c}", f"{c}: baseline serve / serve's app on WSGI"
+        )
+        # The floor: Granian's RSGI with nothing behind it, against the whole app on WSGI.
+        compare(
+            f"constant, Granian RSGI {c}",
+            f"serve's app on WSGI {c}",
+            f"{c}: constant RSGI / serve's app on WSGI",
+        )
+        compare(
+            f"constant, Granian RSGI {c}",
+            f"constant, Granian WSGI {c}",
+            f"{c}: constant RSGI / constant WSGI",
+        )
+        for loops in args.loop_path:
+            for row in (f"serve, loop from {loops.name}", f"constant, Granian RSGI, loop from {loops.name}"):
+                compare(f"{row} {c}", f"serve's app on WSGI {c}", f"{c}: {row} / serve's app on WSGI")
+    if args.throughput_only:
+        return
+    if "serve, journal on c8" in runs:
+        p99 = median("serve, journal on c8", "p99_ms")
+        print(f"p99 at 8 connections: {p99:.2f} ms  [{verdict(p99 < 10)}: target < 10 ms]")
     startup, from_source = statistics.median(startups), statistics.median(source_startups)
     print(
         f"serve start-up to first answer: median {startup * 1000:.0f} ms"

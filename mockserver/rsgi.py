@@ -14,7 +14,8 @@ request to a thread and back cost most of the throughput (benchmarks/README.md);
 may sleep or cut a connection, it runs on one of ``threads`` threads, so a delayed request holds
 up no other. On the event loop a request without a body is first offered to ``bodyless`` (the
 control middleware's ``answer_bodyless``), which answers the busiest one, GET by id, from the
-request's headers alone: building a WSGI environ cost a fifth of that request's time here.
+request's headers alone: building its WSGI environ was a fifth of the time the event loop spent
+on it (benchmarks/README.md).
 A client too slow gets 408 ``client.timeout``; a body over the limit, announced or found while
 reading a chunked one, gets 413: both in the API's ErrorBody, and neither costs a thread.
 """
@@ -223,8 +224,9 @@ def _environ(scope: Any, path: str, entries: dict[str, str], body: bytes) -> dic
 def _header_entries(headers: Any) -> dict[str, str]:
     """The environ entries of RSGI ``headers`` (``HTTP_X_API_KEY``, ``CONTENT_TYPE``), in their order.
 
-    A name's repeated values are joined (cookies with ``;``), a value that is not visible ASCII is
-    empty, and of two names with one key (``X-Key``, ``X_Key``) the later wins.
+    A name's values are joined (cookies' with ``;``) but for those that are not visible ASCII (a
+    name with none left has an empty entry), and of two names with one key (``X-Key``, ``X_Key``)
+    the later wins.
     """
     entries: dict[str, str] = {}
     # items() gives every value, a name's repeats together, in one call; it leaves out what is
