@@ -1,8 +1,10 @@
 """The WSGI middleware around the API: it journals requests, injects faults and limits rates.
 
 It wraps everything that answers the API (Flask and any faster path in front of it), so a fault or
-a journal entry looks the same whichever answers. With the journal off and no fault or rate limit
-set, a request costs a prefix check and three attribute tests on top of the API.
+a journal entry looks the same whichever answers. With no fault, stub or rate limit set, a request
+costs a prefix check, three attribute tests and the store's sync (nothing, in one process) on top
+of the API; a GET of a stored conversation is one step of the store, read and journaled together
+(``read_journaled``), and needs no sync: the store checks in that step that nothing changed.
 """
 
 from __future__ import annotations
