@@ -145,14 +145,18 @@ class Backend:
         """The part called ``name``, made with its share from the store (which then holds it)."""
         share = self.store.share(name)
         part = make(share)
-        share.holds(part)
-        self._shares.append(share)
+        self._hold(share, part)
         return part
 
     def _share(self, name: str, part: Part) -> Share:
         """The share of a part made without one (its changes are touched by the backend)."""
-        self._shared(name, lambda share: part)
-        return self._shares[-1]
+        share = self.store.share(name)
+        self._hold(share, part)
+        return share
+
+    def _hold(self, share: Share, part: Part) -> None:
+        share.holds(part)
+        self._shares.append(share)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Backend:

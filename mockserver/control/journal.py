@@ -130,7 +130,7 @@ class Journal:
         self._lock = threading.Lock()
         self._arrivals: deque[tuple[Any, ...]] = deque()  # Arrival's fields
         self._sizes: deque[int] = deque()  # each arrival's bytes, in step with ``_arrivals``
-        self.bytes = 0  # the kept entries' bytes
+        self._bytes = 0  # the kept entries' bytes
         # Called on every request: a bound C method, no Python frame between.
         self.next_id: Callable[[], int] = itertools.count(1).__next__
 
@@ -146,12 +146,17 @@ class Journal:
         with self._lock:
             self._arrivals.append(fields)
             self._sizes.append(size)
-            self.bytes += size
+            self._bytes += size
             while len(self._arrivals) > 1 and (
-                len(self._arrivals) > self.limit or self.bytes > self.max_bytes
+                len(self._arrivals) > self.limit or self._bytes > self.max_bytes
             ):
                 self._arrivals.popleft()
-                self.bytes -= self._sizes.popleft()
+                self._bytes -= self._sizes.popleft()
+
+    @property
+    def bytes(self) -> int:
+        """The kept entries' bytes (bodies, headers, paths and queries)."""
+        return self._bytes
 
     def record_read(self, draft: tuple[Any, ...], length: int) -> None:
         """Keep a fast read's entry (``read_entry``), its body ``length`` bytes long."""
@@ -168,7 +173,7 @@ class Journal:
         with self._lock:
             self._arrivals.clear()
             self._sizes.clear()
-            self.bytes = 0
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._arrivals)

@@ -101,6 +101,9 @@ class RedisSchedule:
         return int(self._store.redis.hlen(self._keys[2]))
 
 
+JOURNAL_KEYS = ("journal", "journal-bytes", "journal-sequence")  # its list, byte count and sequence
+
+
 class RedisJournal(Journal):
     """The journal as a Redis list, bounded in requests and bytes by one script (``scripts.RECORD``).
 
@@ -111,7 +114,7 @@ class RedisJournal(Journal):
     def __init__(self, store: RedisStore, limit: int, max_bytes: int) -> None:
         super().__init__(limit, max_bytes)
         self._redis = store.redis
-        self._keys = [store.keys("journal"), store.keys("journal-bytes"), store.keys("journal-sequence")]
+        self._keys = [store.keys(name) for name in JOURNAL_KEYS]
         self._record = store.redis.register_script(scripts.RECORD)
         self.next_id = _zero  # numbered by the script
 
@@ -129,10 +132,6 @@ class RedisJournal(Journal):
     @property
     def bytes(self) -> int:
         return int(self._redis.get(self._keys[1]) or 0)
-
-    @bytes.setter
-    def bytes(self, value: int) -> None:
-        pass  # the script keeps the count
 
     def _kept(self) -> list[tuple[Any, ...]]:
         kept = []

@@ -49,6 +49,7 @@ from contracts import Conversation
 from mockserver.control.journal import LENGTH, Journal
 from mockserver.redis import scripts
 from mockserver.redis.parts import (
+    JOURNAL_KEYS,
     RedisJournal,
     RedisLog,
     RedisRelay,
@@ -136,7 +137,7 @@ class RedisStore:
         self._page = self.redis.register_script(scripts.PAGE)
         self._read = self.redis.register_script(scripts.READ)
         self._read_keys = [
-            *(self.keys(name) for name in ("journal", "journal-bytes", "journal-sequence")),
+            *(self.keys(name) for name in JOURNAL_KEYS),
             *(self.keys(name) for name in ("versions", "steps", "bodies")),
         ]
         self._seen = 0  # the version of all the parts this process has loaded
