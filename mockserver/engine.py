@@ -100,9 +100,11 @@ class Engine:
     def refresh(self) -> None:
         """Note when the next step is due (after planning, running, or moving the clock)."""
         due = self._schedule.next_due()
-        self.next_due = math.inf if due is None else due
+        # When the next step is due (server ms; inf for none), and the real time when the clock will
+        # reach it (time.time(); inf while frozen): every request compares the latter with time().
+        self.next_due: float = math.inf if due is None else due
         # advanceOn reads: -inf, so a fast-path read takes the branch that leaves it to the view.
-        self.wake_at = -math.inf if self.counts_reads else self._clock.when(self.next_due)
+        self.wake_at: float = -math.inf if self.counts_reads else self._clock.when(self.next_due)
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
