@@ -11,28 +11,24 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 import contracts
 from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
-from mockserver.control.patterns import compile_path
+from mockserver.control.registry import Registered, Registry
 from mockserver.shared import LocalShare, MemoryWindows, Share, Windows
 
 
-class _Active:
-    """A fault with its own random stream and a count of what is left."""
+class _Active(Registered):
+    """A fault with its own random stream and what it has done."""
 
     def __init__(self, fault: Fault) -> None:
+        super().__init__(fault.id or "", fault.method, fault.path, fault.times)
         self.fault = fault
-        # Compiled once, here: a request tries every fault's pattern, and a shared cache of
-        # regexes fell off a cliff once the faults outnumbered it.
-        self.method = fault.method.upper()
-        self.path = compile_path(fault.path)
         self.rng = random.Random(fault.seed)
-        self.left = fault.times
         self.applied = 0
 
     @property
@@ -62,47 +58,21 @@ class _Active:
         return active
 
 
-class Faults:
-    """The registered faults; ``pick`` finds the one that answers a request, if any.
-
-    A ``Part`` of the server: every change, ``pick``'s counts included, is made inside its share's
-    ``changing()``, so a fault's ``times`` are counted once however many processes serve.
-    """
+class Faults(Registry[_Active]):
+    """The registered faults; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
     def __init__(self, share: Share | None = None) -> None:
-        self._share = LocalShare() if share is None else share
-        self._faults: list[_Active] = []
-        self._done: list[_Active] = []  # used up: listed with their counts until a reset
-        self._ids = 0
-        self.active = False  # whether any fault is registered: every request reads it, so no property
+        super().__init__(share, load=_Active.load)
 
     def add(self, fault: Fault) -> Fault:
         with self._share.changing():
-            self._ids += 1
-            active = _Active(attrs.evolve(fault, id=f"fault-{self._ids}"))
-            self._faults.append(active)
-            self.active = True
-            return active.fault
-
-    def remove(self, fault_id: str) -> bool:
-        with self._share.changing():
-            before = len(self._faults) + len(self._done)
-            self._faults = [active for active in self._faults if active.fault.id != fault_id]
-            self._done = [active for active in self._done if active.fault.id != fault_id]
-            self.active = bool(self._faults)
-            return len(self._faults) + len(self._done) < before
-
-    def clear(self) -> None:
-        with self._share.changing():
-            self._faults, self._done = [], []
-            self.active = False
+            return self._add(lambda number: _Active(attrs.evolve(fault, id=f"fault-{number}"))).fault
 
     def listing(self) -> FaultList:
-        faults, done = self._faults, self._done
         return FaultList(
             faults=tuple(
                 attrs.evolve(active.fault, times=active.left, applied=active.applied, done=active.left == 0)
-                for active in [*faults, *done]
+                for active in self._listed()
             )
         )
 
@@ -116,35 +86,10 @@ class Faults:
                 if fault.probability < 1.0 and active.rng.random() >= fault.probability:
                     continue
                 active.applied += 1
-                if active.left is not None:
-                    active.left -= 1
-                    if active.left == 0:
-                        self._faults.remove(active)
-                        self._done.append(active)
-                        self.active = bool(self._faults)
+                self._use(active)
                 delay = fault.delay.seconds(active.rng) if fault.delay else 0.0
                 return fault, delay
         return None
-
-    def _matching(self, method: str, path: str) -> Iterator[_Active]:
-        for active in self._faults:
-            if active.method != "*" and active.method != method:
-                continue
-            if active.path.match(path):
-                yield active
-
-    def dump(self) -> Any:
-        return {
-            "ids": self._ids,
-            "faults": [active.dump() for active in self._faults],
-            "done": [active.dump() for active in self._done],
-        }
-
-    def load(self, data: Any) -> None:
-        self._ids = data["ids"]
-        self._faults = [_Active.load(item) for item in data["faults"]]
-        self._done = [_Active.load(item) for item in data["done"]]
-        self.active = bool(self._faults)
 
 
 class RateLimiter:

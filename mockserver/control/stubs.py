@@ -15,8 +15,8 @@ import attrs
 
 import contracts
 from mockserver.control.models import Stub, StubList
-from mockserver.control.patterns import compile_path
-from mockserver.shared import LocalShare, Share
+from mockserver.control.registry import Registered, Registry
+from mockserver.shared import Share
 
 DEFAULT_CONTENT_TYPE = "application/json"
 
@@ -40,16 +40,14 @@ class StubAnswer:
         self.headers = [*headers, ("Content-Length", str(len(self.body)))]
 
 
-class _Active:
-    """A stub with its compiled pattern, its answer and its counts."""
+class _Active(Registered):
+    """A stub with its answer and its hit count."""
 
     def __init__(self, stub: Stub, order: int) -> None:
+        super().__init__(stub.id or "", stub.method, stub.path, stub.times)
         self.stub = stub
         self.order = order
-        self.method = stub.method.upper()
-        self.path = compile_path(stub.path)  # compiled once: every request tries every stub
         self.answer = StubAnswer(stub)
-        self.left = stub.times
         self.hits = 0
 
     def listed(self) -> Stub:
@@ -70,78 +68,33 @@ class _Active:
         return active
 
 
-class Stubs:
-    """The registered stubs; ``pick`` finds the one that answers a request, if any.
+def _tried(active: _Active) -> tuple[int, int]:
+    """Lowest priority first, the newest first among equals."""
+    return active.stub.priority, -active.order
 
-    A ``Part`` of the server, changed (hit counts included) inside its share's ``changing()``.
-    """
+
+class Stubs(Registry[_Active]):
+    """The registered stubs; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
     def __init__(self, share: Share | None = None) -> None:
-        self._share = LocalShare() if share is None else share
-        self._stubs: list[_Active] = []  # in the order tried
-        self._done: list[_Active] = []
-        self._ids = 0
-        self.active = False  # whether any stub can still answer: every request reads it
+        super().__init__(share, load=_Active.load)
 
     def add(self, stub: Stub) -> Stub:
         with self._share.changing():
-            self._ids += 1
-            added = _Active(attrs.evolve(stub, id=f"stub-{self._ids}"), self._ids)
-            self._stubs = sorted(
-                [*self._stubs, added], key=lambda active: (active.stub.priority, -active.order)
-            )
-            self.active = True
-            return added.listed()
-
-    def remove(self, stub_id: str) -> bool:
-        with self._share.changing():
-            before = len(self._stubs) + len(self._done)
-            self._stubs = [active for active in self._stubs if active.stub.id != stub_id]
-            self._done = [active for active in self._done if active.stub.id != stub_id]
-            self.active = bool(self._stubs)
-            return len(self._stubs) + len(self._done) < before
-
-    def clear(self) -> None:
-        with self._share.changing():
-            self._stubs, self._done = [], []
-            self.active = False
+            made = self._add(lambda number: _Active(attrs.evolve(stub, id=f"stub-{number}"), number), _tried)
+            return made.listed()
 
     def listing(self) -> StubList:
-        stubs, done = self._stubs, self._done
-        return StubList(stubs=tuple(active.listed() for active in [*stubs, *done]))
+        return StubList(stubs=tuple(active.listed() for active in self._listed()))
 
     def pick(self, method: str, path: str) -> tuple[str, StubAnswer] | None:
         """The id and answer of the first stub that matches this request; counts the hit."""
-        if self._first(method, path) is None:
+        if next(self._matching(method, path), None) is None:
             return None  # nothing to count: no need to enter the share
         with self._share.changing():
-            active = self._first(method, path)
+            active = next(self._matching(method, path), None)
             if active is None:
                 return None
             active.hits += 1
-            if active.left is not None:
-                active.left -= 1
-                if active.left == 0:
-                    self._stubs = [other for other in self._stubs if other is not active]
-                    self._done.append(active)
-                    self.active = bool(self._stubs)
-            return active.stub.id or "", active.answer
-
-    def _first(self, method: str, path: str) -> _Active | None:
-        for active in self._stubs:
-            if (active.method == "*" or active.method == method) and active.path.match(path):
-                return active
-        return None
-
-    def dump(self) -> Any:
-        return {
-            "ids": self._ids,
-            "stubs": [active.dump() for active in self._stubs],
-            "done": [active.dump() for active in self._done],
-        }
-
-    def load(self, data: Any) -> None:
-        self._ids = data["ids"]
-        self._stubs = [_Active.load(item) for item in data["stubs"]]
-        self._done = [_Active.load(item) for item in data["done"]]
-        self.active = bool(self._stubs)
+            self._use(active)
+            return active.id, active.answer
