@@ -38,6 +38,7 @@ from factories import ConversationFactory
 from mockserver import campaigns, edits, lifecycle, steps
 from mockserver.changes import CAUSE, Changes
 from mockserver.clock import Clock, ClockError
+from mockserver.config import DEFAULTS
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
 from mockserver.control.stubs import Stubs
@@ -164,7 +165,10 @@ class Backend:
         journal = (int(config["JOURNAL_LIMIT"]), int(config["JOURNAL_BYTES"])) if config["JOURNAL"] else None
         configured = config["RATE_LIMIT"]
         return cls(
-            store=open_store(config.get("STORE"), prefix=str(config.get("STORE_PREFIX", "callback-mock"))),
+            store=open_store(
+                config.get("STORE", DEFAULTS["STORE"]),
+                prefix=str(config.get("STORE_PREFIX", DEFAULTS["STORE_PREFIX"])),
+            ),
             seed=int(config["SEED"]),
             conversations=int(config["CONVERSATIONS"]),
             now=config["NOW"],

@@ -178,9 +178,11 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     except settings.SettingError as error:
         raise click.UsageError(f"{settings.PREFIX}{error}") from None
     workers = (
-        settings.parse("WORKERS", given["workers"]) if given["workers"] else configured.get("WORKERS", 1)
+        settings.parse("WORKERS", given["workers"])
+        if given["workers"]
+        else configured.get("WORKERS", DEFAULTS["WORKERS"])
     )
-    store = given["store"] or configured.get("STORE", "memory")
+    store = given["store"] or configured.get("STORE", DEFAULTS["STORE"])
     if workers > 1 and store == "memory":
         raise click.UsageError(
             "--workers above 1 needs a shared --store (redis://...): each worker would hold a state of its own"
