@@ -238,7 +238,7 @@ class RedisRelay:
         with self._lock:
             self._local = sink
             if sink is not None and self._thread is None:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(**{self._channel: self._heard})
                 self._thread = pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=_lost)
             elif sink is None and self._thread is not None:
