@@ -1,6 +1,6 @@
 """The Redis store's cost against the memory store's, and how serve scales with workers on one Redis (by hand).
 
-    python benchmarks/bench_store.py [--duration 5] [--rounds 3] [--connections 16]
+    python benchmarks/bench_store.py [--duration 5] [--rounds 3] [--connections 16] [--costs-only]
 
 Starts a redis-server of its own on a free port (no persistence), then, round after round and in
 turn: serve on the memory store (the baseline), serve on Redis with 1, 2 and 4 workers, each
@@ -9,6 +9,11 @@ the ratio of each to the memory store's in the same run (target: 1 worker on Red
 and the cost per request of the Redis round trip: the difference of the two single-worker setups'
 time per request, beside one bare round trip (a script call on a held connection) timed in this
 process. Serve overlaps its round trips on the event loop, so the first is smaller than the second. Needs `wrk` and `redis-server` on PATH.
+
+Then, in this process (``--costs-only``: these alone): how long a write waits for the lock of a
+holder SIGKILLed while holding it (the take-over), and what a change to a part costs in bytes sent
+to Redis and in time, medians of 5: a channel created at 10 and at 4,000 channels, a hit on a stub
+with ``times`` whose body is 10 bytes and 500 KB, with their ratios.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import hiredis
@@ -58,12 +64,116 @@ def round_trip_us(url: str, samples: int = 5000) -> float:
     return elapsed
 
 
+HOLDER = """
+import sys, time
+from mockserver.redis import RedisStore
+with RedisStore(sys.argv[1], prefix=sys.argv[2]).transaction():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def take_over_ms(url: str, rounds: int = 3) -> float:
+    """How long a transaction waits for the lock of a holder killed while holding it: the median."""
+    from mockserver.redis import RedisStore
+
+    waits = []
+    for number in range(rounds):
+        prefix = f"bench-take-over-{number}"
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, url, prefix], stdout=subprocess.PIPE, text=True
+        )
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        holder.kill()
+        holder.wait()
+        store = RedisStore(url, prefix=prefix)
+        started = time.perf_counter()
+        with store.transaction():
+            waits.append((time.perf_counter() - started) * 1000)
+        store.close()
+    return statistics.median(waits)
+
+
+def change_cost(client: redis.Redis, change: Callable[[], object], samples: int = 5) -> tuple[int, float]:
+    """Bytes Redis received for ``change`` (INFO stats) and its time (ms): the medians."""
+    sizes, times = [], []
+    for _ in range(samples):
+        before = int(client.info("stats")["total_net_input_bytes"])
+        started = time.perf_counter()
+        change()
+        times.append((time.perf_counter() - started) * 1000)
+        sizes.append(int(client.info("stats")["total_net_input_bytes"]) - before)
+    return int(statistics.median(sizes)), statistics.median(times)
+
+
+def part_costs(url: str) -> list[tuple[str, tuple[int, float], tuple[int, float]]]:
+    """A channel created at 10 and 4,000 channels; a hit on a stub of 10 bytes and of 500 KB."""
+    from mockserver import create_app
+    from mockserver.extension import backend_of
+
+    app = create_app({"STORE": url, "STORE_PREFIX": "bench-parts", "CONVERSATIONS": 5, "TOKENS": ("t",)})
+    backend, http, client = backend_of(app), app.test_client(), redis.Redis.from_url(url)
+    auth = {"Authorization": "Bearer t"}
+
+    def grow(count: int) -> None:
+        with backend.store.transaction():
+            for index in range(count):
+                backend.notifications.create(f"bulk-{count}-{index}", f"user-{index}")
+
+    def create() -> None:
+        http.post("/api/v2/notifications/channels", headers=auth)
+
+    grow(10)
+    few = change_cost(client, create)
+    grow(4000)
+    many = change_cost(client, create)
+
+    def hit(size: int) -> tuple[int, float]:
+        stub = {"method": "GET", "path": f"/api/v2/stubbed/{size}", "body": "x" * size, "times": 1000}
+        http.post("/__admin/stubs", json=stub)
+        return change_cost(client, lambda: http.get(f"/api/v2/stubbed/{size}", headers=auth))
+
+    small, large = hit(10), hit(500_000)
+    backend.store.close()
+    client.close()
+    return [
+        ("channel create, 10 -> 4,000 channels", few, many),
+        ("stub hit, 10 B -> 500 KB body", small, large),
+    ]
+
+
+def report_costs(url: str) -> None:
+    print(f"lock take-over after its holder was SIGKILLed: {take_over_ms(url):.0f} ms (median of 3)")
+    print(f"{'change':<38} {'bytes':>15} {'ratio':>6} {'ms':>13} {'ratio':>6}")
+    for name, (few, few_ms), (many, many_ms) in part_costs(url):
+        print(
+            f"{name:<38} {few:>6,} -> {many:>6,} {many / few:>6.2f} {few_ms:>5.2f} -> {many_ms:>5.2f} "
+            f"{many_ms / few_ms:>6.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--costs-only", action="store_true", help="only the take-over and the parts' costs")
     args = parser.parse_args()
+    if args.costs_only:
+        with tempfile.TemporaryDirectory() as folder:
+            port = free_port()
+            server = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", folder],
+                stdout=subprocess.DEVNULL,
+            )
+            try:
+                time.sleep(0.3)
+                report_costs(f"redis://127.0.0.1:{port}/0")
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        return
     for tool in ("wrk", "redis-server"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not on PATH")
@@ -105,6 +215,7 @@ def main() -> None:
                         f"round {number + 1} {name}: {results[name][-1]['rps']:,.0f} req/s", file=sys.stderr
                     )
             trip = round_trip_us(store)
+            report_costs(store)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
@@ -14,6 +14,27 @@ from mockserver.config import DEFAULTS, Paths
 from mockserver.control import clock_routes, notification_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
+from mockserver.store import StoreUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+
+class MockApp(Flask):
+    """Flask, answering 503 for a request the store cannot serve wherever that is found.
+
+    Inside Flask a handler answers it (``handlers``); the WSGI layers around Flask (the control
+    middleware, which ``serve`` takes from ``wsgi_app``) sync and journal through the store too,
+    so it is caught here as well, outside every layer.
+    """
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self.wsgi_app(environ, start_response)
+        except StoreUnavailableError as error:
+            return handlers.unavailable(error, start_response)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -21,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     ``config`` overrides ``DEFAULTS``; any key may also come from ``CALLBACK_MOCK_*`` variables.
     """
-    app = Flask(__name__)
+    app = MockApp(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings.from_environ())  # what serve's options mean, parsed alike
     if config:

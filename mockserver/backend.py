@@ -168,6 +168,7 @@ class Backend:
             store=open_store(
                 config.get("STORE", DEFAULTS["STORE"]),
                 prefix=str(config.get("STORE_PREFIX", DEFAULTS["STORE_PREFIX"])),
+                timeout=float(config.get("STORE_TIMEOUT", DEFAULTS["STORE_TIMEOUT"])),
             ),
             seed=int(config["SEED"]),
             conversations=int(config["CONVERSATIONS"]),

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "memory",  # where the state lives: memory (this process), or redis://HOST:PORT/DB (shared)
     "STORE_PREFIX": "callback-mock",  # the namespace of every key in a shared store
     "WORKERS": 1,  # serve: worker processes (more than one needs a shared store)
+    "STORE_TIMEOUT": 3.0,  # seconds a shared store's command may take before the store counts as down (503)
 }
 
 OPENAPI_PATH = "/openapi.json"

@@ -84,6 +84,12 @@ class ApiError(Exception):
         return cls(429, code, message, params={"retryAfter": str(retry_after)})
 
     @classmethod
+    def unavailable(cls, retry_after: int) -> ApiError:
+        """The API's 503 while a backend it needs is down, telling the client when to retry (``Retry-After``)."""
+        code, message = _HTTP_CODES[503]
+        return cls(503, code, message, params={"retryAfter": str(retry_after)})
+
+    @classmethod
     def invalid(cls, code: str, path: str, message: str) -> ApiError:
         """A request body that decodes but breaks a rule the contract's types cannot express."""
         return cls(400, code, message, details=(Detail(error_code=code, field_name=path),))

@@ -6,7 +6,7 @@ handlers registered here are the only place an error becomes a response inside F
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g
 from werkzeug.exceptions import HTTPException
@@ -15,6 +15,11 @@ import contracts
 from contracts import ContractError
 from mockserver.auth import correlation_id
 from mockserver.errors import ApiError, http_error
+from mockserver.store import StoreUnavailableError
+from mockserver.wire import json_headers
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
 
 
 def error_response(error: ApiError) -> Response:
@@ -37,6 +42,22 @@ def _http_exception(error: HTTPException) -> Response:
     return response
 
 
+def _unavailable(error: StoreUnavailableError) -> Response:
+    response = error_response(ApiError.unavailable(error.retry_after))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def unavailable(error: StoreUnavailableError, start_response: StartResponse) -> list[bytes]:
+    """The 503 of a request the store failed outside Flask (the WSGI layers before it), as ``_unavailable``'s."""
+    answered_id = correlation_id()
+    body = contracts.dumps(ApiError.unavailable(error.retry_after).body(answered_id)).encode()
+    start_response(
+        "503 Service Unavailable", [*json_headers(body, answered_id), ("Retry-After", str(error.retry_after))]
+    )
+    return [body]
+
+
 def _unexpected(error: Exception) -> Response:
     current_app.logger.exception("unexpected error", exc_info=error)
     return error_response(http_error(500))
@@ -46,6 +67,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers that turn every error into an ErrorBody."""
     handlers: list[tuple[Any, Any]] = [
         (ApiError, error_response),
+        (StoreUnavailableError, _unavailable),
         (ContractError, _contract_error),
         (HTTPException, _http_exception),
         (Exception, _unexpected),

@@ -186,6 +186,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "STORE": _store,
     "STORE_PREFIX": _prefix,
     "WORKERS": _integer(1),
+    "STORE_TIMEOUT": _seconds,
 }
 
 

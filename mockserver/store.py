@@ -369,14 +369,26 @@ def _id_of(conversation: Conversation) -> str:
     return conversation.id
 
 
-def open_store(url: str | None, *, prefix: str) -> ConversationStore:
-    """The store a ``STORE`` setting names: None or ``memory`` this process's, ``redis://...`` a Redis server's."""
+def open_store(url: str | None, *, prefix: str, timeout: float = 3.0) -> ConversationStore:
+    """The store a ``STORE`` setting names: None or ``memory`` this process's, ``redis://...`` a Redis server's.
+
+    ``timeout``: how long a shared store's command may take (s) before the store counts as down.
+    """
     if url is None or url == "memory":
         return MemoryStore()
     from mockserver.redis import RedisStore  # redis-py is needed only here (the redis extra)
 
-    return RedisStore(url, prefix=prefix)
+    return RedisStore(url, prefix=prefix, timeout=timeout)
 
 
 class StoreError(RuntimeError):
     """The store cannot do what was asked: unreachable, seeded otherwise, or its lock lost."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot answer now (unreachable, silent past its timeout, its lock not freed in time):
+    the server answers 503, telling the client to retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

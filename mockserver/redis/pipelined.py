@@ -21,10 +21,15 @@ from mockserver.store import StoreError
 
 
 class Pipelined:
-    """Commands to the Redis server at ``url``, on the event loop they are first awaited on."""
+    """Commands to the Redis server at ``url``, on the event loop they are first awaited on.
 
-    def __init__(self, url: str) -> None:
+    A reply not come within ``timeout`` seconds (a connection not opened in that time) fails the
+    call with ``TimeoutError``; its reply, if it comes, is skipped.
+    """
+
+    def __init__(self, url: str, *, timeout: float) -> None:
         self._settings = parse_url(url)  # type: ignore[no-untyped-call]
+        self._timeout = timeout
         self._waiting: deque[asyncio.Future[Any]] = deque()
         self._writer: asyncio.StreamWriter | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -32,11 +37,20 @@ class Pipelined:
 
     async def call(self, *command: Any) -> Any:
         """The reply to ``command``; a Redis error reply is returned as ``hiredis.ReplyError``."""
-        writer = self._writer if self._writer is not None else await self._open()
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self._writer is not None:
+            writer = self._writer
+        else:
+            writer = await asyncio.wait_for(self._open(), self._timeout)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Any] = loop.create_future()
         self._waiting.append(waiter)
         writer.write(hiredis.pack_command(command))
-        return await waiter
+        # A timer, not wait_for: that would make a task for every call.
+        timer = loop.call_later(self._timeout, _expire, waiter)
+        try:
+            return await waiter
+        finally:
+            timer.cancel()
 
     async def _open(self) -> asyncio.StreamWriter:
         if self._opening is None:
@@ -90,6 +104,11 @@ class Pipelined:
                 await writer.wait_closed()
         if self._reader is not None:
             self._reader.cancel()
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError("Redis did not answer in time"))
 
 
 def _greeting(settings: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -189,3 +189,60 @@ end
 return body
 """
 )
+
+# Saves parts' changed fields (``fields``). KEYS: lock, versions, then per part its fields (hash)
+# and their versions (sorted set). ARGV[3...]: per part its name, the count of fields set, each
+# field and value, the count of fields deleted, each field. Each part's version goes up by one,
+# and each field it set or deleted is marked with it. Answers each part's new version, then "*"'s.
+SAVE = (
+    _FENCE
+    + """
+local at = 3
+local replies = {}
+for j = 1, (#KEYS - 2) / 2 do
+  local fields, changed = KEYS[1 + 2 * j], KEYS[2 + 2 * j]
+  local version = redis.call('hincrby', KEYS[2], ARGV[at], 1)
+  local n = tonumber(ARGV[at + 1])
+  at = at + 2
+  for i = at, at + 2 * n - 1, 2 do
+    redis.call('hset', fields, ARGV[i], ARGV[i + 1])
+    redis.call('zadd', changed, version, ARGV[i])
+  end
+  at = at + 2 * n
+  n = tonumber(ARGV[at])
+  at = at + 1
+  for i = at, at + n - 1 do
+    redis.call('hdel', fields, ARGV[i])
+    redis.call('zadd', changed, version, ARGV[i])
+  end
+  at = at + n
+  replies[j] = version
+end
+replies[#replies + 1] = redis.call('hincrby', KEYS[2], '*', 1)
+return replies
+"""
+)
+
+# Loads parts' fields changed since a version. KEYS: versions, then per part its fields and their
+# versions. ARGV: per part its name and the version the caller holds (0: none, every field).
+# Answers per part its version (nothing if it has none) and a flat list of fields and values
+# (nothing for a field deleted).
+LOAD = """
+local replies = {}
+for j = 1, (#KEYS - 1) / 2 do
+  local fields, changed = KEYS[2 * j], KEYS[2 * j + 1]
+  local name, since = ARGV[2 * j - 1], tonumber(ARGV[2 * j])
+  local version = redis.call('hget', KEYS[1], name)
+  local flat = {}
+  if since == 0 then
+    flat = redis.call('hgetall', fields)
+  else
+    for _, field in ipairs(redis.call('zrangebyscore', changed, '(' .. since, '+inf')) do
+      flat[#flat + 1] = field
+      flat[#flat + 1] = redis.call('hget', fields, field)
+    end
+  end
+  replies[j] = {version, flat}
+end
+return replies
+"""

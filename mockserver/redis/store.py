@@ -9,17 +9,25 @@ never touch each other's keys, resets included.
   ``ZRANGE`` of its ranks, costing the page. The seeded dataset is the same keys under ``base:``;
   a reset copies them back (``COPY``), in one script with the rest of the reset.
 - **Transactions**: every read-check-write (create, reschedule, an answer, all-or-none bulk
-  disconnect, a lifecycle step, a control-API change) holds the store's lock, a Redis key set with
-  ``SET NX PX`` by redis-py's ``Lock``: one process at a time, whichever machine it runs on. Every
-  write inside is a Lua script fenced by the lock's token (``scripts``), so a holder whose lease
-  ran out cannot overwrite the next holder's work. Readers never take the lock: each read is one
-  script or command, atomic on the server.
+  disconnect, a lifecycle step, a control-API change) holds the store's lock (``lock.Lease``: a
+  key on a short lease that the holder's watchdog renews, so a dead holder's lock is free within
+  ``LEASE_MS``): one process at a time, whichever machine it runs on. A transaction waits for it
+  at most ``WAIT_SECONDS``, then answers 503. Every write inside is a Lua script fenced by the
+  lock's token (``scripts``), so a holder whose lease ran out cannot overwrite the next holder's
+  work. Readers never take the lock: each read is one script or command, atomic on the server.
 - **Parts** (``mockserver.shared``: the clock, the lifecycle settings, faults, stubs, the rate
-  limit, the channels, the factory's random stream): each is kept as its JSON in one hash and a
-  version in another. A transaction loads the parts another process changed since this one last
-  looked, and saves, with a new version, those it touched (and "*", the version of them all). A
-  request syncs before anything reads them: one round trip for the versions and the schedule's
-  first step, so a fault set through one process applies to the next request on another.
+  limit, the channels, the factory's random stream): each is kept as fields (``fields``: each
+  channel's, each stub's members under their own paths) in a hash of its own, with a version in
+  another hash and, in a sorted set, the version at which each field last changed. A transaction
+  saves, with a new version, the fields of the parts it touched that changed (and "*", the version
+  of them all), and loads the fields that other processes changed since this one last looked: a
+  change costs what it changed, not the part's size. A request syncs before anything reads them:
+  one round trip for the versions and the schedule's first step, so a fault set through one
+  process applies to the next request on another.
+- **Outages** (``outage.Outage``): every command has a timeout (``STORE_TIMEOUT``); a Redis that
+  refuses, drops or stays silent marks the store down, and each request then fails at once with
+  ``StoreUnavailableError`` (503) until a ping answers again. A Redis restarted empty has lost the
+  seeded dataset: every process keeps a copy of it (``DUMP``), and a reset restores it.
 - **The busiest request**, GET by id, is one script (``scripts.READ``): it checks "*" against
   the version this process loaded and that no step is due, reads the body and journals the
   read; if either check fails it reads nothing and the request is synced and answered the
@@ -33,7 +41,6 @@ never touch each other's keys, resets included.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -43,11 +50,13 @@ from typing import Any
 import hiredis
 import orjson
 import redis
-from redis.exceptions import LockError, NoScriptError, RedisError, ResponseError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from contracts import Conversation
 from mockserver.control.journal import LENGTH, Journal
-from mockserver.redis import scripts
+from mockserver.redis import fields, scripts
+from mockserver.redis.lock import LEASE_MS, Lease
+from mockserver.redis.outage import LOST, Client, Outage
 from mockserver.redis.parts import (
     JOURNAL_KEYS,
     RedisJournal,
@@ -60,10 +69,10 @@ from mockserver.redis.parts import (
 )
 from mockserver.redis.pipelined import Pipelined
 from mockserver.shared import OutOfDateError
-from mockserver.store import Entry, StoreError
+from mockserver.store import Entry, StoreError, StoreUnavailableError
 
-LOCK_SECONDS = 30  # a transaction's lease, renewed by each of its writes
-WAIT_SECONDS = 60  # how long a transaction waits for the lock before giving up
+WAIT_SECONDS = 10.0  # how long a transaction waits for the lock before answering 503
+TIMEOUT_SECONDS = 3.0  # a command's timeout, unless the store is given one (STORE_TIMEOUT)
 _LIVE = ("bodies", "order", "active", "calling", "sequence")
 _LENGTH_MARK = orjson.dumps(["Content-Length", LENGTH])[1:-1]  # as the entry's JSON holds it
 
@@ -81,16 +90,21 @@ class Keys:
         """The conversation keys (bodies, order, active, calling, sequence), live or under ``base``."""
         return [self(under, name) if under else self(name) for name in _LIVE]
 
+    def baseline(self) -> list[str]:
+        """What a reset copies back: the seeded conversations and their schedule."""
+        return [*self.conversations("base"), self("base", "steps"), self("base", "planned")]
+
 
 class _Share:
-    """A part's place in a Redis store: its version as last seen here, and its JSON as last saved."""
+    """A part's place in a Redis store: its version as last seen here, its data as last saved or loaded."""
 
     def __init__(self, store: RedisStore, name: str) -> None:
         self.store = store
         self.name = name
+        self.keys = [store.keys("part", name), store.keys("changed", name)]  # its fields, their versions
         self.part: Any = None
         self.version = 0  # 0: never seen (the store numbers from 1)
-        self.saved: bytes | None = None
+        self.data: Any = fields.GONE  # as the store holds it (GONE: nothing there yet)
         self.touched = False
 
     def holds(self, part: Any) -> None:
@@ -109,24 +123,27 @@ class _Share:
 class RedisStore:
     """The conversations and every part of one server, on Redis under ``prefix``."""
 
-    def __init__(self, url: str, *, prefix: str) -> None:
+    def __init__(self, url: str, *, prefix: str, timeout: float = TIMEOUT_SECONDS) -> None:
         self.url = url
-        self.redis = redis.Redis.from_url(url)
+        self.timeout = timeout
+        self.redis = Client(
+            connection_pool=redis.ConnectionPool.from_url(
+                url, socket_timeout=timeout, socket_connect_timeout=timeout
+            )
+        )
+        probe = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.outage = self.redis.outage = Outage(url, probe.ping)
         try:
             self.redis.ping()
-        except RedisError as error:
+        except StoreUnavailableError as error:
             raise StoreError(f"cannot reach the store at {url}: {error}") from None
         self.keys = Keys(prefix)
         # This process's threads queue here first, so only one at a time polls for Redis's lock.
         self._here = threading.RLock()
-        self._lock = self.redis.lock(
-            self.keys("lock"),
-            timeout=LOCK_SECONDS,
-            blocking_timeout=WAIT_SECONDS,
-            sleep=0.002,
-            thread_local=True,
-        )
+        self._lock = Lease(self.redis, self.keys("lock"))
         self._local = threading.local()  # per thread: its transaction's depth
+        self._baseline: list[tuple[str, bytes]] = []  # the seeded dataset's keys, DUMPed
+        self._fingerprint = ""
         self._shares: dict[str, _Share] = {}
         self._listeners: list[Callable[[], None]] = []
         self._schedule: RedisSchedule | None = None
@@ -136,6 +153,8 @@ class RedisStore:
         self._delete = self.redis.register_script(scripts.DELETE)
         self._page = self.redis.register_script(scripts.PAGE)
         self._read = self.redis.register_script(scripts.READ)
+        self._save_parts = self.redis.register_script(scripts.SAVE)
+        self._load_parts = self.redis.register_script(scripts.LOAD)
         self._read_keys = [
             *(self.keys(name) for name in JOURNAL_KEYS),
             *(self.keys(name) for name in ("versions", "steps", "bodies")),
@@ -164,20 +183,23 @@ class RedisStore:
             finally:
                 self._local.depth -= 1
             return
-        with self._here:
-            if not self._lock.acquire():
-                raise StoreError(f"the store's lock was not free within {WAIT_SECONDS} s")
+        self.outage.check()
+        if not self._here.acquire(timeout=WAIT_SECONDS):
+            raise StoreUnavailableError(f"the store's lock was not free within {WAIT_SECONDS:g} s")
+        try:
+            self._lock.acquire(WAIT_SECONDS)
             self._local.depth = 1
             try:
-                self._refresh(self.redis.hgetall(self.keys("versions")))
+                self._refresh(self.redis.hgetall(self.keys("versions")), emptied=True)
                 yield
             finally:
                 try:
                     self._save()
                 finally:
                     self._local.depth = 0
-                    with contextlib.suppress(LockError):  # its lease ran out: a fenced write said so
-                        self._lock.release()
+                    self._lock.release()
+        finally:
+            self._here.release()
 
     def fenced(self, *commands: tuple[Any, ...]) -> list[Any]:
         """Run ``commands`` in one script, only while this thread holds the lock; their replies."""
@@ -187,13 +209,12 @@ class RedisStore:
 
     def _call(self, script: Any, keys: list[str], args: list[Any]) -> Any:
         """Run a fenced script with this thread's token and lease."""
-        token = self._lock.local.token
         try:
-            return script(keys=keys, args=[token, LOCK_SECONDS * 1000, *args])
+            return script(keys=keys, args=[self._lock.token, LEASE_MS, *args])
         except ResponseError as error:
             if "LOCKLOST" in str(error):
-                raise StoreError(
-                    f"the store's lock was lost mid-transaction (held over {LOCK_SECONDS} s)"
+                raise StoreUnavailableError(
+                    "the store's lock was lost mid-transaction: its lease ran out, its holder unheard"
                 ) from None
             raise
 
@@ -203,8 +224,15 @@ class RedisStore:
         share = self._shares[name] = _Share(self, name)
         return share
 
-    def _refresh(self, versions: dict[Any, Any]) -> bool:
-        """Load every part another process saved since this one last did; whether any was."""
+    def _refresh(self, versions: dict[Any, Any], *, emptied: bool = False) -> bool:
+        """Load the fields of every part another process saved since this one last did; whether any was.
+
+        With ``emptied`` (inside a transaction), a store that lost every version (Redis restarted
+        without its data) has every part saved whole again, as this process holds it.
+        """
+        if emptied and self._seen and b"*" not in versions:
+            for share in self._shares.values():
+                share.version, share.data, share.touched = 0, fields.GONE, True
         self._seen = int(versions.get(b"*", 0))  # all of them, once this returns
         stale = [
             share
@@ -213,35 +241,53 @@ class RedisStore:
         ]
         if not stale:
             return False
-        values: list[Any] = self.redis.hmget(self.keys("parts"), [share.name for share in stale])
-        for share, value in zip(stale, values, strict=True):
-            if value is not None:
-                share.part.load(orjson.loads(value))
-                share.saved = value
-                share.version = int(versions[share.name.encode()])
+        keys = [self.keys("versions")]
+        args: list[Any] = []
+        for share in stale:
+            keys += share.keys
+            args += [share.name, share.version if share.data is not fields.GONE else 0]
+        for share, (version, flat) in zip(stale, self._load_parts(keys=keys, args=args), strict=True):
+            if version is None:
+                continue
+            found = {
+                fields.decode(flat[i]): fields.GONE if flat[i + 1] is None else orjson.loads(flat[i + 1])
+                for i in range(0, len(flat), 2)
+            }
+            start = fields.GONE if share.version == 0 else share.data
+            share.data = fields.apply(None if start is fields.GONE else start, found) if found else share.data
+            share.version = int(version)
+            if share.data is not fields.GONE:
+                share.part.load(fields.normal(share.data))  # a copy: the part may keep what it is given
         return True
 
     def _save(self) -> None:
-        touched = [share for share in self._shares.values() if share.touched]
-        changed: list[tuple[_Share, bytes]] = []
-        for share in touched:
+        """Save the fields that changed of every part touched (``scripts.SAVE``): one round trip."""
+        keys = [self.keys("lock"), self.keys("versions")]
+        args: list[Any] = []
+        saved: list[tuple[_Share, Any]] = []
+        for share in self._shares.values():
+            if not share.touched:
+                continue
             share.touched = False
-            value = orjson.dumps(share.part.dump())
-            if value != share.saved:
-                changed.append((share, value))
-        if not changed:
-            return
-        commands: list[tuple[Any, ...]] = []
-        for share, value in changed:
-            commands += [
-                ("HSET", self.keys("parts"), share.name, value),
-                ("HINCRBY", self.keys("versions"), share.name, 1),
+            data = fields.normal(share.part.dump())
+            found = fields.changes(share.data, data)
+            if not found:
+                continue
+            put = [
+                (fields.encode(path), orjson.dumps(value))
+                for path, value in found.items()
+                if value is not fields.GONE
             ]
+            gone = [fields.encode(path) for path, value in found.items() if value is fields.GONE]
+            keys += share.keys
+            args += [share.name, len(put), *(word for pair in put for word in pair), len(gone), *gone]
+            saved.append((share, data))
+        if not saved:
+            return
         # "*": the version of all the parts, which a fast read compares with the one this process saw.
-        commands.append(("HINCRBY", self.keys("versions"), "*", 1))
-        replies = self._call(self._fenced, [self.keys("lock")], _words(commands))
-        for index, (share, value) in enumerate(changed):
-            share.saved, share.version = value, int(replies[2 * index + 1])
+        replies = self._call(self._save_parts, keys, args)
+        for (share, data), version in zip(saved, replies, strict=False):
+            share.data, share.version = data, int(version)
         self._seen = int(replies[-1])
 
     def sync(self) -> None:
@@ -279,6 +325,16 @@ class RedisStore:
             yield found is None
             if found is None:
                 self.fenced(("SET", self.keys("seeded"), fingerprint))
+            self._fingerprint = fingerprint
+            self._keep_baseline()
+
+    def _keep_baseline(self) -> None:
+        """Keep the seeded dataset here (``DUMP``), to restore it if the store loses it."""
+        pipe = self.redis.pipeline(transaction=True)
+        keys = self.keys.baseline()
+        for key in keys:
+            pipe.dump(key)
+        self._baseline = [(key, dumped) for key, dumped in zip(keys, pipe.execute(), strict=True) if dumped]
 
     # Conversations
 
@@ -300,14 +356,18 @@ class RedisStore:
             connection = self._idle.pop()
         except IndexError:  # every one is busy: one more, kept once done
             connection = self.redis.connection_pool.make_connection()
+        self.outage.check()
         try:
             connection.send_packed_command([hiredis.pack_command(command)])
             answer = connection.read_response()
         except NoScriptError:
-            self.redis.script_load(scripts.READ)
+            self.redis.script_load(scripts.READ)  # Redis restarted: its scripts are gone
             return self.read_journaled(conversation_id, journal, draft, now_ms)
-        except RedisError:
+        except LOST as error:
             connection.disconnect()  # reconnected when next handed out
+            raise self.outage.lost(error) from None
+        except RedisError:
+            connection.disconnect()
             raise
         finally:
             self._idle.append(connection)
@@ -319,13 +379,20 @@ class RedisStore:
         """``read_journaled`` awaited on the event loop: the loop serves other requests meanwhile.
 
         On one pipelined connection per event loop (``Pipelined``), so however many requests wait,
-        their round trips overlap.
+        their round trips overlap. While the store is unreachable it answers None, with nothing
+        read or kept: the app answers the request, and says the store is unavailable.
         """
+        if self.outage.since is not None:
+            return None
         loop = asyncio.get_running_loop()
         pipelined = self._pipelined.get(loop)
         if pipelined is None:
-            pipelined = self._pipelined[loop] = Pipelined(self.url)
-        answer = await pipelined.call(*self._read_command(conversation_id, journal, draft, now_ms))
+            pipelined = self._pipelined[loop] = Pipelined(self.url, timeout=self.timeout)
+        try:
+            answer = await pipelined.call(*self._read_command(conversation_id, journal, draft, now_ms))
+        except (OSError, TimeoutError, StoreError) as error:
+            self.outage.lost(error)
+            return None
         if isinstance(answer, hiredis.ReplyError):
             if not str(answer).startswith("NOSCRIPT"):
                 raise ResponseError(str(answer))
@@ -400,6 +467,12 @@ class RedisStore:
             self.reset()
 
     def reset(self) -> None:
+        """Back to the seeded dataset; a store that lost it (Redis restarted empty) gets it back first."""
+        if self._baseline and not self.redis.exists(self.keys("seeded")):
+            self.fenced(
+                *(("RESTORE", key, 0, dumped, "REPLACE") for key, dumped in self._baseline),
+                ("SET", self.keys("seeded"), self._fingerprint),
+            )
         live, base = self.keys.conversations(), self.keys.conversations("base")
         self.fenced(
             *(("DEL", key) for key in live), *(("COPY", b, key) for b, key in zip(base, live, strict=True))
@@ -431,6 +504,7 @@ class RedisStore:
         while self._idle:
             self._idle.pop().disconnect()
         self.redis.close()
+        self.redis.connection_pool.disconnect()
 
 
 def _words(commands: list[tuple[Any, ...]]) -> list[Any]:

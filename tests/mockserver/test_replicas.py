@@ -10,6 +10,7 @@ import json
 import random
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -285,3 +286,42 @@ def test_several_workers_need_a_shared_store() -> None:
     )
     assert done.returncode == 2
     assert "--workers above 1 needs a shared --store" in done.stderr
+
+
+# A process of the store's own that takes the lock and holds it (its watchdog renewing the lease).
+HOLDER = """
+import sys, time
+from mockserver.redis import RedisStore
+with RedisStore(sys.argv[1], prefix=sys.argv[2]).transaction():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lock_whose_holder_was_killed_is_taken_over_well_within_the_old_lease(
+    redis_url: str, prefix: str
+) -> None:
+    """The holder SIGKILLed while holding the lock: the other replica's reads answer throughout, and
+    its write goes through once the dead holder's short lease runs out (it was 30 s)."""
+    with replica(redis_url, prefix) as b:
+        made = create(b)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, redis_url, prefix], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        time.sleep(0.6)  # past a renewal of its lease
+        holder.kill()
+        holder.wait(timeout=10)
+        reads: list[float] = []
+        with ThreadPoolExecutor(1) as pool:
+            started = time.monotonic()
+            write = pool.submit(create, b)
+            while not write.done():
+                before = time.monotonic()
+                assert read(b, made.id or "") == made
+                reads.append(time.monotonic() - before)
+            wrote = time.monotonic() - started
+            write.result()
+        assert wrote < 5, wrote
+        assert max(reads) < 2.5, reads

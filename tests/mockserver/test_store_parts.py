@@ -3,12 +3,21 @@ the rate-limit windows and the pushed log (``fresh`` is a store of each kind).""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+from flask import Flask
 
+from mockserver import create_app
+from mockserver.extension import backend_of
 from mockserver.lifecycle import Step
 from mockserver.store import ConversationStore
+from tests.support import CONFIG, TOKEN
+from tests.support.redis import dedicated_redis
 
 
 def test_the_schedule_takes_due_steps_earliest_first_and_ties_in_the_order_planned(
@@ -116,3 +125,72 @@ def test_the_log_keeps_the_newest(fresh: ConversationStore) -> None:
     assert log.items() == [{"n": 2}, {"n": 3}, {"n": 4}]
     log.clear()
     assert log.items() == []
+
+
+def _bytes_in(client: redis.Redis) -> int:
+    """What Redis has received on every connection so far (INFO stats)."""
+    return int(client.info("stats")["total_net_input_bytes"])
+
+
+def _cost(client: redis.Redis, change: Callable[[], object]) -> int:
+    """The bytes Redis received for ``change``: the median of three."""
+    costs = []
+    for _ in range(3):
+        before = _bytes_in(client)
+        change()
+        costs.append(_bytes_in(client) - before)
+    return int(statistics.median(costs))
+
+
+@pytest.fixture
+def on_redis(tmp_path: Path) -> Iterator[tuple[Flask, redis.Redis]]:
+    """An app on a Redis of its own (nothing else talks to it), and a client of that Redis."""
+    with dedicated_redis(tmp_path) as server:
+        app = create_app({**CONFIG, "CONVERSATIONS": 5, "STORE": server.url, "STORE_PREFIX": "fields"})
+        client = redis.Redis.from_url(server.url)
+        yield app, client
+        client.close()
+        backend_of(app).store.close()
+
+
+def test_a_channel_created_costs_the_same_at_4000_channels_as_at_10(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    app, client = on_redis
+    backend = backend_of(app)
+    http = app.test_client()
+
+    def create() -> None:
+        assert (
+            http.post(
+                "/api/v2/notifications/channels", headers={"Authorization": f"Bearer {TOKEN}"}
+            ).status_code
+            == 200
+        )
+
+    def grow(count: int) -> None:
+        with backend.store.transaction():  # one token each: none is over its own limit
+            for index in range(count):
+                backend.notifications.create(f"bulk-{count}-{index}", f"user-{index}")
+
+    grow(10)
+    small = _cost(client, create)
+    grow(4000)
+    large = _cost(client, create)
+    assert large < 2 * small, (small, large)
+
+
+def test_a_hit_on_a_large_stub_costs_what_a_hit_on_a_small_one_does(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    app, client = on_redis
+    http = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def hit_cost(size: int) -> int:
+        stub = {"method": "GET", "path": f"/api/v2/stubbed/{size}", "body": "x" * size, "times": 100}
+        assert http.post("/__admin/stubs", json=stub).status_code == 201
+        return _cost(client, lambda: http.get(f"/api/v2/stubbed/{size}", headers=auth))
+
+    small, large = hit_cost(10), hit_cost(500_000)
+    assert large < 2 * small, (small, large)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -85,3 +86,73 @@ def forget(url: str, prefix: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+class Dedicated:
+    """A Redis server of one test's own on a fixed free port, to kill, pause and start again there.
+
+    Without persistence: started again, it is empty.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        found = next((path for name in SERVERS if (path := shutil.which(name))), None)
+        if found is None:
+            pytest.skip("neither redis-server nor valkey-server is on PATH")
+        self._command = [
+            found,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ]
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [*self._command, "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        client = redis.Redis.from_url(self.url)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        raise RuntimeError(f"Redis did not start on port {self.port}") from None
+                    time.sleep(0.02)
+        finally:
+            client.close()
+
+    def signal(self, number: int) -> None:
+        assert self.process is not None
+        self.process.send_signal(number)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused one cannot hear SIGTERM
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def dedicated_redis(directory: Path) -> Iterator[Dedicated]:
+    """A started ``Dedicated`` Redis, stopped when the block ends."""
+    server = Dedicated(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
