@@ -91,7 +91,7 @@ class Clients:
     def stalled(self) -> None:
         while not self.stop.is_set():
             with self._connect() as sock:
-                head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: x\r\n{AUTH}Content-Type: application/json\r\n"
+                head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: localhost\r\n{AUTH}Content-Type: application/json\r\n"
                 sock.sendall((head + "Content-Length: 5000\r\n\r\n{").encode())
                 try:
                     self.answers["stalled"].append(sock.recv(64).split(b"\r\n")[0])
@@ -102,7 +102,7 @@ class Clients:
         body = json.dumps(CREATE).encode()
         while not self.stop.is_set():
             with self._connect() as sock:
-                head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: x\r\n{AUTH}Content-Type: application/json\r\n"
+                head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: localhost\r\n{AUTH}Content-Type: application/json\r\n"
                 sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode())
                 for index in range(len(body)):
                     if self.stop.is_set():

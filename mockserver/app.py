@@ -14,7 +14,9 @@ from mockserver.config import DEFAULTS, Paths
 from mockserver.control import clock_routes, notification_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
+from mockserver.cors import Cors
 from mockserver.store import StoreUnavailableError
+from mockserver.web_guard import WebGuard
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -67,9 +69,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         for blueprint in (control_routes.bp, clock_routes.bp, notification_routes.bp):
             app.register_blueprint(blueprint, url_prefix=paths.admin_prefix)
     # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
-    # the control middleware wraps both, so the journal and faults see every API request alike.
+    # the control middleware wraps both, so the journal and faults see every API request alike;
+    # the guard refuses what web pages must not send before anything runs or is recorded; CORS,
+    # outermost, answers preflights and gives every API answer, a refusal too, its headers. Each
+    # outer layer hands requests without a body to the next one's answer_bodyless (serve's path).
     reads = ConversationReads(app.wsgi_app, app, backend)
-    app.wsgi_app = Control(  # type: ignore[method-assign]
+    control = Control(
         reads,
         journal=backend.journal,
         faults=backend.faults,
@@ -83,4 +88,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         aread=backend.store.aread_journaled,
         sync=backend.store.sync,
     )
+    guard = WebGuard(
+        control,
+        allowed_hosts=app.config["ALLOWED_HOSTS"],
+        admin_prefix=paths.admin_prefix,
+        bodyless=control.answer_bodyless,
+    )
+    app.wsgi_app = Cors(guard, bodyless=guard.answer_bodyless)  # type: ignore[method-assign]
     return app

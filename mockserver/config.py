@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "STORE_PREFIX": "callback-mock",  # the namespace of every key in a shared store
     "WORKERS": 1,  # serve: worker processes (more than one needs a shared store)
     "STORE_TIMEOUT": 3.0,  # seconds a shared store's command may take before the store counts as down (503)
+    # Host names the server answers besides loopback ones and IP addresses (.example.com: it and
+    # its subdomains; *: any); any other Host gets 421, so a DNS-rebinding page reaches nothing.
+    "ALLOWED_HOSTS": (),
 }
 
 OPENAPI_PATH = "/openapi.json"
@@ -69,8 +72,14 @@ class Paths:
         """The path prefixes outside the real API, for the middlewares' ``str.startswith``."""
         return (self.admin_prefix + "/", OPENAPI_PATH)
 
+    def is_control(self, path: str) -> bool:
+        """Whether ``path`` is the control API's: its prefix itself (``/__admin``) or under it."""
+        return path.startswith(self.admin_prefix) and path[
+            len(self.admin_prefix) : len(self.admin_prefix) + 1
+        ] in ("", "/")
+
     def audience(self, path: str) -> Audience:
-        if path.startswith(self.admin_prefix + "/"):
+        if self.is_control(path):
             return Audience.CONTROL
         if path.startswith(OPENAPI_PATH):
             return Audience.DOCUMENT

@@ -163,6 +163,25 @@ def _prefix(text: str) -> str:
     return name
 
 
+def _hosts(text: str) -> tuple[str, ...]:
+    """Host names (``mock.example``, ``.example.com`` for it and its subdomains, ``*`` for any), as a
+    JSON array or a comma list; lower-cased, without port."""
+    expected = "host names such as mock.example, .example.com or *, as a JSON array or a comma list"
+    if text.lstrip().startswith("["):
+        try:
+            names = json.loads(text)
+        except ValueError:
+            names = None
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            raise ValueError(expected)
+    else:
+        names = text.split(",")
+    hosts = tuple(name.strip().lower().rstrip(".") for name in names)
+    if not hosts or any(not h or any(c in h for c in "/:@[] ") for h in hosts):
+        raise ValueError(expected)
+    return hosts
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "SEED": _integer(0),
     "CONVERSATIONS": _integer(0),
@@ -187,6 +206,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "STORE_PREFIX": _prefix,
     "WORKERS": _integer(1),
     "STORE_TIMEOUT": _seconds,
+    "ALLOWED_HOSTS": _hosts,
 }
 
 

@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, request
 import contracts
 from contracts import ContractError
 from mockserver.config import CORRELATION_HEADER
-from mockserver.errors import http_error
+from mockserver.errors import ApiError, http_error, status_phrase
 
 T = TypeVar("T")
 
@@ -76,3 +76,9 @@ def json_headers(body: bytes, correlation_id: str) -> list[tuple[str, str]]:
         ("Content-Length", str(len(body))),
         (CORRELATION_HEADER, correlation_id),
     ]
+
+
+def error_answer(error: ApiError, correlation_id: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """``error`` as a WSGI layer outside Flask answers it: the status line, headers and ErrorBody."""
+    body = contracts.dumps(error.body(correlation_id)).encode()
+    return f"{error.status} {status_phrase(error.status)}", json_headers(body, correlation_id), body

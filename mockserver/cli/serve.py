@@ -46,7 +46,7 @@ def worker_app() -> RsgiBridge:
     gc.disable()
     try:
         from mockserver.app import create_app
-        from mockserver.control.middleware import Control
+        from mockserver.cors import Cors
         from mockserver.extension import backend_of
         from mockserver.notifications.stream import Stream
         from mockserver.rsgi import RsgiBridge
@@ -62,15 +62,15 @@ def worker_app() -> RsgiBridge:
         )
         if app.config["STREAMING_URL"]:
             channels.connect_base = app.config["STREAMING_URL"]
-        control = app.wsgi_app  # create_app's outermost WSGI layer: it answers bodyless reads itself
-        assert isinstance(control, Control)
+        front = app.wsgi_app  # create_app's outermost layer: it answers bodyless reads through the rest
+        assert isinstance(front, Cors)
         bridge = RsgiBridge(
             app,
             threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
             max_body=int(app.config["MAX_CONTENT_LENGTH"]),
             body_timeout=float(app.config["BODY_TIMEOUT"]),
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
-            bodyless=control.answer_bodyless,
+            bodyless=front.answer_bodyless,
         )
     finally:
         gc.enable()
@@ -163,6 +163,13 @@ def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any
     "--store-prefix", "STORE_PREFIX", "The namespace of this mock's keys in a shared store.", metavar="NAME"
 )
 @_option("--workers", "WORKERS", "Worker processes; more than one needs a shared --store.", metavar="N")
+@_option(
+    "--allowed-host",
+    "ALLOWED_HOSTS",
+    "Answer to this host name too (repeatable; .example.com: it and its subdomains; *: any); other names get 421.",
+    multiple=True,
+    metavar="NAME",
+)
 def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
@@ -213,7 +220,8 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         click.echo(
             f"warning: the control API ({configured.get('ADMIN_PREFIX', DEFAULTS['ADMIN_PREFIX'])}) is open "
             f"to every host that reaches {host}: anyone can reset, seed and fault this server. "
-            "Pass --admin-token, --no-admin or --host 127.0.0.1.",
+            "Pass --admin-token, --no-admin or --host 127.0.0.1. "
+            "Clients that reach it by a host name (not an IP address) need --allowed-host NAME.",
             err=True,
         )
     shown_host = f"[{host}]" if ":" in host else host

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
+import re
 import threading
 import time
 from collections import deque
@@ -22,9 +23,13 @@ from mockserver.config import CORRELATION_HEADER
 from mockserver.control.models import RecordedRequest, RequestPattern, Verification, VerificationResult
 
 REDACTED = "[redacted]"
-# Credentials a client may send besides Authorization: shown as REDACTED in the journal.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
-SECRET_PARAMETERS = frozenset({"access_token"})
+# The names of headers and query parameters that may carry a credential, whatever a client calls
+# them (X-Auth-Token, apikey, Cookie, client_secret, sessionId): their values show as REDACTED. A
+# pattern, not a list of names: a name that only looks like one (keyword) loses its value in the
+# journal, which costs less than a credential shown to whoever reads it.
+SECRET_NAME = re.compile(
+    r"token|auth|secret|key|passw|pwd|cookie|session|signature|credential", re.IGNORECASE
+)
 
 
 class Arrival(NamedTuple):
@@ -58,7 +63,7 @@ class Arrival(NamedTuple):
             method=self.method,
             path=self.path,
             query={
-                name: (REDACTED,) * len(values) if name in SECRET_PARAMETERS else tuple(values)
+                name: (REDACTED,) * len(values) if SECRET_NAME.search(name) else tuple(values)
                 for name, values in parse_qs(self.query_string).items()
             },
             headers=redacted(sorted(headers)),
@@ -248,14 +253,16 @@ def fingerprint(authorization: str) -> str | None:
 
 
 def redacted(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Headers for the journal: credentials replaced (of Authorization schemes, the scheme kept)."""
+    """Headers for the journal: every value whose name matches ``SECRET_NAME`` replaced (of the
+    Authorization headers, the scheme kept)."""
     kept = {}
     for name, value in headers:
-        lowered = name.lower()
-        if lowered in ("authorization", "proxy-authorization"):
+        if SECRET_NAME.search(name):
+            lowered = name.lower()
             scheme, _, credentials = value.partition(" ")
-            value = f"{scheme} {REDACTED}" if credentials else REDACTED
-        elif lowered in SECRET_HEADERS:
-            value = REDACTED
+            if lowered in ("authorization", "proxy-authorization") and credentials:
+                value = f"{scheme} {REDACTED}"
+            else:
+                value = REDACTED
         kept[name] = value
     return kept

@@ -16,7 +16,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import contracts
 from mockserver import sockets
 from mockserver.auth import bearer_token, correlation_id
 from mockserver.clock import Clock
@@ -28,7 +27,7 @@ from mockserver.control.stubs import Stubs
 from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.numbers import ascii_int
 from mockserver.shared import OutOfDateError
-from mockserver.wire import json_headers
+from mockserver.wire import error_answer, json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -90,12 +89,15 @@ class Control:
         self.faults = faults
         self.limiter = limiter
         self.stubs = stubs or Stubs()
-        self.exempt = exempt  # path prefixes neither journaled nor faulted: the control API, the docs
+        # Path prefixes neither journaled nor faulted (the control API, the docs); one ending in /
+        # covers the path without it too: /__admin/ covers /__admin, the control API's as well.
+        self.exempt = exempt
+        self.exempt_paths = frozenset(prefix[:-1] for prefix in exempt if prefix.endswith("/"))
         self.max_body = max_body
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
-        if path.startswith(self.exempt):
+        if path.startswith(self.exempt) or path in self.exempt_paths:
             self.sync()
             return self.app(environ, start_response)
         if self.faults.active or self.stubs.active or self.limiter.limit is not None:
@@ -140,6 +142,7 @@ class Control:
             or self.stubs.active
             or self.limiter.limit is not None
             or path.startswith(self.exempt)
+            or path in self.exempt_paths
         ):
             return None
         # What _request_headers keeps of an environ: the non-empty entries, read from the end.
@@ -400,12 +403,10 @@ def _correlation_id(headers: list[tuple[str, str]]) -> str | None:
 
 
 def _error_response(error: ApiError, capture: StartResponse, *, retry_after: int | None) -> list[bytes]:
-    answered_id = correlation_id()
-    body = contracts.dumps(error.body(answered_id)).encode()
-    headers = json_headers(body, answered_id)
+    status, headers, body = error_answer(error, correlation_id())
     if retry_after is not None:
         headers.append(("Retry-After", str(retry_after)))
-    capture(f"{error.status} {status_phrase(error.status)}", headers)
+    capture(status, headers)
     return [body]
 
 

@@ -98,7 +98,7 @@ def stalled_upload(url: str, announced: int = 5000, sent: bytes = b"{") -> socke
     """A POST that announces ``announced`` bytes of body, sends ``sent``, and then nothing."""
     sock = socket.create_connection(address(url))
     head = (
-        f"POST {CALLBACKS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+        f"POST {CALLBACKS} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n"
         f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n"
     )
     sock.sendall(head.encode() + sent)
@@ -188,7 +188,7 @@ def test_a_body_over_the_limit_is_413_however_it_is_framed(
         if framing == "content-length"
         else b"Transfer-Encoding: chunked\r\n\r\n" + chunked(body)
     )
-    head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n"
+    head = f"POST {CALLBACKS} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\nConnection: close\r\n"
     head += "Content-Type: application/json\r\n"
     answer, headers, error = raw_exchange(served, head.encode() + framed)
     assert answer == expected

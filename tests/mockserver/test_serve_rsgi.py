@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from mockserver import create_app
-from mockserver.control.middleware import Control
+from mockserver.cors import Cors
 from mockserver.extension import backend_of
 from mockserver.rsgi import RsgiBridge
 from tests.support.live import call
@@ -108,7 +108,7 @@ REQUESTS: list[tuple[str, str, list[bytes]]] = [
 def test_a_bodyless_request_is_answered_and_journaled_as_through_the_environ(
     url: str, target: str, lines: list[bytes]
 ) -> None:
-    head = f"GET {target.replace(HIT, seeded_id(url))} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+    head = f"GET {target.replace(HIT, seeded_id(url))} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n"
     request = head.encode() + b"".join(line + b"\r\n" for line in lines) + b"\r\n"
     assert call(url, "POST", "/__admin/reset").status == 204
 
@@ -135,11 +135,11 @@ def test_the_headers_an_environ_would_hold_are_journaled(url: str) -> None:
     lines = b"X-Rep: a\r\nX-Rep: b\r\nX_Under: 1\r\nX-Under: 2\r\nX-Latin: caf\xc3\xa9\r\nX-Empty:\r\n"
     assert call(url, "POST", "/__admin/reset").status == 204
 
-    status, _, _ = exchange(url, f"GET {target} HTTP/1.1\r\nHost: x\r\n".encode() + lines + b"\r\n")
+    status, _, _ = exchange(url, f"GET {target} HTTP/1.1\r\nHost: localhost\r\n".encode() + lines + b"\r\n")
     [entry] = call(url, "GET", "/__admin/requests").json()["requests"]
 
     assert status == 401  # no token: a miss, answered by Flask
-    assert entry["headers"] == {"Host": "x", "X-Rep": "a,b", "X-Under": "2"}
+    assert entry["headers"] == {"Host": "localhost", "X-Rep": "a,b", "X-Under": "2"}
 
 
 def test_misses_go_on_unnumbered_so_the_journal_keeps_the_order_of_arrival(url: str) -> None:
@@ -179,7 +179,7 @@ def test_a_fault_or_a_rate_limit_takes_the_environ(url: str) -> None:
 def test_without_the_journal_a_bodyless_read_answers_as_through_the_environ() -> None:
     with serving("--no-journal") as url:
         target = f"{CONVERSATIONS}/{seeded_id(url)}"
-        request = f"GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n".encode()
+        request = f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n".encode()
         direct = exchange(url, request)
         assert call(url, "POST", "/__admin/stubs", ELSEWHERE).status == 201
         through_environ = exchange(url, request)
@@ -220,7 +220,7 @@ class _Scope:
 
     def __init__(self, path: str, authorization: str) -> None:
         self.path = path
-        self.headers = _Headers([("host", "x"), ("authorization", authorization)])
+        self.headers = _Headers([("host", "localhost"), ("authorization", authorization)])
 
 
 class _Protocol:
@@ -241,16 +241,16 @@ def test_only_a_miss_reaches_the_wsgi_app(
 ) -> None:
     """What the sockets cannot tell: a hit is answered without an environ or the WSGI app."""
     app = create_app({"CONVERSATIONS": 2, "TOKENS": ["t"]})
-    control = app.wsgi_app
-    assert isinstance(control, Control)
+    front = app.wsgi_app  # the outermost layer, as serve's worker takes it
+    assert isinstance(front, Cors)
     called: list[str] = []
 
     def wsgi(environ: Any, start_response: Any) -> Any:
         called.append(environ["PATH_INFO"])
-        return control(environ, start_response)
+        return front(environ, start_response)
 
     bridge = RsgiBridge(
-        wsgi, threads=1, max_body=1024, body_timeout=1, inline=lambda: True, bodyless=control.answer_bodyless
+        wsgi, threads=1, max_body=1024, body_timeout=1, inline=lambda: True, bodyless=front.answer_bodyless
     )
     path = path.replace(HIT, str(backend_of(app).store.entries()[0].conversation.id))
     protocol = _Protocol()
