@@ -37,7 +37,7 @@ from contracts import (
 from factories import ConversationFactory
 from mockserver import campaigns, edits, lifecycle, steps
 from mockserver.changes import CAUSE, Changes
-from mockserver.clock import Clock, ClockError
+from mockserver.clock import Clock, ClockError, iso
 from mockserver.config import DEFAULTS
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
@@ -53,6 +53,8 @@ from mockserver.store import ConversationStore, Entry, open_store
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
+# Which of ClockChange's fields (its wire path, its attribute) a ClockError's argument names.
+_CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
 _P = TypeVar("_P", bound=Part)
 
 
@@ -479,13 +481,12 @@ class Backend:
         """Jump, advance and freeze or thaw, in that order, running every step that falls due."""
         with self.store.transaction():
             try:
-                if change.now is not None:
-                    self.clock.set(change.now)
-                if change.advance_seconds is not None:
-                    self.clock.advance(change.advance_seconds)
+                self.clock.move(instant=change.now, seconds=change.advance_seconds)
             except ClockError as error:
-                path = "$.now" if change.now is not None else "$.advanceSeconds"
-                raise ApiError.invalid("invalid.value", path, str(error)) from None
+                path, name = _CLOCK_FIELDS[error.argument]
+                value = getattr(change, name)
+                got = iso(value) if isinstance(value, datetime) else value
+                raise ApiError.invalid("invalid.value", path, f"{path}: {error}; got {got!r}.") from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
             self._clock_share.touch()
