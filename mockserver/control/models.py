@@ -18,6 +18,8 @@ from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
+# The statuses HTTP has (RFC 9110: three digits, 1xx to 5xx): the bounds of every status taken.
+MIN_STATUS, MAX_STATUS = 100, 599
 MAX_STUB_BODY = 1_000_000  # characters of a stub's body
 # What a stub's headers may be: a name is RFC 9110's token, a value printable ASCII without line breaks.
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -73,7 +75,11 @@ class RecordedRequest:
     headers: dict[str, str] = described("The request headers; the Authorization credentials redacted.")
     body: str = described("The request body as text (empty if none).")
     # Declared without defaults, so every entry carries the keys, null when they do not apply.
-    status: int | None = described("The status answered; null if the connection was dropped or reset.")
+    status: int | None = described(
+        "The status answered; null if the connection was dropped or reset.",
+        minimum=MIN_STATUS,
+        maximum=MAX_STATUS,
+    )
     correlation_id: str | None = described("The ININ-Correlation-Id answered; null without an answer.")
     fault: str | None = described("The id of the fault that answered instead of the API; null if none.")
     stub: str | None = described("The id of the stub that answered instead of the API; null if none.")
@@ -102,7 +108,9 @@ class RequestPattern:
         "Headers that must have these values (names in any case).", None
     )
     body_contains: str | None = described("Text the body must contain.", None)
-    status: int | None = described("The status the request got.", None)
+    status: int | None = described(
+        "The status the request got.", None, minimum=MIN_STATUS, maximum=MAX_STATUS
+    )
 
     def matches(self, request: RecordedRequest) -> bool:
         return not self.differences(request)

@@ -22,6 +22,8 @@ from mockserver.control.journal import Journal
 from mockserver.control.models import (
     HEADER_NAME,
     HEADER_VALUE,
+    MAX_STATUS,
+    MIN_STATUS,
     Fault,
     FaultKind,
     FaultList,
@@ -186,7 +188,7 @@ _FILTERS = (
     QueryParameter(
         "status",
         "Only requests answered with this status.",
-        {"type": "integer", "minimum": 0, "maximum": 999},
+        {"type": "integer", "minimum": MIN_STATUS, "maximum": MAX_STATUS},
     ),
 )
 
@@ -203,8 +205,9 @@ _FILTERS = (
 def requests() -> Response:
     journal = _journal()
     status = request.args.get("status")
-    if status is not None and ascii_int(status) is None:
-        raise ApiError.invalid("invalid.value", "$.status", f"status must be an integer; got {status!r}.")
+    if status is not None and not MIN_STATUS <= (ascii_int(status) or 0) <= MAX_STATUS:
+        message = f"$.status must be an integer from {MIN_STATUS} to {MAX_STATUS}; got {status!r}."
+        raise ApiError.invalid("invalid.value", "$.status", message)
     path = request.args.get("path", "**")
     _check_path(path, "$.path")
     pattern = RequestPattern(

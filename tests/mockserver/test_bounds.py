@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import jsonschema
 import pytest
 
 from mockserver.backend import MAX_SCHEDULE_AHEAD
@@ -95,3 +96,73 @@ def test_at_the_latest_time_every_route_still_answers(callback_mock_server: Mock
     assert call(base, "GET", CLOCK).status == 200
     refused = call(base, "POST", CLOCK, {"advanceSeconds": 0.001})
     assert_error(refused, 400, "invalid.value", "$.advanceSeconds")
+
+
+# The journal and its document; statuses
+
+
+def test_the_journal_as_served_validates_against_the_served_document(
+    callback_mock_server: MockServer,
+) -> None:
+    base = callback_mock_server.url
+    callback_mock_server.fault("GET", CONVERSATIONS, kind="reset", times=1)
+    with pytest.raises(ConnectionResetError):
+        call(base, "GET", CONVERSATIONS)  # no answer: status and correlationId null
+    call(base, "GET", CONVERSATIONS, token=None)  # no token: tokenFingerprint null
+    call(base, "GET", CONVERSATIONS)  # neither fault nor stub: both null
+    document = call(base, "GET", "/openapi.json", token=None).json()
+    journal = call(base, "GET", "/__admin/requests").json()
+    verified = call(base, "POST", "/__admin/requests/verify", {"path": CONVERSATIONS, "count": 0}).json()
+
+    nulls = {name for entry in journal["requests"] for name, value in entry.items() if value is None}
+    assert nulls == {"status", "correlationId", "fault", "stub", "tokenFingerprint"}
+    for model, body in (("RequestList", journal), ("VerificationResult", verified)):
+        schema = {**document, "$ref": f"#/components/schemas/{model}"}
+        jsonschema.Draft202012Validator(schema).validate(body)
+
+
+def test_every_status_a_route_answers_is_documented(callback_mock_server: MockServer) -> None:
+    base = callback_mock_server.url
+    document = call(base, "GET", "/openapi.json", token=None).json()
+    conversation_id = callback_mock_server.backend.store.entries()[0].conversation.id
+    advance = f"/__admin/conversations/{conversation_id}/advance"
+    assert call(base, "POST", advance, {"to": "connected"}).status == 200
+    answer = call(base, "POST", advance, {"to": "alerting"})  # behind where it is
+
+    assert answer.status == 409
+    assert "409" in document["paths"]["/__admin/conversations/{conversationId}/advance"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("status", ["1000", "99", "0", "-1", "600", "-9223372036854775809", "2OO", ""])
+def test_a_status_filter_out_of_http_answers_400(callback_mock_server: MockServer, status: str) -> None:
+    answer = call(callback_mock_server.url, "GET", f"/__admin/requests?status={status}")
+    body = assert_error(answer, 400, "invalid.value", "$.status")
+    assert body["message"] == f"$.status must be an integer from 100 to 599; got {status!r}."
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "field", "expected"),
+    [
+        ("/__admin/requests/verify", {"status": -9223372036854775809}, "$.status", "at least 100"),
+        ("/__admin/requests/verify", {"status": 1000}, "$.status", "at most 599"),
+        ("/__admin/requests/verify", {"status": 99}, "$.status", "at least 100"),
+        ("/__admin/stubs", {"status": 600}, "$.status", "at most 599"),
+        ("/__admin/stubs", {"status": 199}, "$.status", "at least 200"),
+        ("/__admin/faults", {"kind": "status", "status": 600}, "$.status", "at most 599"),
+        ("/__admin/faults", {"kind": "status", "status": 399}, "$.status", "at least 400"),
+    ],
+)
+def test_a_status_out_of_bounds_in_a_body_answers_400(
+    callback_mock_server: MockServer, route: str, body: dict[str, Any], field: str, expected: str
+) -> None:
+    answer = call(callback_mock_server.url, "POST", route, body)
+    error = assert_error(answer, 400, "invalid.value", field)
+    # (Past int64, JSON's number is read as a float, then as an integer: the got is the nearest.)
+    assert error["message"].startswith(f"{field} must be {expected}; got ")
+
+
+@pytest.mark.parametrize("status", [100, 599])
+def test_a_status_filter_at_its_bounds_is_taken(callback_mock_server: MockServer, status: int) -> None:
+    base = callback_mock_server.url
+    assert call(base, "GET", f"/__admin/requests?status={status}").status == 200
+    assert call(base, "POST", "/__admin/requests/verify", {"status": status, "count": 0}).status == 200

@@ -101,7 +101,10 @@ LOOSER_THAN_THE_SERVER = {
     "POST /api/v2/conversations/callbacks": (
         "callbackScheduledTime at most 30 days after the server's current time"
     ),
-    "POST /__admin/clock": "now not before the server's current time (the clock never moves back)",
+    "POST /__admin/clock": (
+        "now not before the server's current time (the clock never moves back), and now plus "
+        "advanceSeconds not past clock.LATEST (31 days before datetime's end)"
+    ),
 }
 
 
