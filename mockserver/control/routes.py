@@ -22,6 +22,8 @@ from mockserver.control.journal import Journal
 from mockserver.control.models import (
     HEADER_NAME,
     HEADER_VALUE,
+    HOP_BY_HOP,
+    HOP_BY_HOP_PREFIX,
     MAX_STATUS,
     MIN_STATUS,
     Fault,
@@ -38,6 +40,7 @@ from mockserver.control.models import (
     VerificationResult,
 )
 from mockserver.control.patterns import PATH_PATTERN, path_error
+from mockserver.control.stubs import StubAnswer
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.numbers import ascii_int
@@ -444,6 +447,14 @@ def _check_stub(stub: Stub) -> None:
             raise ApiError.invalid("invalid.value", path, f"{path}: not a header name; got {name!r}.")
         if not HEADER_VALUE.fullmatch(value):
             message = f"{path} must be printable ASCII without line breaks; got {value!r}."
+            raise ApiError.invalid("invalid.value", path, message)
+        lowered = name.lower()
+        if lowered in HOP_BY_HOP or lowered.startswith(HOP_BY_HOP_PREFIX):
+            message = f"{path}: the server frames the answer and keeps the connection; got {name!r}."
+            raise ApiError.invalid("invalid.value", path, message)
+        length = len(StubAnswer(stub).body) if lowered == "content-length" else None
+        if length is not None and value.strip() != str(length):
+            message = f"{path} must be the body's length, {length}, or left out; got {value!r}."
             raise ApiError.invalid("invalid.value", path, message)
     _check_unassigned(stub)
 
