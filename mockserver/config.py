@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "memory",  # where the state lives: memory (this process), or redis://HOST:PORT/DB (shared)
     "STORE_PREFIX": "callback-mock",  # the namespace of every key in a shared store
     "WORKERS": 1,  # serve: worker processes (more than one needs a shared store)
+    # The bounds of what the API stores (mockserver.limits; the mock's own numbers, not the API's):
+    "MAX_CONVERSATIONS": 500_000,  # stored at once (at ~8.4 KB each, about 4 GB); a create beyond: 400
+    "MAX_TEXT_LENGTH": 1000,  # characters of any text in an API request body (a name, a number, data)
+    "MAX_CALLBACK_NUMBERS": 10,  # callbackNumbers of one create or reschedule
+    "MAX_ATTRIBUTES": 100,  # entries of a create's data, and of a participant's attributes
+    "MAX_CALLBACKS": 50,  # customer callbacks in one conversation (each new one on it adds one)
 }
 
 OPENAPI_PATH = "/openapi.json"

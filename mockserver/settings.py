@@ -242,6 +242,11 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "STORE_PREFIX": _prefix,
     "WORKERS": _integer(1),
     "NOTIFICATIONS_LIMIT": _integer(1),
+    "MAX_CONVERSATIONS": _integer(1),
+    "MAX_TEXT_LENGTH": _integer(1),
+    "MAX_CALLBACK_NUMBERS": _integer(1),
+    "MAX_ATTRIBUTES": _integer(0),
+    "MAX_CALLBACKS": _integer(1),
 }
 
 

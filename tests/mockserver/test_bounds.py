@@ -5,22 +5,32 @@ The clock keeps to the times every stamp it leads to can hold; a refused move ch
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 import jsonschema
 import pytest
+from flask.testing import FlaskClient
 
+from mockserver import create_app
 from mockserver.backend import MAX_SCHEDULE_AHEAD
 from mockserver.clock import LATEST, REACH, iso
+from mockserver.config import DEFAULTS
+from mockserver.extension import backend_of
 from mockserver.notifications.channels import LIFETIME
 from mockserver.testing.server import MockServer
+from tests.support import CONFIG, TOKEN
 from tests.support.live import Answer, call
+from tests.support.redis import forget, fresh_prefix
 
 CLOCK = "/__admin/clock"
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+PUT: dict[str, Any] = {"participants": []}  # the smallest conversation the control API stores
 
 
 def assert_error(answer: Answer, status: int, code: str, field: str) -> dict[str, Any]:
@@ -166,3 +176,189 @@ def test_a_status_filter_at_its_bounds_is_taken(callback_mock_server: MockServer
     base = callback_mock_server.url
     assert call(base, "GET", f"/__admin/requests?status={status}").status == 200
     assert call(base, "POST", "/__admin/requests/verify", {"status": status, "count": 0}).status == 200
+
+
+# What the API stores
+
+
+def numbers(count: int) -> list[str]:
+    return [f"+1317555{index:04d}" for index in range(count)]
+
+
+def entries(count: int, size: int = 1) -> dict[str, str]:
+    return {f"k{index}": "v" * size for index in range(count)}
+
+
+TEXT = DEFAULTS["MAX_TEXT_LENGTH"]
+# (label, the create's fields, at the limit) and the same one over: the field, the code.
+CREATE_CAPS = [
+    (
+        "callbackUserName",
+        {"callbackUserName": "n" * TEXT},
+        {"callbackUserName": "n" * (TEXT + 1)},
+        "$.callbackUserName",
+        "invalid.value",
+    ),
+    (
+        "callerIdName",
+        {"callerIdName": "n" * TEXT},
+        {"callerIdName": "n" * (TEXT + 1)},
+        "$.callerIdName",
+        "invalid.value",
+    ),
+    ("scriptId", {"scriptId": "s" * TEXT}, {"scriptId": "s" * (TEXT + 1)}, "$.scriptId", "invalid.value"),
+    (
+        "a data value",
+        {"data": {"k": "v" * TEXT}},
+        {"data": {"k": "v" * (TEXT + 1)}},
+        "$.data.k",
+        "invalid.value",
+    ),
+    (
+        "a data key",
+        {"data": {"k" * TEXT: "v"}},
+        {"data": {"k" * (TEXT + 1): "v"}},
+        f"$.data.{'k' * (TEXT + 1)}",
+        "invalid.value",
+    ),
+    (
+        "callbackNumbers",
+        {"callbackNumbers": numbers(DEFAULTS["MAX_CALLBACK_NUMBERS"])},
+        {"callbackNumbers": numbers(DEFAULTS["MAX_CALLBACK_NUMBERS"] + 1)},
+        "$.callbackNumbers",
+        "invalid.value",
+    ),
+    (
+        "data entries",
+        {"data": entries(DEFAULTS["MAX_ATTRIBUTES"])},
+        {"data": entries(DEFAULTS["MAX_ATTRIBUTES"] + 1)},
+        "$.data",
+        "callback.error.scheduled.callback.number.limit.exceeded",
+    ),
+]
+
+
+def stored_ids(client: FlaskClient) -> set[str]:
+    return {entry.id for entry in backend_of(client.application).entries()}
+
+
+@pytest.mark.parametrize(
+    ("label", "at_limit", "over", "field", "code"), CREATE_CAPS, ids=[row[0] for row in CREATE_CAPS]
+)
+def test_a_create_at_a_cap_is_stored_one_over_is_refused_and_stores_nothing(
+    client: FlaskClient, label: str, at_limit: dict[str, Any], over: dict[str, Any], field: str, code: str
+) -> None:
+    before = stored_ids(client)
+    refused = client.post(CALLBACKS, json={**CREATE, **over})
+    assert refused.status_code == 400, label
+    body = refused.json
+    assert body is not None
+    assert (body["code"], [d["fieldName"] for d in body["details"]]) == (code, [field])
+    assert stored_ids(client) == before
+
+    accepted = client.post(CALLBACKS, json={**CREATE, **at_limit})
+    assert accepted.status_code == 200, accepted.json
+    assert len(stored_ids(client) - before) == 1
+
+
+def test_a_reschedule_is_capped_as_a_create_is(client: FlaskClient) -> None:
+    created = client.post(CALLBACKS, json=CREATE).json
+    assert created is not None
+    patch = {"conversationId": created["conversation"]["id"]}
+    most = DEFAULTS["MAX_CALLBACK_NUMBERS"]
+    refused = client.patch(CALLBACKS, json={**patch, "callbackNumbers": numbers(most + 1)})
+    assert (refused.status_code, refused.json["details"][0]["fieldName"]) == (400, "$.callbackNumbers")  # type: ignore[index]
+    assert client.patch(CALLBACKS, json={**patch, "callbackNumbers": numbers(most)}).status_code == 200
+
+
+def test_a_participants_attributes_are_capped(client: FlaskClient) -> None:
+    created = client.post(CALLBACKS, json=CREATE).json
+    assert created is not None
+    conversation_id = created["conversation"]["id"]
+    conversation = client.get(f"{CONVERSATIONS}/{conversation_id}").json
+    assert conversation is not None
+    customer = next(p for p in conversation["participants"] if p["purpose"] == "customer")
+    path = f"{CALLBACKS}/{conversation_id}/participants/{customer['id']}/attributes"
+    held = len(customer.get("attributes") or {})
+    room = DEFAULTS["MAX_ATTRIBUTES"] - held
+
+    long = client.patch(path, json={"attributes": {"k": "v" * (TEXT + 1)}})
+    assert (long.status_code, long.json["details"][0]["fieldName"]) == (400, "$.attributes.k")  # type: ignore[index]
+    assert client.patch(path, json={"attributes": entries(room, TEXT)}).status_code == 202
+    more = client.patch(path, json={"attributes": {"one": "more"}})
+    assert more.status_code == 400
+    assert more.json["code"] == "callback.error.scheduled.callback.number.limit.exceeded"  # type: ignore[index]
+
+
+@contextmanager
+def capped_client(store: str, **config: Any) -> Iterator[FlaskClient]:
+    """A test client of an app of its own on ``store`` (a fresh Redis namespace, deleted after)."""
+    prefix = fresh_prefix()
+    on = {} if store == "memory" else {"STORE": store, "STORE_PREFIX": prefix}
+    app = create_app({**CONFIG, **on, **config})
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    try:
+        yield client
+    finally:
+        backend_of(app).store.close()
+        if on:
+            forget(store, prefix)
+
+
+@pytest.mark.parametrize("route", ["create", "seed", "put"])
+def test_a_full_store_refuses_a_new_conversation_and_stores_nothing(store: str, route: str) -> None:
+    with capped_client(store, CONVERSATIONS=3, MAX_CONVERSATIONS=4) as client:
+        adds = {
+            "create": lambda: client.post(CALLBACKS, json=CREATE),
+            "seed": lambda: client.post("/__admin/seed", json={"count": 1}),
+            "put": lambda: client.put(f"/__admin/conversations/{uuid.uuid4()}", json=PUT),
+        }
+        assert adds[route]().status_code in (200, 201)  # the fourth fits
+        full = stored_ids(client)
+        refused = adds[route]()
+        assert refused.status_code == 400
+        body = refused.json
+        assert body is not None
+        assert body["code"] == "bad.request"
+        assert "at most 4 conversations (MAX_CONVERSATIONS)" in body["message"]
+        assert stored_ids(client) == full
+        existing = next(iter(full))  # a conversation already stored may still be replaced
+        assert client.put(f"/__admin/conversations/{existing}", json=PUT).status_code == 200
+
+
+def test_the_dataset_must_fit_its_cap() -> None:
+    with pytest.raises(ValueError, match=r"CONVERSATIONS: expected at most MAX_CONVERSATIONS \(2\), got 3"):
+        create_app({**CONFIG, "CONVERSATIONS": 3, "MAX_CONVERSATIONS": 2})
+
+
+def test_a_conversation_takes_callbacks_up_to_its_cap(store: str) -> None:
+    with capped_client(store, MAX_CALLBACKS=2) as client:
+        assert client.put("/__admin/lifecycle", json={"mode": "manual"}).status_code == 200
+        created = client.post(CALLBACKS, json=CREATE).json
+        assert created is not None
+        conversation_id = created["conversation"]["id"]
+        conversation, advance = (
+            f"{CONVERSATIONS}/{conversation_id}",
+            f"/__admin/conversations/{conversation_id}/advance",
+        )
+
+        def ended() -> str:
+            """Its legs ended; the path of a new callback on it."""
+            advanced = client.post(advance, json={"to": "disconnected"})
+            assert advanced.status_code == 200, advanced.json
+            body = client.get(conversation).json
+            assert body is not None
+            customer = [p for p in body["participants"] if p["purpose"] == "customer"][-1]
+            return f"{conversation}/participants/{customer['id']}/callbacks"
+
+        assert client.post(ended(), json=CREATE).status_code == 201  # the second
+        path = ended()
+        before = client.get(conversation).data
+        refused = client.post(path, json=CREATE)
+        assert refused.status_code == 400
+        body = refused.json
+        assert body is not None
+        assert body["code"] == "callback.error.scheduled.callback.limit.exceeded"
+        assert body["message"].startswith("Number of callbacks has been exceeded for a single conversation")
+        assert client.get(conversation).data == before
