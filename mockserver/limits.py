@@ -10,8 +10,9 @@ ahead, 20 channels per token) is checked where it applies. Nothing here imports 
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 import attrs
 from attrs import frozen
@@ -20,6 +21,8 @@ import contracts
 from mockserver.config import DEFAULTS
 from mockserver.errors import ApiError
 
+# The fields whose size a bound counts, and which bound (an attribute of Limits) counts it.
+COUNTED = {"callback_numbers": "callback_numbers", "data": "attributes", "attributes": "attributes"}
 ATTRIBUTES_CODE = "callback.error.scheduled.callback.number.limit.exceeded"
 CALLBACKS_CODE = "callback.error.scheduled.callback.limit.exceeded"
 
@@ -43,6 +46,11 @@ class Limits:
             attributes=int(config.get("MAX_ATTRIBUTES", DEFAULTS["MAX_ATTRIBUTES"])),
             callbacks=int(config.get("MAX_CALLBACKS", DEFAULTS["MAX_CALLBACKS"])),
         )
+
+    def schema(self, model: Any) -> dict[str, Any] | None:
+        """The JSON Schema keywords these bounds add to a request body of ``model`` (for the document),
+        as the checks below apply them; None if they add none."""
+        return _bounds(self, model, None)
 
     def check_texts(self, body: Any) -> None:
         """Every text of ``body`` (a contract model, or its wire value), a map's keys too, at most
@@ -102,3 +110,28 @@ def _texts(value: Any, path: str) -> Any:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _texts(item, f"{path}[{index}]")
+
+
+def _bounds(limits: Limits, t: Any, name: str | None) -> dict[str, Any] | None:
+    """The bounds' keywords for a value of type ``t`` held in the field ``name``."""
+    if get_origin(t) in (Union, types.UnionType):
+        t = next(arg for arg in get_args(t) if arg is not type(None))
+    counted = getattr(limits, COUNTED[name]) if name in COUNTED else None
+    if t is str:
+        return {"maxLength": limits.text}
+    if get_origin(t) is tuple:
+        inner = _bounds(limits, get_args(t)[0], None)
+        keywords: dict[str, Any] = {} if inner is None else {"items": inner}
+        return {**keywords, "maxItems": counted} if counted is not None else keywords or None
+    if get_origin(t) is dict:
+        keywords = {"propertyNames": {"maxLength": limits.text}}
+        value = _bounds(limits, get_args(t)[1], None)
+        if value is not None:
+            keywords["additionalProperties"] = value
+        return {**keywords, "maxProperties": counted} if counted is not None else keywords
+    if attrs.has(t):
+        fields = attrs.fields(attrs.resolve_types(t))
+        properties = {contracts.camel(f.name): _bounds(limits, f.type, f.name) for f in fields}
+        kept = {key: value for key, value in properties.items() if value is not None}
+        return {"properties": kept} if kept else None
+    return None

@@ -362,3 +362,14 @@ def test_a_conversation_takes_callbacks_up_to_its_cap(store: str) -> None:
         assert body["code"] == "callback.error.scheduled.callback.limit.exceeded"
         assert body["message"].startswith("Number of callbacks has been exceeded for a single conversation")
         assert client.get(conversation).data == before
+
+
+def test_the_document_states_the_bounds_the_app_is_configured_with() -> None:
+    app = create_app({**CONFIG, "MAX_CALLBACK_NUMBERS": 3, "MAX_TEXT_LENGTH": 40, "MAX_ATTRIBUTES": 5})
+    document = app.test_client().get("/openapi.json").json
+    assert document is not None
+    create = document["paths"][CALLBACKS]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    bounds = create["allOf"][-1]["properties"]
+    assert bounds["callbackNumbers"] == {"items": {"maxLength": 40}, "maxItems": 3}
+    assert bounds["callbackUserName"] == {"maxLength": 40}
+    assert bounds["data"]["maxProperties"] == 5
