@@ -13,7 +13,7 @@ from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
 from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
 from contracts._fields import alternatives_exclusive, alternatives_of, description_of, exclusive_of
-from contracts._types import unwrap_optional
+from contracts._types import is_optional, unwrap_optional
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
@@ -68,9 +68,12 @@ def definitions_for(
                 if nested in keywords:  # join its type schema
                     prop[nested] = {**prop[nested], **keywords.pop(nested)}
             prop.update(keywords)
-            properties[wire] = prop
             if attribute.default is attrs.NOTHING:
                 required.append(wire)
+                if is_optional(attribute.type):
+                    # Always written, so None is written: null (an optional with a default is left out).
+                    prop = _nullable(prop)
+            properties[wire] = prop
         body: dict[str, Any] = {"type": "object"}
         if model.__doc__:
             body["description"] = model.__doc__.splitlines()[0]
@@ -88,6 +91,13 @@ def definitions_for(
             body["not"] = pairs[0] if len(pairs) == 1 else {"anyOf": pairs}
         definitions[name] = body
     return {"$ref": f"{ref_prefix}{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` that also takes null."""
+    if isinstance(schema.get("type"), str) and "enum" not in schema and "const" not in schema:
+        return {**schema, "type": [schema["type"], "null"]}  # its other keywords pass a null
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _holding(names: list[str]) -> dict[str, Any]:

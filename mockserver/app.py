@@ -43,12 +43,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create a mock Genesys Cloud server for callback conversations.
 
     ``config`` overrides ``DEFAULTS``; any key may also come from ``CALLBACK_MOCK_*`` variables.
+    Every setting, from either, goes through its parser (``settings.parse``): a bad one is refused
+    (``settings.SettingError``) with its name, what it takes and what arrived.
     """
     app = MockApp(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings.from_environ())  # what serve's options mean, parsed alike
     if config:
-        app.config.from_mapping(config)
+        app.config.from_mapping(settings.checked(config))  # text or Python values, by the same rules
     app.json.sort_keys = False  # type: ignore[attr-defined]
     paths = Paths.of(app.config)
     backend = Backend.from_config(app.config)

@@ -37,7 +37,7 @@ from contracts import (
 from factories import ConversationFactory
 from mockserver import campaigns, edits, lifecycle, steps
 from mockserver.changes import CAUSE, Changes
-from mockserver.clock import Clock, ClockError
+from mockserver.clock import Clock, ClockError, iso
 from mockserver.config import DEFAULTS
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
@@ -45,6 +45,7 @@ from mockserver.control.stubs import Stubs
 from mockserver.engine import Engine
 from mockserver.errors import ApiError
 from mockserver.lifecycle import StepError
+from mockserver.limits import Limits
 from mockserver.notifications.channels import Channels
 from mockserver.participants import ParticipantCommands
 from mockserver.shared import Part, Share
@@ -53,6 +54,8 @@ from mockserver.store import ConversationStore, Entry, open_store
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
+# Which of ClockChange's fields (its wire path, its attribute) a ClockError's argument names.
+_CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
 _P = TypeVar("_P", bound=Part)
 
 
@@ -71,8 +74,15 @@ class Backend:
         rate_limit: RateLimit | None = None,
         lifecycle: Lifecycle | None = None,
         notifications_limit: int = 1000,
+        limits: Limits | None = None,
     ) -> None:
         """``journal``: its bounds, requests and bytes (None: no journal)."""
+        self.limits = Limits() if limits is None else limits
+        if conversations > self.limits.conversations:
+            raise ValueError(
+                f"CONVERSATIONS: expected at most MAX_CONVERSATIONS ({self.limits.conversations}), "
+                f"got {conversations}"
+            )
         self.store = store
         self._shares: list[Share] = []
         self.clock = Clock(now, frozen=frozen)
@@ -178,6 +188,7 @@ class Backend:
             rate_limit=_rate_limit(configured) if configured else None,
             lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
             notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", 1000)),
+            limits=Limits.of(config),
         )
 
     def now(self) -> datetime:
@@ -242,6 +253,7 @@ class Backend:
 
     def create(self, command: CreateCallbackCommand) -> CreateCallbackResponse:
         with self.store.transaction():  # the factory's random stream is not thread-safe
+            self.limits.check_room(self.store.count(), 1)
             conversation = self._scheduled(command, self.now())
             self.put([conversation])
         return CreateCallbackResponse(
@@ -251,6 +263,9 @@ class Backend:
     def _scheduled(self, command: CreateCallbackCommand, at: datetime, **ids: Any) -> Conversation:
         """The conversation a create command makes, started at ``at``: its customer and acd legs, scheduled."""
         self._check_scheduled_time(command.callback_scheduled_time, at)
+        self.limits.check_texts(command)
+        self.limits.check_numbers(command.callback_numbers)
+        self.limits.check_attributes(command.data, "$.data")
         queue_id = command.queue_id or (command.routing_data.queue_id if command.routing_data else None)
         overrides: dict[str, Any] = {
             "callback_numbers": command.callback_numbers,
@@ -281,6 +296,9 @@ class Backend:
         self, conversation: Conversation, command: CreateCallbackCommand, at: datetime
     ) -> Conversation:
         """``conversation`` (every leg ended) with a new scheduled callback: a customer and an acd leg more."""
+        self.limits.check_callbacks(
+            sum(len(p.callbacks or ()) for p in conversation.participants or () if p.purpose == "customer")
+        )
         fresh = self._scheduled(command, at, id=conversation.id)
         return attrs.evolve(
             conversation,
@@ -348,6 +366,8 @@ class Backend:
                 entity_id=patch.conversation_id,
             )
         self._check_scheduled_time(patch.callback_scheduled_time, self.now())
+        self.limits.check_texts(patch)
+        self.limits.check_numbers(patch.callback_numbers)
         return edits.rescheduled(
             conversation,
             queue_id=patch.queue_id,
@@ -389,8 +409,9 @@ class Backend:
         """Generate ``count`` conversations cycling ``traits`` into the current data; their ids and seed."""
         seed = seed if seed is not None else random.randrange(2**31)
         factory = ConversationFactory(seed, now=self.now())
-        conversations: list[Conversation] = [factory.build(traits[i % len(traits)]) for i in range(count)]  # type: ignore[misc]
         with self.store.transaction():
+            self.limits.check_room(self.store.count(), count, "$.count")
+            conversations: list[Conversation] = [factory.build(traits[i % len(traits)]) for i in range(count)]  # type: ignore[misc]
             self.put(conversations)
         return [conversation.id or "" for conversation in conversations], seed
 
@@ -398,6 +419,8 @@ class Backend:
         """Store this exact conversation; whether it replaced one."""
         with self.store.transaction():
             existed = self.store.get(_id(conversation)) is not None
+            if not existed:
+                self.limits.check_room(self.store.count(), 1)
             self.put([conversation])
         return existed
 
@@ -480,13 +503,12 @@ class Backend:
         """Jump, advance and freeze or thaw, in that order, running every step that falls due."""
         with self.store.transaction():
             try:
-                if change.now is not None:
-                    self.clock.set(change.now)
-                if change.advance_seconds is not None:
-                    self.clock.advance(change.advance_seconds)
+                self.clock.move(instant=change.now, seconds=change.advance_seconds)
             except ClockError as error:
-                path = "$.now" if change.now is not None else "$.advanceSeconds"
-                raise ApiError.invalid("invalid.value", path, str(error)) from None
+                path, name = _CLOCK_FIELDS[error.argument]
+                value = getattr(change, name)
+                got = iso(value) if isinstance(value, datetime) else value
+                raise ApiError.invalid("invalid.value", path, f"{path}: {error}; got {got!r}.") from None
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
             self._clock_share.touch()

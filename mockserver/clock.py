@@ -17,10 +17,38 @@ from time import time, time_ns
 from typing import Any
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The furthest from the clock the server stamps a time: a callback scheduled 30 days ahead (the
+# API's limit, ``backend.MAX_SCHEDULE_AHEAD``), beyond a channel's 24-hour expiry and the
+# factories' histories and schedules of two days; a day more for a running clock to run on.
+REACH = timedelta(days=31)
+# The clock stays where every stamp it leads to is a datetime: within REACH of datetime's ends.
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc) + REACH
+LATEST = datetime.max.replace(microsecond=999_000, tzinfo=timezone.utc) - REACH
 
 
 class ClockError(ValueError):
-    """A move the clock refuses: backwards in time."""
+    """A move the clock refuses: backwards in time, or beyond ``EARLIEST``..``LATEST``.
+
+    ``argument`` names what was refused: ``instant`` (a jump's target) or ``seconds`` (an advance).
+    """
+
+    def __init__(self, message: str, argument: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+def out_of_range(instant: datetime) -> str | None:
+    """Why the clock cannot read ``instant`` (a naive one is UTC), or None if it can."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    if EARLIEST <= instant <= LATEST:
+        return None
+    return f"a time from {iso(EARLIEST)} to {iso(LATEST)} (every time stamped from it must fit)"
+
+
+def iso(instant: datetime) -> str:
+    """``instant`` as the API writes times: milliseconds and Z."""
+    return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_ms(instant: datetime) -> int:
@@ -39,6 +67,9 @@ class Clock:
 
     def __init__(self, start: datetime | None = None, *, frozen: bool = False) -> None:
         self._lock = threading.Lock()
+        problem = None if start is None else out_of_range(start)
+        if problem is not None:
+            raise ClockError(f"the clock's start must be {problem}; got {start}", "instant")
         self._start = None if start is None else to_ms(start)
         self._offset = 0 if self._start is None else self._start - _real_ms()
         self._frozen: int | None = None
@@ -84,23 +115,40 @@ class Clock:
 
     def set(self, instant: datetime) -> int:
         """Jump to ``instant`` (not before now); the new time in ms."""
-        return self._to(to_ms(instant))
+        return self.move(instant=instant)
 
     def advance(self, seconds: float) -> int:
         """Move forward by ``seconds`` (0 or more); the new time in ms."""
-        if seconds < 0:
-            raise ClockError(f"the clock cannot move backwards ({seconds} s)")
-        with self._lock:
-            return self._move(self.ms() + round(seconds * 1000))
+        return self.move(seconds=seconds)
 
-    def _to(self, target: int) -> int:
-        with self._lock:
-            return self._move(target)
+    def move(self, *, instant: datetime | None = None, seconds: float | None = None) -> int:
+        """Jump to ``instant``, then advance by ``seconds``, in one move: all of it or, refused, none.
 
-    def _move(self, target: int) -> int:
-        current = self.ms()
-        if target < current:
-            raise ClockError(f"the clock cannot move backwards: it is already {from_ms(current).isoformat()}")
+        Refused (``ClockError``) if it would go backwards or beyond ``EARLIEST``..``LATEST``.
+        """
+        with self._lock:
+            current = self.ms()
+            target = current
+            if instant is not None:
+                problem = out_of_range(instant)
+                if problem is not None:
+                    raise ClockError(f"the clock's time must be {problem}", "instant")
+                target = to_ms(instant)
+                if target < current:
+                    already = iso(from_ms(current))
+                    raise ClockError(f"the clock cannot move backwards: it is already {already}", "instant")
+            if seconds is not None:
+                if not 0 <= seconds <= (to_ms(LATEST) - target) / 1000:
+                    latest = iso(LATEST)
+                    raise ClockError(
+                        f"the clock moves forward, to {latest} at the latest: 0 to "
+                        f"{max(0, to_ms(LATEST) - target) / 1000} seconds from {iso(from_ms(target))}",
+                        "seconds",
+                    )
+                target += round(seconds * 1000)
+            return self._move(current, target)
+
+    def _move(self, current: int, target: int) -> int:
         if self._frozen is not None:
             self._frozen = target
         else:

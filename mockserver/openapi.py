@@ -19,6 +19,7 @@ from contracts import ErrorBody, WireEnum, camel, definitions_for
 from mockserver import links
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.errors import http_error, status_phrase
+from mockserver.limits import Limits
 from mockserver.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
 from mockserver.wire import raw_json
 
@@ -80,6 +81,7 @@ def document(app: Flask) -> dict[str, Any]:
     schemas: dict[str, dict[str, Any]] = {}
     paths: dict[str, dict[str, Any]] = {}
     audience = Paths.of(app.config).audience
+    limits = Limits.of(app.config)  # the bounds of what the API stores, as this app is configured
     documented: list[tuple[Operation, set[str], dict[str, Any]]] = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         described: Operation | None = getattr(app.view_functions[rule.endpoint], ATTRIBUTE, None)
@@ -93,6 +95,7 @@ def document(app: Flask) -> dict[str, Any]:
                 schemas,
                 control=audience(rule.rule) is Audience.CONTROL,
                 admin_token=bool(app.config.get("ADMIN_TOKEN")),
+                limits=limits,
             )
             documented.append((described, rule.arguments, body))
     links.add(documented)
@@ -136,7 +139,13 @@ _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def _operation(
-    described: Operation, arguments: set[str], schemas: dict[str, Any], *, control: bool, admin_token: bool
+    described: Operation,
+    arguments: set[str],
+    schemas: dict[str, Any],
+    *,
+    control: bool,
+    admin_token: bool,
+    limits: Limits,
 ) -> dict[str, Any]:
     """One operation's object; a ``control`` API route has its own token and no injected errors."""
     ref = "#/components/schemas/"
@@ -156,14 +165,11 @@ def _operation(
     if parameters:
         body["parameters"] = parameters
     if described.request is not None:
-        body["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": _narrowed(_schema(described.request, schemas, ref), described.narrowing)
-                }
-            },
-        }
+        schema = _narrowed(_schema(described.request, schemas, ref), described.narrowing)
+        bounds = None if control else limits.schema(described.request)
+        if bounds is not None:  # an API body's texts, numbers and attributes (mockserver.limits), last
+            schema = {"allOf": [*schema.get("allOf", [schema]), bounds]}
+        body["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     responses: dict[str, Any] = {}
     for status, model in sorted(described.responses.items()):
         response: dict[str, Any] = {"description": status_phrase(status), "headers": _headers()}

@@ -90,6 +90,7 @@ class ParticipantCommands:
         for name in _UNSUPPORTED:
             if getattr(request, name) is not None:
                 raise _update_invalid(f"$.{camel(name)}", f"{camel(name)} is not supported by the mock.")
+        self._backend.limits.check_texts(request)  # a wrap-up's notes are stored
 
         def update(conversation: Conversation, at: datetime) -> Conversation:
             participant = _participant(conversation, participant_id)
@@ -203,6 +204,7 @@ class ParticipantCommands:
         self, conversation_id: str, participant_id: str, communication_id: str, wrapup: WrapupInput
     ) -> None:
         """POST .../communications/{communicationId}/wrapup."""
+        self._backend.limits.check_texts(wrapup)
 
         def wrap(conversation: Conversation, at: datetime) -> Conversation:
             _communication(_participant(conversation, participant_id), communication_id)
@@ -245,11 +247,14 @@ class ParticipantCommands:
         self, conversation_id: str, participant_id: str, attributes: dict[str, str]
     ) -> dict[str, str]:
         """Merge ``attributes`` into the participant's; the participant's attributes after."""
+        limits = self._backend.limits
+        limits.check_texts({"attributes": attributes})
         merged: dict[str, str] = {}
 
         def update(conversation: Conversation, at: datetime) -> Conversation:
             participant = _participant(conversation, participant_id, need_callback=False)
             merged.update({**(participant.attributes or {}), **attributes})
+            limits.check_attributes(merged, "$.attributes")
             changed = attrs.evolve(participant, attributes=dict(merged))
             return edits.with_participants(conversation, lambda p: changed if p.id == participant_id else p)
 
@@ -266,6 +271,7 @@ class ParticipantCommands:
         is a user, anything else a queue.
         """
         backend = self._backend
+        backend.limits.check_texts(request)  # a user's name is stored
         agents = dict(backend.factory.org.agents)
         user_id = request.user_id or (request.address if request.address in agents else None)
         queue_id = request.queue_id or (request.address if request.address not in agents else None)

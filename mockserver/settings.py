@@ -1,10 +1,14 @@
-"""The server's settings read from text: ``CALLBACK_MOCK_*`` variables and ``serve``'s options alike.
+"""The server's settings, read from text (``CALLBACK_MOCK_*`` variables, ``serve``'s options) or
+given as Python values (``create_app``'s config, the fixtures' config and marker).
 
-One parser per setting, used for both, so a variable means exactly what the option means:
-``CALLBACK_MOCK_TOKENS=secret`` is the one token ``secret`` (a JSON array gives several),
-``CALLBACK_MOCK_ADMIN_TOKEN=12345`` is the string ``"12345"``, and a bad value is refused with
-the setting's name and what it takes rather than read as something else. Imports neither Flask
-nor the contract, so ``serve``'s supervising process checks every setting before it starts.
+One parser per setting, used for all of them, so a variable means exactly what the option means
+and what the config's value means: ``CALLBACK_MOCK_TOKENS=secret`` and ``{"TOKENS": "secret"}``
+are both the one token ``secret`` (a JSON array, or a list, gives several),
+``CALLBACK_MOCK_ADMIN_TOKEN=12345`` is the string ``"12345"``. A parser takes a ``str`` as text
+and any other value as already typed, checked (an int where an int belongs, never a bool; a
+datetime or ISO string for NOW). A bad value is refused with the setting's name, what it takes
+and what arrived, rather than read as something else. Imports neither Flask nor the contract, so
+``serve``'s supervising process checks every setting before it starts.
 """
 
 from __future__ import annotations
@@ -15,74 +19,99 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+import attrs
+
+from mockserver.clock import out_of_range
+from mockserver.config import DEFAULTS
 from mockserver.numbers import ascii_int
 
 PREFIX = "CALLBACK_MOCK_"
 LIFECYCLE_MODES = ("auto", "manual", "off")
 API_PREFIX = "/api/v2/"
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+# The settings whose default is None: None given for one of them is its absence.
+OPTIONAL = frozenset(name for name, default in DEFAULTS.items() if default is None)
 
 
 class SettingError(ValueError):
-    """A setting's text that does not say what the setting takes."""
+    """A setting's value (its text, or a Python value) that is not what the setting takes."""
 
-    def __init__(self, name: str, text: str, expected: str) -> None:
+    def __init__(self, name: str, text: Any, expected: str) -> None:
         super().__init__(f"{name}: expected {expected}, got {text!r}")
         self.name = name
-        self.text = text
+        self.text = text  # the value as given: text, or a Python value
         self.expected = expected
 
 
-def _integer(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = ascii_int(text.strip())
-        if value is None or value < minimum:
-            raise ValueError(f"an integer of at least {minimum} (ASCII digits)")
+def _text(value: Any, expected: str) -> str:
+    """``value`` if it is text; a setting that only text can say refuses anything else."""
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    return value
+
+
+def _integer(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
+    expected = f"an integer of at least {minimum}" + ("" if maximum is None else f" and at most {maximum}")
+
+    def parse(given: Any) -> int:
+        # A bool is no integer here, though Python counts it as one.
+        value = ascii_int(given.strip()) if isinstance(given, str) else given if type(given) is int else None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            raise ValueError(f"{expected} (ASCII digits)" if isinstance(given, str) else expected)
         return value
 
     return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
+def _seconds(given: Any) -> float:
+    if isinstance(given, str):
+        try:
+            value = float(given)
+        except ValueError:
+            value = -1.0
+    else:
+        value = float(given) if type(given) in (int, float) else -1.0
     if not 0 < value < float("inf"):
         raise ValueError("a positive number of seconds")
     return value
 
 
-def _boolean(text: str) -> bool:
-    lowered = text.strip().lower()
+def _boolean(given: Any) -> bool:
+    if isinstance(given, bool):
+        return given
+    lowered = _text(given, "true or false").strip().lower()
     if lowered in _TRUE or lowered in _FALSE:
         return lowered in _TRUE
     raise ValueError("true or false")
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    """A JSON array of strings, or one plain token (never a string to search within)."""
-    if text.lstrip().startswith("["):
+def _tokens(given: Any) -> tuple[str, ...]:
+    """A JSON array (or a list) of strings, or one plain token (never a string to search within)."""
+    expected = "a JSON array (or list) of non-empty strings, or one token"
+    if isinstance(given, (list, tuple)):
+        tokens: Any = list(given)
+    elif isinstance(given, str) and given.lstrip().startswith("["):
         try:
-            tokens = json.loads(text)
+            tokens = json.loads(given)
         except ValueError:
             tokens = None
-        if not (isinstance(tokens, list) and all(isinstance(t, str) and t for t in tokens)):
-            raise ValueError("a JSON array of non-empty strings, or one token")
-        return tuple(tokens)
-    if not text.strip():
-        raise ValueError("a JSON array of non-empty strings, or one token")
-    return (text.strip(),)
+    else:
+        return (_token(_text(given, expected), expected),)
+    if not (isinstance(tokens, list) and all(isinstance(t, str) and t.strip() for t in tokens)):
+        raise ValueError(expected)
+    return tuple(token.strip() for token in tokens)
 
 
-def _token(text: str) -> str:
+def _token(given: Any, expected: str = "a non-empty token") -> str:
+    text = _text(given, expected)
     if not text.strip():
-        raise ValueError("a non-empty token")
+        raise ValueError(expected)
     return text.strip()
 
 
-def admin_prefix(text: str) -> str:
+def admin_prefix(given: Any) -> str:
     """A path prefix of its own: it starts with /, is not / alone and holds no API path."""
+    text = _text(given, "a path such as /__admin")
     prefix = text.rstrip("/")
     if not text.startswith("/") or not prefix:
         raise ValueError("a path such as /__admin (starting with /, not / alone)")
@@ -97,9 +126,18 @@ def admin_prefix(text: str) -> str:
     return prefix
 
 
-def _rate_limit(text: str) -> dict[str, int]:
-    """``REQUESTS/SECONDS`` (300/60), or the control API's JSON object."""
+def _model(given: Any) -> bool:
+    """Whether ``given`` is a model's Python value (a mapping or an attrs instance): the backend
+    checks it against the model, naming the setting, when the app starts."""
+    return isinstance(given, Mapping) or attrs.has(type(given))
+
+
+def _rate_limit(given: Any) -> Any:
+    """``REQUESTS/SECONDS`` (300/60), or the control API's JSON object (a mapping or a RateLimit)."""
     expected = "REQUESTS/SECONDS such as 300/60, or {'requests': N, 'windowSeconds': W}"
+    if _model(given):
+        return given
+    text = _text(given, expected)
     if text.lstrip().startswith("{"):
         try:
             limit = json.loads(text)
@@ -118,18 +156,33 @@ def _rate_limit(text: str) -> dict[str, int]:
     return {"requests": count, "windowSeconds": window}
 
 
-def _now(text: str) -> datetime:
-    """An ISO-8601 time; without a zone it is UTC, as the contract reads one."""
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("an ISO-8601 time such as 2030-01-01T09:00:00Z") from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+def _now(given: Any) -> datetime:
+    """An ISO-8601 time (or a datetime); without a zone it is UTC, as the contract reads one.
+
+    It must be a time the clock can hold (``clock.EARLIEST``..``clock.LATEST``).
+    """
+    expected = "an ISO-8601 time such as 2030-01-01T09:00:00Z, or a datetime"
+    if isinstance(given, datetime):
+        moment = given
+    else:
+        try:
+            moment = datetime.fromisoformat(_text(given, expected).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(expected) from None
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    problem = out_of_range(moment)
+    if problem is not None:
+        raise ValueError(problem)
+    return moment
 
 
-def _lifecycle(text: str) -> dict[str, Any]:
-    """A mode name, or a JSON object of the control API's Lifecycle (checked when the app starts)."""
+def _lifecycle(given: Any) -> Any:
+    """A mode name, or a JSON object of the control API's Lifecycle, or a mapping or Lifecycle
+    (checked against the model when the app starts)."""
     expected = f"one of {', '.join(LIFECYCLE_MODES)}, or a JSON object of Lifecycle's fields"
+    if _model(given):
+        return given
+    text = _text(given, expected)
     if text.strip() in LIFECYCLE_MODES:
         return {"mode": text.strip()}
     try:
@@ -141,48 +194,53 @@ def _lifecycle(text: str) -> dict[str, Any]:
     return settings
 
 
-def _store(text: str) -> str:
+def _store(given: Any) -> str:
     """``memory``, or a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS, unix:// for a socket)."""
-    url = text.strip()
+    expected = "memory, or a Redis URL such as redis://127.0.0.1:6379/0"
+    url = _text(given, expected).strip()
     if url != "memory" and not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError("memory, or a Redis URL such as redis://127.0.0.1:6379/0")
+        raise ValueError(expected)
     return url
 
 
-def _websocket_url(text: str) -> str:
-    url = text.strip().rstrip("/")
+def _websocket_url(given: Any) -> str:
+    expected = "a WebSocket URL such as ws://mock.example:8081"
+    url = _text(given, expected).strip().rstrip("/")
     if not url.startswith(("ws://", "wss://")) or len(url) <= len("wss://"):
-        raise ValueError("a WebSocket URL such as ws://mock.example:8081")
+        raise ValueError(expected)
     return url
 
 
-def _prefix(text: str) -> str:
-    name = text.strip()
+def _prefix(given: Any) -> str:
+    name = _text(given, "a name without spaces, such as team-a").strip()
     if not name or any(c.isspace() for c in name):
         raise ValueError("a name without spaces, such as team-a")
     return name
 
 
-def _hosts(text: str) -> tuple[str, ...]:
+def _hosts(given: Any) -> tuple[str, ...]:
     """Host names (``mock.example``, ``.example.com`` for it and its subdomains, ``*`` for any), as a
-    JSON array or a comma list; lower-cased, without port."""
+    JSON array, a list or a comma list; lower-cased, without port."""
     expected = "host names such as mock.example, .example.com or *, as a JSON array or a comma list"
-    if text.lstrip().startswith("["):
+    names: Any
+    if isinstance(given, (list, tuple)):
+        names = list(given)
+    elif _text(given, expected).lstrip().startswith("["):
         try:
-            names = json.loads(text)
+            names = json.loads(given)
         except ValueError:
             names = None
-        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
-            raise ValueError(expected)
     else:
-        names = text.split(",")
+        names = given.split(",")
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise ValueError(expected)
     hosts = tuple(name.strip().lower().rstrip(".") for name in names)
     if not hosts or any(not h or any(c in h for c in "/:@[] ") for h in hosts):
         raise ValueError(expected)
     return hosts
 
 
-PARSERS: dict[str, Callable[[str], Any]] = {
+PARSERS: dict[str, Callable[[Any], Any]] = {
     "SEED": _integer(0),
     "CONVERSATIONS": _integer(0),
     "NOW": _now,
@@ -200,22 +258,36 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "RATE_LIMIT": _rate_limit,
     "STREAMING_HOST": _token,
     "STREAMING_URL": _websocket_url,
-    "STREAMING_PORT": _integer(0),
+    "STREAMING_PORT": _integer(0, 65_535),
     "HEARTBEAT_SECONDS": _seconds,
     "STORE": _store,
     "STORE_PREFIX": _prefix,
     "WORKERS": _integer(1),
     "STORE_TIMEOUT": _seconds,
     "ALLOWED_HOSTS": _hosts,
+    "NOTIFICATIONS_LIMIT": _integer(1),
+    "MAX_CONVERSATIONS": _integer(1),
+    "MAX_TEXT_LENGTH": _integer(1),
+    "MAX_CALLBACK_NUMBERS": _integer(1),
+    "MAX_ATTRIBUTES": _integer(0),
+    "MAX_CALLBACKS": _integer(1),
 }
 
 
-def parse(name: str, text: str) -> Any:
-    """The value of setting ``name`` (a key of ``DEFAULTS``) written as ``text``."""
+def parse(name: str, value: Any) -> Any:
+    """The value of setting ``name`` (a key of ``DEFAULTS``) given as ``value``: text, or a Python
+    value of the setting's type. None is the setting's absence, where its default is None."""
+    if value is None and name in OPTIONAL:
+        return None
     try:
-        return PARSERS[name](text)
+        return PARSERS[name](value)
     except ValueError as error:
-        raise SettingError(name, text, str(error)) from None
+        raise SettingError(name, value, str(error)) from None
+
+
+def checked(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with every setting it gives parsed (keys that are not settings, Flask's own, kept)."""
+    return {name: parse(name, value) if name in PARSERS else value for name, value in config.items()}
 
 
 def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

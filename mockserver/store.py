@@ -85,6 +85,10 @@ class ConversationStore(Protocol):
 
     def entries(self) -> list[Entry]: ...
 
+    def count(self) -> int:
+        """How many conversations are stored, at the cost of one read (a bound on them checks it)."""
+        ...
+
     def active(
         self, start: int = 0, stop: int | None = None, *, calls: bool = False
     ) -> tuple[int, list[Entry]]: ...
@@ -182,6 +186,9 @@ class MemoryStore:
     def entries(self) -> list[Entry]:
         """All conversations, in the order they were first stored."""
         return self._read(lambda: list(self._entries.values()))
+
+    def count(self) -> int:
+        return len(self._entries)
 
     def active(
         self, start: int = 0, stop: int | None = None, *, calls: bool = False

@@ -74,6 +74,7 @@ def set_lifecycle() -> Response:
     request=Advance,
     narrowing={"properties": {"to": {"enum": list(PATHS)}}},  # the stages the backend takes
     responses={200: Conversation},
+    errors=(409,),  # a stage the conversation cannot reach from where it is
 )
 def advance(conversation_id: str) -> Response:
     wanted: Advance = decode_checked(Advance)

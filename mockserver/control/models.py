@@ -18,10 +18,18 @@ from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
+# The statuses HTTP has (RFC 9110: three digits, 1xx to 5xx): the bounds of every status taken.
+MIN_STATUS, MAX_STATUS = 100, 599
 MAX_STUB_BODY = 1_000_000  # characters of a stub's body
 # What a stub's headers may be: a name is RFC 9110's token, a value printable ASCII without line breaks.
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+# Headers a stub may not send: the connection's own (RFC 9110 7.6.1's hop-by-hop ones, Proxy-*) and
+# the body's framing, which the server sets from the body it sends. Transfer-Encoding: chunked with a
+# body sent whole would leave the client reading chunks that never come. Content-Length is taken
+# only when it is the body's length (the server sends that length anyway).
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"})
+HOP_BY_HOP_PREFIX = "proxy-"
 # Base64 as RFC 4648 writes it: whole quanta of 4, "=" padding only at the end.
 BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -73,7 +81,11 @@ class RecordedRequest:
     headers: dict[str, str] = described("The request headers; the Authorization credentials redacted.")
     body: str = described("The request body as text (empty if none).")
     # Declared without defaults, so every entry carries the keys, null when they do not apply.
-    status: int | None = described("The status answered; null if the connection was dropped or reset.")
+    status: int | None = described(
+        "The status answered; null if the connection was dropped or reset.",
+        minimum=MIN_STATUS,
+        maximum=MAX_STATUS,
+    )
     correlation_id: str | None = described("The ININ-Correlation-Id answered; null without an answer.")
     fault: str | None = described("The id of the fault that answered instead of the API; null if none.")
     stub: str | None = described("The id of the stub that answered instead of the API; null if none.")
@@ -102,7 +114,9 @@ class RequestPattern:
         "Headers that must have these values (names in any case).", None
     )
     body_contains: str | None = described("Text the body must contain.", None)
-    status: int | None = described("The status the request got.", None)
+    status: int | None = described(
+        "The status the request got.", None, minimum=MIN_STATUS, maximum=MAX_STATUS
+    )
 
     def matches(self, request: RecordedRequest) -> bool:
         return not self.differences(request)
@@ -258,10 +272,12 @@ class Fault:
     )
     seed: int | None = described("Seed of the probability and delay draws, for repeatable runs.", None)
     content_type: str | None = described(
-        "kind content-type: the Content-Type sent instead (text/html unless given).",
+        "kind content-type: the Content-Type sent instead (text/html unless given), a header value "
+        "as a stub's.",
         None,
         minLength=1,
         maxLength=200,
+        pattern=_anchored(HEADER_VALUE),
     )
     id: str | None = described("Assigned by the server.", None, readOnly=True)
     applied: int = described("How many requests the fault has answered so far.", 0, readOnly=True)
@@ -288,7 +304,9 @@ class Stub:
     )
     status: int = described("The status answered.", 200, minimum=200, maximum=599)
     headers: dict[str, str] | None = described(
-        "Headers answered (Content-Type is application/json unless given here).",
+        "Headers answered (Content-Type is application/json unless given here). Refused: the "
+        "connection's and framing's (Connection, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, "
+        "Proxy-*), and a Content-Length other than the body's length in bytes.",
         None,
         propertyNames={"pattern": _anchored(HEADER_NAME)},
         additionalProperties={"pattern": _anchored(HEADER_VALUE)},

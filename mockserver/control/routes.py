@@ -22,6 +22,10 @@ from mockserver.control.journal import Journal
 from mockserver.control.models import (
     HEADER_NAME,
     HEADER_VALUE,
+    HOP_BY_HOP,
+    HOP_BY_HOP_PREFIX,
+    MAX_STATUS,
+    MIN_STATUS,
     Fault,
     FaultKind,
     FaultList,
@@ -36,6 +40,7 @@ from mockserver.control.models import (
     VerificationResult,
 )
 from mockserver.control.patterns import PATH_PATTERN, path_error
+from mockserver.control.stubs import StubAnswer
 from mockserver.errors import ApiError
 from mockserver.extension import backend
 from mockserver.numbers import ascii_int
@@ -186,7 +191,7 @@ _FILTERS = (
     QueryParameter(
         "status",
         "Only requests answered with this status.",
-        {"type": "integer", "minimum": 0, "maximum": 999},
+        {"type": "integer", "minimum": MIN_STATUS, "maximum": MAX_STATUS},
     ),
 )
 
@@ -203,8 +208,9 @@ _FILTERS = (
 def requests() -> Response:
     journal = _journal()
     status = request.args.get("status")
-    if status is not None and ascii_int(status) is None:
-        raise ApiError.invalid("invalid.value", "$.status", f"status must be an integer; got {status!r}.")
+    if status is not None and not MIN_STATUS <= (ascii_int(status) or 0) <= MAX_STATUS:
+        message = f"$.status must be an integer from {MIN_STATUS} to {MAX_STATUS}; got {status!r}."
+        raise ApiError.invalid("invalid.value", "$.status", message)
     path = request.args.get("path", "**")
     _check_path(path, "$.path")
     pattern = RequestPattern(
@@ -441,6 +447,14 @@ def _check_stub(stub: Stub) -> None:
             raise ApiError.invalid("invalid.value", path, f"{path}: not a header name; got {name!r}.")
         if not HEADER_VALUE.fullmatch(value):
             message = f"{path} must be printable ASCII without line breaks; got {value!r}."
+            raise ApiError.invalid("invalid.value", path, message)
+        lowered = name.lower()
+        if lowered in HOP_BY_HOP or lowered.startswith(HOP_BY_HOP_PREFIX):
+            message = f"{path}: the server frames the answer and keeps the connection; got {name!r}."
+            raise ApiError.invalid("invalid.value", path, message)
+        length = len(StubAnswer(stub).body) if lowered == "content-length" else None
+        if length is not None and value.strip() != str(length):
+            message = f"{path} must be the body's length, {length}, or left out; got {value!r}."
             raise ApiError.invalid("invalid.value", path, message)
     _check_unassigned(stub)
 

@@ -426,6 +426,9 @@ class RedisStore:
         ids, values = pipe.execute()
         return [_entry(key.decode(), values[key]) for key in ids if key in values]
 
+    def count(self) -> int:
+        return int(self.redis.zcard(self.keys("order")))
+
     def active(
         self, start: int = 0, stop: int | None = None, *, calls: bool = False
     ) -> tuple[int, list[Entry]]:

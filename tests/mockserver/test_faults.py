@@ -356,3 +356,22 @@ def test_the_new_kinds_are_checked(
     answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
     assert (answer.status, [d["fieldName"] for d in answer.json()["details"]]) == (400, [field])
     assert callback_mock_server.faults() == []
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/html\r\nX-Injected: 1", "text/html\n", "text/\u00e9", "a\x00b"],
+)
+def test_a_faults_content_type_is_a_header_value_as_a_stubs_is(
+    callback_mock_server: MockServer, content_type: str
+) -> None:
+    spec = {"kind": "content-type", "contentType": content_type}
+    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    body = assert_error(answer, 400, "invalid.value")
+    assert [d["fieldName"] for d in body["details"]] == ["$.contentType"]
+    assert body["message"].endswith(f"got {content_type!r}.")
+    assert callback_mock_server.faults() == []
+    stubbed = call(
+        callback_mock_server.url, "POST", "/__admin/stubs", {"headers": {"Content-Type": content_type}}
+    )
+    assert stubbed.status == 400  # what a stub's Content-Type refuses, alike

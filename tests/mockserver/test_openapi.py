@@ -55,9 +55,9 @@ def test_every_operation_documents_its_bodies_errors_and_security(app: Flask) ->
     create = document["paths"]["/api/v2/conversations/callbacks"]["post"]
     schemas = document["components"]["schemas"]
 
-    assert create["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/CreateCallbackCommand"
-    }
+    body, bounds = create["requestBody"]["content"]["application/json"]["schema"]["allOf"]
+    assert body == {"$ref": "#/components/schemas/CreateCallbackCommand"}
+    assert bounds["properties"]["callbackNumbers"]["maxItems"] == 10  # the configured MAX_CALLBACK_NUMBERS
     assert set(create["responses"]) == {"200", "400", "401", "413", "415", "429", "500", "503", "504"}
     assert "Retry-After" in create["responses"]["429"]["headers"]
     assert create["security"] == [{"bearer": []}]
@@ -101,7 +101,10 @@ LOOSER_THAN_THE_SERVER = {
     "POST /api/v2/conversations/callbacks": (
         "callbackScheduledTime at most 30 days after the server's current time"
     ),
-    "POST /__admin/clock": "now not before the server's current time (the clock never moves back)",
+    "POST /__admin/clock": (
+        "now not before the server's current time (the clock never moves back), and now plus "
+        "advanceSeconds not past clock.LATEST (31 days before datetime's end)"
+    ),
 }
 
 

@@ -79,3 +79,85 @@ def test_the_app_reads_its_variables_with_the_same_parsers(monkeypatch: pytest.M
     assert not is_authorized("Bearer sec", app.config["TOKENS"])  # not a substring test
     client = app.test_client()
     assert client.post("/__admin/reset", headers={"Authorization": "Bearer 12345"}).status_code == 204
+
+
+_NOON = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "parsed"),
+    [
+        ("TOKENS", "secret", ("secret",)),  # one token, as the variable's text means
+        ("TOKENS", ["a", "b"], ("a", "b")),
+        ("TOKENS", ("a",), ("a",)),
+        ("NOW", _NOON, _NOON),
+        ("NOW", "2030-01-15T12:00:00Z", _NOON),
+        ("NOW", datetime(2030, 1, 15, 12), _NOON),  # naive: UTC
+        ("NOW", None, None),
+        ("SEED", 7, 7),
+        ("SEED", "7", 7),
+        ("JOURNAL", False, False),
+        ("JOURNAL", "off", False),
+        ("BODY_TIMEOUT", 2, 2.0),
+        ("ADMIN_TOKEN", None, None),
+        ("ADMIN_TOKEN", "12345", "12345"),
+        ("RATE_LIMIT", {"requests": 5, "windowSeconds": 1}, {"requests": 5, "windowSeconds": 1}),
+        ("LIFECYCLE", {"mode": "off"}, {"mode": "off"}),
+        ("STREAMING_PORT", 65_535, 65_535),
+    ],
+)
+def test_a_python_value_is_read_by_the_rules_of_its_text(name: str, value: Any, parsed: Any) -> None:
+    assert settings.parse(name, value) == parsed
+    assert create_app({"CONVERSATIONS": 0, name: value}).config[name] == parsed
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("TOKENS", 5, "a JSON array (or list) of non-empty strings, or one token"),
+        ("TOKENS", ["a", ""], "a JSON array (or list) of non-empty strings, or one token"),
+        ("TOKENS", [1], "a JSON array (or list) of non-empty strings, or one token"),
+        ("TOKENS", "", "a JSON array (or list) of non-empty strings, or one token"),
+        ("TOKENS", None, "a JSON array (or list) of non-empty strings, or one token"),
+        ("NOW", 1_700_000_000, "an ISO-8601 time such as 2030-01-01T09:00:00Z, or a datetime"),
+        ("NOW", "9999-12-31T23:59:58Z", "a time from 0001-02-01T00:00:00.000Z to 9999-11-30T23:59:59.999Z"),
+        ("NOW", datetime(1, 1, 1), "a time from 0001-02-01T00:00:00.000Z to 9999-11-30T23:59:59.999Z"),
+        ("SEED", True, "an integer of at least 0"),  # a bool is no integer
+        ("SEED", 1.5, "an integer of at least 0"),
+        ("SEED", -1, "an integer of at least 0"),
+        ("JOURNAL", 1, "true or false"),  # an int is no bool
+        ("JOURNAL", None, "true or false"),
+        ("BODY_TIMEOUT", True, "a positive number of seconds"),
+        ("BODY_TIMEOUT", 0, "a positive number of seconds"),
+        ("ADMIN_TOKEN", 12345, "a non-empty token"),
+        ("ADMIN_PREFIX", 5, "a path such as /__admin"),
+        ("RATE_LIMIT", 5, "REQUESTS/SECONDS such as 300/60"),
+        ("LIFECYCLE", ["off"], "one of auto, manual, off"),
+        ("STREAMING_PORT", 65_536, "an integer of at least 0 and at most 65535"),
+        ("STORE", 6379, "memory, or a Redis URL"),
+    ],
+)
+def test_a_bad_python_value_is_refused_with_its_name(name: str, value: Any, expected: str) -> None:
+    with pytest.raises(settings.SettingError) as parsed:
+        settings.parse(name, value)
+    with pytest.raises(settings.SettingError) as made:
+        create_app({"CONVERSATIONS": 0, name: value})  # what the fixtures' config and marker build
+    for raised in (parsed.value, made.value):
+        assert raised.name == name
+        assert raised.text == value
+        assert str(raised).startswith(f"{name}: expected {expected}")
+        assert str(raised).endswith(f", got {value!r}")
+
+
+def test_a_configured_token_is_one_token_not_a_string_to_search() -> None:
+    client = create_app({"CONVERSATIONS": 0, "TOKENS": "secret"}).test_client()
+    for token, status in (("secret", 200), ("sec", 401), ("e", 401), ("secrets", 401)):
+        answer = client.get("/api/v2/conversations", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == status, token
+
+
+def test_a_configured_start_may_be_text() -> None:
+    from mockserver.testing.server import MockServer
+
+    server = MockServer({"CONVERSATIONS": 0, "NOW": "2030-01-15T12:00:00Z", "CLOCK_FROZEN": True})
+    assert server.backend.clock.now() == _NOON

@@ -145,3 +145,42 @@ def test_the_tolerant_edge_cases_reach_the_sdk_through_a_stub(
     elif case.label == "null instead of absent":
         assert callback.wrapup is None
     assert callback_mock_server.requests()[0]["stub"] == callback_mock_server.stubs()[0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Transfer-Encoding", "chunked"),
+        ("transfer-encoding", "gzip"),
+        ("Connection", "close"),
+        ("Keep-Alive", "timeout=5"),
+        ("Upgrade", "websocket"),
+        ("TE", "trailers"),
+        ("Trailer", "Expires"),
+        ("Proxy-Authenticate", "Basic"),
+        ("Proxy-Connection", "keep-alive"),
+        ("Content-Length", "3"),  # the body is 10 bytes
+        ("Content-Length", "ten"),
+    ],
+)
+def test_a_stub_framing_or_keeping_the_connection_is_refused(
+    callback_mock_server: MockServer, name: str, value: str
+) -> None:
+    spec = {"path": CONVERSATIONS, "headers": {name: value}, "body": '{"a": 1}  '}
+    answer = call(callback_mock_server.url, "POST", "/__admin/stubs", spec)
+
+    assert answer.status == 400
+    body = answer.json()
+    assert (body["code"], [d["fieldName"] for d in body["details"]]) == (
+        "invalid.value",
+        [f"$.headers[{name!r}]"],
+    )
+    assert body["message"].endswith(f"got {(value if name.lower() == 'content-length' else name)!r}.")
+    assert callback_mock_server.stubs() == []
+    assert call(callback_mock_server.url, "GET", CONVERSATIONS).status == 200  # the API answers
+
+
+def test_a_stub_may_state_its_bodys_own_length(callback_mock_server: MockServer) -> None:
+    callback_mock_server.stub("GET", CONVERSATIONS, headers={"Content-Length": "10"}, body='{"a": 1}  ')
+    answer = call(callback_mock_server.url, "GET", CONVERSATIONS)
+    assert (answer.status, answer.body, answer.headers["content-length"]) == (200, b'{"a": 1}  ', "10")
