@@ -332,7 +332,8 @@ def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any
 @_option(
     "--streaming-port",
     "STREAMING_PORT",
-    "Port of the notification stream (the channels' connectUri); 0 picks a free one.",
+    "Port of the notification stream (the channels' connectUri; printed on serve's second line); "
+    "0 or none picks a free one.",
     shown=STREAMING_PORT,
 )
 @_option(
