@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -63,6 +64,19 @@ class _TooLarge(Exception):
 
 
 _RESET = ConnectionResetError("reset")  # what _run answers when the app reset the connection
+_log = logging.getLogger("mockserver.faults")
+
+
+class InjectedFault(ConnectionAbortedError):
+    """What ``__rsgi__`` raises to make Granian abort a connection that a fault cut, on purpose.
+
+    Granian logs an app's error as an ERROR with its traceback; serve's logging leaves this one out
+    (by its class's name), and its one INFO line is logged here instead.
+    """
+
+    def __init__(self, fault: str, method: str, path: str) -> None:
+        super().__init__(f"a {fault} fault cut the answer to {method} {path}")
+        self.fault = fault
 
 
 class RsgiBridge:
@@ -136,7 +150,7 @@ class RsgiBridge:
             descriptor = sockets.find(_address(scope.server), _address(scope.client))
             if descriptor is not None:
                 sockets.reset(descriptor)
-                raise ConnectionResetError("the app reset the connection")
+                raise _fault("reset", scope)
         # The app cut its answer short on purpose (a drop or truncate fault): send what it yielded
         # and end the stream unfinished, short of the Content-Length it announced.
         transport = protocol.response_stream(status, response_headers)
@@ -145,7 +159,7 @@ class RsgiBridge:
         # Raised at once, Granian may still replace the answer with a complete 500: a moment
         # lets the status line (and what was yielded) reach the client first.
         await asyncio.sleep(0.05)
-        raise ConnectionAbortedError("the app ended the answer early")
+        raise _fault("truncate" if any(chunks) else "drop", scope)
 
     async def _read(self, protocol: Any) -> bytes:
         received = bytearray()
@@ -184,6 +198,12 @@ class RsgiBridge:
                 _RESET if isinstance(error, ConnectionResetError) else error,
             )
         return started[0], started[1], chunks, None
+
+
+def _fault(kind: str, scope: Any) -> InjectedFault:
+    fault = InjectedFault(kind, scope.method, scope.path)
+    _log.info("%s", fault)
+    return fault
 
 
 def _address(text: str) -> tuple[str, int]:

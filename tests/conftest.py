@@ -16,7 +16,8 @@ from tests.support import CONFIG, TOKEN
 from tests.support.redis import forget, fresh_prefix, redis_server
 from tests.support.sdk import import_sdk
 
-pytest_plugins = ["pytester"]
+# tests.support.leaks: the session fails if a process it started outlives it.
+pytest_plugins = ["pytester", "tests.support.leaks"]
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ import contracts
 from contracts import Conversation
 from factories import check_conversation
 from tests.support import NOW
+from tests.support.leaks import alive, descendants
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
 from tests.support.serve import COMMAND, ROOT, Served, serving
@@ -237,8 +238,10 @@ def test_killing_a_replica_loses_nothing_the_other_cannot_serve(redis_url: str, 
     with replica(redis_url, prefix) as b:
         with replica(redis_url, prefix) as a:
             made = [create(a) for _ in range(5)]
+            workers = descendants(a.process.pid)
             a.process.send_signal(signal.SIGKILL)
             a.process.wait(timeout=10)
+            assert alive(workers, within=5) == []  # its worker dies with it, and is reaped
         for conversation in made:
             assert read(b, conversation.id or "") == conversation
 
