@@ -405,7 +405,7 @@ def test_hypothesis_with_the_session_server_and_a_reset_per_example(pytester: py
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*FailedHealthCheck*uses a function-scoped fixture 'callback_mock_server'*",
+            "*FailedHealthCheck*unction-scoped fixture 'callback_mock_server'*",
             "*callback-contracts*",
             "callback_mock_server is reset once per test, not per Hypothesis example: take the session's "
             "server, callback_mock_server_session, and call its reset() at the start of each example*",
