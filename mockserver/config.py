@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "memory",  # where the state lives: memory (this process), or redis://HOST:PORT/DB (shared)
     "STORE_PREFIX": "callback-mock",  # the namespace of every key in a shared store
     "WORKERS": 1,  # serve: worker processes (more than one needs a shared store)
+    # serve: seconds a connection may stay silent (no request's headers on the API's port, no opening
+    # handshake on the stream's, an idle keep-alive) before it is closed
+    "IDLE_SECONDS": 10.0,
+    "CONNECTIONS": 1024,  # serve: connections each worker serves at once; more wait to be accepted
+    "STREAM_OUTBOX_BYTES": 32 * 1024 * 1024,  # a socket's unsent messages; past it the socket is closed
 }
 
 OPENAPI_PATH = "/openapi.json"

@@ -186,6 +186,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "STORE": _store,
     "STORE_PREFIX": _prefix,
     "WORKERS": _integer(1),
+    "IDLE_SECONDS": _seconds,
+    "CONNECTIONS": _integer(1),
+    "STREAM_OUTBOX_BYTES": _integer(1024),
 }
 
 
