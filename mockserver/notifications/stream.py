@@ -27,6 +27,7 @@ import collections
 import contextlib
 import threading
 from collections.abc import Mapping
+from socket import SO_SNDBUF, SOL_SOCKET
 from typing import Any
 
 import orjson
@@ -44,6 +45,12 @@ _KINDS = ("ping", "subscribe", "unsubscribe")
 # Inferred (the service's documents say nothing of slow readers): 1008, as the client broke the
 # stream's rule of reading what it is sent; it may connect again to the same channel.
 _TOO_SLOW = 1008
+# What the kernel holds for a socket (Linux doubles it): without a size, it grows to 4 MB for a
+# client that does not read, beside the outbox. 128 KiB in flight keeps a reader at 100 ms fed at 1 MB/s.
+_SEND_BUFFER = 128 * 1024
+# Seconds a client has to take the close frame before its connection is cut: websockets' close()
+# waits for the frame to be written first, which a client that does not read never lets happen.
+_CLOSE_SECONDS = 5.0
 
 
 class Stream:
@@ -131,7 +138,13 @@ class Stream:
 
         async def shut() -> None:
             server.close()
-            await server.wait_closed()
+            try:
+                await asyncio.wait_for(server.wait_closed(), _CLOSE_SECONDS)
+            except asyncio.TimeoutError:
+                # Clients that did not take their close frame (``connections`` lists only open ones).
+                for connection in server.all_connections:
+                    connection.transport.abort()
+                await server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(shut(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
@@ -172,7 +185,7 @@ class Stream:
     def _closed(self, socket: _Socket, code: int, reason: str) -> None:
         """Close the socket without waiting: a client that does not read delays its close frame."""
         socket.drop()
-        task = asyncio.ensure_future(socket.connection.close(code, reason))
+        task = asyncio.ensure_future(_close_within(socket.connection, code, reason))
         self._closing.add(task)  # held until done: the loop keeps only weak references
         task.add_done_callback(self._closing.discard)
 
@@ -184,6 +197,9 @@ class Stream:
         if not channel_id or not self.channels.attach(channel_id):
             await connection.close(4004, "no such channel")  # the service's answer to a gone channel
             return
+        raw = connection.transport.get_extra_info("socket")
+        if raw is not None:
+            raw.setsockopt(SOL_SOCKET, SO_SNDBUF, _SEND_BUFFER)
         socket = _Socket(connection, self.outbox_bytes)
         previous = self._sockets.get(channel_id)
         self._sockets[channel_id] = socket
@@ -250,6 +266,14 @@ class Stream:
             )
         status = "subscribed" if kind == "subscribe" else "unsubscribed"
         return orjson.dumps({"result": "200", "status": status, "correlationId": correlation})
+
+
+async def _close_within(connection: ServerConnection, code: int, reason: str) -> None:
+    """Close with ``code``; cut the connection if its client has not taken the frame in time."""
+    try:
+        await asyncio.wait_for(connection.close(code, reason), _CLOSE_SECONDS)
+    except asyncio.TimeoutError:
+        connection.transport.abort()
 
 
 def _error(correlation: Any, message: str) -> bytes:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +32,7 @@ IDLE = 1.0
 @pytest.fixture(scope="module")
 def bounded_server() -> Iterator[MockServer]:
     config = {"CLOCK_FROZEN": True, "NOW": NOW, "STREAM_OUTBOX_BYTES": OUTBOX, "IDLE_SECONDS": IDLE}
+    config["NOTIFICATIONS_LIMIT"] = 100_000  # what was pushed to both sockets, all of it
     with MockServer(config) as server:
         yield server
 
@@ -139,72 +139,51 @@ def silent_client(uri: str) -> ClientConnection:
     raw = socket.socket()
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     raw.connect((urlsplit(uri).hostname, urlsplit(uri).port))
-    return connect(uri, sock=raw, compression=None, max_size=None)
+    return connect(uri, sock=raw, compression=None, max_size=None, max_queue=1, close_timeout=1)
 
 
-def test_a_socket_that_does_not_read_is_closed_and_a_reading_one_gets_everything() -> None:
-    """Eight hours of 500 conversations' events, twenty minutes at a time: megabytes more than the bound.
+def test_a_socket_that_does_not_read_is_closed_and_a_reading_one_gets_everything(server: MockServer) -> None:
+    """Callbacks created one by one, the reader caught up after each, until 768 KiB have been sent.
 
-    The reader catches up after each step; the socket that does not read fills the kernel's buffers,
-    then its outbox, and is closed with 1008 once ``STREAM_OUTBOX_BYTES`` would be passed.
+    The socket that does not read fills the kernel's buffers (bounded by the stream), then its
+    outbox, and is closed with 1008 once ``STREAM_OUTBOX_BYTES`` would be passed.
     """
-    limit = 1024 * 1024
-    config = {
-        "CLOCK_FROZEN": True,
-        "NOW": NOW,
-        "CONVERSATIONS": 500,
-        "STREAM_OUTBOX_BYTES": limit,
-        "NOTIFICATIONS_LIMIT": 1_000_000,
-    }
-    with MockServer(config) as server, NotificationChannel(server.url) as reader:
-        org = server.backend.factory.org
-        topics = [
-            f"v2.routing.queues.{queue.id}.conversations{kind}"
-            for queue in org.queues
-            for kind in ("", ".callbacks")
-        ]
-        slow_channel = new_channel(server)
-        path = f"/api/v2/notifications/channels/{slow_channel['id']}/subscriptions"
-        highest = 0
-        producing = threading.Event()
-
-        def watch() -> None:
-            nonlocal highest
-            while producing.is_set():
-                highest = max(highest, server.stream.pending(slow_channel["id"]))
-
-        with silent_client(slow_channel["connectUri"]) as slow:
-            reader.subscribe(topics)
-            assert call(server.url, "PUT", path, [{"id": t} for t in topics], token="agent:0").status == 200
-            server.set_lifecycle(mode="auto")
-            producing.set()
-            watcher = threading.Thread(target=watch)
-            watcher.start()
-            for _ in range(24):
-                server.clock.advance(minutes=20)
-                # A pong comes after every event queued before the ping: the reader has caught up.
-                assert answer_over(reader) == "pong"
-            producing.clear()
-            watcher.join()
-
-            # The reader: every event pushed to it, in order, its socket open.
-            pushed = server.notifications(channel_id=reader.id)
-            received = [m for m in reader.events() if m["topicName"] in topics]
-            assert [m["metadata"]["CorrelationId"] for m in received] == [p["correlationId"] for p in pushed]
-            assert sum(len(json.dumps(m)) for m in received) > 4 * limit  # megabytes more than the bound
-            assert all(p["delivered"] for p in pushed)
+    queue_id = str(server.backend.factory.org.queues[0].id)
+    topics = [
+        f"v2.routing.queues.{queue_id}.conversations",
+        f"v2.routing.queues.{queue_id}.conversations.callbacks",
+    ]
+    slow_channel = new_channel(server)
+    path = f"/api/v2/notifications/channels/{slow_channel['id']}/subscriptions"
+    highest = sent = 0
+    with NotificationChannel(server.url) as reader, silent_client(slow_channel["connectUri"]) as slow:
+        reader.subscribe(topics)
+        assert call(server.url, "PUT", path, [{"id": t} for t in topics], token="agent:0").status == 200
+        while sent < 768 * 1024:  # twice what the kernel's buffers, websockets' and the outbox hold
+            for _ in range(5):
+                body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+                assert call(server.url, "POST", "/api/v2/conversations/callbacks", body).status == 200
+            # A pong comes after every event queued before the ping: the reader has caught up.
             assert answer_over(reader) == "pong"
-            # The socket that did not read: never more than the bound waiting, then closed.
-            assert 0 < highest <= limit
-            assert not server.notifications(channel_id=slow_channel["id"])[-1]["delivered"]
-            with pytest.raises(ConnectionClosed) as closed:
-                read_to_the_end(slow)
-            assert closed.value.rcvd is not None
-            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
-                1008,
-                f"too slow: over {limit} bytes waited to be sent",
-            )
-            assert server.stream.pending(slow_channel["id"]) == 0
+            sent = sum(len(json.dumps(m)) for m in reader.events())
+            highest = max(highest, server.stream.pending(slow_channel["id"]))
+
+        # The reader: every event pushed to it, in order, its socket open.
+        pushed = server.notifications(channel_id=reader.id)
+        received = [m for m in reader.events() if m["topicName"] in topics]
+        assert [m["metadata"]["CorrelationId"] for m in received] == [p["correlationId"] for p in pushed]
+        assert all(p["delivered"] for p in pushed)
+        # The socket that did not read: never more than the bound waiting, then closed.
+        assert 0 < highest <= OUTBOX
+        assert not server.notifications(channel_id=slow_channel["id"])[-1]["delivered"]
+        with pytest.raises(ConnectionClosed) as closed:
+            read_to_the_end(slow)
+        assert closed.value.rcvd is not None
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+            1008,
+            f"too slow: over {OUTBOX} bytes waited to be sent",
+        )
+        assert server.stream.pending(slow_channel["id"]) == 0
 
 
 def read_to_the_end(client: ClientConnection) -> None:
@@ -230,3 +209,23 @@ def test_a_connection_that_never_opens_the_websocket_is_closed_after_the_idle_bo
         waited = time.monotonic() - started
 
     assert IDLE * 0.9 <= waited < IDLE + 5
+
+
+def test_stopping_does_not_wait_for_ever_on_a_socket_that_does_not_read() -> None:
+    """Its close frame cannot be written; the stream cuts the connection rather than wait."""
+    server = MockServer({"CLOCK_FROZEN": True, "NOW": NOW}).start()
+    try:
+        queue_id = str(server.backend.factory.org.queues[0].id)
+        channel = new_channel(server)
+        path = f"/api/v2/notifications/channels/{channel['id']}/subscriptions"
+        topic = f"v2.routing.queues.{queue_id}.conversations"
+        with silent_client(channel["connectUri"]):
+            assert call(server.url, "PUT", path, [{"id": topic}], token="agent:0").status == 200
+            while server.stream.pending(channel["id"]) < 64 * 1024:  # the kernel's buffers are full
+                body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+                assert call(server.url, "POST", "/api/v2/conversations/callbacks", body).status == 200
+            started = time.monotonic()
+            server.stop()  # raised TimeoutError after 10 s when the close waited on the client
+            assert time.monotonic() - started < 9
+    finally:
+        server.stop()
