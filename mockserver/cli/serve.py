@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mockserver import settings
+from mockserver import serving_limits, settings
 from mockserver.config import DEFAULTS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,7 +55,7 @@ def worker_app() -> RsgiBridge:
         # The notification stream lives in this process, beside the state it streams.
         backend = backend_of(app)
         channels = backend.notifications
-        Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
+        Stream.from_config(channels, app.config).start(
             app.config["STREAMING_HOST"],
             int(app.config["STREAMING_PORT"]),
             reuse_port=int(app.config["WORKERS"]) > 1,
@@ -217,6 +217,8 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
             err=True,
         )
     shown_host = f"[{host}]" if ":" in host else host
+    limits = settings.from_environ()  # what was configured, the options given included (exported above)
+    serving_limits.raise_open_files(limits)
     server = Granian(
         "mockserver.cli.serve:worker_app",
         address=host,
@@ -227,6 +229,7 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
         workers_kill_timeout=SHUTDOWN_SECONDS,
         websockets=False,
         log_level=LogLevels.warning,
+        **serving_limits.granian_options(limits),
     )
 
     # Granian calls its startup hooks once the socket is bound: the URL is announced only then.
