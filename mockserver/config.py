@@ -49,6 +49,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CALLBACK_NUMBERS": 10,  # callbackNumbers of one create or reschedule
     "MAX_ATTRIBUTES": 100,  # entries of a create's data, and of a participant's attributes
     "MAX_CALLBACKS": 50,  # customer callbacks in one conversation (each new one on it adds one)
+    # serve: seconds a connection may stay silent (no request's headers on the API's port, no opening
+    # handshake on the stream's, an idle keep-alive) before it is closed
+    "IDLE_SECONDS": 10.0,
+    "CONNECTIONS": 1024,  # serve: connections each worker serves at once; more wait to be accepted
+    "STREAM_OUTBOX_BYTES": 32 * 1024 * 1024,  # a socket's unsent messages; past it the socket is closed
 }
 
 OPENAPI_PATH = "/openapi.json"

@@ -271,6 +271,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "MAX_CALLBACK_NUMBERS": _integer(1),
     "MAX_ATTRIBUTES": _integer(0),
     "MAX_CALLBACKS": _integer(1),
+    "IDLE_SECONDS": _seconds,
+    "CONNECTIONS": _integer(1),
+    "STREAM_OUTBOX_BYTES": _integer(1024),
 }
 
 

@@ -45,7 +45,7 @@ from granian.constants import Interfaces
 from granian.log import LOGGING_CONFIG, LogLevels
 from granian.server.mp import MPServer
 
-from mockserver import settings
+from mockserver import serving_limits, settings
 from mockserver.config import DEFAULTS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,7 +91,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
         channels = backend.notifications
         host, port = app.config["STREAMING_HOST"], int(app.config["STREAMING_PORT"])
         try:
-            Stream(channels, heartbeat=float(app.config["HEARTBEAT_SECONDS"])).start(
+            Stream.from_config(channels, app.config).start(
                 host,
                 port,
                 reuse_port=int(app.config["WORKERS"]) > 1 if reuse_port is None else reuse_port,
@@ -459,6 +459,8 @@ def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> 
         click.echo(f"notification stream on ws://{shown_host}:{streaming_port}")
         sys.stdout.flush()
 
+    limits = settings.from_environ()  # what was configured, the options given included (exported above)
+    serving_limits.raise_open_files(limits)
     reports, report = Pipe(duplex=False)
     server = _Server(
         "mockserver.cli.serve:worker_app",
@@ -474,6 +476,7 @@ def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> 
         listener=listener,
         reports=reports,
         announce=announce,
+        **serving_limits.granian_options(limits),
     )
     loader: Callable[..., Any] = partial(_start_worker, report, os.getpid(), workers > 1 or not asked)
     server.serve(target_loader=loader)

@@ -6,6 +6,12 @@ with a ``pong`` on ``channel.metadata``, sends a ``WebSocket Heartbeat`` there e
 ``heartbeat`` seconds of **real** time (a keepalive is about the socket, which lives in real time,
 not about the conversations' clock, which tests move by hours), and takes
 ``{"message": "subscribe"|"unsubscribe", "topics": [...], "correlationId": ...}`` as the REST routes.
+A message it cannot take (not JSON, nested past orjson's 1,024 levels as the REST side reads it,
+a field of the wrong type) is answered with a ``400`` naming the field, and the socket stays open.
+
+Each socket's unsent messages are bounded (``outbox_bytes``): a client that reads more slowly than
+its channel is told things falls behind, and is closed with 1008 rather than held in memory, as a
+socket that never completes its opening handshake is closed after ``idle`` seconds.
 
 The library is ``websockets`` (asyncio), chosen by measurement against picows: the same fan-out
 latency to 100 sockets, less memory for 1,000 held sockets, and the one package the Python proof
@@ -17,28 +23,56 @@ hand over (``send``, ``close``) is scheduled on this loop, never awaited by them
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
-import json
 import threading
+from collections.abc import Mapping
+from socket import SO_SNDBUF, SOL_SOCKET
 from typing import Any
 
+import orjson
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from mockserver.config import DEFAULTS
 from mockserver.errors import ApiError
 from mockserver.notifications.channels import Channels
 
 _PREFIX = "/channels/"
-_PONG = json.dumps({"topicName": "channel.metadata", "eventBody": {"message": "pong"}})
-_HEARTBEAT = json.dumps({"topicName": "channel.metadata", "eventBody": {"message": "WebSocket Heartbeat"}})
+_PONG = orjson.dumps({"topicName": "channel.metadata", "eventBody": {"message": "pong"}})
+_HEARTBEAT = orjson.dumps({"topicName": "channel.metadata", "eventBody": {"message": "WebSocket Heartbeat"}})
+_KINDS = ("ping", "subscribe", "unsubscribe")
+# Inferred (the service's documents say nothing of slow readers): 1008, as the client broke the
+# stream's rule of reading what it is sent; it may connect again to the same channel.
+_TOO_SLOW = 1008
+# What the kernel holds for a socket (Linux doubles it): without a size, it grows to 4 MB for a
+# client that does not read, beside the outbox. 128 KiB in flight keeps a reader at 100 ms fed at 1 MB/s.
+_SEND_BUFFER = 128 * 1024
+# Seconds a client has to take the close frame before its connection is cut: websockets' close()
+# waits for the frame to be written first, which a client that does not read never lets happen.
+_CLOSE_SECONDS = 5.0
 
 
 class Stream:
-    """The WebSocket server of ``channels``, started in a daemon thread (``start``/``stop``)."""
+    """The WebSocket server of ``channels``, started in a daemon thread (``start``/``stop``).
 
-    def __init__(self, channels: Channels, *, heartbeat: float = 30.0) -> None:
+    ``idle``: seconds a connection has to complete its opening handshake (websockets'
+    ``open_timeout``). ``outbox_bytes``: the most a socket's unsent messages may hold (UTF-8);
+    a message that would pass it closes the socket (1008) and drops what was waiting.
+    """
+
+    def __init__(
+        self,
+        channels: Channels,
+        *,
+        heartbeat: float = DEFAULTS["HEARTBEAT_SECONDS"],
+        idle: float = DEFAULTS["IDLE_SECONDS"],
+        outbox_bytes: int = DEFAULTS["STREAM_OUTBOX_BYTES"],
+    ) -> None:
         self.channels = channels
         self.heartbeat = heartbeat
+        self.idle = idle
+        self.outbox_bytes = outbox_bytes
         self.host = "127.0.0.1"
         self.port = 0
         self._sockets: dict[str, _Socket] = {}
@@ -47,9 +81,24 @@ class Stream:
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
+    @classmethod
+    def from_config(cls, channels: Channels, config: Mapping[str, Any]) -> Stream:
+        """The stream as the server's settings say (``HEARTBEAT_SECONDS``, ``IDLE_SECONDS``, ...)."""
+        return cls(
+            channels,
+            heartbeat=float(config.get("HEARTBEAT_SECONDS", DEFAULTS["HEARTBEAT_SECONDS"])),
+            idle=float(config.get("IDLE_SECONDS", DEFAULTS["IDLE_SECONDS"])),
+            outbox_bytes=int(config.get("STREAM_OUTBOX_BYTES", DEFAULTS["STREAM_OUTBOX_BYTES"])),
+        )
+
     @property
     def url(self) -> str:
         return f"ws://{self.host}:{self.port}"
+
+    def pending(self, channel_id: str) -> int:
+        """Bytes of messages waiting to be sent on the channel's socket (0 without one)."""
+        socket = self._sockets.get(channel_id)
+        return 0 if socket is None else socket.pending
 
     def start(self, host: str = "127.0.0.1", port: int = 0, *, reuse_port: bool = False) -> Stream:
         """Bind (port 0 picks one, read back into ``port``), serve in a daemon thread, become the sink.
@@ -67,7 +116,7 @@ class Stream:
                 port,
                 ping_interval=None,
                 compression=None,
-                max_queue=None,
+                open_timeout=self.idle,
                 reuse_port=reuse_port or None,
             )
             return server
@@ -89,7 +138,13 @@ class Stream:
 
         async def shut() -> None:
             server.close()
-            await server.wait_closed()
+            try:
+                await asyncio.wait_for(server.wait_closed(), _CLOSE_SECONDS)
+            except asyncio.TimeoutError:
+                # Clients that did not take their close frame (``connections`` lists only open ones).
+                for connection in server.all_connections:
+                    connection.transport.abort()
+                await server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(shut(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
@@ -111,14 +166,28 @@ class Stream:
     def _send(self, channel_id: str, text: str) -> None:
         socket = self._sockets.get(channel_id)
         if socket is not None:
-            socket.outbox.put_nowait(text)
+            self._put(channel_id, socket, text.encode())
 
     def _close(self, channel_id: str) -> None:
         socket = self._sockets.pop(channel_id, None)
         if socket is not None:
-            task = asyncio.ensure_future(socket.connection.close(1000, "channel removed"))
-            self._closing.add(task)  # held until done: the loop keeps only weak references
-            task.add_done_callback(self._closing.discard)
+            self._closed(socket, 1000, "channel removed")
+
+    def _put(self, channel_id: str, socket: _Socket, data: bytes) -> None:
+        """Queue ``data`` on the socket; past its bound, close it: its client fell behind."""
+        if socket.put(data):
+            return
+        if self._sockets.get(channel_id) is socket:
+            del self._sockets[channel_id]
+            self.channels.detach(channel_id)  # what comes next is not delivered: the log says so
+        self._closed(socket, _TOO_SLOW, f"too slow: over {self.outbox_bytes} bytes waited to be sent")
+
+    def _closed(self, socket: _Socket, code: int, reason: str) -> None:
+        """Close the socket without waiting: a client that does not read delays its close frame."""
+        socket.drop()
+        task = asyncio.ensure_future(_close_within(socket.connection, code, reason))
+        self._closing.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self._closing.discard)
 
     # The sockets
 
@@ -128,17 +197,23 @@ class Stream:
         if not channel_id or not self.channels.attach(channel_id):
             await connection.close(4004, "no such channel")  # the service's answer to a gone channel
             return
-        socket = _Socket(connection)
+        raw = connection.transport.get_extra_info("socket")
+        if raw is not None:
+            raw.setsockopt(SOL_SOCKET, SO_SNDBUF, _SEND_BUFFER)
+        socket = _Socket(connection, self.outbox_bytes)
         previous = self._sockets.get(channel_id)
         self._sockets[channel_id] = socket
         if previous is not None:
-            await previous.connection.close(1000, "another socket connected to this channel")
-        tasks = [asyncio.ensure_future(socket.write()), asyncio.ensure_future(self._heartbeats(socket))]
+            self._closed(previous, 1000, "another socket connected to this channel")
+        tasks = [
+            asyncio.ensure_future(socket.write()),
+            asyncio.ensure_future(self._heartbeats(channel_id, socket)),
+        ]
         try:
             async for message in connection:
-                reply = self._answer(channel_id, message)
-                if reply is not None:
-                    socket.outbox.put_nowait(reply)
+                if socket.dropped:
+                    continue  # closing: its client is told nothing more
+                self._put(channel_id, socket, self._answer(channel_id, message))
         except ConnectionClosed:
             pass
         finally:
@@ -148,32 +223,31 @@ class Stream:
                 del self._sockets[channel_id]
                 self.channels.detach(channel_id)
 
-    async def _heartbeats(self, socket: _Socket) -> None:
-        while True:
+    async def _heartbeats(self, channel_id: str, socket: _Socket) -> None:
+        while not socket.dropped:
             await asyncio.sleep(self.heartbeat)
-            socket.outbox.put_nowait(_HEARTBEAT)
+            self._put(channel_id, socket, _HEARTBEAT)
 
-    def _answer(self, channel_id: str, message: str | bytes) -> str | None:
+    def _answer(self, channel_id: str, message: str | bytes) -> bytes:
+        """The reply to a client's message: read as the REST routes read a body (orjson)."""
         try:
-            request: Any = json.loads(message)
-        except ValueError:
-            return json.dumps({"result": "400", "status": "error", "message": "The message is not JSON."})
-        kind = request.get("message") if isinstance(request, dict) else None
+            request: Any = orjson.loads(message)
+        except orjson.JSONDecodeError as error:
+            return _error(None, f"The message is not JSON: {error}.")
+        if not isinstance(request, dict):
+            return _error(None, f"$: expected an object, got {_shown(request)}.")
+        correlation = request.get("correlationId")
+        kind = request.get("message")
+        if not isinstance(kind, str) or kind not in _KINDS:
+            return _error(correlation, f"$.message: expected one of {', '.join(_KINDS)}, got {_shown(kind)}.")
         if kind == "ping":
             return _PONG
-        if kind not in ("subscribe", "unsubscribe"):
-            return json.dumps({"result": "400", "status": "error", "message": f"Unknown message {kind!r}."})
         wanted = request.get("topics")
-        correlation = request.get("correlationId")
-        if not isinstance(wanted, list) or not all(isinstance(topic, str) for topic in wanted):
-            return json.dumps(
-                {
-                    "result": "400",
-                    "status": "error",
-                    "correlationId": correlation,
-                    "message": "topics must be a list of strings.",
-                }
-            )
+        if not isinstance(wanted, list):
+            return _error(correlation, f"$.topics: expected a list of strings, got {_shown(wanted)}.")
+        for index, topic in enumerate(wanted):
+            if not isinstance(topic, str):
+                return _error(correlation, f"$.topics[{index}]: expected a string, got {_shown(topic)}.")
         try:
             if kind == "subscribe":
                 self.channels.subscribe(channel_id, wanted, replace=False, ignore_errors=False)
@@ -181,7 +255,7 @@ class Stream:
                 self.channels.unsubscribe(channel_id, wanted)
         except ApiError as error:
             result = "404" if error.status == 404 else "400"
-            return json.dumps(
+            return orjson.dumps(
                 {
                     "result": result,
                     "status": "failure",
@@ -191,17 +265,69 @@ class Stream:
                 }
             )
         status = "subscribed" if kind == "subscribe" else "unsubscribed"
-        return json.dumps({"result": "200", "status": status, "correlationId": correlation})
+        return orjson.dumps({"result": "200", "status": status, "correlationId": correlation})
+
+
+async def _close_within(connection: ServerConnection, code: int, reason: str) -> None:
+    """Close with ``code``; cut the connection if its client has not taken the frame in time."""
+    try:
+        await asyncio.wait_for(connection.close(code, reason), _CLOSE_SECONDS)
+    except asyncio.TimeoutError:
+        connection.transport.abort()
+
+
+def _error(correlation: Any, message: str) -> bytes:
+    """The stream's answer to a message it cannot take: the socket stays open."""
+    answer: dict[str, Any] = {"result": "400", "status": "error", "message": message}
+    if correlation is not None:
+        answer["correlationId"] = correlation
+    return orjson.dumps(answer)
+
+
+def _shown(value: Any) -> str:
+    """What arrived, as JSON, cut short: a megabyte of it is not echoed back."""
+    text = orjson.dumps(value).decode() if value is not None else "nothing"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class _Socket:
-    """A connection and its outbox: one writer sends every message in the order it was queued."""
+    """A connection and its outbox: one writer sends every message in the order it was queued.
 
-    def __init__(self, connection: ServerConnection) -> None:
+    ``pending`` counts the bytes queued and not yet handed to the connection, which holds at most
+    its ``write_limit`` (32 KiB) more while the client does not read.
+    """
+
+    def __init__(self, connection: ServerConnection, limit: int) -> None:
         self.connection = connection
-        self.outbox: asyncio.Queue[str] = asyncio.Queue()
+        self.limit = limit
+        self.pending = 0
+        self.dropped = False
+        self._outbox: collections.deque[bytes] = collections.deque()
+        self._ready = asyncio.Event()
+
+    def put(self, data: bytes) -> bool:
+        """Queue ``data`` (UTF-8 text); False, and nothing queued, if it would pass the limit."""
+        if self.dropped:
+            return True
+        if self.pending + len(data) > self.limit:
+            return False
+        self._outbox.append(data)
+        self.pending += len(data)
+        self._ready.set()
+        return True
+
+    def drop(self) -> None:
+        """Queue nothing more and let go of what waits: the socket is closing."""
+        self.dropped = True
+        self._outbox.clear()
+        self.pending = 0
 
     async def write(self) -> None:
         with contextlib.suppress(ConnectionClosed):
             while True:
-                await self.connection.send(await self.outbox.get())
+                await self._ready.wait()
+                self._ready.clear()
+                while self._outbox and not self.dropped:
+                    data = self._outbox.popleft()
+                    self.pending -= len(data)
+                    await self.connection.send(data, text=True)

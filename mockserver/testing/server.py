@@ -40,9 +40,7 @@ class MockServer(AdminClient):
         self.port = port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
-        self.stream = Stream(
-            self.backend.notifications, heartbeat=float(self.app.config["HEARTBEAT_SECONDS"])
-        )
+        self.stream = Stream.from_config(self.backend.notifications, self.app.config)
 
     @property
     def url(self) -> str:
