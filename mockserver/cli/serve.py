@@ -386,6 +386,37 @@ def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any
     multiple=True,
     metavar="NAME",
 )
+@_option(
+    "--store-timeout",
+    "STORE_TIMEOUT",
+    "Seconds a shared store's command may take; past it the store counts as down (503).",
+)
+@_option(
+    "--idle-seconds",
+    "IDLE_SECONDS",
+    "Seconds a connection may stay silent (no request, no handshake, idle keep-alive) before it is closed.",
+)
+@_option("--connections", "CONNECTIONS", "Connections each worker serves at once; more wait.", metavar="N")
+@_option(
+    "--stream-outbox-bytes",
+    "STREAM_OUTBOX_BYTES",
+    "Bytes a notification socket may leave unread; past it the socket is closed (1008).",
+    metavar="N",
+)
+@_option(
+    "--notifications-limit",
+    "NOTIFICATIONS_LIMIT",
+    "Pushed notifications the control API keeps; the oldest go first.",
+    metavar="N",
+)
+@_option("--max-conversations", "MAX_CONVERSATIONS", "Conversations stored at once.", metavar="N")
+@_option("--max-text-length", "MAX_TEXT_LENGTH", "Characters of any text in a request body.", metavar="N")
+@_option("--max-callback-numbers", "MAX_CALLBACK_NUMBERS", "callbackNumbers of one callback.", metavar="N")
+@_option("--max-attributes", "MAX_ATTRIBUTES", "Entries of a callback's data or attributes.", metavar="N")
+@_option("--max-callbacks", "MAX_CALLBACKS", "Customer callbacks in one conversation.", metavar="N")
+@_option("--journal-limit", "JOURNAL_LIMIT", "Requests the journal keeps; the oldest go first.", metavar="N")
+@_option("--journal-bytes", "JOURNAL_BYTES", "Bytes of bodies the journal keeps.", metavar="N")
+@_option("--max-body", "MAX_CONTENT_LENGTH", "Bytes of a request body; a larger one gets 413.", metavar="N")
 def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
