@@ -12,7 +12,9 @@ and ``max_body`` bytes, and only a complete body reaches the app. The app then r
 loop itself while ``inline()`` says so (no fault is set: nothing in it waits), since handing each
 request to a thread and back cost most of the throughput (benchmarks/README.md); while a fault
 may sleep or cut a connection, it runs on one of ``threads`` threads, so a delayed request holds
-up no other. On the event loop a request without a body is first offered to ``bodyless`` (the
+up no other. With a shared store (``writes_off_loop``) a request that may write runs on a thread
+too: a write may wait for the store's lock, which another replica holds, and that wait must not
+hold up the reads this event loop answers. On the event loop a request without a body is first offered to ``bodyless`` (the
 control middleware's ``answer_bodyless``), which answers the busiest one, GET by id, from the
 request's headers alone: building its WSGI environ was a fifth of the time the event loop spent
 on it (benchmarks/README.md).
@@ -79,11 +81,16 @@ class InjectedFault(ConnectionAbortedError):
         self.fault = fault
 
 
+# Methods that change nothing: a shared store's lock is never waited for to answer them.
+_READS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
 class RsgiBridge:
     """An RSGI app that reads each body in full, in bounds, then runs ``app``.
 
-    ``app`` runs on the event loop while ``inline()``, else on a thread pool. There, before any
-    environ is built, ``bodyless`` may answer a request without a body.
+    ``app`` runs on the event loop while ``inline()`` (a write only unless ``writes_off_loop``),
+    else on a thread pool. There, before any environ is built, ``bodyless`` may answer a request
+    without a body.
     """
 
     def __init__(
@@ -95,9 +102,11 @@ class RsgiBridge:
         body_timeout: float,
         inline: Callable[[], bool] = lambda: False,
         bodyless: Bodyless | None = None,
+        writes_off_loop: bool = False,
     ) -> None:
         self.app = app
         self.inline = inline
+        self.writes_off_loop = writes_off_loop
         self.bodyless = bodyless
         self.max_body = max_body
         self.body_timeout = body_timeout
@@ -135,7 +144,7 @@ class RsgiBridge:
             except TimeoutError:
                 return _error(protocol, http_error(408))
         environ = _environ(scope, path, entries, body)
-        if self.inline():
+        if self.inline() and not (self.writes_off_loop and scope.method not in _READS):
             status, response_headers, chunks, aborted = self._run(environ)
         else:
             loop = asyncio.get_running_loop()

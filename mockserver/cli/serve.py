@@ -111,6 +111,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
             body_timeout=float(app.config["BODY_TIMEOUT"]),
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
             bodyless=front.answer_bodyless,
+            writes_off_loop=app.config["STORE"] != "memory",  # a write may wait for another replica's lock
         )
     finally:
         gc.enable()

@@ -305,7 +305,8 @@ def test_a_lock_whose_holder_was_killed_is_taken_over_well_within_the_old_lease(
     redis_url: str, prefix: str
 ) -> None:
     """The holder SIGKILLed while holding the lock: the other replica's reads answer throughout, and
-    its write goes through once the dead holder's short lease runs out (it was 30 s)."""
+    its write goes through once the dead holder's short lease runs out (it was 30 s), on a thread,
+    so its event loop goes on answering reads."""
     with replica(redis_url, prefix) as b:
         made = create(b)
         holder = subprocess.Popen(
@@ -327,4 +328,6 @@ def test_a_lock_whose_holder_was_killed_is_taken_over_well_within_the_old_lease(
             wrote = time.monotonic() - started
             write.result()
         assert wrote < 5, wrote
-        assert max(reads) < 2.5, reads
+        # The write waits on a thread: the same replica's event loop answers reads meanwhile (on it,
+        # each read waited out the rest of the dead holder's 1.5 s lease, 1.4 s here).
+        assert max(reads) < 0.7, reads
