@@ -26,50 +26,22 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def redis_server(directory: Path) -> Iterator[str]:
-    """Start a throwaway Redis (no persistence) on a free port; its URL until the block ends."""
+def _server_command() -> str:
+    """redis-server or valkey-server: missing, the test is skipped, or fails under CI=true."""
     found = next((path for name in SERVERS if (path := shutil.which(name))), None)
     if found is None:
         missing = "neither redis-server nor valkey-server is on PATH (apt-get install redis-server)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the Redis tests: {missing}")
         pytest.skip(missing)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            found,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{found} did not start on port {port}") from None
-                time.sleep(0.02)
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
+    return found
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """Start a throwaway Redis (no persistence) on a free port; its URL until the block ends."""
+    with dedicated_redis(directory) as server:
+        yield server.url
 
 
 def fresh_prefix() -> str:
@@ -95,9 +67,7 @@ class Dedicated:
     """
 
     def __init__(self, directory: Path) -> None:
-        found = next((path for name in SERVERS if (path := shutil.which(name))), None)
-        if found is None:
-            pytest.skip("neither redis-server nor valkey-server is on PATH")
+        found = _server_command()
         self._command = [
             found,
             "--bind",
