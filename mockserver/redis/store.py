@@ -132,11 +132,11 @@ class RedisStore:
             )
         )
         probe = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-        self.outage = self.redis.outage = Outage(url, probe.ping)
-        try:
-            self.redis.ping()
-        except StoreUnavailableError as error:
+        try:  # on the probe's connection: a store never reached is refused, not an outage to log
+            probe.ping()
+        except LOST as error:
             raise StoreError(f"cannot reach the store at {url}: {error}") from None
+        self.outage = self.redis.outage = Outage(url, probe.ping)
         self.keys = Keys(prefix)
         # This process's threads queue here first, so only one at a time polls for Redis's lock.
         self._here = threading.RLock()
