@@ -77,6 +77,9 @@ class Stream:
         self.port = 0
         self._sockets: dict[str, _Socket] = {}
         self._closing: set[asyncio.Future[None]] = set()
+        # Every connection until it has closed, its close frame taken or not (websockets'
+        # ``Server.connections`` lists only open ones).
+        self._connected: set[ServerConnection] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -141,8 +144,7 @@ class Stream:
             try:
                 await asyncio.wait_for(server.wait_closed(), _CLOSE_SECONDS)
             except asyncio.TimeoutError:
-                # Clients that did not take their close frame (``connections`` lists only open ones).
-                for connection in server.all_connections:
+                for connection in list(self._connected):  # clients that did not take their close frame
                     connection.transport.abort()
                 await server.wait_closed()
 
@@ -192,6 +194,9 @@ class Stream:
     # The sockets
 
     async def _connection(self, connection: ServerConnection) -> None:
+        self._connected.add(connection)
+        closed = asyncio.ensure_future(connection.wait_closed())
+        closed.add_done_callback(lambda _: self._connected.discard(connection))
         path = connection.request.path if connection.request is not None else ""
         channel_id = path[len(_PREFIX) :] if path.startswith(_PREFIX) else ""
         if not channel_id or not self.channels.attach(channel_id):

@@ -64,7 +64,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Hypothesis refuses ``callback_mock_server`` (a function-scoped fixture): say what to use instead."""
     report = yield
     if report.failed and call.excinfo is not None and call.excinfo.typename == "FailedHealthCheck":
-        message = str(call.excinfo.value)  # Hypothesis's: "... uses a function-scoped fixture 'name'"
+        # Hypothesis's: "... uses a function-scoped fixture 'name'" (older: "Function-scoped fixture 'name' used by")
+        message = str(call.excinfo.value).lower()
         if "function-scoped" in message and "'callback_mock_" in message:
             report.sections.append(("callback-contracts", HYPOTHESIS_ADVICE))
     return report
