@@ -1,6 +1,7 @@
 """The Redis store's cost against the memory store's, and how serve scales with workers on one Redis (by hand).
 
     python benchmarks/bench_store.py [--duration 5] [--rounds 3] [--connections 16] [--costs-only]
+        [--baseline CHECKOUT]
 
 Starts a redis-server of its own on a free port (no persistence), then, round after round and in
 turn: serve on the memory store (the baseline), serve on Redis with 1, 2 and 4 workers, each
@@ -12,14 +13,18 @@ process. Serve overlaps its round trips on the event loop, so the first is small
 
 Then, in this process (``--costs-only``: these alone): how long a write waits for the lock of a
 holder SIGKILLed while holding it (the take-over), and what a change to a part costs in bytes sent
-to Redis and in time, medians of 5: a channel created at 10 and at 4,000 channels, a hit on a stub
-with ``times`` whose body is 10 bytes and 500 KB, with their ratios.
+to Redis and in time, medians of 21: a channel created at 10 and at 4,000 channels, a hit on a stub
+with ``times`` whose body is 10 bytes and 500 KB, and another process's load of a channel created
+at 10 and 4,000, with their ratios; beside them the same changes' time on the memory store, and
+with ``--baseline`` the same figures of an older checkout's code (in a process of its own, on
+another Redis database of the same server).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -95,26 +100,44 @@ def take_over_ms(url: str, rounds: int = 3) -> float:
     return statistics.median(waits)
 
 
-def change_cost(client: redis.Redis, change: Callable[[], object], samples: int = 5) -> tuple[int, float]:
-    """Bytes Redis received for ``change`` (INFO stats) and its time (ms): the medians."""
+Cost = tuple[int, float]  # bytes Redis received, ms
+
+
+def change_cost(
+    client: redis.Redis | None,
+    change: Callable[[], object],
+    samples: int = 21,
+    before: Callable[[], object] = list,
+) -> Cost:
+    """Bytes Redis received for ``change`` (INFO stats; 0 without a client) and its time (ms), each after
+    ``before`` (neither counted): the medians."""
     sizes, times = [], []
     for _ in range(samples):
-        before = int(client.info("stats")["total_net_input_bytes"])
+        before()
+        received = int(client.info("stats")["total_net_input_bytes"]) if client else 0
         started = time.perf_counter()
         change()
         times.append((time.perf_counter() - started) * 1000)
-        sizes.append(int(client.info("stats")["total_net_input_bytes"]) - before)
+        sizes.append(int(client.info("stats")["total_net_input_bytes"]) - received if client else 0)
     return int(statistics.median(sizes)), statistics.median(times)
 
 
-def part_costs(url: str) -> list[tuple[str, tuple[int, float], tuple[int, float]]]:
-    """A channel created at 10 and 4,000 channels; a hit on a stub of 10 bytes and of 500 KB."""
+def part_costs(url: str) -> list[tuple[str, Cost, Cost]]:
+    """A channel created at 10 and 4,000 channels; a hit on a stub of 10 bytes and of 500 KB; a channel
+    created by another process loaded, at 10 and 4,000 (on Redis). ``url`` "memory": the memory store."""
     from mockserver import create_app
     from mockserver.extension import backend_of
 
-    app = create_app({"STORE": url, "STORE_PREFIX": "bench-parts", "CONVERSATIONS": 5, "TOKENS": ("t",)})
-    backend, http, client = backend_of(app), app.test_client(), redis.Redis.from_url(url)
-    auth = {"Authorization": "Bearer t"}
+    # A token for each channel created: none is over its token's 20, which would remove its oldest.
+    tokens = [f"t{index}" for index in range(200)]
+    config: dict[str, Any] = {"CONVERSATIONS": 5, "TOKENS": tuple(tokens)}
+    if url != "memory":
+        config.update(STORE=url, STORE_PREFIX="bench-parts")
+    app = create_app(config)
+    other = None if url == "memory" else create_app(config)  # another process of the same server
+    backend, http = backend_of(app), app.test_client()
+    client = None if url == "memory" else redis.Redis.from_url(url)
+    auth = {"Authorization": "Bearer t0"}
 
     def grow(count: int) -> None:
         with backend.store.transaction():
@@ -122,35 +145,71 @@ def part_costs(url: str) -> list[tuple[str, tuple[int, float], tuple[int, float]
                 backend.notifications.create(f"bulk-{count}-{index}", f"user-{index}")
 
     def create() -> None:
-        http.post("/api/v2/notifications/channels", headers=auth)
+        http.post("/api/v2/notifications/channels", headers={"Authorization": f"Bearer {tokens.pop()}"})
+
+    def loaded() -> Cost:
+        assert other is not None
+        sync = backend_of(other).store.sync
+        sync()
+        return change_cost(client, sync, before=create)
 
     grow(10)
     few = change_cost(client, create)
+    few_loaded = loaded() if other else (0, 0.0)
     grow(4000)
     many = change_cost(client, create)
+    many_loaded = loaded() if other else (0, 0.0)
 
-    def hit(size: int) -> tuple[int, float]:
+    def hit(size: int) -> Cost:
         stub = {"method": "GET", "path": f"/api/v2/stubbed/{size}", "body": "x" * size, "times": 1000}
         http.post("/__admin/stubs", json=stub)
         return change_cost(client, lambda: http.get(f"/api/v2/stubbed/{size}", headers=auth))
 
     small, large = hit(10), hit(500_000)
-    backend.store.close()
-    client.close()
+    for each in (app, other):
+        if each is not None and client is not None:
+            backend_of(each).store.close()
+    if client is not None:
+        client.close()
     return [
         ("channel create, 10 -> 4,000 channels", few, many),
         ("stub hit, 10 B -> 500 KB body", small, large),
+        ("another process loads a channel made", few_loaded, many_loaded),
     ]
 
 
-def report_costs(url: str) -> None:
+def baseline_costs(checkout: str, url: str) -> dict[str, tuple[Cost, Cost]]:
+    """``part_costs`` (this one) on an older checkout's code, in a process of its own."""
+    code = "import json, sys; from bench_store import part_costs; print(json.dumps(part_costs(sys.argv[1])))"
+    path = os.pathsep.join([os.path.abspath(checkout), os.path.dirname(os.path.abspath(__file__))])
+    found = subprocess.run(
+        [sys.executable, "-c", code, url],
+        env={**os.environ, "PYTHONPATH": path},
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {name: ((few[0], few[1]), (many[0], many[1])) for name, few, many in json.loads(found.stdout)}
+
+
+def report_costs(url: str, baseline: str | None = None) -> None:
     print(f"lock take-over after its holder was SIGKILLed: {take_over_ms(url):.0f} ms (median of 3)")
-    print(f"{'change':<38} {'bytes':>15} {'ratio':>6} {'ms':>13} {'ratio':>6}")
+    memory = {name: (few[1], many[1]) for name, few, many in part_costs("memory")}
+    before = {} if baseline is None else baseline_costs(baseline, url.rsplit("/", 1)[0] + "/1")
+    print(f"{'change':<38} {'bytes':>15} {'ratio':>6} {'ms':>13} {'ratio':>6} {'memory ms':>13}")
     for name, (few, few_ms), (many, many_ms) in part_costs(url):
+        in_memory = f"{memory[name][0]:>5.2f} -> {memory[name][1]:>5.2f}" if memory[name][0] else ""
         print(
-            f"{name:<38} {few:>6,} -> {many:>6,} {many / few:>6.2f} {few_ms:>5.2f} -> {many_ms:>5.2f} "
-            f"{many_ms / few_ms:>6.2f}"
+            f"{name:<38} {few:>6,} -> {many:>6,} {many / max(few, 1):>6.2f} {few_ms:>5.2f} -> {many_ms:>5.2f} "
+            f"{many_ms / few_ms:>6.2f} {in_memory:>13}"
         )
+        if name in before:
+            (old, old_ms), (old_many, old_many_ms) = before[name]
+            print(
+                f"{'  before (--baseline)':<38} {old:>6,} -> {old_many:>6,} {old_many / max(old, 1):>6.2f} "
+                f"{old_ms:>5.2f} -> {old_many_ms:>5.2f} {old_many_ms / old_ms:>6.2f}"
+            )
 
 
 def main() -> None:
@@ -159,6 +218,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--costs-only", action="store_true", help="only the take-over and the parts' costs")
+    parser.add_argument("--baseline", help="an older checkout whose parts' costs to show beside these")
     args = parser.parse_args()
     if args.costs_only:
         with tempfile.TemporaryDirectory() as folder:
@@ -169,7 +229,7 @@ def main() -> None:
             )
             try:
                 time.sleep(0.3)
-                report_costs(f"redis://127.0.0.1:{port}/0")
+                report_costs(f"redis://127.0.0.1:{port}/0", args.baseline)
             finally:
                 server.terminate()
                 server.wait(timeout=10)
@@ -215,7 +275,7 @@ def main() -> None:
                         f"round {number + 1} {name}: {results[name][-1]['rps']:,.0f} req/s", file=sys.stderr
                     )
             trip = round_trip_us(store)
-            report_costs(store)
+            report_costs(store, args.baseline)
         finally:
             server.terminate()
             server.wait(timeout=10)

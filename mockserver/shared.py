@@ -3,10 +3,12 @@
 A store (``mockserver.store.MemoryStore`` in one process, ``mockserver.redis.RedisStore`` for
 several on one Redis) keeps the conversations and hands each other stateful part what it needs:
 
-- a ``Share`` for a ``Part``, state small enough to copy whole (the clock, the faults, the stubs,
+- a ``Share`` for a ``Part``, state every process holds a copy of (the clock, the faults, the stubs,
   the lifecycle settings, the channels, the factory's random stream): its changes are made inside
   ``share.changing()``, which in one process is a lock of its own and across processes the
-  store's transaction, at the end of which what changed reaches every process;
+  store's transaction, at the end of which what changed reaches every process. A ``Tracked``
+  part (the channels, the faults, the stubs: the parts that grow) also names the pieces it
+  changes (``share.changed``), so a store on another server saves and loads those alone;
 - a ``Log`` for what only grows (the notifications pushed), a ``Windows`` for the rate limit's
   counts, a ``Relay`` for what a socket must be told, wherever the socket is held.
 
@@ -17,9 +19,9 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from mockserver.lifecycle import Step
@@ -29,12 +31,44 @@ class OutOfDateError(Exception):
     """Another process changed the parts since this one last synced: sync, and answer on that state."""
 
 
+ABSENT: Any = object()  # what a ``Tracked`` part's dump holds at a path where it holds nothing
+
+Path = tuple[str, ...]  # a piece of a part's dump: the object members that lead to it
+
+
 class Part(Protocol):
-    """State that every process must see alike, copied whole as JSON-able data."""
+    """State that every process must see alike, as JSON-able data."""
 
     def dump(self) -> Any: ...
 
     def load(self, data: Any) -> None: ...
+
+
+@runtime_checkable
+class Tracked(Part, Protocol):
+    """A part that names each piece of its dump it changes (``Share.changed``), so it is saved a piece at a time.
+
+    Its dump is objects down to its pieces (``{"next": 3, "channels": {"<id>": {...}}}``), never
+    relying on the order of an object's members. A store that keeps the part elsewhere saves the
+    pieces it was told of (``dump_at``) and hands the part only what another process changed
+    (``load_changed``): a change costs what it changed, not the part's size.
+    """
+
+    def dump_at(self, path: Path) -> Any:
+        """What ``dump()`` holds at ``path`` (``ABSENT``: nothing), costing that piece alone.
+
+        Asked of each path the part named, and of its ancestors when the store's copy of them is
+        an empty object (or becomes one): an empty object is kept as one value, not as members.
+        """
+        ...
+
+    def load_changed(self, data: Any, paths: Iterable[tuple[Any, ...]]) -> None:
+        """Take ``data`` (as ``dump`` gives it), which differs from what was last taken only at or below ``paths``.
+
+        ``data`` stays the store's, which changes it in place later: keep none of its objects but
+        the values, as building the part's own objects from it does.
+        """
+        ...
 
 
 class Share(Protocol):
@@ -46,6 +80,14 @@ class Share(Protocol):
 
     def touch(self) -> None:
         """Say the part changed inside the store's current transaction (its own methods do not know)."""
+        ...
+
+    def changed(self, *path: str) -> None:
+        """Say the piece of the part's dump at ``path`` changed (no path: any of it), inside ``changing()``.
+
+        A ``Tracked`` part says so of every change it makes; a store that saves pieces saves
+        these; one that keeps the part in its process ignores it.
+        """
         ...
 
     def holds(self, part: Part) -> None:
@@ -129,6 +171,9 @@ class LocalShare:
             yield
 
     def touch(self) -> None:
+        pass
+
+    def changed(self, *path: str) -> None:
         pass
 
     def holds(self, part: Part) -> None:

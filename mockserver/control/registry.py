@@ -2,19 +2,20 @@
 
 Each item matches requests by method and path pattern (compiled once, when it is added: every
 request tries every item) and applies to the next ``times`` of them (None: until removed). An
-item used up stays listed, with its counts, until removed or cleared. The registry is a ``Part``
-of the server: every change, the counts of ``use`` included, is made inside its share's
-``changing()``, so ``times`` are counted once however many processes serve. Nothing here imports
-Flask.
+item used up stays listed, with its counts, until removed or cleared. The registry is a
+``Tracked`` part of the server: every change, the counts of ``use`` included, is made inside its
+share's ``changing()``, so ``times`` are counted once however many processes serve, and it names
+the items it changed, so a store elsewhere saves those alone (a hit on a stub of 500 KB saves its
+counts, not its body). Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from mockserver.control.patterns import compile_path
-from mockserver.shared import LocalShare, Share
+from mockserver.shared import ABSENT, LocalShare, Path, Share
 
 
 class Registered:
@@ -54,6 +55,7 @@ class Registry(Generic[_R]):
         added = make(self._ids)
         self._live = sorted([*self._live, added], key=order) if order else [*self._live, added]
         self.active = True
+        self._changed(added, "ids", "live")
         return added
 
     def remove(self, item_id: str) -> bool:
@@ -62,12 +64,18 @@ class Registry(Generic[_R]):
             self._live = [item for item in self._live if item.id != item_id]
             self._done = [item for item in self._done if item.id != item_id]
             self.active = bool(self._live)
-            return len(self._live) + len(self._done) < before
+            if len(self._live) + len(self._done) == before:
+                return False
+            for name in ("live", "done"):
+                self._share.changed(name)
+            self._share.changed("items", item_id)
+            return True
 
     def clear(self) -> None:
         with self._share.changing():
             self._live, self._done = [], []
             self.active = False
+            self._share.changed()
 
     def _listed(self) -> list[_R]:
         """Every item: the ones tried, then the used-up ones."""
@@ -75,10 +83,19 @@ class Registry(Generic[_R]):
         return [*live, *done]
 
     def _matching(self, method: str, path: str) -> Iterator[_R]:
-        return (item for item in self._live if item.matches(method, path))
+        """The live items that match, in order; each named changed, as its caller may change it.
+
+        (A fault that draws from its random stream changes it even when it does not apply; the
+        share ignores a change named outside ``changing()``, where a caller only looks.)
+        """
+        for item in self._live:
+            if item.matches(method, path):
+                self._changed(item)
+                yield item
 
     def _use(self, item: _R) -> None:
         """Count one request against ``item``'s times: used up, it moves to the done ones."""
+        self._changed(item)
         if item.left is None:
             return
         item.left -= 1
@@ -86,16 +103,57 @@ class Registry(Generic[_R]):
             self._live = [other for other in self._live if other is not item]
             self._done.append(item)
             self.active = bool(self._live)
+            self._changed(item, "live", "done")
+
+    def _changed(self, item: _R, *lists: str) -> None:
+        """Name ``item`` (and the lists ``lists``) changed to the share: what a store of pieces saves."""
+        self._share.changed("items", item.id)
+        for name in lists:
+            self._share.changed(name)
+
+    # As a part: ``{"ids": n, "live": [id], "done": [id], "items": {id: item}}``, each item a piece
 
     def dump(self) -> Any:
         return {
             "ids": self._ids,
-            "live": [item.dump() for item in self._live],
-            "done": [item.dump() for item in self._done],
+            "live": [item.id for item in self._live],
+            "done": [item.id for item in self._done],
+            "items": {item.id: item.dump() for item in self._listed()},
         }
+
+    def dump_at(self, path: Path) -> Any:
+        if len(path) == 2:
+            item = next((item for item in self._listed() if item.id == path[1]), None)
+            return ABSENT if item is None else item.dump()
+        if path in (("live",), ("done",)):
+            return [item.id for item in (self._live if path == ("live",) else self._done)]
+        if path == ("ids",):
+            return self._ids
+        return self.dump()[path[0]] if path else self.dump()
 
     def load(self, data: Any) -> None:
         self._ids = data["ids"]
-        self._live = [self._load(item) for item in data["live"]]
-        self._done = [self._load(item) for item in data["done"]]
+        self._place({key: self._load(item) for key, item in data["items"].items()}, data)
+
+    def load_changed(self, data: Any, paths: Iterable[tuple[Any, ...]]) -> None:
+        changed: set[str] = set()
+        for path in paths:
+            if path == ("items",):  # emptied, or filled from empty: every item there is new
+                self.load(data)
+                return
+            if path[0] == "items":
+                changed.add(path[1])
+        self._ids = data["ids"]
+        held = data["items"]
+        items = {item.id: item for item in self._listed()}
+        for key in changed:
+            items.pop(key, None)
+            if key in held:
+                items[key] = self._load(held[key])
+        self._place(items, data)
+
+    def _place(self, items: dict[str, _R], data: Any) -> None:
+        """The items in the order ``data`` lists them: the live ones tried in order, then the used-up ones."""
+        self._live = [items[key] for key in data["live"]]
+        self._done = [items[key] for key in data["done"]]
         self.active = bool(self._live)

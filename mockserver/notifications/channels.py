@@ -31,7 +31,7 @@ from mockserver.clock import Clock, from_ms
 from mockserver.control.models import PushedNotification
 from mockserver.errors import ApiError
 from mockserver.notifications import events, topics
-from mockserver.shared import LocalRelay, LocalShare, Log, MemoryLog, Relay, Share, Sink
+from mockserver.shared import ABSENT, LocalRelay, LocalShare, Log, MemoryLog, Path, Relay, Share, Sink
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)
@@ -81,8 +81,8 @@ class Channels:
     ) -> None:
         self._clock = clock
         self._new_id = new_id
-        # The channels are a ``Part`` of the server, changed inside their share's ``changing()``;
-        # what was pushed is the store's ``Log``; the relay reaches a socket whichever process holds it.
+        # The channels are a ``Tracked`` part of the server, changed inside their share's
+        # ``changing()``, each channel changed named to it (``_changed``); what was pushed is the store's ``Log``; the relay reaches a socket whichever process holds it.
         self._share = LocalShare() if share is None else share
         self._pushed = MemoryLog(limit) if pushed is None else pushed
         self._relay = LocalRelay() if relay is None else relay
@@ -112,8 +112,10 @@ class Channels:
                 self._remove(min(idle, key=lambda channel: channel.last_used_ms).id)
             channel_id = f"streaming-{self._next}-{self._new_id().replace('-', '')[:26]}"
             self._next += 1
+            self._share.changed("next")
             state = ChannelState(channel_id, token, user_id, now + _ms(LIFETIME), now)
             self._channels[channel_id] = state
+            self._changed(channel_id)
             return self._view(state)
 
     def listing(self, token: str, user_id: str, *, across_tokens: bool) -> list[Channel]:
@@ -134,6 +136,7 @@ class Channels:
         with self._share.changing():
             channel = self._get(channel_id)
             channel.last_used_ms = self._clock.ms()
+            self._changed(channel_id)
             return [_permitted(topic) for topic in channel.topics]
 
     def subscribe(
@@ -172,6 +175,7 @@ class Channels:
             now = self._clock.ms()
             channel.last_used_ms = now
             channel.expires_ms = now + _ms(LIFETIME)  # subscribing extends the channel's life
+            self._changed(channel_id)
             return [_permitted(topic) for topic in channel.topics] + [
                 ChannelTopic(
                     id=topic,
@@ -188,6 +192,7 @@ class Channels:
             gone = set(channel.topics if unwanted is None else unwanted)
             self._set_topics(channel, {topic: None for topic in channel.topics if topic not in gone})
             channel.last_used_ms = self._clock.ms()
+            self._changed(channel_id)
 
     # The stream's side
 
@@ -199,6 +204,7 @@ class Channels:
                 return False
             channel.connected = True
             channel.last_used_ms = self._clock.ms()
+            self._changed(channel_id)
             return True
 
     def detach(self, channel_id: str) -> None:
@@ -206,6 +212,7 @@ class Channels:
             channel = self._channels.get(channel_id)
             if channel is not None:
                 channel.connected = False
+                self._changed(channel_id)
 
     def socket_closing(self, channel_id: str | None, correlation_id: str) -> list[str]:
         """Tell each connected channel (or just ``channel_id``) that its socket will close; their ids."""
@@ -269,21 +276,58 @@ class Channels:
                 self._remove(channel_id)
             self._pushed.clear()
 
-    # As a part
+    # As a part: ``{"next": n, "channels": {id: channel}}``, each channel a piece
 
     def dump(self) -> Any:
-        return {
-            "next": self._next,
-            "channels": [{**attrs.asdict(c), "topics": list(c.topics)} for c in self._channels.values()],
-        }
+        return {"next": self._next, "channels": {key: _dumped(c) for key, c in self._channels.items()}}
+
+    def dump_at(self, path: Path) -> Any:
+        if path == ("next",):
+            return self._next
+        if len(path) == 2:
+            channel = self._channels.get(path[1])
+            return ABSENT if channel is None else _dumped(channel)
+        return self.dump()[path[0]] if path else self.dump()
 
     def load(self, data: Any) -> None:
         self._next = data["next"]
-        self._channels = {item["id"]: _state(item) for item in data["channels"]}
+        # In the order they were made (an object's members come in any order): the listing's order.
+        items = sorted(data["channels"].values(), key=lambda item: _number(item["id"]))
+        self._channels = {item["id"]: _state(item) for item in items}
         self._subscribers = {}
         for channel in self._channels.values():
-            for topic in channel.topics:
-                self._subscribers.setdefault(topic, set()).add(channel.id)
+            self._subscribe(channel)
+
+    def load_changed(self, data: Any, paths: Iterable[tuple[Any, ...]]) -> None:
+        changed: set[str] = set()
+        for path in paths:
+            if path == ("channels",):  # emptied, or filled from empty: every channel there is new
+                self.load(data)
+                return
+            if path[0] == "channels":
+                changed.add(path[1])
+        self._next = data["next"]
+        held = data["channels"]
+        last = next(reversed(self._channels), None)  # the newest held before
+        added = []
+        for channel_id in changed:
+            old = self._channels.get(channel_id)
+            if old is not None:
+                self._unsubscribe(old)
+            item = held.get(channel_id)
+            if item is None:
+                self._channels.pop(channel_id, None)
+            elif old is None:
+                added.append(_state(item))
+            else:
+                self._channels[channel_id] = state = _state(item)  # in its place
+                self._subscribe(state)
+        added.sort(key=lambda state: _number(state.id))
+        for state in added:
+            self._channels[state.id] = state
+            self._subscribe(state)
+        if added and last is not None and _number(last) > _number(added[0].id):
+            self._channels = dict(sorted(self._channels.items(), key=lambda item: _number(item[0])))
 
     # Inside
 
@@ -307,14 +351,24 @@ class Channels:
             )
         )
 
+    def _changed(self, channel_id: str) -> None:
+        """Name the channel changed (or gone) to the share: the piece a store that saves pieces saves."""
+        self._share.changed("channels", channel_id)
+
     def _set_topics(self, channel: ChannelState, wanted: dict[str, None]) -> None:
+        self._unsubscribe(channel)
+        channel.topics = dict(wanted)
+        self._subscribe(channel)
+
+    def _subscribe(self, channel: ChannelState) -> None:
+        for topic in channel.topics:
+            self._subscribers.setdefault(topic, set()).add(channel.id)
+
+    def _unsubscribe(self, channel: ChannelState) -> None:
         for topic in channel.topics:
             self._subscribers[topic].discard(channel.id)
             if not self._subscribers[topic]:
                 del self._subscribers[topic]
-        channel.topics = dict(wanted)
-        for topic in channel.topics:
-            self._subscribers.setdefault(topic, set()).add(channel.id)
 
     def _live(self, channel_id: str) -> ChannelState | None:
         channel = self._channels.get(channel_id)
@@ -335,6 +389,7 @@ class Channels:
 
     def _remove(self, channel_id: str) -> None:
         channel = self._channels.pop(channel_id)
+        self._changed(channel_id)
         self._set_topics(channel, {})
         if channel.connected:
             self._relay.close(channel_id)
@@ -347,8 +402,17 @@ class Channels:
         )
 
 
+def _dumped(channel: ChannelState) -> dict[str, Any]:
+    return {**attrs.asdict(channel), "topics": list(channel.topics)}
+
+
 def _state(data: Any) -> ChannelState:
     return ChannelState(**{**data, "topics": dict.fromkeys(data["topics"])})
+
+
+def _number(channel_id: str) -> int:
+    """The channel's number, in the order made (``create`` names it ``streaming-<number>-<random>``)."""
+    return int(channel_id.split("-", 2)[1])
 
 
 def _permitted(topic: str) -> ChannelTopic:

@@ -4,8 +4,9 @@ writes the fields it changed, not the whole part.
 A part's data (``Part.dump``) is split down to ``DEPTH`` levels: a non-empty object or array above
 that depth is not kept itself, only its members, each under its path (``["channels", 3, "topics"]``);
 anything else (a scalar, an empty container, whatever lies at ``DEPTH``) is one field. ``changes``
-compares the data last saved with the new data and gives the fields to set and to delete;
-``apply`` makes the same changes to a copy held elsewhere. Arrays keep their order (by index); an
+compares the data last saved with the new data (the whole, or one piece of it: ``piece`` finds
+where a piece's fields lie) and gives the fields to set and to delete; ``apply`` makes the same
+changes to a copy held elsewhere. Arrays keep their order (by index); an
 object's members come back in the order their fields are applied, so a part must not rely on the
 order of an object's keys. An array shortened, or an item removed from it, rewrites the items after
 it: the parts append to their arrays, and items that go are few.
@@ -18,14 +19,34 @@ from typing import Any
 
 import orjson
 
+from mockserver.shared import ABSENT
+
 DEPTH = 3  # the parts' arrays of items (channels, stubs, faults) and each item's own members
 Path = tuple[Any, ...]  # str (an object's member) or int (an array's index) at each level
-GONE: Any = object()  # a field deleted
+GONE: Any = ABSENT  # a field deleted, or nothing there
 
 
 def normal(data: Any) -> Any:
     """``data`` as JSON gives it back (tuples as lists): a copy that shares nothing with the part."""
-    return orjson.loads(orjson.dumps(data))
+    return data if data is GONE else orjson.loads(orjson.dumps(data))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def copy(data: Any) -> Any:
+    """``normal`` for a piece, in Python: its containers copied, its scalars shared (immutable).
+
+    A piece holding a 500 KB text costs its few containers, not the text's bytes twice over.
+    """
+    kind = type(data)
+    if kind is dict:
+        return {key: copy(value) for key, value in data.items()}
+    if kind is list or kind is tuple:
+        return [copy(value) for value in data]
+    if kind in _SCALARS or data is GONE:
+        return data
+    return normal(data)  # anything else as JSON gives it back
 
 
 def _split(value: Any, depth: int) -> bool:
@@ -45,11 +66,35 @@ def fields(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
         yield path, value
 
 
-def changes(old: Any, new: Any) -> dict[Path, Any]:
-    """The fields that make ``old``'s into ``new``'s: each path and its new value, or ``GONE``."""
+def changes(old: Any, new: Any, path: Path = ()) -> dict[Path, Any]:
+    """The fields that make ``old``'s into ``new``'s (both at ``path``): each path and its new value, or ``GONE``."""
     found: dict[Path, Any] = {}
-    _compare(old, new, (), found)
+    _compare(old, new, path, found)
     return found
+
+
+def at(data: Any, path: Path) -> Any:
+    """What ``data`` holds at ``path`` (``GONE``: nothing)."""
+    for key in path:
+        held = key in data if isinstance(data, dict) else isinstance(data, list) and 0 <= key < len(data)
+        if not held:
+            return GONE
+        data = data[key]
+    return data
+
+
+def piece(data: Any, path: Path, new: Any) -> bool:
+    """Whether the object member at ``path`` (to become ``new``) is fields of its own in ``data``.
+
+    Not if its parent is one field (an empty object, or at ``DEPTH``), or becomes one (``new`` is
+    ``GONE`` and it is the parent's last member): then the parent is the piece to compare.
+    """
+    parent = at(data, path[:-1])
+    return (
+        _split(parent, len(path) - 1)
+        and isinstance(parent, dict)
+        and (new is not GONE or len(parent) > 1 or path[-1] not in parent)
+    )
 
 
 def _compare(old: Any, new: Any, path: Path, found: dict[Path, Any]) -> None:
@@ -77,7 +122,8 @@ def _compare(old: Any, new: Any, path: Path, found: dict[Path, Any]) -> None:
         return
     if old is not GONE:
         found.update((gone, GONE) for gone, _ in fields(old, path))
-    found.update(fields(new, path))
+    if new is not GONE:
+        found.update(fields(new, path))
 
 
 def apply(data: Any, found: dict[Path, Any]) -> Any:

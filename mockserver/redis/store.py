@@ -20,8 +20,11 @@ never touch each other's keys, resets included.
   channel's, each stub's members under their own paths) in a hash of its own, with a version in
   another hash and, in a sorted set, the version at which each field last changed. A transaction
   saves, with a new version, the fields of the parts it touched that changed (and "*", the version
-  of them all), and loads the fields that other processes changed since this one last looked: a
-  change costs what it changed, not the part's size. A request syncs before anything reads them:
+  of them all), and loads the fields that other processes changed since this one last looked. A
+  ``Tracked`` part (channels, faults, stubs) names the pieces it changed: only those are dumped
+  and compared with the copy last saved, and a load hands it only the pieces another process
+  changed, so a change costs what it changed, not the part's size; the other parts are small, and
+  are dumped and compared whole. A request syncs before anything reads them:
   one round trip for the versions and the schedule's first step, so a fault set through one
   process applies to the next request on another.
 - **Outages** (``outage.Outage``): every command has a timeout (``STORE_TIMEOUT``); a Redis that
@@ -68,7 +71,7 @@ from mockserver.redis.parts import (
     journal_size,
 )
 from mockserver.redis.pipelined import Pipelined
-from mockserver.shared import OutOfDateError
+from mockserver.shared import OutOfDateError, Tracked
 from mockserver.store import Entry, StoreError, StoreUnavailableError
 
 WAIT_SECONDS = 10.0  # how long a transaction waits for the lock before answering 503
@@ -96,28 +99,44 @@ class Keys:
 
 
 class _Share:
-    """A part's place in a Redis store: its version as last seen here, its data as last saved or loaded."""
+    """A part's place in a Redis store: its version as last seen here, its data as last saved or loaded.
+
+    What to save at the transaction's end: the whole part if ``touched`` (compared whole with
+    ``data``), else the pieces of a ``Tracked`` part named in ``pieces``.
+    """
 
     def __init__(self, store: RedisStore, name: str) -> None:
         self.store = store
         self.name = name
         self.keys = [store.keys("part", name), store.keys("changed", name)]  # its fields, their versions
         self.part: Any = None
+        self.tracked = False
         self.version = 0  # 0: never seen (the store numbers from 1)
         self.data: Any = fields.GONE  # as the store holds it (GONE: nothing there yet)
         self.touched = False
+        self.pieces: set[tuple[str, ...]] = set()
 
     def holds(self, part: Any) -> None:
         self.part = part
+        self.tracked = isinstance(part, Tracked)
 
     @contextmanager
     def changing(self) -> Iterator[None]:
         with self.store.transaction():
-            self.touched = True
+            self.touched = self.touched or not self.tracked
             yield
 
     def touch(self) -> None:
         self.touched = True
+
+    def changed(self, *path: str) -> None:
+        if self.store._depth:  # in this thread's transaction, which saves it (else a caller only looked)
+            self.pieces.add(path)
+
+    def forget(self) -> None:
+        """Hold nothing as saved: the next transaction loads the part whole (a save failed midway)."""
+        self.version, self.data, self.touched = 0, fields.GONE, False
+        self.pieces.clear()
 
 
 class RedisStore:
@@ -232,7 +251,8 @@ class RedisStore:
         """
         if emptied and self._seen and b"*" not in versions:
             for share in self._shares.values():
-                share.version, share.data, share.touched = 0, fields.GONE, True
+                share.forget()
+                share.touched = True
         self._seen = int(versions.get(b"*", 0))  # all of them, once this returns
         stale = [
             share
@@ -253,41 +273,50 @@ class RedisStore:
                 fields.decode(flat[i]): fields.GONE if flat[i + 1] is None else orjson.loads(flat[i + 1])
                 for i in range(0, len(flat), 2)
             }
-            start = fields.GONE if share.version == 0 else share.data
-            share.data = fields.apply(None if start is fields.GONE else start, found) if found else share.data
+            whole = share.version == 0 or share.data is fields.GONE or not share.tracked
+            start = None if share.version == 0 or share.data is fields.GONE else share.data
+            share.data = fields.apply(start, found) if found else share.data
             share.version = int(version)
-            if share.data is not fields.GONE:
+            if share.data is fields.GONE:
+                continue
+            if whole:
                 share.part.load(fields.normal(share.data))  # a copy: the part may keep what it is given
+            else:
+                share.part.load_changed(share.data, found)
         return True
 
     def _save(self) -> None:
         """Save the fields that changed of every part touched (``scripts.SAVE``): one round trip."""
         keys = [self.keys("lock"), self.keys("versions")]
         args: list[Any] = []
-        saved: list[tuple[_Share, Any]] = []
-        for share in self._shares.values():
-            if not share.touched:
-                continue
-            share.touched = False
-            data = fields.normal(share.part.dump())
-            found = fields.changes(share.data, data)
-            if not found:
-                continue
-            put = [
-                (fields.encode(path), orjson.dumps(value))
-                for path, value in found.items()
-                if value is not fields.GONE
-            ]
-            gone = [fields.encode(path) for path, value in found.items() if value is fields.GONE]
-            keys += share.keys
-            args += [share.name, len(put), *(word for pair in put for word in pair), len(gone), *gone]
-            saved.append((share, data))
-        if not saved:
-            return
-        # "*": the version of all the parts, which a fast read compares with the one this process saw.
-        replies = self._call(self._save_parts, keys, args)
-        for (share, data), version in zip(saved, replies, strict=False):
-            share.data, share.version = data, int(version)
+        saved: list[_Share] = []
+        due = [share for share in self._shares.values() if share.touched or share.pieces]
+        try:
+            for share in due:
+                found = _changes(share)
+                share.touched = False
+                share.pieces.clear()
+                if not found:
+                    continue
+                put = [
+                    (fields.encode(path), orjson.dumps(value))
+                    for path, value in found.items()
+                    if value is not fields.GONE
+                ]
+                gone = [fields.encode(path) for path, value in found.items() if value is fields.GONE]
+                keys += share.keys
+                args += [share.name, len(put), *(word for pair in put for word in pair), len(gone), *gone]
+                saved.append(share)
+            if not saved:
+                return
+            # "*": the version of all the parts, which a fast read compares with the one this process saw.
+            replies = self._call(self._save_parts, keys, args)
+        except BaseException:
+            for share in due:  # its ``data`` may hold what was not saved: the next transaction loads it whole
+                share.forget()
+            raise
+        for share, version in zip(saved, replies, strict=False):
+            share.version = int(version)
         self._seen = int(replies[-1])
 
     def sync(self) -> None:
@@ -508,6 +537,31 @@ class RedisStore:
             self._idle.pop().disconnect()
         self.redis.close()
         self.redis.connection_pool.disconnect()
+
+
+def _changes(share: _Share) -> dict[fields.Path, Any]:
+    """The fields that changed of ``share``'s part since it was last saved; ``share.data`` made the new data.
+
+    Touched (or never saved), the part is dumped and compared whole; else each piece it named is
+    dumped and compared with what ``data`` holds there, or its parent where that is one field
+    (``fields.piece``): the cost of the pieces, whatever the part's size.
+    """
+    part = share.part
+    if share.touched or share.data is fields.GONE or not share.tracked:
+        data = fields.normal(part.dump())
+        found = fields.changes(share.data, data)
+        share.data = data
+        return found
+    found = {}
+    for path in sorted(share.pieces, key=len):  # a parent before its members: they are then equal
+        new = fields.copy(part.dump_at(path))
+        while path and not fields.piece(share.data, path, new):
+            path = path[:-1]
+            new = fields.copy(part.dump_at(path))
+        here = fields.changes(fields.at(share.data, path), new, path)
+        share.data = fields.apply(share.data, here)
+        found.update(here)
+    return found
 
 
 def _words(commands: list[tuple[Any, ...]]) -> list[Any]:

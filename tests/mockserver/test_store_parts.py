@@ -4,6 +4,7 @@ the rate-limit windows and the pushed log (``fresh`` is a store of each kind).""
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,201 @@ def test_a_hit_on_a_large_stub_costs_what_a_hit_on_a_small_one_does(
 
     small, large = hit_cost(10), hit_cost(500_000)
     assert large < 2 * small, (small, large)
+
+
+# What a change costs in time: this thread's CPU (``time.thread_time``), so the load other processes
+# put on the machine counts little; the median of many, against the same change on little state.
+
+
+def _cpu_ms(change: Callable[[], object], samples: int = 31, before: Callable[[], object] = list) -> float:
+    """This thread's CPU time for ``change`` (ms), each time after ``before`` (not timed): the median."""
+    times = []
+    for _ in range(samples):
+        before()
+        started = time.thread_time()
+        change()
+        times.append((time.thread_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def _grow(app: Flask, count: int) -> None:
+    """``count`` channels more, each of a token of its own (none is over its token's limit)."""
+    backend = backend_of(app)
+    with backend.store.transaction():
+        for index in range(count):
+            backend.notifications.create(f"bulk-{count}-{index}", f"user-{index}")
+
+
+def _create(app: Flask) -> Callable[[], None]:
+    http = app.test_client()
+
+    def create() -> None:
+        answer = http.post("/api/v2/notifications/channels", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert answer.status_code == 200
+
+    return create
+
+
+def test_a_channel_created_takes_the_same_time_at_4000_channels_as_at_10(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    # Saving the whole part took 14x as long at 4,000 channels; what is left grows as the memory
+    # store's create does (the rules look over every channel for the expired ones).
+    app, _ = on_redis
+    _grow(app, 10)
+    small = _cpu_ms(_create(app))
+    _grow(app, 4000)
+    large = _cpu_ms(_create(app))
+    assert large < 3 * small, (small, large)
+
+
+def test_a_stub_hit_takes_the_same_time_beside_4_mb_of_other_stubs_and_on_a_1_mb_stub(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    app, _ = on_redis
+    http = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def add(name: str, size: int) -> Callable[[], object]:
+        stub = {"method": "GET", "path": f"/api/v2/stubbed/{name}", "body": "x" * size, "times": 1000}
+        assert http.post("/__admin/stubs", json=stub).status_code == 201
+        return lambda: http.get(f"/api/v2/stubbed/{name}", headers=auth)
+
+    hit_small = add("small", 10)
+    alone = _cpu_ms(hit_small)
+    for index in range(4):
+        add(f"other-{index}", 1_000_000)
+    beside = _cpu_ms(hit_small)
+    large = _cpu_ms(add("large", 1_000_000))
+    assert beside < 2 * alone, (alone, beside)
+    assert large < 2 * alone, (alone, large)
+
+
+@pytest.fixture
+def two_apps(tmp_path: Path) -> Iterator[tuple[Flask, Flask]]:
+    """Two apps on one Redis under one prefix, as two processes of one server (the second joins the first)."""
+    with dedicated_redis(tmp_path) as server:
+        config = {**CONFIG, "CONVERSATIONS": 5, "STORE": server.url, "STORE_PREFIX": "two"}
+        first, second = create_app(config), create_app(config)
+        yield first, second
+        backend_of(first).store.close()
+        backend_of(second).store.close()
+
+
+def test_loading_a_channel_another_process_made_takes_the_same_time_at_4000_channels_as_at_10(
+    two_apps: tuple[Flask, Flask],
+) -> None:
+    # Loading the whole part took ~40x as long at 4,000 channels: now the channel made, alone.
+    first, second = two_apps
+    sync = backend_of(second).store.sync
+
+    def loaded() -> float:
+        return _cpu_ms(sync, before=_create(first))
+
+    _grow(first, 10)
+    sync()
+    small = loaded()
+    _grow(first, 4000)
+    sync()
+    large = loaded()
+    assert large < 3 * small, (small, large)
+
+
+def _seen(app: Flask) -> list[Any]:
+    """What the app answers of the parts saved a piece at a time: the channels, stubs and faults."""
+    http = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    channels = http.get("/api/v2/notifications/channels", headers=auth).json
+    assert channels is not None
+    subscribed = [
+        http.get(f"/api/v2/notifications/channels/{channel['id']}/subscriptions", headers=auth).json
+        for channel in channels["entities"]
+    ]
+    return [channels, subscribed, http.get("/__admin/stubs").json, http.get("/__admin/faults").json]
+
+
+def _faulted(apps: tuple[Flask, ...]) -> list[int]:
+    """The statuses of 16 requests through ``apps`` in turn, under a fault of probability 0.5 added first."""
+    clients = [app.test_client() for app in apps]
+    fault = {"path": "/api/v2/faulty", "status": 503, "probability": 0.5, "seed": 3, "times": 6}
+    assert clients[-1].post("/__admin/faults", json=fault).status_code == 201
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    return [
+        clients[index % len(clients)].get("/api/v2/faulty", headers=auth).status_code for index in range(16)
+    ]
+
+
+def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps: tuple[Flask, Flask]) -> None:
+    first, second = two_apps
+    http = {app: app.test_client() for app in two_apps}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    made: list[str] = []
+
+    def both_see_alike() -> None:
+        seen = _seen(second)  # first the one that changed least: reading through one may save pieces
+        assert _seen(first) == seen
+        assert len(seen[0]["entities"]) == len(made)
+
+    def create(app: Flask) -> str:
+        answer = http[app].post("/api/v2/notifications/channels", headers=auth).json
+        assert answer is not None
+        made.append(answer["id"])
+        return str(answer["id"])
+
+    # Channels made through either, in turn: listed in the order made, by both.
+    for index in range(12):
+        channel_id = create(two_apps[index % 2])
+        topic = {"id": f"v2.users.user-{index}.conversations"}
+        assert (
+            http[first]
+            .post(f"/api/v2/notifications/channels/{channel_id}/subscriptions", json=[topic], headers=auth)
+            .status_code
+            == 200
+        )
+    both_see_alike()
+    # The token's 21st channel removes its oldest: a piece gone.
+    for index in range(9):
+        create(two_apps[index % 2])
+    made.pop(0)
+    both_see_alike()
+    http[second].delete(f"/api/v2/notifications/channels/{made[3]}/subscriptions", headers=auth)
+    both_see_alike()
+
+    # Stubs tried by priority, used up into the done ones, removed; faults drawing from their stream.
+    for priority, times in ((5, 1), (1, 2), (5, None)):
+        stub = {"method": "GET", "path": "/api/v2/stubbed", "body": "x" * 1000, "priority": priority}
+        answer = http[first].post("/__admin/stubs", json={**stub, **({"times": times} if times else {})})
+        assert answer.status_code == 201
+    for index in range(6):
+        http[two_apps[index % 2]].get("/api/v2/stubbed", headers=auth)
+    # A fault draws from its stream whether it applies or not: the draws go on from process to process.
+    drawn = _faulted(two_apps)
+    assert drawn == _faulted((create_app({**CONFIG, "CONVERSATIONS": 5}),))  # as one process draws them
+    assert 0 < drawn.count(503) < len(drawn)
+    both_see_alike()
+    stubs = http[second].get("/__admin/stubs").json
+    assert stubs is not None
+    # Tried: priority 1's twice (then done), then the newest of priority 5, which has no times.
+    assert [(stub["id"], stub["done"]) for stub in stubs["stubs"]] == [
+        ("stub-3", False),
+        ("stub-1", False),
+        ("stub-2", True),
+    ]
+    for stub_id in ("stub-2", "stub-3"):
+        assert http[first].delete(f"/__admin/stubs/{stub_id}").status_code == 204
+        both_see_alike()
+
+    # Emptied (one value), then filled again.
+    assert http[second].post("/__admin/reset").status_code in (200, 204)
+    made.clear()
+    both_see_alike()
+    create(first)
+    assert http[second].post("/__admin/stubs", json={"path": "/api/v2/again", "body": "y"}).status_code == 201
+    both_see_alike()
+
+    # A process that joins now loads every part whole, and sees the same.
+    third = create_app({**CONFIG, "CONVERSATIONS": 5, "STORE": first.config["STORE"], "STORE_PREFIX": "two"})
+    try:
+        assert _seen(third) == _seen(first)
+    finally:
+        backend_of(third).store.close()
