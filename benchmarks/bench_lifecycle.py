@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_server import SERVE, free_port, get, process, wrk
 
-from mockserver.backend import Backend
 from mockserver.control.models import ClockChange, Lifecycle, LifecycleMode
+from mockserver.state.backend import Backend
 from mockserver.store import MemoryStore
 
 NOW = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)

@@ -71,7 +71,7 @@ def round_trip_us(url: str, samples: int = 5000) -> float:
 
 HOLDER = """
 import sys, time
-from mockserver.redis import RedisStore
+from mockserver.store.redis import RedisStore
 with RedisStore(sys.argv[1], prefix=sys.argv[2]).transaction():
     print("held", flush=True)
     time.sleep(600)
@@ -80,7 +80,7 @@ with RedisStore(sys.argv[1], prefix=sys.argv[2]).transaction():
 
 def take_over_ms(url: str, rounds: int = 3) -> float:
     """How long a transaction waits for the lock of a holder killed while holding it: the median."""
-    from mockserver.redis import RedisStore
+    from mockserver.store.redis import RedisStore
 
     waits = []
     for number in range(rounds):
@@ -126,7 +126,7 @@ def part_costs(url: str) -> list[tuple[str, Cost, Cost]]:
     """A channel created at 10 and 4,000 channels; a hit on a stub of 10 bytes and of 500 KB; a channel
     created by another process loaded, at 10 and 4,000 (on Redis). ``url`` "memory": the memory store."""
     from mockserver import create_app
-    from mockserver.extension import backend_of
+    from mockserver.web.current import backend_of
 
     # A token for each channel created: none is over its token's 20, which would remove its oldest.
     tokens = [f"t{index}" for index in range(200)]

@@ -6,17 +6,21 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from mockserver import auth, extension, handlers, openapi, settings, wire
+from mockserver import settings
 from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
 from mockserver.api.fast_reads import ConversationReads
-from mockserver.backend import Backend
 from mockserver.config import DEFAULTS, Paths
 from mockserver.control import clock_routes, notification_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
-from mockserver.cors import Cors
+from mockserver.state.backend import Backend
 from mockserver.store import StoreUnavailableError
-from mockserver.web_guard import WebGuard
+from mockserver.web import auth, wire
+from mockserver.web import current as extension
+from mockserver.web import error_handlers as handlers
+from mockserver.web.cors import Cors
+from mockserver.web.guard import WebGuard
+from mockserver.web.openapi import document as openapi
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

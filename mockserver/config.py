@@ -43,7 +43,7 @@ DEFAULTS: dict[str, Any] = {
     # Host names the server answers besides loopback ones and IP addresses (.example.com: it and
     # its subdomains; *: any); any other Host gets 421, so a DNS-rebinding page reaches nothing.
     "ALLOWED_HOSTS": (),
-    # The bounds of what the API stores (mockserver.limits; the mock's own numbers, not the API's):
+    # The bounds of what the API stores (mockserver.state.limits; the mock's own numbers, not the API's):
     "MAX_CONVERSATIONS": 500_000,  # stored at once (at ~8.4 KB each, about 4 GB); a create beyond: 400
     "MAX_TEXT_LENGTH": 1000,  # characters of any text in an API request body (a name, a number, data)
     "MAX_CALLBACK_NUMBERS": 10,  # callbackNumbers of one create or reschedule

@@ -21,9 +21,9 @@ from typing import Any
 
 import attrs
 
-from mockserver.clock import out_of_range
 from mockserver.config import DEFAULTS
 from mockserver.numbers import ascii_int
+from mockserver.state.clock import out_of_range
 
 PREFIX = "CALLBACK_MOCK_"
 LIFECYCLE_MODES = ("auto", "manual", "off")

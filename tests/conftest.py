@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
 from tests.support.redis import forget, fresh_prefix, redis_server
 from tests.support.sdk import import_sdk

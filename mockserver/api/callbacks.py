@@ -15,10 +15,10 @@ from contracts import (
     PatchCallbackResponse,
     missing_alternatives,
 )
-from mockserver.errors import ApiError
-from mockserver.extension import backend
-from mockserver.openapi import operation
-from mockserver.wire import decode_body, json_response
+from mockserver.state.errors import ApiError
+from mockserver.web.current import backend
+from mockserver.web.openapi.document import operation
+from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callbacks")
 

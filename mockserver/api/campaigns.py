@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from contracts import CampaignInteractions
-from mockserver.extension import backend
-from mockserver.openapi import operation
-from mockserver.wire import json_response
+from mockserver.web.current import backend
+from mockserver.web.openapi.document import operation
+from mockserver.web.wire import json_response
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v2/outbound/campaigns")
 

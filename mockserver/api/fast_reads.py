@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from time import time
 from typing import TYPE_CHECKING
 
-from mockserver.auth import correlation_id, is_authorized
-from mockserver.wire import json_headers
+from mockserver.web.auth import correlation_id, is_authorized
+from mockserver.web.wire import json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from flask import Flask
 
-    from mockserver.backend import Backend
+    from mockserver.state.backend import Backend
 
 PREFIX = "/api/v2/conversations/"
 

@@ -19,12 +19,12 @@ from contracts import (
     ChannelTopicEntityListing,
     UserMe,
 )
-from mockserver.auth import bearer_token
-from mockserver.errors import ApiError
-from mockserver.extension import backend
 from mockserver.notifications import topics, users
-from mockserver.openapi import QueryParameter, operation
-from mockserver.wire import decode_body, json_response
+from mockserver.state.errors import ApiError
+from mockserver.web.auth import bearer_token
+from mockserver.web.current import backend
+from mockserver.web.openapi.document import QueryParameter, operation
+from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("notifications", __name__, url_prefix="/api/v2")
 

@@ -22,7 +22,7 @@ def schema(*, model: type | None, openapi: bool) -> None:
         if model is not None:
             raise click.UsageError("give --model or --openapi, not both.")
         from mockserver import app
-        from mockserver import openapi as document
+        from mockserver.web.openapi import document
 
         # The document depends on the routes only: an app with no data is enough.
         click.echo(document.dumps(app.create_app({"CONVERSATIONS": 0})).decode())

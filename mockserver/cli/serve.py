@@ -45,13 +45,14 @@ from granian.constants import Interfaces
 from granian.log import LOGGING_CONFIG, LogLevels
 from granian.server.mp import MPServer
 
-from mockserver import serving_limits, settings
+from mockserver import settings
 from mockserver.config import DEFAULTS
+from mockserver.serving import limits as serving_limits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
-    from mockserver.rsgi import RsgiBridge
+    from mockserver.serving.rsgi import RsgiBridge
 
 # How long SIGTERM waits for the worker before Granian kills it (its workers_kill_timeout): a
 # request still in flight then (a latency fault, a body still arriving) is cut.
@@ -80,10 +81,10 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
     gc.disable()
     try:
         from mockserver.app import create_app
-        from mockserver.cors import Cors
-        from mockserver.extension import backend_of
         from mockserver.notifications.stream import Stream
-        from mockserver.rsgi import RsgiBridge
+        from mockserver.serving.rsgi import RsgiBridge
+        from mockserver.web.cors import Cors
+        from mockserver.web.current import backend_of
 
         app = create_app()
         # The notification stream lives in this process, beside the state it streams.

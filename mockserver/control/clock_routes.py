@@ -11,9 +11,9 @@ from contracts import Conversation
 from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import Advance, ClockChange, ClockState, Lifecycle
 from mockserver.control.routes import admin_view, decode_checked
-from mockserver.extension import backend
-from mockserver.lifecycle import PATHS
-from mockserver.wire import json_response
+from mockserver.state.lifecycle import PATHS
+from mockserver.web.current import backend
+from mockserver.web.wire import json_response
 
 bp = Blueprint("admin_clock", __name__)
 

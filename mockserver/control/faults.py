@@ -19,7 +19,7 @@ import attrs
 import contracts
 from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
 from mockserver.control.registry import Registered, Registry
-from mockserver.shared import LocalShare, MemoryWindows, Share, Windows
+from mockserver.store.parts import LocalShare, MemoryWindows, Share, Windows
 
 
 class _Active(Registered):

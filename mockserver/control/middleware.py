@@ -16,18 +16,18 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from mockserver import sockets
-from mockserver.auth import bearer_token, correlation_id
-from mockserver.clock import Clock
 from mockserver.config import CORRELATION_HEADER
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal, read_entry
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import Stubs
-from mockserver.errors import ApiError, http_error, status_phrase
 from mockserver.numbers import ascii_int
-from mockserver.shared import OutOfDateError
-from mockserver.wire import error_answer, json_headers
+from mockserver.serving import sockets
+from mockserver.state.clock import Clock
+from mockserver.state.errors import ApiError, http_error, status_phrase
+from mockserver.store.parts import OutOfDateError
+from mockserver.web.auth import bearer_token, correlation_id
+from mockserver.web.wire import error_answer, json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

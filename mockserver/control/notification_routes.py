@@ -10,9 +10,9 @@ from flask import Blueprint, Response, g, request
 from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import NotificationList, SocketClosingRequest, SocketClosingResult
 from mockserver.control.routes import admin_view, decode_checked
-from mockserver.extension import backend
-from mockserver.openapi import QueryParameter
-from mockserver.wire import json_response
+from mockserver.web.current import backend
+from mockserver.web.openapi.document import QueryParameter
+from mockserver.web.wire import json_response
 
 bp = Blueprint("admin_notifications", __name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from mockserver.control.patterns import compile_path
-from mockserver.shared import ABSENT, LocalShare, Path, Share
+from mockserver.store.parts import ABSENT, LocalShare, Path, Share
 
 
 class Registered:

@@ -16,7 +16,6 @@ from flask import Blueprint, Response, request
 
 from contracts import Callback, Conversation, Detail, check_bounds, conflicting, server_assigned
 from factories import ConversationFactory
-from mockserver import paging
 from mockserver.control.admin_routes import AdminRoute, AdminRoutes
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
@@ -41,11 +40,12 @@ from mockserver.control.models import (
 )
 from mockserver.control.patterns import PATH_PATTERN, path_error
 from mockserver.control.stubs import StubAnswer
-from mockserver.errors import ApiError
-from mockserver.extension import backend
 from mockserver.numbers import ascii_int
-from mockserver.openapi import PAGING, F, QueryParameter, operation
-from mockserver.wire import decode_body, json_response
+from mockserver.state import paging
+from mockserver.state.errors import ApiError
+from mockserver.web.current import backend
+from mockserver.web.openapi.document import PAGING, F, QueryParameter, operation
+from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("admin", __name__)
 

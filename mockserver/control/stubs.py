@@ -16,7 +16,7 @@ import attrs
 import contracts
 from mockserver.control.models import Stub, StubList
 from mockserver.control.registry import Registered, Registry
-from mockserver.shared import Share
+from mockserver.store.parts import Share
 
 DEFAULT_CONTENT_TYPE = "application/json"
 

@@ -27,11 +27,11 @@ from contracts import (
     Detail,
     SystemMessageSystemMessage,
 )
-from mockserver.clock import Clock, from_ms
 from mockserver.control.models import PushedNotification
-from mockserver.errors import ApiError
 from mockserver.notifications import events, topics
-from mockserver.shared import ABSENT, LocalRelay, LocalShare, Log, MemoryLog, Path, Relay, Share, Sink
+from mockserver.state.clock import Clock, from_ms
+from mockserver.state.errors import ApiError
+from mockserver.store.parts import ABSENT, LocalRelay, LocalShare, Log, MemoryLog, Path, Relay, Share, Sink
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)

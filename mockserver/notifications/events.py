@@ -43,7 +43,7 @@ from contracts import (
     QueueConversationCallbackEventTopicCallbackConversation,
     QueueConversationEventTopicConversation,
 )
-from mockserver import projections
+from mockserver.state import projections
 
 T = TypeVar("T")
 

@@ -35,8 +35,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from mockserver.config import DEFAULTS
-from mockserver.errors import ApiError
 from mockserver.notifications.channels import Channels
+from mockserver.state.errors import ApiError
 
 _PREFIX = "/channels/"
 _PONG = orjson.dumps({"topicName": "channel.metadata", "eventBody": {"message": "pong"}})

@@ -9,10 +9,10 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from mockserver.app import create_app
-from mockserver.backend import Backend
 from mockserver.control.client import AdminClient
-from mockserver.extension import backend_of
 from mockserver.notifications.stream import Stream
+from mockserver.state.backend import Backend
+from mockserver.web.current import backend_of
 
 
 class MockServer(AdminClient):

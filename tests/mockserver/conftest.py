@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 
 from contracts import CallbackState, Conversation
-from mockserver.extension import backend_of
 from mockserver.store import ConversationStore, MemoryStore, open_store
 from mockserver.testing.server import MockServer
+from mockserver.web.current import backend_of
 from tests.support.redis import forget, fresh_prefix
 from tests.support.sdk import client_on
 from tests.support.seeded import seeded

@@ -16,12 +16,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver import create_app
-from mockserver.backend import MAX_SCHEDULE_AHEAD
-from mockserver.clock import LATEST, REACH, iso
 from mockserver.config import DEFAULTS
-from mockserver.extension import backend_of
 from mockserver.notifications.channels import LIFETIME
+from mockserver.state.backend import MAX_SCHEDULE_AHEAD
+from mockserver.state.clock import LATEST, REACH, iso
 from mockserver.testing.server import MockServer
+from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix

@@ -17,7 +17,7 @@ from contracts import (
     MediaParticipantState,
 )
 from factories import check_conversation
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
 CALLBACKS = "/api/v2/conversations/callbacks"

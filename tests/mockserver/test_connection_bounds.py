@@ -93,7 +93,7 @@ def test_the_open_files_limit_is_raised_for_the_connections() -> None:
     """In a process of its own, whose soft limit is 256: enough for 2,000 connections and spare files."""
     code = (
         "import resource\n"
-        "from mockserver.serving_limits import raise_open_files\n"
+        "from mockserver.serving.limits import raise_open_files\n"
         "hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
         "print(raise_open_files({'CONNECTIONS': 2000}), resource.getrlimit(resource.RLIMIT_NOFILE)[0], hard)\n"

@@ -12,10 +12,10 @@ from flask import Flask, request_started
 from werkzeug.test import Client, TestResponse
 
 from contracts import Conversation
-from mockserver import auth, wire
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import CORRELATION_HEADER
-from mockserver.extension import backend_of
+from mockserver.web import auth, wire
+from mockserver.web.current import backend_of
 from tests.support import TOKEN
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory, check_conversation
-from mockserver.clock import Clock, ClockError
-from mockserver.extension import backend_of
-from mockserver.lifecycle import PATHS, Schedule, Step
+from mockserver.state.clock import Clock, ClockError
+from mockserver.state.lifecycle import PATHS, Schedule, Step
+from mockserver.web.current import backend_of
 from tests.support import NOW
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}

@@ -17,9 +17,10 @@ from schemathesis.core.result import Ok
 
 from contracts import format_datetime, parse_datetime
 from contracts._converter import camel
-from mockserver import create_app, openapi
-from mockserver.backend import MAX_SCHEDULE_AHEAD
+from mockserver import create_app
+from mockserver.state.backend import MAX_SCHEDULE_AHEAD
 from mockserver.testing.server import MockServer
+from mockserver.web.openapi import document as openapi
 from tests.support import CONFIG, TOKEN
 from tests.support.live import call
 

@@ -1,4 +1,4 @@
-"""``mockserver.projections``: the callback-only view of a conversation, against the contract and the SDK."""
+"""``mockserver.state.projections``: the callback-only view of a conversation, against the contract and the SDK."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from contracts import (
     MediaParticipantState,
 )
 from factories import ConversationFactory
-from mockserver.projections import (
+from mockserver.state.projections import (
     DISCONNECT_TYPES,
     STATES,
     callback_conversation,

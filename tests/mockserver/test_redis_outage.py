@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from mockserver import create_app
 from mockserver.config import CORRELATION_HEADER
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 from tests.support import CONFIG, NOW, TOKEN
 from tests.support.live import Answer, call
 from tests.support.redis import Dedicated, dedicated_redis

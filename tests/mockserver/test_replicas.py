@@ -294,7 +294,7 @@ def test_several_workers_need_a_shared_store() -> None:
 # A process of the store's own that takes the lock and holds it (its watchdog renewing the lease).
 HOLDER = """
 import sys, time
-from mockserver.redis import RedisStore
+from mockserver.store.redis import RedisStore
 with RedisStore(sys.argv[1], prefix=sys.argv[2]).transaction():
     print("held", flush=True)
     time.sleep(600)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 from tests.support.seeded import customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
@@ -189,7 +189,7 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
 
 
 def test_campaign_interactions_hold_basic_conversations(client: FlaskClient, app: Flask) -> None:
-    from mockserver.extension import backend_of
+    from mockserver.web.current import backend_of
 
     campaign_ids = {
         cb.dialer_preview.campaign_id

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from mockserver.cli.serve import worker_app
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 
 
 def test_the_supervising_process_loads_neither_flask_nor_the_factories() -> None:

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from mockserver import create_app
-from mockserver.cors import Cors
-from mockserver.extension import backend_of
-from mockserver.rsgi import RsgiBridge
+from mockserver.serving.rsgi import RsgiBridge
+from mockserver.web.cors import Cors
+from mockserver.web.current import backend_of
 from tests.support.live import call
 from tests.support.serve import serving_url as serving
 

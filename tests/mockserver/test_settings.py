@@ -9,7 +9,7 @@ import pytest
 
 from mockserver import settings
 from mockserver.app import create_app
-from mockserver.auth import is_authorized
+from mockserver.web.auth import is_authorized
 
 
 @pytest.mark.parametrize(

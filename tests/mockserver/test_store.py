@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import Call, Conversation, ConversationEntityListing, Participant
 from factories import ConversationFactory
-from mockserver.extension import backend_of
 from mockserver.store import ConversationStore, Entry, MemoryStore
-from mockserver.wire import listing_json
+from mockserver.web.current import backend_of
+from mockserver.web.wire import listing_json
 from tests.support import NOW
 
 

@@ -14,9 +14,9 @@ import redis
 from flask import Flask
 
 from mockserver import create_app
-from mockserver.extension import backend_of
-from mockserver.lifecycle import Step
+from mockserver.state.lifecycle import Step
 from mockserver.store import ConversationStore
+from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
 from tests.support.redis import dedicated_redis
 

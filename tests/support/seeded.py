@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from contracts import Callback, Conversation
-from mockserver.extension import backend_of
+from mockserver.web.current import backend_of
 
 
 def customer_callback(conversation: Conversation) -> Callback:

@@ -35,21 +35,21 @@ from contracts import (
     check_bounds,
 )
 from factories import ConversationFactory
-from mockserver import campaigns, edits, lifecycle, steps
-from mockserver.changes import CAUSE, Changes
-from mockserver.clock import Clock, ClockError, iso
 from mockserver.config import DEFAULTS
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
 from mockserver.control.stubs import Stubs
-from mockserver.engine import Engine
-from mockserver.errors import ApiError
-from mockserver.lifecycle import StepError
-from mockserver.limits import Limits
 from mockserver.notifications.channels import Channels
-from mockserver.participants import ParticipantCommands
-from mockserver.shared import Part, Share
+from mockserver.state import campaigns, edits, lifecycle, steps
+from mockserver.state.changes import CAUSE, Changes
+from mockserver.state.clock import Clock, ClockError, iso
+from mockserver.state.engine import Engine
+from mockserver.state.errors import ApiError
+from mockserver.state.lifecycle import StepError
+from mockserver.state.limits import Limits
+from mockserver.state.participants import ParticipantCommands
 from mockserver.store import ConversationStore, Entry, open_store
+from mockserver.store.parts import Part, Share
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)

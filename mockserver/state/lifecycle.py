@@ -28,9 +28,9 @@ from contracts import (
     Wrapup,
 )
 from factories import ConversationFactory
-from mockserver import steps
-from mockserver.clock import to_ms
 from mockserver.control.models import Lifecycle, LifecycleMode
+from mockserver.state import steps
+from mockserver.state.clock import to_ms
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from mockserver.backend import Backend
+from mockserver.state.backend import Backend
 
 EXTENSION = "callback_mock"
 

@@ -16,12 +16,12 @@ from attrs import field, frozen
 from flask import Flask, Response, current_app
 
 from contracts import ErrorBody, WireEnum, camel, definitions_for
-from mockserver import links
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
-from mockserver.errors import http_error, status_phrase
-from mockserver.limits import Limits
-from mockserver.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
-from mockserver.wire import raw_json
+from mockserver.state.errors import http_error, status_phrase
+from mockserver.state.limits import Limits
+from mockserver.state.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
+from mockserver.web.openapi import links
+from mockserver.web.wire import raw_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,7 +40,7 @@ class QueryParameter:
     schema: dict[str, Any]
 
 
-# pageSize and pageNumber, as every paged listing here takes them (mockserver.paging checks them).
+# pageSize and pageNumber, as every paged listing here takes them (mockserver.state.paging checks them).
 PAGING = (
     QueryParameter("pageSize", "Page size.", PAGE_SIZE_SCHEMA),
     QueryParameter("pageNumber", "Page number, from 1.", PAGE_NUMBER_SCHEMA),
@@ -167,7 +167,7 @@ def _operation(
     if described.request is not None:
         schema = _narrowed(_schema(described.request, schemas, ref), described.narrowing)
         bounds = None if control else limits.schema(described.request)
-        if bounds is not None:  # an API body's texts, numbers and attributes (mockserver.limits), last
+        if bounds is not None:  # an API body's texts, numbers and attributes (mockserver.state.limits), last
             schema = {"allOf": [*schema.get("allOf", [schema]), bounds]}
         body["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     responses: dict[str, Any] = {}

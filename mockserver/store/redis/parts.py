@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from mockserver.control.journal import Arrival, Journal
-from mockserver.lifecycle import Step
-from mockserver.redis import scripts
-from mockserver.shared import Sink
+from mockserver.state.lifecycle import Step
+from mockserver.store.parts import Sink
+from mockserver.store.redis import scripts
 
 if TYPE_CHECKING:
-    from mockserver.redis.store import RedisStore
+    from mockserver.store.redis.store import RedisStore
 
 _log = logging.getLogger(__name__)
 

@@ -16,13 +16,13 @@ from typing import Any
 import contracts
 from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory
-from mockserver import lifecycle
-from mockserver.changes import Changes
-from mockserver.clock import Clock, from_ms
 from mockserver.control.models import AdvanceOn, Lifecycle
-from mockserver.lifecycle import Schedule, StepError
-from mockserver.shared import LocalShare, Share, Timetable
+from mockserver.state import lifecycle
+from mockserver.state.changes import Changes
+from mockserver.state.clock import Clock, from_ms
+from mockserver.state.lifecycle import Schedule, StepError
 from mockserver.store import ConversationStore
+from mockserver.store.parts import LocalShare, Share, Timetable
 
 
 class Engine:

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.shared import ABSENT
+from mockserver.store.parts import ABSENT
 
 DEPTH = 3  # the parts' arrays of items (channels, stubs, faults) and each item's own members
 Path = tuple[Any, ...]  # str (an object's member) or int (an array's index) at each level

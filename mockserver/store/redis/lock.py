@@ -15,8 +15,8 @@ import time
 import uuid
 from typing import Any
 
-from mockserver.redis.outage import LOST
 from mockserver.store import StoreError, StoreUnavailableError
+from mockserver.store.redis.outage import LOST
 
 LEASE_MS = 1500  # how long a dead holder keeps the lock
 RENEW_SECONDS = LEASE_MS / 3000  # how often a live holder's watchdog renews it

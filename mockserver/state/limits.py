@@ -19,7 +19,7 @@ from attrs import frozen
 
 import contracts
 from mockserver.config import DEFAULTS
-from mockserver.errors import ApiError
+from mockserver.state.errors import ApiError
 
 # The fields whose size a bound counts, and which bound (an attribute of Limits) counts it.
 COUNTED = {"callback_numbers": "callback_numbers", "data": "attributes", "attributes": "attributes"}

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mockserver.auth import correlation_id
 from mockserver.config import CORRELATION_HEADER
 from mockserver.settings import API_PREFIX
+from mockserver.web.auth import correlation_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from mockserver.rsgi import Bodyless
+    from mockserver.serving.rsgi import Bodyless
 
 ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE"
 # The API's response headers a browser's script may read besides the CORS-safelisted ones.

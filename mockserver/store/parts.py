@@ -1,6 +1,6 @@
 """What the stateful parts of a server ask of their store, so one server may run as several processes.
 
-A store (``mockserver.store.MemoryStore`` in one process, ``mockserver.redis.RedisStore`` for
+A store (``mockserver.store.MemoryStore`` in one process, ``mockserver.store.redis.RedisStore`` for
 several on one Redis) keeps the conversations and hands each other stateful part what it needs:
 
 - a ``Share`` for a ``Part``, state every process holds a copy of (the clock, the faults, the stubs,
@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from mockserver.lifecycle import Step
+    from mockserver.state.lifecycle import Step
 
 
 class OutOfDateError(Exception):

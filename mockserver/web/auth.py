@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 from flask import Flask, Response, current_app, g, request
 
-from mockserver.changes import CAUSE
 from mockserver.config import CORRELATION_HEADER, Audience, Paths
-from mockserver.errors import ApiError
+from mockserver.state.changes import CAUSE
+from mockserver.state.errors import ApiError
 
 # The version (4) and variant (RFC 4122) bits of a random UUID, as uuid.uuid4() sets them.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))

@@ -26,7 +26,7 @@ from contracts import (
     Wrapup,
     WrapupPrompt,
 )
-from mockserver.edits import callbacks, with_participants
+from mockserver.state.edits import callbacks, with_participants
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 

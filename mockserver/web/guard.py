@@ -18,14 +18,14 @@ import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from mockserver.auth import correlation_id
-from mockserver.errors import ApiError, http_error
-from mockserver.wire import error_answer
+from mockserver.state.errors import ApiError, http_error
+from mockserver.web.auth import correlation_id
+from mockserver.web.wire import error_answer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from mockserver.rsgi import Bodyless
+    from mockserver.serving.rsgi import Bodyless
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK_NAMES = frozenset({"localhost"})

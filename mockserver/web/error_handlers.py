@@ -13,10 +13,10 @@ from werkzeug.exceptions import HTTPException
 
 import contracts
 from contracts import ContractError
-from mockserver.auth import correlation_id
-from mockserver.errors import ApiError, http_error
+from mockserver.state.errors import ApiError, http_error
 from mockserver.store import StoreUnavailableError
-from mockserver.wire import json_headers
+from mockserver.web.auth import correlation_id
+from mockserver.web.wire import json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse

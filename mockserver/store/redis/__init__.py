@@ -1,5 +1,5 @@
 """The Redis store: one server's state on a Redis server, shared by any number of processes."""
 
-from mockserver.redis.store import RedisStore
+from mockserver.store.redis.store import RedisStore
 
 __all__ = ["RedisStore"]

@@ -18,7 +18,7 @@ from contracts import (
     ConversationBasic,
     DomainEntityRef,
 )
-from mockserver import edits
+from mockserver.state import edits
 from mockserver.store import Entry
 
 # Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.

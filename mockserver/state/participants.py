@@ -39,11 +39,11 @@ from contracts import (
     WrapupInput,
     camel,
 )
-from mockserver import edits, lifecycle, steps
-from mockserver.errors import ApiError
+from mockserver.state import edits, lifecycle, steps
+from mockserver.state.errors import ApiError
 
 if TYPE_CHECKING:
-    from mockserver.backend import Backend
+    from mockserver.state.backend import Backend
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused

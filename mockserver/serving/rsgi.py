@@ -34,11 +34,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import contracts
-from mockserver import sockets
-from mockserver.auth import correlation_id
-from mockserver.errors import ApiError, http_error
 from mockserver.numbers import ascii_int
-from mockserver.wire import json_headers
+from mockserver.serving import sockets
+from mockserver.state.errors import ApiError, http_error
+from mockserver.web.auth import correlation_id
+from mockserver.web.wire import json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment

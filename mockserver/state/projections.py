@@ -59,7 +59,7 @@ from contracts import (
     Participant,
     WireEnum,
 )
-from mockserver import paging
+from mockserver.state import paging
 
 SELF_URI = "/api/v2/conversations/callbacks"
 # The legs the queue routes; the customer's leg is not routed.

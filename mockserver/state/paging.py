@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from mockserver.errors import ApiError
 from mockserver.numbers import ascii_int
+from mockserver.state.errors import ApiError
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100  # a journal page of 1 MiB bodies is then at most ~100 MiB

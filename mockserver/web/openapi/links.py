@@ -18,7 +18,7 @@ import attrs
 from contracts import camel, id_paths
 
 if TYPE_CHECKING:
-    from mockserver.openapi import Operation
+    from mockserver.web.openapi.document import Operation
 
 IdPath = tuple[str | int, ...]  # as contracts.id_paths gives them
 _ID = "_id"  # a path parameter <conversation_id> names a conversation

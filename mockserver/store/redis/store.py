@@ -15,7 +15,7 @@ never touch each other's keys, resets included.
   at most ``WAIT_SECONDS``, then answers 503. Every write inside is a Lua script fenced by the
   lock's token (``scripts``), so a holder whose lease ran out cannot overwrite the next holder's
   work. Readers never take the lock: each read is one script or command, atomic on the server.
-- **Parts** (``mockserver.shared``: the clock, the lifecycle settings, faults, stubs, the rate
+- **Parts** (``mockserver.store.parts``: the clock, the lifecycle settings, faults, stubs, the rate
   limit, the channels, the factory's random stream): each is kept as fields (``fields``: each
   channel's, each stub's members under their own paths) in a hash of its own, with a version in
   another hash and, in a sorted set, the version at which each field last changed. A transaction
@@ -57,10 +57,12 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from contracts import Conversation
 from mockserver.control.journal import LENGTH, Journal
-from mockserver.redis import fields, scripts
-from mockserver.redis.lock import LEASE_MS, Lease
-from mockserver.redis.outage import LOST, Client, Outage
-from mockserver.redis.parts import (
+from mockserver.store import Entry, StoreError, StoreUnavailableError
+from mockserver.store.parts import OutOfDateError, Tracked
+from mockserver.store.redis import fields, scripts
+from mockserver.store.redis.lock import LEASE_MS, Lease
+from mockserver.store.redis.outage import LOST, Client, Outage
+from mockserver.store.redis.parts import (
     JOURNAL_KEYS,
     RedisJournal,
     RedisLog,
@@ -70,9 +72,7 @@ from mockserver.redis.parts import (
     journal_item,
     journal_size,
 )
-from mockserver.redis.pipelined import Pipelined
-from mockserver.shared import OutOfDateError, Tracked
-from mockserver.store import Entry, StoreError, StoreUnavailableError
+from mockserver.store.redis.pipelined import Pipelined
 
 WAIT_SECONDS = 10.0  # how long a transaction waits for the lock before answering 503
 TIMEOUT_SECONDS = 3.0  # a command's timeout, unless the store is given one (STORE_TIMEOUT)

@@ -23,8 +23,8 @@ from sortedcontainers import SortedList
 import contracts
 from contracts import Conversation
 from mockserver.control.journal import Journal
-from mockserver.lifecycle import Schedule
-from mockserver.shared import (
+from mockserver.state.lifecycle import Schedule
+from mockserver.store.parts import (
     LocalRelay,
     LocalShare,
     Log,
@@ -75,9 +75,9 @@ class ConversationStore(Protocol):
     """Where a server's state lives; every method is safe to call from any thread.
 
     The conversations themselves, the transaction every read-check-write runs in, and what the
-    other stateful parts keep here (``mockserver.shared``): each part's ``Share``, the lifecycle's
+    other stateful parts keep here (``mockserver.store.parts``): each part's ``Share``, the lifecycle's
     schedule, the journal, the rate limit's windows, the pushed notifications and the relay to the
-    sockets. ``MemoryStore`` keeps it all in this process; ``mockserver.redis.RedisStore`` on a
+    sockets. ``MemoryStore`` keeps it all in this process; ``mockserver.store.redis.RedisStore`` on a
     Redis server that any number of processes share. Nothing outside the two knows which is used.
     """
 
@@ -383,7 +383,7 @@ def open_store(url: str | None, *, prefix: str, timeout: float = 3.0) -> Convers
     """
     if url is None or url == "memory":
         return MemoryStore()
-    from mockserver.redis import RedisStore  # redis-py is needed only here (the redis extra)
+    from mockserver.store.redis import RedisStore  # redis-py is needed only here (the redis extra)
 
     return RedisStore(url, prefix=prefix, timeout=timeout)
 

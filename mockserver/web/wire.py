@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, request
 import contracts
 from contracts import ContractError
 from mockserver.config import CORRELATION_HEADER
-from mockserver.errors import ApiError, http_error, status_phrase
+from mockserver.state.errors import ApiError, http_error, status_phrase
 
 T = TypeVar("T")
 

@@ -1,0 +1,1 @@
+"""The Flask glue: the current backend, auth, the wire format, error handlers, CORS and the guard, the OpenAPI document."""

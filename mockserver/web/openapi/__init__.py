@@ -1,0 +1,1 @@
+"""The OpenAPI document, derived from the models and the routes' declarations."""
