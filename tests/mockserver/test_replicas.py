@@ -327,7 +327,7 @@ def test_a_lock_whose_holder_was_killed_is_taken_over_well_within_the_old_lease(
                 reads.append(time.monotonic() - before)
             wrote = time.monotonic() - started
             write.result()
-        assert wrote < 5, wrote
+        assert wrote < 8, wrote  # the dead holder's 4 s lease, not the 30 s it was
         # The write waits on a thread: the same replica's event loop answers reads meanwhile (on it,
-        # each read waited out the rest of the dead holder's 1.5 s lease, 1.4 s here).
+        # each read waited out the rest of the dead holder's lease, 1.4 s of a 1.5 s one here).
         assert max(reads) < 0.7, reads

@@ -1,7 +1,7 @@
 """``Lease``: the store's lock, a Redis key held on a short lease that a watchdog renews while held.
 
-``SET key token NX PX lease`` takes it; the holder's watchdog thread renews it every third of the
-lease (only while the key still holds the holder's token), and a compare-and-delete releases it.
+``SET key token NX PX lease`` takes it; the holder's watchdog thread renews it every half second
+(only while the key still holds the holder's token), and a compare-and-delete releases it.
 A holder that dies (killed, or its machine gone) stops renewing: its lease runs out within
 ``LEASE_MS`` and the next process takes the lock then, not after a long lease. A holder that
 only stalls keeps its lease while its watchdog runs; a write of one whose lease did run out is
@@ -18,8 +18,11 @@ from typing import Any
 from mockserver.store import StoreError, StoreUnavailableError
 from mockserver.store.redis.outage import LOST
 
-LEASE_MS = 1500  # how long a dead holder keeps the lock
-RENEW_SECONDS = LEASE_MS / 3000  # how often a live holder's watchdog renews it
+# How long a dead holder keeps the lock: short beside the 30 s it was, long enough that a live holder's
+# watchdog, renewing every half second, keeps it through seconds of a starved machine (a 1.5 s lease
+# was lost on a 2-core machine running seven test suites at once).
+LEASE_MS = 4000
+RENEW_SECONDS = 0.5  # how often a live holder's watchdog renews it
 POLL_SECONDS = 0.002  # between tries while another process holds it
 
 _RENEW = """
