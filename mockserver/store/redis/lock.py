@@ -15,7 +15,7 @@ import time
 import uuid
 from typing import Any
 
-from mockserver.store import StoreError, StoreUnavailableError
+from mockserver.store.base import StoreError, StoreUnavailableError
 from mockserver.store.redis.outage import LOST
 
 LEASE_MS = 1500  # how long a dead holder keeps the lock
