@@ -24,6 +24,7 @@ import attrs
 from mockserver.config import DEFAULTS
 from mockserver.numbers import ascii_int
 from mockserver.state.clock import out_of_range
+from mockserver.store import scheme_of
 
 PREFIX = "CALLBACK_MOCK_"
 LIFECYCLE_MODES = ("auto", "manual", "off")
@@ -195,10 +196,10 @@ def _lifecycle(given: Any) -> Any:
 
 
 def _store(given: Any) -> str:
-    """``memory``, or a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS, unix:// for a socket)."""
+    """``memory``, or a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS, unix:// for a socket): ``store.SCHEMES``."""
     expected = "memory, or a Redis URL such as redis://127.0.0.1:6379/0"
     url = _text(given, expected).strip()
-    if url != "memory" and not url.startswith(("redis://", "rediss://", "unix://")):
+    if scheme_of(url) is None:
         raise ValueError(expected)
     return url
 

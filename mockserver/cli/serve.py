@@ -48,6 +48,7 @@ from granian.server.mp import MPServer
 from mockserver import settings
 from mockserver.config import DEFAULTS
 from mockserver.serving import limits as serving_limits
+from mockserver.store import is_shared
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,7 +113,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
             body_timeout=float(app.config["BODY_TIMEOUT"]),
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
             bodyless=front.answer_bodyless,
-            writes_off_loop=app.config["STORE"] != "memory",  # a write may wait for another replica's lock
+            writes_off_loop=backend.store.shared,  # a write may wait for another replica's lock
         )
     finally:
         gc.enable()
@@ -449,7 +450,7 @@ def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> 
         else configured.get("WORKERS", DEFAULTS["WORKERS"])
     )
     store = given["store"] or configured.get("STORE", DEFAULTS["STORE"])
-    if workers > 1 and store == "memory":
+    if workers > 1 and not is_shared(store):
         raise StartError(
             "--workers above 1 needs a shared --store (redis://...): each worker would hold a state of its own"
         )

@@ -19,7 +19,7 @@ import attrs
 import contracts
 from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
 from mockserver.control.registry import Registered, Registry
-from mockserver.store.parts import LocalShare, MemoryWindows, Share, Windows
+from mockserver.store import LocalPartShare, MemoryWindows, PartShare, Windows
 
 
 class _Active(Registered):
@@ -61,7 +61,7 @@ class _Active(Registered):
 class Faults(Registry[_Active]):
     """The registered faults; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
-    def __init__(self, share: Share | None = None) -> None:
+    def __init__(self, share: PartShare | None = None) -> None:
         super().__init__(share, load=_Active.load)
 
     def add(self, fault: Fault) -> Fault:
@@ -95,7 +95,7 @@ class Faults(Registry[_Active]):
 class RateLimiter:
     """Fixed windows per token: the first request opens a window, the budget resets when it ends.
 
-    The limit is a ``Part`` of the server (every process applies the same one); the counts are the
+    The limit is a ``SharedPart`` of the server (every process applies the same one); the counts are the
     store's ``Windows``, so a budget is spent once across processes.
     """
 
@@ -105,12 +105,12 @@ class RateLimiter:
         *,
         clock: Callable[[], int] | None = None,
         windows: Windows | None = None,
-        share: Share | None = None,
+        share: PartShare | None = None,
     ) -> None:
         # The server clock in ms (windows open and end on it); the real time without one.
         self._clock = clock or (lambda: time.time_ns() // 1_000_000)
         self._windows = MemoryWindows() if windows is None else windows
-        self._share = LocalShare() if share is None else share
+        self._share = LocalPartShare() if share is None else share
         self.limit = limit
 
     def set(self, limit: RateLimit | None) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from mockserver.control.patterns import compile_path
-from mockserver.store.parts import ABSENT, LocalShare, Path, Share
+from mockserver.store import ABSENT, LocalPartShare, PartShare, Path
 
 
 class Registered:
@@ -41,8 +41,8 @@ _R = TypeVar("_R", bound=Registered)
 class Registry(Generic[_R]):
     """Items (``Registered``) in the order they are tried, and the used-up ones."""
 
-    def __init__(self, share: Share | None, *, load: Callable[[Any], _R]) -> None:
-        self._share = LocalShare() if share is None else share
+    def __init__(self, share: PartShare | None, *, load: Callable[[Any], _R]) -> None:
+        self._share = LocalPartShare() if share is None else share
         self._load = load  # an item from what its ``dump`` gave
         self._live: list[_R] = []
         self._done: list[_R] = []

@@ -16,7 +16,7 @@ import attrs
 import contracts
 from mockserver.control.models import Stub, StubList
 from mockserver.control.registry import Registered, Registry
-from mockserver.store.parts import Share
+from mockserver.store import PartShare
 
 DEFAULT_CONTENT_TYPE = "application/json"
 
@@ -76,7 +76,7 @@ def _tried(active: _Active) -> tuple[int, int]:
 class Stubs(Registry[_Active]):
     """The registered stubs; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
-    def __init__(self, share: Share | None = None) -> None:
+    def __init__(self, share: PartShare | None = None) -> None:
         super().__init__(share, load=_Active.load)
 
     def add(self, stub: Stub) -> Stub:

@@ -31,7 +31,7 @@ from mockserver.control.models import PushedNotification
 from mockserver.notifications import events, topics
 from mockserver.state.clock import Clock, from_ms
 from mockserver.state.errors import ApiError
-from mockserver.store.parts import ABSENT, LocalRelay, LocalShare, Log, MemoryLog, Path, Relay, Share, Sink
+from mockserver.store import ABSENT, LocalPartShare, LocalRelay, Log, MemoryLog, PartShare, Path, Relay, Sink
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)
@@ -75,7 +75,7 @@ class Channels:
         *,
         limit: int,
         new_id: Callable[[], str],
-        share: Share | None = None,
+        share: PartShare | None = None,
         pushed: Log | None = None,
         relay: Relay | None = None,
     ) -> None:
@@ -83,7 +83,7 @@ class Channels:
         self._new_id = new_id
         # The channels are a ``Tracked`` part of the server, changed inside their share's
         # ``changing()``, each channel changed named to it (``_changed``); what was pushed is the store's ``Log``; the relay reaches a socket whichever process holds it.
-        self._share = LocalShare() if share is None else share
+        self._share = LocalPartShare() if share is None else share
         self._pushed = MemoryLog(limit) if pushed is None else pushed
         self._relay = LocalRelay() if relay is None else relay
         self._channels: dict[str, ChannelState] = {}

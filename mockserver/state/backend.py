@@ -48,15 +48,14 @@ from mockserver.state.errors import ApiError
 from mockserver.state.lifecycle import StepError
 from mockserver.state.limits import Limits
 from mockserver.state.participants import ParticipantCommands
-from mockserver.store import ConversationStore, Entry, open_store
-from mockserver.store.parts import Part, Share
+from mockserver.store import ConversationStore, Entry, PartShare, SharedPart, open_store
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
 # Which of ClockChange's fields (its wire path, its attribute) a ClockError's argument names.
 _CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
-_P = TypeVar("_P", bound=Part)
+_P = TypeVar("_P", bound=SharedPart)
 
 
 class Backend:
@@ -84,22 +83,22 @@ class Backend:
                 f"got {conversations}"
             )
         self.store = store
-        self._shares: list[Share] = []
+        self._shares: list[PartShare] = []
         self.clock = Clock(now, frozen=frozen)
-        self._clock_share = self._share("clock", self.clock)
+        self._clock_share = self._part_share("clock", self.clock)
         self.factory = ConversationFactory(seed, now=self.clock.now())
         self._random = _RandomStream(self.factory.random)
-        self._random_share = self._share("factory", self._random)
+        self._random_share = self._part_share("factory", self._random)
         self.journal = None if journal is None else store.journal(*journal)
-        self.faults = self._shared("faults", Faults)
-        self.stubs = self._shared("stubs", Stubs)
+        self.faults = self._shared_part("faults", Faults)
+        self.stubs = self._shared_part("stubs", Stubs)
         self.initial_limit = rate_limit
-        self.limiter = self._shared(
+        self.limiter = self._shared_part(
             "rate-limit",
             lambda share: RateLimiter(rate_limit, clock=self.clock.ms, windows=store.windows(), share=share),
         )
         self.changes = Changes()
-        self.engine = self._shared(
+        self.engine = self._shared_part(
             "lifecycle",
             lambda share: Engine(
                 store,
@@ -115,7 +114,7 @@ class Backend:
         store.on_sync(self.engine.refresh)  # another process may have planned or moved the clock
         # Every change reaches the channels subscribed to it: API commands and control-API puts and
         # seeds (with their request's correlation id), lifecycle steps (with a fresh one).
-        self.notifications = self._shared(
+        self.notifications = self._shared_part(
             "channels",
             lambda share: Channels(
                 self.clock,
@@ -152,20 +151,20 @@ class Backend:
                 for share in self._shares:
                     share.touch()
 
-    def _shared(self, name: str, make: Callable[[Share], _P]) -> _P:
+    def _shared_part(self, name: str, make: Callable[[PartShare], _P]) -> _P:
         """The part called ``name``, made with its share from the store (which then holds it)."""
-        share = self.store.share(name)
+        share = self.store.part_share(name)
         part = make(share)
         self._hold(share, part)
         return part
 
-    def _share(self, name: str, part: Part) -> Share:
+    def _part_share(self, name: str, part: SharedPart) -> PartShare:
         """The share of a part made without one (its changes are touched by the backend)."""
-        share = self.store.share(name)
+        share = self.store.part_share(name)
         self._hold(share, part)
         return share
 
-    def _hold(self, share: Share, part: Part) -> None:
+    def _hold(self, share: PartShare, part: SharedPart) -> None:
         share.holds(part)
         self._shares.append(share)
 

@@ -20,9 +20,8 @@ from mockserver.control.models import AdvanceOn, Lifecycle
 from mockserver.state import lifecycle
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock, from_ms
-from mockserver.state.lifecycle import Schedule, StepError
-from mockserver.store import ConversationStore
-from mockserver.store.parts import LocalShare, Share, Timetable
+from mockserver.state.lifecycle import StepError
+from mockserver.store import ConversationStore, LocalPartShare, MemorySchedule, PartShare, Timetable
 
 
 class Engine:
@@ -37,18 +36,18 @@ class Engine:
         changes: Changes,
         *,
         schedule: Timetable | None = None,
-        share: Share | None = None,
-        factory_share: Share | None = None,
+        share: PartShare | None = None,
+        factory_share: PartShare | None = None,
     ) -> None:
         self._store = store
         self._changes = changes
         self._clock = clock
         self._factory = factory
-        # The settings and read counts are a ``Part`` of the server (its share is touched when
+        # The settings and read counts are a ``SharedPart`` of the server (its share is touched when
         # they change); the schedule is the store's; every step draws from the factory's stream.
-        self._share = LocalShare() if share is None else share
-        self._factory_share = LocalShare() if factory_share is None else factory_share
-        self._schedule: Timetable = schedule if schedule is not None else Schedule()
+        self._share = LocalPartShare() if share is None else share
+        self._factory_share = LocalPartShare() if factory_share is None else factory_share
+        self._schedule: Timetable = schedule if schedule is not None else MemorySchedule()
         self.initial = settings
         self._reads: dict[str, int] = {}
         self._use(settings)

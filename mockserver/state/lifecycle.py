@@ -1,7 +1,8 @@
-"""A callback's life: what happens next to a conversation, when, and the schedule of due steps.
+"""A callback's life: what happens next to a conversation, and when.
 
-A step is data (when, which conversation, what happens); ``Schedule`` keeps the next step of
-every conversation in a heap ordered by time, so running what is due costs the work due, not a
+A step is data (when, which conversation, what happens); the store's schedule (``Timetable``:
+``mockserver.store.memory.MemorySchedule`` in a heap, the Redis store's in a sorted set) keeps the
+next step of every conversation ordered by time, so running what is due costs the work due, not a
 scan of every conversation. ``next_step`` reads a conversation's stage off its legs, whoever made
 it (the factories, a create command, a test's exact payload), and ``apply`` makes the step with
 ``edits``. Choices of the simulated agents come from a random stream seeded by the settings' seed
@@ -10,11 +11,8 @@ and the callback's id, so they are the same however often a step is planned agai
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import random
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
 
@@ -281,61 +279,3 @@ def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callbac
 
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-class Schedule:
-    """The next step of every conversation, in a heap ordered by due time.
-
-    Planning a conversation again makes its earlier entry stale: each entry carries a token, and
-    only the conversation's latest token counts when the entry comes up.
-    """
-
-    def __init__(self) -> None:
-        self._heap: list[tuple[int, int, str, str]] = []  # (due, token, conversation id, kind)
-        self._tokens: dict[str, int] = {}
-        self._count = itertools.count()
-        self._baseline: tuple[list[tuple[int, int, str, str]], dict[str, int]] = ([], {})
-
-    def plan(self, conversation_id: str, step: Step | None) -> None:
-        if step is None:
-            self._tokens.pop(conversation_id, None)
-            return
-        token = next(self._count)
-        self._tokens[conversation_id] = token
-        heapq.heappush(self._heap, (step.due, token, conversation_id, step.kind))
-
-    def plan_all(self, steps: list[tuple[str, Step | None]]) -> None:
-        for conversation_id, step in steps:
-            self.plan(conversation_id, step)
-
-    def next_due(self) -> int | None:
-        """When the earliest live step is due (ms), dropping stale entries on the way."""
-        heap = self._heap
-        while heap and self._tokens.get(heap[0][2]) != heap[0][1]:
-            heapq.heappop(heap)
-        return heap[0][0] if heap else None
-
-    def pop_due(self, until: int) -> Iterator[tuple[int, str, str]]:
-        """Take every step due at or before ``until``, earliest first: (due, conversation id, kind).
-
-        Steps planned while iterating are taken too if they fall due in time.
-        """
-        while (due := self.next_due()) is not None and due <= until:
-            _, _, conversation_id, kind = heapq.heappop(self._heap)
-            del self._tokens[conversation_id]
-            yield due, conversation_id, kind
-
-    def clear(self) -> None:
-        self._heap, self._tokens = [], {}
-
-    def keep_as_baseline(self) -> None:
-        """Make the steps planned now the ones ``reset`` returns to."""
-        self._baseline = (list(self._heap), dict(self._tokens))
-
-    def reset(self) -> None:
-        """Back to the steps planned when ``keep_as_baseline`` was called (none if it never was)."""
-        heap, tokens = self._baseline
-        self._heap, self._tokens = list(heap), dict(tokens)
-
-    def __len__(self) -> int:
-        return len(self._tokens)

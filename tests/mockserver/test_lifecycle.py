@@ -13,7 +13,8 @@ import contracts
 from contracts import CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory, check_conversation
 from mockserver.state.clock import Clock, ClockError
-from mockserver.state.lifecycle import PATHS, Schedule, Step
+from mockserver.state.lifecycle import PATHS, Step
+from mockserver.store import MemorySchedule
 from mockserver.web.current import backend_of
 from tests.support import NOW
 
@@ -362,7 +363,7 @@ def test_the_lifecycle_answer_names_every_setting(client: FlaskClient) -> None:
 
 
 def test_the_schedule_runs_due_steps_in_time_order_and_forgets_replanned_ones() -> None:
-    schedule = Schedule()
+    schedule = MemorySchedule()
     plan: list[tuple[str, Step | None]] = [
         ("a", Step(30, "fire")),
         ("b", Step(10, "fire")),

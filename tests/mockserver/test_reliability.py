@@ -12,7 +12,7 @@ from contracts import CallbackState
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import Fault, RateLimit
 from mockserver.control.patterns import path_regex
-from mockserver.store.parts import MemoryWindows
+from mockserver.store import MemoryWindows
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 

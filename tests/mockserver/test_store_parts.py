@@ -15,7 +15,7 @@ from flask import Flask
 
 from mockserver import create_app
 from mockserver.state.lifecycle import Step
-from mockserver.store import ConversationStore
+from mockserver.store import ConversationStore, is_shared
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
 from tests.support.redis import dedicated_redis
@@ -393,3 +393,8 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
         assert _seen(third) == _seen(first)
     finally:
         backend_of(third).store.close()
+
+
+def test_a_store_says_it_is_shared_as_the_table_says_of_its_url(store: str, fresh: ConversationStore) -> None:
+    assert fresh.shared is is_shared(store)
+    assert fresh.shared is (store != "memory")  # several processes serve one state from Redis alone

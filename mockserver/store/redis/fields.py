@@ -1,7 +1,7 @@
 """A part's JSON as fields: each value a few levels down kept under its own path, so a change
 writes the fields it changed, not the whole part.
 
-A part's data (``Part.dump``) is split down to ``DEPTH`` levels: a non-empty object or array above
+A part's data (``SharedPart.dump``) is split down to ``DEPTH`` levels: a non-empty object or array above
 that depth is not kept itself, only its members, each under its path (``["channels", 3, "topics"]``);
 anything else (a scalar, an empty container, whatever lies at ``DEPTH``) is one field. ``changes``
 compares the data last saved with the new data (the whole, or one piece of it: ``piece`` finds
@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.store.parts import ABSENT
+from mockserver.store.base import ABSENT
 
 DEPTH = 3  # the parts' arrays of items (channels, stubs, faults) and each item's own members
 Path = tuple[Any, ...]  # str (an object's member) or int (an array's index) at each level

@@ -13,7 +13,7 @@ import orjson
 
 from mockserver.control.journal import Arrival, Journal
 from mockserver.state.lifecycle import Step
-from mockserver.store.parts import Sink
+from mockserver.store.base import Sink
 from mockserver.store.redis import scripts
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class RedisSchedule:
                 if step is not None and (self.head is None or step.due < self.head):
                     self.head = step.due
             with self._store.transaction():
-                self._store._call(self._plan, self._keys, words)
+                self._store.call(self._plan, self._keys, words)
 
     def next_due(self) -> int | None:
         return self.head
@@ -67,7 +67,7 @@ class RedisSchedule:
     def pop_due(self, until: int) -> Iterator[tuple[int, str, str]]:
         while True:
             with self._store.transaction():
-                taken = self._store._call(self._pop, self._keys[:3], [until])
+                taken = self._store.call(self._pop, self._keys[:3], [until])
             if not taken:
                 break
             _, kind, conversation_id = taken[0].decode().split(" ", 2)

@@ -1,0 +1,322 @@
+"""What a store is: every interface the server asks of one, the value it keeps, and its errors.
+
+A store (``mockserver.store.memory.MemoryStore`` in one process, ``mockserver.store.redis.RedisStore``
+for several on one Redis) does four jobs, one Protocol each, which ``ConversationStore`` combines:
+
+- ``Conversations``: the conversations by id, each kept as an ``Entry`` (its wire JSON), and the
+  busiest read, a body read and journaled in one step (``read_journaled``);
+- ``Transactions``: the transaction every read-check-write runs in, the seeded dataset a reset
+  returns to, and the sync that brings this process up to date with the others;
+- ``PartShares``: a ``PartShare`` for each ``SharedPart``, state every process holds a copy of
+  (the clock, the faults, the stubs, the lifecycle settings, the channels, the factory's random
+  stream): its changes are made inside ``share.changing()``, which in one process is a lock of
+  its own and across processes the store's transaction, at the end of which what changed reaches
+  every process. A ``Tracked`` part (the channels, the faults, the stubs: the parts that grow)
+  also names the pieces it changes (``share.changed``), so a store on another server saves and
+  loads those alone;
+- ``PartMakers``: what the other parts keep in the store: the lifecycle's ``Timetable``, the
+  journal, a ``Windows`` for the rate limit's counts, a ``Log`` for what only grows (the
+  notifications pushed), a ``Relay`` for what a socket must be told, wherever the socket is held.
+
+Nothing here imports Flask, nor any store's implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import orjson
+from attrs import frozen
+
+import contracts
+from contracts import Conversation
+
+if TYPE_CHECKING:
+    from mockserver.control.journal import Journal
+    from mockserver.state.lifecycle import Step
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked: unreachable, seeded otherwise, or its lock lost.
+
+    The base of every error the store package raises.
+    """
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot answer now (unreachable, silent past its timeout, its lock not freed in time):
+    the server answers 503, telling the client to retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class OutOfDateError(StoreError):
+    """Another process changed the parts since this one last synced: sync, and answer on that state."""
+
+
+ABSENT: Any = object()  # what a ``Tracked`` part's dump holds at a path where it holds nothing
+
+Path = tuple[str, ...]  # a piece of a part's dump: the object members that lead to it
+
+
+class SharedPart(Protocol):
+    """State that every process must see alike, as JSON-able data."""
+
+    def dump(self) -> Any: ...
+
+    def load(self, data: Any) -> None: ...
+
+
+@runtime_checkable
+class Tracked(SharedPart, Protocol):
+    """A part that names each piece of its dump it changes (``PartShare.changed``), so it is saved a piece at a time.
+
+    Its dump is objects down to its pieces (``{"next": 3, "channels": {"<id>": {...}}}``), never
+    relying on the order of an object's members. A store that keeps the part elsewhere saves the
+    pieces it was told of (``dump_at``) and hands the part only what another process changed
+    (``load_changed``): a change costs what it changed, not the part's size.
+    """
+
+    def dump_at(self, path: Path) -> Any:
+        """What ``dump()`` holds at ``path`` (``ABSENT``: nothing), costing that piece alone.
+
+        Asked of each path the part named, and of its ancestors when the store's copy of them is
+        an empty object (or becomes one): an empty object is kept as one value, not as members.
+        """
+        ...
+
+    def load_changed(self, data: Any, paths: Iterable[tuple[Any, ...]]) -> None:
+        """Take ``data`` (as ``dump`` gives it), which differs from what was last taken only at or below ``paths``.
+
+        ``data`` stays the store's, which changes it in place later: keep none of its objects but
+        the values, as building the part's own objects from it does.
+        """
+        ...
+
+
+class PartShare(Protocol):
+    """A ``SharedPart``'s place in its store: the lock its changes are made under, and what changed."""
+
+    def changing(self) -> AbstractContextManager[None]:
+        """Change the part inside this: exclusive, and the change is seen by every process after it."""
+        ...
+
+    def touch(self) -> None:
+        """Say the part changed inside the store's current transaction (its own methods do not know)."""
+        ...
+
+    def changed(self, *path: str) -> None:
+        """Say the piece of the part's dump at ``path`` changed (no path: any of it), inside ``changing()``.
+
+        A ``Tracked`` part says so of every change it makes; a store that saves pieces saves
+        these; one that keeps the part in its process ignores it.
+        """
+        ...
+
+    def holds(self, part: SharedPart) -> None:
+        """The part this share is for (given once it is made, as the part is made with its share)."""
+        ...
+
+
+class Timetable(Protocol):
+    """The lifecycle's schedule: each conversation's next step, taken in the order they fall due."""
+
+    def plan(self, conversation_id: str, step: Step | None) -> None:
+        """Make ``step`` the conversation's next (None: it has none), replacing any planned before."""
+        ...
+
+    def plan_all(self, steps: list[tuple[str, Step | None]]) -> None:
+        """``plan`` each, at once."""
+        ...
+
+    def next_due(self) -> int | None:
+        """When the earliest step is due (ms), or None; never later than the truth."""
+        ...
+
+    def pop_due(self, until: int) -> Iterator[tuple[int, str, str]]:
+        """Take every step due by ``until``, earliest first (steps planned meanwhile too): (due, id, kind)."""
+        ...
+
+    def clear(self) -> None: ...
+
+    def keep_as_baseline(self) -> None: ...
+
+    def reset(self) -> None:
+        """Back to the steps planned at ``keep_as_baseline``."""
+        ...
+
+    def __len__(self) -> int: ...
+
+
+class Log(Protocol):
+    """The newest ``limit`` JSON-able items appended, oldest first."""
+
+    def append(self, item: Any) -> None: ...
+
+    def items(self) -> list[Any]: ...
+
+    def clear(self) -> None: ...
+
+
+class Windows(Protocol):
+    """Fixed rate-limit windows per token, on the server clock."""
+
+    def take(self, token: str, now_ms: int, requests: int, window_ms: int) -> int | None:
+        """Count one request of ``token``: None if within its window's budget, else the ms until the window ends."""
+        ...
+
+    def clear(self) -> None: ...
+
+
+class Sink(Protocol):
+    """Where the channels hand what a socket must be told (the stream, when one is running)."""
+
+    def send(self, channel_id: str, text: str) -> None: ...
+
+    def close(self, channel_id: str) -> None: ...
+
+
+class Relay(Sink, Protocol):
+    """A ``Sink`` that reaches the socket whichever process holds it; ``local`` is this process's stream."""
+
+    local: Sink | None
+
+
+@frozen
+class Entry:
+    """A stored conversation: its wire JSON and what the views ask of every entry."""
+
+    id: str
+    body: bytes
+    active: bool  # not ended: the listing shows it
+    campaign_ids: tuple[str, ...]  # the campaigns whose contacts its callbacks preview
+    calls: bool = False  # whether a participant holds a call (placed as part of the callback)
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> Entry:
+        callbacks = [cb for p in conversation.participants or () for cb in p.callbacks or ()]
+        return cls(
+            id=_id_of(conversation),
+            # orjson hands back its working buffer, several times the text's size: keep a copy.
+            body=memoryview(orjson.dumps(contracts.unstructure(conversation))).tobytes(),
+            active=conversation.end_time is None,
+            campaign_ids=tuple(
+                cb.dialer_preview.campaign_id
+                for cb in callbacks
+                if cb.dialer_preview is not None and cb.dialer_preview.campaign_id is not None
+            ),
+            calls=any(p.calls for p in conversation.participants or ()),
+        )
+
+    @property
+    def conversation(self) -> Conversation:
+        """The stored conversation, decoded from its wire JSON (which it round-trips exactly)."""
+        return contracts.loads(self.body, Conversation)
+
+
+def _id_of(conversation: Conversation) -> str:
+    if conversation.id is None:
+        raise ValueError("a stored conversation needs an id")
+    return conversation.id
+
+
+class Conversations(Protocol):
+    """The conversations by id, each kept as its serialized body (an ``Entry``)."""
+
+    def get(self, conversation_id: str) -> Entry | None: ...
+
+    def entries(self) -> list[Entry]: ...
+
+    def count(self) -> int:
+        """How many conversations are stored, at the cost of one read (a bound on them checks it)."""
+        ...
+
+    def active(
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+    ) -> tuple[int, list[Entry]]: ...
+
+    def put(self, conversations: Iterable[Conversation]) -> None: ...
+
+    def delete(self, conversation_id: str) -> bool: ...
+
+    def read_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """A stored conversation's body, its read journaled in the same step (``draft``, made by
+        ``control.journal.read_entry``, is kept only if the conversation is stored).
+
+        Raises ``OutOfDateError`` (nothing read, nothing kept) if another process changed the parts
+        since this one synced, or a step is due by ``now_ms`` (the server clock): the caller syncs
+        and answers the general way.
+        """
+        ...
+
+    async def aread_journaled(
+        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+    ) -> bytes | None:
+        """``read_journaled`` on an event loop, which serves other requests while this one waits."""
+        ...
+
+
+class Transactions(Protocol):
+    """The read-check-write sequences, the seeded dataset, and this process kept up to date."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Exclusive (reentrant) across every process of the server: a read-check-write sequence."""
+        ...
+
+    def seeding(self, fingerprint: str) -> AbstractContextManager[bool]:
+        """A transaction in which to seed the dataset: True if this process must (no other has)."""
+        ...
+
+    def seed(self, conversations: Iterable[Conversation]) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def sync(self) -> None:
+        """Bring every part up to date with the other processes' changes (as each request begins)."""
+        ...
+
+    def on_sync(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each ``sync`` (the engine notes when its next step is due)."""
+        ...
+
+
+class PartShares(Protocol):
+    """Where each ``SharedPart`` of the server is kept."""
+
+    def part_share(self, name: str) -> PartShare:
+        """The share of the part called ``name`` (the part is handed to ``PartShare.holds``)."""
+        ...
+
+
+class PartMakers(Protocol):
+    """What the other stateful parts keep in the store, each made for the part that keeps it."""
+
+    def schedule(self) -> Timetable: ...
+
+    def journal(self, limit: int, max_bytes: int) -> Journal: ...
+
+    def windows(self) -> Windows: ...
+
+    def log(self, name: str, limit: int) -> Log: ...
+
+    def relay(self) -> Relay: ...
+
+
+class ConversationStore(Conversations, Transactions, PartShares, PartMakers, Protocol):
+    """Where a server's state lives; every method is safe to call from any thread.
+
+    ``MemoryStore`` keeps it all in this process; ``RedisStore`` on a Redis server that any number
+    of processes share (``shared``: whether several processes may serve one state from it). Nothing
+    outside the store package knows which is used.
+    """
+
+    @property
+    def shared(self) -> bool: ...
+
+    def close(self) -> None: ...
