@@ -41,7 +41,8 @@ def _requirements() -> list[Requirement]:
     texts = list(project["project"]["dependencies"])
     for extra in project["project"]["optional-dependencies"].values():
         texts += [text for text in extra if not text.startswith("callback-contracts")]
-    texts += project["dependency-groups"]["dev"]
+    for group in ("dev", "docs"):  # what builds and locks the repository, and what builds its documentation
+        texts += project["dependency-groups"][group]
     return [Requirement(text) for text in texts]
 
 
