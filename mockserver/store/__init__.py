@@ -22,6 +22,7 @@ from sortedcontainers import SortedList
 
 import contracts
 from contracts import Conversation
+from mockserver.config import DEFAULTS
 from mockserver.control.journal import Journal
 from mockserver.state.lifecycle import Schedule
 from mockserver.store.parts import (
@@ -376,7 +377,9 @@ def _id_of(conversation: Conversation) -> str:
     return conversation.id
 
 
-def open_store(url: str | None, *, prefix: str, timeout: float = 3.0) -> ConversationStore:
+def open_store(
+    url: str | None, *, prefix: str, timeout: float = DEFAULTS["STORE_TIMEOUT"]
+) -> ConversationStore:
     """The store a ``STORE`` setting names: None or ``memory`` this process's, ``redis://...`` a Redis server's.
 
     ``timeout``: how long a shared store's command may take (s) before the store counts as down.
