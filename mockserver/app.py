@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from mockserver import settings
 from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
 from mockserver.api.fast_reads import ConversationReads
-from mockserver.config import DEFAULTS, Paths
+from mockserver.config import DEFAULTS, Paths, checked, from_environ
 from mockserver.control import clock_routes, notification_routes
 from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
@@ -47,14 +46,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create a mock Genesys Cloud server for callback conversations.
 
     ``config`` overrides ``DEFAULTS``; any key may also come from ``CALLBACK_MOCK_*`` variables.
-    Every setting, from either, goes through its parser (``settings.parse``): a bad one is refused
-    (``settings.SettingError``) with its name, what it takes and what arrived.
+    Every setting, from either, goes through its parser (``mockserver.config.parse``): a bad one is refused
+    (``mockserver.config.SettingError``) with its name, what it takes and what arrived.
     """
     app = MockApp(__name__)
     app.config.from_mapping(DEFAULTS)
-    app.config.update(settings.from_environ())  # what serve's options mean, parsed alike
+    app.config.update(from_environ())  # what serve's options mean, parsed alike
     if config:
-        app.config.from_mapping(settings.checked(config))  # text or Python values, by the same rules
+        app.config.from_mapping(checked(config))  # text or Python values, by the same rules
     app.json.sort_keys = False  # type: ignore[attr-defined]
     paths = Paths.of(app.config)
     backend = Backend.from_config(app.config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from mockserver import settings
+from mockserver import config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def test_the_compose_file_runs_two_replicas_on_one_redis_behind_a_balancer() -> 
     environments = [s["environment"] for s in replicas]
     assert environments[0] == environments[1]  # one server: the same store and prefix
     for name, text in environments[0].items():
-        settings.parse(name.removeprefix(settings.PREFIX), str(text))  # each a setting serve takes
+        config.parse(name.removeprefix(config.PREFIX), str(text))  # each a setting serve takes
     store = environments[0]["CALLBACK_MOCK_STORE"]
     assert store.split("//")[1].split(":")[0] in services  # the Redis service of the file
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()

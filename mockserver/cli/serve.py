@@ -45,8 +45,9 @@ from granian.constants import Interfaces
 from granian.log import LOGGING_CONFIG, LogLevels
 from granian.server.mp import MPServer
 
-from mockserver import settings
-from mockserver.config import DEFAULTS
+from mockserver import config
+from mockserver.config import DEFAULTS, SETTINGS, Setting
+from mockserver.config_parsers import as_text
 from mockserver.serving import limits as serving_limits
 from mockserver.store import is_shared
 
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 # How long SIGTERM waits for the worker before Granian kills it (its workers_kill_timeout): a
 # request still in flight then (a latency fault, a body still arriving) is cut.
 SHUTDOWN_SECONDS = 5
-STREAMING_PORT = "a free one"  # serve's notification stream, unless an option or variable says
 # What serve exits with when it cannot start: a port in use, a store that refuses, a bad setting.
 REFUSED = 2
 _READY = "ready"  # what a worker sends its supervising process once it serves
@@ -73,8 +73,8 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
     """The app of Granian's worker, built from the ``CALLBACK_MOCK_*`` variables ``serve`` sets.
 
     Flask's WSGI app behind ``RsgiBridge``: Granian reads every body, bounded in time and size,
-    before the app runs, on the event loop, or on one of ``CALLBACK_MOCK_THREADS`` threads while a
-    fault is set. The stream binds its port with ``SO_REUSEPORT`` if ``reuse_port`` (by default
+    before the app runs, on the event loop, or on one of its THREADS threads while a fault is set.
+    The stream binds its port with ``SO_REUSEPORT`` if ``reuse_port`` (by default
     when there are several workers); one it cannot bind is a ``StartError``.
     """
     # Start-up allocates objects by the hundred thousand and frees few: collecting while importing
@@ -108,7 +108,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
         assert isinstance(front, Cors)
         bridge = RsgiBridge(
             app,
-            threads=int(os.environ.get("CALLBACK_MOCK_THREADS", "2")),
+            threads=int(app.config["THREADS"]),
             max_body=int(app.config["MAX_CONTENT_LENGTH"]),
             body_timeout=float(app.config["BODY_TIMEOUT"]),
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
@@ -303,7 +303,7 @@ class _Command(click.Command):
             raise _Refusal(f"{error.format_message()}; see serve --help") from None
 
 
-def _setting(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+def _checked(setting: Setting) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """An option's callback: its text read by the setting's own parser, as the variable's is."""
 
     def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -312,115 +312,49 @@ def _setting(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
         texts = value if isinstance(value, tuple) else (value,)
         text = json.dumps(list(texts)) if isinstance(value, tuple) else str(value)
         try:
-            settings.parse(name, text)
-        except settings.SettingError as error:
+            config.parse(setting.name, text)
+        except config.SettingError as error:
             raise click.BadParameter(f"expected {error.expected}, got {value!r}") from None
         return text
 
     return check
 
 
-def _option(flag: str, name: str, help: str, *, shown: Any = None, **kwargs: Any) -> Callable[[F], F]:
-    """An option for setting ``name``: given, it is the worker's CALLBACK_MOCK_<name>; absent, the
-    variable (or the default, ``shown`` if serve's own differs) stands."""
-    default = DEFAULTS[name] if shown is None else shown
-    note = f" [default: {default}]" if default not in (None, ()) and "flag_value" not in kwargs else ""
-    return click.option(flag, name.lower(), default=None, callback=_setting(name), help=help + note, **kwargs)
+def _option(setting: Setting) -> Callable[[F], F]:
+    """serve's option for ``setting``: given, it is the worker's CALLBACK_MOCK_<NAME>; absent, the
+    variable (or the default) stands."""
+    assert setting.flag is not None
+    default = setting.default if setting.shown is None else setting.shown
+    shown = default not in (None, ()) and setting.flag_value is None
+    note = f" [default: {as_text(default)}]" if shown else ""
+    extra: dict[str, Any] = {"multiple": True} if setting.multiple else {}
+    if setting.flag_value is not None:
+        extra["flag_value"] = setting.flag_value
+    if setting.metavar is not None:
+        extra["metavar"] = setting.metavar
+    return click.option(
+        setting.flag,
+        setting.option,
+        default=None,
+        callback=_checked(setting),
+        help=(setting.flag_help or setting.help) + note,
+        **extra,
+    )
+
+
+def _options(command: F) -> F:
+    """Every setting's option that serve has (``mockserver.config.SETTINGS``), in the table's order."""
+    for setting in reversed(SETTINGS):
+        if setting.flag is not None:
+            command = _option(setting)(command)
+    return command
 
 
 @click.command(cls=_Command)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
-@click.option("--threads", default=2, show_default=True, help="Threads serving requests.")
-@_option(
-    "--streaming-port",
-    "STREAMING_PORT",
-    "Port of the notification stream (the channels' connectUri; printed on serve's second line); "
-    "0 or none picks a free one.",
-    shown=STREAMING_PORT,
-)
-@_option(
-    "--streaming-url",
-    "STREAMING_URL",
-    "The stream's address in channels' connectUri, if clients reach it elsewhere (ws://balancer:8081).",
-    metavar="URL",
-)
-@_option(
-    "--heartbeat",
-    "HEARTBEAT_SECONDS",
-    "Seconds between channel.metadata heartbeats on each socket (real time).",
-)
-@_option("--seed", "SEED", "Seed of the generated dataset.")
-@_option("--conversations", "CONVERSATIONS", "Conversations generated at start and restored by every reset.")
-@_option("--token", "TOKENS", "Accept only these bearer tokens (repeatable).", multiple=True)
-@_option("--now", "NOW", "The clock's start (ISO-8601); it runs on from there.", metavar="ISO")
-@_option("--frozen", "CLOCK_FROZEN", "The clock stands still until set or advanced.", flag_value="true")
-@_option(
-    "--lifecycle",
-    "LIFECYCLE",
-    "How conversations live: auto, manual, off, or a JSON object of the control API's Lifecycle.",
-    metavar="MODE",
-)
-@_option("--admin-prefix", "ADMIN_PREFIX", "Where the control API lives.")
-@_option("--no-admin", "ADMIN", "Serve no control API (its paths answer 404).", flag_value="false")
-@_option("--admin-token", "ADMIN_TOKEN", "Require this bearer token on the control API.")
-@_option("--no-journal", "JOURNAL", "Record no requests (the journal is off).", flag_value="false")
-@_option(
-    "--rate-limit",
-    "RATE_LIMIT",
-    "Allow each bearer token so many requests per window, e.g. 300/60; more get 429.",
-    metavar="REQUESTS/SECONDS",
-)
-@_option("--body-timeout", "BODY_TIMEOUT", "Seconds a client has to send a body; slower ones get 408.")
-@_option(
-    "--store",
-    "STORE",
-    "Where the state lives: memory, or redis://HOST:PORT/DB, shared by every serve pointed at it.",
-    metavar="URL",
-)
-@_option(
-    "--store-prefix", "STORE_PREFIX", "The namespace of this mock's keys in a shared store.", metavar="NAME"
-)
-@_option("--workers", "WORKERS", "Worker processes; more than one needs a shared --store.", metavar="N")
-@_option(
-    "--allowed-host",
-    "ALLOWED_HOSTS",
-    "Answer to this host name too (repeatable; .example.com: it and its subdomains; *: any); other names get 421.",
-    multiple=True,
-    metavar="NAME",
-)
-@_option(
-    "--store-timeout",
-    "STORE_TIMEOUT",
-    "Seconds a shared store's command may take; past it the store counts as down (503).",
-)
-@_option(
-    "--idle-seconds",
-    "IDLE_SECONDS",
-    "Seconds a connection may stay silent (no request, no handshake, idle keep-alive) before it is closed.",
-)
-@_option("--connections", "CONNECTIONS", "Connections each worker serves at once; more wait.", metavar="N")
-@_option(
-    "--stream-outbox-bytes",
-    "STREAM_OUTBOX_BYTES",
-    "Bytes a notification socket may leave unread; past it the socket is closed (1008).",
-    metavar="N",
-)
-@_option(
-    "--notifications-limit",
-    "NOTIFICATIONS_LIMIT",
-    "Pushed notifications the control API keeps; the oldest go first.",
-    metavar="N",
-)
-@_option("--max-conversations", "MAX_CONVERSATIONS", "Conversations stored at once.", metavar="N")
-@_option("--max-text-length", "MAX_TEXT_LENGTH", "Characters of any text in a request body.", metavar="N")
-@_option("--max-callback-numbers", "MAX_CALLBACK_NUMBERS", "callbackNumbers of one callback.", metavar="N")
-@_option("--max-attributes", "MAX_ATTRIBUTES", "Entries of a callback's data or attributes.", metavar="N")
-@_option("--max-callbacks", "MAX_CALLBACKS", "Customer callbacks in one conversation.", metavar="N")
-@_option("--journal-limit", "JOURNAL_LIMIT", "Requests the journal keeps; the oldest go first.", metavar="N")
-@_option("--journal-bytes", "JOURNAL_BYTES", "Bytes of bodies the journal keeps.", metavar="N")
-@_option("--max-body", "MAX_CONTENT_LENGTH", "Bytes of a request body; a larger one gets 413.", metavar="N")
-def serve(host: str, port: int, threads: int, **given: str | None) -> None:
+@_options
+def serve(host: str, port: int, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
     Any setting may also come from a CALLBACK_MOCK_* variable, read by the same parser as its
@@ -429,7 +363,7 @@ def serve(host: str, port: int, threads: int, **given: str | None) -> None:
     refuses, a bad setting), one line says why and serve exits 2.
     """
     try:
-        _serve(host, port, threads, given)
+        _serve(host, port, given)
     except StartError as error:
         _refuse(str(error))
 
@@ -439,13 +373,13 @@ def _refuse(reason: str) -> NoReturn:
     sys.exit(REFUSED)
 
 
-def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> None:
+def _serve(host: str, port: int, given: dict[str, str | None]) -> None:
     try:
-        configured = settings.from_environ()  # refused here, before anything starts
-    except settings.SettingError as error:
-        raise StartError(f"{settings.PREFIX}{error}") from None
+        configured = config.from_environ()  # refused here, before anything starts
+    except config.SettingError as error:
+        raise StartError(f"{config.PREFIX}{error}") from None
     workers = (
-        settings.parse("WORKERS", given["workers"])
+        config.parse("WORKERS", given["workers"])
         if given["workers"]
         else configured.get("WORKERS", DEFAULTS["WORKERS"])
     )
@@ -457,22 +391,22 @@ def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> 
     listener = _bind(host, port, what="the API", option="--port")
     port = listener.getsockname()[1]
     # The app is built in Granian's worker process; it reads its config from the environment.
-    exported = {settings.PREFIX + name.upper(): text for name, text in given.items() if text is not None}
-    # The stream binds where the API does.
-    exported.update({"CALLBACK_MOCK_THREADS": str(threads), "CALLBACK_MOCK_STREAMING_HOST": host})
+    exported = {s.variable: text for s in SETTINGS if (text := given.get(s.option)) is not None}
+    exported[config.BY_NAME["STREAMING_HOST"].variable] = host  # the stream binds where the API does
     os.environ.update(exported)
     # The stream's port: the one given (checked here: in use, it is refused before any worker
     # starts); else a free one, picked by binding port 0 and held here (SO_REUSEPORT, not
     # listening) until the workers have bound it too, so that nothing else takes it meanwhile.
     # Never the API's port + 1, as it once was: that port may be anyone's (an outgoing
     # connection's ephemeral port).
-    asked = int(os.environ.get("CALLBACK_MOCK_STREAMING_PORT", "0"))
+    streaming = config.BY_NAME["STREAMING_PORT"].variable
+    asked = int(os.environ.get(streaming, DEFAULTS["STREAMING_PORT"]))
     held = _bind(host, asked, what="the notification stream", option="--streaming-port", reuse_port=not asked)
     streaming_port = held.getsockname()[1]
     if asked:
         held.close()
-    os.environ["CALLBACK_MOCK_STREAMING_PORT"] = str(streaming_port)
-    admin = given["admin"] is None and configured.get("ADMIN", True)
+    os.environ[streaming] = str(streaming_port)
+    admin = given["admin"] is None and configured.get("ADMIN", DEFAULTS["ADMIN"])
     if (
         admin
         and host in ("0.0.0.0", "::", "")
@@ -493,7 +427,7 @@ def _serve(host: str, port: int, threads: int, given: dict[str, str | None]) -> 
         click.echo(f"notification stream on ws://{shown_host}:{streaming_port}")
         sys.stdout.flush()
 
-    limits = settings.from_environ()  # what was configured, the options given included (exported above)
+    limits = config.from_environ()  # what was configured, the options given included (exported above)
     serving_limits.raise_open_files(limits)
     reports, report = Pipe(duplex=False)
     server = _Server(

@@ -75,6 +75,8 @@ class AdminRoutes:
     # Notifications
     NOTIFICATIONS = AdminRoute("GET", "/notifications")
     SOCKET_CLOSING = AdminRoute("POST", "/notifications/socket-closing")
+    # The server's settings
+    SETTINGS = AdminRoute("GET", "/settings")
 
     @classmethod
     def all(cls) -> dict[str, AdminRoute]:

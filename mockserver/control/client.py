@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from mockserver.config import DEFAULTS
 from mockserver.control.admin_routes import AdminRoute, AdminRoutes
 
 JSON = dict[str, Any]
@@ -35,7 +36,7 @@ class AdminError(Exception):
 class AdminClient:
     """Methods over the control API at ``self.url`` + ``admin_prefix``."""
 
-    admin_prefix: str = "/__admin"
+    admin_prefix: str = DEFAULTS["ADMIN_PREFIX"]
     admin_token: str | None = None
 
     @property
@@ -293,6 +294,13 @@ class AdminClient:
         body = {} if channel_id is None else {"channelId": channel_id}
         told: list[str] = self._admin(AdminRoutes.SOCKET_CLOSING, body)["channelIds"]
         return told
+
+    # The server's settings
+
+    def settings(self) -> dict[str, str]:
+        """The settings the server runs with, by name, as their variables say them (tokens redacted)."""
+        answered: dict[str, str] = self._admin(AdminRoutes.SETTINGS)["settings"]
+        return answered
 
     def _admin(
         self,

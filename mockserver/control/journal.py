@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
-from mockserver.config import CORRELATION_HEADER
+from mockserver.config import CORRELATION_HEADER, DEFAULTS
 from mockserver.control.models import RecordedRequest, RequestPattern, Verification, VerificationResult
 
 REDACTED = "[redacted]"
@@ -129,7 +129,7 @@ class Journal:
     ``RecordedRequest`` objects.
     """
 
-    def __init__(self, limit: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, limit: int, max_bytes: int = DEFAULTS["JOURNAL_BYTES"]) -> None:
         self.limit = limit
         self.max_bytes = max_bytes
         self._lock = threading.Lock()

@@ -17,11 +17,11 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mockserver.config import CORRELATION_HEADER
+from mockserver.config_parsers import ascii_int
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal, read_entry
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import Stubs
-from mockserver.numbers import ascii_int
 from mockserver.serving import sockets
 from mockserver.state.clock import Clock
 from mockserver.state.errors import ApiError, http_error, status_phrase

@@ -457,3 +457,14 @@ class SocketClosingResult:
     """The channels whose sockets were told."""
 
     channel_ids: tuple[str, ...] = described("The channels told.")
+
+
+@frozen
+class ServerSettings:
+    """The settings the server runs with (``mockserver.config.SETTINGS``), read-only."""
+
+    settings: dict[str, str] = described(
+        "Every setting that has a value, by name, as its CALLBACK_MOCK_ variable says it (a JSON array "
+        "or object for a list or a mapping); one without (none, or an empty list) is left out. "
+        "TOKENS and ADMIN_TOKEN are redacted."
+    )

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
-from contracts import Callback, Conversation, Detail, check_bounds, conflicting, server_assigned
+from contracts import Callback, Conversation, Detail, check_bounds, conflicting, server_assigned, unstructure
 from factories import ConversationFactory
+from mockserver.config import shown
+from mockserver.config_parsers import ascii_int
 from mockserver.control.admin_routes import AdminRoute, AdminRoutes
 from mockserver.control.journal import Journal
 from mockserver.control.models import (
@@ -33,6 +35,7 @@ from mockserver.control.models import (
     RequestPattern,
     SeededConversations,
     SeedRequest,
+    ServerSettings,
     Stub,
     StubList,
     Verification,
@@ -40,7 +43,6 @@ from mockserver.control.models import (
 )
 from mockserver.control.patterns import PATH_PATTERN, path_error
 from mockserver.control.stubs import StubAnswer
-from mockserver.numbers import ascii_int
 from mockserver.state import paging
 from mockserver.state.errors import ApiError
 from mockserver.web.current import backend
@@ -490,3 +492,21 @@ def remove_stub(stub_id: str) -> Response:
     if not backend().stubs.remove(stub_id):
         raise ApiError.not_found(stub_id)
     return Response(status=204)
+
+
+# The server's settings
+
+
+@admin_view(
+    bp,
+    AdminRoutes.SETTINGS,
+    summary="The settings the server runs with, as their variables say them (tokens redacted)",
+    operation_id="adminSettings",
+    responses={200: ServerSettings},
+)
+def server_settings() -> Response:
+    plain = {  # a Python config may hold a Lifecycle or a RateLimit: their wire form
+        name: unstructure(value) if attrs.has(type(value)) else value
+        for name, value in current_app.config.items()
+    }
+    return json_response(ServerSettings(settings=shown(plain)))

@@ -73,7 +73,7 @@ class Stream:
         self.heartbeat = heartbeat
         self.idle = idle
         self.outbox_bytes = outbox_bytes
-        self.host = "127.0.0.1"
+        self.host = DEFAULTS["STREAMING_HOST"]
         self.port = 0
         self._sockets: dict[str, _Socket] = {}
         self._closing: set[asyncio.Future[None]] = set()
@@ -103,7 +103,13 @@ class Stream:
         socket = self._sockets.get(channel_id)
         return 0 if socket is None else socket.pending
 
-    def start(self, host: str = "127.0.0.1", port: int = 0, *, reuse_port: bool = False) -> Stream:
+    def start(
+        self,
+        host: str = DEFAULTS["STREAMING_HOST"],
+        port: int = DEFAULTS["STREAMING_PORT"],
+        *,
+        reuse_port: bool = False,
+    ) -> Stream:
         """Bind (port 0 picks one, read back into ``port``), serve in a daemon thread, become the sink.
 
         ``reuse_port``: several worker processes bind the one port, and the kernel spreads the

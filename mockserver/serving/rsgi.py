@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import contracts
-from mockserver.numbers import ascii_int
+from mockserver.config_parsers import ascii_int
 from mockserver.serving import sockets
 from mockserver.state.errors import ApiError, http_error
 from mockserver.web.auth import correlation_id

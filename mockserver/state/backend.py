@@ -69,10 +69,10 @@ class Backend:
         conversations: int,
         now: datetime | None = None,
         frozen: bool = False,
-        journal: tuple[int, int] | None = (10_000, 64 * 1024 * 1024),
+        journal: tuple[int, int] | None = (DEFAULTS["JOURNAL_LIMIT"], DEFAULTS["JOURNAL_BYTES"]),
         rate_limit: RateLimit | None = None,
         lifecycle: Lifecycle | None = None,
-        notifications_limit: int = 1000,
+        notifications_limit: int = DEFAULTS["NOTIFICATIONS_LIMIT"],
         limits: Limits | None = None,
     ) -> None:
         """``journal``: its bounds, requests and bytes (None: no journal)."""
@@ -182,11 +182,11 @@ class Backend:
             seed=int(config["SEED"]),
             conversations=int(config["CONVERSATIONS"]),
             now=config["NOW"],
-            frozen=bool(config.get("CLOCK_FROZEN", False)),
+            frozen=bool(config.get("CLOCK_FROZEN", DEFAULTS["CLOCK_FROZEN"])),
             journal=journal,
             rate_limit=_rate_limit(configured) if configured else None,
             lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
-            notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", 1000)),
+            notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", DEFAULTS["NOTIFICATIONS_LIMIT"])),
             limits=Limits.of(config),
         )
 

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from mockserver.numbers import ascii_int
+from mockserver.config_parsers import ascii_int
 from mockserver.state.errors import ApiError
 
 DEFAULT_PAGE_SIZE = 25

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from factories.plugin import NOW_KEY
+from mockserver.config import DEFAULTS, VARIABLES
 from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
@@ -86,8 +87,8 @@ def callback_mock_server_session(
     if url:
         yield RemoteMockServer(
             url,
-            admin_prefix=os.environ.get("CALLBACK_MOCK_ADMIN_PREFIX", "/__admin"),
-            admin_token=os.environ.get("CALLBACK_MOCK_ADMIN_TOKEN"),
+            admin_prefix=os.environ.get(VARIABLES["ADMIN_PREFIX"], DEFAULTS["ADMIN_PREFIX"]),
+            admin_token=os.environ.get(VARIABLES["ADMIN_TOKEN"]),
         )
         return
     from mockserver.testing.server import MockServer

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mockserver.config import CORRELATION_HEADER
-from mockserver.settings import API_PREFIX
+from mockserver.config import API_PREFIX, CORRELATION_HEADER
 from mockserver.web.auth import correlation_id
 
 if TYPE_CHECKING:

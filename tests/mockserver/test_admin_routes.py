@@ -27,6 +27,7 @@ ANSWER = {
     "notifications": [],
     "channelIds": [],
     "now": "2030-01-15T12:00:00.000Z",
+    "settings": {},
 }
 
 
@@ -73,6 +74,7 @@ CALLS: dict[str, Callable[[Recording], object]] = {
     "clear_stubs": lambda c: c.clear_stubs(),
     "notifications": lambda c: c.notifications(channel_id="ch-1", topic="t"),
     "socket_closing": lambda c: c.socket_closing(),
+    "settings": lambda c: c.settings(),
     "clock.state": lambda c: c.clock.state(),
     "clock.now": lambda c: c.clock.now(),
     "clock.advance": lambda c: c.clock.advance(30),

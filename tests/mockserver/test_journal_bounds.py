@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mockserver import settings
+from mockserver import config
 from mockserver.control.journal import Arrival, Journal
 from mockserver.control.models import RequestPattern
 from mockserver.testing.server import MockServer
@@ -52,13 +52,13 @@ def test_headers_count_towards_the_bytes() -> None:
 
 @pytest.mark.parametrize(("text", "value"), [("1", 1), ("67108864", 64 * 1024 * 1024)])
 def test_journal_bytes_is_a_setting(text: str, value: int) -> None:
-    assert settings.parse("JOURNAL_BYTES", text) == value
+    assert config.parse("JOURNAL_BYTES", text) == value
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "\u00b2", "64MiB"])
 def test_a_bad_journal_bytes_is_refused(text: str) -> None:
-    with pytest.raises(settings.SettingError):
-        settings.parse("JOURNAL_BYTES", text)
+    with pytest.raises(config.SettingError):
+        config.parse("JOURNAL_BYTES", text)
 
 
 def test_rejected_large_bodies_stay_within_the_journal_bytes_on_a_real_socket() -> None:

@@ -45,9 +45,10 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert documented == registered
-    # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id} and PUT .../callbacks/{id}
+    # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id}, PUT .../callbacks/{id}
+    # and GET /__admin/settings
     # (HEAD is never listed)
-    assert len(documented) == 56
+    assert len(documented) == 57
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 

@@ -18,8 +18,7 @@ from click.testing import CliRunner
 
 from mockserver.app import create_app
 from mockserver.cli import main
-from mockserver.config import CORRELATION_HEADER
-from mockserver.settings import SettingError, parse
+from mockserver.config import CORRELATION_HEADER, SettingError, parse
 from tests.support import CONFIG
 from tests.support.live import Answer
 from tests.support.serve import serving_url

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mockserver import settings
+from mockserver import config
 from mockserver.app import create_app
+from mockserver.control.models import Lifecycle, LifecycleMode, RateLimit
 from mockserver.web.auth import is_authorized
 
 
@@ -35,7 +38,7 @@ from mockserver.web.auth import is_authorized
     ],
 )
 def test_a_setting_reads_as_its_option_does(name: str, text: str, value: Any) -> None:
-    assert settings.parse(name, text) == value
+    assert config.parse(name, text) == value
 
 
 @pytest.mark.parametrize(
@@ -63,8 +66,8 @@ def test_a_setting_reads_as_its_option_does(name: str, text: str, value: Any) ->
     ],
 )
 def test_a_bad_setting_is_refused_with_its_name(name: str, text: str) -> None:
-    with pytest.raises(settings.SettingError) as raised:
-        settings.parse(name, text)
+    with pytest.raises(config.SettingError) as raised:
+        config.parse(name, text)
     assert str(raised.value).startswith(f"{name}: expected ")
 
 
@@ -107,7 +110,7 @@ _NOON = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)
     ],
 )
 def test_a_python_value_is_read_by_the_rules_of_its_text(name: str, value: Any, parsed: Any) -> None:
-    assert settings.parse(name, value) == parsed
+    assert config.parse(name, value) == parsed
     assert create_app({"CONVERSATIONS": 0, name: value}).config[name] == parsed
 
 
@@ -138,9 +141,9 @@ def test_a_python_value_is_read_by_the_rules_of_its_text(name: str, value: Any, 
     ],
 )
 def test_a_bad_python_value_is_refused_with_its_name(name: str, value: Any, expected: str) -> None:
-    with pytest.raises(settings.SettingError) as parsed:
-        settings.parse(name, value)
-    with pytest.raises(settings.SettingError) as made:
+    with pytest.raises(config.SettingError) as parsed:
+        config.parse(name, value)
+    with pytest.raises(config.SettingError) as made:
         create_app({"CONVERSATIONS": 0, name: value})  # what the fixtures' config and marker build
     for raised in (parsed.value, made.value):
         assert raised.name == name
@@ -161,3 +164,52 @@ def test_a_configured_start_may_be_text() -> None:
 
     server = MockServer({"CONVERSATIONS": 0, "NOW": "2030-01-15T12:00:00Z", "CLOCK_FROZEN": True})
     assert server.backend.clock.now() == _NOON
+
+
+@pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda setting: setting.name)
+def test_a_default_reads_back_from_the_text_it_is_shown_as(setting: config.Setting) -> None:
+    if setting.default in (None, ()):
+        assert setting.name not in config.shown(config.DEFAULTS)  # no value: left out
+    else:
+        assert config.parse(setting.name, config.shown(config.DEFAULTS)[setting.name]) == setting.default
+
+
+def test_the_settings_page_holds_the_table_of_the_code() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "settings.md").read_text()
+    table = page.split("<!-- settings:start -->\n", 1)[1].split("<!-- settings:end -->", 1)[0]
+    assert table == config.settings_markdown()
+
+
+def test_the_settings_table_lists_every_setting_with_its_variable_and_option() -> None:
+    rows = [row.split(" | ") for row in config.settings_markdown().splitlines()[2:]]
+    assert [row[0].removeprefix("| ") for row in rows] == [f"`{s.name}`" for s in config.SETTINGS]
+    assert [row[1] for row in rows] == [f"`CALLBACK_MOCK_{s.name}`" for s in config.SETTINGS]
+    for setting, row in zip(config.SETTINGS, rows, strict=True):
+        assert row[2].startswith("(from --host)" if setting.derived else f"`{setting.flag}")
+
+
+def test_the_control_api_shows_the_settings_in_their_variables_words_tokens_redacted() -> None:
+    app = create_app(
+        {
+            "CONVERSATIONS": 0,
+            "TOKENS": ["a", "b"],
+            "ADMIN_TOKEN": "admin",
+            "LIFECYCLE": Lifecycle(mode=LifecycleMode.MANUAL),
+            "RATE_LIMIT": RateLimit(requests=5, window_seconds=60),
+            "NOW": "2030-01-15T12:00:00Z",
+        }
+    )
+    answer = app.test_client().get("/__admin/settings", headers={"Authorization": "Bearer admin"})
+    assert answer.status_code == 200
+    shown: dict[str, str] = answer.get_json()["settings"]
+    assert shown["ADMIN_TOKEN"] == config.REDACTED
+    assert json.loads(shown["TOKENS"]) == [config.REDACTED] * 2
+    assert config.parse("LIFECYCLE", shown["LIFECYCLE"])["mode"] == "manual"
+    assert config.parse("RATE_LIMIT", shown["RATE_LIMIT"]) == {"requests": 5, "windowSeconds": 60}
+    assert config.parse("NOW", shown["NOW"]) == _NOON
+    assert "STREAMING_URL" not in shown  # none
+    assert "ALLOWED_HOSTS" not in shown  # an empty list
+    plain = {"TOKENS", "ADMIN_TOKEN", "LIFECYCLE", "RATE_LIMIT"}  # checked above
+    assert {name: config.parse(name, text) for name, text in shown.items() if name not in plain} == {
+        name: app.config[name] for name in shown if name not in plain
+    }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,11 +31,16 @@ class Served:
 
 
 @contextmanager
-def serving(*options: str) -> Iterator[Served]:
-    """``serve`` with ``options`` on free ports, once it answers; stopped by SIGTERM, which must end it cleanly."""
+def serving(*options: str, env: Mapping[str, str] | None = None) -> Iterator[Served]:
+    """``serve`` with ``options`` on free ports, once it answers; stopped by SIGTERM, which must end it cleanly.
+
+    ``env``: variables added to this process's (one that gives the stream's port keeps it).
+    """
+    streaming = [] if env and "CALLBACK_MOCK_STREAMING_PORT" in env else ["--streaming-port", "0"]
     process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", "0", "--streaming-port", "0", *options],
+        [*COMMAND, "serve", "--port", "0", *streaming, *options],
         cwd=ROOT,
+        env=None if env is None else {**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

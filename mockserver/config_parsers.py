@@ -1,47 +1,33 @@
-"""The server's settings, read from text (``CALLBACK_MOCK_*`` variables, ``serve``'s options) or
-given as Python values (``create_app``'s config, the fixtures' config and marker).
+"""The parsers of the server's settings, and of the integers HTTP and the command line spell.
 
-One parser per setting, used for all of them, so a variable means exactly what the option means
-and what the config's value means: ``CALLBACK_MOCK_TOKENS=secret`` and ``{"TOKENS": "secret"}``
-are both the one token ``secret`` (a JSON array, or a list, gives several),
-``CALLBACK_MOCK_ADMIN_TOKEN=12345`` is the string ``"12345"``. A parser takes a ``str`` as text
-and any other value as already typed, checked (an int where an int belongs, never a bool; a
-datetime or ISO string for NOW). A bad value is refused with the setting's name, what it takes
-and what arrived, rather than read as something else. Imports neither Flask nor the contract, so
-``serve``'s supervising process checks every setting before it starts.
+A parser takes a ``str`` as text and any other value as already typed, checked (an int where an int
+belongs, never a bool; a datetime or ISO string for NOW), and raises ``ValueError`` saying what it
+takes; ``mockserver.config`` names the setting. Imports neither Flask nor the contract.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
-from mockserver.config import DEFAULTS
-from mockserver.numbers import ascii_int
 from mockserver.state.clock import out_of_range
-from mockserver.store import scheme_of
 
-PREFIX = "CALLBACK_MOCK_"
 LIFECYCLE_MODES = ("auto", "manual", "off")
 API_PREFIX = "/api/v2/"
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
-# The settings whose default is None: None given for one of them is its absence.
-OPTIONAL = frozenset(name for name, default in DEFAULTS.items() if default is None)
+# ``str.isdigit`` is true of '\u00b2' and '\u0661' too (and ``int`` reads the second as 1, the first not
+# at all): a query parameter, a header or a setting accepts only 0-9.
+_DIGITS = re.compile(r"[0-9]+")
 
 
-class SettingError(ValueError):
-    """A setting's value (its text, or a Python value) that is not what the setting takes."""
-
-    def __init__(self, name: str, text: Any, expected: str) -> None:
-        super().__init__(f"{name}: expected {expected}, got {text!r}")
-        self.name = name
-        self.text = text  # the value as given: text, or a Python value
-        self.expected = expected
+def ascii_int(text: str) -> int | None:
+    """``text`` as a non-negative integer if it is ASCII digits and nothing else, else None."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def _text(value: Any, expected: str) -> str:
@@ -51,7 +37,7 @@ def _text(value: Any, expected: str) -> str:
     return value
 
 
-def _integer(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
+def integer(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
     expected = f"an integer of at least {minimum}" + ("" if maximum is None else f" and at most {maximum}")
 
     def parse(given: Any) -> int:
@@ -64,7 +50,7 @@ def _integer(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
     return parse
 
 
-def _seconds(given: Any) -> float:
+def seconds(given: Any) -> float:
     if isinstance(given, str):
         try:
             value = float(given)
@@ -77,7 +63,7 @@ def _seconds(given: Any) -> float:
     return value
 
 
-def _boolean(given: Any) -> bool:
+def boolean(given: Any) -> bool:
     if isinstance(given, bool):
         return given
     lowered = _text(given, "true or false").strip().lower()
@@ -86,7 +72,7 @@ def _boolean(given: Any) -> bool:
     raise ValueError("true or false")
 
 
-def _tokens(given: Any) -> tuple[str, ...]:
+def tokens(given: Any) -> tuple[str, ...]:
     """A JSON array (or a list) of strings, or one plain token (never a string to search within)."""
     expected = "a JSON array (or list) of non-empty strings, or one token"
     if isinstance(given, (list, tuple)):
@@ -97,13 +83,13 @@ def _tokens(given: Any) -> tuple[str, ...]:
         except ValueError:
             tokens = None
     else:
-        return (_token(_text(given, expected), expected),)
+        return (token(_text(given, expected), expected),)
     if not (isinstance(tokens, list) and all(isinstance(t, str) and t.strip() for t in tokens)):
         raise ValueError(expected)
     return tuple(token.strip() for token in tokens)
 
 
-def _token(given: Any, expected: str = "a non-empty token") -> str:
+def token(given: Any, expected: str = "a non-empty token") -> str:
     text = _text(given, expected)
     if not text.strip():
         raise ValueError(expected)
@@ -133,7 +119,7 @@ def _model(given: Any) -> bool:
     return isinstance(given, Mapping) or attrs.has(type(given))
 
 
-def _rate_limit(given: Any) -> Any:
+def rate_limit(given: Any) -> Any:
     """``REQUESTS/SECONDS`` (300/60), or the control API's JSON object (a mapping or a RateLimit)."""
     expected = "REQUESTS/SECONDS such as 300/60, or {'requests': N, 'windowSeconds': W}"
     if _model(given):
@@ -157,7 +143,7 @@ def _rate_limit(given: Any) -> Any:
     return {"requests": count, "windowSeconds": window}
 
 
-def _now(given: Any) -> datetime:
+def now(given: Any) -> datetime:
     """An ISO-8601 time (or a datetime); without a zone it is UTC, as the contract reads one.
 
     It must be a time the clock can hold (``clock.EARLIEST``..``clock.LATEST``).
@@ -177,7 +163,7 @@ def _now(given: Any) -> datetime:
     return moment
 
 
-def _lifecycle(given: Any) -> Any:
+def lifecycle(given: Any) -> Any:
     """A mode name, or a JSON object of the control API's Lifecycle, or a mapping or Lifecycle
     (checked against the model when the app starts)."""
     expected = f"one of {', '.join(LIFECYCLE_MODES)}, or a JSON object of Lifecycle's fields"
@@ -195,8 +181,10 @@ def _lifecycle(given: Any) -> Any:
     return settings
 
 
-def _store(given: Any) -> str:
+def store(given: Any) -> str:
     """``memory``, or a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS, unix:// for a socket): ``store.SCHEMES``."""
+    from mockserver.store import scheme_of  # here: the store's modules read the settings' defaults
+
     expected = "memory, or a Redis URL such as redis://127.0.0.1:6379/0"
     url = _text(given, expected).strip()
     if scheme_of(url) is None:
@@ -204,7 +192,7 @@ def _store(given: Any) -> str:
     return url
 
 
-def _websocket_url(given: Any) -> str:
+def websocket_url(given: Any) -> str:
     expected = "a WebSocket URL such as ws://mock.example:8081"
     url = _text(given, expected).strip().rstrip("/")
     if not url.startswith(("ws://", "wss://")) or len(url) <= len("wss://"):
@@ -212,14 +200,14 @@ def _websocket_url(given: Any) -> str:
     return url
 
 
-def _prefix(given: Any) -> str:
+def namespace(given: Any) -> str:
     name = _text(given, "a name without spaces, such as team-a").strip()
     if not name or any(c.isspace() for c in name):
         raise ValueError("a name without spaces, such as team-a")
     return name
 
 
-def _hosts(given: Any) -> tuple[str, ...]:
+def hosts(given: Any) -> tuple[str, ...]:
     """Host names (``mock.example``, ``.example.com`` for it and its subdomains, ``*`` for any), as a
     JSON array, a list or a comma list; lower-cased, without port."""
     expected = "host names such as mock.example, .example.com or *, as a JSON array or a comma list"
@@ -241,60 +229,13 @@ def _hosts(given: Any) -> tuple[str, ...]:
     return hosts
 
 
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "SEED": _integer(0),
-    "CONVERSATIONS": _integer(0),
-    "NOW": _now,
-    "CLOCK_FROZEN": _boolean,
-    "LIFECYCLE": _lifecycle,
-    "TOKENS": _tokens,
-    "MAX_CONTENT_LENGTH": _integer(1),
-    "BODY_TIMEOUT": _seconds,
-    "ADMIN": _boolean,
-    "ADMIN_PREFIX": admin_prefix,
-    "ADMIN_TOKEN": _token,
-    "JOURNAL": _boolean,
-    "JOURNAL_LIMIT": _integer(1),
-    "JOURNAL_BYTES": _integer(1),
-    "RATE_LIMIT": _rate_limit,
-    "STREAMING_HOST": _token,
-    "STREAMING_URL": _websocket_url,
-    "STREAMING_PORT": _integer(0, 65_535),
-    "HEARTBEAT_SECONDS": _seconds,
-    "STORE": _store,
-    "STORE_PREFIX": _prefix,
-    "WORKERS": _integer(1),
-    "STORE_TIMEOUT": _seconds,
-    "ALLOWED_HOSTS": _hosts,
-    "NOTIFICATIONS_LIMIT": _integer(1),
-    "MAX_CONVERSATIONS": _integer(1),
-    "MAX_TEXT_LENGTH": _integer(1),
-    "MAX_CALLBACK_NUMBERS": _integer(1),
-    "MAX_ATTRIBUTES": _integer(0),
-    "MAX_CALLBACKS": _integer(1),
-    "IDLE_SECONDS": _seconds,
-    "CONNECTIONS": _integer(1),
-    "STREAM_OUTBOX_BYTES": _integer(1024),
-}
-
-
-def parse(name: str, value: Any) -> Any:
-    """The value of setting ``name`` (a key of ``DEFAULTS``) given as ``value``: text, or a Python
-    value of the setting's type. None is the setting's absence, where its default is None."""
-    if value is None and name in OPTIONAL:
-        return None
-    try:
-        return PARSERS[name](value)
-    except ValueError as error:
-        raise SettingError(name, value, str(error)) from None
-
-
-def checked(config: Mapping[str, Any]) -> dict[str, Any]:
-    """``config`` with every setting it gives parsed (keys that are not settings, Flask's own, kept)."""
-    return {name: parse(name, value) if name in PARSERS else value for name, value in config.items()}
-
-
-def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Every setting a ``CALLBACK_MOCK_*`` variable gives, parsed; other variables are left alone."""
-    environ = os.environ if environ is None else environ
-    return {name: parse(name, environ[PREFIX + name]) for name in PARSERS if PREFIX + name in environ}
+def as_text(value: Any) -> str:
+    """A parsed setting's value as the text its variable takes: ``as_text`` of what a parser gave
+    reads back, by the same parser, as that value (a mapping as a JSON object, a tuple as an array)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return json.dumps(list(value) if isinstance(value, tuple) else value)
