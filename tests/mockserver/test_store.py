@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import Call, Conversation, ConversationEntityListing, Participant
 from factories import ConversationFactory
-from mockserver import settings
+from mockserver import config
 from mockserver.store import SCHEMES, ConversationStore, Entry, MemoryStore, StoreError, is_shared, open_store
 from mockserver.web.current import backend_of
 from mockserver.web.wire import listing_json
@@ -271,7 +271,7 @@ def test_a_reader_sees_a_deleted_conversation_whole_or_not_at_all(fresh: Convers
 )
 def test_one_table_knows_the_store_urls_and_which_stores_are_shared(url: str | None, shared: bool) -> None:
     if url is not None:
-        assert settings.parse("STORE", url) == url  # the settings take what the table knows
+        assert config.parse("STORE", url) == url  # the settings take what the table knows
     assert is_shared(url) is shared  # what serve asks before it starts workers
 
 
@@ -279,8 +279,8 @@ def test_one_table_knows_the_store_urls_and_which_stores_are_shared(url: str | N
     "url", ["memory://", "Memory", "http://127.0.0.1:6379/0", "redis:/127.0.0.1", "redis"]
 )
 def test_a_url_the_table_does_not_know_is_refused_by_the_settings_and_the_store(url: str) -> None:
-    with pytest.raises(settings.SettingError, match="memory, or a Redis URL"):
-        settings.parse("STORE", url)
+    with pytest.raises(config.SettingError, match="memory, or a Redis URL"):
+        config.parse("STORE", url)
     with pytest.raises(
         StoreError, match=f"a store URL begins with one of {', '.join(s.start for s in SCHEMES)}"
     ):
