@@ -10,9 +10,9 @@ are the route-specific ones of the real API. Nothing here imports Flask.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -39,11 +39,12 @@ from contracts import (
     WrapupInput,
     camel,
 )
+from factories import ConversationFactory
 from mockserver.state import edits, lifecycle, steps
+from mockserver.state.engine import Engine
 from mockserver.state.errors import ApiError
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import Backend
+from mockserver.state.limits import Limits
+from mockserver.store import ConversationStore
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused
@@ -68,10 +69,37 @@ DISCONNECT_ONLY: dict[str, Any] = {
 }
 
 
+class Host(Protocol):
+    """What the participant commands need of the backend that holds them (``backend.Backend``).
+
+    Declared here, by the commands that need it, so this module does not import the backend
+    that imports it.
+    """
+
+    store: ConversationStore
+    limits: Limits
+    factory: ConversationFactory
+    engine: Engine
+
+    def now(self) -> datetime: ...
+
+    def conversation(self, conversation_id: str) -> Conversation: ...
+
+    def put(self, conversations: Iterable[Conversation]) -> None: ...
+
+    def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation: ...
+
+    def new_round(
+        self, conversation: Conversation, command: CreateCallbackOnConversationCommand, at: datetime
+    ) -> Conversation: ...
+
+    def new_id(self) -> str: ...
+
+
 class ParticipantCommands:
     """The participant-level commands of one backend."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Host) -> None:
         self._backend = backend
 
     def _edit(
