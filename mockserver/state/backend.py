@@ -36,7 +36,7 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
-from mockserver.state import campaigns, edits, lifecycle, steps
+from mockserver.state import campaigns, edits, lifecycle, step_edits
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
@@ -61,7 +61,7 @@ class Backend(Assembly):
         return ParticipantCommands(self)
 
     @cached_property
-    def entry(self) -> Callable[[str], Entry | None]:
+    def find_entry(self) -> Callable[[str], Entry | None]:
         """The stored entry of an id, or None: the store's own method, as the fast path calls it on
         every request."""
         return self.store.get
@@ -69,7 +69,7 @@ class Backend(Assembly):
     # Reading
 
     def conversation(self, conversation_id: str) -> Conversation:
-        return self._entry(conversation_id).conversation
+        return self._entry_or_404(conversation_id).conversation
 
     def callback_conversation(self, conversation_id: str) -> Conversation:
         """The conversation, as ``GET .../callbacks/{id}`` reads it (a read may move it on)."""
@@ -89,9 +89,9 @@ class Backend(Assembly):
         """The stored conversation's wire JSON, as a client reads it (a read may move it on)."""
         if self.engine.counts_reads:
             self.engine.read(conversation_id)
-        return self._entry(conversation_id).body
+        return self._entry_or_404(conversation_id).body
 
-    def _entry(self, conversation_id: str) -> Entry:
+    def _entry_or_404(self, conversation_id: str) -> Entry:
         entry = self.store.get(conversation_id)
         if entry is None:
             raise ApiError.not_found(conversation_id)
@@ -147,7 +147,7 @@ class Backend(Assembly):
         built = self._generate(
             "scheduled", **{key: value for key, value in overrides.items() if value is not None}
         )
-        return steps.started(built, at)
+        return step_edits.started(built, at)
 
     @staticmethod
     def _check_scheduled_time(scheduled: datetime | None, now: datetime) -> None:
@@ -214,7 +214,7 @@ class Backend(Assembly):
     def _rescheduled(self, patch: PatchCallbackRequest) -> Conversation:
         """The conversation ``patch`` reschedules, checked (the store's lock held); not stored."""
         conversation = self.conversation(patch.conversation_id)
-        callback = edits.customer_callback(conversation)
+        callback = edits.current_callback(conversation)
         if callback is None:
             raise ApiError.not_found(patch.conversation_id)
         if callback.state is not CallbackState.SCHEDULED:

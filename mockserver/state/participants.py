@@ -3,7 +3,7 @@
 Answer, decline and hang up (``PATCH .../participants/{id}``), disconnect a communication or the
 whole conversation, wrap up, read the wrap-up and its codes, set attributes and the recording
 state, place the call to the customer, and schedule a new callback on a conversation. Each
-command reads the conversation, checks the API's rule, makes the edit (``steps`` for a step of
+command reads the conversation, checks the API's rule, makes the edit (``step_edits`` for a step of
 the life, so the engine plans what comes next) and stores it, under the store's lock. The errors
 are the route-specific ones of the real API. Nothing here imports Flask.
 """
@@ -40,7 +40,7 @@ from contracts import (
     camel,
 )
 from factories import ConversationFactory
-from mockserver.state import edits, lifecycle, steps
+from mockserver.state import edits, lifecycle, step_edits
 from mockserver.state.engine import Engine
 from mockserver.state.errors import ApiError
 from mockserver.state.limits import Limits
@@ -127,7 +127,7 @@ class ParticipantCommands:
             if request.wrapup is not None:
                 conversation = _wrap_up(conversation, participant_id, request.wrapup, at)
             if request.wrapup_skipped:
-                conversation = steps.wrapup_skipped(conversation, participant_id, at)
+                conversation = step_edits.wrapup_skipped(conversation, participant_id, at)
             return conversation
 
         self._edit(conversation_id, update)
@@ -209,7 +209,7 @@ class ParticipantCommands:
                     conversation = self._backend.apply(conversation, "hang_up", at)
                 else:
                     conversation = edits.disconnected(conversation, callback.id or "", at)
-            return steps.ended_if_over(conversation, at)
+            return step_edits.ended_if_over(conversation, at)
 
         return self._edit(conversation_id, disconnect)
 
@@ -325,7 +325,7 @@ class ParticipantCommands:
                     "$.userId",
                     "The transfer target is the participant itself.",
                 )
-            handed = steps.transferred(conversation, participant_id, at)
+            handed = step_edits.transferred(conversation, participant_id, at)
             if user_id is None:
                 return handed  # back to the queue: the engine offers it again
             user = (user_id, request.user_name or agents.get(user_id, user_id))
@@ -443,7 +443,7 @@ def _wrap_up(
     if wrapup.provisional:
         provisional = attrs.evolve(callback, wrapup=attrs.evolve(code, provisional=True))
         return edits.with_callback(conversation, participant_id, provisional) or conversation
-    return steps.wrapped_up(conversation, participant_id, code, at)
+    return step_edits.wrapped_up(conversation, participant_id, code, at)
 
 
 def _with_call(
