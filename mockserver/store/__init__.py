@@ -117,7 +117,7 @@ class ConversationStore(Protocol):
         self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
     ) -> bytes | None:
         """A stored conversation's body, its read journaled in the same step (``draft``, made by
-        ``control.journal.read_entry``, is kept only if the conversation is stored).
+        ``control.journal.fast_read_fields``, is kept only if the conversation is stored).
 
         Raises ``OutOfDateError`` (nothing read, nothing kept) if another process changed the parts
         since this one synced, or a step is due by ``now_ms`` (the server clock): the caller syncs
