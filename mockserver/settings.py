@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from mockserver.config import DEFAULTS
+from mockserver.errors import MockServerError
 from mockserver.numbers import ascii_int
 from mockserver.state.clock import out_of_range
 
@@ -33,7 +34,7 @@ _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 OPTIONAL = frozenset(name for name, default in DEFAULTS.items() if default is None)
 
 
-class SettingError(ValueError):
+class SettingError(MockServerError, ValueError):
     """A setting's value (its text, or a Python value) that is not what the setting takes."""
 
     def __init__(self, name: str, text: Any, expected: str) -> None:

@@ -47,6 +47,7 @@ from granian.server.mp import MPServer
 
 from mockserver import settings
 from mockserver.config import DEFAULTS
+from mockserver.errors import MockServerError
 from mockserver.serving import limits as serving_limits
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,7 +65,7 @@ _READY = "ready"  # what a worker sends its supervising process once it serves
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
-class StartError(RuntimeError):
+class StartError(MockServerError, RuntimeError):
     """Why serve cannot start: one line that names the cause and the fix."""
 
 

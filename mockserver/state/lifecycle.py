@@ -31,6 +31,7 @@ from factories import ConversationFactory
 from mockserver.control.models import Lifecycle, LifecycleMode
 from mockserver.state import step_edits
 from mockserver.state.clock import to_ms
+from mockserver.state.errors import StateError
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000
@@ -192,7 +193,7 @@ def _held_since(callback: Callback) -> int:
     return to_ms(callback.start_hold_time) if callback.start_hold_time is not None else 0
 
 
-class StepError(ValueError):
+class StepError(StateError, ValueError):
     """A step that does not fit the conversation's stage (the backend answers it as the API would)."""
 
 
