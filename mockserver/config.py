@@ -26,6 +26,7 @@ from attrs import frozen
 
 from mockserver import config_parsers as parsers
 from mockserver.config_parsers import API_PREFIX as API_PREFIX  # where the real API's paths start
+from mockserver.errors import MockServerError
 
 PREFIX = "CALLBACK_MOCK_"
 
@@ -342,7 +343,7 @@ VARIABLES: dict[str, str] = {setting.name: setting.variable for setting in SETTI
 OPTIONAL = frozenset(name for name, default in DEFAULTS.items() if default is None)
 
 
-class SettingError(ValueError):
+class SettingError(MockServerError, ValueError):
     """A setting's value (its text, or a Python value) that is not what the setting takes."""
 
     def __init__(self, name: str, text: Any, expected: str) -> None:

@@ -35,7 +35,7 @@ class ConversationReads:
         self.app = app
         self._config = flask_app.config  # read on each request, as Flask's hook does: TOKENS may change
         self._engine = backend.engine
-        self._entry = backend.entry
+        self._find_entry = backend.find_entry
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         body = self.stored(
@@ -53,7 +53,7 @@ class ConversationReads:
         conversation_id = self.readable(method, path, authorization)
         if conversation_id is None:
             return None
-        entry = self._entry(conversation_id)
+        entry = self._find_entry(conversation_id)
         return None if entry is None else entry.body
 
     def readable(self, method: str, path: str, authorization: str) -> str | None:

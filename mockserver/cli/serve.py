@@ -48,6 +48,7 @@ from granian.server.mp import MPServer
 from mockserver import config
 from mockserver.config import DEFAULTS, SETTINGS, Setting
 from mockserver.config_parsers import as_text
+from mockserver.errors import MockServerError
 from mockserver.serving import limits as serving_limits
 from mockserver.store import is_shared
 
@@ -65,7 +66,7 @@ _READY = "ready"  # what a worker sends its supervising process once it serves
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
-class StartError(RuntimeError):
+class StartError(MockServerError, RuntimeError):
     """Why serve cannot start: one line that names the cause and the fix."""
 
 

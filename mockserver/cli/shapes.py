@@ -17,6 +17,7 @@ import attrs
 
 import contracts
 from contracts import Callback, CallbackBasic, json_schema
+from mockserver.errors import MockServerError
 
 # The models drift compares, and every model nested in them: the two callbacks, and the bodies of
 # the callback routes the contract declares in full (the envelopes, Conversation and Participant,
@@ -55,7 +56,7 @@ Shapes = dict[str, dict[str, FieldType]]
 """Model name -> wire field name -> type."""
 
 
-class ShapeError(Exception):
+class ShapeError(MockServerError):
     """A source of shapes cannot be read: no SDK installed, or not a Swagger/OpenAPI document."""
 
 

@@ -22,6 +22,7 @@ import orjson
 
 import contracts
 from contracts import Conversation, ConversationEntityListing
+from mockserver.errors import MockServerError
 
 LISTING = "/api/v2/conversations"
 
@@ -35,11 +36,11 @@ class Check:
     body: Any = None
 
 
-class UnreachableError(Exception):
+class UnreachableError(MockServerError):
     """The provider could not be reached at all; nothing was verified."""
 
 
-class BrokenResponseError(Exception):
+class BrokenResponseError(MockServerError):
     """A request was sent but no whole response came back; the message says what broke.
 
     ``status`` is the status line's, when one arrived before the rest broke off.

@@ -18,12 +18,13 @@ from typing import Any
 
 from mockserver.config import DEFAULTS
 from mockserver.control.admin_routes import AdminRoute, AdminRoutes
+from mockserver.errors import MockServerError
 
 JSON = dict[str, Any]
 REQUESTS_PAGE_SIZE = 100  # the control API's largest page of the journal
 
 
-class AdminError(Exception):
+class AdminError(MockServerError):
     """The control API refused a call; ``status`` and ``body`` are its answer."""
 
     def __init__(self, status: int, body: Any) -> None:

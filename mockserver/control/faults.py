@@ -22,7 +22,7 @@ from mockserver.control.registry import Registered, Registry
 from mockserver.store import LocalPartShare, MemoryWindows, PartShare, Windows
 
 
-class _Active(Registered):
+class _ActiveFault(Registered):
     """A fault with its own random stream and what it has done."""
 
     def __init__(self, fault: Fault) -> None:
@@ -49,7 +49,7 @@ class _Active(Registered):
         }
 
     @classmethod
-    def load(cls, data: Any) -> _Active:
+    def load(cls, data: Any) -> _ActiveFault:
         active = cls(contracts.structure(data["fault"], Fault))
         active.left, active.applied = data["left"], data["applied"]
         if data["rng"] is not None:
@@ -58,15 +58,15 @@ class _Active(Registered):
         return active
 
 
-class Faults(Registry[_Active]):
+class Faults(Registry[_ActiveFault]):
     """The registered faults; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
     def __init__(self, share: PartShare | None = None) -> None:
-        super().__init__(share, load=_Active.load)
+        super().__init__(share, load=_ActiveFault.load)
 
     def add(self, fault: Fault) -> Fault:
         with self._share.changing():
-            return self._add(lambda number: _Active(attrs.evolve(fault, id=f"fault-{number}"))).fault
+            return self._add(lambda number: _ActiveFault(attrs.evolve(fault, id=f"fault-{number}"))).fault
 
     def listing(self) -> FaultList:
         return FaultList(

@@ -32,7 +32,7 @@ SECRET_NAME = re.compile(
 )
 
 
-class Arrival(NamedTuple):
+class KeptRequest(NamedTuple):
     """What the middleware keeps of a request, made a ``RecordedRequest`` when read.
 
     Only strings, numbers and bytes (its header dict holds strings alone), so CPython's garbage
@@ -79,7 +79,7 @@ class Arrival(NamedTuple):
 
 
 _PATH, _QUERY, _HEADERS, _BODY = (
-    Arrival._fields.index(name) for name in ("path", "query_string", "headers", "body")
+    KeptRequest._fields.index(name) for name in ("path", "query_string", "headers", "body")
 )
 
 
@@ -87,14 +87,14 @@ def _first(fields: tuple[Any, ...]) -> Any:
     return fields[0]
 
 
-# A fast read's Content-Length, in its journal entry before the body is read (``read_entry``).
+# A fast read's Content-Length, in its journal entry before the body is read (``fast_read_fields``).
 LENGTH = "{length}"
 
 
-def read_entry(
+def fast_read_fields(
     arrived: tuple[int, float, float], path: str, query: str, headers: dict[str, str], answered_id: str
 ) -> tuple[Any, ...]:
-    """The journal entry of a fast path's 200 before its body is read: the fields of an ``Arrival``,
+    """The journal entry of a fast path's 200 before its body is read: the fields of a ``KeptRequest``,
     the response's Content-Length ``LENGTH`` (``Journal.record_read`` fills it in), the number 0 if
     it is to be numbered as recorded. ``arrived``: the number, the server clock (s), perf_counter()."""
     arrival, at, started = arrived
@@ -125,7 +125,7 @@ class Journal:
     bounded by ``MAX_CONTENT_LENGTH`` and Granian's header buffer). Python's own overhead, a few
     hundred bytes an entry, comes on top and is bounded by ``limit``.
 
-    Recording is on every request's path, so it keeps raw ``Arrival`` tuples; reading builds the
+    Recording is on every request's path, so it keeps raw ``KeptRequest`` tuples; reading builds the
     ``RecordedRequest`` objects.
     """
 
@@ -133,14 +133,14 @@ class Journal:
         self.limit = limit
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._arrivals: deque[tuple[Any, ...]] = deque()  # Arrival's fields
+        self._arrivals: deque[tuple[Any, ...]] = deque()  # KeptRequest's fields
         self._sizes: deque[int] = deque()  # each arrival's bytes, in step with ``_arrivals``
         self._bytes = 0  # the kept entries' bytes
         # Called on every request: a bound C method, no Python frame between.
         self.next_id: Callable[[], int] = itertools.count(1).__next__
 
     def record(self, fields: tuple[Any, ...]) -> None:
-        """Keep a request: ``fields`` holds an ``Arrival``'s fields in order."""
+        """Keep a request: ``fields`` holds a ``KeptRequest``'s fields in order."""
         headers: dict[str, str] = fields[_HEADERS]
         size = (
             len(fields[_BODY])
@@ -164,7 +164,7 @@ class Journal:
         return self._bytes
 
     def record_read(self, draft: tuple[Any, ...], length: int) -> None:
-        """Keep a fast read's entry (``read_entry``), its body ``length`` bytes long."""
+        """Keep a fast read's entry (``fast_read_fields``), its body ``length`` bytes long."""
         content_type, _, correlation = draft[12]
         self.record(
             (
@@ -188,7 +188,7 @@ class Journal:
             return sorted(self._arrivals, key=_first)
 
     def find(self, pattern: RequestPattern | None = None) -> list[RecordedRequest]:
-        requests = [Arrival._make(fields).recorded() for fields in self._kept()]
+        requests = [KeptRequest._make(fields).recorded() for fields in self._kept()]
         return requests if pattern is None else [r for r in requests if pattern.matches(r)]
 
     def page(self, pattern: RequestPattern, start: int, stop: int) -> tuple[int, list[RecordedRequest]]:
@@ -200,7 +200,7 @@ class Journal:
         matched = 0
         page: list[RecordedRequest] = []
         for fields in self._kept():
-            request = Arrival._make(fields).recorded()
+            request = KeptRequest._make(fields).recorded()
             if pattern.matches(request):
                 if start <= matched < stop:
                     page.append(request)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.config import CORRELATION_HEADER
 from mockserver.config_parsers import ascii_int
 from mockserver.control.faults import Faults, RateLimiter
-from mockserver.control.journal import Journal, read_entry
+from mockserver.control.journal import Journal, fast_read_fields
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import Stubs
 from mockserver.serving import sockets
@@ -43,7 +43,7 @@ HeaderEntries = dict[str, str]
 
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
-Arrived = tuple[int, float, float]  # journal number, the server clock (s), time.perf_counter()
+ArrivalStamp = tuple[int, float, float]  # journal number, the server clock (s), time.perf_counter()
 # Faults that end the connection without a complete answer: journaled before it ends.
 _CUT = frozenset({FaultKind.DROP, FaultKind.RESET})
 # Faults that send the API's answer spoiled.
@@ -168,7 +168,7 @@ class Control:
         path: str,
         authorization: str,
         request: Callable[[], tuple[str, dict[str, str]]],
-        arrived: Arrived,
+        arrived: ArrivalStamp,
     ) -> tuple[list[tuple[str, str]], bytes] | None:
         """The fast path's 200 for a stored conversation, read and journaled in one step of the
         store; None if the app must answer (no such read, no such conversation, or the store says
@@ -189,7 +189,7 @@ class Control:
         path: str,
         authorization: str,
         request: Callable[[], tuple[str, dict[str, str]]],
-        arrived: Arrived,
+        arrived: ArrivalStamp,
     ) -> tuple[str, tuple[Any, ...] | None, str] | None:
         """The conversation a fast read reads, its journal entry (None: no journal) and correlation id."""
         if self.fast_read is None:
@@ -201,10 +201,10 @@ class Control:
         draft = None
         if self.journal is not None:
             query, headers = request()
-            draft = read_entry(arrived, path, query, headers, answered_id)
+            draft = fast_read_fields(arrived, path, query, headers, answered_id)
         return conversation_id, draft, answered_id
 
-    def _arrived(self) -> Arrived:
+    def _arrived(self) -> ArrivalStamp:
         """The request's number in the journal (0 without one), its arrival time and a clock reading.
 
         Numbered on arrival, before any work, so the journal's order is the clients'.
@@ -216,7 +216,7 @@ class Control:
         )
 
     def _control(
-        self, environ: WSGIEnvironment, start_response: StartResponse, path: str, arrived: Arrived
+        self, environ: WSGIEnvironment, start_response: StartResponse, path: str, arrived: ArrivalStamp
     ) -> Iterable[bytes]:
         answer = _Answer(start_response, arrived)
         journal = self.journal
@@ -360,7 +360,7 @@ class _Answer:
 
     __slots__ = ("answered", "arrival", "arrived", "headers", "start_response", "started", "status")
 
-    def __init__(self, start_response: StartResponse, arrived: Arrived) -> None:
+    def __init__(self, start_response: StartResponse, arrived: ArrivalStamp) -> None:
         self.start_response = start_response
         self.arrival, self.arrived, self.started = arrived
         self.status: int | None = None

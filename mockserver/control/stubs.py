@@ -40,7 +40,7 @@ class StubAnswer:
         self.headers = [*headers, ("Content-Length", str(len(self.body)))]
 
 
-class _Active(Registered):
+class _ActiveStub(Registered):
     """A stub with its answer and its hit count."""
 
     def __init__(self, stub: Stub, order: int) -> None:
@@ -62,26 +62,28 @@ class _Active(Registered):
         }
 
     @classmethod
-    def load(cls, data: Any) -> _Active:
+    def load(cls, data: Any) -> _ActiveStub:
         active = cls(contracts.structure(data["stub"], Stub), data["order"])
         active.left, active.hits = data["left"], data["hits"]
         return active
 
 
-def _tried(active: _Active) -> tuple[int, int]:
+def _tried(active: _ActiveStub) -> tuple[int, int]:
     """Lowest priority first, the newest first among equals."""
     return active.stub.priority, -active.order
 
 
-class Stubs(Registry[_Active]):
+class Stubs(Registry[_ActiveStub]):
     """The registered stubs; ``pick`` finds the one that answers a request, if any (a ``Registry``)."""
 
     def __init__(self, share: PartShare | None = None) -> None:
-        super().__init__(share, load=_Active.load)
+        super().__init__(share, load=_ActiveStub.load)
 
     def add(self, stub: Stub) -> Stub:
         with self._share.changing():
-            made = self._add(lambda number: _Active(attrs.evolve(stub, id=f"stub-{number}"), number), _tried)
+            made = self._add(
+                lambda number: _ActiveStub(attrs.evolve(stub, id=f"stub-{number}"), number), _tried
+            )
             return made.listed()
 
     def listing(self) -> StubList:

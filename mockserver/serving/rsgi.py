@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import contracts
 from mockserver.config_parsers import ascii_int
+from mockserver.errors import MockServerError
 from mockserver.serving import sockets
 from mockserver.state.errors import ApiError, http_error
 from mockserver.web.auth import correlation_id
@@ -61,15 +62,15 @@ _BASE_ENVIRON: dict[str, Any] = {
 Bodyless = Callable[[str, str, str, dict[str, str]], "Awaitable[tuple[list[tuple[str, str]], bytes] | None]"]
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLargeError(MockServerError):
+    """A request body over the size limit (``__rsgi__`` answers it with a 413)."""
 
 
 _RESET = ConnectionResetError("reset")  # what _run answers when the app reset the connection
 _log = logging.getLogger("mockserver.faults")
 
 
-class InjectedFault(ConnectionAbortedError):
+class InjectedFault(MockServerError, ConnectionAbortedError):
     """What ``__rsgi__`` raises to make Granian abort a connection that a fault cut, on purpose.
 
     Granian logs an app's error as an ERROR with its traceback; serve's logging leaves this one out
@@ -139,7 +140,7 @@ class RsgiBridge:
             try:
                 # wait_for makes a task and a timer: paid only by a request that has a body.
                 body = await asyncio.wait_for(self._read(protocol), self.body_timeout)
-            except _TooLarge:
+            except _TooLargeError:
                 return _error(protocol, http_error(413))
             except TimeoutError:
                 return _error(protocol, http_error(408))
@@ -175,7 +176,7 @@ class RsgiBridge:
         async for chunk in protocol:
             received += chunk
             if len(received) > self.max_body:
-                raise _TooLarge
+                raise _TooLargeError
         return bytes(received)
 
     def _run(

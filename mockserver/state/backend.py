@@ -1,19 +1,20 @@
 """The mock's backend: every read and change of its state, and the rules of each command.
 
 As in moto, state and its rules live here and HTTP lives in the views: a view parses its
-request, calls one method here and answers what it returns. Only this module touches the store;
+request, calls one method here and answers what it returns. Only the backend touches the store;
 the journal, faults and rate limiter are held here too, so one ``reset`` returns all of it to
-the start. Nothing here imports Flask.
+the start. Its parts are made and seeded in ``assembly``; this module holds what reads and changes
+them. Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
-import itertools
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import Any
 
 import attrs
 import orjson
@@ -32,177 +33,43 @@ from contracts import (
     CreateCallbackResponse,
     PatchCallbackRequest,
     PatchCallbackResponse,
-    check_bounds,
 )
 from factories import ConversationFactory
-from mockserver.config import DEFAULTS
-from mockserver.control.faults import Faults, RateLimiter
-from mockserver.control.models import ClockChange, ClockState, Lifecycle, RateLimit
-from mockserver.control.stubs import Stubs
-from mockserver.notifications.channels import Channels
-from mockserver.state import campaigns, edits, lifecycle, steps
-from mockserver.state.changes import CAUSE, Changes
-from mockserver.state.clock import Clock, ClockError, iso
-from mockserver.state.engine import Engine
+from mockserver.control.models import ClockChange, ClockState, Lifecycle
+from mockserver.state import campaigns, edits, lifecycle, step_edits
+from mockserver.state.assembly import Assembly, stored_id
+from mockserver.state.changes import CAUSE
+from mockserver.state.clock import ClockError, iso
 from mockserver.state.errors import ApiError
 from mockserver.state.lifecycle import StepError
-from mockserver.state.limits import Limits
 from mockserver.state.participants import ParticipantCommands
-from mockserver.store import ConversationStore, Entry, PartShare, SharedPart, open_store
+from mockserver.store import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
 # Which of ClockChange's fields (its wire path, its attribute) a ClockError's argument names.
 _CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
-_P = TypeVar("_P", bound=SharedPart)
 
 
-class Backend:
+class Backend(Assembly):
     """The conversations a server holds, the commands that change them, and the control state."""
 
-    def __init__(
-        self,
-        *,
-        store: ConversationStore,
-        seed: int,
-        conversations: int,
-        now: datetime | None = None,
-        frozen: bool = False,
-        journal: tuple[int, int] | None = (DEFAULTS["JOURNAL_LIMIT"], DEFAULTS["JOURNAL_BYTES"]),
-        rate_limit: RateLimit | None = None,
-        lifecycle: Lifecycle | None = None,
-        notifications_limit: int = DEFAULTS["NOTIFICATIONS_LIMIT"],
-        limits: Limits | None = None,
-    ) -> None:
-        """``journal``: its bounds, requests and bytes (None: no journal)."""
-        self.limits = Limits() if limits is None else limits
-        if conversations > self.limits.conversations:
-            raise ValueError(
-                f"CONVERSATIONS: expected at most MAX_CONVERSATIONS ({self.limits.conversations}), "
-                f"got {conversations}"
-            )
-        self.store = store
-        self._shares: list[PartShare] = []
-        self.clock = Clock(now, frozen=frozen)
-        self._clock_share = self._part_share("clock", self.clock)
-        self.factory = ConversationFactory(seed, now=self.clock.now())
-        self._random = _RandomStream(self.factory.random)
-        self._random_share = self._part_share("factory", self._random)
-        self.journal = None if journal is None else store.journal(*journal)
-        self.faults = self._shared_part("faults", Faults)
-        self.stubs = self._shared_part("stubs", Stubs)
-        self.initial_limit = rate_limit
-        self.limiter = self._shared_part(
-            "rate-limit",
-            lambda share: RateLimiter(rate_limit, clock=self.clock.ms, windows=store.windows(), share=share),
-        )
-        self.changes = Changes()
-        self.engine = self._shared_part(
-            "lifecycle",
-            lambda share: Engine(
-                store,
-                self.clock,
-                self.factory,
-                lifecycle or Lifecycle(),
-                self.changes,
-                schedule=store.schedule(),
-                share=share,
-                factory_share=self._random_share,
-            ),
-        )
-        store.on_sync(self.engine.refresh)  # another process may have planned or moved the clock
-        # Every change reaches the channels subscribed to it: API commands and control-API puts and
-        # seeds (with their request's correlation id), lifecycle steps (with a fresh one).
-        self.notifications = self._shared_part(
-            "channels",
-            lambda share: Channels(
-                self.clock,
-                limit=notifications_limit,
-                new_id=lambda: str(uuid.uuid4()),
-                share=share,
-                pushed=store.log("pushed", notifications_limit),
-                relay=store.relay(),
-            ),
-        )
-        self.changes.listen(self.notifications.on_change)
-        self.participants = ParticipantCommands(self)
-        # The stored entry of an id, or None: the store's own method, as the fast path calls it
-        # on every request.
-        self.entry: Callable[[str], Entry | None] = store.get
-        # The first process to start on a store seeds it; the others find its dataset there.
-        settled = {
-            "seed": seed,
-            "conversations": conversations,
-            "now": None if now is None else now.isoformat(),
-        }
-        with store.seeding(orjson.dumps(settled).decode()) as first:
-            if first:
-                # Every stage of a callback's life, in turn, so a small dataset already shows them all.
-                stages = itertools.cycle(ConversationFactory.traits)
-                generated = (self._generate(next(stages)) for _ in range(conversations))
-                baseline = {_id(conversation): conversation for conversation in generated}
-                store.seed(baseline.values())
-                self.engine.plan(baseline.values())
-                self.engine.keep_as_baseline()
-                # Where the factory's random stream stood after seeding: every reset returns it there,
-                # so what a test creates after a reset has the same ids whatever ran before.
-                self._random.keep_as_baseline()
-                for share in self._shares:
-                    share.touch()
+    @cached_property
+    def participants(self) -> ParticipantCommands:
+        """The participant-level commands (``PATCH .../participants/{id}`` and the rest)."""
+        return ParticipantCommands(self)
 
-    def _shared_part(self, name: str, make: Callable[[PartShare], _P]) -> _P:
-        """The part called ``name``, made with its share from the store (which then holds it)."""
-        share = self.store.part_share(name)
-        part = make(share)
-        self._hold(share, part)
-        return part
-
-    def _part_share(self, name: str, part: SharedPart) -> PartShare:
-        """The share of a part made without one (its changes are touched by the backend)."""
-        share = self.store.part_share(name)
-        self._hold(share, part)
-        return share
-
-    def _hold(self, share: PartShare, part: SharedPart) -> None:
-        share.holds(part)
-        self._shares.append(share)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Backend:
-        """The backend a server's settings describe (``mockserver.config.DEFAULTS``' keys)."""
-        journal = (int(config["JOURNAL_LIMIT"]), int(config["JOURNAL_BYTES"])) if config["JOURNAL"] else None
-        configured = config["RATE_LIMIT"]
-        return cls(
-            store=open_store(
-                config.get("STORE", DEFAULTS["STORE"]),
-                prefix=str(config.get("STORE_PREFIX", DEFAULTS["STORE_PREFIX"])),
-                timeout=float(config.get("STORE_TIMEOUT", DEFAULTS["STORE_TIMEOUT"])),
-            ),
-            seed=int(config["SEED"]),
-            conversations=int(config["CONVERSATIONS"]),
-            now=config["NOW"],
-            frozen=bool(config.get("CLOCK_FROZEN", DEFAULTS["CLOCK_FROZEN"])),
-            journal=journal,
-            rate_limit=_rate_limit(configured) if configured else None,
-            lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
-            notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", DEFAULTS["NOTIFICATIONS_LIMIT"])),
-            limits=Limits.of(config),
-        )
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def _generate(self, trait: str, **overrides: Any) -> Conversation:
-        self._random_share.touch()
-        conversation = self.factory.build(trait, **overrides)
-        assert isinstance(conversation, Conversation)  # the factory is not basic=True
-        return conversation
+    @cached_property
+    def find_entry(self) -> Callable[[str], Entry | None]:
+        """The stored entry of an id, or None: the store's own method, as the fast path calls it on
+        every request."""
+        return self.store.get
 
     # Reading
 
     def conversation(self, conversation_id: str) -> Conversation:
-        return self._entry(conversation_id).conversation
+        return self._entry_or_404(conversation_id).conversation
 
     def callback_conversation(self, conversation_id: str) -> Conversation:
         """The conversation, as ``GET .../callbacks/{id}`` reads it (a read may move it on)."""
@@ -222,9 +89,9 @@ class Backend:
         """The stored conversation's wire JSON, as a client reads it (a read may move it on)."""
         if self.engine.counts_reads:
             self.engine.read(conversation_id)
-        return self._entry(conversation_id).body
+        return self._entry_or_404(conversation_id).body
 
-    def _entry(self, conversation_id: str) -> Entry:
+    def _entry_or_404(self, conversation_id: str) -> Entry:
         entry = self.store.get(conversation_id)
         if entry is None:
             raise ApiError.not_found(conversation_id)
@@ -280,7 +147,7 @@ class Backend:
         built = self._generate(
             "scheduled", **{key: value for key, value in overrides.items() if value is not None}
         )
-        return steps.started(built, at)
+        return step_edits.started(built, at)
 
     @staticmethod
     def _check_scheduled_time(scheduled: datetime | None, now: datetime) -> None:
@@ -347,7 +214,7 @@ class Backend:
     def _rescheduled(self, patch: PatchCallbackRequest) -> Conversation:
         """The conversation ``patch`` reschedules, checked (the store's lock held); not stored."""
         conversation = self.conversation(patch.conversation_id)
-        callback = edits.customer_callback(conversation)
+        callback = edits.current_callback(conversation)
         if callback is None:
             raise ApiError.not_found(patch.conversation_id)
         if callback.state is not CallbackState.SCHEDULED:
@@ -417,7 +284,7 @@ class Backend:
     def put_conversation(self, conversation: Conversation) -> bool:
         """Store this exact conversation; whether it replaced one."""
         with self.store.transaction():
-            existed = self.store.get(_id(conversation)) is not None
+            existed = self.store.get(stored_id(conversation)) is not None
             if not existed:
                 self.limits.check_room(self.store.count(), 1)
             self.put([conversation])
@@ -558,58 +425,3 @@ class Backend:
         for conversation in conversations:
             self.changes.publish(conversation, cause)
         self.engine.plan(conversations)
-
-
-class _RandomStream:
-    """The factory's random stream as a part: where it stands, and where a reset returns it."""
-
-    def __init__(self, stream: random.Random) -> None:
-        self.stream = stream
-        self.baseline = stream.getstate()
-
-    def keep_as_baseline(self) -> None:
-        self.baseline = self.stream.getstate()
-
-    def reset(self) -> None:
-        self.stream.setstate(self.baseline)
-
-    def dump(self) -> Any:
-        return {"now": _state_data(self.stream.getstate()), "baseline": _state_data(self.baseline)}
-
-    def load(self, data: Any) -> None:
-        self.stream.setstate(_state_of(data["now"]))
-        self.baseline = _state_of(data["baseline"])
-
-
-def _state_data(state: tuple[Any, ...]) -> list[Any]:
-    version, internal, gauss = state
-    return [version, list(internal), gauss]
-
-
-def _state_of(data: list[Any]) -> tuple[Any, ...]:
-    version, internal, gauss = data
-    return (version, tuple(internal), gauss)
-
-
-def _id(conversation: Conversation) -> str:
-    if conversation.id is None:
-        raise ValueError("a stored conversation needs an id")
-    return conversation.id
-
-
-def _rate_limit(configured: Any) -> RateLimit:
-    """RATE_LIMIT from the config (a mapping, or JSON from CALLBACK_MOCK_RATE_LIMIT), checked."""
-    limit: RateLimit = _checked(configured, RateLimit, "RATE_LIMIT")
-    return limit
-
-
-def _checked(configured: Any, model: type[Any], name: str) -> Any:
-    """A setting given as a model or its wire mapping, as the model, its bounds checked; None stays."""
-    if configured is None:
-        return None
-    value = configured if isinstance(configured, model) else contracts.structure(configured, model)
-    broken = check_bounds(value)
-    if broken:
-        path, expectation, got = broken[0]
-        raise ValueError(f"{name}: {path} must be {expectation}; got {got!r}")
-    return value

@@ -16,6 +16,8 @@ from functools import partial
 from time import time, time_ns
 from typing import Any
 
+from mockserver.state.errors import StateError
+
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # The furthest from the clock the server stamps a time: a callback scheduled 30 days ahead (the
 # API's limit, ``backend.MAX_SCHEDULE_AHEAD``), beyond a channel's 24-hour expiry and the
@@ -26,7 +28,7 @@ EARLIEST = datetime.min.replace(tzinfo=timezone.utc) + REACH
 LATEST = datetime.max.replace(microsecond=999_000, tzinfo=timezone.utc) - REACH
 
 
-class ClockError(ValueError):
+class ClockError(StateError, ValueError):
     """A move the clock refuses: backwards in time, or beyond ``EARLIEST``..``LATEST``.
 
     ``argument`` names what was refused: ``instant`` (a jump's target) or ``seconds`` (an advance).

@@ -30,8 +30,8 @@ def callbacks(conversation: Conversation) -> Iterator[Callback]:
         yield from participant.callbacks or ()
 
 
-def customer_callback(conversation: Conversation) -> Callback | None:
-    """The callback of the customer's leg: the one whose state is the callback's for its client.
+def current_callback(conversation: Conversation) -> Callback | None:
+    """The callback of the current customer leg, or None: the one whose state is the callback's for its client.
 
     A conversation that was given a new callback holds one customer leg per callback: the last is
     the current one.

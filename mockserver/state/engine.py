@@ -182,7 +182,7 @@ def steps_taken(conversation: Conversation) -> tuple[str, ...] | None:
     legs = lifecycle.legs_of(conversation)
     if legs is None:
         return None
-    if legs.customer_callback.state is CallbackState.SCHEDULED:
+    if legs.current_callback.state is CallbackState.SCHEDULED:
         return ()
     taken: list[str] = ["fire"]
     for agent in legs.agents:

@@ -1,6 +1,7 @@
-"""The API's errors: ``ApiError`` (a status, a code, a message, details) and the codes of each status.
+"""The state's errors and the API's: ``ApiError`` (a status, a code, a message, details) and the codes of each status.
 
-The backend and the views raise them; ``handlers`` turns each into the API's ErrorBody with the
+``StateError`` is the base of the state's errors (``clock.ClockError`` and ``lifecycle.StepError``
+too). The backend and the views raise them; ``handlers`` turns each into the API's ErrorBody with the
 request's correlation id. Nothing here needs Flask, so the backend can raise them too.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from contracts import ContractError, Detail, ErrorBody, ProblemKind
+from mockserver.errors import MockServerError
 
 # The API's code and message for the statuses Werkzeug raises on its own.
 _HTTP_CODES: dict[int, tuple[str, str]] = {
@@ -50,7 +52,11 @@ _PROBLEM_CODES = {
 _DATE_MESSAGE = "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
 
 
-class ApiError(Exception):
+class StateError(MockServerError):
+    """An error of the state's rules: the API's own (``ApiError``) and those the backend turns into one."""
+
+
+class ApiError(StateError):
     """An error the API answers with an ErrorBody: a status, a code and what went wrong."""
 
     def __init__(

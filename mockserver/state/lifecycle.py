@@ -27,8 +27,9 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import Lifecycle, LifecycleMode
-from mockserver.state import steps
+from mockserver.state import step_edits
 from mockserver.state.clock import to_ms
+from mockserver.state.errors import StateError
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000
@@ -59,7 +60,8 @@ class Legs(NamedTuple):
     agents: list[Participant]
 
     @property
-    def customer_callback(self) -> Callback:
+    def current_callback(self) -> Callback:
+        """The customer leg's callback: the current one (``edits.current_callback``)."""
         return (self.customer.callbacks or ())[0]
 
     @property
@@ -128,7 +130,7 @@ def next_step(conversation: Conversation, settings: Lifecycle, not_before: int |
 
 def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[int, int, str] | None:
     """The next step as (the event it follows, its delay after that event, in ms; its kind)."""
-    customer = legs.customer_callback
+    customer = legs.current_callback
     state = customer.state
     if state is CallbackState.SCHEDULED:
         base = customer.callback_scheduled_time or conversation.start_time
@@ -189,7 +191,7 @@ def _held_since(callback: Callback) -> int:
     return to_ms(callback.start_hold_time) if callback.start_hold_time is not None else 0
 
 
-class StepError(ValueError):
+class StepError(StateError, ValueError):
     """A step that does not fit the conversation's stage (the backend answers it as the API would)."""
 
 
@@ -204,26 +206,26 @@ def apply(
     acd_id = legs.acd.id if legs.acd is not None else None
     last = legs.last_agent
     if kind == "fire":
-        return steps.fired(conversation, customer.id, acd_id, at)
+        return step_edits.fired(conversation, customer.id, acd_id, at)
     if kind == "offer":
-        return steps.offered(conversation, _offer(conversation, legs, at, settings, factory))
+        return step_edits.offered(conversation, _offer(conversation, legs, at, settings, factory))
     if kind == "reach":
-        return steps.reached(conversation, customer.id, at)
+        return step_edits.reached(conversation, customer.id, at)
     if kind == "finish":
-        return steps.finished(conversation, customer.id, at)
+        return step_edits.finished(conversation, customer.id, at)
     if last is None:
         raise StepError(f"no agent offer to {kind.replace('_', ' ')}")
     agent_id = last[0].id or ""
     if kind == "timeout":
-        return steps.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
+        return step_edits.not_answered(conversation, agent_id, at, DisconnectType.SYSTEM)
     if kind == "decline":
-        return steps.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
+        return step_edits.not_answered(conversation, agent_id, at, DisconnectType.CLIENT)
     if kind == "answer":
-        return steps.answered(conversation, agent_id, acd_id, at)
+        return step_edits.answered(conversation, agent_id, acd_id, at)
     if kind == "hang_up":
-        return steps.hung_up(conversation, agent_id, customer.id, at)
+        return step_edits.hung_up(conversation, agent_id, customer.id, at)
     if kind == "wrap_up":
-        return steps.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
+        return step_edits.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
     raise StepError(f"unknown step {kind!r}")
 
 
@@ -238,7 +240,7 @@ def offered_to(
     legs = legs_of(conversation)
     if legs is None:
         raise StepError("no customer callback to follow")
-    return steps.offered(conversation, _offer(conversation, legs, at, settings, factory, user))
+    return step_edits.offered(conversation, _offer(conversation, legs, at, settings, factory, user))
 
 
 def _offer(
@@ -250,13 +252,13 @@ def _offer(
     user: tuple[str, str] | None = None,
 ) -> Participant:
     org = factory.org
-    rng = _draw(settings, legs.customer_callback.id, "offer", len(legs.agents))  # one stream per callback
+    rng = _draw(settings, legs.current_callback.id, "offer", len(legs.agents))  # one stream per callback
     user_id, name = org.agents[rng.randrange(len(org.agents))] if user is None else user
-    customer = legs.customer_callback
+    customer = legs.current_callback
     media = customer.queue_media_settings
     seconds = media.alerting_timeout_seconds if media is not None else None
     queue = legs.acd if legs.acd is not None else legs.customer
-    return steps.offer(
+    return step_edits.offer(
         legs.customer,
         customer,
         participant_id=_uuid(rng),

@@ -3,16 +3,16 @@
 Answer, decline and hang up (``PATCH .../participants/{id}``), disconnect a communication or the
 whole conversation, wrap up, read the wrap-up and its codes, set attributes and the recording
 state, place the call to the customer, and schedule a new callback on a conversation. Each
-command reads the conversation, checks the API's rule, makes the edit (``steps`` for a step of
+command reads the conversation, checks the API's rule, makes the edit (``step_edits`` for a step of
 the life, so the engine plans what comes next) and stores it, under the store's lock. The errors
 are the route-specific ones of the real API. Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -39,11 +39,12 @@ from contracts import (
     WrapupInput,
     camel,
 )
-from mockserver.state import edits, lifecycle, steps
+from factories import ConversationFactory
+from mockserver.state import edits, lifecycle, step_edits
+from mockserver.state.engine import Engine
 from mockserver.state.errors import ApiError
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import Backend
+from mockserver.state.limits import Limits
+from mockserver.store import ConversationStore
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused
@@ -68,10 +69,37 @@ DISCONNECT_ONLY: dict[str, Any] = {
 }
 
 
+class Host(Protocol):
+    """What the participant commands need of the backend that holds them (``backend.Backend``).
+
+    Declared here, by the commands that need it, so this module does not import the backend
+    that imports it.
+    """
+
+    store: ConversationStore
+    limits: Limits
+    factory: ConversationFactory
+    engine: Engine
+
+    def now(self) -> datetime: ...
+
+    def conversation(self, conversation_id: str) -> Conversation: ...
+
+    def put(self, conversations: Iterable[Conversation]) -> None: ...
+
+    def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation: ...
+
+    def new_round(
+        self, conversation: Conversation, command: CreateCallbackOnConversationCommand, at: datetime
+    ) -> Conversation: ...
+
+    def new_id(self) -> str: ...
+
+
 class ParticipantCommands:
     """The participant-level commands of one backend."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Host) -> None:
         self._backend = backend
 
     def _edit(
@@ -99,7 +127,7 @@ class ParticipantCommands:
             if request.wrapup is not None:
                 conversation = _wrap_up(conversation, participant_id, request.wrapup, at)
             if request.wrapup_skipped:
-                conversation = steps.wrapup_skipped(conversation, participant_id, at)
+                conversation = step_edits.wrapup_skipped(conversation, participant_id, at)
             return conversation
 
         self._edit(conversation_id, update)
@@ -181,7 +209,7 @@ class ParticipantCommands:
                     conversation = self._backend.apply(conversation, "hang_up", at)
                 else:
                     conversation = edits.disconnected(conversation, callback.id or "", at)
-            return steps.ended_if_over(conversation, at)
+            return step_edits.ended_if_over(conversation, at)
 
         return self._edit(conversation_id, disconnect)
 
@@ -297,7 +325,7 @@ class ParticipantCommands:
                     "$.userId",
                     "The transfer target is the participant itself.",
                 )
-            handed = steps.transferred(conversation, participant_id, at)
+            handed = step_edits.transferred(conversation, participant_id, at)
             if user_id is None:
                 return handed  # back to the queue: the engine offers it again
             user = (user_id, request.user_name or agents.get(user_id, user_id))
@@ -415,7 +443,7 @@ def _wrap_up(
     if wrapup.provisional:
         provisional = attrs.evolve(callback, wrapup=attrs.evolve(code, provisional=True))
         return edits.with_callback(conversation, participant_id, provisional) or conversation
-    return steps.wrapped_up(conversation, participant_id, code, at)
+    return step_edits.wrapped_up(conversation, participant_id, code, at)
 
 
 def _with_call(

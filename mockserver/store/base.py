@@ -32,13 +32,14 @@ from attrs import frozen
 
 import contracts
 from contracts import Conversation
+from mockserver.errors import MockServerError
 
 if TYPE_CHECKING:
     from mockserver.control.journal import Journal
     from mockserver.state.lifecycle import Step
 
 
-class StoreError(RuntimeError):
+class StoreError(MockServerError, RuntimeError):
     """The store cannot do what was asked: unreachable, seeded otherwise, or its lock lost.
 
     The base of every error the store package raises.
@@ -247,7 +248,7 @@ class Conversations(Protocol):
         self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
     ) -> bytes | None:
         """A stored conversation's body, its read journaled in the same step (``draft``, made by
-        ``control.journal.read_entry``, is kept only if the conversation is stored).
+        ``control.journal.fast_read_fields``, is kept only if the conversation is stored).
 
         Raises ``OutOfDateError`` (nothing read, nothing kept) if another process changed the parts
         since this one synced, or a step is due by ``now_ms`` (the server clock): the caller syncs

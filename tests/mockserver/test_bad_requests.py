@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from contracts import Conversation
-from tests.support.seeded import customer_callback
+from tests.support.seeded import first_customer_callback
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 DISCONNECT = "/api/v2/conversations/callbacks/bulk/disconnect"
@@ -554,7 +554,7 @@ def test_a_bad_request_is_answered_in_the_api_error_format_and_changes_nothing(
 ) -> None:
     names = {
         SCHEDULED: scheduled.id or "",
-        CALLBACK: customer_callback(scheduled).id or "",
+        CALLBACK: first_customer_callback(scheduled).id or "",
         NOT_SCHEDULED: not_scheduled.id or "",
     }
     headers = {"Authorization": AUTH, **headers}

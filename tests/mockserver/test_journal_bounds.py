@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver import config
-from mockserver.control.journal import Arrival, Journal
+from mockserver.control.journal import Journal, KeptRequest
 from mockserver.control.models import RequestPattern
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG
@@ -18,7 +18,9 @@ CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 def _arrival(number: int, body: bytes, headers: dict[str, str] | None = None) -> tuple[Any, ...]:
-    return tuple(Arrival(number, 0.0, "POST", "/p", "", headers or {}, body, 400, None, None, 0.0, None, ()))
+    return tuple(
+        KeptRequest(number, 0.0, "POST", "/p", "", headers or {}, body, 400, None, None, 0.0, None, ())
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
 from mockserver.web.current import backend_of
-from tests.support.seeded import customer_callback
+from tests.support.seeded import first_customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
 
@@ -169,7 +169,7 @@ def test_a_patch_reschedules_a_scheduled_callback(client: FlaskClient, scheduled
 
 
 def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conversation) -> None:
-    callback = customer_callback(scheduled)
+    callback = first_customer_callback(scheduled)
     body = {"callbackDisconnectIdentifiers": [{"conversationId": scheduled.id, "callbackId": callback.id}]}
 
     response = client.post("/api/v2/conversations/callbacks/bulk/disconnect", json=body)
@@ -177,7 +177,7 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
     assert response.status_code == 202
     assert response.data == b""
     assert "ININ-Correlation-Id" in response.headers
-    ended = customer_callback(conversation_of(client, scheduled.id or ""))
+    ended = first_customer_callback(conversation_of(client, scheduled.id or ""))
     assert ended.state is CallbackState.DISCONNECTED
     assert ended.disconnect_type is DisconnectType.CLIENT
     assert ended.disconnected_time is not None

@@ -69,7 +69,7 @@ def test_the_schedule_resets_to_its_baseline(fresh: ConversationStore) -> None:
 
 
 def arrival(path: str, body: bytes = b"", status: int = 200) -> tuple[Any, ...]:
-    """An ``Arrival``'s fields, as the middleware records them."""
+    """An ``KeptRequest``'s fields, as the middleware records them."""
     headers = {"HTTP_AUTHORIZATION": "Bearer secret", "CONTENT_TYPE": "application/json"}
     return (0, 1.5, "POST", path, "a=1", headers, body, status, "cid", None, 2.0, None, (("X-Y", "z"),))
 

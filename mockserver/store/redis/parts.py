@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from mockserver.control.journal import Arrival, Journal
+from mockserver.control.journal import Journal, KeptRequest
 from mockserver.state.lifecycle import Step
 from mockserver.store.base import Sink
 from mockserver.store.redis import scripts
@@ -158,7 +158,7 @@ def journal_item(fields: tuple[Any, ...]) -> bytes:
 
 def journal_size(fields: tuple[Any, ...]) -> int:
     """An entry's bytes, as the memory journal counts them: body, path, query and headers."""
-    arrival = Arrival._make(fields)
+    arrival = KeptRequest._make(fields)
     return (
         len(arrival.body)
         + len(arrival.path)

@@ -1,6 +1,7 @@
 """A callback's life, step by step: the pure edit each step makes, stamped with the moment ``at``.
 
-``lifecycle`` decides which step comes next and when; each function here takes a conversation
+``lifecycle`` decides which step comes next and when (a ``lifecycle.Step``: a kind of step, due at a
+time); each function here takes a conversation
 and returns it changed as the real API changes it at that step (see the README's lifecycle table).
 """
 
