@@ -1,14 +1,23 @@
 """A Genesys Cloud compatible mock server for callback conversations.
 
-The rooms:
+The rooms (one rule: every ``/api/v2`` route in ``api/``, every control route in ``control/``, the
+state and its rules in ``state/``, where state is kept in ``store/``, the Flask glue in ``web/``, the
+server process in ``serving/``):
 
-- ``config``: settings, their defaults and the fixed paths (no Flask).
+- ``config``: the one table of settings (``SETTINGS``: default, parser, variable, serve's option,
+  help), the fixed paths and whom each is for; ``config_parsers`` the settings' parsers. No Flask.
 - ``app``: ``create_app()`` wires the rest together, the WSGI layers' order stated once.
-- ``backend``: every read and change of the state, and the rules of each command (no Flask);
-  ``edits`` the pure conversation edits it makes; ``store`` where conversations are kept.
-- ``errors``, ``handlers``, ``auth``, ``wire``, ``openapi``, ``extension``: Flask plumbing.
-- ``api/``: the Genesys routes. ``control/``: the control API, its journal, faults and middleware.
+- ``state/``: every read and change of the state and the rules of each command (``backend``, built by
+  ``assembly``), the pure edits, the clock, the lifecycle and its engine. No Flask.
+- ``store/``: where the state is kept: ``open_store(url)`` and its scheme table, ``base`` (every
+  interface), ``memory``, ``redis/``. No Flask.
+- ``web/``: the Flask glue: the current backend, auth, the wire format, error handlers, CORS, the
+  guard against web pages, and ``openapi/``, the document derived from the models.
+- ``api/``: the Genesys routes. ``control/``: the control API (``/__admin``): its views, its state
+  (journal, faults, stubs) and its WSGI layer. ``notifications/``: channels, topics and the stream.
+- ``serving/``: ``serve``'s process: the RSGI bridge to Granian, its sockets and connection bounds.
 - ``testing/``: ``MockServer``, ``RemoteMockServer`` and the pytest plugin. ``cli/``: the commands.
+- ``errors``: ``MockServerError``, the base of every error the package raises.
 """
 
 from __future__ import annotations
