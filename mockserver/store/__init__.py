@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import orjson
 from attrs import frozen
@@ -22,7 +22,7 @@ from sortedcontainers import SortedList
 
 import contracts
 from contracts import Conversation
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Arrival, Journal
 from mockserver.state.lifecycle import Schedule
 from mockserver.store.parts import (
     LocalRelay,
@@ -114,7 +114,7 @@ class ConversationStore(Protocol):
         ...
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """A stored conversation's body, its read journaled in the same step (``draft``, made by
         ``control.journal.read_entry``, is kept only if the conversation is stored).
@@ -126,7 +126,7 @@ class ConversationStore(Protocol):
         ...
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """``read_journaled`` on an event loop, which serves other requests while this one waits."""
         ...
@@ -281,7 +281,7 @@ class MemoryStore:
         """Nothing to do: every part lives in this process."""
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """One dict lookup; the engine has run what ``now_ms`` made due (nothing is out of date here)."""
         entry = self._entries.get(conversation_id)
@@ -292,7 +292,7 @@ class MemoryStore:
         return entry.body
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """Nothing to wait for: ``read_journaled`` itself."""
         return self.read_journaled(conversation_id, journal, draft, now_ms)

@@ -14,6 +14,7 @@ import redis
 from flask import Flask
 
 from mockserver import create_app
+from mockserver.control.journal import Arrival
 from mockserver.state.lifecycle import Step
 from mockserver.store import ConversationStore
 from mockserver.web.current import backend_of
@@ -68,10 +69,23 @@ def test_the_schedule_resets_to_its_baseline(fresh: ConversationStore) -> None:
     assert list(schedule.pop_due(100)) == []
 
 
-def arrival(path: str, body: bytes = b"", status: int = 200) -> tuple[Any, ...]:
-    """An ``Arrival``'s fields, as the middleware records them."""
-    headers = {"HTTP_AUTHORIZATION": "Bearer secret", "CONTENT_TYPE": "application/json"}
-    return (0, 1.5, "POST", path, "a=1", headers, body, status, "cid", None, 2.0, None, (("X-Y", "z"),))
+def arrival(path: str, body: bytes = b"", status: int = 200) -> Arrival:
+    """A journal row, as the control layer records it."""
+    return Arrival(
+        id=0,
+        time=1.5,
+        method="POST",
+        path=path,
+        query_string="a=1",
+        headers={"HTTP_AUTHORIZATION": "Bearer secret", "CONTENT_TYPE": "application/json"},
+        body=body,
+        status=status,
+        correlation_id="cid",
+        fault=None,
+        duration_ms=2.0,
+        stub=None,
+        response_headers=(("X-Y", "z"),),
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,8 +102,7 @@ def test_the_journal_keeps_the_newest_within_its_bounds(
 ) -> None:
     journal = fresh.journal(limit, max_bytes)
     for index in range(5):
-        fields = arrival(f"/{index}", b"x" * 100)
-        journal.record((journal.next_id() or index + 1, *fields[1:]))
+        journal.record(arrival(f"/{index}", b"x" * 100)._replace(id=journal.next_id() or index + 1))
     found = journal.find()
     assert [r.path for r in found] == kept
     assert len(journal) == len(kept)

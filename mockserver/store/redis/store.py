@@ -56,7 +56,7 @@ import redis
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from contracts import Conversation
-from mockserver.control.journal import LENGTH, Journal
+from mockserver.control.journal import LENGTH, Arrival, Journal
 from mockserver.store import Entry, StoreError, StoreUnavailableError
 from mockserver.store.parts import OutOfDateError, Tracked
 from mockserver.store.redis import fields, scripts
@@ -70,7 +70,6 @@ from mockserver.store.redis.parts import (
     RedisSchedule,
     RedisWindows,
     journal_item,
-    journal_size,
 )
 from mockserver.store.redis.pipelined import Pipelined
 
@@ -372,7 +371,7 @@ class RedisStore:
         return None if value is None else _entry(conversation_id, value)  # type: ignore[arg-type]
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """One round trip (``scripts.READ``): the parts' version checked, the body read, the entry kept.
 
@@ -403,7 +402,7 @@ class RedisStore:
         return self._read_answer(answer)
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> bytes | None:
         """``read_journaled`` awaited on the event loop: the loop serves other requests meanwhile.
 
@@ -430,10 +429,10 @@ class RedisStore:
         return self._read_answer(answer)
 
     def _read_command(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: Arrival | None, now_ms: int
     ) -> tuple[Any, ...]:
         if journal is not None and draft is not None:
-            item, size = journal_item(draft), journal_size(draft)
+            item, size = journal_item(draft), draft.size()
             limit, bound = journal.limit, journal.max_bytes
         else:
             item, size, limit, bound = b"", 0, 0, 0
