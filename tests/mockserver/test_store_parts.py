@@ -406,3 +406,27 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
         assert _seen(third) == _seen(first)
     finally:
         backend_of(third).store.close()
+
+
+def test_the_redis_journal_keeps_a_row_as_the_json_array_it_always_was(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    """Each row is its number, its size, then its fields but the number as a JSON array in field
+    order (the body's bytes one character each): what the processes of a store share, so a
+    process of an earlier build reads what this one writes, and the other way round."""
+    app, client = on_redis
+    store = backend_of(app).store
+    journal = store.journal(10, 10**6)
+    key = store.keys("journal")  # type: ignore[attr-defined]
+    client.delete(key)
+    journal.record(arrival("/new", b"\xff"))
+    written = (
+        b'1 67 [1.5,"POST","/new","a=1",{"HTTP_AUTHORIZATION":"Bearer secret","CONTENT_TYPE":'
+        b'"application/json"},"\xc3\xbf",200,"cid",null,2.0,null,[["X-Y","z"]]]'
+    )
+    assert client.lrange(key, 0, -1) == [written]
+    client.rpush(key, written.replace(b"1 67 ", b"7 67 ").replace(b"/new", b"/old"))
+
+    old = journal.find()[1]
+
+    assert (old.id, old.path, old.body, old.response_headers) == (7, "/old", "\ufffd", {"X-Y": "z"})
