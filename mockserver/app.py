@@ -9,9 +9,8 @@ from flask import Flask
 from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import DEFAULTS, Paths, checked, from_environ
-from mockserver.control import clock_routes, notification_routes
-from mockserver.control import routes as control_routes
-from mockserver.control.middleware import Control
+from mockserver.control import views as control_views
+from mockserver.control.middleware import ControlLayer, Controls, StoredReads
 from mockserver.state.backend import Backend
 from mockserver.store import StoreUnavailableError
 from mockserver.web import auth, wire
@@ -31,7 +30,7 @@ class MockApp(Flask):
     """Flask, answering 503 for a request the store cannot serve wherever that is found.
 
     Inside Flask a handler answers it (``handlers``); the WSGI layers around Flask (the control
-    middleware, which ``serve`` takes from ``wsgi_app``) sync and journal through the store too,
+    layer, which ``serve`` takes from ``wsgi_app``) sync and journal through the store too,
     so it is caught here as well, outside every layer.
     """
 
@@ -71,27 +70,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     openapi.init_app(app)
     if app.config["ADMIN"]:
-        for blueprint in (control_routes.bp, clock_routes.bp, notification_routes.bp):
-            app.register_blueprint(blueprint, url_prefix=paths.admin_prefix)
+        control_views.init_app(app, paths.admin_prefix)
     # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
     # the control middleware wraps both, so the journal and faults see every API request alike;
     # the guard refuses what web pages must not send before anything runs or is recorded; CORS,
     # outermost, answers preflights and gives every API answer, a refusal too, its headers. Each
     # outer layer hands requests without a body to the next one's answer_bodyless (serve's path).
     reads = ConversationReads(app.wsgi_app, app, backend)
-    control = Control(
+    control = ControlLayer(
         reads,
-        journal=backend.journal,
-        faults=backend.faults,
-        limiter=backend.limiter,
-        stubs=backend.stubs,
+        Controls(
+            journal=backend.journal,
+            faults=backend.faults,
+            limiter=backend.limiter,
+            stubs=backend.stubs,
+            clock=backend.clock,
+            sync=backend.store.sync,
+        ),
         exempt=paths.exempt,
         max_body=int(app.config["MAX_CONTENT_LENGTH"]),
-        clock=backend.clock,
-        fast_read=reads.readable,
-        read=backend.store.read_journaled,
-        aread=backend.store.aread_journaled,
-        sync=backend.store.sync,
+        reads=StoredReads(reads.readable, backend.store.read_journaled, backend.store.aread_journaled),
     )
     guard = WebGuard(
         control,

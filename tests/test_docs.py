@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from mockserver.control.admin_routes import AdminRoutes
+from mockserver.control.route_table import AdminRoutes
 from tests.support import reference_pages
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,15 +16,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from mockserver.config import DEFAULTS
-from mockserver.control.admin_routes import AdminRoute, AdminRoutes
-from mockserver.errors import MockServerError
+from mockserver.control.route_table import ControlRoute, ControlRoutes
 
 JSON = dict[str, Any]
 REQUESTS_PAGE_SIZE = 100  # the control API's largest page of the journal
 
 
-class AdminError(MockServerError):
+class AdminError(Exception):
     """The control API refused a call; ``status`` and ``body`` are its answer."""
 
     def __init__(self, status: int, body: Any) -> None:
@@ -37,7 +35,7 @@ class AdminError(MockServerError):
 class AdminClient:
     """Methods over the control API at ``self.url`` + ``admin_prefix``."""
 
-    admin_prefix: str = DEFAULTS["ADMIN_PREFIX"]
+    admin_prefix: str = "/__admin"
     admin_token: str | None = None
 
     @property
@@ -49,7 +47,7 @@ class AdminClient:
 
     def reset(self) -> None:
         """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""
-        self._admin(AdminRoutes.RESET)
+        self._call(ControlRoutes.RESET)
 
     def seed(self, count: int = 1, *, traits: list[str] | None = None, seed: int | None = None) -> list[str]:
         """Generate ``count`` more conversations (cycling ``traits``); return their ids."""
@@ -58,24 +56,24 @@ class AdminClient:
             body["traits"] = list(traits)
         if seed is not None:
             body["seed"] = seed
-        ids: list[str] = self._admin(AdminRoutes.SEED, body)["conversationIds"]
+        ids: list[str] = self._call(ControlRoutes.SEED, body)["conversationIds"]
         return ids
 
     def put_conversation(self, conversation: Any) -> JSON:
         """Store this exact conversation (a contract object or its wire mapping); return it."""
         payload = _wire(conversation)
-        stored: JSON = self._admin(AdminRoutes.PUT_CONVERSATION, payload, conversation_id=payload["id"])
+        stored: JSON = self._call(ControlRoutes.PUT_CONVERSATION, payload, conversation_id=payload["id"])
         return stored
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Remove a stored conversation (``AdminError`` 404 if there is none); a reset brings back a seeded one."""
-        self._admin(AdminRoutes.DELETE_CONVERSATION, conversation_id=conversation_id)
+        self._call(ControlRoutes.DELETE_CONVERSATION, conversation_id=conversation_id)
 
     def put_callback(self, conversation_id: str, participant_id: str, callback: Any) -> JSON:
         """Store this exact callback in a participant of a stored conversation; return the conversation."""
         payload = _wire(callback)
-        stored: JSON = self._admin(
-            AdminRoutes.PUT_CALLBACK,
+        stored: JSON = self._call(
+            ControlRoutes.PUT_CALLBACK,
             payload,
             conversation_id=conversation_id,
             participant_id=participant_id,
@@ -90,7 +88,7 @@ class AdminClient:
         409 if several do (then ``put_callback`` names the participant).
         """
         payload = _wire(callback)
-        stored: JSON = self._admin(AdminRoutes.REPLACE_CALLBACK, payload, callback_id=payload["id"])
+        stored: JSON = self._call(ControlRoutes.REPLACE_CALLBACK, payload, callback_id=payload["id"])
         return stored
 
     # The journal
@@ -109,13 +107,13 @@ class AdminClient:
         number, count = 1, 1
         while number <= count:
             paging = {**query, "pageSize": REQUESTS_PAGE_SIZE, "pageNumber": number}
-            page = self._admin(AdminRoutes.REQUESTS, query=paging)
+            page = self._call(ControlRoutes.REQUESTS, query=paging)
             found.update((recorded["id"], recorded) for recorded in page["requests"])
             number, count = number + 1, page["pageCount"]
         return list(found.values())
 
     def clear_requests(self) -> None:
-        self._admin(AdminRoutes.CLEAR_REQUESTS)
+        self._call(ControlRoutes.CLEAR_REQUESTS)
 
     def verify(
         self, method: str = "*", path: str = "**", *, count: int | None = None, **criteria: Any
@@ -129,7 +127,7 @@ class AdminClient:
         if count is not None:
             body["count"] = count
         try:
-            result = self._admin(AdminRoutes.VERIFY, body)
+            result = self._call(ControlRoutes.VERIFY, body)
         except AdminError as error:
             if error.status == 409 and isinstance(error.body, dict):
                 raise AssertionError(error.body["message"]) from None
@@ -202,45 +200,45 @@ class AdminClient:
 
     def lifecycle(self) -> JSON:
         """How conversations live now (mode, advanceOn, the agents' odds and times)."""
-        settings: JSON = self._admin(AdminRoutes.LIFECYCLE)
+        settings: JSON = self._call(ControlRoutes.LIFECYCLE)
         return settings
 
     def set_lifecycle(self, **settings: Any) -> JSON:
         """Live under these settings (snake_case names; the rest take their defaults); return them."""
-        applied: JSON = self._admin(AdminRoutes.SET_LIFECYCLE, _camel_keys(settings))
+        applied: JSON = self._call(ControlRoutes.SET_LIFECYCLE, _camel_keys(settings))
         return applied
 
     def advance(self, conversation_id: str, to: str) -> JSON:
         """Move one conversation on to the stage ``to`` (a trait name); return the conversation."""
-        moved: JSON = self._admin(AdminRoutes.ADVANCE, {"to": to}, conversation_id=conversation_id)
+        moved: JSON = self._call(ControlRoutes.ADVANCE, {"to": to}, conversation_id=conversation_id)
         return moved
 
     # Faults and the rate limit
 
     def fault(self, method: str = "*", path: str = "**", **spec: Any) -> str:
         """Inject a fault (``kind``, ``status``, ``retry_after``, ``delay``, ``times``, ...); return its id."""
-        added: JSON = self._admin(
-            AdminRoutes.ADD_FAULT, {"method": method, "path": path, **_camel_keys(spec)}
+        added: JSON = self._call(
+            ControlRoutes.ADD_FAULT, {"method": method, "path": path, **_camel_keys(spec)}
         )
         fault_id: str = added["id"]
         return fault_id
 
     def faults(self) -> list[JSON]:
-        found: list[JSON] = self._admin(AdminRoutes.FAULTS)["faults"]
+        found: list[JSON] = self._call(ControlRoutes.FAULTS)["faults"]
         return found
 
     def remove_fault(self, fault_id: str) -> None:
-        self._admin(AdminRoutes.REMOVE_FAULT, fault_id=fault_id)
+        self._call(ControlRoutes.REMOVE_FAULT, fault_id=fault_id)
 
     def clear_faults(self) -> None:
-        self._admin(AdminRoutes.CLEAR_FAULTS)
+        self._call(ControlRoutes.CLEAR_FAULTS)
 
     def rate_limit(self, requests: int, window_seconds: int = 60) -> None:
         """Allow each bearer token ``requests`` requests per window; more get 429 with Retry-After."""
-        self._admin(AdminRoutes.SET_RATE_LIMIT, {"requests": requests, "windowSeconds": window_seconds})
+        self._call(ControlRoutes.SET_RATE_LIMIT, {"requests": requests, "windowSeconds": window_seconds})
 
     def clear_rate_limit(self) -> None:
-        self._admin(AdminRoutes.CLEAR_RATE_LIMIT)
+        self._call(ControlRoutes.CLEAR_RATE_LIMIT)
 
     # Stubs
 
@@ -268,44 +266,42 @@ class AdminClient:
             spec["body"] = body if isinstance(body, str) else json.dumps(body)
         optional = {"headers": headers, "bodyBase64": body_base64, "times": times, "priority": priority}
         spec.update({name: value for name, value in optional.items() if value is not None})
-        stub_id: str = self._admin(AdminRoutes.ADD_STUB, spec)["id"]
+        stub_id: str = self._call(ControlRoutes.ADD_STUB, spec)["id"]
         return stub_id
 
     def stubs(self) -> list[JSON]:
         """The stubs (in the order tried, used-up ones last) with their ``hits``."""
-        found: list[JSON] = self._admin(AdminRoutes.STUBS)["stubs"]
+        found: list[JSON] = self._call(ControlRoutes.STUBS)["stubs"]
         return found
 
     def remove_stub(self, stub_id: str) -> None:
-        self._admin(AdminRoutes.REMOVE_STUB, stub_id=stub_id)
+        self._call(ControlRoutes.REMOVE_STUB, stub_id=stub_id)
 
     def clear_stubs(self) -> None:
-        self._admin(AdminRoutes.CLEAR_STUBS)
+        self._call(ControlRoutes.CLEAR_STUBS)
 
     # Notifications
 
     def notifications(self, *, channel_id: str | None = None, topic: str | None = None) -> list[JSON]:
         """What was pushed to which channel, oldest first (channelId, topicName, correlationId, ...)."""
         query = {name: value for name, value in (("channelId", channel_id), ("topic", topic)) if value}
-        pushed: list[JSON] = self._admin(AdminRoutes.NOTIFICATIONS, query=query)["notifications"]
+        pushed: list[JSON] = self._call(ControlRoutes.NOTIFICATIONS, query=query)["notifications"]
         return pushed
 
     def socket_closing(self, channel_id: str | None = None) -> list[str]:
         """Send ``v2.system.socket_closing`` to every connected socket (or one channel's); their channels."""
         body = {} if channel_id is None else {"channelId": channel_id}
-        told: list[str] = self._admin(AdminRoutes.SOCKET_CLOSING, body)["channelIds"]
+        told: list[str] = self._call(ControlRoutes.SOCKET_CLOSING, body)["channelIds"]
         return told
-
-    # The server's settings
 
     def settings(self) -> dict[str, str]:
         """The settings the server runs with, by name, as their variables say them (tokens redacted)."""
-        answered: dict[str, str] = self._admin(AdminRoutes.SETTINGS)["settings"]
+        answered: dict[str, str] = self._call(ControlRoutes.SETTINGS)["settings"]
         return answered
 
-    def _admin(
+    def _call(
         self,
-        route: AdminRoute,
+        route: ControlRoute,
         body: Any = None,
         *,
         query: Mapping[str, Any] | None = None,
@@ -340,7 +336,7 @@ class ClockControl:
 
     def state(self) -> JSON:
         """``{"now": ISO, "frozen": bool}``."""
-        state: JSON = self._client._admin(AdminRoutes.CLOCK)
+        state: JSON = self._client._call(ControlRoutes.CLOCK)
         return state
 
     def now(self) -> datetime:
@@ -349,16 +345,16 @@ class ClockControl:
     def advance(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0) -> datetime:
         """Move forward; return the new time."""
         total = seconds + 60 * minutes + 3600 * hours
-        return _parse(self._client._admin(AdminRoutes.MOVE_CLOCK, {"advanceSeconds": total})["now"])
+        return _parse(self._client._call(ControlRoutes.MOVE_CLOCK, {"advanceSeconds": total})["now"])
 
     def set(self, instant: datetime | str) -> datetime:
         """Jump to ``instant`` (not before now); return it."""
         text = instant if isinstance(instant, str) else instant.isoformat()
-        return _parse(self._client._admin(AdminRoutes.MOVE_CLOCK, {"now": text})["now"])
+        return _parse(self._client._call(ControlRoutes.MOVE_CLOCK, {"now": text})["now"])
 
     def freeze(self, frozen: bool = True) -> None:
         """Stop the clock where it is (or, with ``frozen=False``, let it run on)."""
-        self._client._admin(AdminRoutes.MOVE_CLOCK, {"frozen": frozen})
+        self._client._call(ControlRoutes.MOVE_CLOCK, {"frozen": frozen})
 
 
 def _parse(text: str) -> datetime:

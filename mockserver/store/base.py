@@ -35,7 +35,7 @@ from contracts import Conversation
 from mockserver.errors import MockServerError
 
 if TYPE_CHECKING:
-    from mockserver.control.journal import Journal
+    from mockserver.control.journal import Journal, KeptRequest
     from mockserver.state.lifecycle import Step
 
 
@@ -245,7 +245,7 @@ class Conversations(Protocol):
     def delete(self, conversation_id: str) -> bool: ...
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """A stored conversation's body, its read journaled in the same step (``draft``, made by
         ``control.journal.fast_read_fields``, is kept only if the conversation is stored).
@@ -257,7 +257,7 @@ class Conversations(Protocol):
         ...
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """``read_journaled`` on an event loop, which serves other requests while this one waits."""
         ...

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sortedcontainers import SortedList
 
 from contracts import Conversation
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Journal, KeptRequest
 from mockserver.store.base import Entry, Log, PartShare, Relay, SharedPart, Sink, Timetable, Windows
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class MemoryStore:
         """Nothing to do: every part lives in this process."""
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """One dict lookup; the engine has run what ``now_ms`` made due (nothing is out of date here)."""
         entry = self._entries.get(conversation_id)
@@ -171,7 +171,7 @@ class MemoryStore:
         return entry.body
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """Nothing to wait for: ``read_journaled`` itself."""
         return self.read_journaled(conversation_id, journal, draft, now_ms)

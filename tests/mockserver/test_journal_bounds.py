@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 
@@ -17,9 +15,21 @@ from tests.support.live import call
 CALLBACKS = "/api/v2/conversations/callbacks"
 
 
-def _arrival(number: int, body: bytes, headers: dict[str, str] | None = None) -> tuple[Any, ...]:
-    return tuple(
-        KeptRequest(number, 0.0, "POST", "/p", "", headers or {}, body, 400, None, None, 0.0, None, ())
+def _arrival(number: int, body: bytes, headers: dict[str, str] | None = None) -> KeptRequest:
+    return KeptRequest(
+        id=number,
+        time=0.0,
+        method="POST",
+        path="/p",
+        query_string="",
+        headers=headers or {},
+        body=body,
+        status=400,
+        correlation_id=None,
+        fault=None,
+        duration_ms=0.0,
+        stub=None,
+        response_headers=(),
     )
 
 

@@ -14,6 +14,7 @@ import redis
 from flask import Flask
 
 from mockserver import create_app
+from mockserver.control.journal import KeptRequest
 from mockserver.state.lifecycle import Step
 from mockserver.store import ConversationStore, is_shared
 from mockserver.web.current import backend_of
@@ -68,10 +69,23 @@ def test_the_schedule_resets_to_its_baseline(fresh: ConversationStore) -> None:
     assert list(schedule.pop_due(100)) == []
 
 
-def arrival(path: str, body: bytes = b"", status: int = 200) -> tuple[Any, ...]:
-    """An ``KeptRequest``'s fields, as the middleware records them."""
-    headers = {"HTTP_AUTHORIZATION": "Bearer secret", "CONTENT_TYPE": "application/json"}
-    return (0, 1.5, "POST", path, "a=1", headers, body, status, "cid", None, 2.0, None, (("X-Y", "z"),))
+def arrival(path: str, body: bytes = b"", status: int = 200) -> KeptRequest:
+    """A journal row, as the control layer records it."""
+    return KeptRequest(
+        id=0,
+        time=1.5,
+        method="POST",
+        path=path,
+        query_string="a=1",
+        headers={"HTTP_AUTHORIZATION": "Bearer secret", "CONTENT_TYPE": "application/json"},
+        body=body,
+        status=status,
+        correlation_id="cid",
+        fault=None,
+        duration_ms=2.0,
+        stub=None,
+        response_headers=(("X-Y", "z"),),
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,8 +102,7 @@ def test_the_journal_keeps_the_newest_within_its_bounds(
 ) -> None:
     journal = fresh.journal(limit, max_bytes)
     for index in range(5):
-        fields = arrival(f"/{index}", b"x" * 100)
-        journal.record((journal.next_id() or index + 1, *fields[1:]))
+        journal.record(arrival(f"/{index}", b"x" * 100)._replace(id=journal.next_id() or index + 1))
     found = journal.find()
     assert [r.path for r in found] == kept
     assert len(journal) == len(kept)
@@ -398,3 +411,27 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
 def test_a_store_says_it_is_shared_as_the_table_says_of_its_url(store: str, fresh: ConversationStore) -> None:
     assert fresh.shared is is_shared(store)
     assert fresh.shared is (store != "memory")  # several processes serve one state from Redis alone
+
+
+def test_the_redis_journal_keeps_a_row_as_the_json_array_it_always_was(
+    on_redis: tuple[Flask, redis.Redis],
+) -> None:
+    """Each row is its number, its size, then its fields but the number as a JSON array in field
+    order (the body's bytes one character each): what the processes of a store share, so a
+    process of an earlier build reads what this one writes, and the other way round."""
+    app, client = on_redis
+    store = backend_of(app).store
+    journal = store.journal(10, 10**6)
+    key = store.keys("journal")  # type: ignore[attr-defined]
+    client.delete(key)
+    journal.record(arrival("/new", b"\xff"))
+    written = (
+        b'1 67 [1.5,"POST","/new","a=1",{"HTTP_AUTHORIZATION":"Bearer secret","CONTENT_TYPE":'
+        b'"application/json"},"\xc3\xbf",200,"cid",null,2.0,null,[["X-Y","z"]]]'
+    )
+    assert client.lrange(key, 0, -1) == [written]
+    client.rpush(key, written.replace(b"1 67 ", b"7 67 ").replace(b"/new", b"/old"))
+
+    old = journal.find()[1]
+
+    assert (old.id, old.path, old.body, old.response_headers) == (7, "/old", "\ufffd", {"X-Y": "z"})

@@ -19,8 +19,8 @@ from typing import Any
 
 import contracts
 from mockserver.app import create_app
-from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.client import AdminClient, ClockControl
+from mockserver.control.route_table import AdminRoutes
 from mockserver.web.openapi.document import document
 
 ROOT = Path(__file__).resolve().parent.parent.parent

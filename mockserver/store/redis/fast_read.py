@@ -17,11 +17,11 @@ import hiredis
 import orjson
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
-from mockserver.control.journal import LENGTH, Journal
+from mockserver.control.journal import LENGTH, Journal, KeptRequest
 from mockserver.store.base import OutOfDateError, StoreError
 from mockserver.store.redis import scripts
 from mockserver.store.redis.outage import LOST, Client, Outage
-from mockserver.store.redis.parts import JOURNAL_KEYS, journal_item, journal_size
+from mockserver.store.redis.parts import JOURNAL_KEYS, journal_item
 from mockserver.store.redis.pipelined import Pipelined
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class FastRead:
         )
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """One round trip (``scripts.READ``): the parts' version checked, the body read, the entry kept.
 
@@ -94,7 +94,7 @@ class FastRead:
         return self._answer(answer)
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """``read_journaled`` awaited on the event loop: the loop serves other requests meanwhile.
 
@@ -126,10 +126,10 @@ class FastRead:
             self._idle.pop().disconnect()
 
     def _command(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> tuple[Any, ...]:
         if journal is not None and draft is not None:
-            item, size = journal_item(draft), journal_size(draft)
+            item, size = journal_item(draft), draft.size()
             limit, bound = journal.limit, journal.max_bytes
         else:
             item, size, limit, bound = b"", 0, 0, 0

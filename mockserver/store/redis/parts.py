@@ -118,9 +118,9 @@ class RedisJournal(Journal):
         self._record = store.redis.register_script(scripts.RECORD)
         self.next_id = _zero  # numbered by the script
 
-    def record(self, fields: tuple[Any, ...]) -> None:
+    def record(self, arrival: KeptRequest) -> None:
         self._record(
-            keys=self._keys, args=[journal_item(fields), journal_size(fields), self.limit, self.max_bytes]
+            keys=self._keys, args=[journal_item(arrival), arrival.size(), self.limit, self.max_bytes]
         )
 
     def clear(self) -> None:
@@ -133,15 +133,12 @@ class RedisJournal(Journal):
     def bytes(self) -> int:
         return int(self._redis.get(self._keys[1]) or 0)
 
-    def _kept(self) -> list[tuple[Any, ...]]:
+    def _kept(self) -> list[KeptRequest]:
         kept = []
         values: list[Any] = self._redis.lrange(self._keys[0], 0, -1)
         for value in values:
             number, _, rest = value.partition(b" ")
-            item = orjson.loads(rest.partition(b" ")[2])
-            item[5] = item[5].encode("latin-1")
-            item[11] = tuple(tuple(pair) for pair in item[11])
-            kept.append((int(number), *item))
+            kept.append(_kept_request(int(number), orjson.loads(rest.partition(b" ")[2])))
         return kept
 
 
@@ -149,22 +146,33 @@ def _zero() -> int:
     return 0
 
 
-def journal_item(fields: tuple[Any, ...]) -> bytes:
-    """An entry as the journal's list keeps it: its fields but the number, as JSON."""
-    item = list(fields[1:])
-    item[5] = fields[6].decode("latin-1")  # the body's bytes, each as one character
-    return orjson.dumps(item)
-
-
-def journal_size(fields: tuple[Any, ...]) -> int:
-    """An entry's bytes, as the memory journal counts them: body, path, query and headers."""
-    arrival = KeptRequest._make(fields)
-    return (
-        len(arrival.body)
-        + len(arrival.path)
-        + len(arrival.query_string)
-        + sum(len(name) + len(value) for name, value in arrival.headers.items())
+def journal_item(arrival: KeptRequest) -> bytes:
+    """An entry as the journal's list keeps it: a ``KeptRequest``'s fields but the number (the list's
+    own, given as it is recorded), in order, as a JSON array that ``_kept_request`` reads back."""
+    return orjson.dumps(
+        (
+            arrival.time,
+            arrival.method,
+            arrival.path,
+            arrival.query_string,
+            arrival.headers,
+            arrival.body.decode("latin-1"),  # JSON has no bytes: each byte one character
+            arrival.status,
+            arrival.correlation_id,
+            arrival.fault,
+            arrival.duration_ms,
+            arrival.stub,
+            arrival.response_headers,
+        )
     )
+
+
+def _kept_request(number: int, item: list[Any]) -> KeptRequest:
+    """The ``KeptRequest`` numbered ``number`` whose other fields ``journal_item`` wrote as ``item``."""
+    fields = dict(zip(KeptRequest._fields[1:], item, strict=True))
+    fields["body"] = fields["body"].encode("latin-1")
+    fields["response_headers"] = tuple(tuple(pair) for pair in fields["response_headers"])
+    return KeptRequest(id=number, **fields)
 
 
 class RedisWindows:

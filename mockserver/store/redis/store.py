@@ -39,7 +39,7 @@ import orjson
 import redis
 
 from contracts import Conversation
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Journal, KeptRequest
 from mockserver.store.base import Entry, StoreError
 from mockserver.store.redis import scripts
 from mockserver.store.redis.fast_read import FastRead
@@ -167,13 +167,13 @@ class RedisStore:
         return None if value is None else _entry(conversation_id, value)  # type: ignore[arg-type]
 
     def read_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """One round trip (``fast_read``): the parts' version checked, the body read, the entry kept."""
         return self._fast.read_journaled(conversation_id, journal, draft, now_ms)
 
     async def aread_journaled(
-        self, conversation_id: str, journal: Journal | None, draft: tuple[Any, ...] | None, now_ms: int
+        self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int
     ) -> bytes | None:
         """``read_journaled`` awaited on the event loop: the loop serves other requests meanwhile."""
         return await self._fast.aread_journaled(conversation_id, journal, draft, now_ms)

@@ -1,25 +1,25 @@
 """The control API's notifications: what was pushed to which channel, and ``socket_closing`` on demand.
 
-Views only, as in ``routes``: the channels and their log are the backend's.
+Views only, as in the other ``views``: the channels and their log are the backend's.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, request
 
-from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import NotificationList, SocketClosingRequest, SocketClosingResult
-from mockserver.control.routes import admin_view, decode_checked
+from mockserver.control.route_table import ControlRoutes
+from mockserver.control.views.shared import control_view, decode_checked
 from mockserver.web.current import backend
 from mockserver.web.openapi.document import QueryParameter
 from mockserver.web.wire import json_response
 
-bp = Blueprint("admin_notifications", __name__)
+bp = Blueprint("control_notifications", __name__)
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.NOTIFICATIONS,
+    ControlRoutes.NOTIFICATIONS,
     summary="The notifications pushed, oldest first (a reset clears them, and removes every channel)",
     operation_id="adminNotifications",
     responses={200: NotificationList},
@@ -35,9 +35,9 @@ def notifications() -> Response:
     return json_response(NotificationList(notifications=tuple(pushed)))
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.SOCKET_CLOSING,
+    ControlRoutes.SOCKET_CLOSING,
     summary="Send v2.system.socket_closing to every connected socket (or one channel's); they stay open",
     operation_id="adminSocketClosing",
     request=SocketClosingRequest,

@@ -1,6 +1,6 @@
 """The control API's clock and lifecycle: move time, choose how conversations live, move one on.
 
-Views only, as in ``routes``: the backend owns the clock, the schedule and their rules.
+Views only, as in the other ``views``: the backend owns the clock, the schedule and their rules.
 """
 
 from __future__ import annotations
@@ -8,19 +8,19 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from contracts import Conversation
-from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import Advance, ClockChange, ClockState, Lifecycle
-from mockserver.control.routes import admin_view, decode_checked
+from mockserver.control.route_table import ControlRoutes
+from mockserver.control.views.shared import control_view, decode_checked
 from mockserver.state.lifecycle import PATHS
 from mockserver.web.current import backend
 from mockserver.web.wire import json_response
 
-bp = Blueprint("admin_clock", __name__)
+bp = Blueprint("control_clock", __name__)
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.CLOCK,
+    ControlRoutes.CLOCK,
     summary="The server's clock",
     operation_id="adminClock",
     responses={200: ClockState},
@@ -29,9 +29,9 @@ def clock() -> Response:
     return json_response(backend().clock_state())
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.MOVE_CLOCK,
+    ControlRoutes.MOVE_CLOCK,
     summary="Jump, advance, freeze or thaw the clock; every step that falls due runs, in time order",
     operation_id="adminMoveClock",
     request=ClockChange,
@@ -42,9 +42,9 @@ def move_clock() -> Response:
     return json_response(backend().move_clock(change))
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.LIFECYCLE,
+    ControlRoutes.LIFECYCLE,
     summary="How conversations live",
     operation_id="adminLifecycle",
     responses={200: Lifecycle},
@@ -53,9 +53,9 @@ def lifecycle() -> Response:
     return json_response(backend().engine.settings)
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.SET_LIFECYCLE,
+    ControlRoutes.SET_LIFECYCLE,
     summary="Set how conversations live (their next steps are planned again)",
     operation_id="adminSetLifecycle",
     request=Lifecycle,
@@ -66,9 +66,9 @@ def set_lifecycle() -> Response:
     return json_response(backend().set_lifecycle(settings))
 
 
-@admin_view(
+@control_view(
     bp,
-    AdminRoutes.ADVANCE,
+    ControlRoutes.ADVANCE,
     summary="Move one conversation on to a stage of its life, keeping its ids and timeline",
     operation_id="adminAdvanceConversation",
     request=Advance,

@@ -1,0 +1,108 @@
+"""The control API's views that arrange data: reset, seed, put exact conversations and callbacks.
+
+Views only: the bodies are ``models``, their rules ``rules``, the state and its rules the backend's.
+"""
+
+from __future__ import annotations
+
+import attrs
+from flask import Blueprint, Response
+
+from contracts import Callback, Conversation
+from factories import ConversationFactory
+from mockserver.control.models import SeededConversations, SeedRequest
+from mockserver.control.route_table import ControlRoutes
+from mockserver.control.rules import check_same_id, check_traits
+from mockserver.control.views.shared import control_view, decode_checked
+from mockserver.web.current import backend
+from mockserver.web.wire import decode_body, json_response
+
+bp = Blueprint("control_arranging", __name__)
+
+
+@control_view(
+    bp,
+    ControlRoutes.RESET,
+    summary="Back to the seeded dataset; clear the journal, faults and rate limit",
+    operation_id="adminReset",
+    responses={204: None},
+)
+def reset() -> Response:
+    backend().reset()
+    return Response(status=204)
+
+
+@control_view(
+    bp,
+    ControlRoutes.SEED,
+    summary="Generate more conversations into the current data",
+    operation_id="adminSeed",
+    request=SeedRequest,
+    responses={201: SeededConversations},
+)
+def seed() -> Response:
+    wanted: SeedRequest = decode_checked(SeedRequest)
+    check_traits(wanted.traits or (), ConversationFactory.traits)
+    ids, seed = backend().seed(wanted.count, wanted.traits or ConversationFactory.traits, wanted.seed)
+    return json_response(SeededConversations(conversation_ids=tuple(ids), seed=seed), 201)
+
+
+@control_view(
+    bp,
+    ControlRoutes.PUT_CONVERSATION,
+    summary="Store this exact conversation (replacing one with its id)",
+    operation_id="adminPutConversation",
+    request=Conversation,
+    responses={200: Conversation, 201: Conversation},
+    errors=(409,),
+)
+def put_conversation(conversation_id: str) -> Response:
+    conversation: Conversation = decode_body(Conversation)
+    check_same_id(conversation.id, conversation_id, "$.id")
+    conversation = attrs.evolve(conversation, id=conversation_id)
+    existed = backend().put_conversation(conversation)
+    return json_response(conversation, 200 if existed else 201)
+
+
+@control_view(
+    bp,
+    ControlRoutes.DELETE_CONVERSATION,
+    summary="Remove a stored conversation and its planned step (a reset brings back a seeded one)",
+    operation_id="adminDeleteConversation",
+    responses={204: None},
+    errors=(404,),
+)
+def delete_conversation(conversation_id: str) -> Response:
+    backend().delete_conversation(conversation_id)
+    return Response(status=204)
+
+
+@control_view(
+    bp,
+    ControlRoutes.PUT_CALLBACK,
+    summary="Store this exact callback in a participant of a stored conversation",
+    operation_id="adminPutCallback",
+    request=Callback,
+    responses={200: Conversation},
+    errors=(409,),
+)
+def put_callback(conversation_id: str, participant_id: str, callback_id: str) -> Response:
+    callback: Callback = decode_body(Callback)
+    check_same_id(callback.id, callback_id, "$.id")
+    callback = attrs.evolve(callback, id=callback_id)
+    return json_response(backend().put_callback(conversation_id, participant_id, callback))
+
+
+@control_view(
+    bp,
+    ControlRoutes.REPLACE_CALLBACK,
+    summary="Store this exact callback in place of the stored callback with its id, wherever it is",
+    operation_id="adminReplaceCallback",
+    request=Callback,
+    responses={200: Conversation},
+    errors=(404, 409),
+)
+def replace_callback(callback_id: str) -> Response:
+    callback: Callback = decode_body(Callback)
+    check_same_id(callback.id, callback_id, "$.id")
+    return json_response(backend().replace_callback(attrs.evolve(callback, id=callback_id)))
