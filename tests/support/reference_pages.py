@@ -51,7 +51,7 @@ def _callers() -> dict[str, list[str]]:
                 if (
                     isinstance(node, ast.Attribute)
                     and isinstance(node.value, ast.Name)
-                    and node.value.id == "AdminRoutes"
+                    and node.value.id in ("AdminRoutes", "ControlRoutes")
                 ):
                     names = callers.setdefault(node.attr, [])
                     if f"{prefix}{function.name}()" not in names:
