@@ -15,12 +15,11 @@ from mockserver.control import routes as control_routes
 from mockserver.control.middleware import Control
 from mockserver.state.backend import Backend
 from mockserver.store import StoreUnavailableError
-from mockserver.web import auth, wire
+from mockserver.web import auth, openapi, wire
 from mockserver.web import current as extension
 from mockserver.web import error_handlers as handlers
 from mockserver.web.cors import Cors
 from mockserver.web.guard import WebGuard
-from mockserver.web.openapi import document as openapi
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

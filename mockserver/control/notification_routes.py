@@ -11,7 +11,7 @@ from mockserver.control.admin_routes import AdminRoutes
 from mockserver.control.models import NotificationList, SocketClosingRequest, SocketClosingResult
 from mockserver.control.routes import admin_view, decode_checked
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import QueryParameter
+from mockserver.web.openapi import QueryParameter
 from mockserver.web.wire import json_response
 
 bp = Blueprint("admin_notifications", __name__)

@@ -44,7 +44,8 @@ from mockserver.numbers import ascii_int
 from mockserver.state import paging
 from mockserver.state.errors import ApiError
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import PAGING, F, QueryParameter, operation
+from mockserver.web.openapi import PAGING, QueryParameter, operation
+from mockserver.web.openapi.operation import F
 from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("admin", __name__)

@@ -20,7 +20,7 @@ from contracts._converter import camel
 from mockserver import create_app
 from mockserver.state.backend import MAX_SCHEDULE_AHEAD
 from mockserver.testing.server import MockServer
-from mockserver.web.openapi import document as openapi
+from mockserver.web import openapi
 from tests.support import CONFIG, TOKEN
 from tests.support.live import call
 
