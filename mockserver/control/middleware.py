@@ -22,10 +22,10 @@ from mockserver.control.journal import Journal, read_entry
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import Stubs
 from mockserver.numbers import ascii_int
-from mockserver.serving import sockets
 from mockserver.state.clock import Clock
 from mockserver.state.errors import ApiError, http_error, status_phrase
 from mockserver.store.parts import OutOfDateError
+from mockserver.web import sockets
 from mockserver.web.auth import bearer_token, correlation_id
 from mockserver.web.wire import error_answer, json_headers
 
