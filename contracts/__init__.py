@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contracts._converter import camel
 from contracts._datetimes import format_datetime, parse_datetime
 from contracts._fields import (
     check_bounds,
@@ -13,6 +12,7 @@ from contracts._fields import (
     mutually_exclusive,
     server_assigned,
 )
+from contracts._hooks import camel
 from contracts._types import unwrap_optional
 from contracts.callback_conversations import (
     AddressableEntityRef,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 
-from contracts._converter import camel
+from contracts._hooks import camel
 from contracts._types import unwrap_optional
 
 DESCRIPTION = "description"

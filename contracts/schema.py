@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from contracts._converter import INT64_MAX, INT64_MIN, camel
 from contracts._datetimes import ISO_PATTERN
 from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read from here by mockserver
 from contracts._fields import alternatives_exclusive, alternatives_of, description_of, exclusive_of
+from contracts._hooks import INT64_MAX, INT64_MIN, camel
 from contracts._types import is_optional, unwrap_optional
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -12,7 +12,8 @@ import orjson
 from cattrs import ForbiddenExtraKeysError
 from cattrs.v import transform_error
 
-from contracts._converter import MismatchError, camel, converter
+from contracts._converter import converter
+from contracts._hooks import MismatchError, camel
 from contracts.errors import ContractError, Problem, ProblemKind
 
 T = TypeVar("T")

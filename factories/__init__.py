@@ -49,13 +49,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from factories.providers import CallbackProvider
+else:
+    # Hidden from mypy, which reads the import above instead: a module-level __getattr__ it could see
+    # would make it accept ``from factories import`` any name at all.
 
+    def __getattr__(name: str) -> Any:
+        # CallbackProvider subclasses Faker's BaseProvider: importing it imports Faker (slow), which
+        # building payloads of the default organisation does without (serve's start-up).
+        if name == "CallbackProvider":
+            from factories.providers import CallbackProvider
 
-def __getattr__(name: str) -> Any:
-    # CallbackProvider subclasses Faker's BaseProvider: importing it imports Faker (slow), which
-    # building payloads of the default organisation does without (serve's start-up).
-    if name == "CallbackProvider":
-        from factories.providers import CallbackProvider
-
-        return CallbackProvider
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return CallbackProvider
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,10 +37,13 @@ __all__ = ["AdminClient", "AdminError", "MockServer", "RemoteMockServer", "creat
 # run without it.
 _LAZY = {"create_app": "mockserver.app", "MockServer": "mockserver.testing.server"}
 
+if not TYPE_CHECKING:
+    # Hidden from mypy, which reads the names above instead: a module-level __getattr__ it could see
+    # would make it accept ``from mockserver import`` any name at all.
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return getattr(importlib.import_module(_LAZY[name]), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,12 +13,11 @@ from mockserver.control import views as control_views
 from mockserver.control.middleware import ControlLayer, Controls, StoredReads
 from mockserver.state.backend import Backend
 from mockserver.store import StoreUnavailableError
-from mockserver.web import auth, wire
+from mockserver.web import auth, openapi, wire
 from mockserver.web import current as extension
 from mockserver.web import error_handlers as handlers
 from mockserver.web.cors import Cors
 from mockserver.web.guard import WebGuard
-from mockserver.web.openapi import document as openapi
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -26,7 +26,7 @@ from mockserver.state import projections
 from mockserver.state.errors import ApiError
 from mockserver.state.participants import DISCONNECT_ONLY, PARTICIPANT_UPDATE
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import QueryParameter, operation
+from mockserver.web.openapi import QueryParameter, operation
 from mockserver.web.wire import decode_body, json_response, raw_json
 
 bp = Blueprint("callback_conversations", __name__, url_prefix="/api/v2/conversations/callbacks")

@@ -17,7 +17,7 @@ from contracts import (
 )
 from mockserver.state.errors import ApiError
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import operation
+from mockserver.web.openapi import operation
 from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callbacks")

@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from contracts import CampaignInteractions
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import operation
+from mockserver.web.openapi import operation
 from mockserver.web.wire import json_response
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v2/outbound/campaigns")

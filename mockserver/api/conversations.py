@@ -13,7 +13,7 @@ from contracts import (
 from mockserver.api.callbacks import require_numbers, require_queue
 from mockserver.state import paging
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import PAGING, QueryParameter, operation
+from mockserver.web.openapi import PAGING, QueryParameter, operation
 from mockserver.web.wire import decode_body, json_response, listing_json, raw_json
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v2/conversations")

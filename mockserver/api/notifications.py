@@ -23,7 +23,7 @@ from mockserver.notifications import topics, users
 from mockserver.state.errors import ApiError
 from mockserver.web.auth import bearer_token
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import QueryParameter, operation
+from mockserver.web.openapi import QueryParameter, operation
 from mockserver.web.wire import decode_body, json_response
 
 bp = Blueprint("notifications", __name__, url_prefix="/api/v2")

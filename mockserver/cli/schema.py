@@ -22,10 +22,10 @@ def schema(*, model: type | None, openapi: bool) -> None:
         if model is not None:
             raise click.UsageError("give --model or --openapi, not both.")
         from mockserver import app
-        from mockserver.web.openapi import document
+        from mockserver.web.openapi import dumps
 
         # The document depends on the routes only: an app with no data is enough.
-        click.echo(document.dumps(app.create_app({"CONVERSATIONS": 0})).decode())
+        click.echo(dumps(app.create_app({"CONVERSATIONS": 0})).decode())
         return
     if model is None:
         raise click.UsageError("give --model (or --openapi).")

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.control.models import Fault, FaultKind
 from mockserver.control.stubs import StubAnswer
-from mockserver.serving import sockets
 from mockserver.state.errors import ApiError, http_error, status_phrase
+from mockserver.web import sockets
 from mockserver.web.auth import correlation_id
 from mockserver.web.wire import error_answer
 

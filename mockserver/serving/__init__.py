@@ -1,1 +1,1 @@
-"""The server process: the RSGI bridge to Granian, its sockets and its connection bounds."""
+"""The server process: serve's workers and their supervisor (``worker``), the RSGI bridge to Granian, its connection bounds."""

@@ -28,7 +28,7 @@ import asyncio
 import io
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING, Any
 import contracts
 from mockserver.config_parsers import ascii_int
 from mockserver.errors import MockServerError
-from mockserver.serving import sockets
 from mockserver.state.errors import ApiError, http_error
+from mockserver.web import sockets
 from mockserver.web.auth import correlation_id
-from mockserver.web.wire import json_headers
+from mockserver.web.wire import Bodyless, json_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
@@ -55,11 +55,6 @@ _BASE_ENVIRON: dict[str, Any] = {
     "wsgi.run_once": False,
     "wsgi.input_terminated": True,  # the body is all there: Werkzeug reads a chunked one too
 }
-
-
-# A request without a body answered with no environ: its method, PATH_INFO, query string and
-# header entries in, the headers and body of its 200 out; None if the app must answer it.
-Bodyless = Callable[[str, str, str, dict[str, str]], "Awaitable[tuple[list[tuple[str, str]], bytes] | None]"]
 
 
 class _TooLargeError(MockServerError):

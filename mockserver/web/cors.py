@@ -20,7 +20,7 @@ from mockserver.web.auth import correlation_id
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from mockserver.serving.rsgi import Bodyless
+    from mockserver.web.wire import Bodyless
 
 ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE"
 # The API's response headers a browser's script may read besides the CORS-safelisted ones.

@@ -25,7 +25,7 @@ from mockserver.web.wire import error_answer
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from mockserver.serving.rsgi import Bodyless
+    from mockserver.web.wire import Bodyless
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK_NAMES = frozenset({"localhost"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import orjson
@@ -14,6 +14,11 @@ from mockserver.config import CORRELATION_HEADER
 from mockserver.state.errors import ApiError, http_error, status_phrase
 
 T = TypeVar("T")
+
+# A request without a body answered with no environ (the WSGI layers' offer to the RSGI bridge,
+# mockserver.serving.rsgi): its method, PATH_INFO, query string and header entries in, the headers
+# and body of its 200 out; None if the app must answer it.
+Bodyless = Callable[[str, str, str, dict[str, str]], Awaitable[tuple[list[tuple[str, str]], bytes] | None]]
 
 
 def decode_body(model: type[T]) -> T:

@@ -11,7 +11,7 @@ import pytest
 
 import contracts
 from contracts import Callback, CallbackBasic, CallbackConversation, ContractError, Conversation
-from contracts._converter import _slot_setters
+from contracts._codegen import _slot_setters
 from factories import ConversationFactory
 from tests.support import NOW
 

@@ -9,7 +9,8 @@ import pytest
 
 import contracts
 from contracts import unwrap_optional
-from contracts._converter import _register_source, converter
+from contracts._codegen import _register_source
+from contracts._converter import converter
 
 
 @pytest.mark.parametrize(

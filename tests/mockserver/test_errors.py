@@ -49,7 +49,7 @@ def test_every_error_of_mockserver_is_a_mockserver_error() -> None:
         ("mockserver.cli.verify.UnreachableError", MockServerError, Exception),
         ("mockserver.cli.verify.BrokenResponseError", MockServerError, Exception),
         ("mockserver.cli.shapes.ShapeError", MockServerError, Exception),
-        ("mockserver.cli.serve.StartError", MockServerError, RuntimeError),
+        ("mockserver.serving.worker.StartError", MockServerError, RuntimeError),
         ("mockserver.serving.rsgi.InjectedFault", MockServerError, ConnectionAbortedError),
     ],
 )

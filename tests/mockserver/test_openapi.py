@@ -15,12 +15,11 @@ from openapi_spec_validator import validate
 from schemathesis import checks
 from schemathesis.core.result import Ok
 
-from contracts import format_datetime, parse_datetime
-from contracts._converter import camel
+from contracts import camel, format_datetime, parse_datetime
 from mockserver import create_app
 from mockserver.state.backend import MAX_SCHEDULE_AHEAD
 from mockserver.testing.server import MockServer
-from mockserver.web.openapi import document as openapi
+from mockserver.web import openapi
 from tests.support import CONFIG, TOKEN
 from tests.support.live import call
 

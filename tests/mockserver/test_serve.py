@@ -9,7 +9,7 @@ import sys
 import pytest
 from flask import Flask
 
-from mockserver.cli.serve import worker_app
+from mockserver.serving.worker import worker_app
 from mockserver.web.current import backend_of
 
 
@@ -19,6 +19,7 @@ def test_the_supervising_process_loads_neither_flask_nor_the_factories() -> None
         "import sys\n"
         "from mockserver.cli import main\n"
         "import mockserver.cli.serve\n"
+        "import mockserver.serving.worker\n"
         "print(sorted({'flask', 'faker', 'factories', 'contracts'} & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, check=True)

@@ -21,7 +21,7 @@ import contracts
 from mockserver.app import create_app
 from mockserver.control.client import AdminClient, ClockControl
 from mockserver.control.route_table import AdminRoutes
-from mockserver.web.openapi.document import document
+from mockserver.web.openapi import document
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONTROL_PAGE = ROOT / "docs" / "reference" / "control-api.md"

@@ -24,7 +24,7 @@ from mockserver.control.views.shared import control_view, decode_checked
 from mockserver.state import paging
 from mockserver.state.errors import ApiError
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import PAGING, QueryParameter
+from mockserver.web.openapi import PAGING, QueryParameter
 from mockserver.web.wire import json_response
 
 bp = Blueprint("control_journal", __name__)

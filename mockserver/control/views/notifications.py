@@ -11,7 +11,7 @@ from mockserver.control.models import NotificationList, SocketClosingRequest, So
 from mockserver.control.route_table import ControlRoutes
 from mockserver.control.views.shared import control_view, decode_checked
 from mockserver.web.current import backend
-from mockserver.web.openapi.document import QueryParameter
+from mockserver.web.openapi import QueryParameter
 from mockserver.web.wire import json_response
 
 bp = Blueprint("control_notifications", __name__)

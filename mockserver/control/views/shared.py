@@ -9,7 +9,8 @@ from flask import Blueprint
 
 from mockserver.control.route_table import ControlRoute
 from mockserver.control.rules import check_declared_bounds
-from mockserver.web.openapi.document import F, operation
+from mockserver.web.openapi import operation
+from mockserver.web.openapi.operation import F
 from mockserver.web.wire import decode_body
 
 

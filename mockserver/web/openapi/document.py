@@ -1,79 +1,29 @@
 """The OpenAPI 3.1 document of a running app, built from its routes and the contract.
 
-Each view declares what it takes and answers with ``@operation``; ``document(app)`` walks the app's
-URL map, so a route that is not registered (the control API switched off) is not documented, and
-every body's schema comes from the attrs class the view decodes or encodes.
+Each view declares what it takes and answers with ``@operation`` (``operation``); ``document(app)``
+walks the app's URL map, so a route that is not registered (the control API switched off) is not
+documented, and every body's schema comes from the attrs class the view decodes or encodes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import orjson
-from attrs import field, frozen
 from flask import Flask, Response, current_app
 
 from contracts import ErrorBody, WireEnum, camel, definitions_for
 from mockserver.config import CORRELATION_HEADER, OPENAPI_PATH, Audience, Paths
 from mockserver.state.errors import http_error, status_phrase
 from mockserver.state.limits import Limits
-from mockserver.state.paging import PAGE_NUMBER_SCHEMA, PAGE_SIZE_SCHEMA
 from mockserver.web.openapi import links
+from mockserver.web.openapi.operation import Operation, declared
 from mockserver.web.wire import raw_json
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 OPENAPI_VERSION = "3.1.0"
-ATTRIBUTE = "openapi_operation"
 # Faults and the rate limiter can answer any API request with these.
 INJECTABLE_ERRORS = (429, 500, 503, 504)
-
-
-@frozen
-class QueryParameter:
-    """A query parameter an operation reads."""
-
-    name: str
-    description: str
-    schema: dict[str, Any]
-
-
-# pageSize and pageNumber, as every paged listing here takes them (mockserver.state.paging checks them).
-PAGING = (
-    QueryParameter("pageSize", "Page size.", PAGE_SIZE_SCHEMA),
-    QueryParameter("pageNumber", "Page number, from 1.", PAGE_NUMBER_SCHEMA),
-)
-
-
-@frozen
-class Operation:
-    """What one view takes and answers, for the document."""
-
-    summary: str
-    operation_id: str
-    tag: str
-    # The body: a model, or tuple[model, ...] for a JSON array of one.
-    request: Any = None
-    # Success status -> body: a model, tuple[model, ...] for an array, a WireEnum for a string, None for empty.
-    responses: dict[int, Any] = field(factory=dict)
-    errors: tuple[int, ...] = ()
-    query: tuple[QueryParameter, ...] = ()
-    # JSON Schema keywords this route adds to its request model's (``{"properties": {"state":
-    # {"const": "disconnected"}}}``): what the route alone takes of a shared model.
-    narrowing: dict[str, Any] | None = None
-
-
-def operation(**kwargs: Any) -> Callable[[F], F]:
-    """Attach an ``Operation`` to a view function."""
-    described = Operation(**kwargs)
-
-    def decorate(view: F) -> F:
-        setattr(view, ATTRIBUTE, described)
-        return view
-
-    return decorate
 
 
 def document(app: Flask) -> dict[str, Any]:
@@ -84,7 +34,7 @@ def document(app: Flask) -> dict[str, Any]:
     limits = Limits.of(app.config)  # the bounds of what the API stores, as this app is configured
     documented: list[tuple[Operation, set[str], dict[str, Any]]] = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        described: Operation | None = getattr(app.view_functions[rule.endpoint], ATTRIBUTE, None)
+        described = declared(app.view_functions[rule.endpoint])
         if described is None:
             continue
         path = _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", rule.rule)

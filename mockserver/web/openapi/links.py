@@ -11,14 +11,12 @@ a client (or schemathesis' stateful phase) follows from a create to what comes a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import attrs
 
 from contracts import camel, id_paths
-
-if TYPE_CHECKING:
-    from mockserver.web.openapi.document import Operation
+from mockserver.web.openapi.operation import Operation
 
 IdPath = tuple[str | int, ...]  # as contracts.id_paths gives them
 _ID = "_id"  # a path parameter <conversation_id> names a conversation
