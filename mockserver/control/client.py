@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.control.route_table import ControlRoute, ControlRoutes
+from mockserver.errors import MockServerError
 
 JSON = dict[str, Any]
 REQUESTS_PAGE_SIZE = 100  # the control API's largest page of the journal
 
 
-class AdminError(Exception):
+class AdminError(MockServerError):
     """The control API refused a call; ``status`` and ``body`` are its answer."""
 
     def __init__(self, status: int, body: Any) -> None:
