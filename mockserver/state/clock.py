@@ -74,9 +74,11 @@ class Clock:
             raise ClockError(f"the clock's start must be {problem}; got {start}", "instant")
         self._start = None if start is None else to_ms(start)
         self._offset = 0 if self._start is None else self._start - _real_ms()
+        # Frozen, it stands at its start exactly: read from the real time, it would stand as many ms past
+        # its start as elapsed since the offset was taken (22 on a loaded machine).
         self._frozen: int | None = None
         if frozen:
-            self._frozen = self.ms()
+            self._frozen = self._start if self._start is not None else _real_ms()
         self._frozen_at_start = frozen
         self._publish()
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 from redis.client import Pipeline
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, RedisError, TimeoutError
 
 from mockserver.store.base import StoreUnavailableError
 
@@ -58,7 +58,7 @@ class Outage:
             time.sleep(PROBE_SECONDS)
             try:
                 self._probe()
-            except LOST:
+            except (RedisError, OSError):  # not back yet, or not Redis that answers (a protocol error)
                 continue
             with self._lock:
                 since, self.since = self.since, None
