@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.control import AdminRoutes, control_path
 from tests.support.leaks import alive, descendants
 from tests.support.live import call
 from tests.support.serve import COMMAND, ROOT
@@ -230,7 +231,7 @@ def test_a_clean_stop_is_quiet(tmp_path: Path, launch: str, stop: signal.Signals
 @pytest.mark.parametrize("kind", ["drop", "reset", "truncate"])
 def test_an_injected_transport_fault_logs_one_info_line(kind: str) -> None:
     with started() as (process, url, _stream):
-        fault = call(url, "POST", "/__admin/faults", {"kind": kind, "times": 1}, token=None)
+        fault = call(url, "POST", control_path(AdminRoutes.ADD_FAULT), {"kind": kind, "times": 1}, token=None)
         assert fault.status == 201, fault.body
         with pytest.raises((OSError, http.client.HTTPException)):  # a reset, IncompleteRead
             call(url, "GET", "/api/v2/conversations", token="t")

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from mockserver.cli.serve import SHUTDOWN_SECONDS
+from tests.support.control import AdminRoutes, control_path
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -217,15 +218,18 @@ def test_serve_keeps_the_settings_of_the_environment() -> None:
         assert code == 200
         assert listing["total"] <= 3
         assert status(url, "GET", LISTING, token="sec") == 401  # a token, not a substring
-        assert status(url, "POST", "/__admin/reset", token="12345") == 204
+        assert status(url, "POST", control_path(AdminRoutes.RESET), token="12345") == 204
 
 
 def test_serve_starts_the_clock_and_the_lifecycle_as_told() -> None:
     options = ("--now", "2030-01-01T09:00:00Z", "--frozen", "--lifecycle", "manual")
     with serving(*options) as process:
         url = process.url  # type: ignore[attr-defined]
-        assert answer(url, "GET", "/__admin/clock")[1] == {"now": "2030-01-01T09:00:00.000Z", "frozen": True}
-        assert answer(url, "GET", "/__admin/lifecycle")[1]["mode"] == "manual"
+        assert answer(url, "GET", control_path(AdminRoutes.CLOCK))[1] == {
+            "now": "2030-01-01T09:00:00.000Z",
+            "frozen": True,
+        }
+        assert answer(url, "GET", control_path(AdminRoutes.LIFECYCLE))[1]["mode"] == "manual"
 
 
 @pytest.mark.parametrize(

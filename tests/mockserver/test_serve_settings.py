@@ -6,6 +6,7 @@ import pytest
 
 from mockserver import settings
 from mockserver.cli.serve import serve
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.serve import serving
 
@@ -43,5 +44,5 @@ def test_options_given_reach_the_running_server() -> None:
         assert other.status == 421
         for _ in range(3):
             call(served.url, "GET", "/api/v2/conversations/callbacks", token="t")
-        journal = call(served.url, "GET", "/__admin/requests", token=None).json()
+        journal = call(served.url, "GET", control_path(AdminRoutes.REQUESTS), token=None).json()
         assert journal["total"] == len(journal["requests"]) == 2

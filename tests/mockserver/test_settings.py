@@ -10,6 +10,7 @@ import pytest
 from mockserver import settings
 from mockserver.app import create_app
 from mockserver.web.auth import is_authorized
+from tests.support.control import AdminRoutes, control_path
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,10 @@ def test_the_app_reads_its_variables_with_the_same_parsers(monkeypatch: pytest.M
     assert is_authorized("Bearer secret", app.config["TOKENS"])
     assert not is_authorized("Bearer sec", app.config["TOKENS"])  # not a substring test
     client = app.test_client()
-    assert client.post("/__admin/reset", headers={"Authorization": "Bearer 12345"}).status_code == 204
+    assert (
+        client.post(control_path(AdminRoutes.RESET), headers={"Authorization": "Bearer 12345"}).status_code
+        == 204
+    )
 
 
 _NOON = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)
