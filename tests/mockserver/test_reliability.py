@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from mockserver.store.parts import MemoryWindows
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
+from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -49,10 +49,10 @@ def test_the_journal_shows_no_credentials() -> None:
         "X-Other": "kept",
     }
     with MockServer(CONFIG) as server:
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-        connection.request("GET", f"{CONVERSATIONS}?access_token=t0ken&pageSize=1", headers=headers)
-        assert connection.getresponse().status == 200
-        connection.close()
+        assert (
+            call(server.url, "GET", f"{CONVERSATIONS}?access_token=t0ken&pageSize=1", headers=headers).status
+            == 200
+        )
         recorded = server.requests()[0]
     assert recorded["headers"]["Cookie"] == "[redacted]"
     assert recorded["headers"]["X-Api-Key"] == "[redacted]"

@@ -7,11 +7,9 @@ layer's ``answer_bodyless`` before any environ exists).
 
 from __future__ import annotations
 
-import http.client
 import json
 from collections.abc import Iterator
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +20,7 @@ from mockserver.config import CORRELATION_HEADER
 from mockserver.settings import SettingError, parse
 from tests.support import CONFIG
 from tests.support.control import AdminRoutes, control_path
-from tests.support.live import Answer
+from tests.support.live import Answer, call
 from tests.support.serve import serving_url
 
 TOKEN = "t"  # serving_url's
@@ -41,13 +39,8 @@ def _live(url: str) -> Send:
     def send(
         method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes | None = None
     ) -> Answer:
-        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-        finally:
-            connection.close()
+        # Exactly the headers given: no credentials or Content-Type added.
+        return call(url, method, path, body, token=None, headers=headers, content_type=None)
 
     return send
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,20 +31,31 @@ class Served:
 
 
 @contextmanager
-def serving(*options: str) -> Iterator[Served]:
-    """``serve`` with ``options`` on free ports, once it answers; stopped by SIGTERM, which must end it cleanly."""
+def serving(
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    stderr: int = subprocess.DEVNULL,
+    answering: bool = True,
+) -> Iterator[Served]:
+    """``serve`` with ``options`` on free ports, once it answers; stopped by SIGTERM, which must end it cleanly.
+
+    ``env``: variables over this process's own; ``stderr``: where serve's goes (``subprocess.PIPE``
+    to read it, with ``process.communicate`` once the test has stopped it); ``answering=False``:
+    handed over the moment it printed its URLs, without waiting for an answer first.
+    """
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", "0", "--streaming-port", "0", *options],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
     assert process.stdout is not None
     url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
     stream = process.stdout.readline().strip().rsplit(" ", 1)[-1]
     deadline = time.monotonic() + 30
-    while True:
+    while answering:
         try:
             if call(url, "GET", "/openapi.json", token=None).status == 200:
                 break
@@ -55,13 +67,16 @@ def serving(*options: str) -> Iterator[Served]:
     try:
         yield Served(process, url, stream)
     finally:
-        if process.poll() is None:  # a test may have killed it
+        stopping = process.poll() is None  # a test may have stopped it
+        if stopping:
             process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
+        process.communicate(timeout=30)  # drains and closes the pipes it writes to
+        if stopping:
+            assert process.returncode == 0
 
 
 @contextmanager
-def serving_url(*options: str) -> Iterator[str]:
-    """``serve`` with 5 conversations, token ``t`` and ``options``: its URL."""
-    with serving("--conversations", "5", "--token", "t", *options) as served:
+def serving_url(*options: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``serve`` with 5 conversations, token ``t`` and ``options`` (and ``env``): its URL."""
+    with serving("--conversations", "5", "--token", "t", *options, env=env) as served:
         yield served.url
