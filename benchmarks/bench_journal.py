@@ -20,7 +20,6 @@ of the network and of the noise of a loaded machine.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -29,11 +28,10 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_server import HEADERS, SERVE, TOKEN, free_port, wait_until_up
+from bench_server import HEADERS, SERVE, TOKEN, call, free_port, wait_until_up
 
 LISTING = "/api/v2/conversations?pageSize=1"
 
@@ -121,9 +119,7 @@ def main() -> None:
                 base = f"http://127.0.0.1:{port}"
                 wait_until_up(base + LISTING)
                 servers.append((label, process, base))
-        request = urllib.request.Request(servers[0][2] + LISTING, headers=HEADERS)
-        with urllib.request.urlopen(request) as response:
-            conversation_id = json.loads(response.read())["entities"][0]["id"]
+        conversation_id = call(servers[0][2], "GET", LISTING)["entities"][0]["id"]
         path = f"/api/v2/conversations/{conversation_id}"
         pairs = [servers[i : i + 2] for i in range(0, len(servers), 2)]
         for connections in (8, 32):

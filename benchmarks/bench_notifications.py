@@ -33,37 +33,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import resource
 import shutil
 import statistics
 import sys
 import time
-import urllib.request
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import orjson
-from bench_server import SERVE, free_port, memory_mb, process, verdict, wrk
+from bench_server import SERVE, call, free_port, memory_mb, process, verdict, wrk
 from websockets.asyncio.client import ClientConnection, connect
 
 QUEUE = "bench-queue"
 PER_TOKEN = 20  # channels a token may hold (the 21st removes its oldest)
 DEADLINE = 30.0  # seconds any one wait may take
-
-
-def call(base: str, method: str, path: str, body: Any = None, token: str = "bench-token") -> Any:
-    request = urllib.request.Request(
-        base + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        text = response.read()
-    return json.loads(text) if text else None
 
 
 class Arrivals:
@@ -128,7 +114,9 @@ async def open_clients(
     clients = []
     for index in range(count):
         token = f"{prefix}-{index // PER_TOKEN}"
-        channel = await asyncio.to_thread(call, base, "POST", "/api/v2/notifications/channels", None, token)
+        channel = await asyncio.to_thread(
+            call, base, "POST", "/api/v2/notifications/channels", None, token=token
+        )
         clients.append(Client(channel, token, arrivals))
     for start in range(0, count, 50):
         await asyncio.gather(*(client.open(stack) for client in clients[start : start + 50]))
@@ -139,7 +127,7 @@ async def subscribe(base: str, clients: Sequence[Client]) -> None:
     body = [{"id": f"v2.routing.queues.{QUEUE}.conversations"}]
     for client in clients:
         path = f"/api/v2/notifications/channels/{client.channel['id']}/subscriptions"
-        await asyncio.to_thread(call, base, "PUT", path, body, client.token)
+        await asyncio.to_thread(call, base, "PUT", path, body, token=client.token)
 
 
 async def fan_out(base: str, clients: Sequence[Client], arrivals: Arrivals, changes: int) -> list[float]:

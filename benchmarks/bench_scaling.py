@@ -21,23 +21,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench_server import HEADERS, SERVE, TOKEN, free_port, process  # the script's folder is on sys.path
+from bench_server import SERVE, TOKEN, call, free_port, process  # the script's folder is on sys.path
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "bench-queue"}
-
-
-def call(base: str, method: str, path: str, body: object | None = None) -> object:
-    data = None if body is None else json.dumps(body).encode()
-    headers = {**HEADERS, "Content-Type": "application/json"}
-    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
 
 
 def wrk_rps(url: str, duration: int, script: Path | None = None, connections: int = 16) -> float:

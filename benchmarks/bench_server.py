@@ -48,11 +48,24 @@ SERVE = [
 JOURNAL_OFF = {"CALLBACK_MOCK_JOURNAL": "false"}
 
 
-def get(url: str) -> bytes:
-    request = urllib.request.Request(url, headers=HEADERS)
-    with urllib.request.urlopen(request, timeout=5) as response:
-        body: bytes = response.read()
-        return body
+def send(
+    url: str, method: str = "GET", body: Any = None, *, token: str = TOKEN, timeout: float = 10
+) -> bytes:
+    """One request (``body`` as JSON), the benchmarks' only way to send one: the answer's body; an HTTP error raises."""
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Authorization": f"Bearer {token}"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer: bytes = response.read()
+        return answer
+
+
+def call(base: str, method: str, path: str, body: Any = None, *, token: str = TOKEN) -> Any:
+    """``send`` to ``base`` + ``path``: the JSON answer, None if it is empty."""
+    text = send(base + path, method, body, token=token)
+    return json.loads(text) if text else None
 
 
 def wait_until_up(url: str, deadline: float = 60.0) -> float:
@@ -60,7 +73,7 @@ def wait_until_up(url: str, deadline: float = 60.0) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < deadline:
         try:
-            get(url)
+            send(url)
             return time.perf_counter() - start
         except OSError:
             time.sleep(0.002)
@@ -260,11 +273,11 @@ def main() -> None:
                 process([*command, "--port", str(port)], f"http://127.0.0.1:{port}{LISTING}", env)
             )
             rows.append((label, f"http://127.0.0.1:{port}", proc.pid, args.connections))
-        conversation_id = json.loads(get(rows[0][1] + LISTING))["entities"][0]["id"]
+        conversation_id = json.loads(send(rows[0][1] + LISTING))["entities"][0]["id"]
         path = f"/api/v2/conversations/{conversation_id}"
-        body = get(rows[0][1] + path)
+        body = send(rows[0][1] + path)
         # The same conversation; its times follow each server's clock at start.
-        assert all(len(get(base + path)) == len(body) for _, base, _, _ in rows)
+        assert all(len(send(base + path)) == len(body) for _, base, _, _ in rows)
 
         # This app on Granian's WSGI interface, and Granian answering a constant on each interface.
         app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN]), "PYTHONPATH": here}
@@ -288,7 +301,7 @@ def main() -> None:
             )
             rows.append((name, f"http://127.0.0.1:{port}", proc.pid, args.connections))
             if kind == "wsgi":
-                assert len(get(rows[-1][1] + path)) == len(body)  # the same conversation under WSGI
+                assert len(send(rows[-1][1] + path)) == len(body)  # the same conversation under WSGI
 
         # Other WSGI servers over the same app, for the choice of server.
         for name, command in [
@@ -319,7 +332,7 @@ def main() -> None:
         # WireMock serving the very same bytes from a stub.
         if Path(args.wiremock_jar).exists() and shutil.which("java"):
             base, pid = wiremock(stack, args.wiremock_jar, path, body)
-            assert get(base + path) == body
+            assert send(base + path) == body
             for connections in args.connections:
                 wrk(base + path, connections, 3)  # JIT warm-up
             rows.append(("wiremock", base, pid, args.connections))

@@ -31,8 +31,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench_scaling import CALLBACKS, CREATE, call  # the script's folder is on sys.path
-from bench_server import SERVE, TOKEN, free_port, memory_mb, wait_until_up
+from bench_scaling import CALLBACKS, CREATE  # the script's folder is on sys.path
+from bench_server import SERVE, TOKEN, call, free_port, memory_mb, wait_until_up
 
 AUTH = f"Authorization: Bearer {TOKEN}\r\n"
 

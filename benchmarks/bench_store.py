@@ -31,13 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
 import hiredis
 import redis
-from bench_server import HEADERS, SERVE, free_port, process, wrk  # the script's folder is on sys.path
+from bench_server import SERVE, call, free_port, process, wrk  # the script's folder is on sys.path
 
 SETUPS = {
     "memory": [],
@@ -48,9 +47,7 @@ SETUPS = {
 
 
 def first_id(url: str) -> str:
-    request = urllib.request.Request(url + "/api/v2/conversations?pageSize=1", headers=HEADERS)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return str(json.loads(response.read())["entities"][0]["id"])
+    return str(call(url, "GET", "/api/v2/conversations?pageSize=1")["entities"][0]["id"])
 
 
 def round_trip_us(url: str, samples: int = 5000) -> float:

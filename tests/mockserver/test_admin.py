@@ -14,6 +14,7 @@ from factories import ConversationFactory, check_conversation
 from mockserver.control.client import AdminError
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, NOW, TOKEN
+from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
@@ -51,9 +52,13 @@ def test_seed_adds_generated_conversations_that_reset_removes(callback_mock_serv
 
 
 def test_seed_with_a_seed_repeats_and_without_one_reports_it(callback_mock_server: MockServer) -> None:
-    first = call(callback_mock_server.url, "POST", "/__admin/seed", {"count": 2, "seed": 11}).json()
-    again = call(callback_mock_server.url, "POST", "/__admin/seed", {"count": 2, "seed": 11}).json()
-    random_seed = call(callback_mock_server.url, "POST", "/__admin/seed", {}).json()
+    first = call(
+        callback_mock_server.url, "POST", control_path(AdminRoutes.SEED), {"count": 2, "seed": 11}
+    ).json()
+    again = call(
+        callback_mock_server.url, "POST", control_path(AdminRoutes.SEED), {"count": 2, "seed": 11}
+    ).json()
+    random_seed = call(callback_mock_server.url, "POST", control_path(AdminRoutes.SEED), {}).json()
 
     assert first == again == {"conversationIds": first["conversationIds"], "seed": 11}
     assert len(random_seed["conversationIds"]) == 1
@@ -65,8 +70,18 @@ def test_put_conversation_serves_exactly_that_payload(callback_mock_server: Mock
     conversation = a_conversation()
     wire = contracts.unstructure(conversation)
 
-    created = call(callback_mock_server.url, "PUT", f"/__admin/conversations/{conversation.id}", wire)
-    replaced = call(callback_mock_server.url, "PUT", f"/__admin/conversations/{conversation.id}", wire)
+    created = call(
+        callback_mock_server.url,
+        "PUT",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id=conversation.id),
+        wire,
+    )
+    replaced = call(
+        callback_mock_server.url,
+        "PUT",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id=conversation.id),
+        wire,
+    )
     served = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{conversation.id}")
 
     assert (created.status, replaced.status, served.status) == (201, 200, 200)
@@ -75,7 +90,12 @@ def test_put_conversation_serves_exactly_that_payload(callback_mock_server: Mock
 
 def test_put_conversation_takes_its_id_from_the_path(callback_mock_server: MockServer) -> None:
     wire = contracts.unstructure(attrs.evolve(a_conversation(), id=None))
-    answer = call(callback_mock_server.url, "PUT", "/__admin/conversations/my-own-id", wire)
+    answer = call(
+        callback_mock_server.url,
+        "PUT",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id="my-own-id"),
+        wire,
+    )
     assert answer.status == 201
     assert call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/my-own-id").json()["id"] == "my-own-id"
 
@@ -132,7 +152,10 @@ def test_replace_callback_takes_its_id_from_the_path(callback_mock_server: MockS
     callback_id = next(cb.id for p in conversation.participants or () for cb in p.callbacks or ())
 
     answer = call(
-        callback_mock_server.url, "PUT", f"/__admin/callbacks/{callback_id}", {"state": "scheduled"}
+        callback_mock_server.url,
+        "PUT",
+        control_path(AdminRoutes.REPLACE_CALLBACK, callback_id=callback_id),
+        {"state": "scheduled"},
     )
 
     assert answer.status == 200
@@ -167,7 +190,11 @@ def test_delete_conversation_removes_it_until_a_reset_brings_a_seeded_one_back(
     total = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=100").json()["total"]
 
     answers = [
-        call(callback_mock_server.url, "DELETE", f"/__admin/conversations/{conversation_id}")
+        call(
+            callback_mock_server.url,
+            "DELETE",
+            control_path(AdminRoutes.DELETE_CONVERSATION, conversation_id=conversation_id),
+        )
         for conversation_id in (seeded, added.id)
     ]
 
@@ -208,24 +235,64 @@ def test_a_deleted_conversation_takes_no_more_steps() -> None:
 
 BAD_ARRANGEMENTS = [
     # (label, method, path, body, status, code, detail paths)
-    ("seed count zero", "POST", "/__admin/seed", {"count": 0}, 400, "invalid.value", ["$.count"]),
-    ("seed count too big", "POST", "/__admin/seed", {"count": 1001}, 400, "invalid.value", ["$.count"]),
-    ("seed count a string", "POST", "/__admin/seed", {"count": "3"}, 400, "invalid.value", ["$.count"]),
-    ("seed no traits", "POST", "/__admin/seed", {"traits": []}, 400, "invalid.value", ["$.traits"]),
+    (
+        "seed count zero",
+        "POST",
+        control_path(AdminRoutes.SEED),
+        {"count": 0},
+        400,
+        "invalid.value",
+        ["$.count"],
+    ),
+    (
+        "seed count too big",
+        "POST",
+        control_path(AdminRoutes.SEED),
+        {"count": 1001},
+        400,
+        "invalid.value",
+        ["$.count"],
+    ),
+    (
+        "seed count a string",
+        "POST",
+        control_path(AdminRoutes.SEED),
+        {"count": "3"},
+        400,
+        "invalid.value",
+        ["$.count"],
+    ),
+    (
+        "seed no traits",
+        "POST",
+        control_path(AdminRoutes.SEED),
+        {"traits": []},
+        400,
+        "invalid.value",
+        ["$.traits"],
+    ),
     (
         "seed unknown trait",
         "POST",
-        "/__admin/seed",
+        control_path(AdminRoutes.SEED),
         {"traits": ["held", "x"]},
         400,
         "invalid.value",
         ["$.traits[1]"],
     ),
-    ("seed unknown field", "POST", "/__admin/seed", {"colour": 1}, 400, "invalid.property", ["$.colour"]),
+    (
+        "seed unknown field",
+        "POST",
+        control_path(AdminRoutes.SEED),
+        {"colour": 1},
+        400,
+        "invalid.property",
+        ["$.colour"],
+    ),
     (
         "conversation bad state",
         "PUT",
-        "/__admin/conversations/c-1",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id="c-1"),
         {"participants": [{"callbacks": [{"state": "ringing"}]}]},
         400,
         "invalid.value",
@@ -234,17 +301,25 @@ BAD_ARRANGEMENTS = [
     (
         "conversation bad date",
         "PUT",
-        "/__admin/conversations/c-1",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id="c-1"),
         {"startTime": "yesterday"},
         400,
         "invalid.date",
         ["$.startTime"],
     ),
-    ("conversation other id", "PUT", "/__admin/conversations/c-1", {"id": "c-2"}, 409, "conflict", ["$.id"]),
+    (
+        "conversation other id",
+        "PUT",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id="c-1"),
+        {"id": "c-2"},
+        409,
+        "conflict",
+        ["$.id"],
+    ),
     (
         "conversation unknown field",
         "PUT",
-        "/__admin/conversations/c-1",
+        control_path(AdminRoutes.PUT_CONVERSATION, conversation_id="c-1"),
         {"participants": [{"wrapUp": {}}]},
         400,
         "invalid.property",
@@ -253,7 +328,7 @@ BAD_ARRANGEMENTS = [
     (
         "callback in no conversation",
         "PUT",
-        "/__admin/conversations/nope/participants/p/callbacks/cb",
+        control_path(AdminRoutes.PUT_CALLBACK, conversation_id="nope", participant_id="p", callback_id="cb"),
         {},
         404,
         "not.found",
@@ -262,7 +337,7 @@ BAD_ARRANGEMENTS = [
     (
         "callback bad held",
         "PUT",
-        "/__admin/conversations/nope/participants/p/callbacks/cb",
+        control_path(AdminRoutes.PUT_CALLBACK, conversation_id="nope", participant_id="p", callback_id="cb"),
         {"held": "no"},
         400,
         "invalid.value",
@@ -271,7 +346,7 @@ BAD_ARRANGEMENTS = [
     (
         "verify negative count",
         "POST",
-        "/__admin/requests/verify",
+        control_path(AdminRoutes.VERIFY),
         {"count": -1},
         400,
         "invalid.value",
@@ -280,20 +355,52 @@ BAD_ARRANGEMENTS = [
     (
         "verify bad path",
         "POST",
-        "/__admin/requests/verify",
+        control_path(AdminRoutes.VERIFY),
         {"path": "api"},
         400,
         "invalid.value",
         ["$.path"],
     ),
-    ("filter bad status", "GET", "/__admin/requests?status=ok", None, 400, "invalid.value", ["$.status"]),
-    ("rate limit zero", "PUT", "/__admin/rate-limit", {"requests": 0}, 400, "invalid.value", ["$.requests"]),
-    ("rate limit missing", "PUT", "/__admin/rate-limit", {}, 400, "constraint.validation", ["$.requests"]),
-    ("replace unknown callback", "PUT", "/__admin/callbacks/nope", {}, 404, "not.found", []),
+    (
+        "filter bad status",
+        "GET",
+        control_path(AdminRoutes.REQUESTS, "status=ok"),
+        None,
+        400,
+        "invalid.value",
+        ["$.status"],
+    ),
+    (
+        "rate limit zero",
+        "PUT",
+        control_path(AdminRoutes.SET_RATE_LIMIT),
+        {"requests": 0},
+        400,
+        "invalid.value",
+        ["$.requests"],
+    ),
+    (
+        "rate limit missing",
+        "PUT",
+        control_path(AdminRoutes.SET_RATE_LIMIT),
+        {},
+        400,
+        "constraint.validation",
+        ["$.requests"],
+    ),
+    (
+        "replace unknown callback",
+        "PUT",
+        control_path(AdminRoutes.REPLACE_CALLBACK, callback_id="nope"),
+        {},
+        404,
+        "not.found",
+        [],
+    ),
     (
         "replace callback other id",
         "PUT",
-        "/__admin/callbacks/cb-1",
+        control_path(AdminRoutes.REPLACE_CALLBACK, callback_id="cb-1"),
         {"id": "cb-2"},
         409,
         "conflict",
@@ -302,7 +409,7 @@ BAD_ARRANGEMENTS = [
     (
         "replace callback bad held",
         "PUT",
-        "/__admin/callbacks/cb-1",
+        control_path(AdminRoutes.REPLACE_CALLBACK, callback_id="cb-1"),
         {"held": "no"},
         400,
         "invalid.value",
@@ -311,14 +418,30 @@ BAD_ARRANGEMENTS = [
     (
         "replace callback unknown field",
         "PUT",
-        "/__admin/callbacks/cb-1",
+        control_path(AdminRoutes.REPLACE_CALLBACK, callback_id="cb-1"),
         {"colour": 1},
         400,
         "invalid.property",
         ["$.colour"],
     ),
-    ("delete unknown conversation", "DELETE", "/__admin/conversations/nope", None, 404, "not.found", []),
-    ("unknown fault", "DELETE", "/__admin/faults/fault-404", None, 404, "not.found", []),
+    (
+        "delete unknown conversation",
+        "DELETE",
+        control_path(AdminRoutes.DELETE_CONVERSATION, conversation_id="nope"),
+        None,
+        404,
+        "not.found",
+        [],
+    ),
+    (
+        "unknown fault",
+        "DELETE",
+        control_path(AdminRoutes.REMOVE_FAULT, fault_id="fault-404"),
+        None,
+        404,
+        "not.found",
+        [],
+    ),
 ]
 
 
@@ -350,7 +473,7 @@ def test_bad_control_calls_get_the_apis_error_format_and_change_nothing(
 def test_a_bad_body_names_the_field_the_expectation_and_what_arrived(
     callback_mock_server: MockServer,
 ) -> None:
-    answer = call(callback_mock_server.url, "POST", "/__admin/seed", {"count": 5000})
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.SEED), {"count": 5000})
     assert answer.json()["message"] == "$.count must be at most 1000; got 5000."
 
 
@@ -435,7 +558,7 @@ def test_the_journal_keeps_the_latest_requests_up_to_its_limit() -> None:
     with MockServer({**CONFIG, "CONVERSATIONS": 1, "JOURNAL_LIMIT": 3}) as server:
         for n in range(5):
             call(server.url, "GET", f"{CONVERSATIONS}/n{n}")
-        answer = call(server.url, "GET", "/__admin/requests").json()
+        answer = call(server.url, "GET", control_path(AdminRoutes.REQUESTS)).json()
     assert [r["path"] for r in answer["requests"]] == [f"{CONVERSATIONS}/n{n}" for n in (2, 3, 4)]
     assert answer["total"] == 3
 
@@ -458,7 +581,10 @@ def test_verify_on_a_mismatch_shows_the_nearest_requests(callback_mock_server: M
     call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=3")
 
     answer = call(
-        callback_mock_server.url, "POST", "/__admin/requests/verify", {"method": "POST", "path": CALLBACKS}
+        callback_mock_server.url,
+        "POST",
+        control_path(AdminRoutes.VERIFY),
+        {"method": "POST", "path": CALLBACKS},
     )
 
     assert answer.status == 409
@@ -478,9 +604,9 @@ def test_verify_on_a_mismatch_shows_the_nearest_requests(callback_mock_server: M
 
 def test_an_admin_token_guards_the_control_api_only() -> None:
     with MockServer({**CONFIG, "CONVERSATIONS": 1, "ADMIN_TOKEN": "admin-secret"}) as server:
-        refused = call(server.url, "POST", "/__admin/reset", token=None)
-        wrong = call(server.url, "POST", "/__admin/reset", token=TOKEN)
-        allowed = call(server.url, "POST", "/__admin/reset", token="admin-secret")
+        refused = call(server.url, "POST", control_path(AdminRoutes.RESET), token=None)
+        wrong = call(server.url, "POST", control_path(AdminRoutes.RESET), token=TOKEN)
+        allowed = call(server.url, "POST", control_path(AdminRoutes.RESET), token="admin-secret")
         api = call(server.url, "GET", f"{CONVERSATIONS}?pageSize=1")
         server.seed(1)  # the fixture object sends the admin token itself
     assert error_of(refused)[:2] == error_of(wrong)[:2] == (401, "bad.credentials")
@@ -489,30 +615,30 @@ def test_an_admin_token_guards_the_control_api_only() -> None:
 
 def test_the_control_api_can_move() -> None:
     with MockServer({**CONFIG, "CONVERSATIONS": 1, "ADMIN_PREFIX": "/_mock"}) as server:
-        assert call(server.url, "POST", "/_mock/reset").status == 204
+        assert call(server.url, "POST", control_path(AdminRoutes.RESET, prefix="/_mock")).status == 204
         assert server.seed(1)
-        assert call(server.url, "POST", "/__admin/reset").status == 404
+        assert call(server.url, "POST", control_path(AdminRoutes.RESET)).status == 404
 
 
 def test_switched_off_the_control_api_is_absent() -> None:
     with MockServer({**CONFIG, "CONVERSATIONS": 1, "ADMIN": False}) as server:
         for method, path in [
-            ("POST", "/__admin/reset"),
-            ("GET", "/__admin/requests"),
-            ("POST", "/__admin/faults"),
+            ("POST", control_path(AdminRoutes.RESET)),
+            ("GET", control_path(AdminRoutes.REQUESTS)),
+            ("POST", control_path(AdminRoutes.ADD_FAULT)),
         ]:
             answer = call(server.url, method, path, {} if method == "POST" else None)
             assert error_of(answer) == (404, "not.found", [])
         document = call(server.url, "GET", "/openapi.json", token=None).json()
         server.reset()  # the fixture still resets in process
-    assert not [path for path in document["paths"] if path.startswith("/__admin")]
+    assert not [path for path in document["paths"] if path.startswith(ADMIN_PREFIX)]
     assert CONVERSATIONS in document["paths"]
 
 
 def test_with_the_journal_off_journal_calls_say_so() -> None:
     with MockServer({**CONFIG, "CONVERSATIONS": 1, "JOURNAL": False}) as server:
         call(server.url, "GET", f"{CONVERSATIONS}/x")
-        answer = call(server.url, "GET", "/__admin/requests")
+        answer = call(server.url, "GET", control_path(AdminRoutes.REQUESTS))
         with pytest.raises(AdminError, match="journal is switched off"):
             server.verify("GET", "**")
     assert error_of(answer) == (404, "not.found", [])

@@ -14,8 +14,8 @@ from mockserver import create_app
 from mockserver.control import route_table
 from mockserver.control.client import AdminClient, ClockControl
 from mockserver.control.route_table import ControlRoute, ControlRoutes
+from tests.support.control import ADMIN_PREFIX
 
-PREFIX = "/__admin"
 # One answer with every key any client method reads, so each method runs to its end.
 ANSWER = {
     "conversationIds": [],
@@ -94,9 +94,9 @@ def _public(cls: type) -> set[str]:
 
 def _admin_rules(app: Flask) -> set[tuple[str, str]]:
     return {
-        (method, rule.rule.removeprefix(PREFIX))
+        (method, rule.rule.removeprefix(ADMIN_PREFIX))
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith(PREFIX + "/")
+        if rule.rule.startswith(ADMIN_PREFIX + "/")
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
 
@@ -122,7 +122,7 @@ def test_every_client_method_calls_a_registered_route(name: str) -> None:
 
     assert client.sent
     for method, path in client.sent:
-        assert path.startswith(PREFIX + "/")
+        assert path.startswith(ADMIN_PREFIX + "/")
         endpoint, _ = adapter.match(urllib.parse.unquote(path), method=method)
         assert endpoint.startswith("control_")
 

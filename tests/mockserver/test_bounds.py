@@ -23,10 +23,11 @@ from mockserver.state.clock import LATEST, REACH, iso
 from mockserver.testing.server import MockServer
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
 
-CLOCK = "/__admin/clock"
+CLOCK = control_path(AdminRoutes.CLOCK)
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
@@ -101,7 +102,7 @@ def test_at_the_latest_time_every_route_still_answers(callback_mock_server: Mock
     assert call(base, "GET", f"{CALLBACKS}/{conversation_id}").status == 200
     assert call(base, "GET", CONVERSATIONS).status == 200
     assert call(base, "POST", "/api/v2/notifications/channels").status == 200
-    assert call(base, "POST", "/__admin/seed", {"count": 5}).status == 201
+    assert call(base, "POST", control_path(AdminRoutes.SEED), {"count": 5}).status == 201
     assert call(base, "POST", CLOCK, {"advanceSeconds": 0}).status == 200
     assert call(base, "GET", CLOCK).status == 200
     refused = call(base, "POST", CLOCK, {"advanceSeconds": 0.001})
@@ -121,8 +122,10 @@ def test_the_journal_as_served_validates_against_the_served_document(
     call(base, "GET", CONVERSATIONS, token=None)  # no token: tokenFingerprint null
     call(base, "GET", CONVERSATIONS)  # neither fault nor stub: both null
     document = call(base, "GET", "/openapi.json", token=None).json()
-    journal = call(base, "GET", "/__admin/requests").json()
-    verified = call(base, "POST", "/__admin/requests/verify", {"path": CONVERSATIONS, "count": 0}).json()
+    journal = call(base, "GET", control_path(AdminRoutes.REQUESTS)).json()
+    verified = call(
+        base, "POST", control_path(AdminRoutes.VERIFY), {"path": CONVERSATIONS, "count": 0}
+    ).json()
 
     nulls = {name for entry in journal["requests"] for name, value in entry.items() if value is None}
     assert nulls == {"status", "correlationId", "fault", "stub", "tokenFingerprint"}
@@ -135,17 +138,18 @@ def test_every_status_a_route_answers_is_documented(callback_mock_server: MockSe
     base = callback_mock_server.url
     document = call(base, "GET", "/openapi.json", token=None).json()
     conversation_id = callback_mock_server.backend.store.entries()[0].conversation.id
-    advance = f"/__admin/conversations/{conversation_id}/advance"
+    advance = control_path(AdminRoutes.ADVANCE, conversation_id=conversation_id)
     assert call(base, "POST", advance, {"to": "connected"}).status == 200
     answer = call(base, "POST", advance, {"to": "alerting"})  # behind where it is
 
     assert answer.status == 409
-    assert "409" in document["paths"]["/__admin/conversations/{conversationId}/advance"]["post"]["responses"]
+    documented = "/__admin/conversations/{conversationId}/advance"  # literal: the OpenAPI document's key
+    assert "409" in document["paths"][documented]["post"]["responses"]
 
 
 @pytest.mark.parametrize("status", ["1000", "99", "0", "-1", "600", "-9223372036854775809", "2OO", ""])
 def test_a_status_filter_out_of_http_answers_400(callback_mock_server: MockServer, status: str) -> None:
-    answer = call(callback_mock_server.url, "GET", f"/__admin/requests?status={status}")
+    answer = call(callback_mock_server.url, "GET", control_path(AdminRoutes.REQUESTS, f"status={status}"))
     body = assert_error(answer, 400, "invalid.value", "$.status")
     assert body["message"] == f"$.status must be an integer from 100 to 599; got {status!r}."
 
@@ -153,13 +157,13 @@ def test_a_status_filter_out_of_http_answers_400(callback_mock_server: MockServe
 @pytest.mark.parametrize(
     ("route", "body", "field", "expected"),
     [
-        ("/__admin/requests/verify", {"status": -9223372036854775809}, "$.status", "at least 100"),
-        ("/__admin/requests/verify", {"status": 1000}, "$.status", "at most 599"),
-        ("/__admin/requests/verify", {"status": 99}, "$.status", "at least 100"),
-        ("/__admin/stubs", {"status": 600}, "$.status", "at most 599"),
-        ("/__admin/stubs", {"status": 199}, "$.status", "at least 200"),
-        ("/__admin/faults", {"kind": "status", "status": 600}, "$.status", "at most 599"),
-        ("/__admin/faults", {"kind": "status", "status": 399}, "$.status", "at least 400"),
+        (control_path(AdminRoutes.VERIFY), {"status": -9223372036854775809}, "$.status", "at least 100"),
+        (control_path(AdminRoutes.VERIFY), {"status": 1000}, "$.status", "at most 599"),
+        (control_path(AdminRoutes.VERIFY), {"status": 99}, "$.status", "at least 100"),
+        (control_path(AdminRoutes.ADD_STUB), {"status": 600}, "$.status", "at most 599"),
+        (control_path(AdminRoutes.ADD_STUB), {"status": 199}, "$.status", "at least 200"),
+        (control_path(AdminRoutes.ADD_FAULT), {"kind": "status", "status": 600}, "$.status", "at most 599"),
+        (control_path(AdminRoutes.ADD_FAULT), {"kind": "status", "status": 399}, "$.status", "at least 400"),
     ],
 )
 def test_a_status_out_of_bounds_in_a_body_answers_400(
@@ -174,8 +178,8 @@ def test_a_status_out_of_bounds_in_a_body_answers_400(
 @pytest.mark.parametrize("status", [100, 599])
 def test_a_status_filter_at_its_bounds_is_taken(callback_mock_server: MockServer, status: int) -> None:
     base = callback_mock_server.url
-    assert call(base, "GET", f"/__admin/requests?status={status}").status == 200
-    assert call(base, "POST", "/__admin/requests/verify", {"status": status, "count": 0}).status == 200
+    assert call(base, "GET", control_path(AdminRoutes.REQUESTS, f"status={status}")).status == 200
+    assert call(base, "POST", control_path(AdminRoutes.VERIFY), {"status": status, "count": 0}).status == 200
 
 
 # What the API stores
@@ -311,8 +315,10 @@ def test_a_full_store_refuses_a_new_conversation_and_stores_nothing(store: str, 
     with capped_client(store, CONVERSATIONS=3, MAX_CONVERSATIONS=4) as client:
         adds = {
             "create": lambda: client.post(CALLBACKS, json=CREATE),
-            "seed": lambda: client.post("/__admin/seed", json={"count": 1}),
-            "put": lambda: client.put(f"/__admin/conversations/{uuid.uuid4()}", json=PUT),
+            "seed": lambda: client.post(control_path(AdminRoutes.SEED), json={"count": 1}),
+            "put": lambda: client.put(
+                control_path(AdminRoutes.PUT_CONVERSATION, conversation_id=uuid.uuid4()), json=PUT
+            ),
         }
         assert adds[route]().status_code in (200, 201)  # the fourth fits
         full = stored_ids(client)
@@ -324,7 +330,12 @@ def test_a_full_store_refuses_a_new_conversation_and_stores_nothing(store: str, 
         assert "at most 4 conversations (MAX_CONVERSATIONS)" in body["message"]
         assert stored_ids(client) == full
         existing = next(iter(full))  # a conversation already stored may still be replaced
-        assert client.put(f"/__admin/conversations/{existing}", json=PUT).status_code == 200
+        assert (
+            client.put(
+                control_path(AdminRoutes.PUT_CONVERSATION, conversation_id=existing), json=PUT
+            ).status_code
+            == 200
+        )
 
 
 def test_the_dataset_must_fit_its_cap() -> None:
@@ -334,13 +345,13 @@ def test_the_dataset_must_fit_its_cap() -> None:
 
 def test_a_conversation_takes_callbacks_up_to_its_cap(store: str) -> None:
     with capped_client(store, MAX_CALLBACKS=2) as client:
-        assert client.put("/__admin/lifecycle", json={"mode": "manual"}).status_code == 200
+        assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "manual"}).status_code == 200
         created = client.post(CALLBACKS, json=CREATE).json
         assert created is not None
         conversation_id = created["conversation"]["id"]
         conversation, advance = (
             f"{CONVERSATIONS}/{conversation_id}",
-            f"/__admin/conversations/{conversation_id}/advance",
+            control_path(AdminRoutes.ADVANCE, conversation_id=conversation_id),
         )
 
         def ended() -> str:

@@ -18,6 +18,7 @@ from contracts import (
 )
 from factories import check_conversation
 from mockserver.web.current import backend_of
+from tests.support.control import AdminRoutes, control_path
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -28,7 +29,7 @@ class Life:
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        assert client.put("/__admin/lifecycle", json={"mode": "manual"}).status_code == 200
+        assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "manual"}).status_code == 200
         created = client.post(CALLBACKS, json=CREATE).json
         self.id: str = created["conversation"]["id"]  # type: ignore[index]
 
@@ -36,7 +37,9 @@ class Life:
         return contracts.loads(self.client.get(f"/api/v2/conversations/{self.id}").data, Conversation)
 
     def to(self, stage: str) -> Life:
-        response = self.client.post(f"/__admin/conversations/{self.id}/advance", json={"to": stage})
+        response = self.client.post(
+            control_path(AdminRoutes.ADVANCE, conversation_id=self.id), json={"to": stage}
+        )
         assert response.status_code == 200, response.json
         return self
 
@@ -274,7 +277,7 @@ def test_a_transfer_to_a_queue_is_offered_again_later(client: FlaskClient) -> No
     assert client.post(life.path("agent", "/replace"), json={"queueId": "q-2"}).status_code == 202
     assert life.participant("agent").callbacks[0].disconnect_type.value == "transfer"
 
-    assert client.post("/__admin/clock", json={"advanceSeconds": 3}).status_code == 200
+    assert client.post(control_path(AdminRoutes.MOVE_CLOCK), json={"advanceSeconds": 3}).status_code == 200
 
     assert life.participant("agent").callbacks[0].state is CallbackState.ALERTING
     assert check_conversation(life.conversation()) == []

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import random
 import threading
-import urllib.error
-import urllib.request
-from typing import Any
 
 from contracts import CallbackState, Conversation, loads
 from mockserver.testing.server import MockServer
-from tests.support import TOKEN
+from tests.support.live import call
 
 THREADS = 16
 OPERATIONS = 200
-
-
-def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Authorization", f"Bearer {TOKEN}")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server: MockServer) -> None:
@@ -46,15 +28,16 @@ def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server
             kind = step % 4 if mine else 0
             if kind in (0, 3):
                 number = f"+1317555{worker:02d}{step:02d}"[:12]
-                status, body = call(
+                answer = call(
                     base,
                     "POST",
                     "/api/v2/conversations/callbacks",
                     {"callbackNumbers": [number], "queueId": "q"},
                 )
-                if status != 200:
-                    failures.append(f"create: {status} {body}")
+                if answer.status != 200:
+                    failures.append(f"create: {answer.status} {answer.body!r}")
                     continue
+                body = answer.json()
                 customer = next(i["id"] for i in body["callbackIdentifiers"] if i["type"] == "EXTERNAL")
                 mine.append((body["conversation"]["id"], customer))
                 with lock:
@@ -62,28 +45,28 @@ def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server
             elif kind == 1:
                 conversation_id, _ = rng.choice(mine)
                 number = f"+1415555{worker:02d}{step:02d}"[:12]
-                status, body = call(
+                answer = call(
                     base,
                     "PATCH",
                     "/api/v2/conversations/callbacks",
                     {"conversationId": conversation_id, "callbackNumbers": [number]},
                 )
-                if status != 200:
-                    failures.append(f"patch: {status} {body}")
+                if answer.status != 200:
+                    failures.append(f"patch: {answer.status} {answer.body!r}")
                     continue
                 with lock:
                     expected_numbers[conversation_id] = number
             else:
                 target = mine.pop(rng.randrange(len(mine)))
                 identifiers = [{"conversationId": target[0], "callbackId": target[1]}]
-                status, body = call(
+                answer = call(
                     base,
                     "POST",
                     "/api/v2/conversations/callbacks/bulk/disconnect",
                     {"callbackDisconnectIdentifiers": identifiers},
                 )
-                if status != 202:
-                    failures.append(f"disconnect: {status} {body}")
+                if answer.status != 202:
+                    failures.append(f"disconnect: {answer.status} {answer.body!r}")
                     continue
                 with lock:
                     disconnected.add(target)

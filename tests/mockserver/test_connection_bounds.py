@@ -14,11 +14,11 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.support.live import call
+from tests.support.ports import address
 from tests.support.serve import Served, serving
 
 LIMIT = 4
@@ -33,13 +33,6 @@ def bounded() -> Iterator[Served]:
         patch.setenv("CALLBACK_MOCK_IDLE_SECONDS", str(IDLE))
         with serving("--conversations", "5") as served:
             yield served
-
-
-def address(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    assert parts.hostname is not None
-    assert parts.port is not None
-    return parts.hostname, parts.port
 
 
 def closed_after(connection: socket.socket) -> float:

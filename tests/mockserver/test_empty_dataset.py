@@ -6,6 +6,7 @@ import pytest
 
 from mockserver import create_app
 from tests.support import CONFIG, TOKEN
+from tests.support.control import AdminRoutes, control_path
 
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
@@ -18,7 +19,7 @@ NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
         ("/api/v2/conversations?pageSize=5&pageNumber=1", {"entities": [], "total": 0, "pageCount": 1}),
         ("/api/v2/conversations?communicationType=call", {"entities": [], "total": 0}),
         ("/api/v2/conversations/callbacks", {"entities": []}),
-        ("/__admin/requests", {"requests": [], "total": 0}),
+        (control_path(AdminRoutes.REQUESTS), {"requests": [], "total": 0}),
     ],
 )
 def test_create_app_with_no_conversations_answers_empty_listings(
@@ -38,7 +39,7 @@ def test_an_empty_dataset_takes_commands_and_a_reset_empties_it_again() -> None:
 
     created = client.post("/api/v2/conversations/callbacks", json=NEW_CALLBACK, headers=HEADERS)
     listed = client.get("/api/v2/conversations", headers=HEADERS).get_json()
-    client.post("/__admin/reset", headers=HEADERS)
+    client.post(control_path(AdminRoutes.RESET), headers=HEADERS)
     after_reset = client.get("/api/v2/conversations", headers=HEADERS).get_json()
 
     assert created.status_code == 200

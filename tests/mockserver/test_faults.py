@@ -11,6 +11,7 @@ import pytest
 
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
 
 CONVERSATIONS = "/api/v2/conversations"
@@ -208,7 +209,10 @@ def test_a_configured_rate_limit_comes_back_on_reset() -> None:
         server.clear_rate_limit()
         assert call(server.url, "GET", CONVERSATIONS).status == 200
         server.reset()
-        assert call(server.url, "GET", "/__admin/rate-limit").json() == {"requests": 1, "windowSeconds": 60}
+        assert call(server.url, "GET", control_path(AdminRoutes.RATE_LIMIT)).json() == {
+            "requests": 1,
+            "windowSeconds": 60,
+        }
         assert [call(server.url, "GET", CONVERSATIONS).status for _ in range(2)] == [200, 429]
 
 
@@ -255,7 +259,7 @@ BAD_FAULTS = [
 def test_a_bad_fault_is_refused_by_field_and_nothing_is_injected(
     callback_mock_server: MockServer, spec: dict[str, Any], code: str, field: str
 ) -> None:
-    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_FAULT), spec)
 
     body = assert_error(answer, 400, code)
     assert [detail["fieldName"] for detail in body["details"]] == [field]
@@ -266,7 +270,7 @@ def test_a_bad_fault_is_refused_by_field_and_nothing_is_injected(
 
 def test_every_out_of_bounds_field_is_named(callback_mock_server: MockServer) -> None:
     spec = {"status": 200, "probability": 2, "delay": {"ms": -5}}
-    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_FAULT), spec)
     body = assert_error(answer, 400, "invalid.value")
     assert [detail["fieldName"] for detail in body["details"]] == ["$.status", "$.delay.ms", "$.probability"]
     assert body["message"] == (
@@ -353,7 +357,7 @@ def test_a_reset_fault_resets_the_connection(callback_mock_server: MockServer) -
 def test_the_new_kinds_are_checked(
     callback_mock_server: MockServer, spec: dict[str, Any], field: str
 ) -> None:
-    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_FAULT), spec)
     assert (answer.status, [d["fieldName"] for d in answer.json()["details"]]) == (400, [field])
     assert callback_mock_server.faults() == []
 
@@ -366,12 +370,15 @@ def test_a_faults_content_type_is_a_header_value_as_a_stubs_is(
     callback_mock_server: MockServer, content_type: str
 ) -> None:
     spec = {"kind": "content-type", "contentType": content_type}
-    answer = call(callback_mock_server.url, "POST", "/__admin/faults", spec)
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_FAULT), spec)
     body = assert_error(answer, 400, "invalid.value")
     assert [d["fieldName"] for d in body["details"]] == ["$.contentType"]
     assert body["message"].endswith(f"got {content_type!r}.")
     assert callback_mock_server.faults() == []
     stubbed = call(
-        callback_mock_server.url, "POST", "/__admin/stubs", {"headers": {"Content-Type": content_type}}
+        callback_mock_server.url,
+        "POST",
+        control_path(AdminRoutes.ADD_STUB),
+        {"headers": {"Content-Type": content_type}},
     )
     assert stubbed.status == 400  # what a stub's Content-Type refuses, alike

@@ -10,6 +10,7 @@ from mockserver.control.journal import Journal, KeptRequest
 from mockserver.control.models import RequestPattern
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -104,7 +105,7 @@ def test_the_requests_are_read_a_page_at_a_time(
     for n in range(30):
         client.get(f"/api/v2/conversations/missing-{n}" if n % 2 else "/api/v2/conversations?pageSize=1")
 
-    answer = client.get(f"/__admin/requests{query}").json
+    answer = client.get(control_path(AdminRoutes.REQUESTS) + query).json
     assert answer is not None
 
     assert [r["id"] for r in answer["requests"]] == ids
@@ -122,7 +123,7 @@ def test_the_requests_are_read_a_page_at_a_time(
     ],
 )
 def test_bad_paging_is_a_400_naming_the_parameter(client: FlaskClient, query: str, field: str) -> None:
-    answer = client.get(f"/__admin/requests{query}")
+    answer = client.get(control_path(AdminRoutes.REQUESTS) + query)
     assert answer.status_code == 400
     assert answer.json is not None
     assert (answer.json["code"], answer.json["details"][0]["fieldName"]) == ("invalid.value", field)

@@ -17,9 +17,9 @@ from mockserver.state.lifecycle import PATHS, Step
 from mockserver.store import MemorySchedule
 from mockserver.web.current import backend_of
 from tests.support import NOW
+from tests.support.control import AdminRoutes, control_path
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
-ADMIN = "/__admin"
 
 
 def create(client: FlaskClient, **fields: Any) -> str:
@@ -36,7 +36,7 @@ def conversation(client: FlaskClient, conversation_id: str) -> Conversation:
 
 
 def advance(client: FlaskClient, seconds: float) -> dict[str, Any]:
-    response = client.post(f"{ADMIN}/clock", json={"advanceSeconds": seconds})
+    response = client.post(control_path(AdminRoutes.MOVE_CLOCK), json={"advanceSeconds": seconds})
     assert response.status_code == 200, response.json
     state: dict[str, Any] = response.json  # type: ignore[assignment]
     return state
@@ -50,23 +50,29 @@ def legs(conversation: Conversation) -> list[tuple[str, CallbackState | None]]:
 
 
 def manual(client: FlaskClient, **settings: Any) -> None:
-    assert client.put(f"{ADMIN}/lifecycle", json={"mode": "manual", **settings}).status_code == 200
+    assert (
+        client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "manual", **settings}).status_code
+        == 200
+    )
 
 
 # The clock
 
 
 def test_the_clock_starts_at_now_frozen_and_moves_only_forward(client: FlaskClient) -> None:
-    assert client.get(f"{ADMIN}/clock").json == {"now": "2030-01-15T12:00:00.000Z", "frozen": True}
+    assert client.get(control_path(AdminRoutes.CLOCK)).json == {
+        "now": "2030-01-15T12:00:00.000Z",
+        "frozen": True,
+    }
     assert advance(client, 90.5) == {"now": "2030-01-15T12:01:30.500Z", "frozen": True}
-    jumped = client.post(f"{ADMIN}/clock", json={"now": "2030-01-16T00:00:00Z"}).json
+    jumped = client.post(control_path(AdminRoutes.MOVE_CLOCK), json={"now": "2030-01-16T00:00:00Z"}).json
     assert jumped == {"now": "2030-01-16T00:00:00.000Z", "frozen": True}
 
-    back = client.post(f"{ADMIN}/clock", json={"now": "2030-01-15T00:00:00Z"})
+    back = client.post(control_path(AdminRoutes.MOVE_CLOCK), json={"now": "2030-01-15T00:00:00Z"})
 
     assert back.status_code == 400
     assert back.json["details"][0]["fieldName"] == "$.now"  # type: ignore[index]
-    assert client.get(f"{ADMIN}/clock").json == jumped
+    assert client.get(control_path(AdminRoutes.CLOCK)).json == jumped
 
 
 @pytest.mark.parametrize(
@@ -83,12 +89,15 @@ def test_the_clock_starts_at_now_frozen_and_moves_only_forward(client: FlaskClie
 def test_bad_clock_moves_are_refused_and_move_nothing(
     client: FlaskClient, body: dict[str, Any], code: str, path: str
 ) -> None:
-    response = client.post(f"{ADMIN}/clock", json=body)
+    response = client.post(control_path(AdminRoutes.MOVE_CLOCK), json=body)
 
     assert response.status_code == 400
     assert response.json["code"] == code  # type: ignore[index]
     assert [d["fieldName"] for d in response.json["details"]] == [path]  # type: ignore[index]
-    assert client.get(f"{ADMIN}/clock").json == {"now": "2030-01-15T12:00:00.000Z", "frozen": True}
+    assert client.get(control_path(AdminRoutes.CLOCK)).json == {
+        "now": "2030-01-15T12:00:00.000Z",
+        "frozen": True,
+    }
 
 
 def test_a_thawed_clock_runs_on_from_where_it_stood() -> None:
@@ -189,7 +198,10 @@ def test_answering_ends_the_acd_leg_with_transfer_at_the_same_instant(client: Fl
 def test_in_auto_mode_every_conversation_lives_to_its_end_and_holds_its_invariants(
     client: FlaskClient, app: Flask, seed: int
 ) -> None:
-    assert client.put(f"{ADMIN}/lifecycle", json={"mode": "auto", "seed": seed}).status_code == 200
+    assert (
+        client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "auto", "seed": seed}).status_code
+        == 200
+    )
     created = [create(client) for _ in range(4)]
     seen: list[list[Any]] = []
     for seconds in [2] * 30 + [60] * 30 + [3600] * 30:
@@ -221,7 +233,7 @@ def test_the_seeded_dataset_lives_too_but_nothing_is_due_at_the_start(
 
 
 def test_off_mode_keeps_todays_still_photograph(client: FlaskClient, app: Flask) -> None:
-    assert client.put(f"{ADMIN}/lifecycle", json={"mode": "off"}).status_code == 200
+    assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "off"}).status_code == 200
     conversation_id = create(client)
     before = {entry.id: entry.body for entry in backend_of(app).entries()}
     advance(client, 86_400)
@@ -231,7 +243,7 @@ def test_off_mode_keeps_todays_still_photograph(client: FlaskClient, app: Flask)
 
 def test_reads_mode_moves_a_conversation_a_step_every_n_reads(client: FlaskClient) -> None:
     settings = {"mode": "auto", "advanceOn": "reads", "readsPerStep": 2, "answerProbability": 1}
-    assert client.put(f"{ADMIN}/lifecycle", json=settings).status_code == 200
+    assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json=settings).status_code == 200
     conversation_id = create(client)
     states = [legs(conversation(client, conversation_id)) for _ in range(12)]
 
@@ -252,7 +264,9 @@ def test_advance_moves_a_conversation_to_a_stage_keeping_its_ids(client: FlaskCl
     conversation_id = create(client)
     before = conversation(client, conversation_id)
 
-    response = client.post(f"{ADMIN}/conversations/{conversation_id}/advance", json={"to": stage})
+    response = client.post(
+        control_path(AdminRoutes.ADVANCE, conversation_id=conversation_id), json={"to": stage}
+    )
 
     assert response.status_code == 200, response.json
     moved = conversation(client, conversation_id)
@@ -286,12 +300,16 @@ def test_advance_refuses_a_stage_it_cannot_reach_and_changes_nothing(
     conversation_id = create(client)
     if first:
         assert (
-            client.post(f"{ADMIN}/conversations/{conversation_id}/advance", json={"to": first}).status_code
+            client.post(
+                control_path(AdminRoutes.ADVANCE, conversation_id=conversation_id), json={"to": first}
+            ).status_code
             == 200
         )
     before = conversation(client, conversation_id)
 
-    response = client.post(f"{ADMIN}/conversations/{conversation_id}/advance", json={"to": then})
+    response = client.post(
+        control_path(AdminRoutes.ADVANCE, conversation_id=conversation_id), json={"to": then}
+    )
 
     assert (response.status_code, response.json["code"]) == (status, code)  # type: ignore[index]
     assert response.json["details"][0]["fieldName"] == "$.to"  # type: ignore[index]
@@ -304,15 +322,18 @@ def test_reset_rewinds_the_clock_the_lifecycle_and_the_data(client: FlaskClient,
     create(client)
     advance(client, 3600)
 
-    assert client.post(f"{ADMIN}/reset").status_code == 204
+    assert client.post(control_path(AdminRoutes.RESET)).status_code == 204
 
-    assert client.get(f"{ADMIN}/clock").json == {"now": "2030-01-15T12:00:00.000Z", "frozen": True}
-    assert client.get(f"{ADMIN}/lifecycle").json["mode"] == "auto"  # type: ignore[index]
+    assert client.get(control_path(AdminRoutes.CLOCK)).json == {
+        "now": "2030-01-15T12:00:00.000Z",
+        "frozen": True,
+    }
+    assert client.get(control_path(AdminRoutes.LIFECYCLE)).json["mode"] == "auto"  # type: ignore[index]
     assert {entry.id: entry.body for entry in backend_of(app).entries()} == baseline
     created = create(client)
     advance(client, 3600)  # and it lives the same life again, a created callback included
     again = {entry.id: entry.body for entry in backend_of(app).entries()}
-    assert client.post(f"{ADMIN}/reset").status_code == 204
+    assert client.post(control_path(AdminRoutes.RESET)).status_code == 204
     assert create(client) == created
     advance(client, 3600)
     assert {entry.id: entry.body for entry in backend_of(app).entries()} == again
@@ -333,17 +354,17 @@ def test_reset_rewinds_the_clock_the_lifecycle_and_the_data(client: FlaskClient,
 def test_bad_lifecycle_settings_are_refused_and_change_nothing(
     client: FlaskClient, body: dict[str, Any], code: str, path: str
 ) -> None:
-    before = client.get(f"{ADMIN}/lifecycle").json
+    before = client.get(control_path(AdminRoutes.LIFECYCLE)).json
 
-    response = client.put(f"{ADMIN}/lifecycle", json=body)
+    response = client.put(control_path(AdminRoutes.SET_LIFECYCLE), json=body)
 
     assert (response.status_code, response.json["code"]) == (400, code)  # type: ignore[index]
     assert [d["fieldName"] for d in response.json["details"]] == [path]  # type: ignore[index]
-    assert client.get(f"{ADMIN}/lifecycle").json == before
+    assert client.get(control_path(AdminRoutes.LIFECYCLE)).json == before
 
 
 def test_the_lifecycle_answer_names_every_setting(client: FlaskClient) -> None:
-    settings = client.get(f"{ADMIN}/lifecycle").json
+    settings = client.get(control_path(AdminRoutes.LIFECYCLE)).json
     assert settings == {
         "mode": "auto",
         "advanceOn": "clock",

@@ -8,8 +8,6 @@ topic's model with nothing lost.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from types import ModuleType
 from typing import Any
 
@@ -19,6 +17,7 @@ from mockserver.testing.notifications import NotificationChannel
 from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.events import assert_reads_through_sdk
+from tests.support.live import call
 
 
 def topics_of(user_id: str, queue_id: str) -> list[str]:
@@ -30,19 +29,7 @@ def topics_of(user_id: str, queue_id: str) -> list[str]:
     ]
 
 
-def call(server: Any, method: str, path: str, body: Any = None, token: str = "agent:0") -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request) as response:
-            text = response.read()
-            return response.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+AGENT = "agent:0"  # a token naming agent 0
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +59,15 @@ def queue_id(callback_mock_server: Any) -> str:
 def test_users_me_names_a_stable_user_and_the_agents(callback_mock_server: Any) -> None:
     agent_id, agent_name = callback_mock_server.backend.factory.org.agents[1]
 
-    assert call(callback_mock_server, "GET", "/api/v2/users/me", token="agent:1")[1]["id"] == agent_id
+    assert call(callback_mock_server.url, "GET", "/api/v2/users/me", token="agent:1").json()["id"] == agent_id
     assert (
-        call(callback_mock_server, "GET", "/api/v2/users/me", token=f"agent:{agent_id}")[1]["name"]
+        call(callback_mock_server.url, "GET", "/api/v2/users/me", token=f"agent:{agent_id}").json()["name"]
         == agent_name
     )
-    first = call(callback_mock_server, "GET", "/api/v2/users/me", token="some-token")[1]["id"]
+    first = call(callback_mock_server.url, "GET", "/api/v2/users/me", token="some-token").json()["id"]
     assert (
         first
-        == call(callback_mock_server, "GET", "/api/v2/users/me", token="some-token")[1]["id"]
+        == call(callback_mock_server.url, "GET", "/api/v2/users/me", token="some-token").json()["id"]
         != agent_id
     )
 
@@ -97,14 +84,15 @@ def test_every_change_arrives_once_in_order_and_reads_through_the_sdk(
     assert [(t["id"], t["state"]) for t in listing["entities"]] == [(t, "Permitted") for t in wanted]
     # Only this test's conversations: the seeded ones in the queue are left where they are.
     callback_mock_server.set_lifecycle(mode="auto")
-    status, created = call(
-        callback_mock_server,
+    answer = call(
+        callback_mock_server.url,
         "POST",
         "/api/v2/conversations/callbacks",
         {"callbackNumbers": ["+13175550100"], "queueId": queue_id},
+        token=AGENT,
     )
-    assert status == 200
-    conversation_id = created["conversation"]["id"]
+    assert answer.status == 200
+    conversation_id = answer.json()["conversation"]["id"]
     callback_mock_server.clock.advance(hours=2)
     pushed = [p for p in callback_mock_server.notifications() if p["conversationId"] == conversation_id]
     assert pushed, "the change reached no channel"
@@ -143,12 +131,13 @@ def test_reconnecting_after_socket_closing_loses_nothing(
     assert callback_mock_server.socket_closing() == [channel.id]
     channel.wait_for(topic="v2.system.socket_closing")
     channel.connect()  # a second socket on the channel: the server closes the first
-    _, created = call(
-        callback_mock_server,
+    created = call(
+        callback_mock_server.url,
         "POST",
         "/api/v2/conversations/callbacks",
         {"callbackNumbers": ["+13175550100"], "queueId": queue_id},
-    )
+        token=AGENT,
+    ).json()
     event = channel.wait_for(
         predicate=lambda m: m.get("eventBody", {}).get("id") == created["conversation"]["id"]
     )
@@ -219,25 +208,35 @@ BAD = [
 def test_bad_subscriptions_get_the_apis_errors(
     callback_mock_server: Any, method: str, body: Any, query: str, status: int, code: str
 ) -> None:
-    channel_id = call(callback_mock_server, "POST", "/api/v2/notifications/channels")[1]["id"]
+    channel_id = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()[
+        "id"
+    ]
     path = f"/api/v2/notifications/channels/{channel_id}/subscriptions{query}"
 
-    answered, error = call(callback_mock_server, method, path, body)
+    answer = call(callback_mock_server.url, method, path, body, token=AGENT)
 
-    assert (answered, error["code"]) == (status, code)
-    assert call(callback_mock_server, "GET", path.split("?")[0])[1]["entities"] == []  # nothing changed
+    assert (answer.status, answer.json()["code"]) == (status, code)
+    assert (
+        call(callback_mock_server.url, "GET", path.split("?")[0], token=AGENT).json()["entities"] == []
+    )  # nothing changed
 
 
 def test_ignore_errors_rejects_the_unknown_topics_and_keeps_the_rest(callback_mock_server: Any) -> None:
-    channel_id = call(callback_mock_server, "POST", "/api/v2/notifications/channels")[1]["id"]
+    channel_id = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()[
+        "id"
+    ]
     path = f"/api/v2/notifications/channels/{channel_id}/subscriptions?ignoreErrors=true"
 
-    status, listing = call(
-        callback_mock_server, "POST", path, [{"id": "v2.users.u.conversations"}, {"id": "bad"}]
+    answer = call(
+        callback_mock_server.url,
+        "POST",
+        path,
+        [{"id": "v2.users.u.conversations"}, {"id": "bad"}],
+        token=AGENT,
     )
 
-    assert status == 200
-    assert [(t["id"], t["state"]) for t in listing["entities"]] == [
+    assert answer.status == 200
+    assert [(t["id"], t["state"]) for t in answer.json()["entities"]] == [
         ("v2.users.u.conversations", "Permitted"),
         ("bad", "Rejected"),
     ]
@@ -245,28 +244,25 @@ def test_ignore_errors_rejects_the_unknown_topics_and_keeps_the_rest(callback_mo
 
 def test_unknown_channels_are_404(callback_mock_server: Any) -> None:
     path = "/api/v2/notifications/channels/streaming-0-nope/subscriptions"
-    assert call(callback_mock_server, "GET", path)[0] == 404
-    assert call(callback_mock_server, "POST", path, [{"id": "v2.users.u.conversations"}])[0] == 404
-    head = urllib.request.Request(
-        callback_mock_server.url + "/api/v2/notifications/channels/streaming-0-nope",
-        method="HEAD",
-        headers={"Authorization": "Bearer t"},
+    assert call(callback_mock_server.url, "GET", path, token=AGENT).status == 404
+    assert (
+        call(callback_mock_server.url, "POST", path, [{"id": "v2.users.u.conversations"}], token=AGENT).status
+        == 404
     )
-    with pytest.raises(urllib.error.HTTPError) as raised:
-        urllib.request.urlopen(head)
-    assert raised.value.code == 404
+    channel = "/api/v2/notifications/channels/streaming-0-nope"
+    assert call(callback_mock_server.url, "HEAD", channel, token="t").status == 404
 
 
 def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
     callback_mock_server: Any,
 ) -> None:
     ids = [
-        call(callback_mock_server, "POST", "/api/v2/notifications/channels", token="t21")[1]["id"]
+        call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token="t21").json()["id"]
         for _ in range(21)
     ]
     listed = [
         c["id"]
-        for c in call(callback_mock_server, "GET", "/api/v2/notifications/channels", token="t21")[1][
+        for c in call(callback_mock_server.url, "GET", "/api/v2/notifications/channels", token="t21").json()[
             "entities"
         ]
     ]
@@ -274,12 +270,13 @@ def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
     sub = f"/api/v2/notifications/channels/{ids[5]}/subscriptions"
     callback_mock_server.clock.advance(hours=23)
     assert (
-        call(callback_mock_server, "PUT", sub, [{"id": "v2.users.u.conversations"}], token="t21")[0] == 200
+        call(callback_mock_server.url, "PUT", sub, [{"id": "v2.users.u.conversations"}], token="t21").status
+        == 200
     )  # extends
     callback_mock_server.clock.advance(hours=2)
     listed = [
         c["id"]
-        for c in call(callback_mock_server, "GET", "/api/v2/notifications/channels", token="t21")[1][
+        for c in call(callback_mock_server.url, "GET", "/api/v2/notifications/channels", token="t21").json()[
             "entities"
         ]
     ]

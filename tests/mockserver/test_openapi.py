@@ -21,6 +21,7 @@ from mockserver.state.backend import MAX_SCHEDULE_AHEAD
 from mockserver.testing.server import MockServer
 from mockserver.web import openapi
 from tests.support import CONFIG, TOKEN
+from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
 
 
@@ -63,7 +64,7 @@ def test_every_operation_documents_its_bodies_errors_and_security(app: Flask) ->
     assert "Retry-After" in create["responses"]["429"]["headers"]
     assert create["security"] == [{"bearer": []}]
     assert set(schemas["Callback"]["properties"]) >= {"callbackNumbers", "callbackScheduledTime", "state"}
-    assert document["paths"]["/__admin/reset"]["post"]["security"] == []
+    assert document["paths"][control_path(AdminRoutes.RESET)]["post"]["security"] == []
     assert schemas["SeedRequest"]["properties"]["count"]["maximum"] == 1000
 
 
@@ -71,7 +72,7 @@ def test_every_operation_documents_its_bodies_errors_and_security(app: Flask) ->
 # they are the same). The fault and rate-limit routes are left out: a fault is meant to make the
 # server fail.
 schema = schemathesis.openapi.from_dict(openapi.document(create_app(CONFIG))).exclude(
-    path_regex="^/__admin/(faults|rate-limit)"
+    path_regex=f"^{ADMIN_PREFIX}/(faults|rate-limit)"
 )
 
 
@@ -102,7 +103,7 @@ LOOSER_THAN_THE_SERVER = {
     "POST /api/v2/conversations/callbacks": (
         "callbackScheduledTime at most 30 days after the server's current time"
     ),
-    "POST /__admin/clock": (
+    f"POST {control_path(AdminRoutes.MOVE_CLOCK)}": (
         "now not before the server's current time (the clock never moves back), and now plus "
         "advanceSeconds not past clock.LATEST (31 days before datetime's end)"
     ),

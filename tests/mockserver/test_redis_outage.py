@@ -21,6 +21,7 @@ from mockserver import create_app
 from mockserver.config import CORRELATION_HEADER
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, NOW, TOKEN
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
 from tests.support.redis import Dedicated, dedicated_redis
 from tests.support.serve import serving
@@ -32,7 +33,7 @@ REQUESTS = [
     ("GET", "/api/v2/conversations/{id}", None),
     ("GET", "/api/v2/conversations", None),
     ("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": "q"}),
-    ("POST", "/__admin/reset", None),
+    ("POST", control_path(AdminRoutes.RESET), None),
 ]
 
 
@@ -111,7 +112,7 @@ def test_redis_restarted_empty_a_reset_brings_the_seeded_data_back(
     server.kill()
     server.start()  # no persistence: empty
     assert until_answered(lambda: client.get(f"/api/v2/conversations/{conversation_id}")).status_code == 404
-    assert client.post("/__admin/reset").status_code in (200, 204)
+    assert client.post(control_path(AdminRoutes.RESET)).status_code in (200, 204)
     assert client.get("/api/v2/conversations").json == before
     assert client.get(f"/api/v2/conversations/{conversation_id}").json == seeded
     assert client.post(CREATE, json=REQUESTS[2][2]).status_code == 200
@@ -177,5 +178,5 @@ def test_redis_restarted_empty_a_live_reset_brings_the_seeded_data_back(live: st
     while call(live, "GET", "/api/v2/conversations").status == 503:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert call(live, "POST", "/__admin/reset").status in (200, 204)
+    assert call(live, "POST", control_path(AdminRoutes.RESET)).status in (200, 204)
     assert call(live, "GET", "/api/v2/conversations").json() == before

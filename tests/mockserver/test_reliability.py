@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import time
 
 import pytest
@@ -15,6 +14,8 @@ from mockserver.control.patterns import path_regex
 from mockserver.store import MemoryWindows
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
+from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
+from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -27,8 +28,8 @@ CALLBACKS = "/api/v2/conversations/callbacks"
         (f"{CONVERSATIONS}?pageSize=\u0661", "$.pageSize"),  # and int() read this one as 1
         (f"{CONVERSATIONS}?pageNumber=\u0662", "$.pageNumber"),
         (f"{CONVERSATIONS}?pageSize=+5", "$.pageSize"),
-        ("/__admin/requests?status=\u00b2", "$.status"),
-        ("/__admin/requests?status=\u0664\u0660\u0660", "$.status"),
+        (control_path(AdminRoutes.REQUESTS, "status=\u00b2"), "$.status"),
+        (control_path(AdminRoutes.REQUESTS, "status=\u0664\u0660\u0660"), "$.status"),
     ],
 )
 def test_a_number_is_ascii_digits(client: FlaskClient, path: str, field: str) -> None:
@@ -48,10 +49,10 @@ def test_the_journal_shows_no_credentials() -> None:
         "X-Other": "kept",
     }
     with MockServer(CONFIG) as server:
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-        connection.request("GET", f"{CONVERSATIONS}?access_token=t0ken&pageSize=1", headers=headers)
-        assert connection.getresponse().status == 200
-        connection.close()
+        assert (
+            call(server.url, "GET", f"{CONVERSATIONS}?access_token=t0ken&pageSize=1", headers=headers).status
+            == 200
+        )
         recorded = server.requests()[0]
     assert recorded["headers"]["Cookie"] == "[redacted]"
     assert recorded["headers"]["X-Api-Key"] == "[redacted]"
@@ -84,8 +85,8 @@ def test_a_charset_other_than_utf8_is_415(client: FlaskClient, content_type: str
     ("method", "path", "body", "status"),
     [
         ("POST", f"{CALLBACKS}/bulk/disconnect", {"callbackDisconnectIdentifiers": []}, 202),
-        ("POST", "/__admin/reset", None, 204),
-        ("DELETE", "/__admin/faults", None, 204),
+        ("POST", control_path(AdminRoutes.RESET), None, 204),
+        ("DELETE", control_path(AdminRoutes.CLEAR_FAULTS), None, 204),
     ],
 )
 def test_an_answer_without_a_body_names_no_media_type(
@@ -99,7 +100,9 @@ def test_an_answer_without_a_body_names_no_media_type(
 
 def test_a_message_names_an_enum_by_its_wire_value(client: FlaskClient) -> None:
     assert f"{CallbackState.DISCONNECTED}" == str(CallbackState.DISCONNECTED) == "disconnected"
-    answer = client.post("/__admin/faults", json={"kind": "latency", "status": 500, "delay": {"ms": 1}})
+    answer = client.post(
+        control_path(AdminRoutes.ADD_FAULT), json={"kind": "latency", "status": 500, "delay": {"ms": 1}}
+    )
     assert answer.status_code == 400
     assert answer.json is not None
     assert answer.json["message"] == "A fault of kind latency takes no status; got 500."
@@ -107,7 +110,7 @@ def test_a_message_names_an_enum_by_its_wire_value(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path", "status"),
-    [("PATCH", "/__admin/reset", 405), ("GET", "/__admin/no-such-thing", 404)],
+    [("PATCH", control_path(AdminRoutes.RESET), 405), ("GET", f"{ADMIN_PREFIX}/no-such-thing", 404)],
 )
 def test_the_control_api_answers_wrong_methods_and_paths_itself(
     client: FlaskClient, method: str, path: str, status: int

@@ -26,6 +26,7 @@ import contracts
 from contracts import Conversation
 from factories import check_conversation
 from tests.support import NOW
+from tests.support.control import AdminRoutes, control_path
 from tests.support.leaks import alive, descendants
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
@@ -146,15 +147,22 @@ def test_concurrent_writes_over_both_replicas_lose_nothing(pair: tuple[Replica, 
 
 def test_a_fault_set_on_one_replica_is_counted_once_across_both(pair: tuple[Replica, Replica]) -> None:
     a, b = pair
-    assert a("POST", "/__admin/faults", {"status": 503, "times": 3}, token=None).status == 201
+    assert (
+        a("POST", control_path(AdminRoutes.ADD_FAULT), {"status": 503, "times": 3}, token=None).status == 201
+    )
     statuses = [(a if i % 2 else b)("GET", "/api/v2/conversations").status for i in range(10)]
     assert statuses.count(503) == 3
-    assert b("GET", "/__admin/faults", token=None).json()["faults"][0]["applied"] == 3
+    assert b("GET", control_path(AdminRoutes.FAULTS), token=None).json()["faults"][0]["applied"] == 3
 
 
 def test_a_rate_limit_budget_is_spent_once_across_both(pair: tuple[Replica, Replica]) -> None:
     a, b = pair
-    assert a("PUT", "/__admin/rate-limit", {"requests": 5, "windowSeconds": 60}, token=None).status == 200
+    assert (
+        a(
+            "PUT", control_path(AdminRoutes.SET_RATE_LIMIT), {"requests": 5, "windowSeconds": 60}, token=None
+        ).status
+        == 200
+    )
     statuses = [(a if i % 2 else b)("GET", "/api/v2/conversations").status for i in range(10)]
     assert statuses.count(200) == 5
     assert statuses.count(429) == 5
@@ -163,7 +171,7 @@ def test_a_rate_limit_budget_is_spent_once_across_both(pair: tuple[Replica, Repl
 def test_the_journal_read_on_one_replica_lists_the_others_requests(pair: tuple[Replica, Replica]) -> None:
     a, b = pair
     made = create(b)
-    paths = [r["path"] for r in a("GET", "/__admin/requests", token=None).json()["requests"]]
+    paths = [r["path"] for r in a("GET", control_path(AdminRoutes.REQUESTS), token=None).json()["requests"]]
     assert paths == [CREATE, f"/api/v2/conversations/{made.id}"]
 
 
@@ -172,8 +180,11 @@ def test_advancing_the_clock_on_one_replica_moves_the_others_conversations(
 ) -> None:
     a, b = pair
     made = create(b)
-    assert a("POST", "/__admin/clock", {"advanceSeconds": 3 * 3600}, token=None).status == 200
-    assert b("GET", "/__admin/clock", token=None).json()["now"] == contracts.format_datetime(
+    assert (
+        a("POST", control_path(AdminRoutes.MOVE_CLOCK), {"advanceSeconds": 3 * 3600}, token=None).status
+        == 200
+    )
+    assert b("GET", control_path(AdminRoutes.CLOCK), token=None).json()["now"] == contracts.format_datetime(
         NOW + timedelta(hours=3)
     )
     moved = read(b, made.id or "")
@@ -186,8 +197,10 @@ def test_a_due_step_is_taken_once_however_many_replicas_notice_it(pair: tuple[Re
     """The clock thawed: both replicas poll while the steps fall due; each step happens once."""
     a, b = pair
     made = create(a)
-    assert a("POST", "/__admin/clock", {"frozen": False}, token=None).status == 200
-    assert a("POST", "/__admin/clock", {"advanceSeconds": 0.5}, token=None).status == 200  # fired at +1 s
+    assert a("POST", control_path(AdminRoutes.MOVE_CLOCK), {"frozen": False}, token=None).status == 200
+    assert (
+        a("POST", control_path(AdminRoutes.MOVE_CLOCK), {"advanceSeconds": 0.5}, token=None).status == 200
+    )  # fired at +1 s
     deadline = time.monotonic() + 4
     with ThreadPoolExecutor(4) as pool:
         while time.monotonic() < deadline:
@@ -205,11 +218,11 @@ def test_a_reset_on_one_replica_resets_the_other(pair: tuple[Replica, Replica]) 
     a, b = pair
     before = b("GET", "/api/v2/conversations").json()
     made = create(b)
-    a("POST", "/__admin/faults", {"status": 500}, token=None)
-    assert a("POST", "/__admin/reset", token=None).status in (200, 204)
+    a("POST", control_path(AdminRoutes.ADD_FAULT), {"status": 500}, token=None)
+    assert a("POST", control_path(AdminRoutes.RESET), token=None).status in (200, 204)
     assert b("GET", f"/api/v2/conversations/{made.id}").status == 404
     assert b("GET", "/api/v2/conversations").json() == before
-    assert b("GET", "/__admin/faults", token=None).json() == {"faults": []}
+    assert b("GET", control_path(AdminRoutes.FAULTS), token=None).json() == {"faults": []}
 
 
 def test_another_prefix_on_the_same_redis_is_another_server(
@@ -221,14 +234,16 @@ def test_another_prefix_on_the_same_redis_is_another_server(
         with replica(redis_url, other) as c:
             before = c("GET", "/api/v2/conversations").json()
             create(a)
-            a("POST", "/__admin/faults", {"status": 500}, token=None)
-            a("POST", "/__admin/clock", {"advanceSeconds": 3600}, token=None)
-            a("POST", "/__admin/reset", token=None)
+            a("POST", control_path(AdminRoutes.ADD_FAULT), {"status": 500}, token=None)
+            a("POST", control_path(AdminRoutes.MOVE_CLOCK), {"advanceSeconds": 3600}, token=None)
+            a("POST", control_path(AdminRoutes.RESET), token=None)
             create(b)
             assert c("GET", "/api/v2/conversations").json() == before
-            assert c("GET", "/__admin/faults", token=None).json() == {"faults": []}
-            assert c("GET", "/__admin/clock", token=None).json()["now"] == contracts.format_datetime(NOW)
-            journal = c("GET", "/__admin/requests", token=None).json()["requests"]
+            assert c("GET", control_path(AdminRoutes.FAULTS), token=None).json() == {"faults": []}
+            assert c("GET", control_path(AdminRoutes.CLOCK), token=None).json()[
+                "now"
+            ] == contracts.format_datetime(NOW)
+            journal = c("GET", control_path(AdminRoutes.REQUESTS), token=None).json()["requests"]
             assert [r["path"] for r in journal] == ["/api/v2/conversations"] * 2  # its own two reads
     finally:
         forget(redis_url, other)
@@ -264,7 +279,8 @@ def test_a_change_through_one_replica_reaches_a_socket_held_by_the_other(
         )
         assert subscribed.status == 200, subscribed.body
         created = create(a, callbackUserName="x")
-        a("POST", "/__admin/conversations/" + (created.id or "") + "/advance", {"to": "alerting"}, token=None)
+        advance = control_path(AdminRoutes.ADVANCE, conversation_id=created.id or "")
+        a("POST", advance, {"to": "alerting"}, token=None)
         deadline = time.monotonic() + 10
         while True:
             message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))

@@ -12,6 +12,7 @@ import contracts
 from contracts import CallbackState, Conversation, ConversationEntityListing, DisconnectType
 from factories import check_conversation
 from mockserver.web.current import backend_of
+from tests.support.control import AdminRoutes, control_path
 from tests.support.seeded import first_customer_callback
 
 CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
@@ -73,7 +74,10 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
 
 def test_without_paging_the_listing_holds_every_active_conversation(client: FlaskClient, app: Flask) -> None:
     """The SDKs send no paging parameters: the answer holds all, as the real API's for its caller."""
-    assert client.post("/__admin/seed", json={"count": 20, "traits": ["alerting"]}).status_code == 201
+    assert (
+        client.post(control_path(AdminRoutes.SEED), json={"count": 20, "traits": ["alerting"]}).status_code
+        == 201
+    )
     active = [entry.id for entry in backend_of(app).active()[1]]
     listing = contracts.loads(client.get("/api/v2/conversations").data, ConversationEntityListing)
 
@@ -84,7 +88,10 @@ def test_without_paging_the_listing_holds_every_active_conversation(client: Flas
 
 
 def test_asking_for_a_page_gives_pages_of_25(client: FlaskClient) -> None:
-    assert client.post("/__admin/seed", json={"count": 20, "traits": ["alerting"]}).status_code == 201
+    assert (
+        client.post(control_path(AdminRoutes.SEED), json={"count": 20, "traits": ["alerting"]}).status_code
+        == 201
+    )
     listing = client.get("/api/v2/conversations?pageNumber=1").json
     assert listing is not None
     assert (listing["pageSize"], listing["pageNumber"], len(listing["entities"])) == (25, 1, 25)

@@ -7,11 +7,9 @@ layer's ``answer_bodyless`` before any environ exists).
 
 from __future__ import annotations
 
-import http.client
 import json
 from collections.abc import Iterator
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +18,8 @@ from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.config import CORRELATION_HEADER, SettingError, parse
 from tests.support import CONFIG
-from tests.support.live import Answer
+from tests.support.control import AdminRoutes, control_path
+from tests.support.live import Answer, call
 from tests.support.serve import serving_url
 
 TOKEN = "t"  # serving_url's
@@ -39,13 +38,8 @@ def _live(url: str) -> Send:
     def send(
         method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes | None = None
     ) -> Answer:
-        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-        finally:
-            connection.close()
+        # Exactly the headers given: no credentials or Content-Type added.
+        return call(url, method, path, body, token=None, headers=headers, content_type=None)
 
     return send
 
@@ -74,12 +68,14 @@ def send(request: pytest.FixtureRequest) -> Send:
     if request.param == "flask":
         return _flask({**CONFIG, "TOKENS": (TOKEN,), "CONVERSATIONS": 5, "ALLOWED_HOSTS": ALLOWED})
     sender = _live(request.getfixturevalue("served"))
-    assert sender("POST", "/__admin/reset").status == 204
+    assert sender("POST", control_path(AdminRoutes.RESET)).status == 204
     return sender
 
 
 def journal(send: Send) -> list[dict[str, Any]]:
-    requests: list[dict[str, Any]] = json.loads(send("GET", "/__admin/requests").body)["requests"]
+    requests: list[dict[str, Any]] = json.loads(send("GET", control_path(AdminRoutes.REQUESTS)).body)[
+        "requests"
+    ]
     return requests
 
 
@@ -105,10 +101,10 @@ def refused_for(answer: Answer, status: int, code: str, field: str, got: str) ->
 
 # (method, path, JSON body, the status when admitted)
 WRITES = [
-    ("POST", "/__admin/reset", None, 204),
-    ("PUT", "/__admin/rate-limit", {"requests": 1000, "windowSeconds": 60}, 200),
-    ("DELETE", "/__admin/faults", None, 204),
-    ("PATCH", "/__admin/reset", None, 405),
+    ("POST", control_path(AdminRoutes.RESET), None, 204),
+    ("PUT", control_path(AdminRoutes.SET_RATE_LIMIT), {"requests": 1000, "windowSeconds": 60}, 200),
+    ("DELETE", control_path(AdminRoutes.CLEAR_FAULTS), None, 204),
+    ("PATCH", control_path(AdminRoutes.RESET), None, 405),
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _, _ in WRITES]
 FOREIGN = [
@@ -143,7 +139,7 @@ def test_a_control_write_from_another_origin_is_refused_and_changes_nothing(
     refused_for(send(method, path, headers=sent, body=body), 403, "not.authorized", field, got)
 
     assert len(journal(send)) == 1
-    assert send("GET", "/__admin/rate-limit").status == 404  # none set
+    assert send("GET", control_path(AdminRoutes.RATE_LIMIT)).status == 404  # none set
 
 
 OWN = [
@@ -189,7 +185,7 @@ def test_a_control_write_whose_body_is_not_json_gets_415(
 ) -> None:
     headers = {} if content_type is None else {"Content-Type": content_type}
 
-    answer = send("POST", "/__admin/reset", headers=headers, body=body)
+    answer = send("POST", control_path(AdminRoutes.RESET), headers=headers, body=body)
 
     if refused:
         got = content_type or "none, with a body"
@@ -201,7 +197,7 @@ def test_a_control_write_whose_body_is_not_json_gets_415(
 def test_control_reads_and_api_writes_are_not_the_guards_business(send: Send) -> None:
     foreign = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
     assert (
-        send("GET", "/__admin/requests", headers=foreign).status == 200
+        send("GET", control_path(AdminRoutes.REQUESTS), headers=foreign).status == 200
     )  # CORS keeps the answer from the page
     answer = send("POST", "/api/v2/conversations/callbacks", headers={**foreign, **BEARER}, body=b"x")
     assert answer.status == 415  # the API's own check: the API is open to other origins, as the real one
@@ -235,7 +231,7 @@ REFUSED = [
     "localhost2",
     "[::1",
 ]
-PATHS = ["/api/v2/conversations/{id}", CONVERSATIONS, "/__admin/requests", "/openapi.json"]
+PATHS = ["/api/v2/conversations/{id}", CONVERSATIONS, control_path(AdminRoutes.REQUESTS), "/openapi.json"]
 
 
 @pytest.mark.parametrize("host", ADMITTED)
@@ -435,7 +431,7 @@ def test_a_faults_answer_carries_them_too(send: Send) -> None:
     assert (
         send(
             "POST",
-            "/__admin/faults",
+            control_path(AdminRoutes.ADD_FAULT),
             headers={"Content-Type": "application/json"},
             body=json.dumps(fault).encode(),
         ).status
@@ -453,13 +449,13 @@ def test_a_faults_answer_carries_them_too(send: Send) -> None:
 def test_the_control_api_serves_no_cors(send: Send, method: str) -> None:
     answer = send(
         method,
-        "/__admin/reset" if method == "OPTIONS" else "/__admin/requests",
+        control_path(AdminRoutes.RESET) if method == "OPTIONS" else control_path(AdminRoutes.REQUESTS),
         headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"},
     )
     assert not any(name.startswith("access-control-") for name in answer.headers)
 
 
-# /__admin without its slash
+# /__admin without its slash: the literal prefix is the point, so these paths stay written out
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

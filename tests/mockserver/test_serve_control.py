@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.serve import COMMAND, ROOT
 from tests.support.serve import serving_url as serving
@@ -27,19 +28,19 @@ def served() -> Iterator[str]:
 
 @pytest.fixture
 def url(served: str) -> str:
-    assert call(served, "POST", "/__admin/reset").status == 204
+    assert call(served, "POST", control_path(AdminRoutes.RESET)).status == 204
     return served
 
 
 def add_fault(url: str, spec: dict[str, object]) -> None:
-    assert call(url, "POST", "/__admin/faults", spec).status == 201
+    assert call(url, "POST", control_path(AdminRoutes.ADD_FAULT), spec).status == 201
 
 
 def test_a_status_fault_and_the_journal(url: str) -> None:
     add_fault(url, {"method": "GET", "path": CONVERSATIONS, "status": 429, "retryAfter": 2, "times": 1})
     limited = call(url, "GET", CONVERSATIONS, token="t")
     fine = call(url, "GET", CONVERSATIONS, token="t")
-    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    journal = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
 
     assert (limited.status, limited.headers["retry-after"], fine.status) == (429, "2", 200)
     assert limited.json()["code"] == "too.many.requests.retry.after"
@@ -75,7 +76,7 @@ def test_a_drop_leaves_the_client_without_a_complete_answer(url: str) -> None:
     add_fault(url, {"kind": "drop", "times": 1})
     with pytest.raises(http.client.IncompleteRead):  # as under Werkzeug (test_faults)
         call(url, "GET", CONVERSATIONS, token="t")
-    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    journal = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
     assert (journal[0]["status"], journal[0]["correlationId"], journal[0]["durationMs"]) == (None, None, 0)
     assert call(url, "GET", CONVERSATIONS, token="t").status == 200
 
@@ -85,7 +86,7 @@ def test_a_reset_resets_the_connection_as_under_werkzeug(url: str) -> None:
     with pytest.raises(ConnectionResetError):  # as under Werkzeug (test_faults)
         call(url, "GET", CONVERSATIONS, token="t")
     assert call(url, "GET", CONVERSATIONS, token="t").status == 200
-    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    journal = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
     assert [r["status"] for r in journal] == [None, 200]
 
 
@@ -102,12 +103,17 @@ def test_the_spoiling_faults(url: str) -> None:
 
 def test_a_stub_and_the_token_fingerprint(url: str) -> None:
     assert (
-        call(url, "POST", "/__admin/stubs", {"path": CONVERSATIONS, "status": 418, "body": "tea"}).status
+        call(
+            url,
+            "POST",
+            control_path(AdminRoutes.ADD_STUB),
+            {"path": CONVERSATIONS, "status": 418, "body": "tea"},
+        ).status
         == 201
     )
     answer = call(url, "GET", CONVERSATIONS, token="t")
     assert (answer.status, answer.body) == (418, b"tea")
-    [recorded] = call(url, "GET", "/__admin/requests").json()["requests"]
+    [recorded] = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
     assert (recorded["stub"], recorded["tokenFingerprint"]) == (
         "stub-1",
         hashlib.sha256(b"t").hexdigest()[:8],
@@ -124,7 +130,12 @@ def test_a_truncated_body(url: str) -> None:
 
 
 def test_the_rate_limiter(url: str) -> None:
-    assert call(url, "PUT", "/__admin/rate-limit", {"requests": 2, "windowSeconds": 60}).status == 200
+    assert (
+        call(
+            url, "PUT", control_path(AdminRoutes.SET_RATE_LIMIT), {"requests": 2, "windowSeconds": 60}
+        ).status
+        == 200
+    )
     statuses = [call(url, "GET", CONVERSATIONS, token="t").status for _ in range(3)]
     assert statuses == [200, 200, 429]
 
@@ -133,10 +144,10 @@ def test_serve_options_move_guard_and_limit_the_control_api() -> None:
     options = ("--admin-prefix", "/_m", "--admin-token", "a", "--no-journal", "--rate-limit", "2/60")
     with serving(*options) as url:
         limited = [call(url, "GET", CONVERSATIONS, token="t").status for _ in range(3)]
-        moved = call(url, "POST", "/_m/reset", token="a")
-        unguarded = call(url, "POST", "/_m/reset", token="t")
-        old_place = call(url, "POST", "/__admin/reset", token="t")
-        journal = call(url, "GET", "/_m/requests", token="a")
+        moved = call(url, "POST", control_path(AdminRoutes.RESET, prefix="/_m"), token="a")
+        unguarded = call(url, "POST", control_path(AdminRoutes.RESET, prefix="/_m"), token="t")
+        old_place = call(url, "POST", control_path(AdminRoutes.RESET), token="t")
+        journal = call(url, "GET", control_path(AdminRoutes.REQUESTS, prefix="/_m"), token="a")
     assert (moved.status, unguarded.status, old_place.status) == (204, 401, 404)  # the reset lifted the limit
     assert journal.json()["message"] == "The request journal is switched off (JOURNAL is false)."
     assert limited == [200, 200, 429]
@@ -154,7 +165,7 @@ def test_serve_with_no_conversations() -> None:
             token="t",
         )
         one = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
-        call(url, "POST", "/__admin/reset", token="t")
+        call(url, "POST", control_path(AdminRoutes.RESET), token="t")
         again = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
     assert (empty["total"], empty["entities"], callbacks["entities"]) == (0, [], [])
     assert (created.status, one, again) == (200, 1, 0)
@@ -162,9 +173,9 @@ def test_serve_with_no_conversations() -> None:
 
 def test_serve_without_the_control_api() -> None:
     with serving("--no-admin") as url:
-        assert call(url, "POST", "/__admin/reset", token="t").status == 404
+        assert call(url, "POST", control_path(AdminRoutes.RESET), token="t").status == 404
         paths = call(url, "GET", "/openapi.json", token=None).json()["paths"]
-    assert not [path for path in paths if path.startswith("/__admin")]
+    assert not [path for path in paths if path.startswith(ADMIN_PREFIX)]
 
 
 @pytest.mark.parametrize("value", ["2", "0/60", "2/0", "x/y", "2/60/1"])

@@ -15,21 +15,18 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.support.control import AdminRoutes, control_path
 from tests.support.leaks import alive, descendants
 from tests.support.live import call
-from tests.support.serve import COMMAND, ROOT
+from tests.support.ports import address, free_port
+from tests.support.serve import COMMAND, ROOT, serving
 
 SHELL_COMMAND = " ".join(f"'{part}'" for part in COMMAND)
-
-
-def address(url: str) -> tuple[str, int]:
-    host, _, port = url.split("://")[1].rpartition(":")
-    return host.strip("[]"), int(port)
 
 
 def refuses(url: str) -> bool:
@@ -40,29 +37,9 @@ def refuses(url: str) -> bool:
     return False
 
 
-@contextmanager
-def started(*options: str, stderr: int = subprocess.PIPE) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
-    """``serve`` on free ports, once it printed its URLs: the process, the API's URL, the stream's."""
-    process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", "0", "--conversations", "3", *options],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        url = process.stdout.readline().split()[-1]
-        stream = process.stdout.readline().split()[-1]
-        yield process, url, stream
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
-
-
 def test_a_worker_does_not_outlive_its_serve_killed_by_sigkill() -> None:
-    with started() as (process, url, stream):
+    with serving("--conversations", "3", stderr=subprocess.PIPE) as served:
+        process, url, stream = served.process, served.url, served.stream
         assert call(url, "GET", "/openapi.json", token=None).status == 200
         workers = descendants(process.pid)
         assert workers  # Granian's worker
@@ -77,7 +54,8 @@ def test_a_worker_does_not_outlive_its_serve_killed_by_sigkill() -> None:
 
 def _connects_as_soon_as_announced(_: int) -> str | None:
     """One start: connect to both URLs the moment each line arrives; what went wrong, if anything."""
-    with started(stderr=subprocess.DEVNULL) as (_process, url, stream):
+    with serving("--conversations", "3", answering=False) as served:
+        url, stream = served.url, served.stream
         try:
             status = call(url, "GET", "/openapi.json", token=None).status
             socket.create_connection(address(stream), timeout=5).close()
@@ -135,9 +113,7 @@ def test_a_port_in_use_is_one_line_and_exit_2(taken: int, which: str, message: s
 
 
 def test_an_unreachable_store_is_one_line_and_exit_2(taken: int) -> None:
-    with closing(socket.create_server(("127.0.0.1", 0))) as probe:
-        closed = probe.getsockname()[1]  # closed when the block ends: nothing listens there
-    url = f"redis://127.0.0.1:{closed}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     line = refused_within(5, "--port", "0", "--store", url)
     assert line.startswith(f"error: cannot reach the store at {url}: ")
     assert line.endswith("; check --store (or CALLBACK_MOCK_STORE)")
@@ -229,8 +205,9 @@ def test_a_clean_stop_is_quiet(tmp_path: Path, launch: str, stop: signal.Signals
 
 @pytest.mark.parametrize("kind", ["drop", "reset", "truncate"])
 def test_an_injected_transport_fault_logs_one_info_line(kind: str) -> None:
-    with started() as (process, url, _stream):
-        fault = call(url, "POST", "/__admin/faults", {"kind": kind, "times": 1}, token=None)
+    with serving("--conversations", "3", stderr=subprocess.PIPE) as served:
+        process, url = served.process, served.url
+        fault = call(url, "POST", control_path(AdminRoutes.ADD_FAULT), {"kind": kind, "times": 1}, token=None)
         assert fault.status == 201, fault.body
         with pytest.raises((OSError, http.client.HTTPException)):  # a reset, IncompleteRead
             call(url, "GET", "/api/v2/conversations", token="t")

@@ -5,93 +5,27 @@ Real sockets and a real process: what is tested is Granian's behaviour with the 
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mockserver.cli.serve import SHUTDOWN_SECONDS
+from tests.support.control import AdminRoutes, control_path
+from tests.support.live import call
+from tests.support.ports import address
+from tests.support.serve import COMMAND, ROOT, serving, serving_url
 
-ROOT = Path(__file__).resolve().parents[2]
 CALLBACKS = "/api/v2/conversations/callbacks"
 LISTING = "/api/v2/conversations?pageSize=1"
 CREATE = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q"}).encode()
 BODY_TIMEOUT = 1.0  # the module's server: a body has a second to arrive
-
-
-def serve_command(*options: str) -> list[str]:
-    """``serve`` from this checkout (not whichever copy a console script would import)."""
-    return [sys.executable, "-c", "from mockserver.cli import main; main()", "serve", *options]
-
-
-@contextmanager
-def serving(
-    *options: str, env: dict[str, str] | None = None, stderr: int = subprocess.DEVNULL
-) -> Iterator[subprocess.Popen[str]]:
-    """``serve`` on a free port (5 conversations unless the options or variables say otherwise):
-    the process, its URL in ``process.url``."""
-    sized = "--conversations" in options or "CALLBACK_MOCK_CONVERSATIONS" in (env or {})
-    process = subprocess.Popen(
-        serve_command(
-            "--port", "0", "--streaming-port", "0", *([] if sized else ["--conversations", "5"]), *options
-        ),
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
-    process.url = url  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 30
-    while status(url, "GET", "/openapi.json") != 200:
-        assert time.monotonic() < deadline, "serve did not come up"
-        time.sleep(0.02)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-
-
-def address(url: str) -> tuple[str, int]:
-    host, _, port = url.removeprefix("http://").rpartition(":")
-    return host, int(port)
-
-
-def status(
-    url: str, method: str, path: str, body: bytes | None = None, timeout: float = 5, token: str = "t"
-) -> int | None:
-    return answer(url, method, path, body, timeout, token)[0]
-
-
-def answer(
-    url: str, method: str, path: str, body: bytes | None = None, timeout: float = 5, token: str = "t"
-) -> tuple[int | None, Any]:
-    """The status and JSON body of one request (None, None if the connection failed)."""
-    connection = http.client.HTTPConnection(*address(url), timeout=timeout)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        data = response.read()
-        return response.status, json.loads(data) if data else None
-    except OSError:
-        return None, None
-    finally:
-        connection.close()
 
 
 def stalled_upload(url: str, announced: int = 5000, sent: bytes = b"{") -> socket.socket:
@@ -125,8 +59,8 @@ def read_answer(sock: socket.socket) -> tuple[int, dict[str, str], Any]:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
-    with serving("--token", "t", env={"CALLBACK_MOCK_BODY_TIMEOUT": str(BODY_TIMEOUT)}) as process:
-        yield process.url  # type: ignore[attr-defined]
+    with serving_url(env={"CALLBACK_MOCK_BODY_TIMEOUT": str(BODY_TIMEOUT)}) as url:
+        yield url
 
 
 def test_stalled_uploads_hold_up_no_one_and_get_408(served: str) -> None:
@@ -135,8 +69,10 @@ def test_stalled_uploads_hold_up_no_one_and_get_408(served: str) -> None:
     stalled = [stalled_upload(served) for _ in range(4)]
     started = time.monotonic()
     try:
-        answered = [status(served, "GET", LISTING, timeout=BODY_TIMEOUT / 2) for _ in range(5)]
-        created = status(served, "POST", CALLBACKS, CREATE, timeout=BODY_TIMEOUT / 2)
+        answered = [
+            call(served, "GET", LISTING, token="t", timeout=BODY_TIMEOUT / 2).status for _ in range(5)
+        ]
+        created = call(served, "POST", CALLBACKS, CREATE, token="t", timeout=BODY_TIMEOUT / 2).status
         assert answered == [200] * 5
         assert created == 200
         assert time.monotonic() - started < BODY_TIMEOUT
@@ -198,8 +134,9 @@ def test_a_body_over_the_limit_is_413_however_it_is_framed(
 
 def test_sigterm_ends_serve_within_its_bound_while_an_upload_is_open() -> None:
     """A body still arriving (BODY_TIMEOUT far off) delays SIGTERM by SHUTDOWN_SECONDS at most."""
-    with serving(env={"CALLBACK_MOCK_BODY_TIMEOUT": "60"}) as process:
-        sock = stalled_upload(process.url)  # type: ignore[attr-defined]
+    with serving("--conversations", "5", env={"CALLBACK_MOCK_BODY_TIMEOUT": "60"}) as served:
+        process = served.process
+        sock = stalled_upload(served.url)
         with sock:
             time.sleep(0.2)  # let the request reach the worker
             started = time.monotonic()
@@ -211,21 +148,22 @@ def test_sigterm_ends_serve_within_its_bound_while_an_upload_is_open() -> None:
 def test_serve_keeps_the_settings_of_the_environment() -> None:
     """No option given: the variables stand, read as the options would read them."""
     env = {"CALLBACK_MOCK_TOKENS": "secret", "CALLBACK_MOCK_CONVERSATIONS": "3", "CALLBACK_MOCK_SEED": "7"}
-    with serving(env={**env, "CALLBACK_MOCK_ADMIN_TOKEN": "12345"}) as process:
-        url = process.url  # type: ignore[attr-defined]
-        code, listing = answer(url, "GET", "/api/v2/conversations?pageSize=100", token="secret")
-        assert code == 200
-        assert listing["total"] <= 3
-        assert status(url, "GET", LISTING, token="sec") == 401  # a token, not a substring
-        assert status(url, "POST", "/__admin/reset", token="12345") == 204
+    with serving(env={**env, "CALLBACK_MOCK_ADMIN_TOKEN": "12345"}) as served:
+        listing = call(served.url, "GET", "/api/v2/conversations?pageSize=100", token="secret")
+        assert listing.status == 200
+        assert listing.json()["total"] <= 3
+        assert call(served.url, "GET", LISTING, token="sec").status == 401  # a token, not a substring
+        assert call(served.url, "POST", control_path(AdminRoutes.RESET), token="12345").status == 204
 
 
 def test_serve_starts_the_clock_and_the_lifecycle_as_told() -> None:
     options = ("--now", "2030-01-01T09:00:00Z", "--frozen", "--lifecycle", "manual")
-    with serving(*options) as process:
-        url = process.url  # type: ignore[attr-defined]
-        assert answer(url, "GET", "/__admin/clock")[1] == {"now": "2030-01-01T09:00:00.000Z", "frozen": True}
-        assert answer(url, "GET", "/__admin/lifecycle")[1]["mode"] == "manual"
+    with serving_url(*options) as url:
+        assert call(url, "GET", control_path(AdminRoutes.CLOCK)).json() == {
+            "now": "2030-01-01T09:00:00.000Z",
+            "frozen": True,
+        }
+        assert call(url, "GET", control_path(AdminRoutes.LIFECYCLE)).json()["mode"] == "manual"
 
 
 @pytest.mark.parametrize(
@@ -243,7 +181,7 @@ def test_a_bad_setting_stops_serve_before_it_announces_a_url(
     options: list[str], env: dict[str, str], message: str
 ) -> None:
     done = subprocess.run(
-        serve_command("--port", "0", "--streaming-port", "0", *options),
+        [*COMMAND, "serve", "--port", "0", "--streaming-port", "0", *options],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -255,7 +193,8 @@ def test_a_bad_setting_stops_serve_before_it_announces_a_url(
 
 
 def test_serve_on_every_address_with_an_open_control_api_warns() -> None:
-    with serving("--host", "0.0.0.0", stderr=subprocess.PIPE) as process:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+    with serving("--conversations", "5", "--host", "0.0.0.0", stderr=subprocess.PIPE) as served:
+        served.process.send_signal(signal.SIGTERM)
+        _, stderr = served.process.communicate(timeout=30)
+    # The warning's own words name the default prefix: the literal is the point.
     assert "warning: the control API (/__admin) is open to every host" in stderr

@@ -20,6 +20,7 @@ from mockserver import create_app
 from mockserver.serving.rsgi import RsgiBridge
 from mockserver.web.cors import Cors
 from mockserver.web.current import backend_of
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.serve import serving_url as serving
 
@@ -39,8 +40,8 @@ def served() -> Iterator[str]:
 
 @pytest.fixture
 def url(served: str) -> str:
-    assert call(served, "POST", "/__admin/reset").status == 204
-    assert call(served, "DELETE", "/__admin/stubs").status == 204
+    assert call(served, "POST", control_path(AdminRoutes.RESET)).status == 204
+    assert call(served, "DELETE", control_path(AdminRoutes.CLEAR_STUBS)).status == 204
     return served
 
 
@@ -110,12 +111,12 @@ def test_a_bodyless_request_is_answered_and_journaled_as_through_the_environ(
 ) -> None:
     head = f"GET {target.replace(HIT, seeded_id(url))} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n"
     request = head.encode() + b"".join(line + b"\r\n" for line in lines) + b"\r\n"
-    assert call(url, "POST", "/__admin/reset").status == 204
+    assert call(url, "POST", control_path(AdminRoutes.RESET)).status == 204
 
     direct = exchange(url, request)
-    assert call(url, "POST", "/__admin/stubs", ELSEWHERE).status == 201
+    assert call(url, "POST", control_path(AdminRoutes.ADD_STUB), ELSEWHERE).status == 201
     through_environ = exchange(url, request)
-    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    journal = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
 
     assert comparable(direct) == comparable(through_environ)
     if target == "/openapi.json":
@@ -133,10 +134,10 @@ def test_a_bodyless_request_is_answered_and_journaled_as_through_the_environ(
 def test_the_headers_an_environ_would_hold_are_journaled(url: str) -> None:
     target = f"{CONVERSATIONS}/{seeded_id(url)}"
     lines = b"X-Rep: a\r\nX-Rep: b\r\nX_Under: 1\r\nX-Under: 2\r\nX-Latin: caf\xc3\xa9\r\nX-Empty:\r\n"
-    assert call(url, "POST", "/__admin/reset").status == 204
+    assert call(url, "POST", control_path(AdminRoutes.RESET)).status == 204
 
     status, _, _ = exchange(url, f"GET {target} HTTP/1.1\r\nHost: localhost\r\n".encode() + lines + b"\r\n")
-    [entry] = call(url, "GET", "/__admin/requests").json()["requests"]
+    [entry] = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
 
     assert status == 401  # no token: a miss, answered by Flask
     assert entry["headers"] == {"Host": "localhost", "X-Rep": "a,b", "X-Under": "2"}
@@ -151,10 +152,10 @@ def test_misses_go_on_unnumbered_so_the_journal_keeps_the_order_of_arrival(url: 
         (f"{CONVERSATIONS}?pageSize=1", "t"),
         (hit, "t"),
     ]
-    assert call(url, "POST", "/__admin/reset").status == 204
+    assert call(url, "POST", control_path(AdminRoutes.RESET)).status == 204
 
     statuses = [call(url, "GET", path, token=token).status for path, token in sent]
-    journal = call(url, "GET", "/__admin/requests").json()["requests"]
+    journal = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
 
     assert statuses == [200, 404, 401, 200, 200]
     assert [(r["path"], r["status"]) for r in journal] == [
@@ -167,9 +168,14 @@ def test_misses_go_on_unnumbered_so_the_journal_keeps_the_order_of_arrival(url: 
 def test_a_fault_or_a_rate_limit_takes_the_environ(url: str) -> None:
     hit = f"{CONVERSATIONS}/{seeded_id(url)}"
     fault = {"method": "GET", "path": f"{CONVERSATIONS}/*", "status": 503, "times": 1}
-    assert call(url, "POST", "/__admin/faults", fault).status == 201
+    assert call(url, "POST", control_path(AdminRoutes.ADD_FAULT), fault).status == 201
     faulted = call(url, "GET", hit, token="t")
-    assert call(url, "PUT", "/__admin/rate-limit", {"requests": 1, "windowSeconds": 60}).status == 200
+    assert (
+        call(
+            url, "PUT", control_path(AdminRoutes.SET_RATE_LIMIT), {"requests": 1, "windowSeconds": 60}
+        ).status
+        == 200
+    )
     limited = [call(url, "GET", hit, token="t").status for _ in range(2)]
 
     assert faulted.status == 503
@@ -181,7 +187,7 @@ def test_without_the_journal_a_bodyless_read_answers_as_through_the_environ() ->
         target = f"{CONVERSATIONS}/{seeded_id(url)}"
         request = f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n".encode()
         direct = exchange(url, request)
-        assert call(url, "POST", "/__admin/stubs", ELSEWHERE).status == 201
+        assert call(url, "POST", control_path(AdminRoutes.ADD_STUB), ELSEWHERE).status == 201
         through_environ = exchange(url, request)
 
     assert direct[0] == 200

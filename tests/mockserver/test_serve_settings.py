@@ -11,8 +11,10 @@ import pytest
 from mockserver import config
 from mockserver.cli.serve import serve
 from mockserver.config import BY_NAME, REDACTED, SETTINGS, Setting
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
-from tests.support.redis import forget, free_port, fresh_prefix
+from tests.support.ports import free_port
+from tests.support.redis import forget, fresh_prefix
 from tests.support.serve import serving
 
 GIVEN = [setting for setting in SETTINGS if not setting.derived]  # STREAMING_HOST: serve's --host
@@ -101,7 +103,9 @@ def test_every_setting_given_is_what_the_server_runs_with(by: str, given: dict[s
         running = serving(env={BY_NAME[name].variable: text for name, text in given.items()})
     with running as served:
         assert served.stream.endswith(f":{given['STREAMING_PORT']}")
-        answer = call(served.url, "GET", "/__control/settings", token=ADMIN_TOKEN)
+        answer = call(
+            served.url, "GET", control_path(AdminRoutes.SETTINGS, prefix="/__control"), token=ADMIN_TOKEN
+        )
         assert answer.status == 200
         answered: dict[str, str] = answer.json()["settings"]
         secret = {setting.name for setting in SETTINGS if setting.secret}
@@ -117,12 +121,17 @@ def test_every_setting_given_is_what_the_server_runs_with(by: str, given: dict[s
 
         # And a few of them, by what the server does.
         assert (
-            call(served.url, "GET", "/__admin/settings", token="t").status == 404
+            call(served.url, "GET", control_path(AdminRoutes.SETTINGS), token="t").status == 404
         )  # ADMIN_PREFIX: an API path
-        assert call(served.url, "GET", "/__control/settings", token="t").status == 401  # ADMIN_TOKEN
+        assert (
+            call(served.url, "GET", control_path(AdminRoutes.SETTINGS, prefix="/__control"), token="t").status
+            == 401
+        )  # ADMIN_TOKEN
         assert call(served.url, "GET", "/api/v2/conversations", token="other").status == 401  # TOKENS
         assert call(served.url, "GET", "/api/v2/conversations", token="u").status == 200
-        clock = call(served.url, "GET", "/__control/clock", token=ADMIN_TOKEN).json()
+        clock = call(
+            served.url, "GET", control_path(AdminRoutes.CLOCK, prefix="/__control"), token=ADMIN_TOKEN
+        ).json()
         assert (clock["now"], clock["frozen"]) == ("2031-02-03T04:05:06.000Z", True)  # NOW, CLOCK_FROZEN
         numbers = ["+13175550100", "+13175550101", "+13175550102", "+13175550103"]
         create = {"callbackNumbers": numbers, "queueId": "q-1"}
@@ -135,7 +144,7 @@ def test_every_setting_given_is_what_the_server_runs_with(by: str, given: dict[s
 def test_no_admin_by_option_or_variable(by: str) -> None:
     running = serving("--no-admin") if by == "option" else serving(env={"CALLBACK_MOCK_ADMIN": "false"})
     with running as served:
-        assert call(served.url, "GET", "/__admin/settings", token=None).status == 404
+        assert call(served.url, "GET", control_path(AdminRoutes.SETTINGS), token=None).status == 404
 
 
 def test_options_given_reach_the_running_server() -> None:
@@ -163,5 +172,5 @@ def test_options_given_reach_the_running_server() -> None:
         assert other.status == 421
         for _ in range(3):
             call(served.url, "GET", "/api/v2/conversations/callbacks", token="t")
-        journal = call(served.url, "GET", "/__admin/requests", token=None).json()
+        journal = call(served.url, "GET", control_path(AdminRoutes.REQUESTS), token=None).json()
         assert journal["total"] == len(journal["requests"]) == 2

@@ -13,6 +13,7 @@ from mockserver import config
 from mockserver.app import create_app
 from mockserver.control.models import Lifecycle, LifecycleMode, RateLimit
 from mockserver.web.auth import is_authorized
+from tests.support.control import AdminRoutes, control_path
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,10 @@ def test_the_app_reads_its_variables_with_the_same_parsers(monkeypatch: pytest.M
     assert is_authorized("Bearer secret", app.config["TOKENS"])
     assert not is_authorized("Bearer sec", app.config["TOKENS"])  # not a substring test
     client = app.test_client()
-    assert client.post("/__admin/reset", headers={"Authorization": "Bearer 12345"}).status_code == 204
+    assert (
+        client.post(control_path(AdminRoutes.RESET), headers={"Authorization": "Bearer 12345"}).status_code
+        == 204
+    )
 
 
 _NOON = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)
@@ -199,7 +203,9 @@ def test_the_control_api_shows_the_settings_in_their_variables_words_tokens_reda
             "NOW": "2030-01-15T12:00:00Z",
         }
     )
-    answer = app.test_client().get("/__admin/settings", headers={"Authorization": "Bearer admin"})
+    answer = app.test_client().get(
+        control_path(AdminRoutes.SETTINGS), headers={"Authorization": "Bearer admin"}
+    )
     assert answer.status_code == 200
     shown: dict[str, str] = answer.get_json()["settings"]
     assert shown["ADMIN_TOKEN"] == config.REDACTED

@@ -19,6 +19,7 @@ from mockserver.state.lifecycle import Step
 from mockserver.store import ConversationStore, is_shared
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
+from tests.support.control import AdminRoutes, control_path
 from tests.support.redis import dedicated_redis
 
 
@@ -203,7 +204,7 @@ def test_a_hit_on_a_large_stub_costs_what_a_hit_on_a_small_one_does(
 
     def hit_cost(size: int) -> int:
         stub = {"method": "GET", "path": f"/api/v2/stubbed/{size}", "body": "x" * size, "times": 100}
-        assert http.post("/__admin/stubs", json=stub).status_code == 201
+        assert http.post(control_path(AdminRoutes.ADD_STUB), json=stub).status_code == 201
         return _cost(client, lambda: http.get(f"/api/v2/stubbed/{size}", headers=auth))
 
     small, large = hit_cost(10), hit_cost(500_000)
@@ -265,7 +266,7 @@ def test_a_stub_hit_takes_the_same_time_beside_4_mb_of_other_stubs_and_on_a_1_mb
 
     def add(name: str, size: int) -> Callable[[], object]:
         stub = {"method": "GET", "path": f"/api/v2/stubbed/{name}", "body": "x" * size, "times": 1000}
-        assert http.post("/__admin/stubs", json=stub).status_code == 201
+        assert http.post(control_path(AdminRoutes.ADD_STUB), json=stub).status_code == 201
         return lambda: http.get(f"/api/v2/stubbed/{name}", headers=auth)
 
     hit_small = add("small", 10)
@@ -318,14 +319,19 @@ def _seen(app: Flask) -> list[Any]:
         http.get(f"/api/v2/notifications/channels/{channel['id']}/subscriptions", headers=auth).json
         for channel in channels["entities"]
     ]
-    return [channels, subscribed, http.get("/__admin/stubs").json, http.get("/__admin/faults").json]
+    return [
+        channels,
+        subscribed,
+        http.get(control_path(AdminRoutes.STUBS)).json,
+        http.get(control_path(AdminRoutes.FAULTS)).json,
+    ]
 
 
 def _faulted(apps: tuple[Flask, ...]) -> list[int]:
     """The statuses of 16 requests through ``apps`` in turn, under a fault of probability 0.5 added first."""
     clients = [app.test_client() for app in apps]
     fault = {"path": "/api/v2/faulty", "status": 503, "probability": 0.5, "seed": 3, "times": 6}
-    assert clients[-1].post("/__admin/faults", json=fault).status_code == 201
+    assert clients[-1].post(control_path(AdminRoutes.ADD_FAULT), json=fault).status_code == 201
     auth = {"Authorization": f"Bearer {TOKEN}"}
     return [
         clients[index % len(clients)].get("/api/v2/faulty", headers=auth).status_code for index in range(16)
@@ -371,7 +377,9 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
     # Stubs tried by priority, used up into the done ones, removed; faults drawing from their stream.
     for priority, times in ((5, 1), (1, 2), (5, None)):
         stub = {"method": "GET", "path": "/api/v2/stubbed", "body": "x" * 1000, "priority": priority}
-        answer = http[first].post("/__admin/stubs", json={**stub, **({"times": times} if times else {})})
+        answer = http[first].post(
+            control_path(AdminRoutes.ADD_STUB), json={**stub, **({"times": times} if times else {})}
+        )
         assert answer.status_code == 201
     for index in range(6):
         http[two_apps[index % 2]].get("/api/v2/stubbed", headers=auth)
@@ -380,7 +388,7 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
     assert drawn == _faulted((create_app({**CONFIG, "CONVERSATIONS": 5}),))  # as one process draws them
     assert 0 < drawn.count(503) < len(drawn)
     both_see_alike()
-    stubs = http[second].get("/__admin/stubs").json
+    stubs = http[second].get(control_path(AdminRoutes.STUBS)).json
     assert stubs is not None
     # Tried: priority 1's twice (then done), then the newest of priority 5, which has no times.
     assert [(stub["id"], stub["done"]) for stub in stubs["stubs"]] == [
@@ -389,15 +397,20 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
         ("stub-2", True),
     ]
     for stub_id in ("stub-2", "stub-3"):
-        assert http[first].delete(f"/__admin/stubs/{stub_id}").status_code == 204
+        assert http[first].delete(control_path(AdminRoutes.REMOVE_STUB, stub_id=stub_id)).status_code == 204
         both_see_alike()
 
     # Emptied (one value), then filled again.
-    assert http[second].post("/__admin/reset").status_code in (200, 204)
+    assert http[second].post(control_path(AdminRoutes.RESET)).status_code in (200, 204)
     made.clear()
     both_see_alike()
     create(first)
-    assert http[second].post("/__admin/stubs", json={"path": "/api/v2/again", "body": "y"}).status_code == 201
+    assert (
+        http[second]
+        .post(control_path(AdminRoutes.ADD_STUB), json={"path": "/api/v2/again", "body": "y"})
+        .status_code
+        == 201
+    )
     both_see_alike()
 
     # A process that joins now loads every part whole, and sees the same.

@@ -11,6 +11,7 @@ import pytest
 from factories import edge_cases
 from mockserver.control.client import AdminError
 from mockserver.testing.server import MockServer
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 
 CONVERSATIONS = "/api/v2/conversations"
@@ -74,7 +75,7 @@ def test_a_stub_leaves_other_requests_and_the_control_api_alone(callback_mock_se
         call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{some_id(callback_mock_server)}").status
         == 200
     )
-    assert call(callback_mock_server.url, "POST", "/__admin/reset").status == 204
+    assert call(callback_mock_server.url, "POST", control_path(AdminRoutes.RESET)).status == 204
 
 
 def test_a_fault_comes_before_a_stub(callback_mock_server: MockServer) -> None:
@@ -106,7 +107,9 @@ def test_a_fault_comes_before_a_stub(callback_mock_server: MockServer) -> None:
 def test_a_bad_stub_is_refused_by_field_and_nothing_is_added(
     callback_mock_server: MockServer, label: str, spec: dict[str, Any], code: str, field: str
 ) -> None:
-    answer = call(callback_mock_server.url, "POST", "/__admin/stubs", {"path": "/x", **spec})
+    answer = call(
+        callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_STUB), {"path": "/x", **spec}
+    )
 
     assert answer.status == 400, label
     body = answer.json()
@@ -116,7 +119,9 @@ def test_a_bad_stub_is_refused_by_field_and_nothing_is_added(
 
 
 def test_the_stub_body_is_bounded(callback_mock_server: MockServer) -> None:
-    answer = call(callback_mock_server.url, "POST", "/__admin/stubs", {"body": "x" * 1_000_001})
+    answer = call(
+        callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_STUB), {"body": "x" * 1_000_001}
+    )
     assert (answer.status, answer.json()["details"][0]["fieldName"]) == (400, "$.body")
 
 
@@ -167,7 +172,7 @@ def test_a_stub_framing_or_keeping_the_connection_is_refused(
     callback_mock_server: MockServer, name: str, value: str
 ) -> None:
     spec = {"path": CONVERSATIONS, "headers": {name: value}, "body": '{"a": 1}  '}
-    answer = call(callback_mock_server.url, "POST", "/__admin/stubs", spec)
+    answer = call(callback_mock_server.url, "POST", control_path(AdminRoutes.ADD_STUB), spec)
 
     assert answer.status == 400
     body = answer.json()

@@ -30,15 +30,21 @@ def call(
     *,
     token: str | None = TOKEN,
     headers: dict[str, str] | None = None,
+    content_type: str | None = "application/json",
+    timeout: float = 30,
 ) -> Answer:
-    """Send one request (``body`` as JSON unless it is bytes) on a new connection."""
-    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
+    """Send one request (``body`` as JSON unless it is bytes) on a new connection.
+
+    ``headers`` win over the ``token``'s Authorization and over ``content_type``, which goes with a
+    body only; ``content_type=None`` sends a body with no Content-Type, ``token=None`` no credentials.
+    """
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=timeout)
     sent = dict(headers or {})
     if token is not None:
         sent.setdefault("Authorization", f"Bearer {token}")
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    if data is not None:
-        sent.setdefault("Content-Type", "application/json")
+    if data is not None and content_type is not None:
+        sent.setdefault("Content-Type", content_type)
     try:
         connection.request(method, path, body=data, headers=sent)
         response = connection.getresponse()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -16,14 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.support.ports import free_port
+
 SERVERS = ("redis-server", "valkey-server")  # Debian's packages; either speaks the protocol
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _server_command() -> str:

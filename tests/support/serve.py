@@ -31,25 +31,32 @@ class Served:
 
 
 @contextmanager
-def serving(*options: str, env: Mapping[str, str] | None = None) -> Iterator[Served]:
+def serving(
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    stderr: int = subprocess.DEVNULL,
+    answering: bool = True,
+) -> Iterator[Served]:
     """``serve`` with ``options`` on free ports, once it answers; stopped by SIGTERM, which must end it cleanly.
 
-    ``env``: variables added to this process's (one that gives the stream's port keeps it).
+    ``env``: variables over this process's own (one that gives the stream's port keeps it); ``stderr``: where serve's goes (``subprocess.PIPE``
+    to read it, with ``process.communicate`` once the test has stopped it); ``answering=False``:
+    handed over the moment it printed its URLs, without waiting for an answer first.
     """
     streaming = [] if env and "CALLBACK_MOCK_STREAMING_PORT" in env else ["--streaming-port", "0"]
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", "0", *streaming, *options],
         cwd=ROOT,
-        env=None if env is None else {**os.environ, **env},
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
     assert process.stdout is not None
     url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
     stream = process.stdout.readline().strip().rsplit(" ", 1)[-1]
     deadline = time.monotonic() + 30
-    while True:
+    while answering:
         try:
             if call(url, "GET", "/openapi.json", token=None).status == 200:
                 break
@@ -61,13 +68,16 @@ def serving(*options: str, env: Mapping[str, str] | None = None) -> Iterator[Ser
     try:
         yield Served(process, url, stream)
     finally:
-        if process.poll() is None:  # a test may have killed it
+        stopping = process.poll() is None  # a test may have stopped it
+        if stopping:
             process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
+        process.communicate(timeout=30)  # drains and closes the pipes it writes to
+        if stopping:
+            assert process.returncode == 0
 
 
 @contextmanager
-def serving_url(*options: str) -> Iterator[str]:
-    """``serve`` with 5 conversations, token ``t`` and ``options``: its URL."""
-    with serving("--conversations", "5", "--token", "t", *options) as served:
+def serving_url(*options: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``serve`` with 5 conversations, token ``t`` and ``options`` (and ``env``): its URL."""
+    with serving("--conversations", "5", "--token", "t", *options, env=env) as served:
         yield served.url
