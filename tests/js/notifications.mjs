@@ -9,7 +9,7 @@
 // (GET ADMIN_PREFIX/notifications): each once, in order per conversation, in the envelope
 // {topicName, version: "2", eventBody, metadata: {CorrelationId}}. Exit 0 and a JSON summary on
 // stdout (counts per topic), or exit 1 naming the mismatch. EVENTS_FILE, if given, receives every
-// event as a JSON array, for the Python SDK to read (tests/mockserver/test_notifications_js.py).
+// event as a JSON array, for the Python SDK to read (tests/mockserver/notifications/test_notifications_js.py).
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
