@@ -31,7 +31,7 @@ from bench_server import SERVE, call, free_port, process, wrk
 
 from mockserver.control.models import ClockChange, Lifecycle, LifecycleMode
 from mockserver.state.backend import Backend
-from mockserver.store import MemoryStore
+from mockserver.store.memory import MemoryStore
 
 NOW = datetime(2030, 1, 15, 12, tzinfo=timezone.utc)
 DAY = 86_400

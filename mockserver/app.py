@@ -12,7 +12,7 @@ from mockserver.config import DEFAULTS, Paths, checked, from_environ
 from mockserver.control import views as control_views
 from mockserver.control.middleware import ControlLayer, Controls, StoredReads
 from mockserver.state.backend import Backend
-from mockserver.store import StoreUnavailableError
+from mockserver.store.errors import StoreUnavailableError
 from mockserver.web import auth, openapi, wire
 from mockserver.web import current as extension
 from mockserver.web import error_handlers as handlers

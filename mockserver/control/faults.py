@@ -19,7 +19,8 @@ import attrs
 import contracts
 from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
 from mockserver.control.registry import Registered, Registry
-from mockserver.store import LocalPartShare, MemoryWindows, PartShare, Windows
+from mockserver.store.base import PartShare, Windows
+from mockserver.store.memory import LocalPartShare, MemoryWindows
 
 
 class _ActiveFault(Registered):

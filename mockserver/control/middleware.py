@@ -25,7 +25,7 @@ from mockserver.control.models import FaultKind
 from mockserver.control.recording import Answer, ArrivalStamp, has_body, record, request_headers, take_body
 from mockserver.control.stubs import Stubs
 from mockserver.state.clock import Clock
-from mockserver.store import OutOfDateError
+from mockserver.store.errors import OutOfDateError
 from mockserver.web.auth import bearer_token, correlation_id
 from mockserver.web.wire import json_headers
 

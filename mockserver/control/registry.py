@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from mockserver.control.patterns import compile_path
-from mockserver.store import ABSENT, LocalPartShare, PartShare, Path
+from mockserver.store.base import ABSENT, PartShare, Path
+from mockserver.store.memory import LocalPartShare
 
 
 class Registered:

@@ -16,7 +16,7 @@ import attrs
 import contracts
 from mockserver.control.models import Stub, StubList
 from mockserver.control.registry import Registered, Registry
-from mockserver.store import PartShare
+from mockserver.store.base import PartShare
 
 DEFAULT_CONTENT_TYPE = "application/json"
 

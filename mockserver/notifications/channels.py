@@ -31,7 +31,8 @@ from mockserver.control.models import PushedNotification
 from mockserver.notifications import events, topics
 from mockserver.state.clock import Clock, from_ms
 from mockserver.state.errors import ApiError
-from mockserver.store import ABSENT, LocalPartShare, LocalRelay, Log, MemoryLog, PartShare, Path, Relay, Sink
+from mockserver.store.base import ABSENT, Log, PartShare, Path, Relay, Sink
+from mockserver.store.memory import LocalPartShare, LocalRelay, MemoryLog
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)

@@ -115,7 +115,7 @@ def start_worker(report: Connection, parent: int, reuse_port: bool, target: str)
     try:
         bridge = worker_app(reuse_port=reuse_port)
     except Exception as error:
-        from mockserver.store import StoreError
+        from mockserver.store.errors import StoreError
 
         if not isinstance(error, StartError | StoreError):
             raise

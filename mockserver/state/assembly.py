@@ -30,7 +30,8 @@ from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
 from mockserver.state.engine import Engine
 from mockserver.state.limits import Limits
-from mockserver.store import ConversationStore, PartShare, SharedPart, open_store
+from mockserver.store import open_store
+from mockserver.store.base import ConversationStore, PartShare, SharedPart
 
 _P = TypeVar("_P", bound=SharedPart)
 _A = TypeVar("_A", bound="Assembly")

@@ -43,7 +43,7 @@ from mockserver.state.clock import ClockError, iso
 from mockserver.state.errors import ApiError
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
-from mockserver.store import Entry
+from mockserver.store.base import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)

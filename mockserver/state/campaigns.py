@@ -19,7 +19,7 @@ from contracts import (
     DomainEntityRef,
 )
 from mockserver.state import edits
-from mockserver.store import Entry
+from mockserver.store.base import Entry
 
 # Which list of CampaignInteractions a callback's state puts its conversation in; ended ones in none.
 _STAGES = {

@@ -16,7 +16,7 @@ from functools import partial
 from time import time, time_ns
 from typing import Any
 
-from mockserver.state.errors import StateError
+from mockserver.state import StateError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # The furthest from the clock the server stamps a time: a callback scheduled 30 days ahead (the

@@ -21,7 +21,8 @@ from mockserver.state import lifecycle
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock, from_ms
 from mockserver.state.lifecycle import StepError
-from mockserver.store import ConversationStore, LocalPartShare, MemorySchedule, PartShare, Timetable
+from mockserver.store.base import ConversationStore, PartShare, Timetable
+from mockserver.store.memory import LocalPartShare, MemorySchedule
 
 
 class Engine:

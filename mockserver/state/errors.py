@@ -10,7 +10,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from contracts import ContractError, Detail, ErrorBody, ProblemKind
-from mockserver.errors import MockServerError
+from mockserver.state import StateError
 
 # The API's code and message for the statuses Werkzeug raises on its own.
 _HTTP_CODES: dict[int, tuple[str, str]] = {
@@ -50,10 +50,6 @@ _PROBLEM_CODES = {
     ProblemKind.SYNTAX: "bad.request",
 }
 _DATE_MESSAGE = "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
-
-
-class StateError(MockServerError):
-    """An error of the state's rules: the API's own (``ApiError``) and those the backend turns into one."""
 
 
 class ApiError(StateError):

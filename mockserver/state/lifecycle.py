@@ -27,9 +27,8 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import Lifecycle, LifecycleMode
-from mockserver.state import step_edits
+from mockserver.state import StateError, step_edits
 from mockserver.state.clock import to_ms
-from mockserver.state.errors import StateError
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000

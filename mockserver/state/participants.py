@@ -44,7 +44,7 @@ from mockserver.state import edits, lifecycle, step_edits
 from mockserver.state.engine import Engine
 from mockserver.state.errors import ApiError
 from mockserver.state.limits import Limits
-from mockserver.store import ConversationStore
+from mockserver.store.base import ConversationStore
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused

@@ -2,79 +2,25 @@
 
 ``SCHEMES`` is the one table of the URLs a store may have, each saying whether the store it names
 is shared (several processes serve one state from it) and opening it. ``base`` holds the
-interfaces (``ConversationStore`` and the jobs it combines), the value kept (``Entry``) and the
-errors; ``memory`` the in-memory store and its parts; ``redis`` the Redis store, imported only
-when a Redis URL is opened (redis-py is the ``redis`` extra).
+interfaces (``ConversationStore`` and the jobs it combines) and the value kept (``Entry``),
+``errors`` the errors, ``memory`` the in-memory store and its parts, ``redis`` the Redis store.
+Each is imported where it is used: this module imports none of them until a store is opened, so
+``serve``'s supervising process asks the table without loading the contract or the factories.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from mockserver.store.base import (
-    ABSENT,
-    Conversations,
-    ConversationStore,
-    Entry,
-    Log,
-    OutOfDateError,
-    PartMakers,
-    PartShare,
-    PartShares,
-    Path,
-    Relay,
-    SharedPart,
-    Sink,
-    StoreError,
-    StoreUnavailableError,
-    Timetable,
-    Tracked,
-    Transactions,
-    Windows,
-)
-from mockserver.store.memory import (
-    LocalPartShare,
-    LocalRelay,
-    MemoryLog,
-    MemorySchedule,
-    MemoryStore,
-    MemoryWindows,
-)
+from mockserver.store.errors import StoreError
 
-__all__ = [
-    "ABSENT",
-    "SCHEMES",
-    "ConversationStore",
-    "Conversations",
-    "Entry",
-    "LocalPartShare",
-    "LocalRelay",
-    "Log",
-    "MemoryLog",
-    "MemorySchedule",
-    "MemoryStore",
-    "MemoryWindows",
-    "OutOfDateError",
-    "PartMakers",
-    "PartShare",
-    "PartShares",
-    "Path",
-    "Relay",
-    "Scheme",
-    "SharedPart",
-    "Sink",
-    "StoreError",
-    "StoreUnavailableError",
-    "Timetable",
-    "Tracked",
-    "Transactions",
-    "Windows",
-    "is_shared",
-    "open_store",
-    "scheme_of",
-]
+if TYPE_CHECKING:
+    from mockserver.store.base import ConversationStore
+
+__all__ = ["SCHEMES", "Scheme", "is_shared", "open_store", "scheme_of"]
 
 
 @frozen
@@ -91,6 +37,8 @@ class Scheme:
 
 
 def _memory(url: str, prefix: str, timeout: float) -> ConversationStore:
+    from mockserver.store.memory import MemoryStore
+
     return MemoryStore()
 
 

@@ -32,31 +32,10 @@ from attrs import frozen
 
 import contracts
 from contracts import Conversation
-from mockserver.errors import MockServerError
 
 if TYPE_CHECKING:
     from mockserver.control.journal import Journal, KeptRequest
     from mockserver.state.lifecycle import Step
-
-
-class StoreError(MockServerError, RuntimeError):
-    """The store cannot do what was asked: unreachable, seeded otherwise, or its lock lost.
-
-    The base of every error the store package raises.
-    """
-
-
-class StoreUnavailableError(StoreError):
-    """The store cannot answer now (unreachable, silent past its timeout, its lock not freed in time):
-    the server answers 503, telling the client to retry after ``retry_after`` seconds."""
-
-    def __init__(self, message: str, *, retry_after: int = 1) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class OutOfDateError(StoreError):
-    """Another process changed the parts since this one last synced: sync, and answer on that state."""
 
 
 ABSENT: Any = object()  # what a ``Tracked`` part's dump holds at a path where it holds nothing

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 import contracts
 from contracts import ContractError
 from mockserver.state.errors import ApiError, http_error
-from mockserver.store import StoreUnavailableError
+from mockserver.store.errors import StoreUnavailableError
 from mockserver.web.auth import correlation_id
 from mockserver.web.wire import json_headers
 

@@ -10,7 +10,9 @@ import pytest
 from flask import Flask
 
 from contracts import CallbackState, Conversation
-from mockserver.store import ConversationStore, MemoryStore, open_store
+from mockserver.store import open_store
+from mockserver.store.base import ConversationStore
+from mockserver.store.memory import MemoryStore
 from mockserver.testing.server import MockServer
 from mockserver.web.current import backend_of
 from tests.support.redis import forget, fresh_prefix

@@ -11,7 +11,7 @@ import pytest
 
 import mockserver
 from mockserver.errors import MockServerError
-from mockserver.state.errors import StateError
+from mockserver.state import StateError
 
 
 def _errors() -> dict[str, type[BaseException]]:
@@ -42,9 +42,9 @@ def test_every_error_of_mockserver_is_a_mockserver_error() -> None:
         ("mockserver.state.clock.ClockError", StateError, ValueError),
         ("mockserver.state.lifecycle.StepError", StateError, ValueError),
         ("mockserver.config.SettingError", MockServerError, ValueError),
-        ("mockserver.store.base.StoreError", MockServerError, RuntimeError),
-        ("mockserver.store.base.StoreUnavailableError", MockServerError, RuntimeError),
-        ("mockserver.store.base.OutOfDateError", MockServerError, RuntimeError),
+        ("mockserver.store.errors.StoreError", MockServerError, RuntimeError),
+        ("mockserver.store.errors.StoreUnavailableError", MockServerError, RuntimeError),
+        ("mockserver.store.errors.OutOfDateError", MockServerError, RuntimeError),
         ("mockserver.control.client.AdminError", MockServerError, Exception),
         ("mockserver.cli.verify.UnreachableError", MockServerError, Exception),
         ("mockserver.cli.verify.BrokenResponseError", MockServerError, Exception),

@@ -18,7 +18,7 @@ import orjson
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from mockserver.control.journal import LENGTH, Journal, KeptRequest
-from mockserver.store.base import OutOfDateError, StoreError
+from mockserver.store.errors import OutOfDateError, StoreError
 from mockserver.store.redis import scripts
 from mockserver.store.redis.outage import LOST, Client, Outage
 from mockserver.store.redis.parts import JOURNAL_KEYS, journal_item

@@ -15,7 +15,7 @@ import time
 import uuid
 from typing import Any
 
-from mockserver.store.base import StoreError, StoreUnavailableError
+from mockserver.store.errors import StoreError, StoreUnavailableError
 from mockserver.store.redis.outage import LOST
 
 # How long a dead holder keeps the lock: short beside the 30 s it was, long enough that a live holder's

@@ -20,7 +20,7 @@ import redis
 from redis.client import Pipeline
 from redis.exceptions import ConnectionError, RedisError, TimeoutError
 
-from mockserver.store.base import StoreUnavailableError
+from mockserver.store.errors import StoreUnavailableError
 
 LOST = (ConnectionError, TimeoutError)  # refused, reset, silent past the timeout, loading its data
 PROBE_SECONDS = 0.25  # between pings while down

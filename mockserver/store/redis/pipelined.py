@@ -17,7 +17,7 @@ from typing import Any
 import hiredis
 from redis.connection import parse_url
 
-from mockserver.store.base import StoreError
+from mockserver.store.errors import StoreError
 
 
 class Pipelined:

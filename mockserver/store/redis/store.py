@@ -40,7 +40,8 @@ import redis
 
 from contracts import Conversation
 from mockserver.control.journal import Journal, KeptRequest
-from mockserver.store.base import Entry, StoreError
+from mockserver.store.base import Entry
+from mockserver.store.errors import StoreError
 from mockserver.store.redis import scripts
 from mockserver.store.redis.fast_read import FastRead
 from mockserver.store.redis.outage import LOST, Client, Outage

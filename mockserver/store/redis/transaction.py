@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from redis.exceptions import ResponseError
 
-from mockserver.store.base import StoreUnavailableError, Tracked
+from mockserver.store.base import Tracked
+from mockserver.store.errors import StoreUnavailableError
 from mockserver.store.redis import fields, scripts
 from mockserver.store.redis.lock import LEASE_MS, Lease
 from mockserver.store.redis.outage import Client, Outage

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import Sink
+from mockserver.store.base import Sink
 from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.events import assert_reads_through_sdk

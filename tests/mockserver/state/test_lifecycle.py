@@ -14,7 +14,7 @@ from contracts import CallbackState, Conversation, DisconnectType
 from factories import ConversationFactory, check_conversation
 from mockserver.state.clock import Clock, ClockError
 from mockserver.state.lifecycle import PATHS, Step
-from mockserver.store import MemorySchedule
+from mockserver.store.memory import MemorySchedule
 from mockserver.web.current import backend_of
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path

@@ -15,7 +15,10 @@ import contracts
 from contracts import Call, Conversation, ConversationEntityListing, Participant
 from factories import ConversationFactory
 from mockserver import config
-from mockserver.store import SCHEMES, ConversationStore, Entry, MemoryStore, StoreError, is_shared, open_store
+from mockserver.store import SCHEMES, is_shared, open_store
+from mockserver.store.base import ConversationStore, Entry
+from mockserver.store.errors import StoreError
+from mockserver.store.memory import MemoryStore
 from mockserver.web.current import backend_of
 from mockserver.web.wire import listing_json
 from tests.support import NOW

@@ -16,7 +16,8 @@ from flask import Flask
 from mockserver import create_app
 from mockserver.control.journal import KeptRequest
 from mockserver.state.lifecycle import Step
-from mockserver.store import ConversationStore, is_shared
+from mockserver.store import is_shared
+from mockserver.store.base import ConversationStore
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
 from tests.support.control import AdminRoutes, control_path

@@ -11,7 +11,7 @@ from contracts import CallbackState
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.models import Fault, RateLimit
 from mockserver.control.patterns import path_regex
-from mockserver.store import MemoryWindows
+from mockserver.store.memory import MemoryWindows
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
