@@ -219,7 +219,16 @@ def test_an_injected_transport_fault_logs_one_info_line(kind: str) -> None:
     assert stderr.splitlines() == [f"[INFO] a {kind} fault cut the answer to GET /api/v2/conversations"]
 
 
-def test_the_session_fails_when_a_test_leaves_a_process_running(pytester: pytest.Pytester) -> None:
+def _with_leak_check(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.RunResult:
+    """A pytest run in its own process with the session-finish check (``tests.support.leaks``), found
+    from this checkout's root (the run's own directory is pytester's, where no ``tests`` package is)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
+    return pytester.runpytest_subprocess("-p", "tests.support.leaks", "-p", "no:cacheprovider")
+
+
+def test_the_session_fails_when_a_test_leaves_a_process_running(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pidfile = pytester.path / "sleep.pid"
     pytester.makepyfile(
         test_leak=f"""
@@ -234,7 +243,7 @@ def test_the_session_fails_when_a_test_leaves_a_process_running(pytester: pytest
         """
     )
     try:
-        result = pytester.runpytest_subprocess("-p", "tests.support.leaks", "-p", "no:cacheprovider")
+        result = _with_leak_check(pytester, monkeypatch)
     finally:
         if pidfile.exists():
             sleeper = int(pidfile.read_text())
@@ -247,7 +256,9 @@ def test_the_session_fails_when_a_test_leaves_a_process_running(pytester: pytest
     )
 
 
-def test_the_session_passes_when_its_tests_stop_what_they_start(pytester: pytest.Pytester) -> None:
+def test_the_session_passes_when_its_tests_stop_what_they_start(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makepyfile(
         test_clean="""
         import subprocess
@@ -258,6 +269,6 @@ def test_the_session_passes_when_its_tests_stop_what_they_start(pytester: pytest
             sleeper.wait()
         """
     )
-    result = pytester.runpytest_subprocess("-p", "tests.support.leaks", "-p", "no:cacheprovider")
+    result = _with_leak_check(pytester, monkeypatch)
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
