@@ -14,8 +14,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The models fixtures are generated for and schemas asked of most: the callbacks and the
 # conversations that carry them.
 PAYLOAD_MODELS = ("Callback", "CallbackBasic", "Conversation", "ConversationBasic")
-# Whole responses a captured file may hold besides those.
-RESPONSE_MODELS = (*PAYLOAD_MODELS, "ConversationEntityListing", "CampaignInteractions")
+# What the callback routes answer besides those (GET /conversations/callbacks[/{id}], create, patch,
+# bulk update, a participant's attributes, wrap-up and wrap-up codes), and the error every route may.
+ANSWER_MODELS = (
+    "ConversationEntityListing",
+    "CampaignInteractions",
+    "CallbackConversation",
+    "CallbackConversationEntityListing",
+    "CreateCallbackResponse",
+    "PatchCallbackResponse",
+    "BulkCallbackPatchResponse",
+    "ParticipantAttributes",
+    "AssignedWrapupCode",
+    "WrapupCode",
+    "ErrorBody",
+)
+# The bodies a callback client sends.
+REQUEST_MODELS = (
+    "CreateCallbackCommand",
+    "CreateCallbackOnConversationCommand",
+    "PatchCallbackRequest",
+    "BulkCallbackPatchRequest",
+    "BulkCallbackDisconnectRequest",
+    "MediaParticipantRequest",
+    "WrapupInput",
+    "TransferRequest",
+    "SetRecordingState",
+    "CallCommand",
+)
+# Every model a callback client reads or sends: what a captured file may hold.
+WIRE_MODELS = (*PAYLOAD_MODELS, *ANSWER_MODELS, *REQUEST_MODELS)
 
 
 def _to_class(_ctx: click.Context, _param: click.Parameter, value: str | None) -> type | None:

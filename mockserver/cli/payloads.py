@@ -4,9 +4,9 @@ A *record* is one JSON document of an input: a line of an NDJSON file, an elemen
 JSON array, or a whole JSON file. A *payload* is a record read as one contract model (a record that
 is itself a JSON array holds one payload per element), and is decoded whole by the contract, so a
 Conversation's own fields are checked as strictly as its callbacks. The model of a record is
-detected from the contract's own envelope types (the fields that lead to callbacks: a
-Conversation's participants, a listing's entities, a campaign's interactions), so a new envelope
-field is followed without a change here; the callbacks are counted the same way.
+detected by its keys (``detect``). The callbacks are counted by the contract's own envelope
+types (the fields that lead to callbacks: a Conversation's participants, a listing's entities, a
+campaign's interactions), so a new envelope field is followed without a change here.
 """
 
 from __future__ import annotations
@@ -20,22 +20,10 @@ import attrs
 import orjson
 
 import contracts
-from contracts import (
-    Callback,
-    CallbackBasic,
-    CampaignInteractions,
-    Conversation,
-    ConversationEntityListing,
-    Problem,
-    ProblemKind,
-    camel,
-    unwrap_optional,
-)
+from contracts import Callback, CallbackBasic, Problem, ProblemKind, camel, unwrap_optional
+from mockserver.cli.detect import detect
 
 CALLBACK_MODELS: tuple[type, ...] = (Callback, CallbackBasic)
-# The responses a captured file may hold, tried in this order when no model is given.
-# ConversationBasic has Conversation's shape, so Conversation stands for both.
-ENVELOPES: tuple[type, ...] = (Conversation, ConversationEntityListing, CampaignInteractions)
 
 _NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 
@@ -51,11 +39,17 @@ class Record:
 
 @attrs.frozen
 class Payload:
-    """A payload inside a record: where it is, its raw JSON and the model it must match."""
+    """A payload inside a record: where it is, its raw JSON and the models it may match (one, or
+    several its keys fit equally)."""
 
     path: str
     value: Any
-    model: type
+    models: tuple[type, ...]
+
+    @property
+    def model(self) -> type:
+        """The model its callbacks are counted by: the first it may match."""
+        return self.models[0]
 
 
 def read_records(stream: IO[bytes], name: str) -> Iterator[Record]:
@@ -128,15 +122,6 @@ def _decode(number: int, text: bytes, *, line: int = 1) -> Record:
         return Record(number, syntax_error=problem)
 
 
-def detect(value: Any) -> type:
-    """The model a record's JSON is taken for: the envelope whose callback holders it carries."""
-    if isinstance(value, dict):
-        for envelope in ENVELOPES:
-            if any(wire in value for wire, _ in holders(envelope)):
-                return envelope
-    return Callback
-
-
 def payloads(value: Any, model: type | None, path: str = "$") -> Iterator[Payload]:
     """The payloads of a record's JSON ``value``, each to be read as ``model`` (detected when ``None``).
 
@@ -146,13 +131,33 @@ def payloads(value: Any, model: type | None, path: str = "$") -> Iterator[Payloa
         for index, item in enumerate(value):
             yield from payloads(item, model, f"{path}[{index}]")
         return
-    yield Payload(path, value, model or detect(value))
+    yield Payload(path, value, (model,) if model else detect(value))
 
 
-def check(payload: Payload, *, strict: bool) -> list[Problem]:
-    """Every problem of one payload decoded whole, its paths rooted at the record."""
+def check(payload: Payload, *, strict: bool) -> list[str]:
+    """Every problem of one payload decoded whole, its paths rooted at the record; nothing if it is valid.
+
+    A payload that may be any of several models is valid if one of them decodes it; otherwise the
+    models tried are named, and the problems under each (once, where they are the same under each).
+    """
+    found = {
+        model: [str(problem) for problem in _problems(payload, model, strict=strict)]
+        for model in payload.models
+    }
+    if not all(found.values()):
+        return []
+    if len({tuple(problems) for problems in found.values()}) == 1:
+        return found[payload.model]
+    names = ", ".join(model.__name__ for model in found)
+    return [
+        f"{payload.path}: expected one of {names} (its keys fit each equally), got none that decodes it",
+        *(f"  as {model.__name__}: {problem}" for model, problems in found.items() for problem in problems),
+    ]
+
+
+def _problems(payload: Payload, model: type, *, strict: bool) -> list[Problem]:
     try:
-        contracts.structure(payload.value, payload.model, strict=strict)
+        contracts.structure(payload.value, model, strict=strict)
     except contracts.ContractError as error:
         return [attrs.evolve(problem, path=payload.path + problem.path[1:]) for problem in error.problems]
     return []
@@ -180,17 +185,22 @@ def holders(model: type) -> tuple[tuple[str, Any], ...]:
     return tuple(
         (camel(attribute.name), unwrap_optional(attribute.type))
         for attribute in attrs.fields(attrs.resolve_types(model))
-        if _leads_to_callbacks(attribute.type)
+        if _leads_to_callbacks(attribute.type, frozenset({model}))
     )
 
 
-def _leads_to_callbacks(t: Any) -> bool:
+def _leads_to_callbacks(t: Any, seen: frozenset[type]) -> bool:
+    """Whether ``t`` holds callbacks; ``seen``: the models on the way here (an ErrorBody holds ErrorBodies)."""
     t = unwrap_optional(t)
     if t in CALLBACK_MODELS:
         return True
     if _is_tuple(t):
-        return _leads_to_callbacks(t.__args__[0])
-    return attrs.has(t) and bool(holders(t))
+        return _leads_to_callbacks(t.__args__[0], seen)
+    if not attrs.has(t) or t in seen:
+        return False
+    return any(
+        _leads_to_callbacks(attribute.type, seen | {t}) for attribute in attrs.fields(attrs.resolve_types(t))
+    )
 
 
 def _is_tuple(t: Any) -> bool:

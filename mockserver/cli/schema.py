@@ -6,11 +6,11 @@ import click
 import orjson
 
 from contracts import json_schema
-from mockserver.cli.options import RESPONSE_MODELS, model_option
+from mockserver.cli.options import WIRE_MODELS, model_option
 
 
 @click.command()
-@model_option(RESPONSE_MODELS, help="The model whose JSON Schema (2020-12) to print.")
+@model_option(WIRE_MODELS, help="The model whose JSON Schema (2020-12) to print.")
 @click.option(
     "--openapi",
     is_flag=True,

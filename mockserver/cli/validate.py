@@ -7,7 +7,7 @@ from typing import IO
 
 import click
 
-from mockserver.cli.options import RESPONSE_MODELS, model_option
+from mockserver.cli.options import WIRE_MODELS, model_option
 from mockserver.cli.payloads import CALLBACK_MODELS, check, count_callbacks, payloads, read_records
 
 # The exit statuses, worst first: the first that applies is the one returned.
@@ -20,7 +20,7 @@ VALID = 0
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @model_option(
-    RESPONSE_MODELS,
+    WIRE_MODELS,
     help="Read every record as this model (a JSON array as a list of them). "
     "Default: detect each record's shape.",
 )
@@ -32,12 +32,14 @@ VALID = 0
 def validate(files: tuple[str, ...], *, model: type | None, tolerant: bool) -> None:
     """Validate every payload in FILES (JSON or NDJSON; - for stdin) against the contract.
 
-    A file may hold single callbacks, arrays of them, or whole API responses (a Conversation,
-    a ConversationEntityListing, a CampaignInteractions). Each payload is decoded whole: a
-    Conversation's own fields are checked as strictly as the callbacks inside it. Without
-    --model, a record with participants is read as a Conversation, one with entities as a
-    ConversationEntityListing, one with interactions as a CampaignInteractions, and any other
-    as a Callback.
+    A file may hold single callbacks, arrays of them, whole API responses (a Conversation, a
+    CallbackConversation, either listing, a CampaignInteractions, a create's answer, ...) or
+    the bodies a client sends (a CreateCallbackCommand, a PatchCallbackRequest, ...). Each
+    payload is decoded whole: a Conversation's own fields are checked as strictly as the
+    callbacks inside it. Without --model, each record is read as the model whose fields hold
+    its keys best (its own keys first, then its nested objects'); where several fit equally,
+    it is valid if one of them decodes it, and otherwise each is named with its problems. A
+    record none of whose keys any model knows is read as a Callback.
 
     Each problem is printed as FILE:RECORD: PATH: expected ..., got ..., where RECORD is the
     line of an NDJSON file or the position (from 1) in a top-level JSON array. Text that is

@@ -310,7 +310,17 @@ def test_a_conversation_is_checked_whole(
                 "$.pageSize: expected an integer, got '25'",
             ],
         ),
-        (None, {"entities": [1]}, ["$.entities[0]: expected an object (Conversation), got 1"]),
+        (
+            None,  # either listing: both are tried, and the problems differ
+            {"entities": [1]},
+            [
+                "$: expected one of ConversationEntityListing, CallbackConversationEntityListing "
+                "(its keys fit each equally), got none that decodes it",
+                "  as ConversationEntityListing: $.entities[0]: expected an object (Conversation), got 1",
+                "  as CallbackConversationEntityListing: $.entities[0]: expected an object "
+                "(CallbackConversation), got 1",
+            ],
+        ),
         (
             None,
             {"entities": [{"id": 7, "participants": []}], "total": True},
