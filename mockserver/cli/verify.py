@@ -1,54 +1,45 @@
 """``callback-contracts verify``: does a provider's API keep the contract? (provider verification)
 
-Calls the provider's GET routes for conversations with a bearer token and decodes every response
-strictly with the contract's models, so any field, type or enum value the contract does not
-allow is named with its JSON path. A response that breaks off (a dropped or reset connection, a
-body cut short, no answer in time) fails its check like any other; only a provider that cannot be
-connected to at all stops the run. Uses only the standard library's HTTP client.
+Calls every route a callback client reads with a bearer token, and (unless ``--read-only``) the
+routes it writes with, on callbacks the run creates for itself and disconnects before it ends.
+Every answer is decoded strictly with the contract's models, so any field, type or enum value
+the contract does not allow is named with its JSON path (``provider.py`` makes the calls).
 """
 
 from __future__ import annotations
 
-import http.client
 import sys
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit
-from urllib.request import Request, urlopen
 
-import attrs
 import click
-import orjson
 
-import contracts
-from contracts import Conversation, ConversationEntityListing
-from mockserver.errors import MockServerError
+from contracts import (
+    AssignedWrapupCode,
+    BulkCallbackPatchResponse,
+    CallbackConversation,
+    CallbackConversationEntityListing,
+    CampaignInteractions,
+    Conversation,
+    ConversationEntityListing,
+    CreateCallbackResponse,
+    ParticipantAttributes,
+    PatchCallbackResponse,
+    WrapupCode,
+    format_datetime,
+    parse_datetime,
+)
+from mockserver.cli.provider import Check, Client, UnreachableError
 
 LISTING = "/api/v2/conversations"
-
-
-@attrs.frozen
-class Check:
-    """One request and what was wrong with its response (nothing when it keeps the contract)."""
-
-    route: str
-    problems: tuple[str, ...]
-    body: Any = None
-
-
-class UnreachableError(MockServerError):
-    """The provider could not be reached at all; nothing was verified."""
-
-
-class BrokenResponseError(MockServerError):
-    """A request was sent but no whole response came back; the message says what broke.
-
-    ``status`` is the status line's, when one arrived before the rest broke off.
-    """
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+CALLBACKS = "/api/v2/conversations/callbacks"
+CAMPAIGNS = "/api/v2/outbound/campaigns"
+# The name and the attribute the run's own callbacks carry, so a person looking at the org sees whose they are.
+MARK = "callbackContractsVerify"
+ENDED = ("disconnected", "terminated")
 
 
 @click.command()
@@ -64,36 +55,78 @@ class BrokenResponseError(MockServerError):
     "conversation_ids",
     multiple=True,
     metavar="ID",
-    help="A conversation to fetch (repeatable). Default: every conversation the listing returns.",
+    help="A conversation to read (repeatable). Default: every conversation the listing returns.",
+)
+@click.option(
+    "--read-only", is_flag=True, help="Only read: create, change and disconnect no callback of its own."
+)
+@click.option(
+    "--queue",
+    metavar="ID",
+    help="The queue to create the run's callbacks on. Default: a queue the callbacks read name.",
+)
+@click.option(
+    "--number",
+    default="+13175550199",
+    show_default=True,
+    help="The callback number (E.164) of the run's callbacks; none is dialled, they are disconnected first.",
 )
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each response.")
-def verify(base_url: str, *, token: str, conversation_ids: tuple[str, ...], timeout: float) -> None:
+def verify(
+    base_url: str,
+    *,
+    token: str,
+    conversation_ids: tuple[str, ...],
+    read_only: bool,
+    queue: str | None,
+    number: str,
+    timeout: float,
+) -> None:
     """Verify that a provider's API keeps the contract.
 
-    Calls GET /api/v2/conversations and GET /api/v2/conversations/{id}, and validates every
-    response strictly: status 200, a whole JSON body, and nothing the contract does not allow.
-    A connection dropped or reset, a body cut short or no answer within --timeout fails that
-    check.
+    \b
+    Reads, each answer checked against its model:
+      GET /api/v2/conversations and /api/v2/conversations/{id}
+      GET /api/v2/conversations/callbacks and /api/v2/conversations/callbacks/{id}
+      GET .../callbacks/{id}/participants/{pid}/wrapup, .../wrapupcodes and
+          .../communications/{cid}/wrapup, on one callback leg of each conversation
+      GET /api/v2/outbound/campaigns/{id}/interactions, for each campaign a preview names
+    Then, unless --read-only, writes on two callbacks of its own, which it creates
+    (POST /api/v2/conversations/callbacks on --queue) and removes before it ends:
+      PATCH /api/v2/conversations/callbacks, POST .../callbacks/bulk/update,
+      PATCH .../callbacks/{id}/participants/{pid}/attributes,
+      POST .../callbacks/bulk/disconnect (the first), PATCH .../callbacks/{id} (the second),
+      and reads each back: every leg must be disconnected.
+
+    Every answer must have the route's status and a whole JSON body the contract allows
+    strictly. A connection dropped or reset, a body cut short or no answer within --timeout
+    fails that check, and the run goes on.
 
     \b
     Exit status:
       0  every response keeps the contract
       1  some response does not (or broke off)
-      2  usage error, or the provider cannot be connected to
+      2  usage error, the provider cannot be connected to, or no queue
+         to write on (and every response read keeps the contract)
     """
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"expected an http(s) URL, got {base_url!r}", param_hint="'--base-url'")
-    client = _Client(base_url.rstrip("/"), token, timeout)
+    client = Client(base_url.rstrip("/"), token, timeout)
+    unwritten = None  # why the writes were not made
     try:
-        checks = [client.check(LISTING, ConversationEntityListing)]
-        ids = conversation_ids or _listed_ids(checks[0].body)
-        checks.extend(client.check(f"{LISTING}/{quote(id_, safe='')}", Conversation, id_) for id_ in ids)
+        checks = list(_reads(client, conversation_ids))
+        if not read_only:
+            queue = queue or _queue_named(checks)
+            if queue is None:
+                unwritten = "no callback read names a queue to create the run's callbacks on: give --queue ID, or --read-only"
+            else:
+                checks.extend(_writes(client, queue, number))
     except UnreachableError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     for check in checks:
-        click.echo(f"{'FAIL' if check.problems else 'ok  '} GET {check.route}")
+        click.echo(f"{'FAIL' if check.problems else 'ok  '} {check.method} {check.route}")
         for problem in check.problems:
             click.echo(f"     {problem}")
     failed = sum(bool(check.problems) for check in checks)
@@ -101,7 +134,109 @@ def verify(base_url: str, *, token: str, conversation_ids: tuple[str, ...], time
     click.echo(
         f"verified {len(checks)} response{'s' * (len(checks) != 1)} from {base_url}: {verdict}", err=True
     )
-    sys.exit(1 if failed else 0)
+    if unwritten is not None:
+        click.echo(f"error: no write route verified: {unwritten}.", err=True)
+    sys.exit(1 if failed else 2 if unwritten else 0)
+
+
+def _reads(client: Client, conversation_ids: tuple[str, ...]) -> Iterator[Check]:
+    """Every read-only route a callback client calls, on the conversations asked for or listed."""
+    listing = client.call("GET", LISTING, ConversationEntityListing)
+    yield listing
+    ids = conversation_ids or _listed_ids(listing.body)
+    conversations = [client.call("GET", _at(LISTING, id_), Conversation, expected_id=id_) for id_ in ids]
+    yield from conversations
+    yield client.call("GET", CALLBACKS, CallbackConversationEntityListing)
+    for id_ in ids:
+        yield client.call("GET", _at(CALLBACKS, id_), CallbackConversation, expected_id=id_)
+    for id_, conversation in zip(ids, conversations, strict=True):
+        leg = _callback_leg(conversation.body)
+        if leg is None:
+            continue
+        participant = _at(CALLBACKS, id_, "participants", leg[0])
+        yield client.call("GET", participant + "/wrapup", AssignedWrapupCode)
+        yield client.call("GET", _at(participant, "communications", leg[1]) + "/wrapup", AssignedWrapupCode)
+        yield client.call("GET", participant + "/wrapupcodes", tuple[WrapupCode, ...])
+    for campaign in dict.fromkeys(c for check in conversations for c in _campaigns(check.body)):
+        yield client.call("GET", _at(CAMPAIGNS, campaign) + "/interactions", CampaignInteractions)
+
+
+def _writes(client: Client, queue: str, number: str) -> Iterator[Check]:
+    """The write routes, on two callbacks the run creates; each is disconnected, whatever failed before."""
+    run = str(uuid.uuid4())
+    create = {
+        "callbackNumbers": [number],
+        "queueId": queue,
+        "callbackUserName": f"callback-contracts verify {run}",
+        "data": {MARK: run},
+    }
+    first = client.call("POST", CALLBACKS, CreateCallbackResponse, body=create)
+    yield first
+    created = _created(first)
+    if created is None:
+        return
+    conversation_id, callbacks = created
+    try:
+        yield from _changes(client, conversation_id, run)
+    finally:
+        removal = {
+            "callbackDisconnectIdentifiers": [
+                {"conversationId": conversation_id, "callbackId": callback} for callback in callbacks
+            ]
+        }
+        yield client.call("POST", CALLBACKS + "/bulk/disconnect", None, body=removal, status=202)
+        yield _ended(client, conversation_id)
+    second = client.call("POST", CALLBACKS, CreateCallbackResponse, body=create)
+    yield second
+    created = _created(second)
+    if created is not None:
+        conversation_id = created[0]
+        body = {"state": "disconnected"}
+        yield client.call("PATCH", _at(CALLBACKS, conversation_id), Conversation, body=body)
+        yield _ended(client, conversation_id)
+
+
+def _changes(client: Client, conversation_id: str, run: str) -> Iterator[Check]:
+    """Reschedule the run's callback (alone and in bulk) an hour and two later, and mark its customer."""
+    read = client.call(
+        "GET", _at(CALLBACKS, conversation_id), CallbackConversation, expected_id=conversation_id
+    )
+    yield read
+    scheduled = _scheduled(read.body)
+    if scheduled is not None:
+        later = [format_datetime(scheduled + timedelta(hours=hours)) for hours in (1, 2)]
+        patch = {"conversationId": conversation_id, "callbackScheduledTime": later[0]}
+        yield client.call("PATCH", CALLBACKS, PatchCallbackResponse, body=patch)
+        bulk = {"patchCallbackRequests": [{**patch, "callbackScheduledTime": later[1]}]}
+        updated = client.call("POST", CALLBACKS + "/bulk/update", BulkCallbackPatchResponse, body=bulk)
+        errors = updated.body.get("errorCount") if isinstance(updated.body, dict) else None
+        yield updated if not errors else updated.failed(f"$.errorCount: expected 0, got {errors}")
+    customer = _participant_id(read.body, "customer")
+    if customer is not None:
+        marked = {"attributes": {MARK: run}}
+        route = _at(CALLBACKS, conversation_id, "participants", customer) + "/attributes"
+        answer = client.call("PATCH", route, ParticipantAttributes, body=marked, status=202)
+        held = answer.body.get("attributes") if isinstance(answer.body, dict) else None
+        if not answer.problems and (not isinstance(held, dict) or held.get(MARK) != run):
+            answer = answer.failed(f"$.attributes.{MARK}: expected {run!r}, got {held!r}")
+        yield answer
+
+
+def _ended(client: Client, conversation_id: str) -> Check:
+    """The callback conversation read back: each of its legs must be disconnected."""
+    read = client.call(
+        "GET", _at(CALLBACKS, conversation_id), CallbackConversation, expected_id=conversation_id
+    )
+    participants = read.body.get("participants") if isinstance(read.body, dict) else None
+    for index, participant in enumerate(participants if isinstance(participants, list) else []):
+        state = participant.get("state") if isinstance(participant, dict) else None
+        if state not in ENDED:
+            read = read.failed(f"$.participants[{index}].state: expected disconnected, got {state!r}")
+    return read
+
+
+def _at(base: str, *segments: str) -> str:
+    return "/".join([base, *(quote(segment, safe="") for segment in segments)])
 
 
 def _listed_ids(listing: Any) -> list[str]:
@@ -113,95 +248,70 @@ def _listed_ids(listing: Any) -> list[str]:
     ]
 
 
-@attrs.frozen
-class _Client:
-    base_url: str
-    token: str
-    timeout: float
+def _objects(value: Any, key: str) -> list[dict[str, Any]]:
+    """The objects in ``value[key]``, a list of them; none where the JSON has another shape."""
+    found = value.get(key) if isinstance(value, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
-    def check(self, route: str, model: type, expected_id: str | None = None) -> Check:
-        """GET ``route`` and list every way its response breaks the contract for ``model``."""
-        request = Request(
-            self.base_url + route,
-            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
-        )
-        try:
-            status, content_type, body = self._fetch(request)
-        except BrokenResponseError as exc:
-            wrong = [] if exc.status in (None, 200) else [f"status: expected 200, got {exc.status}"]
-            return Check(route, (*wrong, str(exc)))
-        if status != 200:
-            return Check(route, (f"status: expected 200, got {status}{_error_summary(body)}",))
-        problems = []
-        if content_type != "application/json":
-            problems.append(f"Content-Type: expected application/json, got {content_type}")
-        try:
-            decoded = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            return Check(route, (*problems, f"$: expected JSON text, got {exc}"))
-        try:
-            contracts.structure(decoded, model, strict=True)
-        except contracts.ContractError as error:
-            problems.extend(error.errors)
-        if expected_id is not None and isinstance(decoded, dict) and decoded.get("id") != expected_id:
-            problems.append(f"$.id: expected {expected_id!r}, got {decoded.get('id')!r}")
-        return Check(route, tuple(problems), decoded)
 
-    def _fetch(self, request: Request) -> tuple[int, str, bytes]:
-        """The status, content type and body of the answer to ``request``, read whole."""
-        try:
-            response = urlopen(request, timeout=self.timeout)
-        except HTTPError as error:  # an answer all the same: its status fails the check
-            response = error
-        except URLError as error:  # raised before a request was sent: no connection
-            if isinstance(error.reason, _CUT):  # connected, then cut while the request went out
-                raise BrokenResponseError(_broken(error.reason, self.timeout)) from None
-            raise UnreachableError(f"cannot reach {self.base_url}: {error.reason}") from None
-        except (http.client.HTTPException, OSError) as error:  # sent, but no response came back
-            raise BrokenResponseError(_broken(error, self.timeout)) from None
-        with response:
+def _callback_leg(conversation: Any) -> tuple[str, str] | None:
+    """(participant id, callback id) of a leg carrying a callback: the agent's if there is one."""
+    legs = [
+        (participant, callback["id"])
+        for participant in _objects(conversation, "participants")
+        for callback in _objects(participant, "callbacks")[:1]
+        if isinstance(participant.get("id"), str) and isinstance(callback.get("id"), str)
+    ]
+    legs.sort(key=lambda leg: leg[0].get("purpose") != "agent")
+    return (legs[0][0]["id"], legs[0][1]) if legs else None
+
+
+def _campaigns(conversation: Any) -> list[str]:
+    """The campaigns the conversation's callbacks' previews name."""
+    previews = [
+        callback.get("dialerPreview")
+        for participant in _objects(conversation, "participants")
+        for callback in _objects(participant, "callbacks")
+    ]
+    return [p["campaignId"] for p in previews if isinstance(p, dict) and isinstance(p.get("campaignId"), str)]
+
+
+def _queue_named(checks: list[Check]) -> str | None:
+    """A queue one of the callback conversations read names (an acd leg's)."""
+    for check in checks:
+        for participant in _objects(check.body, "participants"):
+            queue = participant.get("queue")
+            if isinstance(queue, dict) and isinstance(queue.get("id"), str):
+                return str(queue["id"])
+    return None
+
+
+def _created(check: Check) -> tuple[str, list[str]] | None:
+    """The conversation id and callback ids a create answered, if it answered them."""
+    if check.problems or not isinstance(check.body, dict):
+        return None
+    conversation = check.body.get("conversation")
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
+    if not isinstance(conversation_id, str):
+        return None
+    ids = [i["id"] for i in _objects(check.body, "callbackIdentifiers") if isinstance(i.get("id"), str)]
+    return conversation_id, ids
+
+
+def _scheduled(conversation: Any) -> datetime | None:
+    """When the conversation's callback is scheduled (by the provider's clock), if a leg says."""
+    for participant in _objects(conversation, "participants"):
+        text = participant.get("callbackScheduledTime")
+        if isinstance(text, str):
             try:
-                body = response.read()
-            except (http.client.HTTPException, OSError) as error:  # the body broke off
-                raise BrokenResponseError(_broken(error, self.timeout), response.status) from None
-            return response.status, response.headers.get_content_type(), body
+                return parse_datetime(text)
+            except ValueError:
+                return None  # the read's own check names it
+    return None
 
 
-# A connection cut by the provider, as opposed to one never made.
-_CUT = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
-
-
-def _broken(error: BaseException, timeout: float) -> str:
-    """What broke, as a failed check says it: ``WHAT: expected ..., got ...``."""
-    if isinstance(error, http.client.IncompleteRead):
-        got = len(error.partial)
-        if error.expected is None:  # chunked: the size of the whole was never announced
-            return f"body: expected the whole chunked body, got {got} bytes before the connection closed"
-        wanted = got + error.expected
-        return (
-            f"body: expected {wanted} byte{'s' * (wanted != 1)} (Content-Length), "
-            f"got {got} before the connection closed"
-        )
-    if isinstance(error, http.client.RemoteDisconnected):  # a BadStatusLine and a ConnectionResetError
-        return "response: expected an HTTP response, got the connection closed without one"
-    if isinstance(error, http.client.BadStatusLine):
-        return f"response: expected an HTTP status line, got {str(error)!r}"
-    if isinstance(error, _CUT):
-        return "response: expected an HTTP response, got the connection reset"
-    if isinstance(error, TimeoutError):
-        return f"response: expected an answer within {timeout:g} s, got none"
-    if isinstance(error, http.client.HTTPException):  # a status line or headers that are not HTTP
-        return f"response: expected an HTTP response, got {type(error).__name__}: {error}"
-    reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-    return f"response: expected an HTTP response, got {type(error).__name__}: {reason}"
-
-
-def _error_summary(body: bytes) -> str:
-    """`` (code: message)`` of an ErrorBody, or nothing when the body is not one."""
-    try:
-        error = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return ""
-    if isinstance(error, dict) and isinstance(error.get("code"), str):
-        return f" ({error['code']}: {error.get('message', '')})"
-    return ""
+def _participant_id(conversation: Any, purpose: str) -> str | None:
+    for participant in _objects(conversation, "participants"):
+        if participant.get("purpose") == purpose and isinstance(participant.get("id"), str):
+            return str(participant["id"])
+    return None

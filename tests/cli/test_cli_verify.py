@@ -73,51 +73,158 @@ def provider(provider_server: Provider) -> Provider:
     return provider_server
 
 
+CALLBACKS = "/api/v2/conversations/callbacks"
+# The callback leg the canned conversations' per-participant routes are read on, and their campaign.
+LEG = "participants/p-customer"
+COMMUNICATION = "communications/5e2d6c33-0a5c-4b89-9d3e-1f0f1c7a2b11"
+CAMPAIGN = "/api/v2/outbound/campaigns/cam-1/interactions"
+
+
+def read_routes(*ids: str) -> list[str]:
+    """The paths a read-only run reads, in order, when the listing (or --conversation) names ``ids``."""
+    return [
+        "/api/v2/conversations",
+        *(f"/api/v2/conversations/{id_}" for id_ in ids),
+        CALLBACKS,
+        *(f"{CALLBACKS}/{id_}" for id_ in ids),
+        *(
+            path
+            for id_ in ids
+            for path in (
+                f"{CALLBACKS}/{id_}/{LEG}/wrapup",
+                f"{CALLBACKS}/{id_}/{LEG}/{COMMUNICATION}/wrapup",
+                f"{CALLBACKS}/{id_}/{LEG}/wrapupcodes",
+            )
+        ),
+        CAMPAIGN,
+    ]
+
+
+def _flattened(conversation: Payload) -> Payload:
+    """``conversation`` as the callback routes show it: each participant with its callback's fields."""
+    participants = [
+        {"id": p["id"], "purpose": p["purpose"], "state": p["callbacks"][0]["state"]}
+        for p in conversation["participants"]
+    ]
+    return {
+        "id": conversation["id"],
+        "participants": participants,
+        "selfUri": f"{CALLBACKS}/{conversation['id']}",
+    }
+
+
+def _listing(entities: list[Payload]) -> Payload:
+    return {"entities": entities, "pageSize": 25, "pageNumber": 1, "total": len(entities), "pageCount": 1}
+
+
 @pytest.fixture
 def good(provider: Provider, conversation: Payload) -> Provider:
-    """The provider serving a listing of two valid conversations and each conversation."""
+    """The provider serving two valid conversations on every route a callback client reads."""
     second = {**copy.deepcopy(conversation), "id": "conv-2", "selfUri": "/api/v2/conversations/conv-2"}
-    provider.serve(
-        "/api/v2/conversations",
-        {
-            "entities": copy.deepcopy([conversation, second]),
-            "pageSize": 25,
-            "pageNumber": 1,
-            "total": 2,
-            "pageCount": 1,
-        },
-    )
-    provider.serve("/api/v2/conversations/conv-1", conversation)
-    provider.serve("/api/v2/conversations/conv-2", second)
+    provider.serve("/api/v2/conversations", _listing(copy.deepcopy([conversation, second])))
+    provider.serve(CALLBACKS, _listing([_flattened(conversation), _flattened(second)]))
+    for served in (conversation, second):
+        id_ = served["id"]
+        provider.serve(f"/api/v2/conversations/{id_}", served)
+        provider.serve(f"{CALLBACKS}/{id_}", _flattened(served))
+        provider.serve(f"{CALLBACKS}/{id_}/{LEG}/wrapup", {})
+        provider.serve(f"{CALLBACKS}/{id_}/{LEG}/{COMMUNICATION}/wrapup", {"code": "w-1", "notes": "ok"})
+        provider.serve(f"{CALLBACKS}/{id_}/{LEG}/wrapupcodes", [{"id": "w-1", "name": "Resolved"}])
+    provider.serve(CAMPAIGN, {"campaign": {"id": "cam-1"}, "pendingInteractions": []})
     return provider
 
 
+def _failures(result: Result) -> list[str]:
+    """The failed checks' lines and their problems: every line but an ``ok``."""
+    return [line for line in result.stdout.splitlines() if not line.startswith("ok   ")]
+
+
+READS = len(read_routes("conv-1", "conv-2"))
+
+
 def test_a_provider_that_keeps_the_contract(invoke: Invoke, good: Provider) -> None:
-    result = invoke("verify", "--base-url", good.url, "--token", TOKEN)
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN, "--read-only")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines() == [
-        "ok   GET /api/v2/conversations",
-        "ok   GET /api/v2/conversations/conv-1",
-        "ok   GET /api/v2/conversations/conv-2",
-    ]
-    assert result.stderr == f"verified 3 responses from {good.url}: all keep the contract\n"
-    assert good.seen == [
-        (path, f"Bearer {TOKEN}")
-        for path in ("/api/v2/conversations", "/api/v2/conversations/conv-1", "/api/v2/conversations/conv-2")
-    ]
+    assert result.stdout.splitlines() == [f"ok   GET {path}" for path in read_routes("conv-1", "conv-2")]
+    assert result.stderr == f"verified {READS} responses from {good.url}: all keep the contract\n"
+    assert good.seen == [(path, f"Bearer {TOKEN}") for path in read_routes("conv-1", "conv-2")]
 
 
 def test_only_the_conversations_asked_for(invoke: Invoke, good: Provider) -> None:
-    result = invoke("verify", "--base-url", good.url + "/", "--token", TOKEN, "--conversation", "conv-2")
+    args = ["--base-url", good.url + "/", "--token", TOKEN, "--conversation", "conv-2", "--read-only"]
+    result = invoke("verify", *args)
     assert result.exit_code == 0
-    assert [path for path, _ in good.seen] == ["/api/v2/conversations", "/api/v2/conversations/conv-2"]
+    assert [path for path, _ in good.seen] == read_routes("conv-2")
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "problem"),
+    [
+        (
+            CALLBACKS,
+            {"entities": [{"id": "conv-1", "participants": [{"callbacks": []}]}]},
+            "$.entities[0].participants[0].callbacks: expected no such field, got unknown field 'callbacks'",
+        ),
+        (
+            f"{CALLBACKS}/conv-1",
+            {"id": "conv-1", "startTime": "2030-01-15T11:00:00.000Z"},
+            "$.startTime: expected no such field, got unknown field 'startTime'",
+        ),
+        (f"{CALLBACKS}/conv-2", {"id": "conv-1"}, "$.id: expected 'conv-2', got 'conv-1'"),
+        (
+            f"{CALLBACKS}/conv-1/{LEG}/wrapup",
+            {"durationSeconds": "30"},
+            "$.durationSeconds: expected an integer, got '30'",
+        ),
+        (
+            f"{CALLBACKS}/conv-2/{LEG}/{COMMUNICATION}/wrapup",
+            {"tags": "vip"},
+            "$.tags: expected an array, got 'vip'",
+        ),
+        (
+            f"{CALLBACKS}/conv-1/{LEG}/wrapupcodes",
+            [{"id": "w-1"}],
+            "$[0].name: expected a value, got nothing",
+        ),
+        (CAMPAIGN, {"campaign": "cam-1"}, "$.campaign: expected an object (DomainEntityRef), got 'cam-1'"),
+    ],
+    ids=[
+        "callbacks listing",
+        "callback conversation",
+        "another id",
+        "wrapup",
+        "communication wrapup",
+        "wrapup codes",
+        "campaign",
+    ],
+)
+def test_every_read_route_is_checked_against_its_model(
+    invoke: Invoke, good: Provider, route: str, body: Any, problem: str
+) -> None:
+    good.serve(route, body)
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN, "--read-only")
+    assert result.exit_code == 1
+    assert _failures(result) == [f"FAIL GET {route}", f"     {problem}"]
+    assert result.stderr == f"verified {READS} responses from {good.url}: 1 failed\n"
+
+
+def test_without_a_queue_to_write_on_the_reads_are_reported_and_the_run_exits_2(
+    invoke: Invoke, good: Provider
+) -> None:
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN)  # no callback names a queue
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [f"ok   GET {path}" for path in read_routes("conv-1", "conv-2")]
+    assert result.stderr.endswith(
+        "all keep the contract\nerror: no write route verified: no callback read names a queue to create "
+        "the run's callbacks on: give --queue ID, or --read-only.\n"
+    )
 
 
 def test_the_token_may_come_from_the_environment(
     invoke: Invoke, good: Provider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CALLBACK_CONTRACTS_TOKEN", "from-env")
-    assert invoke("verify", "--base-url", good.url).exit_code == 0
+    assert invoke("verify", "--base-url", good.url, "--read-only").exit_code == 0
     assert {header for _, header in good.seen} == {"Bearer from-env"}
 
 
@@ -171,15 +278,16 @@ def test_a_drifted_conversation_is_named_problem_by_problem(
 ) -> None:
     drift(conversation)
     good.serve("/api/v2/conversations/conv-1", conversation)
-    result = invoke("verify", "--base-url", good.url, "--token", TOKEN)
+    result = invoke("verify", "--base-url", good.url, "--token", TOKEN, "--read-only")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[:4] == [
         "ok   GET /api/v2/conversations",
         "FAIL GET /api/v2/conversations/conv-1",
         f"     {problem}",
         "ok   GET /api/v2/conversations/conv-2",
     ]
-    assert result.stderr == f"verified 3 responses from {good.url}: 1 failed\n"
+    assert _failures(result) == ["FAIL GET /api/v2/conversations/conv-1", f"     {problem}"]
+    assert result.stderr == f"verified {READS} responses from {good.url}: 1 failed\n"
 
 
 def test_a_drifted_listing_names_every_problem(
@@ -191,9 +299,10 @@ def test_a_drifted_listing_names_every_problem(
         "/api/v2/conversations", {"entities": [conversation, broken], "pageSize": "25", "cursor": "x"}
     )
     provider.serve("/api/v2/conversations/conv-1", conversation)
-    result = invoke("verify", "--base-url", provider.url, "--token", TOKEN, "--conversation", "conv-1")
+    args = ["--base-url", provider.url, "--token", TOKEN, "--conversation", "conv-1", "--read-only"]
+    result = invoke("verify", *args)
     assert result.exit_code == 1
-    lines = result.stdout.splitlines()
+    lines = result.stdout.splitlines()[:6]
     assert lines[0] == "FAIL GET /api/v2/conversations"
     assert sorted(lines[1:-1]) == sorted(
         [
@@ -232,13 +341,16 @@ def test_a_wrong_response_fails(
     invoke: Invoke, good: Provider, status: int, body: Any, content_type: str, problems: list[str]
 ) -> None:
     good.serve("/api/v2/conversations/conv-1", body, status=status, content_type=content_type)
-    result = invoke("verify", "--base-url", good.url, "--token", TOKEN, "--conversation", "conv-1")
+    args = ["--base-url", good.url, "--token", TOKEN, "--conversation", "conv-1", "--read-only"]
+    result = invoke("verify", *args)
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[: 2 + len(problems)] == [
         "ok   GET /api/v2/conversations",
         "FAIL GET /api/v2/conversations/conv-1",
         *(f"     {problem}" for problem in problems),
     ]
+    # Without the conversation's body, its legs are unknown: only the per-conversation routes follow.
+    assert _failures(result) == ["FAIL GET /api/v2/conversations/conv-1", *(f"     {p}" for p in problems)]
 
 
 def test_an_unreachable_provider_exits_2(invoke: Invoke) -> None:
@@ -268,10 +380,10 @@ def test_usage_errors_exit_2(
 
 
 def test_as_a_real_process(process: Callable[..., Any], good: Provider, conversation: Payload) -> None:
-    assert process(["verify", "--base-url", good.url, "--token", TOKEN]).returncode == 0
+    assert process(["verify", "--base-url", good.url, "--token", TOKEN, "--read-only"]).returncode == 0
     _callback(conversation).update(state="parked")
     good.serve("/api/v2/conversations/conv-1", conversation)
-    done = process(["verify", "--base-url", good.url, "--token", TOKEN])
+    done = process(["verify", "--base-url", good.url, "--token", TOKEN, "--read-only"])
     assert done.returncode == 1
     assert b"FAIL GET /api/v2/conversations/conv-1" in done.stdout
 
@@ -372,16 +484,26 @@ def test_a_faulted_conversation_fails_its_check_and_the_rest_go_on(
     invoke: Invoke, faulty: MockServer, kind: str, problem: str
 ) -> None:
     faulty.fault("GET", "/api/v2/conversations/{id}", kind=kind, times=1)
-    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN)
+    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN, "--read-only")
     assert result.exit_code == 1
     listing, failed, reported, *rest = result.stdout.splitlines()
     assert listing == "ok   GET /api/v2/conversations"
     assert failed.startswith("FAIL GET /api/v2/conversations/")
     _assert_reported(reported, kind, problem)
-    assert [line[: len("ok   GET /api/v2/conversations/")] for line in rest] == [
-        "ok   GET /api/v2/conversations/"
+    # The other conversation, both callback conversations, and the legs of the one read.
+    legs = 2 if kind == "content-type" else 1
+    id_, leg = "[0-9a-f-]+", "/api/v2/conversations/callbacks/[0-9a-f-]+/participants/[0-9a-f-]+"
+    patterns = [
+        f"/api/v2/conversations/{id_}",
+        "/api/v2/conversations/callbacks",
+        *[f"/api/v2/conversations/callbacks/{id_}"] * 2,
+        # A body of the wrong Content-Type is read all the same: both conversations' legs follow.
+        *[f"{leg}/wrapup", f"{leg}/communications/{id_}/wrapup", f"{leg}/wrapupcodes"] * legs,
     ]
-    assert result.stderr == f"verified 3 responses from {faulty.url}: 1 failed\n"
+    assert len(rest) == len(patterns)
+    for line, pattern in zip(rest, patterns, strict=True):
+        assert re.fullmatch(f"ok   GET {pattern}", line), line
+    assert result.stderr == f"verified {2 + len(rest)} responses from {faulty.url}: 1 failed\n"
 
 
 @pytest.mark.parametrize(("kind", "problem"), FAULTS, ids=[kind for kind, _ in FAULTS])
@@ -389,24 +511,25 @@ def test_a_faulted_listing_fails_its_check(
     invoke: Invoke, faulty: MockServer, kind: str, problem: str
 ) -> None:
     faulty.fault("GET", "/api/v2/conversations", kind=kind, times=1)
-    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN)
+    result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN, "--read-only")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "FAIL GET /api/v2/conversations"
     _assert_reported(lines[1], kind, problem)
     if kind != "content-type":  # nothing readable: no conversation ids to fetch
-        assert lines[2:] == []
+        assert lines[2:] == ["ok   GET /api/v2/conversations/callbacks"]
 
 
 def test_a_dropped_response_in_a_real_process_is_a_failed_check(
     process: Callable[..., Any], faulty: MockServer
 ) -> None:
     faulty.fault("GET", "/api/v2/conversations", kind="drop", times=1)
-    done = process(["verify", "--base-url", faulty.url, "--token", TOKEN])
+    done = process(["verify", "--base-url", faulty.url, "--token", TOKEN, "--read-only"])
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         b"FAIL GET /api/v2/conversations",
         b"     body: expected 1 byte (Content-Length), got 0 before the connection closed",
+        b"ok   GET /api/v2/conversations/callbacks",
     ]
     assert b"Traceback" not in done.stderr
 
@@ -456,6 +579,7 @@ def raw_provider() -> Iterator[RawProvider]:
 EMPTY_LISTING = (
     b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"entities":[]}'
 )
+ANSWERED_C1 = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"id": "c-1"}'
 
 
 @pytest.mark.parametrize(
@@ -491,16 +615,25 @@ EMPTY_LISTING = (
 def test_a_response_that_breaks_off_is_a_failed_check(
     invoke: Invoke, raw_provider: RawProvider, answer: bytes | None, problems: list[str]
 ) -> None:
-    raw_provider.answers.update({"/api/v2/conversations": EMPTY_LISTING, "/api/v2/conversations/c-1": answer})
+    raw_provider.answers.update(
+        {
+            "/api/v2/conversations": EMPTY_LISTING,
+            "/api/v2/conversations/c-1": answer,
+            "/api/v2/conversations/callbacks": EMPTY_LISTING,
+            "/api/v2/conversations/callbacks/c-1": ANSWERED_C1,
+        }
+    )
     args = ["--base-url", raw_provider.url, "--token", TOKEN, "--conversation", "c-1", "--timeout", "0.5"]
-    result = invoke("verify", *args)
+    result = invoke("verify", *args, "--read-only")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "ok   GET /api/v2/conversations",
         "FAIL GET /api/v2/conversations/c-1",
         *(f"     {problem}" for problem in problems),
+        "ok   GET /api/v2/conversations/callbacks",
+        "ok   GET /api/v2/conversations/callbacks/c-1",
     ]
-    assert result.stderr == f"verified 2 responses from {raw_provider.url}: 1 failed\n"
+    assert result.stderr == f"verified 4 responses from {raw_provider.url}: 1 failed\n"
 
 
 def test_the_help_documents_the_exit_statuses(invoke: Invoke) -> None:
@@ -508,6 +641,6 @@ def test_the_help_documents_the_exit_statuses(invoke: Invoke) -> None:
     for line in (
         "0  every response keeps the contract",
         "1  some response does not (or broke off)",
-        "2  usage error, or the provider cannot be connected to",
+        "2  usage error, the provider cannot be connected to, or no queue",
     ):
         assert line in text
