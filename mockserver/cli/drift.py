@@ -114,20 +114,23 @@ def _field_changes(model: str, field: str, ours: FieldType | None, theirs: Field
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON, for machines.")
 def drift(spec: Path | None, *, sdk_path: Path | None, as_json: bool) -> None:
-    """Compare the contract's callback models with the real API's.
+    """Compare the contract's callback models with the real API's: what the callback routes
+    answer, and the bodies a client sends (CreateCallbackCommand, PatchCallbackRequest,
+    BulkCallbackDisconnectRequest, ...), with every model they hold.
 
     The API's side is the installed official SDK (purecloudplatformclientv2, any version),
     another copy of it (--sdk-path), or a Swagger/OpenAPI JSON file (SPEC). Reports fields
     added, removed or retyped and enum values added or removed, per model.
 
-    Exit status: 0 without drift, 1 with drift, 2 on usage errors or an unreadable source.
+    Exit status: 0 without drift, 1 with drift, 2 on usage errors or an unreadable source
+    (its error names the file).
     """
     if spec is not None and sdk_path is not None:
         raise click.UsageError("give a Swagger/OpenAPI file or --sdk-path, not both.")
     contract = contract_shapes()
     try:
         source, api = _api_shapes(spec, sdk_path, list(contract))
-    except (ShapeError, OSError, ValueError, SyntaxError) as exc:
+    except ShapeError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     changes = compare(contract, api)
@@ -146,7 +149,11 @@ def drift(spec: Path | None, *, sdk_path: Path | None, as_json: bool) -> None:
 
 def _api_shapes(spec: Path | None, sdk_path: Path | None, names: list[str]) -> tuple[str, Shapes]:
     if spec is not None:
-        return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        try:
+            return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        except (ShapeError, OSError, ValueError) as exc:  # named with the file, as every file error is
+            reason = exc.strerror or exc if isinstance(exc, OSError) else exc
+            raise ShapeError(f"{spec}: {reason}") from None
     if sdk_path is not None:
         return str(sdk_path), sdk_shapes(sdk_path, names)
     package = installed_sdk()

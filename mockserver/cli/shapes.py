@@ -19,9 +19,9 @@ import contracts
 from contracts import Callback, CallbackBasic, json_schema
 from mockserver.errors import MockServerError
 
-# The models drift compares, and every model nested in them: the two callbacks, and the bodies of
-# the callback routes the contract declares in full (the envelopes, Conversation and Participant,
-# declare only the fields a callback conversation uses).
+# The models drift compares, and every model nested in them: the two callbacks, the answers of the
+# callback routes and the bodies a callback client sends (the envelopes, Conversation and
+# Participant, declare only the fields a callback conversation uses, and are left out).
 ROOTS: tuple[type, ...] = (
     Callback,
     CallbackBasic,
@@ -35,6 +35,14 @@ ROOTS: tuple[type, ...] = (
     contracts.SetRecordingState,
     contracts.TransferRequest,
     contracts.BulkCallbackPatchResponse,
+    # The bodies a client sends, and the answers to the creates and patches.
+    contracts.CreateCallbackCommand,
+    contracts.CreateCallbackOnConversationCommand,
+    contracts.PatchCallbackRequest,
+    contracts.BulkCallbackPatchRequest,
+    contracts.BulkCallbackDisconnectRequest,
+    contracts.CreateCallbackResponse,
+    contracts.PatchCallbackResponse,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
@@ -128,8 +136,19 @@ def sdk_shapes(package: Path, names: list[str]) -> Shapes:
     for name in names:
         path = models / f"{_snake(name)}.py"
         if path.is_file():
-            shapes[name] = _sdk_fields(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            try:
+                shapes[name] = _sdk_fields(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            except (OSError, ValueError, SyntaxError) as exc:  # a damaged copy: say which file
+                raise ShapeError(f"{path}: not a readable SDK model file: {_reason(exc)}") from None
     return shapes
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{exc.msg} (line {exc.lineno})"
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return str(exc)
 
 
 def _snake(name: str) -> str:

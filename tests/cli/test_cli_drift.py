@@ -30,24 +30,57 @@ def _report(result: Result) -> dict[str, Any]:
 # -- the installed SDK -----------------------------------------------------------------------
 
 
-def test_no_drift_from_the_pinned_sdk(invoke: Invoke) -> None:
-    result = invoke("drift")
-    assert result.exit_code == 0
-    assert result.stdout == (
-        f"No drift: the contract matches purecloudplatformclientv2 269.0.0 in all {len(CALLBACK_MODELS)} models "
-        f"({', '.join(CALLBACK_MODELS)}).\n"
-    )
-
-
-def test_json_report_without_drift(invoke: Invoke) -> None:
-    result = invoke("drift", "--json")
-    assert result.exit_code == 0
-    assert _report(result) == {
-        "source": "purecloudplatformclientv2 269.0.0",
-        "models": CALLBACK_MODELS,
-        "drift": False,
-        "changes": [],
+# The request bodies drift compares include CreateCallbackCommand's RoutingData, whose fields beyond
+# the six the mock reads (skillExpression, scoredAgents, routingFlags) the contract does not declare
+# yet: what Genesys's own data actions send and the mock refuses (issue 23, "Requests as Genesys
+# takes them"). Every other model matches the pinned SDK.
+PINNED_DRIFT: list[dict[str, Any]] = [
+    {
+        "model": "RoutingData",
+        "kind": "field-added",
+        "field": field,
+        "contract": None,
+        "api": api,
+        "values": [],
     }
+    for field, api in (
+        ("skillExpression", "string"),
+        ("scoredAgents", "array of ScoredAgent"),
+        ("routingFlags", "array of string"),
+    )
+]
+
+
+def test_the_pinned_sdk_differs_only_in_routing_data(invoke: Invoke) -> None:
+    result = invoke("drift")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"Drift: 1 of {len(CALLBACK_MODELS)} models differ between the contract and purecloudplatformclientv2 269.0.0.",
+        "RoutingData",
+        "  + skillExpression (string): in the API, not in the contract",
+        "  + scoredAgents (array of ScoredAgent): in the API, not in the contract",
+        "  + routingFlags (array of string): in the API, not in the contract",
+    ]
+
+
+def test_the_request_bodies_are_compared(invoke: Invoke) -> None:
+    result = invoke("drift", "--json")
+    report = _report(result)
+    assert report["source"] == "purecloudplatformclientv2 269.0.0"
+    assert report["models"] == CALLBACK_MODELS
+    assert {
+        "CreateCallbackCommand",
+        "CreateCallbackOnConversationCommand",
+        "PatchCallbackRequest",
+        "BulkCallbackPatchRequest",
+        "BulkCallbackDisconnectRequest",
+        "CallbackDisconnectIdentifier",
+        "RoutingData",
+        "CreateCallbackResponse",
+        "PatchCallbackResponse",
+        "CallbackIdentifier",
+    } <= set(CALLBACK_MODELS)
+    assert report["changes"] == PINNED_DRIFT
 
 
 @pytest.fixture
@@ -178,14 +211,17 @@ def test_each_kind_of_drift_in_a_doctored_sdk(
     report = _report(result)
     assert report["drift"] is True
     assert report["source"] == str(sdk_copy)
-    assert report["changes"] == expected
+    assert [change for change in report["changes"] if change not in PINNED_DRIFT] == expected
 
 
 def test_a_model_missing_from_the_sdk(invoke: Invoke, sdk_copy: Path) -> None:
     (sdk_copy / "models" / "conversation_queue_media_settings.py").unlink()
     result = invoke("drift", "--sdk-path", str(sdk_copy), "--json")
     assert result.exit_code == 1
-    assert _report(result)["changes"] == [_change("ConversationQueueMediaSettings", "model-missing")]
+    assert _report(result)["changes"] == [
+        _change("ConversationQueueMediaSettings", "model-missing"),
+        *PINNED_DRIFT,
+    ]
 
 
 def test_the_human_report_lists_changes_per_model(invoke: Invoke, sdk_copy: Path) -> None:
@@ -201,7 +237,11 @@ def test_the_human_report_lists_changes_per_model(invoke: Invoke, sdk_copy: Path
     result = invoke("drift", "--sdk-path", str(sdk_copy))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"Drift: 2 of {len(CALLBACK_MODELS)} models differ between the contract and {sdk_copy}.",
+        f"Drift: 3 of {len(CALLBACK_MODELS)} models differ between the contract and {sdk_copy}.",
+        "RoutingData",
+        "  + skillExpression (string): in the API, not in the contract",
+        "  + scoredAgents (array of ScoredAgent): in the API, not in the contract",
+        "  + routingFlags (array of string): in the API, not in the contract",
         "Voicemail",
         "  + uploadStatus enum values in the API, not in the contract: 'archived'",
         "  - uploadStatus enum values in the contract, not in the API: 'none'",
@@ -322,10 +362,10 @@ def test_each_kind_of_drift_in_a_document(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "error: unexpected character"),
-        ("[]", "error: not a Swagger or OpenAPI document: the top level is not an object\n"),
-        ('{"paths": {}}', "error: not a Swagger or OpenAPI document: no definitions or components.schemas\n"),
-        ('{"swagger": "2.0", "definitions": []}', "error: not a Swagger or OpenAPI document: no definitions"),
+        ("{not json", "unexpected character"),
+        ("[]", "not a Swagger or OpenAPI document: the top level is not an object\n"),
+        ('{"paths": {}}', "not a Swagger or OpenAPI document: no definitions or components.schemas\n"),
+        ('{"swagger": "2.0", "definitions": []}', "not a Swagger or OpenAPI document: no definitions"),
     ],
 )
 def test_a_document_that_cannot_be_read_exits_2(
@@ -335,7 +375,7 @@ def test_a_document_that_cannot_be_read_exits_2(
     spec.write_text(text)
     result = invoke("drift", str(spec))
     assert result.exit_code == 2
-    assert result.stderr.startswith(message)
+    assert result.stderr.startswith(f"error: {spec}: {message}")
 
 
 @pytest.mark.parametrize(
@@ -358,7 +398,9 @@ def test_usage_errors_exit_2(
 
 
 def test_as_a_real_process(process: Callable[..., Any], sdk_copy: Path) -> None:
-    assert process(["drift"]).returncode == 0
+    pinned = process(["drift"])
+    assert pinned.returncode == 1
+    assert pinned.stdout.startswith(b"Drift: 1 of ")
     wrapup = sdk_copy / "models" / "wrapup.py"
     wrapup.write_text(wrapup.read_text().replace("'duration_seconds': 'int'", "'duration_seconds': 'str'"))
     done = process(["drift", "--sdk-path", str(sdk_copy)])
