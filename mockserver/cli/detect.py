@@ -13,7 +13,7 @@ knows is read as a Callback, the commonest capture.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import attrs
@@ -78,37 +78,41 @@ Misfit = tuple[int, int, int, int]
 
 
 @attrs.frozen
-class _Field:
-    nested: type | None  # the model a JSON object (or each element of an array) here is read as
-    required: bool
+class _Shape:
+    """A model's wire field names, the required ones, and the model each field holds, if any."""
+
+    names: frozenset[str]
+    required: frozenset[str]
+    nested: dict[str, type]  # the model a JSON object (or each element of an array) there is read as
 
 
 @cache
-def _fields(model: type) -> dict[str, _Field]:
-    """The wire names of ``model``'s fields, with the model each holds, if any."""
-    fields = {}
+def _shape(model: type) -> _Shape:
+    names, required, nested = set(), set(), {}
     for attribute in attrs.fields(attrs.resolve_types(model)):
+        wire = camel(attribute.name)
+        names.add(wire)
+        if attribute.default is attrs.NOTHING:
+            required.add(wire)
         inner = unwrap_optional(attribute.type)
         if getattr(inner, "__origin__", None) is tuple:
             inner = unwrap_optional(inner.__args__[0])
-        nested = inner if isinstance(inner, type) and attrs.has(inner) else None
-        fields[camel(attribute.name)] = _Field(nested, attribute.default is attrs.NOTHING)
-    return fields
+        if isinstance(inner, type) and attrs.has(inner):
+            nested[wire] = inner
+    return _Shape(frozenset(names), frozenset(required), nested)
 
 
 def misfit(model: type, value: dict[str, Any], *, deep: bool) -> Misfit:
     """How badly ``value``'s keys fit ``model``'s fields: its own keys, and with ``deep`` every nested object's."""
-    fields = _fields(model)
-    unknown = sum(key not in fields for key in value)
-    required = [wire for wire, field in fields.items() if field.required]
-    present = sum(wire in value for wire in required)
-    missing = len(required) - present
+    shape = _shape(model)
+    keys = value.keys()
+    unknown = len(keys - shape.names)  # set operations: detection runs on every record
+    present = len(shape.required & keys)
+    missing = len(shape.required) - present
     known = len(value) - unknown
     if deep:
-        for key, inner in value.items():
-            nested = fields[key].nested if key in fields else None
-            if nested is None:
-                continue
+        for key, nested in shape.nested.items():
+            inner = value.get(key)
             for item in inner if isinstance(inner, list) else [inner]:
                 if isinstance(item, dict):
                     u, m, p, k = misfit(nested, item, deep=True)
@@ -120,13 +124,22 @@ def detect(value: Any) -> tuple[type, ...]:
     """The models a record's JSON is taken for (see the module docstring): one, unless several tie."""
     if not isinstance(value, dict):
         return (DEFAULT,)
-    top = {model: misfit(model, value, deep=False) for model in DETECTED}
-    if value and all(known == 0 for *_, known in top.values()):
-        return (DEFAULT,)
-    tied = _best(top)
+    tied = _by_own_keys(frozenset(value))
     if len(tied) > 1:
         tied = _best({model: misfit(model, value, deep=True) for model in tied})
     return tied
+
+
+@lru_cache(maxsize=4096)  # bounded: a capture of varied records holds many key sets
+def _by_own_keys(keys: frozenset[str]) -> tuple[type, ...]:
+    """The models that fit a record with these keys best, by its own keys alone.
+
+    Cached: the records of one capture mostly share their keys, and this runs on every record.
+    """
+    top = {model: misfit(model, dict.fromkeys(keys), deep=False) for model in DETECTED}
+    if keys and all(known == 0 for *_, known in top.values()):
+        return (DEFAULT,)
+    return _best(top)
 
 
 def _best(scores: dict[type, Misfit]) -> tuple[type, ...]:
