@@ -8,6 +8,8 @@ provider that cannot be connected to at all raises ``UnreachableError``.
 from __future__ import annotations
 
 import http.client
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
@@ -27,6 +29,7 @@ class Check:
     route: str
     problems: tuple[str, ...]
     body: Any = None
+    date: datetime | None = None  # the answer's Date header: the provider's clock
 
     def failed(self, *problems: str) -> Check:
         """This check with ``problems`` more."""
@@ -79,10 +82,11 @@ class Client:
         request = Request(self.base_url + route, data=data, headers=headers, method=method)
         check = Check(method, route, ())
         try:
-            answered, content_type, raw = self._fetch(request)
+            answered, content_type, raw, date = self._fetch(request)
         except BrokenResponseError as exc:
             wrong = [] if exc.status in (None, status) else [f"status: expected {status}, got {exc.status}"]
             return check.failed(*wrong, str(exc))
+        check = attrs.evolve(check, date=date)
         if answered != status:
             return check.failed(f"status: expected {status}, got {answered}{_error_summary(raw)}")
         if model is None:
@@ -102,8 +106,8 @@ class Client:
             check = check.failed(f"$.id: expected {expected_id!r}, got {decoded.get('id')!r}")
         return check
 
-    def _fetch(self, request: Request) -> tuple[int, str, bytes]:
-        """The status, content type and body of the answer to ``request``, read whole."""
+    def _fetch(self, request: Request) -> tuple[int, str, bytes, datetime | None]:
+        """The status, content type, body (read whole) and Date of the answer to ``request``."""
         try:
             response = urlopen(request, timeout=self.timeout)
         except HTTPError as error:  # an answer all the same: its status fails the check
@@ -119,7 +123,20 @@ class Client:
                 body = response.read()
             except (http.client.HTTPException, OSError) as error:  # the body broke off
                 raise BrokenResponseError(_broken(error, self.timeout), response.status) from None
-            return response.status, response.headers.get_content_type(), body
+            return (
+                response.status,
+                response.headers.get_content_type(),
+                body,
+                _date(response.headers.get("Date")),
+            )
+
+
+def _date(header: str | None) -> datetime | None:
+    """The time an HTTP Date header states; None if absent or not a date."""
+    try:
+        return parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        return None
 
 
 # A connection cut by the provider, as opposed to one never made.

@@ -69,7 +69,7 @@ ENDED = ("disconnected", "terminated")
     "--number",
     default="+13175550199",
     show_default=True,
-    help="The callback number (E.164) of the run's callbacks; none is dialled, they are disconnected first.",
+    help="The callback number (E.164) of the run's callbacks, scheduled an hour ahead and disconnected first.",
 )
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each response.")
 def verify(
@@ -121,7 +121,7 @@ def verify(
             if queue is None:
                 unwritten = "no callback read names a queue to create the run's callbacks on: give --queue ID, or --read-only"
             else:
-                checks.extend(_writes(client, queue, number))
+                checks.extend(_writes(client, queue, number, _provider_time(checks)))
     except UnreachableError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -161,15 +161,21 @@ def _reads(client: Client, conversation_ids: tuple[str, ...]) -> Iterator[Check]
         yield client.call("GET", _at(CAMPAIGNS, campaign) + "/interactions", CampaignInteractions)
 
 
-def _writes(client: Client, queue: str, number: str) -> Iterator[Check]:
-    """The write routes, on two callbacks the run creates; each is disconnected, whatever failed before."""
+def _writes(client: Client, queue: str, number: str, now: datetime | None) -> Iterator[Check]:
+    """The write routes, on two callbacks the run creates; each is disconnected, whatever failed before.
+
+    They are scheduled an hour after ``now`` (the provider's clock), so no agent is offered them
+    before they are gone; with no clock known, at once.
+    """
     run = str(uuid.uuid4())
-    create = {
+    create: dict[str, Any] = {
         "callbackNumbers": [number],
         "queueId": queue,
         "callbackUserName": f"callback-contracts verify {run}",
         "data": {MARK: run},
     }
+    if now is not None:
+        create["callbackScheduledTime"] = format_datetime(now + timedelta(hours=1))
     first = client.call("POST", CALLBACKS, CreateCallbackResponse, body=create)
     yield first
     created = _created(first)
@@ -233,6 +239,11 @@ def _ended(client: Client, conversation_id: str) -> Check:
         if state not in ENDED:
             read = read.failed(f"$.participants[{index}].state: expected disconnected, got {state!r}")
     return read
+
+
+def _provider_time(checks: list[Check]) -> datetime | None:
+    """The provider's clock, by the Date of its latest answer."""
+    return next((check.date for check in reversed(checks) if check.date is not None), None)
 
 
 def _at(base: str, *segments: str) -> str:

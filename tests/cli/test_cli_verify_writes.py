@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from click.testing import Result
 
+from contracts import parse_datetime
 from mockserver.testing.remote import RemoteMockServer
 from tests.support.live import call
 from tests.support.serve import serving
@@ -119,6 +121,21 @@ def test_the_queue_given_is_the_one_written_on(invoke: Invoke, mock: RemoteMockS
     assert result.exit_code == 0, result.stdout
     bodies = [json.loads(r["body"]) for r in mock.requests(method="POST", path=CALLBACKS)]
     assert [(b["queueId"], b["callbackNumbers"]) for b in bodies] == [("q-verify", ["+13175550111"])] * 2
+
+
+def test_the_runs_callbacks_are_scheduled_an_hour_after_the_providers_clock(
+    invoke: Invoke, mock: RemoteMockServer
+) -> None:
+    # The provider's clock is its answers' Date header (whole seconds): no agent is offered the
+    # run's callbacks before they are removed.
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    assert invoke("verify", "--base-url", mock.url, "--token", TOKEN).exit_code == 0
+    end = datetime.now(timezone.utc)
+    bodies = [json.loads(r["body"]) for r in mock.requests(method="POST", path=CALLBACKS)]
+    assert len(bodies) == 2
+    for body in bodies:
+        scheduled = parse_datetime(body["callbackScheduledTime"])
+        assert start + timedelta(hours=1) <= scheduled <= end + timedelta(hours=1)
 
 
 def test_a_failed_write_still_removes_the_runs_callback(invoke: Invoke, mock: RemoteMockServer) -> None:
