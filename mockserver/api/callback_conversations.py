@@ -61,6 +61,7 @@ def list_callback_conversations() -> Response:
     operation_id="getConversationsCallback",
     tag="Conversations",
     responses={200: CallbackConversation},
+    codes={404: ("conversation.error.conversation.not.found",)},
 )
 def get_callback_conversation(conversation_id: str) -> Response:
     return json_response(projections.callback_conversation(backend().callback_conversation(conversation_id)))
@@ -88,6 +89,10 @@ def disconnect_conversation(conversation_id: str) -> Response:
     request=MediaParticipantRequest,
     narrowing=PARTICIPANT_UPDATE,
     responses={202: None},
+    codes={
+        400: ("conversation.participant.update.invalid",),
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def update_participant(conversation_id: str, participant_id: str) -> Response:
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
@@ -102,6 +107,7 @@ def update_participant(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=ParticipantAttributes,
     responses={202: ParticipantAttributes},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def update_attributes(conversation_id: str, participant_id: str) -> Response:
     body: ParticipantAttributes = decode_body(ParticipantAttributes)
@@ -117,6 +123,13 @@ def update_attributes(conversation_id: str, participant_id: str) -> Response:
     request=MediaParticipantRequest,
     narrowing=DISCONNECT_ONLY,
     responses={200: Empty},
+    codes={
+        400: ("conversation.participant.update.invalid",),
+        404: (
+            "conversation.error.not.conversation.participant",
+            "conversation.error.communication.not.found",
+        ),
+    },
 )
 def update_communication(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
@@ -132,6 +145,7 @@ def update_communication(conversation_id: str, participant_id: str, communicatio
     responses={200: AssignedWrapupCode},
     query=(_PROVISIONAL,),
     errors=(400,),
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def participant_wrapup(conversation_id: str, participant_id: str) -> Response:
     wrapup = backend().participants.assigned_wrapup(conversation_id, participant_id, None, _provisional())
@@ -146,6 +160,9 @@ def participant_wrapup(conversation_id: str, participant_id: str) -> Response:
     responses={200: AssignedWrapupCode},
     query=(_PROVISIONAL,),
     errors=(400,),
+    codes={
+        404: ("conversation.error.not.conversation.participant", "conversation.error.communication.not.found")
+    },
 )
 def communication_wrapup(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     participants = backend().participants
@@ -161,6 +178,13 @@ def communication_wrapup(conversation_id: str, participant_id: str, communicatio
     tag="Conversations",
     request=WrapupInput,
     responses={202: None},
+    codes={
+        400: ("conversation.participant.update.invalid",),
+        404: (
+            "conversation.error.not.conversation.participant",
+            "conversation.error.communication.not.found",
+        ),
+    },
 )
 def wrap_up(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     body: WrapupInput = decode_body(WrapupInput)
@@ -174,6 +198,7 @@ def wrap_up(conversation_id: str, participant_id: str, communication_id: str) ->
     operation_id="getConversationsCallbackParticipantWrapupcodes",
     tag="Conversations",
     responses={200: tuple[WrapupCode, ...]},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     codes = backend().participants.wrapup_codes(conversation_id, participant_id)
@@ -187,6 +212,7 @@ def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=TransferRequest,
     responses={202: None},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def replace_participant(conversation_id: str, participant_id: str) -> Response:
     body: TransferRequest = decode_body(TransferRequest)

@@ -37,6 +37,7 @@ def get_conversation(conversation_id: str) -> Response:
     tag="Conversations",
     request=CallCommand,
     responses={200: Conversation},
+    codes={400: ("callback.error.parse.call.number",)},
 )
 def place_call(conversation_id: str) -> Response:
     command: CallCommand = decode_body(CallCommand)
@@ -50,6 +51,7 @@ def place_call(conversation_id: str) -> Response:
     tag="Conversations",
     request=CreateCallbackOnConversationCommand,
     responses={201: None},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def schedule_callback(conversation_id: str, participant_id: str) -> Response:
     command: CreateCallbackOnConversationCommand = decode_body(CreateCallbackOnConversationCommand)
