@@ -167,7 +167,10 @@ def drift(
 
 def _api_shapes(spec: Path | None, sdk_path: Path | None, names: list[str]) -> tuple[str, Shapes]:
     if spec is not None:
-        return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        try:
+            return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        except (ShapeError, OSError, ValueError) as exc:  # the message names the file it is about
+            raise ShapeError(f"{spec}: {exc}") from exc
     if sdk_path is not None:
         return str(sdk_path), sdk_shapes(sdk_path, names)
     package = installed_sdk()
