@@ -75,6 +75,7 @@ def get_callback_conversation(conversation_id: str) -> Response:
     request=Conversation,
     narrowing=DISCONNECT_ONLY,
     responses={200: Conversation},
+    codes={400: ("conversation.error.conversation.disconnected",)},
 )
 def disconnect_conversation(conversation_id: str) -> Response:
     body: Conversation = decode_body(Conversation)
@@ -90,7 +91,11 @@ def disconnect_conversation(conversation_id: str) -> Response:
     narrowing=PARTICIPANT_UPDATE,
     responses={202: None},
     codes={
-        400: ("conversation.participant.update.invalid",),
+        400: (
+            "conversation.participant.update.invalid",
+            "callback.error.answer.not.alerting",
+            "conversation.error.participant.no.active.conversations",
+        ),
         404: ("conversation.error.not.conversation.participant",),
     },
 )
@@ -124,7 +129,11 @@ def update_attributes(conversation_id: str, participant_id: str) -> Response:
     narrowing=DISCONNECT_ONLY,
     responses={200: Empty},
     codes={
-        400: ("conversation.participant.update.invalid",),
+        400: (
+            "communication.state.required",
+            "conversation.participant.update.invalid",
+            "conversation.error.participant.no.active.conversations",
+        ),
         404: (
             "conversation.error.not.conversation.participant",
             "conversation.error.communication.not.found",
@@ -212,7 +221,14 @@ def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=TransferRequest,
     responses={202: None},
-    codes={404: ("conversation.error.not.conversation.participant",)},
+    codes={
+        400: (
+            "callback.error.user.id.queue.id",
+            "callback.error.transfer.not.connected",
+            "conversations.error.transfer.same.party",
+        ),
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def replace_participant(conversation_id: str, participant_id: str) -> Response:
     body: TransferRequest = decode_body(TransferRequest)
@@ -227,6 +243,7 @@ def replace_participant(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=SetRecordingState,
     responses={200: RecordingState},
+    codes={400: ("conversation.error.conversation.disconnected",)},
 )
 def set_recording_state(conversation_id: str) -> Response:
     body: SetRecordingState = decode_body(SetRecordingState)

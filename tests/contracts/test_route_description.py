@@ -8,8 +8,10 @@ does a listed one that is gone.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ from mockserver.cli.routes import (
     served_operations,
 )
 from mockserver.cli.swagger import KEPT_TOO, SOURCE_KEY
+from mockserver.state.errors import VALIDATION_CODES, platform_code
+from mockserver.web.openapi.operation import declared
 
 ROOT = Path(__file__).resolve().parents[2]
 DESCRIPTION = ROOT / "contracts" / "api" / "genesys-swagger.json"
@@ -79,6 +83,58 @@ def test_the_copy_holds_every_served_and_kept_operation_and_records_its_source(
     assert source["url"] == "https://api.mypurecloud.com/api/v2/docs/swagger"
     assert source["retrieved"]
     assert "description" not in description["definitions"]["CreateCallbackCommand"]["properties"]["queueId"]
+
+
+# Codes raised outside any one route: by the layers every request passes (web/), each with its reason.
+CROSS_CUTTING = {
+    "bad.credentials": "any route's 401 under --token (web/auth.py): the description lists it on every route",
+    "misdirected.request": "any request's Host check (web/guard.py), a 421 outside the description",
+    "not.authorized": "the control API's origin check (web/guard.py)",
+}
+_CODE = re.compile(r"^[a-z]+(?:\.[a-z]+)+$")
+
+
+def _raised_codes() -> dict[str, set[str]]:
+    """Every error code written as a literal where the API's errors are raised, with where."""
+    raised: dict[str, set[str]] = {}
+    for room in ("api", "state", "notifications", "web"):
+        for path in sorted((ROOT / "mockserver" / room).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = (
+                    node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                )
+                arguments = [k.value for k in node.keywords if k.arg == "error_code"]
+                if name == "ApiError" and len(node.args) > 1:
+                    arguments.append(node.args[1])  # ApiError(status, code, message)
+                elif name == "invalid" and node.args:
+                    arguments.append(node.args[0])  # ApiError.invalid(code, path, message)
+                for argument in arguments:
+                    if isinstance(argument, ast.Constant) and _CODE.match(str(argument.value)):
+                        raised.setdefault(str(argument.value), set()).add(f"{path.name}:{node.lineno}")
+    return raised
+
+
+def test_every_code_the_mock_raises_is_declared_by_the_routes_that_answer_it() -> None:
+    """A route's own code must be in its ``@operation(codes=...)``, or the comparison cannot see it."""
+    app = create_app()
+    declared_codes = {
+        code
+        for view in app.view_functions.values()
+        if (described := declared(view)) is not None
+        for codes in described.codes.values()
+        for code in codes
+    }
+    platform = {code for status in range(400, 600) if (code := platform_code(status))} | VALIDATION_CODES
+    raised = _raised_codes()
+    assert "callback.error.already.triggered" in raised  # the scan finds what it looks for
+    undeclared = {
+        code: sorted(places)
+        for code, places in raised.items()
+        if code not in declared_codes | platform | CROSS_CUTTING.keys()
+    }
+    assert undeclared == {}, "declare each in the @operation(codes=...) of the routes that answer it"
 
 
 # -- a doctored description fails it ---------------------------------------------------------------
