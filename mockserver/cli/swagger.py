@@ -40,6 +40,8 @@ KEPT_TOO: tuple[tuple[str, str], ...] = (
     ("DELETE", "/api/v2/routing/queues/{queueId}/members/{memberId}"),
     ("GET", "/api/v2/routing/queues/{queueId}/estimatedwaittime"),
     ("GET", "/api/v2/routing/queues/{queueId}/mediatypes/{mediaType}/estimatedwaittime"),
+    ("GET", "/api/v2/users"),  # the org's users (issues 22 and 23)
+    ("GET", "/api/v2/users/{userId}"),
     ("GET", "/api/v2/users/{userId}/routingstatus"),
     ("PUT", "/api/v2/users/{userId}/routingstatus"),
     ("PATCH", "/api/v2/routing/conversations/{conversationId}"),

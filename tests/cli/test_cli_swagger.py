@@ -50,7 +50,7 @@ TINY: dict[str, Any] = {
             }
         },
         "/api/v2/conversations/callbacks/{id}": {"get": {"responses": {"200": {"description": "ok"}}}},
-        "/api/v2/users": {
+        "/api/v2/flows": {
             "get": {
                 "responses": {"200": {"schema": {"$ref": "#/definitions/Unreached"}, "description": "ok"}}
             }
