@@ -23,6 +23,7 @@ import attrs
 import orjson
 from flask import Flask
 
+from contracts import camel
 from mockserver.config import Audience, Paths
 from mockserver.errors import MockServerError
 from mockserver.state.errors import VALIDATION_CODES, platform_code
@@ -108,7 +109,7 @@ def served_operations(app: Flask) -> list[RouteOperation]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if not rule.rule.startswith(API_PREFIX) or audience(rule.rule) is not Audience.API:
             continue
-        path = _RULE_PARAMETER.sub(lambda m: "{" + _camel(m.group(1)) + "}", rule.rule)
+        path = _RULE_PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", rule.rule)
         methods = set(rule.methods or ()) - {"OPTIONS"}
         if "GET" in methods:
             methods.discard("HEAD")  # Flask answers HEAD for every GET
@@ -118,11 +119,6 @@ def served_operations(app: Flask) -> list[RouteOperation]:
             body = described["paths"].get(path, {}).get(method.lower(), {})
             served.append(_served(method, path, body, described, declared_codes))
     return served
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def _served(
