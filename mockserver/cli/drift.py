@@ -196,7 +196,8 @@ def _routes(spec: Path | None, *, known: Path | None, as_json: bool) -> None:
     if spec is None:
         raise click.UsageError("--routes compares with a Swagger 2.0 file: give SPEC.")
     from mockserver.app import create_app
-    from mockserver.cli.routes import RouteDescriptionError, render, route_report
+    from mockserver.cli.route_report import render, route_report
+    from mockserver.cli.routes import RouteDescriptionError
 
     try:
         report = route_report(create_app(), spec, known_path=known)

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from mockserver.app import create_app
+from mockserver.cli.route_report import partition, read_known
 from mockserver.cli.routes import (
     Difference,
     DifferenceKind,
@@ -26,8 +27,6 @@ from mockserver.cli.routes import (
     RouteOperation,
     compare_routes,
     description_operations,
-    partition,
-    read_known,
     served_operations,
 )
 from mockserver.cli.swagger import KEPT_TOO, SOURCE_KEY
