@@ -180,17 +180,21 @@ def holders(model: type) -> tuple[tuple[str, Any], ...]:
     return tuple(
         (camel(attribute.name), unwrap_optional(attribute.type))
         for attribute in attrs.fields(attrs.resolve_types(model))
-        if _leads_to_callbacks(attribute.type)
+        if _leads_to_callbacks(attribute.type, frozenset({model}))
     )
 
 
-def _leads_to_callbacks(t: Any) -> bool:
+def _leads_to_callbacks(t: Any, within: frozenset[type]) -> bool:
+    """Whether a value of type ``t`` can hold a callback; ``within``: the models it is nested in
+    (a model within itself, as ``ErrorBody.errors``, leads nowhere its outer one does not)."""
     t = unwrap_optional(t)
     if t in CALLBACK_MODELS:
         return True
     if _is_tuple(t):
-        return _leads_to_callbacks(t.__args__[0])
-    return attrs.has(t) and bool(holders(t))
+        return _leads_to_callbacks(t.__args__[0], within)
+    if not attrs.has(t) or t in within:
+        return False
+    return any(_leads_to_callbacks(a.type, within | {t}) for a in attrs.fields(attrs.resolve_types(t)))
 
 
 def _is_tuple(t: Any) -> bool:

@@ -20,8 +20,8 @@ from contracts import Callback, CallbackBasic, json_schema
 from mockserver.errors import MockServerError
 
 # The models drift compares, and every model nested in them: the two callbacks, and the bodies of
-# the callback routes the contract declares in full (the envelopes, Conversation and Participant,
-# declare only the fields a callback conversation uses).
+# the callback routes the contract declares in full, and the media lists a participant carries
+# (the envelopes, Conversation and Participant, declare only the fields a callback conversation uses).
 ROOTS: tuple[type, ...] = (
     Callback,
     CallbackBasic,
@@ -35,6 +35,15 @@ ROOTS: tuple[type, ...] = (
     contracts.SetRecordingState,
     contracts.TransferRequest,
     contracts.BulkCallbackPatchResponse,
+    contracts.ConversationChat,
+    contracts.Cobrowsesession,
+    contracts.Email,
+    contracts.Message,
+    contracts.InternalMessage,
+    contracts.ScreenMonitoring,
+    contracts.Screenshare,
+    contracts.SocialExpression,
+    contracts.Video,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
