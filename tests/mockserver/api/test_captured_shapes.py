@@ -233,3 +233,31 @@ def test_the_seeded_conversations_have_the_captured_rest_shapes(trait: str, seed
             callback.pop(name, None)
 
     check_rest(body, queue_id)
+
+
+def test_a_new_callback_waits_for_the_after_call_work_to_end(shapes_server: MockServer) -> None:
+    # The customer's leg is live through the agent's after-call work, so the callback is still routed.
+    server = shapes_server
+    server.reset()
+    queue_id = str(server.backend.factory.org.queues[0].id)
+    server.set_lifecycle(mode="manual")
+    command = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+    conversation_id = call(server.url, "POST", "/api/v2/conversations/callbacks", command).json()[
+        "conversation"
+    ]["id"]
+    server.clock.advance(seconds=5)
+    offered = call(server.url, "GET", f"/api/v2/conversations/{conversation_id}").json()
+    [agent] = _legs(offered, "agent")
+    [customer] = _legs(offered, "customer")
+    path = f"/api/v2/conversations/callbacks/{conversation_id}/participants/{agent['id']}"
+    assert call(server.url, "PATCH", path, {"state": "connected"}).status == 202
+    assert call(server.url, "PATCH", path, {"state": "disconnected"}).status == 202
+    again = f"/api/v2/conversations/{conversation_id}/participants/{customer['id']}/callbacks"
+
+    during = call(server.url, "POST", again, command)
+    wrapup = f"{path}/communications/{agent['callbacks'][0]['id']}/wrapup"
+    assert call(server.url, "POST", wrapup, {"code": "ok"}).status == 202
+    after = call(server.url, "POST", again, command)
+
+    assert (during.status, during.json()["code"]) == (400, "callback.error.callback.already.being.routed")
+    assert after.status == 201
