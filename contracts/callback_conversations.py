@@ -12,8 +12,13 @@ from datetime import datetime
 
 from attrs import frozen
 
-from contracts._fields import optional, required
-from contracts.conversations import DomainEntityRef, ListingFields
+from contracts._fields import optional
+from contracts.conversations import ListingFields
+from contracts.entities import (
+    AddressableEntityRef,
+    ConversationDivisionMembership,
+    DomainEntityRef,
+)
 from contracts.enums import (
     Direction,
     FlaggedReason,
@@ -22,6 +27,7 @@ from contracts.enums import (
     TransferState,
     TransferType,
 )
+from contracts.media import JourneyContext
 from contracts.models import DialerPreview, Voicemail, Wrapup
 
 _TIMESTAMP = "Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"
@@ -33,14 +39,6 @@ class ErrorInfo:
 
     message: str | None = optional("The error message.")
     code: str | None = optional("The error code.")
-
-
-@frozen(kw_only=True)
-class AddressableEntityRef:
-    """A reference to another entity of the API, without its name."""
-
-    id: str | None = optional("The globally unique identifier for the object.")
-    self_uri: str | None = optional("The URI for this object")
 
 
 @frozen(kw_only=True)
@@ -74,60 +72,6 @@ class ConversationRoutingData:
     label: str | None = optional(
         "An optional label that categorizes the conversation.  Max-utilization settings can be "
         "configured at a per-label level"
-    )
-
-
-@frozen(kw_only=True)
-class JourneyCustomer:
-    """The Journey System's customer, at a point in time."""
-
-    id: str = required("An ID of a customer within the Journey System at a point-in-time.")
-    id_type: str = required("The type of the customerId within the Journey System (e.g. cookie).")
-
-
-@frozen(kw_only=True)
-class JourneyCustomerSession:
-    """The Journey System's tracked customer session, at a point in time."""
-
-    id: str = required("An ID of a Customer/User's session within the Journey System at a point-in-time")
-    type: str = required("The type of the Customer/User's session within the Journey System (e.g. web, app)")
-
-
-@frozen(kw_only=True)
-class JourneyActionMap:
-    """The Journey System action map that triggered an action."""
-
-    id: str = required("The ID of the actionMap in the Journey System which triggered this action")
-    version: int = required(
-        "The version number of the actionMap in the Journey System at the time this action was triggered"
-    )
-
-
-@frozen(kw_only=True)
-class JourneyAction:
-    """The Journey System action relevant to a part of a conversation."""
-
-    id: str = required("The ID of an action from the Journey System (an action is spawned from an actionMap)")
-    action_map: JourneyActionMap = required(
-        "Details about the action map from the Journey System which triggered this action"
-    )
-
-
-@frozen(kw_only=True)
-class JourneyContext:
-    """Journey System data applicable to a communication."""
-
-    customer: JourneyCustomer = required(
-        "A subset of the Journey System's customer data at a point-in-time (for external linkage "
-        "and internal usage/context)"
-    )
-    customer_session: JourneyCustomerSession | None = optional(
-        "A subset of the Journey System's tracked customer session data at a point-in-time (for "
-        "external linkage and internal usage/context)"
-    )
-    triggering_action: JourneyAction | None = optional(
-        "A subset of the Journey System's action data relevant to a part of a conversation (for "
-        "external linkage and internal usage/context)"
     )
 
 
@@ -277,26 +221,6 @@ class TransferResponse:
     modified_by: TransferResponseModifiedBy | None = optional("The user or entity that modified the command.")
     destination: TransferDestination | None = optional("The destination of the command.")
     transfer_type: TransferType | None = optional("The type of transfer to perform.")
-
-
-@frozen(kw_only=True)
-class DivisionEntityRef(DomainEntityRef):
-    """An entity of a conversation within one division."""
-
-    date_division_updated: datetime | None = optional(
-        f"The time the entity division was last updated. {_TIMESTAMP}"
-    )
-
-
-@frozen(kw_only=True)
-class ConversationDivisionMembership:
-    """A division a conversation belongs to, and its entities there."""
-
-    division: DomainEntityRef | None = optional("A division the conversation belongs to.")
-    entities: tuple[DivisionEntityRef, ...] | None = optional(
-        "The entities on the conversation within the division. These are the users, queues, work "
-        "flows, etc. that can be on conversations and and be assigned to different divisions."
-    )
 
 
 @frozen(kw_only=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import one_of_required, optional, required
-from contracts.conversations import DomainEntityRef
+from contracts.entities import DomainEntityRef
 from contracts.enums import CallbackIdentifierType, DeliveryMode
+from contracts.media_enums import LimitNamespace
 from contracts.phone import E164_PATTERN
 
 # Callback numbers: at least one, each E.164 (as the API stores them).
@@ -176,6 +177,15 @@ class Detail:
 
 
 @frozen(kw_only=True)
+class Limit:
+    """The limit an error reached: its key, namespace and value."""
+
+    key: str | None = optional("The key of this Limit.")
+    namespace: LimitNamespace | None = optional("The namespace of this Limit.")
+    value: int | None = optional("The value of this Limit.")
+
+
+@frozen(kw_only=True)
 class ErrorBody:
     """The body of every error response of the API."""
 
@@ -189,3 +199,4 @@ class ErrorBody:
     context_id: str | None = optional("The correlation id of the request.")
     details: tuple[Detail, ...] | None = optional("The details of the error.")
     errors: tuple[ErrorBody, ...] | None = optional("Nested errors.")
+    limit: Limit | None = optional("The limit the request reached, if a limit is why it failed.")

@@ -11,7 +11,7 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import one_of_required, optional, required
-from contracts.conversations import DomainEntityRef
+from contracts.entities import DomainEntityRef
 from contracts.enums import MediaParticipantState, RecordingState, TransferType
 from contracts.models import Wrapup
 from contracts.phone import E164_PATTERN

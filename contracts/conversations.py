@@ -7,10 +7,14 @@ model of the same name. As with the callbacks, each full/basic pair shares one d
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import attrs
 from attrs import frozen
 
 from contracts._fields import optional
+from contracts._types import unwrap_optional
+from contracts.entities import ConversationDivisionMembership, DomainEntityRef
 from contracts.enums import (
     CallDisconnectType,
     CallState,
@@ -19,16 +23,18 @@ from contracts.enums import (
     RecordingState,
     WrapupPrompt,
 )
+from contracts.media import (
+    Cobrowsesession,
+    ConversationChat,
+    Email,
+    InternalMessage,
+    Message,
+    ScreenMonitoring,
+    Screenshare,
+    SocialExpression,
+    Video,
+)
 from contracts.models import Callback, CallbackBasic, Segment, Wrapup
-
-
-@frozen(kw_only=True)
-class DomainEntityRef:
-    """A reference to another entity of the API."""
-
-    id: str | None = optional("The globally unique identifier for the object.")
-    name: str | None = optional("The name of the entity.")
-    self_uri: str | None = optional("The URI for this object")
 
 
 @frozen(kw_only=True)
@@ -103,6 +109,19 @@ class Participant(ParticipantFields):
 
     calls: tuple[Call, ...] | None = optional("The participant's calls.")
     callbacks: tuple[Callback, ...] | None = optional("The participant's callbacks.")
+    chats: tuple[ConversationChat, ...] | None = optional("The participant's chats.")
+    cobrowsesessions: tuple[Cobrowsesession, ...] | None = optional("The participant's co-browse sessions.")
+    emails: tuple[Email, ...] | None = optional("The participant's emails.")
+    messages: tuple[Message, ...] | None = optional("The participant's messages.")
+    internal_messages: tuple[InternalMessage, ...] | None = optional("The participant's internal messages.")
+    screen_monitorings: tuple[ScreenMonitoring, ...] | None = optional(
+        "The participant's screen monitoring sessions."
+    )
+    screenshares: tuple[Screenshare, ...] | None = optional("The participant's screen shares.")
+    social_expressions: tuple[SocialExpression, ...] | None = optional(
+        "The participant's social media expressions."
+    )
+    videos: tuple[Video, ...] | None = optional("The participant's videos.")
 
 
 @frozen(kw_only=True)
@@ -110,6 +129,43 @@ class ParticipantBasic(ParticipantFields):
     """A participant of a ``ConversationBasic``."""
 
     callbacks: tuple[CallbackBasic, ...] | None = optional("The participant's callbacks.")
+    chats: tuple[ConversationChat, ...] | None = optional("The participant's chats.")
+    cobrowsesessions: tuple[Cobrowsesession, ...] | None = optional("The participant's co-browse sessions.")
+    emails: tuple[Email, ...] | None = optional("The participant's emails.")
+    messages: tuple[Message, ...] | None = optional("The participant's messages.")
+    internal_messages: tuple[InternalMessage, ...] | None = optional("The participant's internal messages.")
+    screen_monitorings: tuple[ScreenMonitoring, ...] | None = optional(
+        "The participant's screen monitoring sessions."
+    )
+    screenshares: tuple[Screenshare, ...] | None = optional("The participant's screen shares.")
+    social_expressions: tuple[SocialExpression, ...] | None = optional(
+        "The participant's social media expressions."
+    )
+    videos: tuple[Video, ...] | None = optional("The participant's videos.")
+
+
+def empty_media(model: type[Participant] | type[ParticipantBasic]) -> dict[str, Any]:
+    """Each media list of ``model`` other than ``callbacks``, empty: ``{"calls": (), "chats": (), ...}``.
+
+    A callback conversation's participants carry every other media list empty, as captured; the
+    lists are ``model``'s fields holding ``Call`` or a ``contracts.media`` model.
+    """
+    lists = _EMPTY_MEDIA.get(model)
+    if lists is None:
+        lists = _EMPTY_MEDIA[model] = {
+            field.name: ()
+            for field in attrs.fields(attrs.resolve_types(model))
+            if _held(field.type) is Call or getattr(_held(field.type), "__module__", None) == Video.__module__
+        }
+    return dict(lists)
+
+
+_EMPTY_MEDIA: dict[type, dict[str, Any]] = {}
+
+
+def _held(t: Any) -> Any:
+    """``X`` of ``tuple[X, ...] | None``; None for any other type."""
+    return getattr(unwrap_optional(t), "__args__", (None,))[0]
 
 
 @frozen(kw_only=True)
@@ -121,6 +177,9 @@ class ConversationFields:
     external_tag: str | None = optional("The external tag associated with the conversation.")
     start_time: datetime | None = optional("The time when the conversation started.")
     end_time: datetime | None = optional("The time when the conversation ended.")
+    divisions: tuple[ConversationDivisionMembership, ...] | None = optional(
+        "Identifiers of divisions associated with this conversation."
+    )
     self_uri: str | None = optional("The URI for this object")
 
 

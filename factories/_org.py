@@ -63,6 +63,7 @@ class Org:
     caller_id_name: str
     campaigns: tuple[tuple[str, str], ...]  # (campaign id, contact list id)
     callback_config: str  # the automated callback config of automated callbacks
+    division: str  # the division its conversations belong to (drawn last: the earlier draws stay)
 
 
 # The Faker providers the organisation draws from (besides CallbackProvider): loading only these
@@ -147,4 +148,5 @@ def org_for(seed: int, locale: str = DEFAULT_LOCALE, fake: Faker | None = None) 
         caller_id_name=draws.company,
         campaigns=tuple((uuid4(rng), uuid4(rng)) for _ in range(2)),
         callback_config=uuid4(rng),
+        division=uuid4(rng),
     )

@@ -256,11 +256,20 @@ def _route(customer: Leg, acd: Leg, last_agent: Leg | None, routed: int, final: 
         customer.state = CallbackState.DIALING
         return
     customer.state, customer.connected = CallbackState.CONNECTED, routed
-    if last_agent.ended and final not in _BACK_TO_QUEUE:
-        customer.state = CallbackState.DISCONNECTED
-        customer.disconnected = last_agent.disconnected
-        agent_side = last_agent.disconnect_type or DisconnectType.ENDPOINT
-        customer.disconnect_type = _MIRROR.get(agent_side, agent_side)
+    if not last_agent.ended or final in _BACK_TO_QUEUE:
+        return
+    agent_side = last_agent.disconnect_type or DisconnectType.ENDPOINT
+    if agent_side is DisconnectType.CLIENT:
+        # The agent ended the callback: the customer's leg stays connected through the agent's
+        # after-call work, as captured, and ends with it (inferred; docs/lifecycle.md).
+        if last_agent.acw_end is None:
+            return
+        customer.state, customer.disconnected = CallbackState.DISCONNECTED, last_agent.acw_end
+        customer.disconnect_type = DisconnectType.PEER
+        return
+    customer.state = CallbackState.DISCONNECTED
+    customer.disconnected = last_agent.disconnected
+    customer.disconnect_type = _MIRROR.get(agent_side, agent_side)
 
 
 def _floor_minute(ms: int) -> int:

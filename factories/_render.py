@@ -15,16 +15,21 @@ from contracts import (
     CallbackBasic,
     Conversation,
     ConversationBasic,
+    ConversationDivisionMembership,
     DialerPreview,
     Direction,
+    DivisionEntityRef,
+    DomainEntityRef,
     Participant,
     ParticipantBasic,
     PhoneNumberColumn,
+    RecordingState,
     Segment,
     UploadStatus,
     Voicemail,
     Wrapup,
     WrapupPrompt,
+    empty_media,
 )
 from factories._org import Org
 from factories._plan import Facts, Leg, Plan
@@ -171,8 +176,7 @@ def callback_fields(leg: Leg, facts: Facts, rng: Random, org: Org) -> dict[str, 
             phone_number_columns=_COLUMNS,
             callback_auto_answer=False,
         )
-    if leg.role == "agent":
-        fields["after_call_work_required"] = leg.acw is not None
+    fields["after_call_work_required"] = False  # as captured on every leg, after-call work or not
     if leg.acw is not None and leg.disconnected is not None:
         end = None if leg.acw_end is None else at[leg.acw_end]
         fields["after_call_work"] = AfterCallWork(
@@ -189,8 +193,10 @@ def participant(leg: Leg, facts: Facts, callback: Any, rng: Random, models: Mode
     fields: dict[str, Any] = {
         "id": uuid4(rng),
         "purpose": leg.role,
+        "wrapup_required": False,
         "attributes": dict(facts.attributes),
         "callbacks": (callback,),
+        **empty_media(models.participant),
     }
     start = leg.alerting if leg.role == "agent" else leg.created
     if start is not None:
@@ -199,13 +205,13 @@ def participant(leg: Leg, facts: Facts, callback: Any, rng: Random, models: Mode
         fields["end_time"] = to_datetime(leg.disconnected)
     if leg.connected is not None:
         fields["connected_time"] = to_datetime(leg.connected)
+    fields["queue_id"] = facts.queue.id
+    fields["queue_name"] = facts.queue.name
     if leg.role == "customer":
         fields["name"] = facts.user_name
         if facts.numbers:
             fields["address"] = facts.numbers[0]
     else:
-        fields["queue_id"] = facts.queue.id
-        fields["queue_name"] = facts.queue.name
         fields["name"] = facts.queue.name
     if leg.role == "agent" and leg.agent is not None:
         user_id, fields["name"] = leg.agent
@@ -213,14 +219,28 @@ def participant(leg: Leg, facts: Facts, callback: Any, rng: Random, models: Mode
         fields["user_uri"] = f"/api/v2/users/{user_id}"
         fields["alerting_timeout_ms"] = facts.queue.alerting_timeout_seconds * 1000
         fields["wrapup_required"] = leg.acw is not None
+        fields["wrapup_prompt"] = WrapupPrompt.OPTIONAL  # as captured on every offer
         if leg.acw is not None and leg.disconnected is not None:
-            fields["wrapup_prompt"] = WrapupPrompt.MANDATORY
             fields["start_acw_time"] = to_datetime(leg.disconnected)
             if leg.acw_end is not None:
                 fields["end_acw_time"] = to_datetime(leg.acw_end)
             if callback.wrapup is not None:
                 fields["wrapup"] = callback.wrapup
     return models.participant(**fields)
+
+
+def divisions(
+    division: str, queue_id: str | None, user_ids: list[str]
+) -> tuple[ConversationDivisionMembership, ...]:
+    """The conversation's one division and its entities there: the queue, then each agent offered it."""
+    entities = (
+        [DivisionEntityRef(id=queue_id, self_uri=f"/api/v2/routing/queues/{queue_id}")] if queue_id else []
+    )
+    entities += [
+        DivisionEntityRef(id=user, self_uri=f"/api/v2/users/{user}") for user in dict.fromkeys(user_ids)
+    ]
+    ref = DomainEntityRef(id=division, self_uri=f"/api/v2/authorization/divisions/{division}")
+    return (ConversationDivisionMembership(division=ref, entities=tuple(entities)),)
 
 
 def conversation(plan: Plan, rng: Random, org: Org, models: Models) -> Any:
@@ -233,9 +253,14 @@ def conversation(plan: Plan, rng: Random, org: Org, models: Models) -> Any:
     fields: dict[str, Any] = {
         "id": facts.conversation_id,
         "start_time": to_datetime(facts.created),
+        "divisions": divisions(
+            org.division, facts.queue.id, [leg.agent[0] for leg in plan.agents if leg.agent]
+        ),
         "self_uri": f"/api/v2/conversations/{facts.conversation_id}",
         "participants": tuple(participants),
     }
+    if models.conversation is Conversation:
+        fields["recording_state"] = RecordingState.NONE
     if all(leg.ended for leg in plan.legs):
         fields["end_time"] = to_datetime(max(leg.disconnected or facts.created for leg in plan.legs))
     return models.conversation(**fields)

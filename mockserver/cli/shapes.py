@@ -20,8 +20,8 @@ from contracts import Callback, CallbackBasic, json_schema
 from mockserver.errors import MockServerError
 
 # The models drift compares, and every model nested in them: the two callbacks, the answers of the
-# callback routes and the bodies a callback client sends (the envelopes, Conversation and
-# Participant, declare only the fields a callback conversation uses, and are left out).
+# callback routes, the bodies a callback client sends and the media lists a participant carries (the
+# envelopes, Conversation and Participant, declare only the fields a callback conversation uses).
 ROOTS: tuple[type, ...] = (
     Callback,
     CallbackBasic,
@@ -43,6 +43,16 @@ ROOTS: tuple[type, ...] = (
     contracts.BulkCallbackDisconnectRequest,
     contracts.CreateCallbackResponse,
     contracts.PatchCallbackResponse,
+    # The media lists a participant carries besides its callbacks.
+    contracts.ConversationChat,
+    contracts.Cobrowsesession,
+    contracts.Email,
+    contracts.Message,
+    contracts.InternalMessage,
+    contracts.ScreenMonitoring,
+    contracts.Screenshare,
+    contracts.SocialExpression,
+    contracts.Video,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"

@@ -74,13 +74,15 @@ def _participant(participant: Participant) -> ConversationEventTopicParticipant:
         )
         if routed
         else None,
+        wrapup_expected=participant.purpose == "agent",
         callbacks=tuple(_callback(callback) for callback in participant.callbacks or ()),
     )
 
 
 def _callback(callback: Callback) -> ConversationEventTopicCallback:
     return _recast(
-        attrs.evolve(callback, segments=None, start_alerting_time=None), ConversationEventTopicCallback
+        attrs.evolve(callback, segments=None, start_alerting_time=None, direction=None),
+        ConversationEventTopicCallback,
     )
 
 

@@ -52,6 +52,10 @@ MAX_BULK = 100
 _CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
 
 
+# The create command's fields a conversation lacks when the command does (``_scheduled``).
+_NOT_DRAWN = frozenset({"caller_id", "caller_id_name", "script_id"})
+
+
 class Backend(Assembly):
     """The conversations a server holds, the commands that change them, and the control state."""
 
@@ -144,8 +148,11 @@ class Backend(Assembly):
             "attributes": command.data,
             **ids,
         }
+        # What the client left out is drawn, but for what the API leaves out too: no caller id,
+        # caller name or script a create command did not name (none is invented, as captured).
         built = self._generate(
-            "scheduled", **{key: value for key, value in overrides.items() if value is not None}
+            "scheduled",
+            **{key: value for key, value in overrides.items() if value is not None or key in _NOT_DRAWN},
         )
         return step_edits.started(built, at)
 

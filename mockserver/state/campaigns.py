@@ -64,6 +64,8 @@ def _interaction(
         creation_time=conversation.start_time,
         caller_name=callback.callback_user_name,
         caller_address=callback.caller_id,
-        conversation=contracts.loads(body, ConversationBasic),  # the same wire shape
+        # The same wire shape less what the basic form lacks (recordingState; the calls, as CallBasic
+        # is not modelled): read tolerantly, which leaves those keys behind.
+        conversation=contracts.loads(body, ConversationBasic, strict=False),
         dialing_mode="preview",
     )

@@ -144,12 +144,12 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
     if state is CallbackState.CONNECTED:
         if last is None or last[1].state in _ENDED:
             transferred = last is not None and last[1].disconnect_type is DisconnectType.TRANSFER
-            if last is not None and last[1].connected_time is not None and not transferred:
-                return None  # answered and over: the customer leg is left to its client
-            since = last[1].disconnected_time if last is not None else customer.connected_time
-            if since is None:
-                return None
-            return to_ms(since), round(settings.offer_delay_seconds * 1000), "offer"
+            if last is None or last[1].connected_time is None or transferred:
+                since = last[1].disconnected_time if last is not None else customer.connected_time
+                if since is None:
+                    return None
+                return to_ms(since), round(settings.offer_delay_seconds * 1000), "offer"
+            # answered and over: the customer leg waits out the agent's after-call work (below)
         if customer.automated_callback_config_id is not None and not legs.agents:
             since = customer.connected_time
             talk = _seconds(_draw(settings, customer.id, "talk"), settings.talk_seconds)

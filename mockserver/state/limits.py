@@ -112,26 +112,32 @@ def _texts(value: Any, path: str) -> Any:
             yield from _texts(item, f"{path}[{index}]")
 
 
-def _bounds(limits: Limits, t: Any, name: str | None) -> dict[str, Any] | None:
-    """The bounds' keywords for a value of type ``t`` held in the field ``name``."""
+def _bounds(
+    limits: Limits, t: Any, name: str | None, within: frozenset[type] = frozenset()
+) -> dict[str, Any] | None:
+    """The bounds' keywords for a value of type ``t`` held in the field ``name``.
+
+    ``within``: the classes this value is nested in; a class within itself (``ErrorBody.errors``,
+    reached through a participant's emails) adds no bounds the outer one does not state.
+    """
     if get_origin(t) in (Union, types.UnionType):
         t = next(arg for arg in get_args(t) if arg is not type(None))
     counted = getattr(limits, COUNTED[name]) if name in COUNTED else None
     if t is str:
         return {"maxLength": limits.text}
     if get_origin(t) is tuple:
-        inner = _bounds(limits, get_args(t)[0], None)
+        inner = _bounds(limits, get_args(t)[0], None, within)
         keywords: dict[str, Any] = {} if inner is None else {"items": inner}
         return {**keywords, "maxItems": counted} if counted is not None else keywords or None
     if get_origin(t) is dict:
         keywords = {"propertyNames": {"maxLength": limits.text}}
-        value = _bounds(limits, get_args(t)[1], None)
+        value = _bounds(limits, get_args(t)[1], None, within)
         if value is not None:
             keywords["additionalProperties"] = value
         return {**keywords, "maxProperties": counted} if counted is not None else keywords
-    if attrs.has(t):
+    if attrs.has(t) and t not in within:
         fields = attrs.fields(attrs.resolve_types(t))
-        properties = {contracts.camel(f.name): _bounds(limits, f.type, f.name) for f in fields}
+        properties = {contracts.camel(f.name): _bounds(limits, f.type, f.name, within | {t}) for f in fields}
         kept = {key: value for key, value in properties.items() if value is not None}
         return {"properties": kept} if kept else None
     return None

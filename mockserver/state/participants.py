@@ -38,6 +38,7 @@ from contracts import (
     WrapupCode,
     WrapupInput,
     camel,
+    empty_media,
 )
 from factories import ConversationFactory
 from mockserver.state import edits, lifecycle, step_edits
@@ -472,8 +473,9 @@ def _with_call(
         purpose="external",
         address=number,
         attributes=agent.attributes,
-        calls=(call(their_call, agent_call),),
+        **empty_media(Participant),
     )
+    dialled = attrs.evolve(dialled, calls=(call(their_call, agent_call),))
     calling = attrs.evolve(agent, calls=(*(agent.calls or ()), call(agent_call, their_call)))
     updated = edits.with_participants(conversation, lambda p: calling if p.id == agent.id else p)
     return attrs.evolve(updated, participants=(*(updated.participants or ()), dialled))

@@ -21,11 +21,14 @@ from contracts import (
     CallDisconnectType,
     CallState,
     Conversation,
+    ConversationDivisionMembership,
     DisconnectType,
+    DivisionEntityRef,
     Participant,
     Segment,
     Wrapup,
     WrapupPrompt,
+    empty_media,
 )
 from mockserver.state.edits import callbacks, with_participants
 
@@ -97,8 +100,26 @@ def fired(
 
 
 def offered(conversation: Conversation, agent: Participant) -> Conversation:
-    """A new agent participant (an offer) joins, alerting."""
-    return attrs.evolve(conversation, participants=(*(conversation.participants or ()), agent))
+    """A new agent participant (an offer) joins, alerting; its user joins the conversation's division."""
+    return attrs.evolve(
+        conversation,
+        participants=(*(conversation.participants or ()), agent),
+        divisions=_with_user(conversation.divisions, agent.user_id),
+    )
+
+
+def _with_user(
+    divisions: tuple[ConversationDivisionMembership, ...] | None, user_id: str | None
+) -> tuple[ConversationDivisionMembership, ...] | None:
+    """``divisions`` with ``user_id`` among the first division's entities (as captured), once."""
+    if not divisions or user_id is None:
+        return divisions
+    first, *rest = divisions
+    entities = first.entities or ()
+    if any(entity.id == user_id for entity in entities):
+        return divisions
+    user = DivisionEntityRef(id=user_id, self_uri=f"/api/v2/users/{user_id}")
+    return (attrs.evolve(first, entities=(*entities, user)), *rest)
 
 
 def offer(
@@ -153,6 +174,7 @@ def offer(
         alerting_timeout_ms=timeout_ms,
         attributes=customer.attributes,
         callbacks=(callback,),
+        **empty_media(Participant),
     )
 
 
@@ -234,9 +256,16 @@ def hung_up(
     agent_id: str,
     customer_id: str | None,
     at: datetime,
-    wrapup_prompt: WrapupPrompt = WrapupPrompt.MANDATORY,
+    wrapup_prompt: WrapupPrompt | None = None,
 ) -> Conversation:
-    """The agent ended the callback: after-call work starts; the customer's leg ends with ``peer``."""
+    """The agent ended the callback: its after-call work starts; the customer's leg stays connected.
+
+    As captured: the agent's callback disconnects (``client``) with ``afterCallWork`` pending and
+    ``afterCallWorkRequired`` false, the participant gets ``wrapupRequired`` and ``startAcwTime``,
+    and the customer's callback stays ``connected`` until the after-call work ends (``wrapped_up``).
+    ``wrapup_prompt``: the queue's, if given; the offer's otherwise. ``customer_id`` is kept for
+    the callers; the customer's leg is not changed here.
+    """
 
     def hang_up(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
         callback = attrs.evolve(
@@ -248,18 +277,32 @@ def hung_up(
             start_hold_time=None,
             segments=_close(callback.segments, at, "Disconnect", "client"),
             after_call_work=AfterCallWork(state=AfterCallWorkState.PENDING, start_time=at),
-            after_call_work_required=True,
         )
-        fields = {
-            "end_time": at,
-            "wrapup_required": True,
-            "wrapup_prompt": wrapup_prompt,
-            "start_acw_time": at,
-        }
+        fields = {"end_time": at, "wrapup_required": True, "start_acw_time": at}
+        if wrapup_prompt is not None:
+            fields["wrapup_prompt"] = wrapup_prompt
         return fields, callback
 
+    updated = _change(conversation, {agent_id: hang_up})
+    return ended_if_over(_calls_ended(updated, agent_id, at), at)
+
+
+def _acw_over(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
+    """The agent's after-call work is over: the customer's leg it served ends (``peer``), and with it
+    the conversation once every leg has (inferred: the capture ends during after-call work)."""
+    agent = next((p for p in conversation.participants or () if p.id == agent_id), None)
+    peer_id = agent.callbacks[0].peer_id if agent is not None and agent.callbacks else None
+    customer = next(
+        (
+            p.id
+            for p in conversation.participants or ()
+            if p.purpose == "customer" and p.callbacks and p.callbacks[0].id == peer_id
+        ),
+        None,
+    )
+
     def peer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
+        if callback.state in _ENDED:
             return {}, callback
         callback = attrs.evolve(
             callback,
@@ -270,8 +313,7 @@ def hung_up(
         )
         return {"end_time": at}, callback
 
-    updated = _change(conversation, {agent_id: hang_up, customer_id: peer})
-    return ended_if_over(_calls_ended(updated, agent_id, at), at)
+    return ended_if_over(_change(conversation, {customer: peer}), at)
 
 
 def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: datetime) -> Conversation:
@@ -290,7 +332,7 @@ def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: da
         )
         return {"end_acw_time": at, "wrapup": code}, callback
 
-    return _change(conversation, {agent_id: wrap})
+    return _acw_over(_change(conversation, {agent_id: wrap}), agent_id, at)
 
 
 def wrapup_skipped(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
@@ -303,7 +345,7 @@ def wrapup_skipped(conversation: Conversation, agent_id: str, at: datetime) -> C
         )
         return {"end_acw_time": at}, callback
 
-    return _change(conversation, {agent_id: skip})
+    return _acw_over(_change(conversation, {agent_id: skip}), agent_id, at)
 
 
 def _calls_ended(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:

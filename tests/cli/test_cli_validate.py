@@ -137,6 +137,68 @@ def test_tolerant_reads_a_whole_conversation_as_the_sdks_do(invoke: Invoke, conv
     assert invoke("validate", "--tolerant", "-", input=json.dumps(conversation)).exit_code == 0
 
 
+# Every media list of the SDK's Participant, by wire name: a real conversation carries them all.
+MEDIA_LISTS = [
+    "calls",
+    "chats",
+    "cobrowsesessions",
+    "emails",
+    "messages",
+    "internalMessages",
+    "screenMonitorings",
+    "screenshares",
+    "socialExpressions",
+    "videos",
+]
+# One communication of each other medium, a few fields each, as the API would send them.
+MEDIA_ITEMS: dict[str, dict[str, Any]] = {
+    "calls": {"state": "disconnected", "id": "call-1", "direction": "outbound", "disconnectType": "client"},
+    "chats": {"state": "connected", "id": "chat-1", "direction": "inbound", "held": False},
+    "cobrowsesessions": {"state": "connected", "id": "cb-1", "self": {"name": "Ada", "addressRaw": "x"}},
+    "emails": {
+        "state": "transmitting",
+        "id": "email-1",
+        "subject": "Your callback",
+        "draftAttachments": [{"attachmentId": "a-1", "name": "note.txt", "contentLength": 12}],
+        "errorInfo": {"code": "email.error", "limit": {"key": "size", "namespace": "email", "value": 10}},
+    },
+    "messages": {
+        "state": "connected",
+        "id": "message-1",
+        "type": "sms",
+        "messages": [{"messageId": "m-1", "messageURI": "/api/v2/m/1", "messageStatus": "delivery-success"}],
+    },
+    "internalMessages": {"state": "connected", "id": "im-1", "messages": [{"messageId": "im-m-1"}]},
+    "screenMonitorings": {"state": "none", "id": "sm-1", "monitoringType": "AgentLevel"},
+    "screenshares": {"state": "disconnected", "id": "ss-1", "disconnectType": "peer", "sharing": False},
+    "socialExpressions": {"state": "connected", "id": "se-1", "socialMediaHub": "twitter"},
+    "videos": {"state": "connected", "id": "video-1", "audioMuted": False, "self": {"name": "Ada"}},
+}
+
+
+@pytest.mark.parametrize("filled", [False, True], ids=["empty lists, as captured", "one of each medium"])
+def test_a_conversation_carrying_every_media_list_validates(
+    invoke: Invoke, conversation: Payload, filled: bool
+) -> None:
+    # As the captured GET /api/v2/conversations/{id} of a callback: recordingState, divisions and
+    # each participant's other media lists (empty there; here also one communication of each).
+    conversation["recordingState"] = "NONE"
+    conversation["divisions"] = [
+        {
+            "division": {"id": "d-1", "selfUri": "/api/v2/authorization/divisions/d-1"},
+            "entities": [{"id": "q-1", "selfUri": "/api/v2/routing/queues/q-1"}],
+        }
+    ]
+    for participant in conversation["participants"]:
+        participant["wrapupRequired"] = False
+        for media in MEDIA_LISTS:
+            participant[media] = [MEDIA_ITEMS[media]] if filled else []
+    result = invoke("validate", "-", input=json.dumps(conversation))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    assert result.stderr == "checked 1 payload (2 callbacks) in 1 record of 1 file: all valid\n"
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 STATES = "'alerting', 'dialing', 'contacting', 'offering', 'connected', 'disconnected', 'terminated', 'scheduled', 'none'"

@@ -74,6 +74,18 @@ ROUTE_BODIES = [
     contracts.TransferRequest,
     contracts.Empty,
 ]
+# The media lists of a participant other than callbacks, with every model they hold.
+MEDIA_MODELS = [
+    model
+    for model in vars(contracts.media).values()
+    if attrs.has(model) and model.__module__ == contracts.media.__name__
+] + [contracts.Limit]
+# Attributes whose SDK name does not camelCase to the wire name: (model, ours) -> the SDK's.
+RENAMED = {
+    (contracts.MessageDetails, "message_u_r_i"): "message_uri",  # wire "messageURI"
+    (contracts.Cobrowsesession, "self_"): "pcSelf",  # wire "self"
+    (contracts.Video, "self_"): "pcSelf",
+}
 # The notification service: its REST bodies and the four callback topics' event bodies.
 _PARTIAL_EVENT_MODELS = {
     contracts.ConversationEventTopicParticipant,
@@ -100,7 +112,13 @@ QUEUE_TOPIC_BODIES = {
     contracts.QueueConversationCallbackEventTopicCallbackConversation: contracts.ConversationCallbackEventTopicCallbackConversation,
 }
 # The models the contract declares in full, and the envelopes it declares in part.
-FULL_MODELS = [*CALLBACK_MODELS, *CALLBACK_CONVERSATION_MODELS, *ROUTE_BODIES, *NOTIFICATION_MODELS]
+FULL_MODELS = [
+    *CALLBACK_MODELS,
+    *CALLBACK_CONVERSATION_MODELS,
+    *ROUTE_BODIES,
+    *NOTIFICATION_MODELS,
+    *MEDIA_MODELS,
+]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {
     # What a bulk callback patch answers for each success: the single patch's answer.
@@ -169,7 +187,7 @@ def ours(model: type) -> dict[str, tuple[str, str, list[str] | None]]:
             if isinstance(inner, type) and issubclass(inner, Enum)
             else None
         )
-        table[field.name] = (wire, swagger_type(field.type), enum)
+        table[RENAMED.get((model, field.name), field.name)] = (wire, swagger_type(field.type), enum)
     return table
 
 

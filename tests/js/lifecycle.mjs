@@ -67,6 +67,13 @@ async function read(conversationId) {
   const full = (await sdk('getConversation', conversationId)).body;
   expect('getConversationsCallback id', flat.id, conversationId);
   expect('getConversation id', full.id, conversationId);
+  // Every participant carries the other media lists, empty, as captured: a client iterates them.
+  for (const [index, participant] of (full.participants || []).entries()) {
+    for (const media of ['calls', 'chats', 'cobrowsesessions', 'emails', 'messages', 'internalMessages',
+      'screenMonitorings', 'screenshares', 'socialExpressions', 'videos']) {
+      expect(`getConversation participants[${index}].${media}`, [...participant[media]], []);
+    }
+  }
   const leg = (participants, purpose) => participants.filter((p) => p.purpose === purpose).at(-1);
   const legs = {};
   for (const purpose of ['customer', 'acd', 'agent']) {
@@ -133,9 +140,12 @@ async function main() {
   const hungUp = await sdk('patchConversationsCallbackParticipant', conversationId, agentId, { state: 'disconnected' });
   expect('hang up: status', hungUp.status, 202);
   view = await read(conversationId);
-  expectStates('hung up', view.legs, { customer: 'disconnected', acd: 'disconnected', agent: 'disconnected' });
+  // As captured: the customer's leg stays connected through the agent's after-call work.
+  expectStates('hung up', view.legs, { customer: 'connected', acd: 'disconnected', agent: 'disconnected' });
   expect('hung up: agent afterCallWork', (view.legs.agent.callback.afterCallWork || {}).state, 'pending');
-  expect('hung up: agent afterCallWorkRequired', view.legs.agent.callback.afterCallWorkRequired, true);
+  expect('hung up: agent afterCallWorkRequired', view.legs.agent.callback.afterCallWorkRequired, false);
+  expect('hung up: agent wrapupRequired', view.legs.agent.participant.wrapupRequired, true);
+  expect('hung up: conversation endTime', view.full.endTime, undefined);
   stages.push(summaryOf('hung up', view));
 
   await admin('POST', '/clock', { advanceSeconds: 15 }); // the after-call work
@@ -144,6 +154,7 @@ async function main() {
   expect('wrap-up: status', wrapped.status, 202);
   view = await read(conversationId);
   expectStates('wrapped up', view.legs, { customer: 'disconnected', acd: 'disconnected', agent: 'disconnected' });
+  expect('wrapped up: customer disconnectType', view.legs.customer.callback.disconnectType, 'peer');
   const done = view.legs.agent.callback;
   expect('wrapped up: agent afterCallWork', (done.afterCallWork || {}).state, 'complete');
   expect('wrapped up: wrap-up code (getConversation)', (done.wrapup || {}).code, wrapup.code);

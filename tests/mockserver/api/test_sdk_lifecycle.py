@@ -73,6 +73,10 @@ class Stage:
         )
         whole(sdk, self.full, raw(server, f"/api/v2/conversations/{conversation_id}"), contracts.Conversation)
         assert self.flat.id == self.full.id == conversation_id
+        # Every participant carries the other media lists, as captured: a client iterates them.
+        for participant in self.full.participants:
+            for media in contracts.empty_media(contracts.Participant):
+                assert list(getattr(participant, media)) == [], media  # iterating None would raise
 
     def media(self, purpose: str) -> Any:
         """The last CallbackMediaParticipant of ``purpose`` (getConversationsCallback)."""
@@ -137,9 +141,12 @@ def test_the_python_sdk_drives_a_callbacks_whole_life(
         conversation_id, agent_id, media_request(sdk, "disconnected")
     )
     hung_up = Stage(sdk, conversations, server, conversation_id)
-    assert hung_up.states() == {"customer": "disconnected", "acd": "disconnected", "agent": "disconnected"}
-    assert hung_up.callback("customer").disconnect_type == "peer"
+    # As captured: the customer's leg stays connected through the agent's after-call work.
+    assert hung_up.states() == {"customer": "connected", "acd": "disconnected", "agent": "disconnected"}
     assert hung_up.callback("agent").after_call_work.state == "pending"
+    assert hung_up.callback("agent").after_call_work_required is False
+    assert hung_up.participant("agent").wrapup_required is True
+    assert hung_up.full.end_time is None
 
     server.clock.advance(seconds=15)
     wrapup = sdk.WrapupInput()
@@ -148,7 +155,9 @@ def test_the_python_sdk_drives_a_callbacks_whole_life(
         conversation_id, agent_id, communication_id, body=wrapup
     )
     done = Stage(sdk, conversations, server, conversation_id)
-    assert done.states() == hung_up.states()
+    # The after-call work over, the customer's leg ends with it (inferred), and the conversation.
+    assert done.states() == {"customer": "disconnected", "acd": "disconnected", "agent": "disconnected"}
+    assert done.callback("customer").disconnect_type == "peer"
     assert done.callback("agent").after_call_work.state == "complete"
     assert (done.callback("agent").wrapup.code, done.callback("agent").wrapup.notes) == (
         wrapup.code,
