@@ -15,12 +15,10 @@ from contracts._fields import (
 from contracts._hooks import camel
 from contracts._types import unwrap_optional
 from contracts.callback_conversations import (
-    AddressableEntityRef,
     CallbackConversation,
     CallbackConversationEntityListing,
     CallbackMediaParticipant,
     ConversationDivisionMembership,
-    ConversationRoutingData,
     DivisionEntityRef,
     ErrorInfo,
     JourneyAction,
@@ -28,7 +26,6 @@ from contracts.callback_conversations import (
     JourneyContext,
     JourneyCustomer,
     JourneyCustomerSession,
-    ScoredAgent,
     TransferDestination,
     TransferInitiator,
     TransferResponse,
@@ -109,15 +106,18 @@ from contracts.conversation_events import (
     QueueConversationEventTopicConversation,
 )
 from contracts.conversations import (
+    AddressableEntityRef,
     Call,
     CampaignInteraction,
     CampaignInteractions,
     Conversation,
     ConversationBasic,
     ConversationEntityListing,
+    ConversationRoutingData,
     DomainEntityRef,
     Participant,
     ParticipantBasic,
+    ScoredAgent,
 )
 from contracts.enums import (
     AfterCallWorkState,
