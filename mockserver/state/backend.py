@@ -36,7 +36,7 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
-from mockserver.state import campaigns, edits, lifecycle, step_edits
+from mockserver.state import campaigns, edits, lifecycle, routing, step_edits
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
@@ -146,6 +146,11 @@ class Backend(Assembly):
         }
         built = self._generate(
             "scheduled", **{key: value for key, value in overrides.items() if value is not None}
+        )
+        data = routing.routing_data(queue_id, command.routing_data)
+        owned_by = routing.owner(command.routing_data)
+        built = edits.with_participants(
+            built, lambda leg: routing.routed(leg, data, owned_by) if leg.purpose == "acd" else leg
         )
         return step_edits.started(built, at)
 
