@@ -345,7 +345,8 @@ class Backend(Assembly):
 
     def reset(self) -> None:
         """Back to the start: the seeded dataset and its schedule, the clock, the configured rate
-        limit and lifecycle; the journal cleared, faults removed."""
+        limit and lifecycle, the seeded queues, members and routing statuses; the journal cleared,
+        faults removed."""
         with self.store.transaction():  # one change, as every process sees it
             self.store.reset()
             self.clock.reset()
@@ -358,6 +359,7 @@ class Backend(Assembly):
             self.notifications.reset()
             self.faults.clear()
             self.stubs.clear()
+            self.routing.reset()
             self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle
