@@ -35,6 +35,13 @@ ROOTS: tuple[type, ...] = (
     contracts.SetRecordingState,
     contracts.TransferRequest,
     contracts.BulkCallbackPatchResponse,
+    # Routing: a queue's callback settings, a user's routing status, a member to add.
+    contracts.CallbackMediaSettings,
+    contracts.MediaSettings,
+    contracts.AcwSettings,
+    contracts.AgentOwnedRouting,
+    contracts.RoutingStatus,
+    contracts.WritableEntity,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"

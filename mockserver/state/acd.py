@@ -4,7 +4,7 @@ Nothing here reads a store or a clock: the caller hands over a queue's waiting c
 members with their routing statuses, and gets back the offers to make. The rules, from Genesys's
 documentation (what the mock infers is marked so in docs/lifecycle.md):
 
-- Only an on-queue member whose routing status is ``IDLE`` is offered anything ("While Not
+- Only a member whose routing status is ``IDLE`` (on queue, not busy) is offered anything ("While Not
   Responding, the agent does not receive new interactions"; an agent on a call is ``INTERACTING``).
 - Waiting callbacks go in order of their score: the time they entered the queue less 60,000 ms for
   each point of priority (FIFO, "every point of Priority shifts that arrival time back by one
@@ -20,37 +20,27 @@ documentation (what the mock infers is marked so in docs/lifecycle.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from enum import Enum
 
 from attrs import frozen
+
+from contracts import RoutingStatusType as RoutingStatus
 
 PRIORITY_MS = 60_000  # what one point of priority is worth against time waited
 PREFERRED_SCORE = 100  # a preferred agent's score when the request gives none (Genesys: "no preference: 100")
 
 
-class RoutingStatus(str, Enum):
-    """A user's routing status (``RoutingStatus.status`` in the SDK)."""
-
-    OFF_QUEUE = "OFF_QUEUE"
-    IDLE = "IDLE"
-    INTERACTING = "INTERACTING"
-    NOT_RESPONDING = "NOT_RESPONDING"
-    COMMUNICATING = "COMMUNICATING"
-
-
 @frozen(kw_only=True)
 class Member:
-    """A queue member as the ACD sees them: on queue or not, their status and since when (ms)."""
+    """A queue member as the ACD sees them: their routing status and since when (ms)."""
 
     user_id: str
     status: RoutingStatus = RoutingStatus.IDLE
     since: int = 0
-    on_queue: bool = True
     skills: frozenset[str] | None = None  # None: the mock knows none of their skills, and asks for none
 
     @property
     def available(self) -> bool:
-        return self.on_queue and self.status is RoutingStatus.IDLE
+        return self.status is RoutingStatus.IDLE
 
 
 @frozen(kw_only=True)

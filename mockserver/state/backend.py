@@ -36,7 +36,7 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
-from mockserver.state import campaigns, edits, lifecycle, routing, step_edits
+from mockserver.state import callback_routing, campaigns, edits, lifecycle, step_edits
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
@@ -147,10 +147,10 @@ class Backend(Assembly):
         built = self._generate(
             "scheduled", **{key: value for key, value in overrides.items() if value is not None}
         )
-        data = routing.routing_data(queue_id, command.routing_data)
-        owned_by = routing.owner(command.routing_data)
+        data = callback_routing.routing_data(queue_id, command.routing_data)
+        owned_by = callback_routing.owner(command.routing_data)
         built = edits.with_participants(
-            built, lambda leg: routing.routed(leg, data, owned_by) if leg.purpose == "acd" else leg
+            built, lambda leg: callback_routing.routed(leg, data, owned_by) if leg.purpose == "acd" else leg
         )
         return step_edits.started(built, at)
 
@@ -350,7 +350,8 @@ class Backend(Assembly):
 
     def reset(self) -> None:
         """Back to the start: the seeded dataset and its schedule, the clock, the configured rate
-        limit and lifecycle; the journal cleared, faults removed."""
+        limit and lifecycle, the seeded queues, members and routing statuses; the journal cleared,
+        faults removed."""
         with self.store.transaction():  # one change, as every process sees it
             self.store.reset()
             self.clock.reset()
@@ -363,6 +364,7 @@ class Backend(Assembly):
             self.notifications.reset()
             self.faults.clear()
             self.stubs.clear()
+            self.routing.reset()
             self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle

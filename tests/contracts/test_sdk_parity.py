@@ -100,8 +100,26 @@ QUEUE_TOPIC_BODIES = {
     contracts.QueueConversationEventTopicConversation: contracts.ConversationEventTopicConversation,
     contracts.QueueConversationCallbackEventTopicCallbackConversation: contracts.ConversationCallbackEventTopicCallbackConversation,
 }
+# Routing: queues, their settings and members, and users' routing statuses (declared in full).
+ROUTING_MODELS = [
+    contracts.ServiceLevel,
+    contracts.MediaSettings,
+    contracts.CallbackMediaSettings,
+    contracts.AcwSettings,
+    contracts.AgentOwnedRouting,
+    contracts.QueueEntityListing,
+    contracts.QueueMemberEntityListing,
+    contracts.RoutingStatus,
+    contracts.WritableEntity,
+]
 # The models the contract declares in full, and the envelopes it declares in part.
-FULL_MODELS = [*CALLBACK_MODELS, *CALLBACK_CONVERSATION_MODELS, *ROUTE_BODIES, *NOTIFICATION_MODELS]
+FULL_MODELS = [
+    *CALLBACK_MODELS,
+    *CALLBACK_CONVERSATION_MODELS,
+    *ROUTE_BODIES,
+    *NOTIFICATION_MODELS,
+    *ROUTING_MODELS,
+]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {
     # What a bulk callback patch answers for each success: the single patch's answer.
@@ -130,6 +148,11 @@ ENVELOPES = [
     contracts.AvailableTopic,
     contracts.UserMe,
     contracts.SystemMessageSystemMessage,
+    contracts.Queue,
+    contracts.QueueRequest,
+    contracts.CreateQueueRequest,
+    contracts.QueueMediaSettings,
+    contracts.QueueMember,
 ]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts import RoutingStatusType as RoutingStatus
 from mockserver.state.acd import (
     PRIORITY_MS,
     Member,
     Offer,
-    RoutingStatus,
     Waiting,
     after_offer_ends,
     assign,
@@ -27,7 +27,6 @@ members_st = st.lists(
         user_id=st.sampled_from(USERS),
         status=st.sampled_from(RoutingStatus),
         since=st.integers(0, 10_000),
-        on_queue=st.booleans(),
         skills=st.none() | st.frozensets(st.sampled_from(SKILLS)),
     ),
     max_size=6,
@@ -61,7 +60,6 @@ def test_offers_go_only_to_available_members_each_once(waiting: list[Waiting], m
     assert len({offer.conversation_id for offer in offers}) == len(offers)
     for offer in offers:
         member, item = by_id[offer.user_id], items[offer.conversation_id]
-        assert member.on_queue
         assert member.status is RoutingStatus.IDLE
         assert offer.user_id not in item.excluded
         assert item.owner is None or offer.user_id == item.owner
@@ -92,10 +90,8 @@ def test_a_sole_idle_member_gets_the_first_callback_it_may_take(waiting: list[Wa
 
 @given(members_st, st.integers(0, 1_000_000))
 def test_nobody_available_means_the_callback_waits(members: list[Member], entered: int) -> None:
-    unavailable = [Member(user_id=m.user_id, status=m.status, on_queue=False) for m in members]
-    busy = [
-        Member(user_id=m.user_id, status=RoutingStatus.NOT_RESPONDING, on_queue=m.on_queue) for m in members
-    ]
+    unavailable = [Member(user_id=m.user_id, status=RoutingStatus.OFF_QUEUE) for m in members]
+    busy = [Member(user_id=m.user_id, status=RoutingStatus.NOT_RESPONDING) for m in members]
     item = Waiting(conversation_id="c", entered=entered)
 
     assert assign([item], unavailable) == []
@@ -119,7 +115,9 @@ def test_a_preferred_member_is_offered_first_and_an_owner_only(users: list[str],
 
     preferred = Waiting(conversation_id="p", entered=0, scored_agents=((chosen, 100),))
     owned = Waiting(conversation_id="o", entered=0, owner=chosen)
-    away = [m if m.user_id != chosen else Member(user_id=chosen, on_queue=False) for m in members]
+    away = [
+        m if m.user_id != chosen else Member(user_id=chosen, status=RoutingStatus.OFF_QUEUE) for m in members
+    ]
 
     assert assign([preferred], members) == [Offer(conversation_id="p", user_id=chosen)]
     assert assign([owned], members) == [Offer(conversation_id="o", user_id=chosen)]
