@@ -99,8 +99,10 @@ class Assembly:
                 schedule=store.schedule(),
                 share=share,
                 factory_share=self._random_share,
+                routing=self.routing,
             ),
         )
+        self.routing.on_available(self.engine.wake)  # a member free again is offered what waits
         store.on_sync(self.engine.refresh)  # another process may have planned or moved the clock
         # Every change reaches the channels subscribed to it: API commands and control-API puts and
         # seeds (with their request's correlation id), lifecycle steps (with a fresh one).

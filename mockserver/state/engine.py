@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 import contracts
-from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType
+from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType, RoutingStatusType
 from factories import ConversationFactory
-from mockserver.control.models import AdvanceOn, Lifecycle
-from mockserver.state import lifecycle
+from mockserver.control.models import AdvanceOn, Lifecycle, LifecycleMode
+from mockserver.state import acd, callback_routing, lifecycle
 from mockserver.state.changes import Changes
-from mockserver.state.clock import Clock, from_ms
-from mockserver.state.lifecycle import StepError
+from mockserver.state.clock import Clock, from_ms, to_ms
+from mockserver.state.lifecycle import Legs, StepError
+from mockserver.state.routing import Routing, RoutingError
 from mockserver.store.base import ConversationStore, PartShare, Timetable
 from mockserver.store.memory import LocalPartShare, MemorySchedule
 
@@ -39,8 +40,13 @@ class Engine:
         schedule: Timetable | None = None,
         share: PartShare | None = None,
         factory_share: PartShare | None = None,
+        routing: Routing | None = None,
     ) -> None:
         self._store = store
+        self._routing = routing
+        # While steps run: the due time of the one running; and the earliest at which one freed a member.
+        self._running: int | None = None
+        self._woken: int | None = None
         self._changes = changes
         self._clock = clock
         self._factory = factory
@@ -107,9 +113,114 @@ class Engine:
         self.wake_at: float = -math.inf if self.counts_reads else self._clock.when(self.next_due)
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
-        """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
+        """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit).
+
+        An offer goes to the member the ACD chooses (``NobodyAvailable`` if none may take it), and
+        the offered agent's routing status follows the step: ``INTERACTING`` from the offer,
+        ``NOT_RESPONDING`` once it ends unanswered, ``IDLE`` again after the wrap-up.
+        """
         self._factory_share.touch()  # a step may draw from the factory's stream
-        return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        if self._routing is None:
+            return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        legs = lifecycle.legs_of(conversation)
+        if kind == "offer" and legs is not None:
+            user_id = self._choose(conversation, legs, at)
+            offered = lifecycle.offered_to(
+                conversation, (user_id, self._name(user_id)), at, self.settings, self._factory
+            )
+            self._set_status(user_id, RoutingStatusType.INTERACTING)
+            return offered
+        last = legs.last_agent if legs is not None else None
+        after = lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        agent = last[0].user_id if last is not None else None
+        if agent is not None and kind in ("timeout", "decline"):
+            self._set_status(agent, acd.after_offer_ends(RoutingStatusType.INTERACTING, answered=False))
+        elif agent is not None and kind == "wrap_up":
+            self.released(agent)
+        return after
+
+    def released(self, user_id: str) -> None:
+        """The agent is done with a callback (wrapped up): ``IDLE`` again, and offered what waits."""
+        self._set_status(user_id, RoutingStatusType.IDLE)
+
+    def wake(self) -> None:
+        """Offer the callbacks waiting in queue to the members available now (a member became available).
+
+        A waiting callback is one whose offer fell due with nobody to take it. The ACD assigns each
+        queue's waiting callbacks to its available members (``acd.assign``), and each one given a
+        member has its offer planned now. It reads every stored conversation: a status change costs
+        a scan of the store, a step costs only its own work.
+        """
+        if self._routing is None or self.counts_reads or self.settings.mode is LifecycleMode.OFF:
+            return
+        if self._running is not None:  # a step freed the member: woken once the steps' work is stored
+            self._woken = min(self._woken or self._running, self._running)
+            return
+        self._wake(self._clock.ms())
+
+    def _wake(self, now: int) -> None:
+        with self._store.transaction():
+            by_queue: dict[str | None, list[acd.Waiting]] = {}
+            for entry in self._store.entries():
+                conversation = entry.conversation
+                step = lifecycle.next_step(conversation, self.settings)
+                legs = lifecycle.legs_of(conversation)
+                if step is None or step.kind != "offer" or step.due > now or legs is None:
+                    continue
+                queue = legs.acd if legs.acd is not None else legs.customer
+                entered = legs.current_callback.connected_time or from_ms(step.due)
+                by_queue.setdefault(queue.queue_id, []).append(
+                    callback_routing.waiting(_id(conversation), queue, entered, frozenset())
+                )
+            for queue_id, waiting in by_queue.items():
+                for offer in acd.assign(waiting, self._members(queue_id)):
+                    self._schedule.plan(offer.conversation_id, lifecycle.Step(now, "offer"))
+            self.refresh()
+
+    def _set_status(self, user_id: str, status: RoutingStatusType) -> None:
+        if self._routing is not None and self._routing.has_user(user_id):
+            self._routing.set_status(user_id, status)
+
+    def _name(self, user_id: str) -> str:
+        users = dict(self._routing.users()) if self._routing is not None else {}
+        return users.get(user_id, user_id)
+
+    def _members(self, queue_id: str | None) -> list[acd.Member]:
+        """The queue's members as the ACD sees them.
+
+        A queue the routing state does not hold (an id no queue has) has every org user for a member,
+        each available, as offers went before queues had members.
+        """
+        routing = self._routing
+        if routing is None:
+            return []
+        try:
+            ids = routing.member_ids(queue_id or "")
+        except RoutingError:
+            return [acd.Member(user_id=user_id) for user_id, _ in routing.users()]
+        now, grace = self._clock.ms(), round(self.settings.offer_delay_seconds * 1000)
+        members = []
+        for user_id in ids:
+            status = routing.status(user_id)
+            kind = status.status or RoutingStatusType.OFF_QUEUE
+            since = to_ms(status.start_time) if status.start_time is not None else 0
+            if (
+                self.settings.mode is LifecycleMode.AUTO
+                and kind is RoutingStatusType.NOT_RESPONDING
+                and since + grace <= now
+            ):
+                kind = RoutingStatusType.IDLE  # a simulated agent sets themselves back on queue
+            members.append(acd.Member(user_id=user_id, status=kind, since=since))
+        return members
+
+    def _choose(self, conversation: Conversation, legs: Legs, at: datetime) -> str:
+        """Whom the ACD offers ``conversation``'s callback to now; ``NobodyAvailable`` if nobody may take it."""
+        queue = legs.acd if legs.acd is not None else legs.customer
+        item = callback_routing.waiting(_id(conversation), queue, at, frozenset())
+        best = acd.candidates(item, self._members(queue.queue_id))
+        if not best:
+            raise NobodyAvailable("nobody on its queue is available to offer it to")
+        return best[0].user_id
 
     def catch_up(self) -> None:
         """Run every step the clock has reached (called before each request is answered)."""
@@ -122,20 +233,32 @@ class Engine:
 
         Each conversation is decoded once and stored once however many steps it takes.
         """
-        working: dict[str, Conversation] = {}
-        for due, conversation_id, kind in self._schedule.pop_due(until):
-            conversation = working.get(conversation_id)
-            if conversation is None:
-                entry = self._store.get(conversation_id)
-                if entry is None:
-                    continue
-                conversation = entry.conversation
-            conversation = self.apply(conversation, kind, from_ms(due))
-            self._changes.publish(conversation, None)  # every step is told, though stored once
-            working[conversation_id] = conversation
-            self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
-        if working:
-            self._store.put(working.values())
+        while True:
+            working: dict[str, Conversation] = {}
+            self._woken = None
+            try:
+                for due, conversation_id, kind in self._schedule.pop_due(until):
+                    self._running = due
+                    conversation = working.get(conversation_id)
+                    if conversation is None:
+                        entry = self._store.get(conversation_id)
+                        if entry is None:
+                            continue
+                        conversation = entry.conversation
+                    try:
+                        conversation = self.apply(conversation, kind, from_ms(due))
+                    except NobodyAvailable:
+                        continue  # it waits in queue: offered when a member becomes available (``wake``)
+                    self._changes.publish(conversation, None)  # every step is told, though stored once
+                    working[conversation_id] = conversation
+                    self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
+            finally:
+                self._running = None
+            if working:
+                self._store.put(working.values())
+            if self._woken is None:
+                break
+            self._wake(self._woken)  # offers planned at the step that freed a member, then run
         self.refresh()
 
     def read(self, conversation_id: str) -> None:
@@ -176,6 +299,10 @@ class Engine:
     def load(self, data: Any) -> None:
         self._reads = dict(data["reads"])
         self._use(contracts.structure(data["settings"], Lifecycle))
+
+
+class NobodyAvailable(StepError):
+    """No member of the callback's queue may be offered it now: it waits in queue."""
 
 
 def steps_taken(conversation: Conversation) -> tuple[str, ...] | None:

@@ -139,6 +139,15 @@ class Routing:
             self._names, (SEEDED_STATUS, now)
         )
         self._baseline = self._state()
+        self._available: list[Callable[[], None]] = []
+
+    def on_available(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` whenever a member may have become available (the ACD offers what waits)."""
+        self._available.append(listener)
+
+    def _became_available(self) -> None:
+        for listener in self._available:
+            listener()
 
     # Reading
 
@@ -199,7 +208,9 @@ class Routing:
             if held[0] is not status:
                 self._users[user_id] = (status, to_ms(self._clock()))
                 self._share.changed("users", user_id)
-            return self.status(user_id)
+        if status is RoutingStatusType.IDLE and held[0] is not status:
+            self._became_available()
+        return self.status(user_id)
 
     def put_queue(self, queue: Queue, members: Sequence[str] | None = None) -> tuple[Queue, bool]:
         """Keep ``queue`` (its id set) as given, members ``members`` (None: those it had, or none); whether it is new.
@@ -227,7 +238,9 @@ class Routing:
                 members = list(old.members) if old is not None else []
             self._queues[queue_id] = _Held(kept, dict.fromkeys(members))
             self._share.changed("queues", queue_id)
-            return self._view(self._queues[queue_id]), old is None
+            answer = self._view(self._queues[queue_id]), old is None
+        self._became_available()
+        return answer
 
     def add_members(self, queue_id: str, user_ids: Sequence[str]) -> None:
         """Make each user a member of the queue (a member already stays where it is)."""
@@ -236,6 +249,7 @@ class Routing:
             self._check_users(user_ids)
             held.members.update(dict.fromkeys(user_ids))
             self._share.changed("queues", queue_id)
+        self._became_available()
 
     def remove_members(self, queue_id: str, user_ids: Sequence[str]) -> None:
         """Take each user out of the queue (one not a member is no error)."""
