@@ -133,15 +133,28 @@ class Engine:
         last = legs.last_agent if legs is not None else None
         after = lifecycle.apply(conversation, kind, at, self.settings, self._factory)
         agent = last[0].user_id if last is not None else None
-        if agent is not None and kind in ("timeout", "decline"):
+        if agent is not None and kind in ("timeout", "decline") and self._interacting(agent):
             self._set_status(agent, acd.after_offer_ends(RoutingStatusType.INTERACTING, answered=False))
         elif agent is not None and kind == "wrap_up":
             self.released(agent)
         return after
 
     def released(self, user_id: str) -> None:
-        """The agent is done with a callback (wrapped up): ``IDLE`` again, and offered what waits."""
-        self._set_status(user_id, RoutingStatusType.IDLE)
+        """The agent is done with a callback (wrapped up): ``IDLE`` again, and offered what waits.
+
+        Only an agent the ACD made ``INTERACTING`` changes: one who went off queue meanwhile stays
+        so, and the seeded conversations' offers (made before any status) change nobody.
+        """
+        if self._interacting(user_id):
+            self._set_status(user_id, RoutingStatusType.IDLE)
+
+    def _interacting(self, user_id: str) -> bool:
+        routing = self._routing
+        return (
+            routing is not None
+            and routing.has_user(user_id)
+            and routing.status(user_id).status is RoutingStatusType.INTERACTING
+        )
 
     def wake(self) -> None:
         """Offer the callbacks waiting in queue to the members available now (a member became available).
@@ -158,7 +171,7 @@ class Engine:
             return
         self._wake(self._clock.ms())
 
-    def _wake(self, now: int) -> None:
+    def _wake(self, now: int, *, run: bool = True) -> None:
         with self._store.transaction():
             by_queue: dict[str | None, list[acd.Waiting]] = {}
             for entry in self._store.entries():
@@ -170,11 +183,15 @@ class Engine:
                 queue = legs.acd if legs.acd is not None else legs.customer
                 entered = legs.current_callback.connected_time or from_ms(step.due)
                 by_queue.setdefault(queue.queue_id, []).append(
-                    callback_routing.waiting(_id(conversation), queue, entered, frozenset())
+                    callback_routing.waiting(_id(conversation), queue, entered, self._refused(legs))
                 )
+            planned = False
             for queue_id, waiting in by_queue.items():
                 for offer in acd.assign(waiting, self._members(queue_id)):
                     self._schedule.plan(offer.conversation_id, lifecycle.Step(now, "offer"))
+                    planned = True
+            if planned and run:
+                self.run_due(now)  # offered at once: a frozen clock would otherwise hold them
             self.refresh()
 
     def _set_status(self, user_id: str, status: RoutingStatusType) -> None:
@@ -213,10 +230,28 @@ class Engine:
             members.append(acd.Member(user_id=user_id, status=kind, since=since))
         return members
 
+    def _refused(self, legs: Legs) -> frozenset[str]:
+        """On a queue the routing state does not hold, the agents who did not answer this callback.
+
+        Such a queue's members have no statuses to turn ``NOT_RESPONDING``; leaving out whoever
+        let the callback go keeps its offers bounded (one per org user) all the same.
+        """
+        queue = legs.acd if legs.acd is not None else legs.customer
+        if self._routing is None or self._routing.queue(queue.queue_id or "") is not None:
+            return frozenset()
+        return frozenset(
+            agent.user_id
+            for agent in legs.agents
+            if agent.user_id is not None
+            and agent.callbacks
+            and agent.callbacks[0].state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+            and agent.callbacks[0].connected_time is None
+        )
+
     def _choose(self, conversation: Conversation, legs: Legs, at: datetime) -> str:
         """Whom the ACD offers ``conversation``'s callback to now; ``NobodyAvailable`` if nobody may take it."""
         queue = legs.acd if legs.acd is not None else legs.customer
-        item = callback_routing.waiting(_id(conversation), queue, at, frozenset())
+        item = callback_routing.waiting(_id(conversation), queue, at, self._refused(legs))
         best = acd.candidates(item, self._members(queue.queue_id))
         if not best:
             raise NobodyAvailable("nobody on its queue is available to offer it to")
@@ -258,7 +293,9 @@ class Engine:
                 self._store.put(working.values())
             if self._woken is None:
                 break
-            self._wake(self._woken)  # offers planned at the step that freed a member, then run
+            self._wake(
+                self._woken, run=False
+            )  # offers planned at the step that freed a member, run next round
         self.refresh()
 
     def read(self, conversation_id: str) -> None:
