@@ -32,10 +32,8 @@ from contracts.enums import (
 class ServiceLevel:
     """A queue's service-level target: ``percentage`` of interactions answered within ``durationMs``."""
 
-    percentage: float | None = optional(
-        "The desired Service Level. A value between 0 and 1.", minimum=0, maximum=1
-    )
-    duration_ms: int | None = optional("Service Level target in milliseconds. Must be >= 1000", minimum=1000)
+    percentage: float | None = optional("The desired Service Level. A value between 0 and 1.")
+    duration_ms: int | None = optional("Service Level target in milliseconds. Must be >= 1000")
 
 
 @frozen(kw_only=True)
@@ -45,15 +43,13 @@ class MediaSettingsFields:
     enable_auto_answer: bool | None = optional(
         "Indicates if auto-answer is enabled for the given media type or subtype"
     )
-    alerting_timeout_seconds: int | None = optional(
-        "The alerting timeout in seconds", minimum=7, maximum=86400
-    )
+    alerting_timeout_seconds: int | None = optional("The alerting timeout in seconds")
     service_level: ServiceLevel | None = optional("The service level target of the media type.")
     auto_answer_alert_tone_seconds: float | None = optional(
-        "How long to play the alerting tone for an auto-answer interaction", minimum=0
+        "How long to play the alerting tone for an auto-answer interaction"
     )
     manual_answer_alert_tone_seconds: float | None = optional(
-        "How long to play the alerting tone for a manual-answer interaction", minimum=0
+        "How long to play the alerting tone for a manual-answer interaction"
     )
 
 
@@ -74,21 +70,19 @@ class CallbackMediaSettings(MediaSettingsFields):
         "Flag to enable Auto-Dial and Auto-End automation for callbacks on this queue."
     )
     auto_dial_delay_seconds: int | None = optional(
-        "Time in seconds after agent connects to callback before outgoing call is auto-dialed.", minimum=0
+        "Time in seconds after agent connects to callback before outgoing call is auto-dialed."
     )
     auto_end_delay_seconds: int | None = optional(
         "Time in seconds after agent disconnects from the outgoing call before the encasing callback is auto-ended.",
-        minimum=0,
     )
     pacing_modifier: float | None = optional(
-        "Controls the maximum number of outbound calls at one time when mode is CustomerFirst.", minimum=0
+        "Controls the maximum number of outbound calls at one time when mode is CustomerFirst."
     )
     max_retry_count: int | None = optional(
         "Maximum number of retries that should be attempted to try and connect a customer first callback to a customer when the initial callback attempt did not connect.",
-        minimum=0,
     )
     retry_delay_seconds: int | None = optional(
-        "Delay in seconds between each retry of a customer first callback.", minimum=0
+        "Delay in seconds between each retry of a customer first callback."
     )
     live_voice_reaction_type: CallbackReactionType | None = optional(
         "The action to take if a live voice is detected during the outbound call of a customer first callback."
@@ -146,7 +140,7 @@ class QueueFields:
     """A queue's fields, shared by ``Queue`` and the bodies that create and replace one."""
 
     id: str | None = optional("The globally unique identifier for the object.")
-    name: str | None = optional("The queue name", minLength=1)
+    name: str | None = optional("The queue name")
     description: str | None = optional("The queue description.")
     date_created: datetime | None = optional("The date the queue was created.")
     date_modified: datetime | None = optional("The date of the last modification to the queue.")

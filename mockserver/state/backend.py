@@ -43,6 +43,7 @@ from mockserver.state.clock import ClockError, iso
 from mockserver.state.errors import ApiError
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
+from mockserver.state.queues import QueueCommands
 from mockserver.store.base import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
@@ -59,6 +60,11 @@ class Backend(Assembly):
     def participants(self) -> ParticipantCommands:
         """The participant-level commands (``PATCH .../participants/{id}`` and the rest)."""
         return ParticipantCommands(self)
+
+    @cached_property
+    def queues(self) -> QueueCommands:
+        """The routing routes' commands (queues, members, routing statuses) over ``routing``."""
+        return QueueCommands(self.routing, self.store.transaction)
 
     @cached_property
     def find_entry(self) -> Callable[[str], Entry | None]:
