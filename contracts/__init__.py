@@ -142,6 +142,8 @@ from contracts.enums import (
     TransferState,
     TransferType,
     UploadStatus,
+    WaitTimeFormula,
+    WaitTimeIntent,
     WireEnum,
     WrapupPrompt,
 )
@@ -201,6 +203,13 @@ from contracts.routing import (
     RoutingStatus,
     ServiceLevel,
     WritableEntity,
+)
+from contracts.routing_conversations import (
+    EstimatedWaitTimePredictions,
+    PredictionResults,
+    RequestScoredAgent,
+    RoutingConversationAttributesRequest,
+    RoutingConversationAttributesResponse,
 )
 from contracts.schema import definitions_for, json_schema
 from contracts.wire import dumps, loads, structure, unstructure
@@ -305,6 +314,7 @@ __all__ = [
     "Empty",
     "ErrorBody",
     "ErrorInfo",
+    "EstimatedWaitTimePredictions",
     "EventAfterCallWorkState",
     "EventCallbackState",
     "EventDisconnectType",
@@ -332,6 +342,7 @@ __all__ = [
     "PermissionDetails",
     "PermissionType",
     "PhoneNumberColumn",
+    "PredictionResults",
     "Problem",
     "ProblemKind",
     "Queue",
@@ -344,6 +355,9 @@ __all__ = [
     "QueueMemberEntityListing",
     "QueueRequest",
     "RecordingState",
+    "RequestScoredAgent",
+    "RoutingConversationAttributesRequest",
+    "RoutingConversationAttributesResponse",
     "RoutingData",
     "RoutingStatus",
     "RoutingStatusType",
@@ -368,6 +382,8 @@ __all__ = [
     "UserMe",
     "UserState",
     "Voicemail",
+    "WaitTimeFormula",
+    "WaitTimeIntent",
     "WireEnum",
     "Wrapup",
     "WrapupCode",

@@ -280,3 +280,27 @@ class AcwWrapupPrompt(WireEnum):
     MANDATORY_TIMEOUT = "MANDATORY_TIMEOUT"
     MANDATORY_FORCED_TIMEOUT = "MANDATORY_FORCED_TIMEOUT"
     AGENT_REQUESTED = "AGENT_REQUESTED"
+
+
+class WaitTimeIntent(WireEnum):
+    """The media an estimated wait time is for (``PredictionResults.intent``)."""
+
+    ALL = "ALL"
+    CALL = "CALL"
+    CALLBACK = "CALLBACK"
+    CHAT = "CHAT"
+    EMAIL = "EMAIL"
+    SOCIALEXPRESSION = "SOCIALEXPRESSION"
+    VIDEOCOMM = "VIDEOCOMM"
+    MESSAGE = "MESSAGE"
+
+
+class WaitTimeFormula(WireEnum):
+    """How an estimated wait time was computed (``PredictionResults.formula``)."""
+
+    BEST = "BEST"
+    SIMPLE = "SIMPLE"
+    ABANDON = "ABANDON"
+    PATIENCE_ABANDON = "PATIENCE_ABANDON"
+    AI_ADJUSTED_AHT = "AI-ADJUSTED-AHT"
+    POSITION_IN_QUEUE = "POSITION-IN-QUEUE"

@@ -42,6 +42,10 @@ ROOTS: tuple[type, ...] = (
     contracts.AgentOwnedRouting,
     contracts.RoutingStatus,
     contracts.WritableEntity,
+    # The ACD: a callback's routing request, a change of its routing, a queue's estimated wait.
+    contracts.RoutingData,
+    contracts.RoutingConversationAttributesRequest,
+    contracts.EstimatedWaitTimePredictions,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"

@@ -114,15 +114,14 @@ def after_offer_ends(status: RoutingStatus, *, answered: bool) -> RoutingStatus:
     return RoutingStatus.NOT_RESPONDING if status is not RoutingStatus.OFF_QUEUE else status
 
 
-def estimated_wait_ms(position: int, available: int, members: int, handle_ms: int) -> int | None:
+def estimated_wait_ms(position: int, available: int, staffed: int, handle_ms: int) -> int:
     """The mock's estimate of the wait of the ``position``-th waiting callback (0 is next).
 
     With an available member for it, nothing; otherwise one handle time for each round of the
-    queue's members that must end before it: ``(position - available) // members + 1``. With no
-    member at all, no estimate (None).
+    queue's staffed members (on queue, busy or not) that must end before it:
+    ``((position - available) // staffed + 1) * handle_ms``. With nobody on queue it counts one
+    member, who will come back: the estimate still grows with the work waiting.
     """
     if position < available:
         return 0
-    if members <= 0:
-        return None
-    return ((position - available) // members + 1) * handle_ms
+    return ((position - available) // max(staffed, 1) + 1) * handle_ms

@@ -37,6 +37,7 @@ from contracts import (
 from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
 from mockserver.state import callback_routing, campaigns, edits, lifecycle, step_edits
+from mockserver.state.acd_commands import AcdCommands
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
@@ -60,6 +61,11 @@ class Backend(Assembly):
     def participants(self) -> ParticipantCommands:
         """The participant-level commands (``PATCH .../participants/{id}`` and the rest)."""
         return ParticipantCommands(self)
+
+    @cached_property
+    def acd(self) -> AcdCommands:
+        """The ACD's routes: a waiting callback's routing changed, a queue's estimated wait time."""
+        return AcdCommands(self)
 
     @cached_property
     def queues(self) -> QueueCommands:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 import contracts
 from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType, RoutingStatusType
 from factories import ConversationFactory
@@ -47,6 +49,7 @@ class Engine:
         # While steps run: the due time of the one running; and the earliest at which one freed a member.
         self._running: int | None = None
         self._woken: int | None = None
+        self._forcing = False  # the control API's advance: an offer whatever the statuses
         self._changes = changes
         self._clock = clock
         self._factory = factory
@@ -171,20 +174,29 @@ class Engine:
             return
         self._wake(self._clock.ms())
 
+    def waiting(self, now: int) -> dict[str | None, list[acd.Waiting]]:
+        """The callbacks waiting in each queue at ``now``: their offer fell due with nobody to take it."""
+        by_queue: dict[str | None, list[acd.Waiting]] = {}
+        for entry in self._store.entries():
+            conversation = entry.conversation
+            step = lifecycle.next_step(conversation, self.settings)
+            legs = lifecycle.legs_of(conversation)
+            if step is None or step.kind != "offer" or step.due > now or legs is None:
+                continue
+            queue = legs.acd if legs.acd is not None else legs.customer
+            entered = legs.current_callback.connected_time or from_ms(step.due)
+            by_queue.setdefault(queue.queue_id, []).append(
+                callback_routing.waiting(_id(conversation), queue, entered, self._refused(legs))
+            )
+        return by_queue
+
+    def members(self, queue_id: str | None) -> list[acd.Member]:
+        """The queue's members as the ACD sees them now."""
+        return self._members(queue_id)
+
     def _wake(self, now: int, *, run: bool = True) -> None:
         with self._store.transaction():
-            by_queue: dict[str | None, list[acd.Waiting]] = {}
-            for entry in self._store.entries():
-                conversation = entry.conversation
-                step = lifecycle.next_step(conversation, self.settings)
-                legs = lifecycle.legs_of(conversation)
-                if step is None or step.kind != "offer" or step.due > now or legs is None:
-                    continue
-                queue = legs.acd if legs.acd is not None else legs.customer
-                entered = legs.current_callback.connected_time or from_ms(step.due)
-                by_queue.setdefault(queue.queue_id, []).append(
-                    callback_routing.waiting(_id(conversation), queue, entered, self._refused(legs))
-                )
+            by_queue = self.waiting(now)
             planned = False
             for queue_id, waiting in by_queue.items():
                 for offer in acd.assign(waiting, self._members(queue_id)):
@@ -206,7 +218,7 @@ class Engine:
         """The queue's members as the ACD sees them.
 
         A queue the routing state does not hold (an id no queue has) has every org user for a member,
-        each available, as offers went before queues had members.
+        each available, the org's first agent (``agent:0``) first, as if idle longest.
         """
         routing = self._routing
         if routing is None:
@@ -214,7 +226,10 @@ class Engine:
         try:
             ids = routing.member_ids(queue_id or "")
         except RoutingError:
-            return [acd.Member(user_id=user_id) for user_id, _ in routing.users()]
+            # In the org's order: agent:0 first, as the ACD offers it to whoever is idle longest.
+            return [
+                acd.Member(user_id=user_id, since=index) for index, (user_id, _) in enumerate(routing.users())
+            ]
         now, grace = self._clock.ms(), round(self.settings.offer_delay_seconds * 1000)
         members = []
         for user_id in ids:
@@ -252,10 +267,18 @@ class Engine:
         """Whom the ACD offers ``conversation``'s callback to now; ``NobodyAvailable`` if nobody may take it."""
         queue = legs.acd if legs.acd is not None else legs.customer
         item = callback_routing.waiting(_id(conversation), queue, at, self._refused(legs))
-        best = acd.candidates(item, self._members(queue.queue_id))
+        members = self._members(queue.queue_id)
+        best = acd.candidates(item, members)
+        if not best and self._forcing:
+            # The control API's advance moves it on whatever the statuses: the best member, as if idle.
+            everyone = members or [acd.Member(user_id=user_id) for user_id, _ in self._users()]
+            best = acd.candidates(item, [attrs.evolve(m, status=RoutingStatusType.IDLE) for m in everyone])
         if not best:
             raise NobodyAvailable("nobody on its queue is available to offer it to")
         return best[0].user_id
+
+    def _users(self) -> list[tuple[str, str]]:
+        return self._routing.users() if self._routing is not None else []
 
     def catch_up(self) -> None:
         """Run every step the clock has reached (called before each request is answered)."""
@@ -326,8 +349,12 @@ class Engine:
             taken = ", ".join(done or ()) or "none"
             raise StepError(f"it cannot move on to {stage}: it has already taken the steps {taken}")
         at = self._clock.now()
-        for kind in path[len(done) :]:
-            conversation = self.apply(conversation, kind, at)
+        self._forcing = True
+        try:
+            for kind in path[len(done) :]:
+                conversation = self.apply(conversation, kind, at)
+        finally:
+            self._forcing = False
         return conversation
 
     def dump(self) -> Any:

@@ -208,9 +208,10 @@ class Routing:
             if held[0] is not status:
                 self._users[user_id] = (status, to_ms(self._clock()))
                 self._share.changed("users", user_id)
+            answer = self.status(user_id)  # as set: an offer it leads to comes after
         if status is RoutingStatusType.IDLE and held[0] is not status:
             self._became_available()
-        return self.status(user_id)
+        return answer
 
     def put_queue(self, queue: Queue, members: Sequence[str] | None = None) -> tuple[Queue, bool]:
         """Keep ``queue`` (its id set) as given, members ``members`` (None: those it had, or none); whether it is new.

@@ -7,6 +7,8 @@ statuses; then it creates callbacks through the SDK and moves the frozen clock.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -18,6 +20,7 @@ import contracts
 from contracts import Queue, RoutingStatusType
 from mockserver.testing.server import MockServer
 from tests.support import NOW
+from tests.support.live import call
 
 QUEUE = "acd-q"
 
@@ -53,9 +56,20 @@ def steer(server: MockServer, members: list[str], **statuses: RoutingStatusType)
             routing.set_status(user_id, statuses.get(user_id, RoutingStatusType.IDLE))
 
 
-def set_status(server: MockServer, user_id: str, status: RoutingStatusType) -> None:
-    with server.backend.store.transaction():
-        server.backend.routing.set_status(user_id, status)
+SetStatus = Callable[[str, RoutingStatusType], None]
+
+
+@pytest.fixture
+def set_status(sdk: ModuleType, sdk_client: Any) -> SetStatus:
+    """Set a user's routing status through the API (``PUT /api/v2/users/{userId}/routingstatus``)."""
+    users = sdk.UsersApi(sdk_client)
+
+    def put(user_id: str, status: RoutingStatusType) -> None:
+        body = sdk.RoutingStatus()
+        body.status = status.value
+        assert users.put_user_routingstatus(user_id, body).status == status.value
+
+    return put
 
 
 def create(sdk: ModuleType, conversations: Any, *, after: float = 0, **routing: Any) -> str:
@@ -121,7 +135,11 @@ def test_with_only_agent_0_on_queue_every_offer_reaches_agent_0_in_order(
 
 
 def test_off_queue_the_callback_waits_and_is_offered_when_its_agent_comes_back(
-    sdk: ModuleType, conversations: Any, server: MockServer, agents: list[str]
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
 ) -> None:
     steer(server, [agents[0]], **{agents[0]: RoutingStatusType.OFF_QUEUE})
     conversation_id = create(sdk, conversations)
@@ -129,13 +147,17 @@ def test_off_queue_the_callback_waits_and_is_offered_when_its_agent_comes_back(
     server.clock.advance(hours=2)
     assert offers(conversations, conversation_id) == []
 
-    set_status(server, agents[0], RoutingStatusType.IDLE)
+    set_status(agents[0], RoutingStatusType.IDLE)
     assert offers(conversations, conversation_id) == [(agents[0], "alerting")]
     assert server.backend.routing.status(agents[0]).status is RoutingStatusType.INTERACTING
 
 
 def test_an_unanswered_offer_makes_the_agent_not_responding_and_the_callback_wait(
-    sdk: ModuleType, conversations: Any, server: MockServer, agents: list[str]
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
 ) -> None:
     steer(server, [agents[0]])
     conversation_id = create(sdk, conversations)
@@ -145,7 +167,7 @@ def test_an_unanswered_offer_makes_the_agent_not_responding_and_the_callback_wai
     assert offers(conversations, conversation_id) == [(agents[0], "disconnected")]
     assert server.backend.routing.status(agents[0]).status is RoutingStatusType.NOT_RESPONDING
     assert len(conversations.get_conversation(conversation_id).participants) == 3
-    set_status(server, agents[0], RoutingStatusType.IDLE)  # set back on queue: offered again
+    set_status(agents[0], RoutingStatusType.IDLE)  # set back on queue: offered again
     assert offers(conversations, conversation_id)[-1] == (agents[0], "alerting")
 
 
@@ -163,12 +185,16 @@ def test_a_day_with_nobody_answering_leaves_a_bounded_conversation_on_any_queue(
 
 
 def test_a_preferred_agent_is_offered_before_one_idle_longer(
-    sdk: ModuleType, conversations: Any, server: MockServer, agents: list[str]
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
 ) -> None:
     steer(server, [agents[0], agents[1]])
-    set_status(server, agents[1], RoutingStatusType.OFF_QUEUE)
+    set_status(agents[1], RoutingStatusType.OFF_QUEUE)
     server.clock.advance(seconds=10)
-    set_status(server, agents[1], RoutingStatusType.IDLE)  # agents[0] has been idle longer
+    set_status(agents[1], RoutingStatusType.IDLE)  # agents[0] has been idle longer
     plain = create(sdk, conversations, after=10)
     server.clock.advance(seconds=5)
     assert offers(conversations, plain) == [(agents[0], "alerting")]
@@ -180,7 +206,11 @@ def test_a_preferred_agent_is_offered_before_one_idle_longer(
 
 
 def test_an_agent_owned_callback_waits_for_its_owner(
-    sdk: ModuleType, conversations: Any, server: MockServer, agents: list[str]
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
 ) -> None:
     owner, other = agents[1], agents[0]
     steer(server, [other, owner], **{owner: RoutingStatusType.OFF_QUEUE})
@@ -192,17 +222,133 @@ def test_an_agent_owned_callback_waits_for_its_owner(
     server.clock.advance(minutes=10)
     assert offers(conversations, owned) == []  # the other member is idle, but it is not theirs
 
-    set_status(server, owner, RoutingStatusType.IDLE)
+    set_status(owner, RoutingStatusType.IDLE)
     assert offers(conversations, owned) == [(owner, "alerting")]
 
 
 def test_priority_moves_a_callback_ahead_of_older_ones(
-    sdk: ModuleType, conversations: Any, server: MockServer, agents: list[str]
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
 ) -> None:
     steer(server, [agents[0]], **{agents[0]: RoutingStatusType.OFF_QUEUE})
     older = create(sdk, conversations)
     newer = create(sdk, conversations, after=60, priority=5)  # five minutes' worth of waiting
     server.clock.advance(minutes=3)
 
-    set_status(server, agents[0], RoutingStatusType.IDLE)
+    set_status(agents[0], RoutingStatusType.IDLE)
     assert (offers(conversations, newer), offers(conversations, older)) == ([(agents[0], "alerting")], [])
+
+
+@pytest.fixture
+def routing_api(sdk: ModuleType, sdk_client: Any) -> Any:
+    return sdk.RoutingApi(sdk_client)
+
+
+def test_a_priority_raise_moves_a_waiting_callback_ahead_of_older_ones(
+    sdk: ModuleType,
+    conversations: Any,
+    routing_api: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
+) -> None:
+    steer(server, [agents[0]], **{agents[0]: RoutingStatusType.OFF_QUEUE})
+    older = create(sdk, conversations)
+    newer = create(sdk, conversations, after=60)
+    server.clock.advance(minutes=3)
+
+    change = sdk.RoutingConversationAttributesRequest()
+    change.priority = 2  # two minutes' worth of waiting: more than the minute between them
+    assert routing_api.patch_routing_conversation(newer, change).priority == 2
+    acd_leg = next(p for p in conversations.get_conversation(newer).participants if p.purpose == "acd")
+    assert acd_leg.conversation_routing_data.priority == 2
+
+    set_status(agents[0], RoutingStatusType.IDLE)
+    assert (offers(conversations, newer), offers(conversations, older)) == ([(agents[0], "alerting")], [])
+
+
+def estimate(routing_api: Any) -> int:
+    (result,) = routing_api.get_routing_queue_estimatedwaittime(QUEUE).results
+    assert (result.intent, result.formula) == ("CALLBACK", "SIMPLE")
+    seconds: int = result.estimated_wait_time_seconds
+    return seconds
+
+
+def test_with_its_agent_off_queue_the_estimated_wait_grows_with_the_callbacks_waiting(
+    sdk: ModuleType,
+    conversations: Any,
+    routing_api: Any,
+    server: MockServer,
+    agents: list[str],
+    set_status: SetStatus,
+) -> None:
+    steer(server, [agents[0]])
+    assert estimate(routing_api) == 0  # an idle member: no wait
+    set_status(agents[0], RoutingStatusType.OFF_QUEUE)
+
+    seen = [estimate(routing_api)]
+    for _ in range(3):
+        create(sdk, conversations)
+        server.clock.advance(seconds=10)
+        seen.append(estimate(routing_api))
+
+    assert seen == sorted(seen)
+    assert len(set(seen)) == 4  # each callback waiting adds a handle time
+
+
+# The field each refusal names, by its code (a missing entity names none).
+FIELDS = {
+    "invalid.value": ["$.priority"],
+    "invalid.property": ["$.color"],
+    "conversation.error.not.in.queue": ["$"],
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("GET", "/api/v2/routing/queues/no-such-queue/estimatedwaittime", None, 404, "not.found"),
+        ("PATCH", "/api/v2/routing/conversations/no-such-conversation", {"priority": 1}, 404, "not.found"),
+        ("PATCH", "/api/v2/routing/conversations/{scheduled}", {"priority": "high"}, 400, "invalid.value"),
+        (
+            "PATCH",
+            "/api/v2/routing/conversations/{scheduled}",
+            {"priority": 1, "color": "red"},
+            400,
+            "invalid.property",
+        ),
+        (
+            "PATCH",
+            "/api/v2/routing/conversations/{answered}",
+            {"priority": 1},
+            400,
+            "conversation.error.not.in.queue",
+        ),
+    ],
+    ids=["unknown-queue", "unknown-conversation", "priority-not-an-integer", "unknown-field", "not-in-queue"],
+)
+def test_the_acd_routes_refuse_what_does_not_fit(
+    sdk: ModuleType,
+    conversations: Any,
+    server: MockServer,
+    agents: list[str],
+    method: str,
+    path: str,
+    body: Any,
+    status: int,
+    code: str,
+) -> None:
+    steer(server, [agents[0]])
+    scheduled = create(sdk, conversations, after=3600)
+    answered = create(sdk, conversations)
+    server.advance(answered, "connected")
+
+    answer = call(server.url, method, path.format(scheduled=scheduled, answered=answered), body)
+
+    assert answer.status == status, answer.body
+    error = json.loads(answer.body)
+    assert error["code"] == code
+    assert [detail.get("fieldName") for detail in error["details"]] == FIELDS.get(code, [])

@@ -152,15 +152,14 @@ def test_an_agent_who_does_not_answer_stops_being_offered(status: RoutingStatus)
     assert after_offer_ends(status, answered=True) is RoutingStatus.INTERACTING
 
 
-@given(st.integers(0, 50), st.integers(0, 10), st.integers(1, 10), st.integers(1, 600_000))
-def test_the_estimate_grows_with_the_position(
-    position: int, available: int, members: int, handle: int
+@given(st.integers(0, 50), st.integers(0, 10), st.integers(0, 10), st.integers(1, 600_000))
+def test_the_estimate_grows_with_the_work_waiting(
+    position: int, available: int, staffed: int, handle: int
 ) -> None:
-    here = estimated_wait_ms(position, available, members, handle)
-    behind = estimated_wait_ms(position + 1, available, members, handle)
+    here = estimated_wait_ms(position, available, staffed, handle)
+    behind = estimated_wait_ms(position + 1, available, staffed, handle)
 
-    assert here is not None
-    assert behind is not None
     assert 0 <= here <= behind
     assert (here == 0) == (position < available)
-    assert estimated_wait_ms(position, 0, 0, handle) is None
+    if staffed <= 1 and position >= available:
+        assert behind == here + handle  # one member (or none, who will come back): a handle time each
