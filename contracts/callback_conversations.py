@@ -13,7 +13,7 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import optional
-from contracts.conversations import ListingFields
+from contracts.conversations import ConversationRoutingData, ListingFields
 from contracts.entities import (
     AddressableEntityRef,
     ConversationDivisionMembership,
@@ -39,40 +39,6 @@ class ErrorInfo:
 
     message: str | None = optional("The error message.")
     code: str | None = optional("The error code.")
-
-
-@frozen(kw_only=True)
-class ScoredAgent:
-    """An agent with a score for routing to preferred agents."""
-
-    agent: DomainEntityRef | None = optional("The agent")
-    score: int | None = optional(
-        "Agent's score for the current conversation, from 0 - 100, higher being better"
-    )
-
-
-@frozen(kw_only=True)
-class ConversationRoutingData:
-    """How a communication is routed to an agent."""
-
-    queue: AddressableEntityRef | None = optional("The queue to use for routing decisions")
-    language: AddressableEntityRef | None = optional("The language to use for routing decisions")
-    priority: int | None = optional("The priority of the conversation to use for routing decisions")
-    skills: tuple[AddressableEntityRef, ...] | None = optional("The skills to use for routing decisions")
-    skill_expression: str | None = optional(
-        "The string with skill expression requested by the caller for routing decisions"
-    )
-    skill_expression_id: str | None = optional(
-        "The internal id of the skill expression, if any, that is currently in use for routing decisions"
-    )
-    scored_agents: tuple[ScoredAgent, ...] | None = optional(
-        "A collection of agents and their assigned scores for this conversation (0 - 100, higher "
-        "being better), for use in routing to preferred agents"
-    )
-    label: str | None = optional(
-        "An optional label that categorizes the conversation.  Max-utilization settings can be "
-        "configured at a per-label level"
-    )
 
 
 @frozen(kw_only=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import one_of_required, optional, required
+from contracts.conversations import ScoredAgent
 from contracts.entities import DomainEntityRef
 from contracts.enums import CallbackIdentifierType, DeliveryMode
 from contracts.media_enums import LimitNamespace
@@ -25,7 +26,16 @@ class RoutingData:
     label: str | None = optional("An optional label that categorizes the conversation.")
     priority: int | None = optional("The priority for routing")
     skill_ids: tuple[str, ...] | None = optional("A list of skill identifiers to be considered in routing")
+    skill_expression: str | None = optional("An expression of the skills to be considered in routing")
     preferred_agent_ids: tuple[str, ...] | None = optional("A list of agents to be preferred in routing")
+    scored_agents: tuple[ScoredAgent, ...] | None = optional(
+        "A list of scored agents for routing decisions. For Agent Owned Callbacks use one scored agent "
+        "with a score of 100."
+    )
+    routing_flags: tuple[str, ...] | None = optional(
+        "An array of flags indicating how the conversation should be routed. Use "
+        '"AGENT_OWNED_CALLBACK" when creating an Agent Owned Callback.'
+    )
 
 
 @one_of_required("queueId", "routingData.queueId")

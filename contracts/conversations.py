@@ -14,7 +14,7 @@ from attrs import frozen
 
 from contracts._fields import optional
 from contracts._types import unwrap_optional
-from contracts.entities import ConversationDivisionMembership, DomainEntityRef
+from contracts.entities import AddressableEntityRef, ConversationDivisionMembership, DomainEntityRef
 from contracts.enums import (
     CallDisconnectType,
     CallState,
@@ -35,6 +35,41 @@ from contracts.media import (
     Video,
 )
 from contracts.models import Callback, CallbackBasic, Segment, Wrapup
+
+
+@frozen(kw_only=True)
+@frozen(kw_only=True)
+class ScoredAgent:
+    """An agent with a score for routing to preferred agents."""
+
+    agent: DomainEntityRef | None = optional("The agent")
+    score: int | None = optional(
+        "Agent's score for the current conversation, from 0 - 100, higher being better"
+    )
+
+
+@frozen(kw_only=True)
+class ConversationRoutingData:
+    """How a communication is routed to an agent."""
+
+    queue: AddressableEntityRef | None = optional("The queue to use for routing decisions")
+    language: AddressableEntityRef | None = optional("The language to use for routing decisions")
+    priority: int | None = optional("The priority of the conversation to use for routing decisions")
+    skills: tuple[AddressableEntityRef, ...] | None = optional("The skills to use for routing decisions")
+    skill_expression: str | None = optional(
+        "The string with skill expression requested by the caller for routing decisions"
+    )
+    skill_expression_id: str | None = optional(
+        "The internal id of the skill expression, if any, that is currently in use for routing decisions"
+    )
+    scored_agents: tuple[ScoredAgent, ...] | None = optional(
+        "A collection of agents and their assigned scores for this conversation (0 - 100, higher "
+        "being better), for use in routing to preferred agents"
+    )
+    label: str | None = optional(
+        "An optional label that categorizes the conversation.  Max-utilization settings can be "
+        "configured at a per-label level"
+    )
 
 
 @frozen(kw_only=True)
@@ -75,6 +110,9 @@ class ParticipantFields:
     attributes: dict[str, str] | None = optional("Additional participant attributes")
     start_acw_time: datetime | None = optional("The timestamp when this participant started after-call work.")
     end_acw_time: datetime | None = optional("The timestamp when this participant ended after-call work.")
+    conversation_routing_data: ConversationRoutingData | None = optional(
+        "Information on how a communication should be routed to an agent."
+    )
 
 
 @frozen(kw_only=True)

@@ -222,3 +222,85 @@ class CallDisconnectType(WireEnum):
     OTHER = "other"
     SPAM = "spam"
     UNCALLABLE = "uncallable"
+
+
+class RoutingStatusType(WireEnum):
+    """A user's routing status (``RoutingStatus.status``): whether the ACD may offer them work."""
+
+    OFF_QUEUE = "OFF_QUEUE"
+    IDLE = "IDLE"
+    INTERACTING = "INTERACTING"
+    NOT_RESPONDING = "NOT_RESPONDING"
+    COMMUNICATING = "COMMUNICATING"
+
+
+class CallbackMode(WireEnum):
+    """A queue's callback mode: an agent is found first, or the customer is dialled first."""
+
+    AGENT_FIRST = "AgentFirst"
+    CUSTOMER_FIRST = "CustomerFirst"
+
+
+class CallbackReactionType(WireEnum):
+    """What a customer-first callback does when a live voice or an answering machine answers."""
+
+    HANG_UP = "HangUp"
+    TRANSFER_TO_QUEUE = "TransferToQueue"
+    TRANSFER_TO_FLOW = "TransferToFlow"
+
+
+class SkillEvaluationMethod(WireEnum):
+    """Which of an agent's skills routing weighs: none, the best match, or all."""
+
+    NONE = "NONE"
+    BEST = "BEST"
+    ALL = "ALL"
+
+
+class ScoringMethod(WireEnum):
+    """How a queue orders its waiting work: by time in queue and priority, or by priority alone."""
+
+    TIMESTAMP_AND_PRIORITY = "TimestampAndPriority"
+    PRIORITY_ONLY = "PriorityOnly"
+
+
+class LastAgentRoutingMode(WireEnum):
+    """Whether a returning customer's last agent is preferred: not at all, among the queue's members, or anyone."""
+
+    DISABLED = "Disabled"
+    QUEUE_MEMBERS_ONLY = "QueueMembersOnly"
+    ANY_AGENT = "AnyAgent"
+
+
+class AcwWrapupPrompt(WireEnum):
+    """A queue's after-call-work wrap-up prompt (``AcwSettings.wrapupPrompt``)."""
+
+    MANDATORY = "MANDATORY"
+    OPTIONAL = "OPTIONAL"
+    MANDATORY_TIMEOUT = "MANDATORY_TIMEOUT"
+    MANDATORY_FORCED_TIMEOUT = "MANDATORY_FORCED_TIMEOUT"
+    AGENT_REQUESTED = "AGENT_REQUESTED"
+
+
+class WaitTimeIntent(WireEnum):
+    """The media an estimated wait time is for (``PredictionResults.intent``)."""
+
+    ALL = "ALL"
+    CALL = "CALL"
+    CALLBACK = "CALLBACK"
+    CHAT = "CHAT"
+    EMAIL = "EMAIL"
+    SOCIALEXPRESSION = "SOCIALEXPRESSION"
+    VIDEOCOMM = "VIDEOCOMM"
+    MESSAGE = "MESSAGE"
+
+
+class WaitTimeFormula(WireEnum):
+    """How an estimated wait time was computed (``PredictionResults.formula``)."""
+
+    BEST = "BEST"
+    SIMPLE = "SIMPLE"
+    ABANDON = "ABANDON"
+    PATIENCE_ABANDON = "PATIENCE_ABANDON"
+    AI_ADJUSTED_AHT = "AI-ADJUSTED-AHT"
+    POSITION_IN_QUEUE = "POSITION-IN-QUEUE"

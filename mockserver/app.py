@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications
+from mockserver.api import (
+    acd,
+    callback_conversations,
+    callbacks,
+    campaigns,
+    conversations,
+    notifications,
+    routing,
+)
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import DEFAULTS, Paths, checked, from_environ
 from mockserver.control import views as control_views
@@ -65,6 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         callback_conversations.bp,
         campaigns.bp,
         notifications.bp,
+        routing.bp,
+        acd.bp,
     ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)

@@ -53,6 +53,17 @@ ROOTS: tuple[type, ...] = (
     contracts.Screenshare,
     contracts.SocialExpression,
     contracts.Video,
+    # Routing: a queue's callback settings, a user's routing status, a member to add.
+    contracts.CallbackMediaSettings,
+    contracts.MediaSettings,
+    contracts.AcwSettings,
+    contracts.AgentOwnedRouting,
+    contracts.RoutingStatus,
+    contracts.WritableEntity,
+    # The ACD: a callback's routing request, a change of its routing, a queue's estimated wait.
+    contracts.RoutingData,
+    contracts.RoutingConversationAttributesRequest,
+    contracts.EstimatedWaitTimePredictions,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"

@@ -69,7 +69,11 @@ def _participant(participant: Participant) -> ConversationEventTopicParticipant:
     return _recast(
         attrs.evolve(participant, calls=None, callbacks=None),
         ConversationEventTopicParticipant,
-        conversation_routing_data=ConversationEventTopicConversationRoutingData(
+        conversation_routing_data=_recast(
+            participant.conversation_routing_data, ConversationEventTopicConversationRoutingData
+        )
+        if participant.conversation_routing_data is not None
+        else ConversationEventTopicConversationRoutingData(
             queue=ConversationEventTopicUriReference(id=queue_id)
         )
         if routed

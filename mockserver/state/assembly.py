@@ -1,7 +1,7 @@
 """The backend's assembly: its parts over one store, built from a server's settings, and seeded.
 
 The store, the clock, the conversation factory and its random stream, the journal, faults, stubs,
-the rate limiter, the lifecycle engine and the notification channels: each made with its share of
+the routing state (queues, members, routing statuses), the rate limiter, the lifecycle engine and the notification channels: each made with its share of
 the store (so another process sees its changes), and the dataset seeded by the first process to
 start on the store. ``backend.Backend`` adds the reads and commands over them. Nothing here
 imports Flask.
@@ -30,6 +30,7 @@ from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
 from mockserver.state.engine import Engine
 from mockserver.state.limits import Limits
+from mockserver.state.routing import Routing, seeded_queue
 from mockserver.store import open_store
 from mockserver.store.base import ConversationStore, PartShare, SharedPart
 
@@ -76,6 +77,16 @@ class Assembly:
             "rate-limit",
             lambda share: RateLimiter(rate_limit, clock=self.clock.ms, windows=store.windows(), share=share),
         )
+        org = self.factory.org
+        self.routing = self._shared_part(
+            "routing",
+            lambda share: Routing(
+                org.agents,
+                [seeded_queue(q.id, q.name, q.alerting_timeout_seconds, q.auto_answer) for q in org.queues],
+                clock=self.clock.now,
+                share=share,
+            ),
+        )
         self.changes = Changes()
         self.engine = self._shared_part(
             "lifecycle",
@@ -88,8 +99,10 @@ class Assembly:
                 schedule=store.schedule(),
                 share=share,
                 factory_share=self._random_share,
+                routing=self.routing,
             ),
         )
+        self.routing.on_available(self.engine.wake)  # a member free again is offered what waits
         store.on_sync(self.engine.refresh)  # another process may have planned or moved the clock
         # Every change reaches the channels subscribed to it: API commands and control-API puts and
         # seeds (with their request's correlation id), lifecycle steps (with a fresh one).

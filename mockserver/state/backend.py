@@ -36,13 +36,15 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
-from mockserver.state import campaigns, edits, lifecycle, step_edits
+from mockserver.state import callback_routing, campaigns, edits, lifecycle, step_edits
+from mockserver.state.acd_commands import AcdCommands
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
 from mockserver.state.errors import ApiError
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
+from mockserver.state.queues import QueueCommands
 from mockserver.store.base import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
@@ -63,6 +65,16 @@ class Backend(Assembly):
     def participants(self) -> ParticipantCommands:
         """The participant-level commands (``PATCH .../participants/{id}`` and the rest)."""
         return ParticipantCommands(self)
+
+    @cached_property
+    def acd(self) -> AcdCommands:
+        """The ACD's routes: a waiting callback's routing changed, a queue's estimated wait time."""
+        return AcdCommands(self)
+
+    @cached_property
+    def queues(self) -> QueueCommands:
+        """The routing routes' commands (queues, members, routing statuses) over ``routing``."""
+        return QueueCommands(self.routing, self.store.transaction)
 
     @cached_property
     def find_entry(self) -> Callable[[str], Entry | None]:
@@ -153,6 +165,11 @@ class Backend(Assembly):
         built = self._generate(
             "scheduled",
             **{key: value for key, value in overrides.items() if value is not None or key in _NOT_DRAWN},
+        )
+        data = callback_routing.routing_data(queue_id, command.routing_data)
+        owned_by = callback_routing.owner(command.routing_data)
+        built = edits.with_participants(
+            built, lambda leg: callback_routing.routed(leg, data, owned_by) if leg.purpose == "acd" else leg
         )
         return step_edits.started(built, at)
 
@@ -352,7 +369,8 @@ class Backend(Assembly):
 
     def reset(self) -> None:
         """Back to the start: the seeded dataset and its schedule, the clock, the configured rate
-        limit and lifecycle; the journal cleared, faults removed."""
+        limit and lifecycle, the seeded queues, members and routing statuses; the journal cleared,
+        faults removed."""
         with self.store.transaction():  # one change, as every process sees it
             self.store.reset()
             self.clock.reset()
@@ -365,6 +383,7 @@ class Backend(Assembly):
             self.notifications.reset()
             self.faults.clear()
             self.stubs.clear()
+            self.routing.reset()
             self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle

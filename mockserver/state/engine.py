@@ -13,14 +13,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 import contracts
-from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType
+from contracts import AfterCallWorkState, CallbackState, Conversation, DisconnectType, RoutingStatusType
 from factories import ConversationFactory
-from mockserver.control.models import AdvanceOn, Lifecycle
-from mockserver.state import lifecycle
+from mockserver.control.models import AdvanceOn, Lifecycle, LifecycleMode
+from mockserver.state import acd, callback_routing, lifecycle
 from mockserver.state.changes import Changes
-from mockserver.state.clock import Clock, from_ms
-from mockserver.state.lifecycle import StepError
+from mockserver.state.clock import Clock, from_ms, to_ms
+from mockserver.state.lifecycle import Legs, StepError
+from mockserver.state.routing import Routing, RoutingError
 from mockserver.store.base import ConversationStore, PartShare, Timetable
 from mockserver.store.memory import LocalPartShare, MemorySchedule
 
@@ -39,8 +42,14 @@ class Engine:
         schedule: Timetable | None = None,
         share: PartShare | None = None,
         factory_share: PartShare | None = None,
+        routing: Routing | None = None,
     ) -> None:
         self._store = store
+        self._routing = routing
+        # While steps run: the due time of the one running; and the earliest at which one freed a member.
+        self._running: int | None = None
+        self._woken: int | None = None
+        self._forcing = False  # the control API's advance: an offer whatever the statuses
         self._changes = changes
         self._clock = clock
         self._factory = factory
@@ -107,9 +116,169 @@ class Engine:
         self.wake_at: float = -math.inf if self.counts_reads else self._clock.when(self.next_due)
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
-        """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
+        """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit).
+
+        An offer goes to the member the ACD chooses (``NobodyAvailable`` if none may take it), and
+        the offered agent's routing status follows the step: ``INTERACTING`` from the offer,
+        ``NOT_RESPONDING`` once it ends unanswered, ``IDLE`` again after the wrap-up.
+        """
         self._factory_share.touch()  # a step may draw from the factory's stream
-        return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        if self._routing is None:
+            return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        legs = lifecycle.legs_of(conversation)
+        if kind == "offer" and legs is not None:
+            user_id = self._choose(conversation, legs, at)
+            offered = lifecycle.offered_to(
+                conversation, (user_id, self._name(user_id)), at, self.settings, self._factory
+            )
+            self._set_status(user_id, RoutingStatusType.INTERACTING)
+            return offered
+        last = legs.last_agent if legs is not None else None
+        after = lifecycle.apply(conversation, kind, at, self.settings, self._factory)
+        agent = last[0].user_id if last is not None else None
+        if agent is not None and kind in ("timeout", "decline") and self._interacting(agent):
+            self._set_status(agent, acd.after_offer_ends(RoutingStatusType.INTERACTING, answered=False))
+        elif agent is not None and kind == "wrap_up":
+            self.released(agent)
+        return after
+
+    def released(self, user_id: str) -> None:
+        """The agent is done with a callback (wrapped up): ``IDLE`` again, and offered what waits.
+
+        Only an agent the ACD made ``INTERACTING`` changes: one who went off queue meanwhile stays
+        so, and the seeded conversations' offers (made before any status) change nobody.
+        """
+        if self._interacting(user_id):
+            self._set_status(user_id, RoutingStatusType.IDLE)
+
+    def _interacting(self, user_id: str) -> bool:
+        routing = self._routing
+        return (
+            routing is not None
+            and routing.has_user(user_id)
+            and routing.status(user_id).status is RoutingStatusType.INTERACTING
+        )
+
+    def wake(self) -> None:
+        """Offer the callbacks waiting in queue to the members available now (a member became available).
+
+        A waiting callback is one whose offer fell due with nobody to take it. The ACD assigns each
+        queue's waiting callbacks to its available members (``acd.assign``), and each one given a
+        member has its offer planned now. It reads every stored conversation: a status change costs
+        a scan of the store, a step costs only its own work.
+        """
+        if self._routing is None or self.counts_reads or self.settings.mode is LifecycleMode.OFF:
+            return
+        if self._running is not None:  # a step freed the member: woken once the steps' work is stored
+            self._woken = min(self._woken or self._running, self._running)
+            return
+        self._wake(self._clock.ms())
+
+    def waiting(self, now: int) -> dict[str | None, list[acd.Waiting]]:
+        """The callbacks waiting in each queue at ``now``: their offer fell due with nobody to take it."""
+        by_queue: dict[str | None, list[acd.Waiting]] = {}
+        for entry in self._store.entries():
+            conversation = entry.conversation
+            step = lifecycle.next_step(conversation, self.settings)
+            legs = lifecycle.legs_of(conversation)
+            if step is None or step.kind != "offer" or step.due > now or legs is None:
+                continue
+            queue = legs.acd if legs.acd is not None else legs.customer
+            entered = legs.current_callback.connected_time or from_ms(step.due)
+            by_queue.setdefault(queue.queue_id, []).append(
+                callback_routing.waiting(_id(conversation), queue, entered, self._refused(legs))
+            )
+        return by_queue
+
+    def members(self, queue_id: str | None) -> list[acd.Member]:
+        """The queue's members as the ACD sees them now."""
+        return self._members(queue_id)
+
+    def _wake(self, now: int, *, run: bool = True) -> None:
+        with self._store.transaction():
+            by_queue = self.waiting(now)
+            planned = False
+            for queue_id, waiting in by_queue.items():
+                for offer in acd.assign(waiting, self._members(queue_id)):
+                    self._schedule.plan(offer.conversation_id, lifecycle.Step(now, "offer"))
+                    planned = True
+            if planned and run:
+                self.run_due(now)  # offered at once: a frozen clock would otherwise hold them
+            self.refresh()
+
+    def _set_status(self, user_id: str, status: RoutingStatusType) -> None:
+        if self._routing is not None and self._routing.has_user(user_id):
+            self._routing.set_status(user_id, status)
+
+    def _name(self, user_id: str) -> str:
+        users = dict(self._routing.users()) if self._routing is not None else {}
+        return users.get(user_id, user_id)
+
+    def _members(self, queue_id: str | None) -> list[acd.Member]:
+        """The queue's members as the ACD sees them.
+
+        A queue the routing state does not hold (an id no queue has) has every org user for a member,
+        each available, the org's first agent (``agent:0``) first, as if idle longest.
+        """
+        routing = self._routing
+        if routing is None:
+            return []
+        try:
+            ids = routing.member_ids(queue_id or "")
+        except RoutingError:
+            # In the org's order: agent:0 first, as the ACD offers it to whoever is idle longest.
+            return [
+                acd.Member(user_id=user_id, since=index) for index, (user_id, _) in enumerate(routing.users())
+            ]
+        now, grace = self._clock.ms(), round(self.settings.offer_delay_seconds * 1000)
+        members = []
+        for user_id in ids:
+            status = routing.status(user_id)
+            kind = status.status or RoutingStatusType.OFF_QUEUE
+            since = to_ms(status.start_time) if status.start_time is not None else 0
+            if (
+                self.settings.mode is LifecycleMode.AUTO
+                and kind is RoutingStatusType.NOT_RESPONDING
+                and since + grace <= now
+            ):
+                kind = RoutingStatusType.IDLE  # a simulated agent sets themselves back on queue
+            members.append(acd.Member(user_id=user_id, status=kind, since=since))
+        return members
+
+    def _refused(self, legs: Legs) -> frozenset[str]:
+        """On a queue the routing state does not hold, the agents who did not answer this callback.
+
+        Such a queue's members have no statuses to turn ``NOT_RESPONDING``; leaving out whoever
+        let the callback go keeps its offers bounded (one per org user) all the same.
+        """
+        queue = legs.acd if legs.acd is not None else legs.customer
+        if self._routing is None or self._routing.queue(queue.queue_id or "") is not None:
+            return frozenset()
+        return frozenset(
+            agent.user_id
+            for agent in legs.agents
+            if agent.user_id is not None
+            and agent.callbacks
+            and agent.callbacks[0].state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+            and agent.callbacks[0].connected_time is None
+        )
+
+    def _choose(self, conversation: Conversation, legs: Legs, at: datetime) -> str:
+        """Whom the ACD offers ``conversation``'s callback to now; ``NobodyAvailable`` if nobody may take it."""
+        queue = legs.acd if legs.acd is not None else legs.customer
+        item = callback_routing.waiting(_id(conversation), queue, at, self._refused(legs))
+        members = self._members(queue.queue_id)
+        best = acd.candidates(item, members)
+        if not best and self._forcing:
+            # The control API's advance moves it on whatever the statuses: the best member, as if idle.
+            everyone = members or [acd.Member(user_id=user_id) for user_id, _ in self._users()]
+            best = acd.candidates(item, [attrs.evolve(m, status=RoutingStatusType.IDLE) for m in everyone])
+        if not best:
+            raise NobodyAvailable("nobody on its queue is available to offer it to")
+        return best[0].user_id
+
+    def _users(self) -> list[tuple[str, str]]:
+        return self._routing.users() if self._routing is not None else []
 
     def catch_up(self) -> None:
         """Run every step the clock has reached (called before each request is answered)."""
@@ -122,20 +291,34 @@ class Engine:
 
         Each conversation is decoded once and stored once however many steps it takes.
         """
-        working: dict[str, Conversation] = {}
-        for due, conversation_id, kind in self._schedule.pop_due(until):
-            conversation = working.get(conversation_id)
-            if conversation is None:
-                entry = self._store.get(conversation_id)
-                if entry is None:
-                    continue
-                conversation = entry.conversation
-            conversation = self.apply(conversation, kind, from_ms(due))
-            self._changes.publish(conversation, None)  # every step is told, though stored once
-            working[conversation_id] = conversation
-            self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
-        if working:
-            self._store.put(working.values())
+        while True:
+            working: dict[str, Conversation] = {}
+            self._woken = None
+            try:
+                for due, conversation_id, kind in self._schedule.pop_due(until):
+                    self._running = due
+                    conversation = working.get(conversation_id)
+                    if conversation is None:
+                        entry = self._store.get(conversation_id)
+                        if entry is None:
+                            continue
+                        conversation = entry.conversation
+                    try:
+                        conversation = self.apply(conversation, kind, from_ms(due))
+                    except NobodyAvailable:
+                        continue  # it waits in queue: offered when a member becomes available (``wake``)
+                    self._changes.publish(conversation, None)  # every step is told, though stored once
+                    working[conversation_id] = conversation
+                    self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
+            finally:
+                self._running = None
+            if working:
+                self._store.put(working.values())
+            if self._woken is None:
+                break
+            self._wake(
+                self._woken, run=False
+            )  # offers planned at the step that freed a member, run next round
         self.refresh()
 
     def read(self, conversation_id: str) -> None:
@@ -166,8 +349,12 @@ class Engine:
             taken = ", ".join(done or ()) or "none"
             raise StepError(f"it cannot move on to {stage}: it has already taken the steps {taken}")
         at = self._clock.now()
-        for kind in path[len(done) :]:
-            conversation = self.apply(conversation, kind, at)
+        self._forcing = True
+        try:
+            for kind in path[len(done) :]:
+                conversation = self.apply(conversation, kind, at)
+        finally:
+            self._forcing = False
         return conversation
 
     def dump(self) -> Any:
@@ -176,6 +363,10 @@ class Engine:
     def load(self, data: Any) -> None:
         self._reads = dict(data["reads"])
         self._use(contracts.structure(data["settings"], Lifecycle))
+
+
+class NobodyAvailable(StepError):
+    """No member of the callback's queue may be offered it now: it waits in queue."""
 
 
 def steps_taken(conversation: Conversation) -> tuple[str, ...] | None:

@@ -16,6 +16,8 @@ import uuid
 from datetime import datetime
 from typing import NamedTuple
 
+import attrs
+
 from contracts import (
     AfterCallWorkState,
     Callback,
@@ -257,7 +259,7 @@ def _offer(
     media = customer.queue_media_settings
     seconds = media.alerting_timeout_seconds if media is not None else None
     queue = legs.acd if legs.acd is not None else legs.customer
-    return step_edits.offer(
+    offer = step_edits.offer(
         legs.customer,
         customer,
         participant_id=_uuid(rng),
@@ -269,6 +271,8 @@ def _offer(
         timeout_ms=seconds * 1000 if seconds else DEFAULT_ALERTING_TIMEOUT_MS,
         at=at,
     )
+    # The offer carries the acd leg's routing data, as the captured agent participants do.
+    return attrs.evolve(offer, conversation_routing_data=queue.conversation_routing_data)
 
 
 def _wrapup(factory: ConversationFactory, settings: Lifecycle, callback: Callback) -> Wrapup:

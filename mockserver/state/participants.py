@@ -131,7 +131,15 @@ class ParticipantCommands:
                 conversation = step_edits.wrapup_skipped(conversation, participant_id, at)
             return conversation
 
-        self._edit(conversation_id, update)
+        updated = self._edit(conversation_id, update)
+        if request.wrapup is not None or request.wrapup_skipped:
+            self._released(updated, participant_id)
+
+    def _released(self, conversation: Conversation, participant_id: str) -> None:
+        """An agent who wrapped up is free for the ACD again (``IDLE``), and offered what waits."""
+        participant = _participant(conversation, participant_id)
+        if participant.purpose == "agent" and participant.user_id is not None:
+            self._backend.engine.released(participant.user_id)
 
     def update_communication(
         self,
@@ -239,7 +247,7 @@ class ParticipantCommands:
             _communication(_participant(conversation, participant_id), communication_id)
             return _wrap_up(conversation, participant_id, wrapup, at)
 
-        self._edit(conversation_id, wrap)
+        self._released(self._edit(conversation_id, wrap), participant_id)
 
     def assigned_wrapup(
         self, conversation_id: str, participant_id: str, communication_id: str | None, provisional: bool

@@ -113,7 +113,7 @@ def callback_conversation(conversation: Conversation) -> CallbackConversation:
 def media_participant(participant: Participant, callback: Callback) -> CallbackMediaParticipant:
     """``participant`` with ``callback``'s fields on itself, as the callback routes show it."""
     queue_id = participant.queue_id
-    routing = (
+    routing = participant.conversation_routing_data or (
         ConversationRoutingData(
             queue=AddressableEntityRef(id=queue_id, self_uri=f"/api/v2/routing/queues/{queue_id}")
         )

@@ -69,6 +69,11 @@ ROUTE_BODIES = [
     contracts.BulkResult,
     contracts.BulkError,
     contracts.CreateCallbackOnConversationCommand,
+    contracts.RoutingData,
+    contracts.RequestScoredAgent,
+    contracts.RoutingConversationAttributesRequest,
+    contracts.PredictionResults,
+    contracts.EstimatedWaitTimePredictions,
     contracts.CallCommand,
     contracts.SetRecordingState,
     contracts.TransferRequest,
@@ -111,6 +116,18 @@ QUEUE_TOPIC_BODIES = {
     contracts.QueueConversationEventTopicConversation: contracts.ConversationEventTopicConversation,
     contracts.QueueConversationCallbackEventTopicCallbackConversation: contracts.ConversationCallbackEventTopicCallbackConversation,
 }
+# Routing: queues, their settings and members, and users' routing statuses (declared in full).
+ROUTING_MODELS = [
+    contracts.ServiceLevel,
+    contracts.MediaSettings,
+    contracts.CallbackMediaSettings,
+    contracts.AcwSettings,
+    contracts.AgentOwnedRouting,
+    contracts.QueueEntityListing,
+    contracts.QueueMemberEntityListing,
+    contracts.RoutingStatus,
+    contracts.WritableEntity,
+]
 # The models the contract declares in full, and the envelopes it declares in part.
 FULL_MODELS = [
     *CALLBACK_MODELS,
@@ -118,6 +135,7 @@ FULL_MODELS = [
     *ROUTE_BODIES,
     *NOTIFICATION_MODELS,
     *MEDIA_MODELS,
+    *ROUTING_MODELS,
 ]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {
@@ -135,7 +153,7 @@ ENVELOPES = [
     contracts.CampaignInteractions,
     contracts.DomainEntityRef,
     contracts.CreateCallbackCommand,
-    contracts.RoutingData,
+    contracts.RoutingConversationAttributesResponse,
     contracts.PatchCallbackRequest,
     contracts.CallbackIdentifier,
     contracts.CreateCallbackResponse,
@@ -148,6 +166,11 @@ ENVELOPES = [
     contracts.AvailableTopic,
     contracts.UserMe,
     contracts.SystemMessageSystemMessage,
+    contracts.Queue,
+    contracts.QueueRequest,
+    contracts.CreateQueueRequest,
+    contracts.QueueMediaSettings,
+    contracts.QueueMember,
 ]
 
 

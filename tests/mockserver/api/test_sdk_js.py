@@ -59,3 +59,31 @@ def test_the_js_sdk_drives_a_callbacks_whole_life(tmp_path: Path) -> None:
         "acd": "disconnected",
         "agent": "disconnected",
     }
+
+
+def test_the_js_sdk_steers_the_acd(tmp_path: Path) -> None:
+    executable = node("purecloud-platform-client-v2")
+    config = {
+        "TOKENS": ("js-token",),
+        "CLOCK_FROZEN": True,
+        "NOW": NOW,
+        "CONVERSATIONS": 0,  # no seeded traffic: the queue's members are the script's to steer
+        "ADMIN_PREFIX": "/_mock",
+        "ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+    env = {**os.environ, "HOME": str(tmp_path), "ADMIN_TOKEN": ADMIN_TOKEN}
+    with MockServer(config) as server:
+        done = subprocess.run(
+            [executable, str(JS / "acd.mjs"), server.url, server.admin_prefix],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=JS,
+        )
+        assert done.returncode == 0, f"acd.mjs exited {done.returncode}:\n{done.stderr}{done.stdout}"
+        summary = json.loads(done.stdout)
+        server.verify("PATCH", f"/api/v2/routing/conversations/{summary['owned']}", count=1, status=200)
+
+    assert summary["preferred"] != summary["owner"]
+    assert summary["estimate"]["estimatedWaitTimeSeconds"] >= 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import tracemalloc
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -12,9 +13,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import contracts
-from contracts import Call, Conversation, ConversationEntityListing, Participant
+from contracts import (
+    Call,
+    Conversation,
+    ConversationEntityListing,
+    Participant,
+    RoutingStatus,
+    RoutingStatusType,
+)
 from factories import ConversationFactory
 from mockserver import config
+from mockserver.state.routing import Routing, RoutingError, seeded_queue
 from mockserver.store import SCHEMES, is_shared, open_store
 from mockserver.store.base import ConversationStore, Entry
 from mockserver.store.errors import StoreError
@@ -288,3 +297,68 @@ def test_a_url_the_table_does_not_know_is_refused_by_the_settings_and_the_store(
         StoreError, match=f"a store URL begins with one of {', '.join(s.start for s in SCHEMES)}"
     ):
         open_store(url, prefix="unknown")
+
+
+def _routing(store: ConversationStore, clock: list[datetime]) -> Routing:
+    """The routing state of a server on ``store``, over two queues of three users, seeded by the first."""
+    users = [("u-1", "Ann"), ("u-2", "Bob"), ("u-3", "Cy")]
+    queues = [seeded_queue(f"q-{n}", f"Queue {n}", 20, False) for n in (1, 2)]
+    share = store.part_share("routing")
+    made = Routing(users, queues, clock=lambda: clock[0], share=share)
+    share.holds(made)
+    with store.seeding("routing") as first:
+        if first:
+            share.touch()
+    return made
+
+
+def test_the_routing_state_is_one_across_processes_and_a_reset_returns_to_the_seeded(
+    store: str, fresh: ConversationStore
+) -> None:
+    clock = [NOW]
+    # A second process on the same store: the same store in memory, a second connection on Redis.
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first = _routing(fresh, clock)
+        second = first if other_store is fresh else _routing(other_store, clock)
+        seeded = ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")])
+
+        clock[0] = NOW + timedelta(seconds=5)
+        with fresh.transaction():
+            first.set_status("u-1", RoutingStatusType.OFF_QUEUE)
+            first.remove_members("q-2", ["u-2", "u-3"])
+            first.put_queue(seeded_queue("q-9", "Added", 45, True), ["u-3"])
+        other_store.sync()
+
+        assert second.status("u-1") == RoutingStatus(
+            user_id="u-1", status=RoutingStatusType.OFF_QUEUE, start_time=NOW + timedelta(seconds=5)
+        )
+        assert second.member_ids("q-2") == ("u-1",)
+        added = second.queue("q-9")
+        assert added is not None
+        assert (added.name, added.member_count, added.date_created) == ("Added", 1, clock[0])
+        assert [q.name for q in second.queues()] == ["Added", "Queue 1", "Queue 2"]
+
+        with other_store.transaction():
+            second.reset()
+        fresh.sync()
+
+        assert ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")]) == seeded
+        assert first.member_ids("q-2") == ("u-1", "u-2", "u-3")
+        assert first.queue("q-9") is None
+    finally:
+        if other_store is not fresh:
+            other_store.close()
+
+
+def test_the_routing_state_refuses_a_queue_or_user_it_does_not_hold(fresh: ConversationStore) -> None:
+    routing = _routing(fresh, [NOW])
+
+    with pytest.raises(RoutingError) as queue:
+        routing.add_members("q-unknown", ["u-1"])
+    with pytest.raises(RoutingError) as user:
+        routing.add_members("q-1", ["u-1", "u-unknown"])
+
+    assert (queue.value.kind, queue.value.id) == ("queue", "q-unknown")
+    assert (user.value.kind, user.value.id) == ("user", "u-unknown")
+    assert routing.member_ids("q-1") == ("u-1", "u-2", "u-3")  # nothing added

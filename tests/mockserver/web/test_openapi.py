@@ -48,7 +48,7 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
     # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id}, PUT .../callbacks/{id}
     # and GET /__admin/settings
     # (HEAD is never listed)
-    assert len(documented) == 57
+    assert len(documented) == 68
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 
