@@ -109,7 +109,6 @@ from contracts.conversations import (
     ConversationRoutingData,
     Participant,
     ParticipantBasic,
-    ScoredAgent,
     empty_media,
 )
 from contracts.entities import (
@@ -117,6 +116,7 @@ from contracts.entities import (
     ConversationDivisionMembership,
     DivisionEntityRef,
     DomainEntityRef,
+    ScoredAgent,
 )
 from contracts.enums import (
     AcwWrapupPrompt,

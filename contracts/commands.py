@@ -7,8 +7,7 @@ from datetime import datetime
 from attrs import frozen
 
 from contracts._fields import one_of_required, optional, required
-from contracts.conversations import ScoredAgent
-from contracts.entities import DomainEntityRef
+from contracts.entities import DomainEntityRef, ScoredAgent
 from contracts.enums import CallbackIdentifierType, DeliveryMode
 from contracts.media_enums import LimitNamespace
 from contracts.phone import E164_PATTERN

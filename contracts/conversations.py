@@ -14,7 +14,12 @@ from attrs import frozen
 
 from contracts._fields import optional
 from contracts._types import unwrap_optional
-from contracts.entities import AddressableEntityRef, ConversationDivisionMembership, DomainEntityRef
+from contracts.entities import (
+    AddressableEntityRef,
+    ConversationDivisionMembership,
+    DomainEntityRef,
+    ScoredAgent,
+)
 from contracts.enums import (
     CallDisconnectType,
     CallState,
@@ -35,17 +40,6 @@ from contracts.media import (
     Video,
 )
 from contracts.models import Callback, CallbackBasic, Segment, Wrapup
-
-
-@frozen(kw_only=True)
-@frozen(kw_only=True)
-class ScoredAgent:
-    """An agent with a score for routing to preferred agents."""
-
-    agent: DomainEntityRef | None = optional("The agent")
-    score: int | None = optional(
-        "Agent's score for the current conversation, from 0 - 100, higher being better"
-    )
 
 
 @frozen(kw_only=True)

@@ -46,3 +46,13 @@ class ConversationDivisionMembership:
         "The entities on the conversation within the division. These are the users, queues, work "
         "flows, etc. that can be on conversations and and be assigned to different divisions."
     )
+
+
+@frozen(kw_only=True)
+class ScoredAgent:
+    """An agent with a score for routing to preferred agents."""
+
+    agent: DomainEntityRef | None = optional("The agent")
+    score: int | None = optional(
+        "Agent's score for the current conversation, from 0 - 100, higher being better"
+    )

@@ -12,8 +12,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from contracts._fields import optional
-from contracts.conversations import ScoredAgent
-from contracts.entities import AddressableEntityRef
+from contracts.entities import AddressableEntityRef, ScoredAgent
 from contracts.enums import WaitTimeFormula, WaitTimeIntent
 
 
