@@ -91,12 +91,17 @@ def with_callback(conversation: Conversation, participant_id: str, callback: Cal
 
 
 def disconnected(conversation: Conversation, callback_id: str, now: datetime) -> Conversation:
-    """The callback ended by its client at ``now``; its leg and the conversation end once all is over."""
+    """The callback ended by its client at ``now``; its leg and the conversation end once all is over.
+
+    Cancel is cancel: ending the customer's or the acd leg of a callback no agent has answered yet
+    (scheduled, waiting in queue, or alerting an agent) ends every leg of it, the offer too, so
+    nothing fires or is offered afterwards. Once an agent has answered, only the named leg ends.
+    """
+    ending = cancelled_legs(conversation, callback_id) or {callback_id}
 
     def ended(participant: Participant) -> Participant:
         kept = tuple(
-            _disconnect_callback(cb, now) if cb.id == callback_id else cb
-            for cb in participant.callbacks or ()
+            _disconnect_callback(cb, now) if cb.id in ending else cb for cb in participant.callbacks or ()
         )
         participant = attrs.evolve(participant, callbacks=kept)
         if participant.end_time is None and all(cb.disconnected_time for cb in kept):
@@ -107,6 +112,32 @@ def disconnected(conversation: Conversation, callback_id: str, now: datetime) ->
     if updated.end_time is None and all(p.end_time for p in updated.participants or ()):
         updated = attrs.evolve(updated, end_time=now)
     return updated
+
+
+def cancelled_legs(conversation: Conversation, callback_id: str) -> set[str] | None:
+    """The ids of every leg that ending ``callback_id`` cancels, or None if it ends only itself.
+
+    A customer's callback and the acd leg whose peerId names it are one callback, with the agent
+    offers that name it too; it is cancelled whole while none of those offers was answered.
+    """
+    named = next((p for p in conversation.participants or () if _first_id(p) == callback_id), None)
+    if named is None or named.purpose not in ("customer", "acd"):
+        return None
+    first = (named.callbacks or ())[0]
+    own = first.id if named.purpose == "customer" else first.peer_id
+    legs = [
+        (participant.purpose, callback)
+        for participant in conversation.participants or ()
+        for callback in (participant.callbacks or ())[:1]
+        if callback.id == own or (own is not None and callback.peer_id == own)
+    ]
+    if any(purpose == "agent" and callback.connected_time is not None for purpose, callback in legs):
+        return None  # an agent answered: the callback is theirs to end
+    return {callback.id for _, callback in legs if callback.id is not None}
+
+
+def _first_id(participant: Participant) -> str | None:
+    return participant.callbacks[0].id if participant.callbacks else None
 
 
 def _disconnect_callback(callback: Callback, now: datetime) -> Callback:
