@@ -139,6 +139,7 @@ class Backend(Assembly):
             "callback_user_name": command.callback_user_name,
             "script_id": command.script_id,
             "queue_id": queue_id,
+            "queue_name": None if queue_id is None else self.queue_name(queue_id),
             "caller_id": command.caller_id,
             "caller_id_name": command.caller_id_name,
             "attributes": command.data,
@@ -236,10 +237,14 @@ class Backend(Assembly):
         self.limits.check_numbers(patch.callback_numbers)
         return edits.rescheduled(
             conversation,
-            queue_id=patch.queue_id,
+            queue=None if patch.queue_id is None else (patch.queue_id, self.queue_name(patch.queue_id)),
             callback_scheduled_time=patch.callback_scheduled_time,
             callback_numbers=patch.callback_numbers,
         )
+
+    def queue_name(self, queue_id: str) -> str | None:
+        """The name of the organisation's queue with this id; None if it has none by that id."""
+        return next((queue.name for queue in self.factory.org.queues if queue.id == queue_id), None)
 
     def disconnect(self, identifiers: Sequence[CallbackDisconnectIdentifier]) -> None:
         """Disconnect every named callback, or, if any is unknown, none of them."""

@@ -58,15 +58,32 @@ def with_participants(
     return attrs.evolve(conversation, participants=tuple(change(p) for p in conversation.participants or ()))
 
 
-def rescheduled(conversation: Conversation, *, queue_id: str | None, **changes: Any) -> Conversation:
-    """Every callback changed by ``changes`` (absent values left out), the acd leg moved to ``queue_id``."""
+def rescheduled(
+    conversation: Conversation, *, queue: tuple[str, str | None] | None, **changes: Any
+) -> Conversation:
+    """The current callback's legs changed by ``changes`` (absent values left out); moved to ``queue``
+    (its id and name, None if the name is not known) if given.
+
+    What a leg shows of the callback follows it: the customer's address is its first number, and
+    each leg that names a queue (the acd leg; the customer's where it carries one) names the new one.
+    """
     changes = {key: value for key, value in changes.items() if value is not None}
+    current = current_callback(conversation)
+    own = current.id if current is not None else None
+    numbers = changes.get("callback_numbers")
 
     def reschedule(participant: Participant) -> Participant:
+        if own is None or not any(cb.id == own or cb.peer_id == own for cb in participant.callbacks or ()):
+            return participant  # another round's leg: that callback is over
         moved = tuple(attrs.evolve(cb, **changes) for cb in participant.callbacks or ())
-        if participant.purpose == "acd" and queue_id is not None:
-            participant = attrs.evolve(participant, queue_id=queue_id)
-        return attrs.evolve(participant, callbacks=moved)
+        fields: dict[str, Any] = {"callbacks": moved}
+        if participant.purpose == "customer" and numbers:
+            fields["address"] = numbers[0]
+        if queue is not None and (participant.purpose == "acd" or participant.queue_id is not None):
+            fields["queue_id"], fields["queue_name"] = queue
+            if participant.purpose == "acd":
+                fields["name"] = queue[1]  # an acd leg is named after its queue
+        return attrs.evolve(participant, **fields)
 
     return with_participants(conversation, reschedule)
 
