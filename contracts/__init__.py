@@ -176,7 +176,7 @@ from contracts.notifications import (
     SystemMessageSystemMessage,
     UserMe,
 )
-from contracts.phone import E164
+from contracts.phone import E164, DialString
 from contracts.schema import definitions_for, json_schema
 from contracts.wire import dumps, loads, structure, unstructure
 
@@ -265,6 +265,7 @@ __all__ = [
     "CreateCallbackResponse",
     "DeliveryMode",
     "Detail",
+    "DialString",
     "DialerPreview",
     "Direction",
     "DisconnectType",

@@ -50,6 +50,8 @@ class Operation:
     # JSON Schema keywords this route adds to its request model's (``{"properties": {"state":
     # {"const": "disconnected"}}}``): what the route alone takes of a shared model.
     narrowing: dict[str, Any] | None = None
+    # Whether the request may come without a body, as the API documents for some routes.
+    optional_body: bool = False
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
