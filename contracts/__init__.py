@@ -232,7 +232,7 @@ from contracts.notifications import (
     SystemMessageSystemMessage,
     UserMe,
 )
-from contracts.phone import E164
+from contracts.phone import E164, DialString
 from contracts.routing import (
     AcwSettings,
     AgentOwnedRouting,
@@ -362,6 +362,7 @@ __all__ = [
     "CreateQueueRequest",
     "DeliveryMode",
     "Detail",
+    "DialString",
     "DialerPreview",
     "Direction",
     "DisconnectType",

@@ -20,6 +20,7 @@ from contracts._hooks import (
     any_enum,
     array,
     array_writer,
+    dial_string,
     exact,
     integer,
     is_dict,
@@ -33,6 +34,7 @@ from contracts._hooks import (
 )
 from contracts._types import is_optional, unwrap_optional
 from contracts.enums import WireEnum
+from contracts.phone import DialString
 
 
 @cache
@@ -44,6 +46,7 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     for scalar in (str, bool):
         conv.register_structure_hook(scalar, exact(scalar))
     conv.register_structure_hook(int, integer)
+    conv.register_structure_hook_func(lambda t: t == DialString, dial_string)
     conv.register_structure_hook(float, number)
     conv.register_structure_hook(datetime, timestamp)
     conv.register_structure_hook(WireEnum, any_enum(strict=strict))

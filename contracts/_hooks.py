@@ -26,6 +26,7 @@ from contracts._datetimes import parse_datetime
 from contracts._types import unwrap_optional
 from contracts.enums import WireEnum
 from contracts.errors import ProblemKind
+from contracts.phone import DialString
 
 Hook = Callable[[Any, Any], Any]
 
@@ -55,6 +56,7 @@ _EXPECTED = {
     int: "an integer",
     float: "a number",
     datetime: "an ISO-8601 datetime",
+    DialString: "a phone number (a string, or a JSON integer of its digits)",
 }
 
 
@@ -80,6 +82,15 @@ def exact(json_type: type) -> Hook:
         raise MismatchError(expected, value)
 
     return hook
+
+
+def dial_string(value: Any, _: Any) -> Any:
+    """A callback number: a string, or a non-negative JSON integer read as its digits."""
+    if type(value) is str:
+        return value
+    if type(value) is int and value >= 0:
+        return str(value)
+    raise MismatchError(_EXPECTED[DialString], value)
 
 
 def integer(value: Any, _: Any) -> Any:

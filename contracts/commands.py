@@ -10,10 +10,12 @@ from contracts._fields import one_of_required, optional, required
 from contracts.entities import DomainEntityRef, ScoredAgent
 from contracts.enums import CallbackIdentifierType, DeliveryMode
 from contracts.media_enums import LimitNamespace
-from contracts.phone import E164_PATTERN
+from contracts.phone import DIAL_PATTERN, E164_PATTERN, DialString
 
-# Callback numbers: at least one, each E.164 (as the API stores them).
-_NUMBERS = {"minItems": 1, "items": {"pattern": E164_PATTERN}}
+# Callback numbers: at least one, each a number the API reads with no country code. The server
+# takes more (``mockserver.state.numbers``: national numbers with a countryCode, anything when
+# validateCallbackNumbers is false); the schema states the part it can without the other fields.
+_NUMBERS = {"minItems": 1, "items": {"pattern": DIAL_PATTERN}}
 
 
 @frozen(kw_only=True)
@@ -42,7 +44,9 @@ class RoutingData:
 class CreateCallbackCommand:
     """The body of ``POST /api/v2/conversations/callbacks``."""
 
-    callback_numbers: tuple[str, ...] = required("A list of phone numbers for the callback.", **_NUMBERS)
+    callback_numbers: tuple[DialString, ...] = required(
+        "A list of phone numbers for the callback.", **_NUMBERS
+    )
     script_id: str | None = optional("The identifier of the script to be used for the callback")
     queue_id: str | None = optional(
         "The identifier of the queue to be used for the callback. Either queueId or routingData is required."
@@ -78,6 +82,11 @@ class CreateCallbackOnConversationCommand(CreateCallbackCommand):
     """The body of ``POST /api/v2/conversations/{conversationId}/participants/{participantId}/callbacks``."""
 
 
+# A patch changes something (400 callback.error.missing.required.information.for.patch.request):
+# the API's text names "a scheduled time or queueId"; the mock takes any change it acts on or keeps.
+@one_of_required(
+    "callbackScheduledTime", "queueId", "agentId", "callbackNumbers", "customerFirstCallbackDeliveryMode"
+)
 @frozen(kw_only=True)
 class PatchCallbackRequest:
     """The body of ``PATCH /api/v2/conversations/callbacks``."""
@@ -87,7 +96,7 @@ class PatchCallbackRequest:
     agent_id: str | None = optional("The agentId.")
     callback_scheduled_time: datetime | None = optional("The scheduled date-time for the callback.")
     country_code: str | None = optional("The country code to be associated with the callback numbers.")
-    callback_numbers: tuple[str, ...] | None = optional(
+    callback_numbers: tuple[DialString, ...] | None = optional(
         "A list of phone numbers for the callback.", **_NUMBERS
     )
     validate_callback_numbers: bool | None = optional(

@@ -14,12 +14,15 @@ from contracts._fields import SCHEMA_KEYWORDS as SCHEMA_KEYWORDS  # still read f
 from contracts._fields import alternatives_exclusive, alternatives_of, description_of, exclusive_of
 from contracts._hooks import INT64_MAX, INT64_MIN, camel
 from contracts._types import is_optional, unwrap_optional
+from contracts.phone import DialString
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Anchored for any engine: "(?!\n)" because a Python "$" also matches before a final newline.
 _DATETIME_PATTERN = rf"^(?:{ISO_PATTERN})$(?!\n)"
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
+    # The string the API documents; decoding also reads a JSON integer's digits (contracts.phone).
+    DialString: {"type": "string"},
     bool: {"type": "boolean"},
     int: {"type": "integer", "format": "int64", "minimum": INT64_MIN, "maximum": INT64_MAX},
     float: {"type": "number"},

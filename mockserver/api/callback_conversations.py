@@ -27,7 +27,7 @@ from mockserver.state.errors import ApiError
 from mockserver.state.participants import DISCONNECT_ONLY, PARTICIPANT_UPDATE
 from mockserver.web.current import backend
 from mockserver.web.openapi import QueryParameter, operation
-from mockserver.web.wire import decode_body, json_response, raw_json
+from mockserver.web.wire import decode_body, decode_optional_body, json_response, raw_json
 
 bp = Blueprint("callback_conversations", __name__, url_prefix="/api/v2/conversations/callbacks")
 
@@ -186,6 +186,7 @@ def communication_wrapup(conversation_id: str, participant_id: str, communicatio
     operation_id="postConversationsCallbackParticipantCommunicationWrapup",
     tag="Conversations",
     request=WrapupInput,
+    optional_body=True,
     responses={202: None},
     codes={
         400: ("conversation.participant.update.invalid",),
@@ -196,7 +197,7 @@ def communication_wrapup(conversation_id: str, participant_id: str, communicatio
     },
 )
 def wrap_up(conversation_id: str, participant_id: str, communication_id: str) -> Response:
-    body: WrapupInput = decode_body(WrapupInput)
+    body = decode_optional_body(WrapupInput) or WrapupInput()  # none: after-call work ends, uncoded
     backend().participants.wrap_up(conversation_id, participant_id, communication_id, body)
     return Response(status=202)
 

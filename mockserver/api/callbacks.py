@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+import attrs
 from flask import Blueprint, Response
 
 from contracts import (
@@ -9,16 +12,22 @@ from contracts import (
     BulkCallbackDisconnectRequest,
     BulkCallbackPatchRequest,
     BulkCallbackPatchResponse,
+    ContractError,
     CreateCallbackCommand,
     CreateCallbackResponse,
     PatchCallbackRequest,
     PatchCallbackResponse,
+    ProblemKind,
     missing_alternatives,
 )
+from mockserver.state import numbers
 from mockserver.state.errors import ApiError
 from mockserver.web.current import backend
 from mockserver.web.openapi import operation
 from mockserver.web.wire import decode_body, json_response
+
+# The bodies that carry callback numbers.
+Numbered = TypeVar("Numbered", bound=CreateCallbackCommand | PatchCallbackRequest)
 
 bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callbacks")
 
@@ -33,8 +42,7 @@ bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callback
     codes={400: ("callback.error.scheduled.time.too.far.in.future",)},
 )
 def create_callback() -> Response:
-    command = decode_body(CreateCallbackCommand)
-    require_numbers(command.callback_numbers, command.caller_id)
+    command = with_numbers(decode_command(CreateCallbackCommand))
     require_queue(command, "constraint.validation")
     return json_response(backend().create(command))
 
@@ -53,9 +61,7 @@ def create_callback() -> Response:
     },
 )
 def patch_callback() -> Response:
-    patch = decode_body(PatchCallbackRequest)
-    if patch.callback_numbers is not None:
-        require_numbers(patch.callback_numbers)
+    patch = with_numbers(decode_body(PatchCallbackRequest))
     return json_response(backend().reschedule(patch))
 
 
@@ -70,10 +76,11 @@ def patch_callback() -> Response:
 )
 def update_callbacks() -> Response:
     bulk = decode_body(BulkCallbackPatchRequest)
-    for index, patch in enumerate(bulk.patch_callback_requests):
-        if patch.callback_numbers is not None:
-            require_numbers(patch.callback_numbers, at=f"$.patchCallbackRequests[{index}]")
-    return json_response(backend().bulk_reschedule(bulk.patch_callback_requests))
+    patches = [
+        with_numbers(patch, at=f"$.patchCallbackRequests[{index}]")
+        for index, patch in enumerate(bulk.patch_callback_requests)
+    ]
+    return json_response(backend().bulk_reschedule(patches))
 
 
 @bp.post("/bulk/disconnect")
@@ -99,17 +106,33 @@ def require_queue(command: CreateCallbackCommand, code: str) -> None:
         raise ApiError.invalid(code, f"$.{missing[0]}", "Either queueId or routingData is required.")
 
 
-def require_numbers(numbers: tuple[str, ...], caller_id: str | None = None, *, at: str = "$") -> None:
-    """At least one callback number, each (and the caller id) in E.164 form as the API stores them."""
-    if not numbers:
+def decode_command(model: type[Numbered]) -> Numbered:
+    """A create command's body; one without callbackNumbers answers the route's own code."""
+    try:
+        return decode_body(model)
+    except ContractError as error:
+        if any(p.path == "$.callbackNumbers" and p.kind is ProblemKind.MISSING for p in error.problems):
+            numbers.dialable(None)  # raises callback.error.missing.callback.numbers
+        raise
+
+
+def with_numbers(command: Numbered, *, at: str = "$") -> Numbered:
+    """``command`` with its numbers as the callback stores them (``numbers.dialable``), its caller
+    id (if any) in E.164 form; a patch that names no numbers is left as it is."""
+    caller_id = getattr(command, "caller_id", None)
+    if caller_id is not None and not E164.fullmatch(caller_id):
+        path = f"{at}.callerId"
         raise ApiError.invalid(
-            "constraint.validation", f"{at}.callbackNumbers", "callbackNumbers must hold at least one number."
+            "invalid.value",
+            path,
+            f"{path} must be an E.164 number such as '+14155550123'; got {caller_id!r}.",
         )
-    named = [(f"{at}.callbackNumbers[{i}]", number) for i, number in enumerate(numbers)]
-    for path, number in [*named, (f"{at}.callerId", caller_id)]:
-        if number is not None and not E164.fullmatch(number):
-            raise ApiError.invalid(
-                "invalid.value",
-                path,
-                f"{path} must be an E.164 number such as '+14155550123'; got {number!r}.",
-            )
+    if isinstance(command, PatchCallbackRequest) and command.callback_numbers is None:
+        return command
+    stored = numbers.dialable(
+        command.callback_numbers,
+        country_code=command.country_code,
+        validate=command.validate_callback_numbers,
+        at=at,
+    )
+    return attrs.evolve(command, callback_numbers=stored)

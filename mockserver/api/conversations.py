@@ -10,7 +10,7 @@ from contracts import (
     ConversationEntityListing,
     CreateCallbackOnConversationCommand,
 )
-from mockserver.api.callbacks import require_numbers, require_queue
+from mockserver.api.callbacks import decode_command, require_queue, with_numbers
 from mockserver.state import paging
 from mockserver.web.current import backend
 from mockserver.web.openapi import PAGING, QueryParameter, operation
@@ -52,6 +52,7 @@ def place_call(conversation_id: str) -> Response:
     operation_id="postConversationParticipantCallbacks",
     tag="Conversations",
     request=CreateCallbackOnConversationCommand,
+    optional_body=True,
     responses={201: None},
     codes={
         400: (
@@ -63,9 +64,10 @@ def place_call(conversation_id: str) -> Response:
     },
 )
 def schedule_callback(conversation_id: str, participant_id: str) -> Response:
-    command: CreateCallbackOnConversationCommand = decode_body(CreateCallbackOnConversationCommand)
-    require_numbers(command.callback_numbers, command.caller_id)
-    require_queue(command, "conversation.error.queue.required")
+    command: CreateCallbackOnConversationCommand | None = None
+    if request.get_data(cache=True):  # the body is optional: without one, the callback is made again
+        command = with_numbers(decode_command(CreateCallbackOnConversationCommand))
+        require_queue(command, "conversation.error.queue.required")
     backend().participants.schedule_callback(conversation_id, participant_id, command)
     return Response(status=201)
 

@@ -41,7 +41,7 @@ from mockserver.state.acd_commands import AcdCommands
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
-from mockserver.state.errors import ApiError
+from mockserver.state.errors import CALLBACK_NOT_FOUND, CONVERSATION_NOT_FOUND, ApiError
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
 from mockserver.state.queues import QueueCommands
@@ -84,8 +84,15 @@ class Backend(Assembly):
 
     # Reading
 
-    def conversation(self, conversation_id: str) -> Conversation:
-        return self._entry_or_404(conversation_id).conversation
+    def conversation(
+        self, conversation_id: str, code: str | None = None, field: str | None = None
+    ) -> Conversation:
+        """The stored conversation; an unknown id is a 404 with ``code`` (``not.found`` if None)
+        naming ``field`` of the body that held it."""
+        entry = self.store.get(conversation_id)
+        if entry is None:
+            raise ApiError.not_found(conversation_id, code, field)
+        return entry.conversation
 
     def callback_conversation(self, conversation_id: str) -> Conversation:
         """The conversation, as ``GET .../callbacks/{id}`` reads it (a read may move it on)."""
@@ -94,10 +101,7 @@ class Backend(Assembly):
         entry = self.store.get(conversation_id)
         if entry is None:
             raise ApiError(
-                404,
-                "conversation.error.conversation.not.found",
-                "The conversation does not exist.",
-                entity_id=conversation_id,
+                404, CONVERSATION_NOT_FOUND, "The conversation does not exist.", entity_id=conversation_id
             )
         return entry.conversation
 
@@ -155,11 +159,17 @@ class Backend(Assembly):
             "callback_user_name": command.callback_user_name,
             "script_id": command.script_id,
             "queue_id": queue_id,
+            "queue_name": None if queue_id is None else self.queue_name(queue_id),
             "caller_id": command.caller_id,
             "caller_id_name": command.caller_id_name,
             "attributes": command.data,
             **ids,
         }
+        # Numbers sent with validateCallbackNumbers false are kept as sent (mockserver.state.numbers);
+        # the factory makes only what its invariants allow (E.164), so they are put in after it.
+        unvalidated = not all(contracts.E164.fullmatch(number) for number in command.callback_numbers)
+        if unvalidated:
+            del overrides["callback_numbers"]
         # What the client left out is drawn, but for what the API leaves out too: no caller id,
         # caller name or script a create command did not name (none is invented, as captured).
         built = self._generate(
@@ -171,6 +181,8 @@ class Backend(Assembly):
         built = edits.with_participants(
             built, lambda leg: callback_routing.routed(leg, data, owned_by) if leg.purpose == "acd" else leg
         )
+        if unvalidated:
+            built = edits.rescheduled(built, queue=None, callback_numbers=command.callback_numbers)
         return step_edits.started(built, at)
 
     @staticmethod
@@ -237,10 +249,19 @@ class Backend(Assembly):
 
     def _rescheduled(self, patch: PatchCallbackRequest) -> Conversation:
         """The conversation ``patch`` reschedules, checked (the store's lock held); not stored."""
-        conversation = self.conversation(patch.conversation_id)
+        missing = contracts.missing_alternatives(patch)
+        if missing:
+            raise ApiError.invalid(
+                "callback.error.missing.required.information.for.patch.request",
+                "$",
+                "The patch request requires either a scheduled time or queueId: it names none of "
+                + ", ".join(f"$.{path}" for path in missing)
+                + " beside $.conversationId.",
+            )
+        conversation = self.conversation(patch.conversation_id, CALLBACK_NOT_FOUND, "$.conversationId")
         callback = edits.current_callback(conversation)
         if callback is None:
-            raise ApiError.not_found(patch.conversation_id)
+            raise ApiError.not_found(patch.conversation_id, CALLBACK_NOT_FOUND, "$.conversationId")
         if callback.state is not CallbackState.SCHEDULED:
             raise ApiError(
                 412,
@@ -260,10 +281,14 @@ class Backend(Assembly):
         self.limits.check_numbers(patch.callback_numbers)
         return edits.rescheduled(
             conversation,
-            queue_id=patch.queue_id,
+            queue=None if patch.queue_id is None else (patch.queue_id, self.queue_name(patch.queue_id)),
             callback_scheduled_time=patch.callback_scheduled_time,
             callback_numbers=patch.callback_numbers,
         )
+
+    def queue_name(self, queue_id: str) -> str | None:
+        """The name of the organisation's queue with this id; None if it has none by that id."""
+        return next((queue.name for queue in self.factory.org.queues if queue.id == queue_id), None)
 
     def disconnect(self, identifiers: Sequence[CallbackDisconnectIdentifier]) -> None:
         """Disconnect every named callback, or, if any is unknown, none of them."""
@@ -271,23 +296,12 @@ class Backend(Assembly):
             now = self.now()
             changed: dict[str, Conversation] = {}
             for index, identifier in enumerate(identifiers):
+                at = f"$.callbackDisconnectIdentifiers[{index}]"
                 conversation = changed.get(identifier.conversation_id) or self.conversation(
-                    identifier.conversation_id
+                    identifier.conversation_id, CONVERSATION_NOT_FOUND, f"{at}.conversationId"
                 )
                 if not any(cb.id == identifier.callback_id for cb in edits.callbacks(conversation)):
-                    raise ApiError(
-                        404,
-                        "not.found",
-                        f"No callback {identifier.callback_id} in conversation {identifier.conversation_id}.",
-                        details=(
-                            contracts.Detail(
-                                error_code="not.found",
-                                field_name=f"$.callbackDisconnectIdentifiers[{index}].callbackId",
-                                entity_id=identifier.callback_id,
-                            ),
-                        ),
-                        entity_id=identifier.callback_id,
-                    )
+                    raise ApiError.not_found(identifier.callback_id, CALLBACK_NOT_FOUND, f"{at}.callbackId")
                 changed[identifier.conversation_id] = edits.disconnected(
                     conversation, identifier.callback_id, now
                 )

@@ -58,15 +58,32 @@ def with_participants(
     return attrs.evolve(conversation, participants=tuple(change(p) for p in conversation.participants or ()))
 
 
-def rescheduled(conversation: Conversation, *, queue_id: str | None, **changes: Any) -> Conversation:
-    """Every callback changed by ``changes`` (absent values left out), the acd leg moved to ``queue_id``."""
+def rescheduled(
+    conversation: Conversation, *, queue: tuple[str, str | None] | None, **changes: Any
+) -> Conversation:
+    """The current callback's legs changed by ``changes`` (absent values left out); moved to ``queue``
+    (its id and name, None if the name is not known) if given.
+
+    What a leg shows of the callback follows it: the customer's address is its first number, and
+    each leg that names a queue (the acd leg; the customer's where it carries one) names the new one.
+    """
     changes = {key: value for key, value in changes.items() if value is not None}
+    current = current_callback(conversation)
+    own = current.id if current is not None else None
+    numbers = changes.get("callback_numbers")
 
     def reschedule(participant: Participant) -> Participant:
+        if own is None or not any(cb.id == own or cb.peer_id == own for cb in participant.callbacks or ()):
+            return participant  # another round's leg: that callback is over
         moved = tuple(attrs.evolve(cb, **changes) for cb in participant.callbacks or ())
-        if participant.purpose == "acd" and queue_id is not None:
-            participant = attrs.evolve(participant, queue_id=queue_id)
-        return attrs.evolve(participant, callbacks=moved)
+        fields: dict[str, Any] = {"callbacks": moved}
+        if participant.purpose == "customer" and numbers:
+            fields["address"] = numbers[0]
+        if queue is not None and (participant.purpose == "acd" or participant.queue_id is not None):
+            fields["queue_id"], fields["queue_name"] = queue
+            if participant.purpose == "acd":
+                fields["name"] = queue[1]  # an acd leg is named after its queue
+        return attrs.evolve(participant, **fields)
 
     return with_participants(conversation, reschedule)
 
@@ -91,12 +108,17 @@ def with_callback(conversation: Conversation, participant_id: str, callback: Cal
 
 
 def disconnected(conversation: Conversation, callback_id: str, now: datetime) -> Conversation:
-    """The callback ended by its client at ``now``; its leg and the conversation end once all is over."""
+    """The callback ended by its client at ``now``; its leg and the conversation end once all is over.
+
+    Cancel is cancel: ending the customer's or the acd leg of a callback no agent has answered yet
+    (scheduled, waiting in queue, or alerting an agent) ends every leg of it, the offer too, so
+    nothing fires or is offered afterwards. Once an agent has answered, only the named leg ends.
+    """
+    ending = cancelled_legs(conversation, callback_id) or {callback_id}
 
     def ended(participant: Participant) -> Participant:
         kept = tuple(
-            _disconnect_callback(cb, now) if cb.id == callback_id else cb
-            for cb in participant.callbacks or ()
+            _disconnect_callback(cb, now) if cb.id in ending else cb for cb in participant.callbacks or ()
         )
         participant = attrs.evolve(participant, callbacks=kept)
         if participant.end_time is None and all(cb.disconnected_time for cb in kept):
@@ -107,6 +129,32 @@ def disconnected(conversation: Conversation, callback_id: str, now: datetime) ->
     if updated.end_time is None and all(p.end_time for p in updated.participants or ()):
         updated = attrs.evolve(updated, end_time=now)
     return updated
+
+
+def cancelled_legs(conversation: Conversation, callback_id: str) -> set[str] | None:
+    """The ids of every leg that ending ``callback_id`` cancels, or None if it ends only itself.
+
+    A customer's callback and the acd leg whose peerId names it are one callback, with the agent
+    offers that name it too; it is cancelled whole while none of those offers was answered.
+    """
+    named = next((p for p in conversation.participants or () if _first_id(p) == callback_id), None)
+    if named is None or named.purpose not in ("customer", "acd"):
+        return None
+    first = (named.callbacks or ())[0]
+    own = first.id if named.purpose == "customer" else first.peer_id
+    legs = [
+        (participant.purpose, callback)
+        for participant in conversation.participants or ()
+        for callback in (participant.callbacks or ())[:1]
+        if callback.id == own or (own is not None and callback.peer_id == own)
+    ]
+    if any(purpose == "agent" and callback.connected_time is not None for purpose, callback in legs):
+        return None  # an agent answered: the callback is theirs to end
+    return {callback.id for _, callback in legs if callback.id is not None}
+
+
+def _first_id(participant: Participant) -> str | None:
+    return participant.callbacks[0].id if participant.callbacks else None
 
 
 def _disconnect_callback(callback: Callback, now: datetime) -> Callback:

@@ -54,6 +54,11 @@ VALIDATION_CODES = frozenset({*_PROBLEM_CODES.values(), "invalid.value"})
 _DATE_MESSAGE = "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
 
 
+# The route-specific codes of an unknown conversation and of a conversation with no such callback.
+CONVERSATION_NOT_FOUND = "conversation.error.conversation.not.found"
+CALLBACK_NOT_FOUND = "callback.error.callback.not.found"
+
+
 class ApiError(StateError):
     """An error the API answers with an ErrorBody: a status, a code and what went wrong."""
 
@@ -76,9 +81,13 @@ class ApiError(StateError):
         self.entity_id = entity_id
 
     @classmethod
-    def not_found(cls, entity_id: str) -> ApiError:
-        code, message = _HTTP_CODES[404]
-        return cls(404, code, message, entity_id=entity_id)
+    def not_found(cls, entity_id: str, code: str | None = None, field: str | None = None) -> ApiError:
+        """The 404 of an unknown id: ``not.found``, or a route's own ``code`` (naming the ``field``
+        of the body that held the id, if it came in one)."""
+        generic, message = _HTTP_CODES[404]
+        code = code or generic
+        details = () if field is None else (Detail(error_code=code, field_name=field, entity_id=entity_id),)
+        return cls(404, code, message, entity_id=entity_id, details=details)
 
     @classmethod
     def rate_limited(cls, retry_after: int) -> ApiError:

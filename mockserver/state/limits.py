@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import attrs
 from attrs import frozen
@@ -122,6 +122,8 @@ def _bounds(
     """
     if get_origin(t) in (Union, types.UnionType):
         t = next(arg for arg in get_args(t) if arg is not type(None))
+    if get_origin(t) is Annotated:  # a marked str (contracts.DialString) is bounded as one
+        t = get_args(t)[0]
     counted = getattr(limits, COUNTED[name]) if name in COUNTED else None
     if t is str:
         return {"maxLength": limits.text}

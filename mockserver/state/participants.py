@@ -43,7 +43,7 @@ from contracts import (
 from factories import ConversationFactory
 from mockserver.state import edits, lifecycle, step_edits
 from mockserver.state.engine import Engine
-from mockserver.state.errors import ApiError
+from mockserver.state.errors import CONVERSATION_NOT_FOUND, ApiError
 from mockserver.state.limits import Limits
 from mockserver.store.base import ConversationStore
 
@@ -84,7 +84,9 @@ class Host(Protocol):
 
     def now(self) -> datetime: ...
 
-    def conversation(self, conversation_id: str) -> Conversation: ...
+    def conversation(
+        self, conversation_id: str, code: str | None = None, field: str | None = None
+    ) -> Conversation: ...
 
     def put(self, conversations: Iterable[Conversation]) -> None: ...
 
@@ -104,11 +106,16 @@ class ParticipantCommands:
         self._backend = backend
 
     def _edit(
-        self, conversation_id: str, edit: Callable[[Conversation, datetime], Conversation]
+        self,
+        conversation_id: str,
+        edit: Callable[[Conversation, datetime], Conversation],
+        missing: str | None = None,
     ) -> Conversation:
+        """``edit`` of the stored conversation, stored; an unknown one is a 404 with the route's
+        ``missing`` code (``not.found`` if None)."""
         backend = self._backend
         with backend.store.transaction():
-            conversation = edit(backend.conversation(conversation_id), backend.now())
+            conversation = edit(backend.conversation(conversation_id, missing), backend.now())
             backend.put([conversation])
         return conversation
 
@@ -220,7 +227,7 @@ class ParticipantCommands:
                     conversation = edits.disconnected(conversation, callback.id or "", at)
             return step_edits.ended_if_over(conversation, at)
 
-        return self._edit(conversation_id, disconnect)
+        return self._edit(conversation_id, disconnect, CONVERSATION_NOT_FOUND)
 
     def set_recording_state(self, conversation_id: str, state: RecordingState) -> RecordingState:
         def record(conversation: Conversation, at: datetime) -> Conversation:
@@ -378,9 +385,16 @@ class ParticipantCommands:
         return self._edit(conversation_id, call)
 
     def schedule_callback(
-        self, conversation_id: str, participant_id: str, command: CreateCallbackOnConversationCommand
+        self,
+        conversation_id: str,
+        participant_id: str,
+        command: CreateCallbackOnConversationCommand | None,
     ) -> None:
-        """POST /api/v2/conversations/{id}/participants/{pid}/callbacks: a new callback, same conversation."""
+        """POST /api/v2/conversations/{id}/participants/{pid}/callbacks: a new callback, same conversation.
+
+        The body is optional: without one the new callback is the last one again (its numbers,
+        queue, name, script, caller id and data), placed at once.
+        """
 
         def schedule(conversation: Conversation, at: datetime) -> Conversation:
             participant = _participant(conversation, participant_id, need_callback=False)
@@ -403,9 +417,34 @@ class ParticipantCommands:
                     "$",
                     "A callback is already in the process of being routed on this conversation.",
                 )
-            return self._backend.new_round(conversation, command, at)
+            return self._backend.new_round(conversation, command or _again(conversation), at)
 
-        self._edit(conversation_id, schedule)
+        self._edit(conversation_id, schedule, CONVERSATION_NOT_FOUND)
+
+
+def _again(conversation: Conversation) -> CreateCallbackOnConversationCommand:
+    """The command that makes the conversation's last callback again, placed at once."""
+    customer = next(
+        p for p in reversed(conversation.participants or ()) if p.purpose == "customer" and p.callbacks
+    )
+    callback = (customer.callbacks or ())[0]
+    acd = next(
+        (
+            p
+            for p in conversation.participants or ()
+            if p.purpose == "acd" and p.callbacks and p.callbacks[0].peer_id == callback.id
+        ),
+        None,
+    )
+    return CreateCallbackOnConversationCommand(
+        callback_numbers=callback.callback_numbers or (),
+        queue_id=acd.queue_id if acd is not None else customer.queue_id,
+        callback_user_name=callback.callback_user_name,
+        script_id=callback.script_id,
+        caller_id=callback.caller_id,
+        caller_id_name=callback.caller_id_name,
+        data=dict(customer.attributes or {}),
+    )
 
 
 def _participant(

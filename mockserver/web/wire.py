@@ -41,6 +41,14 @@ def decode_body(model: type[T]) -> T:
         raise
 
 
+def decode_optional_body(model: type[T]) -> T | None:
+    """The request body as ``model`` (``decode_body``), or None if the request has none: for the
+    routes whose body the API documents as optional."""
+    if not request.get_data(cache=True):
+        return None
+    return decode_body(model)
+
+
 def init_app(app: Flask) -> None:
     """An answer without a body (202, 204) names no media type: Flask's default says text/html."""
     app.after_request(untyped_when_empty)

@@ -9,6 +9,8 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from contracts import DialString
+
 UTC = timezone.utc
 
 # Aware UTC timestamps at the wire's millisecond precision.
@@ -18,6 +20,7 @@ timestamps = st.datetimes(timezones=st.just(UTC)).map(
 # orjson writes 64-bit integers and valid UTF-8 only; the API's numbers are finite.
 SCALARS: dict[Any, st.SearchStrategy[Any]] = {
     str: st.text(st.characters(exclude_categories=["Cs"]), max_size=12),
+    DialString: st.text(st.characters(exclude_categories=["Cs"]), max_size=12),
     bool: st.booleans(),
     int: st.integers(-(2**63), 2**63 - 1),
     float: st.floats(allow_nan=False, allow_infinity=False),

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterator
 from enum import Enum
 from types import ModuleType
-from typing import Any
+from typing import Annotated, Any, get_origin
 
 import attrs
 import pytest
@@ -187,6 +187,8 @@ def _inner(t: Any) -> Any:
 def swagger_type(t: Any) -> str:
     """How the SDK spells the annotated type ``t``: ``list[Segment]``, ``dict(str, str)``, ``str``."""
     t = _inner(t)
+    if get_origin(t) is Annotated:  # a marked str (contracts.DialString) is the SDK's str
+        return swagger_type(t.__origin__)
     origin = getattr(t, "__origin__", None)
     if origin is tuple:
         return f"list[{swagger_type(t.__args__[0])}]"

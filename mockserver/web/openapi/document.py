@@ -119,7 +119,8 @@ def _operation(
         bounds = None if control else limits.schema(described.request)
         if bounds is not None:  # an API body's texts, numbers and attributes (mockserver.state.limits), last
             schema = {"allOf": [*schema.get("allOf", [schema]), bounds]}
-        body["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        required = not described.optional_body
+        body["requestBody"] = {"required": required, "content": {"application/json": {"schema": schema}}}
     responses: dict[str, Any] = {}
     for status, model in sorted(described.responses.items()):
         response: dict[str, Any] = {"description": status_phrase(status), "headers": _headers()}

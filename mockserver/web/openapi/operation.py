@@ -53,6 +53,8 @@ class Operation:
     # Error status -> the route's own codes (x-inin-error-codes) beyond the platform's for that status
     # (``{404: ("conversation.error.conversation.not.found",)}``): what ``drift --routes`` compares.
     codes: dict[int, tuple[str, ...]] = field(factory=dict)
+    # Whether the request may come without a body, as the API documents for some routes.
+    optional_body: bool = False
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:

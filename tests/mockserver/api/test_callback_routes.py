@@ -242,7 +242,7 @@ def test_bulk_update_answers_each_patch_on_its_own(client: FlaskClient) -> None:
     assert [r.error.code if r.error else None for r in results] == [
         None,
         "callback.error.already.triggered",
-        "not.found",
+        "callback.error.callback.not.found",
     ]
     callback = scheduled.participant("customer").callbacks[0]
     assert contracts.format_datetime(callback.callback_scheduled_time) == "2030-01-20T10:00:00.000Z"
@@ -311,7 +311,7 @@ BAD: list[tuple[str, str | None, str, str, Any, int, str, list[str]]] = [
     ("callback-without-queue", "disconnected", "POST", "new-callback", {"callbackNumbers": ["+13175550100"]}, 400, "conversation.error.queue.required", ["$.queueId"]),
     ("callback-too-far-ahead", "disconnected", "POST", "new-callback", {**CREATE, "callbackScheduledTime": "2030-03-01T00:00:00Z"}, 400, "callback.error.scheduled.time.too.far.in.future", ["$.callbackScheduledTime"]),
     ("bulk-too-many", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x"}] * 101}, 400, "callback.error.too.many.entities", ["$.patchCallbackRequests"]),
-    ("bulk-bad-number", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x", "callbackNumbers": ["5"]}]}, 400, "invalid.value", ["$.patchCallbackRequests[0].callbackNumbers[0]"]),
+    ("bulk-bad-number", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x", "callbackNumbers": ["5"]}]}, 400, "callback.error.parse.call.number", ["$.patchCallbackRequests[0].callbackNumbers[0]"]),
     ("reschedule-too-far-ahead", None, "PATCH", "reschedule", {"callbackScheduledTime": "2030-03-01T00:00:00Z"}, 400, "callback.error.scheduled.time.too.far.in.future", ["$.callbackScheduledTime"]),
     ("transfer-nowhere", "connected", "POST", "agent-replace", {}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
     ("transfer-both", "connected", "POST", "agent-replace", {"userId": "u", "queueId": "q"}, 400, "callback.error.user.id.queue.id", ["$.userId"]),

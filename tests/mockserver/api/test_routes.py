@@ -191,7 +191,9 @@ def test_bulk_disconnect_ends_the_callbacks(client: FlaskClient, scheduled: Conv
     assert all(segment.end_time is not None for segment in ended.segments or ())
     assert check_conversation(conversation_of(client, scheduled.id or "")) == []
 
-    again = client.patch("/api/v2/conversations/callbacks", json={"conversationId": scheduled.id})
+    again = client.patch(
+        "/api/v2/conversations/callbacks", json={"conversationId": scheduled.id, "queueId": "q-2"}
+    )
     assert again.status_code == 412
 
 

@@ -105,6 +105,38 @@ def test_create_patch_and_disconnect_through_the_sdk(sdk: ModuleType, conversati
     assert_current(after)
 
 
+def test_the_official_tutorials_callback_is_taken_and_cancelled_through_the_sdk(
+    sdk: ModuleType, conversations: Any
+) -> None:
+    """The Python callback tutorial's request as it sends it: a national number, no country code."""
+    command = sdk.CreateCallbackCommand()
+    command.callback_numbers = ["3172222222"]
+    command.queue_id = "q-1"
+    command.callback_user_name = "Tutorial Callback"
+    command.callback_scheduled_time = "2030-01-16T12:00:00.000Z"
+    created = conversations.post_conversations_callbacks(command)
+    conversation_id = created.conversation.id
+
+    customer = next(
+        p for p in conversations.get_conversation(conversation_id).participants if p.purpose == "customer"
+    )
+    assert customer.callbacks[0].callback_numbers == ["+13172222222"]
+    assert customer.address == "+13172222222"
+
+    acd_id = next(i.id for i in created.callback_identifiers if i.type == "ACD")
+    identifier = sdk.CallbackDisconnectIdentifier()
+    identifier.conversation_id = conversation_id
+    identifier.callback_id = acd_id
+    bulk = sdk.BulkCallbackDisconnectRequest()
+    bulk.callback_disconnect_identifiers = [identifier]
+    conversations.post_conversations_callbacks_bulk_disconnect(bulk)
+
+    after = conversations.get_conversation(conversation_id)
+    assert after.end_time is not None
+    assert {cb.state for p in after.participants for cb in p.callbacks or []} == {"disconnected"}
+    assert_current(after)
+
+
 def test_campaign_interactions_through_the_sdk(
     sdk: ModuleType, sdk_client: Any, callback_mock_server: MockServer
 ) -> None:
@@ -137,12 +169,12 @@ def test_campaign_interactions_through_the_sdk(
                 _patch(sdk, "00000000-0000-0000-0000-000000000000")
             ),
             404,
-            "not.found",
+            "callback.error.callback.not.found",
         ),
         (
             lambda api, sdk: api.post_conversations_callbacks(sdk.CreateCallbackCommand()),
             400,
-            "constraint.validation",
+            "callback.error.missing.callback.numbers",
         ),
     ],
     ids=["unknown-conversation", "create-without-queue", "patch-unknown", "create-without-numbers"],
@@ -171,6 +203,7 @@ def test_a_wrong_token_is_refused(sdk: ModuleType, callback_mock_server: MockSer
 def _patch(sdk: ModuleType, conversation_id: str) -> Any:
     patch = sdk.PatchCallbackRequest()
     patch.conversation_id = conversation_id
+    patch.queue_id = "q-2"
     return patch
 
 

@@ -241,6 +241,10 @@ STEPS = {
 
 
 E164 = r"^(?:\+[1-9][0-9]{1,14})$(?!\n)"
+# E.164 or a 10-digit North American number, with separators (contracts.phone).
+DIAL_PATTERN = (
+    r"^(?:[ .()-]*\+[1-9](?:[ .()-]*[0-9]){1,14}[ .()-]*|[ .()-]*[2-9](?:[ .()-]*[0-9]){9}[ .()-]*)$(?!\n)"
+)
 BASE64 = r"^(?:(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$(?!\n)"
 HEADER_NAME = r"^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$(?!\n)"
 
@@ -251,7 +255,7 @@ HEADER_NAME = r"^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$(?!\n)"
         (("CreateCallbackCommand", "properties", "callbackNumbers", "minItems"), 1),
         (
             ("CreateCallbackCommand", "properties", "callbackNumbers", "items"),
-            {"type": "string", "pattern": E164},
+            {"type": "string", "pattern": DIAL_PATTERN},
         ),
         (("CreateCallbackCommand", "properties", "callerId", "pattern"), E164),
         (
