@@ -17,6 +17,7 @@ from contracts import (
     CallbackIdentifierType,
     CallbackState,
     Conversation,
+    ConversationQueueMediaSettings,
     DisconnectType,
     DomainEntityRef,
     Participant,
@@ -58,17 +59,39 @@ def with_participants(
     return attrs.evolve(conversation, participants=tuple(change(p) for p in conversation.participants or ()))
 
 
-def rescheduled(conversation: Conversation, *, queue_id: str | None, **changes: Any) -> Conversation:
-    """Every callback changed by ``changes`` (absent values left out), the acd leg moved to ``queue_id``."""
+def rescheduled(conversation: Conversation, *, queue: QueueRef | None, **changes: Any) -> Conversation:
+    """Every callback changed by ``changes`` (absent values left out), and moved to ``queue`` if given."""
     changes = {key: value for key, value in changes.items() if value is not None}
 
     def reschedule(participant: Participant) -> Participant:
         moved = tuple(attrs.evolve(cb, **changes) for cb in participant.callbacks or ())
-        if participant.purpose == "acd" and queue_id is not None:
-            participant = attrs.evolve(participant, queue_id=queue_id)
         return attrs.evolve(participant, callbacks=moved)
 
-    return with_participants(conversation, reschedule)
+    changed = with_participants(conversation, reschedule)
+    return changed if queue is None else queued(changed, queue)
+
+
+@attrs.frozen
+class QueueRef:
+    """What a callback carries of its queue: the id, the name and the callback media settings."""
+
+    id: str
+    name: str | None
+    media: ConversationQueueMediaSettings
+
+
+def queued(conversation: Conversation, queue: QueueRef) -> Conversation:
+    """The acd legs routed on ``queue`` (its id and name), every callback with its media settings."""
+
+    def move(participant: Participant) -> Participant:
+        moved = tuple(
+            attrs.evolve(cb, queue_media_settings=queue.media) for cb in participant.callbacks or ()
+        )
+        if participant.purpose == "acd":
+            participant = attrs.evolve(participant, queue_id=queue.id, queue_name=queue.name, name=queue.name)
+        return attrs.evolve(participant, callbacks=moved)
+
+    return with_participants(conversation, move)
 
 
 def with_callback(conversation: Conversation, participant_id: str, callback: Callback) -> Conversation | None:

@@ -2,7 +2,7 @@
 
 A callback names one of the org's queues (the server refuses another): ``queue_ids(seed)`` are
 the ids a server seeded with ``seed`` has, ``QUEUE_ID`` the first of the test servers' (``CONFIG``'s
-seed), ``SERVE_QUEUE_ID`` one of ``serve``'s (its default seed), and ``live_queue_ids(url)`` asks a running server.
+seed), ``SERVE_QUEUE_ID`` one of ``serve``'s (its default seed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from factories import ConversationFactory
 from mockserver.config import DEFAULTS
 from mockserver.web.current import backend_of
 from tests.support import CONFIG
-from tests.support.live import call
 
 
 def queue_ids(seed: int = CONFIG["SEED"]) -> list[str]:
@@ -26,12 +25,6 @@ def queue_ids(seed: int = CONFIG["SEED"]) -> list[str]:
 
 QUEUE_ID, OTHER_QUEUE_ID = queue_ids()[:2]  # queues of a server with CONFIG's seed
 SERVE_QUEUE_ID = queue_ids(DEFAULTS["SEED"])[0]  # a queue of ``serve`` with its default seed
-
-
-def live_queue_ids(url: str) -> list[str]:
-    """The ids of the queues a running server has, by name."""
-    listing = call(url, "GET", "/api/v2/routing/queues?pageSize=100").json()
-    return [queue["id"] for queue in listing["entities"]]
 
 
 def first_customer_callback(conversation: Conversation) -> Callback:
