@@ -47,7 +47,7 @@ import orjson
 from bench_server import SERVE, call, free_port, memory_mb, process, verdict, wrk
 from websockets.asyncio.client import ClientConnection, connect
 
-QUEUE = "bench-queue"
+QUEUE = "bench-queue"  # added to the server first: a callback names one of its queues
 PER_TOKEN = 20  # channels a token may hold (the 21st removes its oldest)
 DEADLINE = 30.0  # seconds any one wait may take
 
@@ -174,6 +174,7 @@ async def bench(args: argparse.Namespace) -> None:
     with process(command, base + "/api/v2/conversations?pageSize=1", env) as (proc, _):
         call(base, "PUT", "/__admin/lifecycle", {"mode": "off"})
         call(base, "POST", "/__admin/clock", {"frozen": True})
+        call(base, "PUT", f"/__admin/queues/{QUEUE}", {"name": "Bench queue", "members": ["agent:0"]})
         conversation_id = call(base, "GET", "/api/v2/conversations?pageSize=1")["entities"][0]["id"]
         rss0, pss0 = memory_mb(proc.pid)
         print(f"serve pid {proc.pid}: RSS {rss0:.0f} MB (PSS {pss0:.0f} MB) with no sockets")

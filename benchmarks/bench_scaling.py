@@ -28,7 +28,8 @@ from pathlib import Path
 from bench_server import SERVE, TOKEN, call, free_port, process  # the script's folder is on sys.path
 
 CALLBACKS = "/api/v2/conversations/callbacks"
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "bench-queue"}
+QUEUE = "bench-queue"  # added to each server first: a callback names one of its queues
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE}
 
 
 def wrk_rps(url: str, duration: int, script: Path | None = None, connections: int = 16) -> float:
@@ -73,6 +74,7 @@ def main() -> None:
             command = [*SERVE, "--port", str(port), "--conversations", str(size), "--lifecycle", "off"]
             print(f"starting serve with {size:,} conversations ...", flush=True)
             stack.enter_context(process(command, base + "/api/v2/conversations?pageSize=1"))
+            call(base, "PUT", f"/__admin/queues/{QUEUE}", {"name": "Bench queue", "members": ["agent:0"]})
             created = call(base, "POST", CALLBACKS, CREATE)
             assert isinstance(created, dict)
             conversation_id = created["conversation"]["id"]

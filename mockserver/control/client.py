@@ -92,6 +92,27 @@ class AdminClient:
         stored: JSON = self._call(ControlRoutes.REPLACE_CALLBACK, payload, callback_id=payload["id"])
         return stored
 
+    def put_queue(
+        self,
+        queue_id: str,
+        name: str | None = None,
+        *,
+        members: list[str] | None = None,
+        **settings: Any,
+    ) -> JSON:
+        """Store a queue under ``queue_id`` (replacing one with that id) with ``members``; return it.
+
+        ``name``: the queue's (absent: its id). ``members``: user ids or ``agent:<n>`` tokens (absent:
+        those it had, none for a new queue). ``settings``: the API's other queue fields, in snake_case
+        or camelCase (``media_settings={"callback": {"mode": "CustomerFirst"}}``). Callbacks created
+        on ``put_queue("q-only-0", members=["agent:0"])`` are offered to ``agent:0`` alone.
+        """
+        body: JSON = {**_camel_keys(settings), "name": name or queue_id}
+        if members is not None:
+            body["members"] = list(members)
+        stored: JSON = self._call(ControlRoutes.PUT_QUEUE, body, queue_id=queue_id)
+        return stored
+
     # The journal
 
     def requests(

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from attrs import frozen
 
-from contracts import WireEnum, described, mutually_exclusive
+from contracts import QueueFields, WireEnum, described, mutually_exclusive
 from factories import ConversationFactory
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
@@ -64,6 +64,21 @@ class SeededConversations:
 
     conversation_ids: tuple[str, ...] = described("The conversation ids.")
     seed: int = described("The seed used (to generate the same conversations again).")
+
+
+@frozen(kw_only=True)
+class QueueSetup(QueueFields):
+    """A queue to store under the path's id: the API's queue fields, and its members.
+
+    Its counts, URI and dates are the server's; an id in the body must be the path's.
+    """
+
+    members: tuple[str, ...] | None = described(
+        "Its members: user ids of the org's agents, or agent:<n> / agent:<userId> tokens; absent: the "
+        "members the queue had (none for a new one); empty: none.",
+        None,
+        maxItems=1000,
+    )
 
 
 # The journal

@@ -49,6 +49,7 @@ class ControlRoutes:
         "PUT", "/conversations/{conversation_id}/participants/{participant_id}/callbacks/{callback_id}"
     )
     REPLACE_CALLBACK = ControlRoute("PUT", "/callbacks/{callback_id}")
+    PUT_QUEUE = ControlRoute("PUT", "/queues/{queue_id}")
     # The journal
     REQUESTS = ControlRoute("GET", "/requests")
     CLEAR_REQUESTS = ControlRoute("DELETE", "/requests")

@@ -45,11 +45,17 @@ from mockserver.state.errors import CALLBACK_NOT_FOUND, CONVERSATION_NOT_FOUND, 
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
 from mockserver.state.queues import QueueCommands
+from mockserver.state.routing import callback_media
 from mockserver.store.base import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 MAX_BULK = 100
+# What refuses a queue the org does not have, by route: the one queue code each route's error list
+# has (the create's and a participant's callback's name a missing queue; inferred for an unknown one).
+CREATE_QUEUE_CODE = "callback.error.missing.queue.id"
+ROUND_QUEUE_CODE = "conversation.error.queue.required"
+PATCH_QUEUE_CODE = "callback.error.queue.not.found"
 # Which of ClockChange's fields (its wire path, its attribute) a ClockError's argument names.
 _CLOCK_FIELDS = {"instant": ("$.now", "now"), "seconds": ("$.advanceSeconds", "advance_seconds")}
 
@@ -140,26 +146,36 @@ class Backend(Assembly):
     def create(self, command: CreateCallbackCommand) -> CreateCallbackResponse:
         with self.store.transaction():  # the factory's random stream is not thread-safe
             self.limits.check_room(self.store.count(), 1)
-            conversation = self._scheduled(command, self.now())
+            conversation = self._scheduled(command, self.now(), queue_code=CREATE_QUEUE_CODE)
             self.put([conversation])
         return CreateCallbackResponse(
             conversation=edits.ref(conversation), callback_identifiers=edits.identifiers(conversation)
         )
 
-    def _scheduled(self, command: CreateCallbackCommand, at: datetime, **ids: Any) -> Conversation:
-        """The conversation a create command makes, started at ``at``: its customer and acd legs, scheduled."""
+    def _scheduled(
+        self, command: CreateCallbackCommand, at: datetime, *, queue_code: str, **ids: Any
+    ) -> Conversation:
+        """The conversation a create command makes, started at ``at``: its customer and acd legs, scheduled.
+
+        Its queue is one of the org's (``queue_code`` refuses another), whose name and callback
+        settings it carries.
+        """
         self._check_scheduled_time(command.callback_scheduled_time, at)
         self.limits.check_texts(command)
         self.limits.check_numbers(command.callback_numbers)
         self.limits.check_attributes(command.data, "$.data")
         queue_id = command.queue_id or (command.routing_data.queue_id if command.routing_data else None)
+        queue = None
+        if queue_id is not None:
+            path = "$.queueId" if command.queue_id else "$.routingData.queueId"
+            queue = self._queue_ref(queue_id, code=queue_code, path=path)
         overrides: dict[str, Any] = {
             "callback_numbers": command.callback_numbers,
             "callback_scheduled_time": command.callback_scheduled_time or at,
             "callback_user_name": command.callback_user_name,
             "script_id": command.script_id,
             "queue_id": queue_id,
-            "queue_name": None if queue_id is None else self.queue_name(queue_id),
+            "queue_name": None if queue is None else queue.name,
             "caller_id": command.caller_id,
             "caller_id_name": command.caller_id_name,
             "attributes": command.data,
@@ -183,7 +199,12 @@ class Backend(Assembly):
         )
         if unvalidated:
             built = edits.rescheduled(built, queue=None, callback_numbers=command.callback_numbers)
-        return step_edits.started(built, at)
+        return step_edits.started(built if queue is None else edits.queued(built, queue), at)
+
+    def _queue_ref(self, queue_id: str, *, code: str, path: str) -> edits.QueueRef:
+        """What a callback routed on ``queue_id`` carries of it; a 400 ``code`` naming ``path`` if no such queue."""
+        queue = self.queues.routed(queue_id, code=code, path=path)
+        return edits.QueueRef(id=queue_id, name=queue.name, media=callback_media(queue))
 
     @staticmethod
     def _check_scheduled_time(scheduled: datetime | None, now: datetime) -> None:
@@ -201,7 +222,7 @@ class Backend(Assembly):
         self.limits.check_callbacks(
             sum(len(p.callbacks or ()) for p in conversation.participants or () if p.purpose == "customer")
         )
-        fresh = self._scheduled(command, at, id=conversation.id)
+        fresh = self._scheduled(command, at, queue_code=ROUND_QUEUE_CODE, id=conversation.id)
         return attrs.evolve(
             conversation,
             end_time=None,
@@ -233,7 +254,7 @@ class Backend(Assembly):
         with self.store.transaction():
             for index, patch in enumerate(patches):
                 try:
-                    updated = self._rescheduled(patch)
+                    updated = self._rescheduled(patch, at=f"$.patchCallbackRequests[{index}]")
                 except ApiError as error:
                     errors.append(index)
                     results.append(BulkResult(error=BulkError(message=error.message, code=error.code)))
@@ -247,8 +268,11 @@ class Backend(Assembly):
             results=tuple(results), error_count=len(errors), error_indexes=tuple(errors)
         )
 
-    def _rescheduled(self, patch: PatchCallbackRequest) -> Conversation:
-        """The conversation ``patch`` reschedules, checked (the store's lock held); not stored."""
+    def _rescheduled(self, patch: PatchCallbackRequest, *, at: str = "$") -> Conversation:
+        """The conversation ``patch`` reschedules, checked (the store's lock held); not stored.
+
+        ``at``: the patch's JSON path in the request (a bulk update's entry).
+        """
         missing = contracts.missing_alternatives(patch)
         if missing:
             raise ApiError.invalid(
@@ -279,16 +303,15 @@ class Backend(Assembly):
         self._check_scheduled_time(patch.callback_scheduled_time, self.now())
         self.limits.check_texts(patch)
         self.limits.check_numbers(patch.callback_numbers)
+        queue = None
+        if patch.queue_id is not None:
+            queue = self._queue_ref(patch.queue_id, code=PATCH_QUEUE_CODE, path=f"{at}.queueId")
         return edits.rescheduled(
             conversation,
-            queue=None if patch.queue_id is None else (patch.queue_id, self.queue_name(patch.queue_id)),
+            queue=queue,
             callback_scheduled_time=patch.callback_scheduled_time,
             callback_numbers=patch.callback_numbers,
         )
-
-    def queue_name(self, queue_id: str) -> str | None:
-        """The name of the organisation's queue with this id; None if it has none by that id."""
-        return next((queue.name for queue in self.factory.org.queues if queue.id == queue_id), None)
 
     def disconnect(self, identifiers: Sequence[CallbackDisconnectIdentifier]) -> None:
         """Disconnect every named callback, or, if any is unknown, none of them."""

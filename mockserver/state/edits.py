@@ -17,6 +17,7 @@ from contracts import (
     CallbackIdentifierType,
     CallbackState,
     Conversation,
+    ConversationQueueMediaSettings,
     DisconnectType,
     DomainEntityRef,
     Participant,
@@ -58,14 +59,12 @@ def with_participants(
     return attrs.evolve(conversation, participants=tuple(change(p) for p in conversation.participants or ()))
 
 
-def rescheduled(
-    conversation: Conversation, *, queue: tuple[str, str | None] | None, **changes: Any
-) -> Conversation:
-    """The current callback's legs changed by ``changes`` (absent values left out); moved to ``queue``
-    (its id and name, None if the name is not known) if given.
+def rescheduled(conversation: Conversation, *, queue: QueueRef | None, **changes: Any) -> Conversation:
+    """The current callback's legs changed by ``changes`` (absent values left out); moved to ``queue`` if given.
 
     What a leg shows of the callback follows it: the customer's address is its first number, and
-    each leg that names a queue (the acd leg; the customer's where it carries one) names the new one.
+    each leg that names a queue (the acd leg; the customer's where it carries one) names the new one
+    (``queued``).
     """
     changes = {key: value for key, value in changes.items() if value is not None}
     current = current_callback(conversation)
@@ -79,13 +78,37 @@ def rescheduled(
         fields: dict[str, Any] = {"callbacks": moved}
         if participant.purpose == "customer" and numbers:
             fields["address"] = numbers[0]
-        if queue is not None and (participant.purpose == "acd" or participant.queue_id is not None):
-            fields["queue_id"], fields["queue_name"] = queue
-            if participant.purpose == "acd":
-                fields["name"] = queue[1]  # an acd leg is named after its queue
-        return attrs.evolve(participant, **fields)
+        participant = attrs.evolve(participant, **fields)
+        return participant if queue is None else _moved_to(participant, queue)
 
     return with_participants(conversation, reschedule)
+
+
+@attrs.frozen
+class QueueRef:
+    """What a callback carries of its queue: the id, the name and the callback media settings."""
+
+    id: str
+    name: str | None
+    media: ConversationQueueMediaSettings
+
+
+def queued(conversation: Conversation, queue: QueueRef) -> Conversation:
+    """Every leg moved to ``queue`` (``_moved_to``): a created callback's."""
+    return with_participants(conversation, lambda participant: _moved_to(participant, queue))
+
+
+def _moved_to(participant: Participant, queue: QueueRef) -> Participant:
+    """``participant`` routed on ``queue``: its callbacks with the queue's media settings, and, if it
+    names a queue (the acd leg; the customer's where it carries one), naming this one; an acd leg is
+    named after its queue."""
+    moved = tuple(attrs.evolve(cb, queue_media_settings=queue.media) for cb in participant.callbacks or ())
+    fields: dict[str, Any] = {"callbacks": moved}
+    if participant.purpose == "acd" or participant.queue_id is not None:
+        fields.update(queue_id=queue.id, queue_name=queue.name)
+        if participant.purpose == "acd":
+            fields["name"] = queue.name
+    return attrs.evolve(participant, **fields)
 
 
 def with_callback(conversation: Conversation, participant_id: str, callback: Callback) -> Conversation | None:

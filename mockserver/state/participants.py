@@ -45,8 +45,10 @@ from mockserver.state import edits, lifecycle, step_edits
 from mockserver.state.engine import Engine
 from mockserver.state.errors import CONVERSATION_NOT_FOUND, ApiError
 from mockserver.state.limits import Limits
+from mockserver.state.queues import QueueCommands
 from mockserver.store.base import ConversationStore
 
+TRANSFER_QUEUE_CODE = "conversations.error.queue.not.found"  # a transfer to a queue the org does not have
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 # MediaParticipantRequest's properties the mock does not act on: asked for, they are refused
 # ("Failed to update all properties") rather than accepted and ignored.
@@ -81,6 +83,9 @@ class Host(Protocol):
     limits: Limits
     factory: ConversationFactory
     engine: Engine
+
+    @property
+    def queues(self) -> QueueCommands: ...
 
     def now(self) -> datetime: ...
 
@@ -335,6 +340,9 @@ class ParticipantCommands:
                     "$",
                     "Only connected participants can be transferred",
                 )
+            if queue_id is not None:  # the one code the route's error list has for it; inferred
+                path = "$.queueId" if request.queue_id else "$.address"
+                backend.queues.routed(queue_id, code=TRANSFER_QUEUE_CODE, path=path)
             if user_id is not None and user_id == participant.user_id:
                 raise ApiError.invalid(
                     "conversations.error.transfer.same.party",

@@ -80,6 +80,23 @@ class QueueCommands:
         with self._transaction():
             return self._routing.put_queue(_as_queue(request, queue_id), chosen)
 
+    def routed(self, queue_id: str, *, code: str, path: str) -> Queue:
+        """The queue a callback names at ``path``, or a 400 ``code`` naming it: a callback's one queue lookup.
+
+        Its name and, through ``routing.callback_media``, its ``queueMediaSettings`` are what the
+        callback carries.
+        """
+        queue = self._routing.queue(queue_id)
+        if queue is None:
+            raise ApiError(
+                400,
+                code,
+                f"{path}: expected the id of one of the org's queues (GET {QUEUES_URI}); got {queue_id!r}.",
+                details=(Detail(error_code=code, field_name=path, entity_id=queue_id),),
+                entity_id=queue_id,
+            )
+        return queue
+
     # Members
 
     def members(self, queue_id: str, *, size: int, number: int) -> QueueMemberEntityListing:

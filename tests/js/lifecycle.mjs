@@ -40,11 +40,13 @@ client.setGateway({ host: base.hostname, protocol: base.protocol.replace(':', ''
 client.setAccessToken('js-token');
 client.setReturnExtendedResponses(true); // status codes too: a 202 is part of the contract
 const conversations = new platformClient.ConversationsApi();
+const routing = new platformClient.RoutingApi();
 
 /** One SDK call; its answer ({status, body}), or a Mismatch naming the call and the error body. */
 async function sdk(name, ...args) {
+  const api = name in conversations ? conversations : routing;
   try {
-    return await conversations[name](...args);
+    return await api[name](...args);
   } catch (error) {
     const detail = error && error.status ? `${error.status} ${JSON.stringify(error.body)}` : String(error);
     throw new Mismatch(`${name}: ${detail}`);
@@ -105,8 +107,11 @@ function summaryOf(stage, view) {
 
 async function main() {
   const stages = [];
+  // A callback names one of the org's queues: the first the routing API lists.
+  const queues = (await sdk('getRoutingQueues', { pageSize: 1 })).body;
+  const queueId = present('getRoutingQueues entities[0].id', (queues.entities || [])[0]?.id);
   const created = (
-    await sdk('postConversationsCallbacks', { callbackNumbers: ['+13175550100'], queueId: 'q-1' })
+    await sdk('postConversationsCallbacks', { callbackNumbers: ['+13175550100'], queueId })
   ).body;
   const conversationId = present('postConversationsCallbacks conversation.id', created.conversation && created.conversation.id);
   await admin('PUT', '/lifecycle', { mode: 'manual' });

@@ -1,4 +1,4 @@
-"""The control API's views that arrange data: reset, seed, put exact conversations and callbacks.
+"""The control API's views that arrange data: reset, seed, put exact conversations, callbacks and queues.
 
 Views only: the bodies are ``models``, their rules ``rules``, the state and its rules the backend's.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 import attrs
 from flask import Blueprint, Response
 
-from contracts import Callback, Conversation
+from contracts import Callback, Conversation, Queue, QueueFields
 from factories import ConversationFactory
-from mockserver.control.models import SeededConversations, SeedRequest
+from mockserver.control.models import QueueSetup, SeededConversations, SeedRequest
 from mockserver.control.route_table import ControlRoutes
 from mockserver.control.rules import check_same_id, check_traits
 from mockserver.control.views.shared import control_view, decode_checked
@@ -106,3 +106,21 @@ def replace_callback(callback_id: str) -> Response:
     callback: Callback = decode_body(Callback)
     check_same_id(callback.id, callback_id, "$.id")
     return json_response(backend().replace_callback(attrs.evolve(callback, id=callback_id)))
+
+
+@control_view(
+    bp,
+    ControlRoutes.PUT_QUEUE,
+    summary="Store this queue under this id, with these members (replacing a queue with its id)",
+    operation_id="adminPutQueue",
+    request=QueueSetup,
+    narrowing={"required": ["name"], "properties": {"name": {"minLength": 1}}},  # the API's queue rule
+    responses={200: Queue, 201: Queue},
+    errors=(404, 409),
+)
+def put_queue(queue_id: str) -> Response:
+    setup: QueueSetup = decode_checked(QueueSetup)
+    check_same_id(setup.id, queue_id, "$.id")
+    fields = QueueFields(**{field.name: getattr(setup, field.name) for field in attrs.fields(QueueFields)})
+    queue, created = backend().queues.put(queue_id, fields, setup.members)
+    return json_response(queue, 201 if created else 200)

@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 
 from contracts import Conversation
-from tests.support.seeded import first_customer_callback
+from tests.support.seeded import QUEUE_ID, first_customer_callback
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 DISCONNECT = "/api/v2/conversations/callbacks/bulk/disconnect"
-QUEUE = {"queueId": "q-1"}
+QUEUE = {"queueId": QUEUE_ID}
 NUMBERS = {"callbackNumbers": ["+13175550100"]}
 AUTH = "Bearer test-token"
 JSON = {"Content-Type": "application/json"}
@@ -26,6 +26,33 @@ SCHEDULED, CALLBACK, NOT_SCHEDULED = "<scheduled>", "<callback>", "<not-schedule
 
 # (id, method, path, headers, body: JSON-able or raw bytes, status, code, paths in details)
 CASES: list[tuple[str, str, str, dict[str, str], Any, int, str, list[str]]] = [
+    # A queue the org does not have, wherever a callback names one (the codes: see docs/server.md)
+    *[
+        (f"{name}-unknown-queue", method, CALLBACKS, {}, body, 400, code, [field])
+        for name, method, body, code, field in [
+            (
+                "create",
+                "POST",
+                {**NUMBERS, "queueId": "no-such-queue"},
+                "callback.error.missing.queue.id",
+                "$.queueId",
+            ),
+            (
+                "create-routing",
+                "POST",
+                {**NUMBERS, "routingData": {"queueId": "no-such-queue"}},
+                "callback.error.missing.queue.id",
+                "$.routingData.queueId",
+            ),
+            (
+                "patch",
+                "PATCH",
+                {"conversationId": SCHEDULED, "queueId": "no-such-queue"},
+                "callback.error.queue.not.found",
+                "$.queueId",
+            ),
+        ]
+    ],
     (
         "no-token",
         "POST",
@@ -318,7 +345,7 @@ CASES: list[tuple[str, str, str, dict[str, str], Any, int, str, list[str]]] = [
         "PATCH",
         CALLBACKS,
         {},
-        {"queueId": "q"},
+        {"queueId": QUEUE_ID},
         400,
         "constraint.validation",
         ["$.conversationId"],

@@ -19,8 +19,9 @@ from contracts import (
 from factories import check_conversation
 from mockserver.web.current import backend_of
 from tests.support.control import AdminRoutes, control_path
+from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 CALLBACKS = "/api/v2/conversations/callbacks"
 
 
@@ -274,7 +275,7 @@ def test_a_transfer_to_a_user_offers_the_callback_to_them_at_once(client: FlaskC
 
 def test_a_transfer_to_a_queue_is_offered_again_later(client: FlaskClient) -> None:
     life = Life(client).to("connected")
-    assert client.post(life.path("agent", "/replace"), json={"queueId": "q-2"}).status_code == 202
+    assert client.post(life.path("agent", "/replace"), json={"queueId": OTHER_QUEUE_ID}).status_code == 202
     assert life.participant("agent").callbacks[0].disconnect_type.value == "transfer"
 
     assert client.post(control_path(AdminRoutes.MOVE_CLOCK), json={"advanceSeconds": 3}).status_code == 200
@@ -314,9 +315,13 @@ BAD: list[tuple[str, str | None, str, str, Any, int, str, list[str]]] = [
     ("bulk-bad-number", None, "POST", "bulk", {"patchCallbackRequests": [{"conversationId": "x", "callbackNumbers": ["5"]}]}, 400, "callback.error.parse.call.number", ["$.patchCallbackRequests[0].callbackNumbers[0]"]),
     ("reschedule-too-far-ahead", None, "PATCH", "reschedule", {"callbackScheduledTime": "2030-03-01T00:00:00Z"}, 400, "callback.error.scheduled.time.too.far.in.future", ["$.callbackScheduledTime"]),
     ("transfer-nowhere", "connected", "POST", "agent-replace", {}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
-    ("transfer-both", "connected", "POST", "agent-replace", {"userId": "u", "queueId": "q"}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
-    ("transfer-alerting", "alerting", "POST", "agent-replace", {"queueId": "q"}, 400, "callback.error.transfer.not.connected", ["$"]),
-    ("transfer-bad-type", "connected", "POST", "agent-replace", {"queueId": "q", "transferType": "Blind"}, 400, "invalid.value", ["$.transferType"]),
+    ("transfer-both", "connected", "POST", "agent-replace", {"userId": "u", "queueId": QUEUE_ID}, 400, "callback.error.user.id.queue.id", ["$.userId"]),
+    ("transfer-alerting", "alerting", "POST", "agent-replace", {"queueId": QUEUE_ID}, 400, "callback.error.transfer.not.connected", ["$"]),
+    ("transfer-bad-type", "connected", "POST", "agent-replace", {"queueId": QUEUE_ID, "transferType": "Blind"}, 400, "invalid.value", ["$.transferType"]),
+    ("transfer-unknown-queue", "connected", "POST", "agent-replace", {"queueId": "no-such-queue"}, 400, "conversations.error.queue.not.found", ["$.queueId"]),
+    ("transfer-unknown-address", "connected", "POST", "agent-replace", {"address": "no-such-queue"}, 400, "conversations.error.queue.not.found", ["$.address"]),
+    ("callback-unknown-queue", "disconnected", "POST", "new-callback", {**CREATE, "queueId": "no-such-queue"}, 400, "conversation.error.queue.required", ["$.queueId"]),
+    ("callback-unknown-routing-queue", "disconnected", "POST", "new-callback", {"callbackNumbers": ["+13175550100"], "routingData": {"queueId": "no-such-queue"}}, 400, "conversation.error.queue.required", ["$.routingData.queueId"]),
     ("provisional-not-boolean", "after_call_work", "GET", "agent-wrapup-maybe", None, 400, "invalid.value", ["$.provisional"]),
 ]  # fmt: skip
 

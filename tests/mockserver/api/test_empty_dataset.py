@@ -7,9 +7,10 @@ import pytest
 from mockserver import create_app
 from tests.support import CONFIG, TOKEN
 from tests.support.control import AdminRoutes, control_path
+from tests.support.seeded import QUEUE_ID
 
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
-NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 
 
 @pytest.mark.parametrize(

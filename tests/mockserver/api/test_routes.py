@@ -13,9 +13,9 @@ from contracts import CallbackState, Conversation, ConversationEntityListing, Di
 from factories import check_conversation
 from mockserver.web.current import backend_of
 from tests.support.control import AdminRoutes, control_path
-from tests.support.seeded import first_customer_callback
+from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID, first_customer_callback
 
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "5d1b0b6e-8f0a-4f1e-9c55-2b1f6a1d2c3e"}
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 
 
 def conversation_of(client: FlaskClient, conversation_id: str) -> Conversation:
@@ -147,7 +147,7 @@ def test_a_created_callback_is_a_scheduled_conversation_with_customer_and_acd_le
 def test_routing_data_can_name_the_queue(client: FlaskClient) -> None:
     response = client.post(
         "/api/v2/conversations/callbacks",
-        json={"callbackNumbers": ["+13175550100"], "routingData": {"queueId": "q-1"}},
+        json={"callbackNumbers": ["+13175550100"], "routingData": {"queueId": QUEUE_ID}},
     )
     assert response.status_code == 200
 
@@ -157,7 +157,7 @@ def test_a_patch_reschedules_a_scheduled_callback(client: FlaskClient, scheduled
         "conversationId": scheduled.id,
         "callbackScheduledTime": "2030-02-01T10:00:00Z",
         "callbackNumbers": ["+13175550111"],
-        "queueId": "q-new",
+        "queueId": OTHER_QUEUE_ID,
     }
     response = client.patch("/api/v2/conversations/callbacks", json=patch)
 
@@ -171,7 +171,7 @@ def test_a_patch_reschedules_a_scheduled_callback(client: FlaskClient, scheduled
             if participant.purpose in ("customer", "acd"):
                 assert callback.callback_numbers == ("+13175550111",)
                 assert contracts.unstructure(callback)["callbackScheduledTime"] == "2030-02-01T10:00:00.000Z"
-    assert next(p for p in after.participants or () if p.purpose == "acd").queue_id == "q-new"
+    assert next(p for p in after.participants or () if p.purpose == "acd").queue_id == OTHER_QUEUE_ID
     assert check_conversation(after) == []
 
 

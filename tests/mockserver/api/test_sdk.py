@@ -12,6 +12,7 @@ import pytest
 from contracts import CallbackState
 from mockserver.testing.server import MockServer
 from tests.support.sdk import client_on
+from tests.support.seeded import QUEUE_ID
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_get_conversations_pages(sdk: ModuleType, conversations: Any) -> None:
 def test_create_patch_and_disconnect_through_the_sdk(sdk: ModuleType, conversations: Any) -> None:
     command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
-    command.queue_id = "q-1"
+    command.queue_id = QUEUE_ID
     command.callback_user_name = "Ana Díaz"
     created = conversations.post_conversations_callbacks(command)
     conversation_id = created.conversation.id
@@ -221,7 +222,7 @@ def test_the_sdk_retries_a_429_with_retry_after_and_creates_one_callback(
 
     command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
-    command.queue_id = "queue-1"
+    command.queue_id = QUEUE_ID
     created = conversations.post_conversations_callbacks(command)
 
     assert created.conversation.id

@@ -21,6 +21,7 @@ from factories import check_conversation
 from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.live import call
+from tests.support.seeded import QUEUE_ID
 
 PURPOSES = ("customer", "acd", "agent")
 
@@ -39,7 +40,7 @@ def create(sdk: ModuleType, conversations: Any, *, after: timedelta | None = Non
     """A new callback (due now, or ``after`` from the server's start); its conversation id."""
     command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["+13175550100"]
-    command.queue_id = "q-1"
+    command.queue_id = QUEUE_ID
     if after is not None:
         command.callback_scheduled_time = NOW + after
     conversation_id: str = conversations.post_conversations_callbacks(command).conversation.id

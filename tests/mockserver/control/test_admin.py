@@ -16,10 +16,11 @@ from mockserver.testing.server import MockServer
 from tests.support import CONFIG, NOW, TOKEN
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
+from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
-NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+NEW_CALLBACK = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 
 
 def a_conversation(seed: int = 99, trait: str = "scheduled") -> Conversation:
@@ -565,11 +566,13 @@ def test_the_journal_keeps_the_latest_requests_up_to_its_limit() -> None:
 
 def test_verify_counts_matching_requests(callback_mock_server: MockServer) -> None:
     call(callback_mock_server.url, "POST", CALLBACKS, NEW_CALLBACK)
-    call(callback_mock_server.url, "POST", CALLBACKS, {**NEW_CALLBACK, "queueId": "q-2"})
+    call(callback_mock_server.url, "POST", CALLBACKS, {**NEW_CALLBACK, "queueId": OTHER_QUEUE_ID})
 
     assert len(callback_mock_server.verify("POST", CALLBACKS, count=2)) == 2
-    matched = callback_mock_server.verify("POST", CALLBACKS, count=1, body_contains='"q-2"', status=200)
-    assert json.loads(matched[0]["body"])["queueId"] == "q-2"
+    matched = callback_mock_server.verify(
+        "POST", CALLBACKS, count=1, body_contains=f'"{OTHER_QUEUE_ID}"', status=200
+    )
+    assert json.loads(matched[0]["body"])["queueId"] == OTHER_QUEUE_ID
     callback_mock_server.verify(
         "post", "/api/v2/conversations/*", headers={"content-type": "application/json"}
     )

@@ -55,6 +55,7 @@ CALLS: dict[str, Callable[[Recording], object]] = {
     "delete_conversation": lambda c: c.delete_conversation("c-1"),
     "put_callback": lambda c: c.put_callback("c-1", "p-1", CALLBACK),
     "replace_callback": lambda c: c.replace_callback(CALLBACK),
+    "put_queue": lambda c: c.put_queue("q 1", members=["agent:0"]),
     "requests": lambda c: c.requests(method="GET", path="/api/v2/**", status=200),
     "clear_requests": lambda c: c.clear_requests(),
     "verify": lambda c: c.verify("GET", "/api/v2/**", count=0),

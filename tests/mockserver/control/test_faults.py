@@ -13,6 +13,7 @@ from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
+from tests.support.seeded import QUEUE_ID
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -58,7 +59,9 @@ def test_a_429_fault_says_when_to_retry_like_the_api(callback_mock_server: MockS
     callback_mock_server.fault("POST", CALLBACKS, status=429, retry_after=3)
     callback_mock_server.fault("GET", "**", status=429)
 
-    posted = call(callback_mock_server.url, "POST", CALLBACKS, {"callbackNumbers": ["+1"], "queueId": "q"})
+    posted = call(
+        callback_mock_server.url, "POST", CALLBACKS, {"callbackNumbers": ["+1"], "queueId": QUEUE_ID}
+    )
     got = call(callback_mock_server.url, "GET", CONVERSATIONS)
 
     body = assert_error(posted, 429, "too.many.requests.retry.after")
@@ -327,7 +330,7 @@ def test_an_empty_fault_answers_200_with_no_body_after_the_api_acted(
 ) -> None:
     before = len(callback_mock_server.backend.store.entries())
     callback_mock_server.fault("POST", CALLBACKS, kind="empty")
-    command = {"callbackNumbers": ["+13175550100"], "queueId": "q"}
+    command = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
     answer = call(callback_mock_server.url, "POST", CALLBACKS, command)
     assert (answer.status, answer.body, answer.headers["content-length"]) == (200, b"", "0")
     assert len(callback_mock_server.backend.store.entries()) == before + 1  # the create happened

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
+from tests.support.seeded import SERVE_QUEUE_ID
 from tests.support.serve import COMMAND, ROOT
 from tests.support.serve import serving_url as serving
 
@@ -161,7 +162,7 @@ def test_serve_with_no_conversations() -> None:
             url,
             "POST",
             f"{CONVERSATIONS}/callbacks",
-            {"callbackNumbers": ["+13175550100"], "queueId": "q"},
+            {"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID},
             token="t",
         )
         one = call(url, "GET", CONVERSATIONS, token="t").json()["total"]

@@ -20,11 +20,12 @@ from mockserver.cli.serve import SHUTDOWN_SECONDS
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.ports import address
+from tests.support.seeded import SERVE_QUEUE_ID
 from tests.support.serve import COMMAND, ROOT, serving, serving_url
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 LISTING = "/api/v2/conversations?pageSize=1"
-CREATE = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q"}).encode()
+CREATE = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID}).encode()
 BODY_TIMEOUT = 1.0  # the module's server: a body has a second to arrive
 
 
@@ -102,7 +103,9 @@ def chunked(body: bytes, size: int = 65536) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
 
 
-OVER = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q", "callbackUserName": "x" * 2**20})
+OVER = json.dumps(
+    {"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID, "callbackUserName": "x" * 2**20}
+)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.ports import free_port
 from tests.support.redis import forget, fresh_prefix
+from tests.support.seeded import QUEUE_ID
 from tests.support.serve import serving
 
 GIVEN = [setting for setting in SETTINGS if not setting.derived]  # STREAMING_HOST: serve's --host
@@ -134,7 +135,7 @@ def test_every_setting_given_is_what_the_server_runs_with(by: str, given: dict[s
         ).json()
         assert (clock["now"], clock["frozen"]) == ("2031-02-03T04:05:06.000Z", True)  # NOW, CLOCK_FROZEN
         numbers = ["+13175550100", "+13175550101", "+13175550102", "+13175550103"]
-        create = {"callbackNumbers": numbers, "queueId": "q-1"}
+        create = {"callbackNumbers": numbers, "queueId": QUEUE_ID}
         refused = call(served.url, "POST", "/api/v2/conversations/callbacks", create, token="t")
         assert refused.status == 400  # MAX_CALLBACK_NUMBERS
         assert [detail["fieldName"] for detail in refused.json()["details"]] == ["$.callbackNumbers"]
@@ -160,7 +161,7 @@ def test_options_given_reach_the_running_server() -> None:
         "--conversations",
         "3",
     ) as served:
-        create = {"callbackNumbers": ["+13175550100", "+13175550101"], "queueId": "q-1"}
+        create = {"callbackNumbers": ["+13175550100", "+13175550101"], "queueId": QUEUE_ID}
         refused = call(served.url, "POST", "/api/v2/conversations/callbacks", create, token="t")
         assert refused.status == 400
         assert [detail["fieldName"] for detail in refused.json()["details"]] == ["$.callbackNumbers"]

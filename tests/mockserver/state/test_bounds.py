@@ -26,11 +26,12 @@ from tests.support import CONFIG, TOKEN
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
+from tests.support.seeded import QUEUE_ID
 
 CLOCK = control_path(AdminRoutes.CLOCK)
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 PUT: dict[str, Any] = {"participants": []}  # the smallest conversation the control API stores
 
 

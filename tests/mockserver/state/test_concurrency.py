@@ -8,6 +8,7 @@ import threading
 from contracts import CallbackState, Conversation, loads
 from mockserver.testing.server import MockServer
 from tests.support.live import call
+from tests.support.seeded import QUEUE_ID
 
 THREADS = 16
 OPERATIONS = 200
@@ -32,7 +33,7 @@ def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server
                     base,
                     "POST",
                     "/api/v2/conversations/callbacks",
-                    {"callbackNumbers": [number], "queueId": "q"},
+                    {"callbackNumbers": [number], "queueId": QUEUE_ID},
                 )
                 if answer.status != 200:
                     failures.append(f"create: {answer.status} {answer.body!r}")

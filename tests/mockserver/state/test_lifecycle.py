@@ -18,8 +18,9 @@ from mockserver.store.memory import MemorySchedule
 from mockserver.web.current import backend_of
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path
+from tests.support.seeded import QUEUE_ID
 
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 
 
 def create(client: FlaskClient, **fields: Any) -> str:

@@ -24,6 +24,7 @@ from tests.support import CONFIG, NOW, TOKEN
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import Answer, call
 from tests.support.redis import Dedicated, dedicated_redis
+from tests.support.seeded import QUEUE_ID
 from tests.support.serve import serving
 
 CREATE = "/api/v2/conversations/callbacks"
@@ -32,7 +33,7 @@ TIMEOUT = 1.0  # the store's command timeout in these tests (STORE_TIMEOUT)
 REQUESTS = [
     ("GET", "/api/v2/conversations/{id}", None),
     ("GET", "/api/v2/conversations", None),
-    ("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": "q"}),
+    ("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}),
     ("POST", control_path(AdminRoutes.RESET), None),
 ]
 

@@ -30,6 +30,7 @@ from tests.support.control import AdminRoutes, control_path
 from tests.support.leaks import alive, descendants
 from tests.support.live import Answer, call
 from tests.support.redis import forget, fresh_prefix
+from tests.support.seeded import SERVE_QUEUE_ID
 from tests.support.serve import COMMAND, ROOT, Served, serving
 
 CREATE = "/api/v2/conversations/callbacks"
@@ -67,7 +68,7 @@ def pair(redis_url: str, prefix: str) -> Iterator[tuple[Replica, Replica]]:
 
 
 def create(on: Replica, **extra: Any) -> Conversation:
-    answer = on("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": "q", **extra})
+    answer = on("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID, **extra})
     assert answer.status == 200, answer.body
     return read(on, answer.json()["conversation"]["id"])
 
@@ -105,7 +106,7 @@ def test_concurrent_writes_over_both_replicas_lose_nothing(pair: tuple[Replica, 
         for step in range(300):
             on = replicas[rng.randrange(2)]
             if not mine or rng.random() < 0.3:
-                answer = on("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": "q"})
+                answer = on("POST", CREATE, {"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID})
                 assert answer.status == 200, answer.body
                 created = answer.json()
                 ids = {i["type"]: i["id"] for i in created["callbackIdentifiers"]}

@@ -18,9 +18,10 @@ USING_THE_SERVER = """
             return response.status, json.loads(response.read())
 
     def create(url):
-        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q"}).encode()
-        request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body, method="POST",
-            headers={"Authorization": "Bearer any", "Content-Type": "application/json"})
+        _, queues = get(url + "/api/v2/routing/queues?pageSize=1")  # a callback names one of the org's
+        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": queues["entities"][0]["id"]})
+        request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body.encode(),
+            method="POST", headers={"Authorization": "Bearer any", "Content-Type": "application/json"})
         with urllib.request.urlopen(request) as response:
             return json.loads(response.read())["conversation"]["id"]
 
@@ -91,8 +92,14 @@ CONTROLLING_THE_SERVER = """
 
     import pytest
 
+    QUEUE = "q-controlled"
+
+    @pytest.fixture(autouse=True)
+    def queue(callback_mock_server):
+        return callback_mock_server.put_queue(QUEUE, "Controlled", members=["agent:0"])
+
     def create(url, token="any"):
-        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": "q"}).encode()
+        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": QUEUE}).encode()
         request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body, method="POST",
             headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
         try:
@@ -105,7 +112,7 @@ CONTROLLING_THE_SERVER = """
         [conversation_id] = callback_mock_server.seed(1, traits=["scheduled"], seed=3)
         assert create(callback_mock_server.url) == 200
         sent = callback_mock_server.verify("POST", "/api/v2/conversations/callbacks", count=1)
-        assert json.loads(sent[0]["body"])["queueId"] == "q"
+        assert json.loads(sent[0]["body"])["queueId"] == QUEUE
         with pytest.raises(AssertionError, match="Nearest requests received"):
             callback_mock_server.verify("PATCH", "/api/v2/conversations/callbacks")
 
@@ -173,6 +180,7 @@ WAITING_FOR_NOTIFICATIONS = """
         return test
 
     def test_the_offer_arrives(callback_mock_server, callback_mock_notifications):
+        callback_mock_server.put_queue(QUEUE, "Plugin", members=["agent:0"])
         topic = f"v2.routing.queues.{QUEUE}.conversations.callbacks"
         callback_mock_notifications.subscribe([topic])
         conversation_id = create(callback_mock_server.url)
@@ -181,6 +189,7 @@ WAITING_FOR_NOTIFICATIONS = """
         assert event["metadata"]["CorrelationId"]
 
     def test_waiting_for_what_never_comes(callback_mock_server, callback_mock_notifications):
+        callback_mock_server.put_queue(QUEUE, "Plugin")
         topic = f"v2.routing.queues.{QUEUE}.conversations.callbacks"
         callback_mock_notifications.subscribe([topic])
         create(callback_mock_server.url)

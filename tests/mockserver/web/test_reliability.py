@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 from tests.support.live import call
+from tests.support.seeded import QUEUE_ID
 
 CONVERSATIONS = "/api/v2/conversations"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -73,7 +75,7 @@ def test_the_journal_shows_no_credentials() -> None:
     ],
 )
 def test_a_charset_other_than_utf8_is_415(client: FlaskClient, content_type: str, expected: int) -> None:
-    body = b'{"callbackNumbers": ["+13175550100"], "queueId": "q"}'
+    body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}).encode()
     answer = client.post(CALLBACKS, data=body, headers={"Content-Type": content_type})
     assert answer.status_code == expected
     if expected == 415:
