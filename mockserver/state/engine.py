@@ -1,15 +1,20 @@
 """The lifecycle engine: runs each conversation's next step when the clock, or a read, reaches it.
 
 ``lifecycle`` says what a step is and when it is due; this keeps the schedule of one server's
-conversations and runs it against the store. The backend calls it with the store's lock held
-(``catch_up`` takes the lock itself), so a due step runs once however many requests arrive.
+conversations and runs it against the store. Due steps run in chunks (``run_chunk``), each a
+transaction of at most ``CHUNK_SECONDS``, so a long advance never holds the store from the other
+requests; one thread at a time runs them (``_running``), so a due step runs once however many
+threads notice it. A ``waking.Waker`` runs them at their due time without any request; a
+request that finds a step due runs a chunk itself if no other thread is running one.
 Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +28,9 @@ from mockserver.state.clock import Clock, from_ms
 from mockserver.state.lifecycle import StepError
 from mockserver.store.base import ConversationStore, PartShare, Timetable
 from mockserver.store.memory import LocalPartShare, MemorySchedule
+
+# The longest a chunk of due steps holds the store's lock: between chunks, other requests are answered.
+CHUNK_SECONDS = 0.01
 
 
 class Engine:
@@ -51,6 +59,11 @@ class Engine:
         self._schedule: Timetable = schedule if schedule is not None else MemorySchedule()
         self.initial = settings
         self._reads: dict[str, int] = {}
+        # Set when the next step falls due sooner than it did (planned, the clock moved, another
+        # process said so): a waker sleeping until the old time wakes to look again.
+        self.woken = threading.Event()
+        self.due_at = math.inf  # the real time (time.time()) the next step falls due; inf: none, or frozen
+        self._running = threading.Lock()  # held by the thread running due steps
         self._use(settings)
 
     def _use(self, settings: Lifecycle) -> None:
@@ -103,8 +116,12 @@ class Engine:
         # When the next step is due (server ms; inf for none), and the real time when the clock will
         # reach it (time.time(); inf while frozen): every request compares the latter with time().
         self.next_due: float = math.inf if due is None else due
+        due_at = self._clock.when(self.next_due)
         # advanceOn reads: -inf, so a fast-path read takes the branch that leaves it to the view.
-        self.wake_at: float = -math.inf if self.counts_reads else self._clock.when(self.next_due)
+        self.wake_at: float = -math.inf if self.counts_reads else due_at
+        if due_at < self.due_at:
+            self.woken.set()
+        self.due_at = due_at
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit)."""
@@ -112,17 +129,37 @@ class Engine:
         return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
 
     def catch_up(self) -> None:
-        """Run every step the clock has reached (called before each request is answered)."""
-        if self.next_due <= self._clock.ms():
-            with self._store.transaction():
-                self.run_due(self._clock.ms())
+        """Run a chunk of the steps the clock has reached, unless another thread is running them
+        (called before each request is answered: a request never waits for a long advance)."""
+        if self.next_due <= self._clock.ms() and self._running.acquire(blocking=False):
+            try:
+                with self._store.transaction():
+                    self.run_due(self._clock.ms(), budget=CHUNK_SECONDS)
+            finally:
+                self._running.release()
 
-    def run_due(self, until: int) -> None:
-        """Every step due by ``until``, in time order, each stamped with its own due time.
+    def run_chunk(self) -> bool:
+        """Run a chunk of the steps the clock has reached (waiting for a thread running some); whether
+        more are due."""
+        with self._running, self._store.transaction():
+            return self.run_due(self._clock.ms(), budget=CHUNK_SECONDS)
+
+    def run_until(self, until: int) -> None:
+        """Every step due by ``until``, a chunk at a time, the store's lock let go between chunks."""
+        more = True
+        while more:
+            with self._running, self._store.transaction():
+                more = self.run_due(until, budget=CHUNK_SECONDS)
+
+    def run_due(self, until: int, budget: float = math.inf) -> bool:
+        """The steps due by ``until``, in time order, each stamped with its own due time, for at most
+        ``budget`` seconds; whether it stopped with steps left to run.
 
         Each conversation is decoded once and stored once however many steps it takes.
         """
         working: dict[str, Conversation] = {}
+        deadline = time.perf_counter() + budget
+        stopped = False
         for due, conversation_id, kind in self._schedule.pop_due(until):
             conversation = working.get(conversation_id)
             if conversation is None:
@@ -134,9 +171,22 @@ class Engine:
             self._changes.publish(conversation, None)  # every step is told, though stored once
             working[conversation_id] = conversation
             self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
+            if time.perf_counter() >= deadline:
+                stopped = True
+                break
         if working:
             self._store.put(working.values())
         self.refresh()
+        return stopped
+
+    def listen(self) -> Callable[[], None]:
+        """Look again whenever another process says the schedule or the clock changed; the function
+        that stops listening."""
+        return self._schedule.listen(self.refresh)
+
+    def announce(self) -> None:
+        """Tell the other processes' wakers that the schedule or the clock changed."""
+        self._schedule.announce()
 
     def read(self, conversation_id: str) -> None:
         """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""

@@ -388,6 +388,13 @@ class MemorySchedule:
             del self._tokens[conversation_id]
             yield due, conversation_id, kind
 
+    def listen(self, heard: Callable[[], None]) -> Callable[[], None]:
+        """Nothing to hear: this process is the only one that plans (and ``refresh`` tells its waker)."""
+        return _nothing
+
+    def announce(self) -> None:
+        """No other process to tell."""
+
     def clear(self) -> None:
         self._heap, self._tokens = [], {}
 
@@ -402,3 +409,7 @@ class MemorySchedule:
 
     def __len__(self) -> int:
         return len(self._tokens)
+
+
+def _nothing() -> None:
+    """Stops listening where nothing listens."""
