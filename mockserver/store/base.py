@@ -230,6 +230,10 @@ class Conversations(Protocol):
 
     def put(self, conversations: Iterable[Conversation]) -> None: ...
 
+    def put_entries(self, entries: list[Entry]) -> None:
+        """``put`` of conversations already encoded (``Entry.of``): the caller keeps what it stored."""
+        ...
+
     def delete(self, conversation_id: str) -> bool: ...
 
     def read_journaled(

@@ -87,7 +87,9 @@ class MemoryStore:
 
     def put(self, conversations: Iterable[Conversation]) -> None:
         """Store (or replace) conversations: a reader of several sees all of them or none."""
-        entries = [Entry.of(conversation) for conversation in conversations]
+        self.put_entries([Entry.of(conversation) for conversation in conversations])
+
+    def put_entries(self, entries: list[Entry]) -> None:
         with self._lock:
             self._version += 1
             try:

@@ -15,8 +15,14 @@ import threading
 import time
 from collections.abc import Iterator
 
+import attrs
 import pytest
 
+import contracts
+from contracts import Conversation, CreateCallbackCommand
+from mockserver.control.models import Lifecycle
+from mockserver.state.backend import Backend
+from mockserver.store.base import ConversationStore
 from mockserver.testing.notifications import JSON, NotificationChannel
 from mockserver.testing.remote import RemoteMockServer
 from mockserver.testing.server import MockServer
@@ -212,3 +218,32 @@ def test_a_read_is_answered_while_a_long_advance_runs() -> None:
         assert len(during) >= 2, answered
         assert all(status == 200 for _, status, _ in answered)
         assert max(took for took, _, _ in answered) < 1.0, answered
+
+
+def test_a_chunk_decodes_again_what_a_request_rewrote_since_the_last_chunk(fresh: ConversationStore) -> None:
+    """An advance keeps what each chunk stored decoded for the next ones, unless the store's bytes
+    changed in between: a write made between chunks is the base of the next steps, not lost."""
+    backend = Backend(
+        store=fresh,
+        seed=1,
+        conversations=0,
+        now=NOW,
+        frozen=True,
+        lifecycle=contracts.structure(LIFE, Lifecycle),
+    )
+    queue_id = str(backend.factory.org.queues[0].id)
+    created = backend.create(CreateCallbackCommand(callback_numbers=("+13175550100",), queue_id=queue_id))
+    conversation_id = str(created.conversation.id if created.conversation else "")
+    kept: dict[str, tuple[bytes, Conversation]] = {}
+    start = backend.clock.ms()
+
+    backend.engine.run_due(start + 600, kept=kept)  # fired (at +0.5 s), and kept decoded
+    assert conversation_id in kept
+    with backend.store.transaction():
+        renamed = attrs.evolve(backend.conversation(conversation_id), name="renamed between chunks")
+        backend.put([renamed])
+    backend.engine.run_due(start + 3_600_000, kept=kept)
+
+    stored = backend.conversation(conversation_id)
+    assert stored.name == "renamed between chunks"
+    assert [stage(json.loads(contracts.dumps(stored)))] == ["wrapped up"]
