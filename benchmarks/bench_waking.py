@@ -1,7 +1,7 @@
 """The engine running by itself, and what it costs (run by hand, loopback only).
 
     python benchmarks/bench_waking.py [--scheduled 10000] [--subscribers 100] [--manual 1000]
-        [--sockets 10] [--advance-hours 24] [--large 100000] [--rounds 4] [--duration 3] [--skip a,b,c,d]
+        [--sockets 10] [--advance-hours 24] [--large 100000] [--rounds 4] [--duration 3] [--skip a,b,c,d,e]
 
 Each part starts its own ``serve`` processes (the memory store) and reads them only through the
 API, the control API and notification sockets (asyncio ``websockets`` clients in this process):
@@ -16,16 +16,21 @@ API, the control API and notification sockets (asyncio ``websockets`` clients in
 (c) Manual mode, frozen clock, ``--manual`` seeded conversations: the wall time of one 24 h
     advance with ``--sockets`` sockets subscribed to every queue (reading all that is pushed), and
     with none, on two servers reset between rounds. Targets: < 2 s; sockets / none within 1.2x.
-(d) The engine's cost with nothing due: ``serve`` in auto mode in real time (every step an hour
-    or more away) against the lifecycle off, at 50 and ``--large`` conversations, wrk c8, paired
-    rounds (every other in reverse order): creates (scheduled a day ahead), page-of-25 listings,
-    GET by id. Target: auto / off >= 0.90 for each.
+(d) The engine's cost with nothing due: two ``serve`` started alike with the lifecycle off (the
+    same data), then one put in auto mode in real time (every step an hour or more away), at 50
+    and ``--large`` conversations; wrk c8, paired rounds (every other in reverse order): creates
+    (scheduled a day ahead), page-of-25 listings, GET by id; req/s and the server's CPU time a
+    request. Target: auto / off >= 0.90 for each.
+(e) The same three requests through two apps in this process (the whole WSGI stack, no Granian):
+    the CPU time a request in auto mode with nothing due against off, in paired rounds, free of the
+    noise between processes on a shared machine. Target: within 10%.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import statistics
 import sys
@@ -35,32 +40,37 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, ExitStack, contextmanager
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 from bench_scaling import lua, wrk_rps
-from bench_server import SERVE, call, free_port, process
+from bench_server import SERVE, call, cpu_seconds, free_port, process, send
 from websockets.asyncio.client import ClientConnection, connect
 
+import contracts
+from mockserver.control.models import Lifecycle
 from mockserver.control.route_table import ControlRoutes
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 RESET = "/__admin" + ControlRoutes.RESET.path
 MOVE_CLOCK = "/__admin" + ControlRoutes.MOVE_CLOCK.path
+LIFECYCLE = "/__admin" + ControlRoutes.SET_LIFECYCLE.path
 PER_TOKEN = 20  # channels a token may hold
 DEADLINE = 60.0
 
 
 @contextmanager
-def served(*options: str, conversations: int = 1) -> Iterator[str]:
+def served(*options: str, conversations: int = 1, with_pid: bool = False) -> Iterator[Any]:
+    """``serve`` on free ports: its base URL (and its process id, ``with_pid``)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Any token: the sockets' channels need several (20 a token). The stream on a free port.
     command = [*SERVE[: SERVE.index("--token")], "--port", str(port), "--streaming-port", "0"]
     command += ["--conversations", str(conversations), *options]
-    with process(command, base + "/api/v2/conversations?pageSize=1"):
-        yield base
+    with process(command, base + "/api/v2/conversations?pageSize=1") as (started, _):
+        yield (base, started.pid) if with_pid else base
 
 
 def queues(base: str) -> list[str]:
@@ -228,7 +238,8 @@ async def manual(count: int, readers: int, rounds: int, hours: float) -> None:
 
 
 def cost(sizes: Sequence[int], rounds: int, duration: int) -> None:
-    # Nothing due for an hour: the seeded conversations' steps run at start, the next ones are far.
+    # Both servers start with the lifecycle off, so they hold the same data; then one lives in auto
+    # mode with every step an hour or more away (planned from now: nothing is due).
     far = {
         "mode": "auto",
         "fireDelaySeconds": 3600,
@@ -238,52 +249,133 @@ def cost(sizes: Sequence[int], rounds: int, duration: int) -> None:
         "wrapupSeconds": 86_400,
     }
     with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
-        bases: dict[tuple[int, str], str] = {}
+        servers: dict[tuple[int, str], tuple[str, int]] = {}
         for size in sizes:
-            for mode, life in (("auto", far), ("off", {"mode": "off"})):
+            for mode in ("auto", "off"):
                 print(f"    starting serve, {mode}, {size:,} conversations ...", flush=True)
-                bases[(size, mode)] = stack.enter_context(
-                    served("--lifecycle", json.dumps(life), conversations=size)
+                servers[(size, mode)] = stack.enter_context(
+                    served("--lifecycle", "off", conversations=size, with_pid=True)
                 )
-        time.sleep(5)  # the auto servers' waker runs what seeding left due
-        queue_id = queues(bases[(sizes[0], "off")])[0]
+            # Planning every conversation again decodes each: minutes at 100,000 on a loaded machine.
+            send(servers[(size, "auto")][0] + LIFECYCLE, "PUT", far, timeout=900)
+        queue_id = queues(servers[(sizes[0], "off")][0])[0]
         when = iso(time.time() + 86_400)
-        create = lua(
-            Path(folder),
-            "create",
-            "POST",
-            {"callbackNumbers": ["+13175550100"], "queueId": queue_id, "callbackScheduledTime": when},
-        )
-        ratios: dict[tuple[int, str], list[float]] = {}
-        rates: dict[tuple[int, str, str], list[float]] = {}
+        body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id, "callbackScheduledTime": when}
+        create = lua(Path(folder), "create", "POST", body)
+        measured: dict[tuple[int, str, str], list[tuple[float, float]]] = {}
         for number in range(rounds):
             for size in sizes:
-                conversation_id = call(bases[(size, "off")], "GET", "/api/v2/conversations?pageSize=1")[
-                    "entities"
-                ][0]["id"]
+                listing = call(servers[(size, "off")][0], "GET", "/api/v2/conversations?pageSize=1")
                 loads = {
                     "create": (CALLBACKS, create),
                     "list25": ("/api/v2/conversations?pageSize=25", None),
-                    "get": (f"/api/v2/conversations/{conversation_id}", None),
+                    "get": (f"/api/v2/conversations/{listing['entities'][0]['id']}", None),
                 }
                 for operation, (path, script) in loads.items():
-                    measured = {}
-                    order = ["auto", "off"] if number % 2 == 0 else ["off", "auto"]
-                    for mode in order:  # the same seed: the same conversation ids on both
-                        measured[mode] = wrk_rps(bases[(size, mode)] + path, duration, script, connections=8)
-                        rates.setdefault((size, operation, mode), []).append(measured[mode])
-                    ratios.setdefault((size, operation), []).append(measured["auto"] / measured["off"])
+                    for mode in ("auto", "off") if number % 2 == 0 else ("off", "auto"):
+                        base, pid = servers[(size, mode)]  # the same seed: the same ids on both
+                        before = cpu_seconds(pid)
+                        rate = wrk_rps(base + path, duration, script, connections=8)
+                        cpu = (cpu_seconds(pid) - before) / (rate * duration) * 1e6
+                        measured.setdefault((size, operation, mode), []).append((rate, cpu))
         print(
-            f"(d) auto (nothing due) / lifecycle off, wrk c8, {rounds} paired rounds of {duration} s, req/s medians:"
+            f"(d) auto (nothing due) / lifecycle off, wrk c8, {rounds} paired rounds of {duration} s: "
+            "req/s and the server's CPU us a request, medians; ratios the median of the rounds' pairs"
         )
-        for (size, operation), values in ratios.items():
-            ratio = statistics.median(values)
-            auto = statistics.median(rates[(size, operation, "auto")])
-            off = statistics.median(rates[(size, operation, "off")])
+        for size in sizes:
+            for operation in ("create", "list25", "get"):
+                auto, off = measured[(size, operation, "auto")], measured[(size, operation, "off")]
+                rate_ratio = statistics.median(a[0] / o[0] for a, o in zip(auto, off, strict=True))
+                cpu_ratio = statistics.median(a[1] / o[1] for a, o in zip(auto, off, strict=True))
+                print(
+                    f"    {size:>7,} {operation:<7} auto {statistics.median(a[0] for a in auto):8,.0f} req/s "
+                    f"{statistics.median(a[1] for a in auto):6.0f} us, off {statistics.median(o[0] for o in off):8,.0f} "
+                    f"req/s {statistics.median(o[1] for o in off):6.0f} us; auto/off req/s {rate_ratio:.3f}, "
+                    f"CPU a request {cpu_ratio:.3f}  [{'PASS' if rate_ratio >= 0.9 else 'FAIL'}: req/s >= 0.90]"
+                )
+
+
+def in_process(sizes: Sequence[int], rounds: int) -> None:
+    """(e) The same comparison without the machine's noise between processes: two apps in this
+    process, called through their whole WSGI stack, CPU time a request, in paired rounds."""
+    from mockserver.app import create_app
+    from mockserver.web.current import backend_of
+
+    far = {"mode": "auto", "fireDelaySeconds": 3600, "offerDelaySeconds": 3600, "ringSeconds": 3600}
+    far |= {"talkSeconds": 86_400, "wrapupSeconds": 86_400}
+    for size in sizes:
+        apps = {
+            mode: create_app({"CONVERSATIONS": size, "LIFECYCLE": {"mode": "off"}, "TOKENS": "bench"})
+            for mode in ("auto", "off")
+        }
+        backend_of(apps["auto"]).set_lifecycle(
+            contracts.structure(far, Lifecycle)
+        )  # the same data, then auto
+        entries = backend_of(apps["off"]).active(0, 25)[1]
+        queue_id = next(p.queue_id for e in entries for p in e.conversation.participants or () if p.queue_id)
+        body = json.dumps(
+            {
+                "callbackNumbers": ["+13175550100"],
+                "queueId": queue_id,
+                "callbackScheduledTime": iso(time.time() + 86_400),
+            }
+        ).encode()
+        requests = {
+            "create": partial(_environ, "POST", CALLBACKS, "", body),
+            "list25": partial(_environ, "GET", "/api/v2/conversations", "pageSize=25", b""),
+            "get": partial(_environ, "GET", f"/api/v2/conversations/{entries[0].id}", "", b""),
+        }
+        ratios: dict[str, list[float]] = {}
+        for number in range(rounds):
+            for operation, environ in requests.items():
+                spent = {}
+                for mode in ("auto", "off") if number % 2 == 0 else ("off", "auto"):
+                    spent[mode] = _cpu_a_request(apps[mode], environ, 300)
+                ratios.setdefault(operation, []).append(spent["auto"] / spent["off"])
+                ratios.setdefault(operation + " us", []).append(spent["auto"])
+        print(
+            f"(e) in process, {size:,} conversations, {rounds} paired rounds of 300 requests, auto / off CPU a request:"
+        )
+        for operation in requests:
+            ratio = statistics.median(ratios[operation])
             print(
-                f"    {size:>7,} {operation:<7} auto {auto:8,.0f}  off {off:8,.0f}  ratio {ratio:.3f} "
-                f"(range {min(values):.2f}-{max(values):.2f})  [{'PASS' if ratio >= 0.9 else 'FAIL'}: >= 0.90]"
+                f"    {operation:<7} {statistics.median(ratios[operation + ' us']):6.0f} us auto, ratio {ratio:.3f} "
+                f"(range {min(ratios[operation]):.2f}-{max(ratios[operation]):.2f})  [{'PASS' if ratio <= 1.1 else 'FAIL'}: <= 1.10]"
             )
+
+
+def _environ(method: str, path: str, query: str, body: bytes) -> dict[str, Any]:
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_AUTHORIZATION": "Bearer bench",
+    }
+    if body:
+        environ |= {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))}
+    return environ
+
+
+def _cpu_a_request(app: Any, environ: Any, count: int) -> float:
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        statuses.append(status)
+
+    started = time.process_time()
+    for _ in range(count):
+        b"".join(app(environ(), start_response))
+    if not statuses[-1].startswith("200"):
+        raise RuntimeError(f"{environ()['PATH_INFO']}: {statuses[-1]}")
+    return (time.process_time() - started) / count * 1e6
 
 
 def main() -> None:
@@ -295,7 +387,7 @@ def main() -> None:
     parser.add_argument("--manual", type=int, default=1000)
     parser.add_argument("--sockets", type=int, default=10)
     parser.add_argument("--advance-hours", type=float, default=24, help="(c): the advance's span")
-    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=100_000, help="(d): the large store; 0: 50 only")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--skip", default="", help="parts to leave out, e.g. a,d")
@@ -308,7 +400,9 @@ def main() -> None:
     if "c" not in skip:
         asyncio.run(manual(args.manual, args.sockets, args.rounds, args.advance_hours))
     if "d" not in skip:
-        cost((50, args.large), args.rounds, args.duration)
+        cost((50, args.large) if args.large else (50,), args.rounds, args.duration)
+    if "e" not in skip:
+        in_process((50, args.large) if args.large else (50,), 2 * args.rounds)
     sys.stdout.flush()
 
 
