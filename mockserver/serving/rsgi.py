@@ -12,7 +12,8 @@ and ``max_body`` bytes, and only a complete body reaches the app. The app then r
 loop itself while ``inline()`` says so (no fault is set: nothing in it waits), since handing each
 request to a thread and back cost most of the throughput (benchmarks/README.md); while a fault
 may sleep or cut a connection, it runs on one of ``threads`` threads, so a delayed request holds
-up no other. With a shared store (``writes_off_loop``) a request that may write runs on a thread
+up no other. A write to the control API (``slow_prefix``) runs on a thread too: an advance of the clock may
+run many steps. With a shared store (``writes_off_loop``) a request that may write runs on a thread
 too: a write may wait for the store's lock, which another replica holds, and that wait must not
 hold up the reads this event loop answers. On the event loop a request without a body is first offered to ``bodyless`` (the
 control middleware's ``answer_bodyless``), which answers the busiest one, GET by id, from the
@@ -99,10 +100,14 @@ class RsgiBridge:
         inline: Callable[[], bool] = lambda: False,
         bodyless: Bodyless | None = None,
         writes_off_loop: bool = False,
+        slow_prefix: str | None = None,
     ) -> None:
         self.app = app
         self.inline = inline
         self.writes_off_loop = writes_off_loop
+        # Writes under this prefix (the control API's) may run long (an advance of the clock runs
+        # every step it makes due): they run on a thread, and the event loop answers the rest meanwhile.
+        self.slow_prefix = "\0" if slow_prefix is None else slow_prefix
         self.bodyless = bodyless
         self.max_body = max_body
         self.body_timeout = body_timeout
@@ -140,7 +145,9 @@ class RsgiBridge:
             except TimeoutError:
                 return _error(protocol, http_error(408))
         environ = _environ(scope, path, entries, body)
-        if self.inline() and not (self.writes_off_loop and scope.method not in _READS):
+        if self.inline() and not (
+            scope.method not in _READS and (self.writes_off_loop or path.startswith(self.slow_prefix))
+        ):
             status, response_headers, chunks, aborted = self._run(environ)
         else:
             loop = asyncio.get_running_loop()

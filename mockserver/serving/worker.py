@@ -65,6 +65,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
         from mockserver.app import create_app
         from mockserver.notifications.stream import Stream
         from mockserver.serving.rsgi import RsgiBridge
+        from mockserver.state.waking import Waker
         from mockserver.web.cors import Cors
         from mockserver.web.current import backend_of
 
@@ -95,7 +96,11 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
             inline=lambda: not backend.faults.active,  # a fault may sleep: then a thread runs the app
             bodyless=front.answer_bodyless,
             writes_off_loop=backend.store.shared,  # a write may wait for another replica's lock
+            slow_prefix=str(app.config["ADMIN_PREFIX"]).rstrip("/") + "/",
         )
+        # The lifecycle's steps run at their due time, whether or not a request arrives; the
+        # thread is a daemon, and ends with the worker.
+        Waker(backend.engine).start()
     finally:
         gc.enable()
     gc.freeze()

@@ -422,6 +422,7 @@ class Backend(Assembly):
             self.stubs.clear()
             self.routing.reset()
             self.limiter.set(self.initial_limit)
+        self.engine.announce()
 
     # The clock and the lifecycle
 
@@ -429,7 +430,10 @@ class Backend(Assembly):
         return ClockState(now=self.clock.now(), frozen=self.clock.frozen)
 
     def move_clock(self, change: ClockChange) -> ClockState:
-        """Jump, advance and freeze or thaw, in that order, running every step that falls due."""
+        """Jump, advance and freeze or thaw, in that order, running every step that falls due.
+
+        The steps run a chunk at a time after the move, the store's lock let go between chunks: a
+        long advance holds up no other request (which meanwhile reads the moved clock)."""
         with self.store.transaction():
             try:
                 self.clock.move(instant=change.now, seconds=change.advance_seconds)
@@ -441,13 +445,16 @@ class Backend(Assembly):
             if change.frozen is not None:
                 self.clock.freeze(change.frozen)
             self._clock_share.touch()
-            self.engine.run_due(self.clock.ms())  # and notes when the next step is due on the moved clock
+            self.engine.refresh()  # when the next step is due on the moved clock
+        self.engine.run_until(self.clock.ms())
+        self.engine.announce()  # other processes' wakers read the moved clock
         return self.clock_state()
 
     def set_lifecycle(self, settings: Lifecycle) -> Lifecycle:
         """Live under ``settings`` from now on: every conversation's next step planned again."""
         with self.store.transaction():
             self.engine.configure(settings, (entry.conversation for entry in self.store.entries()))
+        self.engine.announce()
         return settings
 
     def advance(self, conversation_id: str, stage: str) -> Conversation:

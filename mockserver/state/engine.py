@@ -1,15 +1,20 @@
 """The lifecycle engine: runs each conversation's next step when the clock, or a read, reaches it.
 
 ``lifecycle`` says what a step is and when it is due; this keeps the schedule of one server's
-conversations and runs it against the store. The backend calls it with the store's lock held
-(``catch_up`` takes the lock itself), so a due step runs once however many requests arrive.
+conversations and runs it against the store. Due steps run in chunks (``run_chunk``), each a
+transaction of at most ``CHUNK_SECONDS``, so a long advance never holds the store from the other
+requests; one thread at a time runs them (``_running``), so a due step runs once however many
+threads notice it. A ``waking.Waker`` runs them at their due time without any request; a
+request that finds a step due runs a chunk itself if no other thread is running one.
 Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +29,13 @@ from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock, from_ms, to_ms
 from mockserver.state.lifecycle import Legs, StepError
 from mockserver.state.routing import Routing, RoutingError
-from mockserver.store.base import ConversationStore, PartShare, Timetable
+from mockserver.store.base import ConversationStore, Entry, PartShare, Timetable
 from mockserver.store.memory import LocalPartShare, MemorySchedule
+
+# The most CPU time a chunk of due steps spends holding the store's lock: between chunks, other
+# requests are answered (the thread's CPU, not the wall's: on a loaded machine a wall-clock budget
+# made chunks of a few steps, each decoding and storing its conversations again).
+CHUNK_SECONDS = 0.02
 
 
 class Engine:
@@ -46,9 +56,10 @@ class Engine:
     ) -> None:
         self._store = store
         self._routing = routing
-        # While steps run: the due time of the one running; and the earliest at which one freed a member.
-        self._running: int | None = None
-        self._woken: int | None = None
+        # While steps run: the due time of the one running; and the earliest at which one freed a
+        # member (the ACD is woken after that round's work is stored).
+        self._stepping_at: int | None = None
+        self._freed_at: int | None = None
         self._forcing = False  # the control API's advance: an offer whatever the statuses
         self._changes = changes
         self._clock = clock
@@ -60,6 +71,11 @@ class Engine:
         self._schedule: Timetable = schedule if schedule is not None else MemorySchedule()
         self.initial = settings
         self._reads: dict[str, int] = {}
+        # Set when the next step falls due sooner than it did (planned, the clock moved, another
+        # process said so): a waker sleeping until the old time wakes to look again.
+        self.woken = threading.Event()
+        self.due_at = math.inf  # the real time (time.time()) the next step falls due; inf: none, or frozen
+        self._running = threading.Lock()  # held by the thread running due steps
         self._use(settings)
 
     def _use(self, settings: Lifecycle) -> None:
@@ -112,8 +128,12 @@ class Engine:
         # When the next step is due (server ms; inf for none), and the real time when the clock will
         # reach it (time.time(); inf while frozen): every request compares the latter with time().
         self.next_due: float = math.inf if due is None else due
+        due_at = self._clock.when(self.next_due)
         # advanceOn reads: -inf, so a fast-path read takes the branch that leaves it to the view.
-        self.wake_at: float = -math.inf if self.counts_reads else self._clock.when(self.next_due)
+        self.wake_at: float = -math.inf if self.counts_reads else due_at
+        if due_at < self.due_at:
+            self.woken.set()
+        self.due_at = due_at
 
     def apply(self, conversation: Conversation, kind: str, at: datetime) -> Conversation:
         """``conversation`` after the step ``kind`` at ``at`` (``StepError`` if it does not fit).
@@ -169,8 +189,8 @@ class Engine:
         """
         if self._routing is None or self.counts_reads or self.settings.mode is LifecycleMode.OFF:
             return
-        if self._running is not None:  # a step freed the member: woken once the steps' work is stored
-            self._woken = min(self._woken or self._running, self._running)
+        if self._stepping_at is not None:  # a step freed the member: woken once the steps' work is stored
+            self._freed_at = min(self._freed_at or self._stepping_at, self._stepping_at)
             return
         self._wake(self._clock.ms())
 
@@ -281,28 +301,62 @@ class Engine:
         return self._routing.users() if self._routing is not None else []
 
     def catch_up(self) -> None:
-        """Run every step the clock has reached (called before each request is answered)."""
-        if self.next_due <= self._clock.ms():
-            with self._store.transaction():
-                self.run_due(self._clock.ms())
+        """Run a chunk of the steps the clock has reached, unless another thread is running them
+        (called before each request is answered: a request never waits for a long advance)."""
+        if self.next_due <= self._clock.ms() and self._running.acquire(blocking=False):
+            try:
+                with self._store.transaction():
+                    self.run_due(self._clock.ms(), budget=CHUNK_SECONDS)
+            finally:
+                self._running.release()
 
-    def run_due(self, until: int) -> None:
-        """Every step due by ``until``, in time order, each stamped with its own due time.
+    def run_chunk(self) -> bool:
+        """Run a chunk of the steps the clock has reached (waiting for a thread running some); whether
+        more are due."""
+        with self._running, self._store.transaction():
+            return self.run_due(self._clock.ms(), budget=CHUNK_SECONDS)
 
-        Each conversation is decoded once and stored once however many steps it takes.
+    def run_until(self, until: int) -> None:
+        """Every step due by ``until``, a chunk at a time, the store's lock let go between chunks.
+
+        What a chunk stored is kept decoded for the next ones, used while the store still holds
+        exactly those bytes (no request changed the conversation in between).
         """
+        kept: dict[str, tuple[bytes, Conversation]] = {}
+        more = True
+        while more:
+            with self._running, self._store.transaction():
+                more = self.run_due(until, budget=CHUNK_SECONDS, kept=kept)
+
+    def run_due(
+        self, until: int, budget: float = math.inf, kept: dict[str, tuple[bytes, Conversation]] | None = None
+    ) -> bool:
+        """The steps due by ``until``, in time order, each stamped with its own due time, for at most
+        ``budget`` seconds of this thread's CPU; whether it stopped with steps left to run.
+
+        Each conversation is decoded once and stored once however many steps it takes; ``kept``
+        (id -> stored body, conversation) saves decoding what an earlier chunk stored.
+        """
+        kept = {} if kept is None else kept
+        deadline = time.thread_time() + budget
+        stopped = False
         while True:
             working: dict[str, Conversation] = {}
-            self._woken = None
+            self._freed_at = None
             try:
                 for due, conversation_id, kind in self._schedule.pop_due(until):
-                    self._running = due
+                    self._stepping_at = due
                     conversation = working.get(conversation_id)
                     if conversation is None:
                         entry = self._store.get(conversation_id)
                         if entry is None:
                             continue
-                        conversation = entry.conversation
+                        carried = kept.get(conversation_id)
+                        conversation = (
+                            carried[1]
+                            if carried is not None and (carried[0] is entry.body or carried[0] == entry.body)
+                            else entry.conversation
+                        )
                     try:
                         conversation = self.apply(conversation, kind, from_ms(due))
                     except NobodyAvailable:
@@ -310,16 +364,33 @@ class Engine:
                     self._changes.publish(conversation, None)  # every step is told, though stored once
                     working[conversation_id] = conversation
                     self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
+                    if time.thread_time() >= deadline:
+                        stopped = True
+                        break
             finally:
-                self._running = None
+                self._stepping_at = None
             if working:
-                self._store.put(working.values())
-            if self._woken is None:
+                entries = [Entry.of(conversation) for conversation in working.values()]
+                self._store.put_entries(entries)
+                for entry, conversation in zip(entries, working.values(), strict=True):
+                    kept[entry.id] = (entry.body, conversation)
+            if self._freed_at is None:
                 break
-            self._wake(
-                self._woken, run=False
-            )  # offers planned at the step that freed a member, run next round
+            # Offers planned at the step that freed a member: run in the next round (or chunk).
+            self._wake(self._freed_at, run=False)
+            if stopped:
+                break
         self.refresh()
+        return stopped
+
+    def listen(self) -> Callable[[], None]:
+        """Look again whenever another process says the schedule or the clock changed; the function
+        that stops listening."""
+        return self._schedule.listen(self.refresh)
+
+    def announce(self) -> None:
+        """Tell the other processes' wakers that the schedule or the clock changed."""
+        self._schedule.announce()
 
     def read(self, conversation_id: str) -> None:
         """advanceOn reads: every readsPerStep-th read of a conversation takes its next step."""

@@ -87,7 +87,9 @@ class MemoryStore:
 
     def put(self, conversations: Iterable[Conversation]) -> None:
         """Store (or replace) conversations: a reader of several sees all of them or none."""
-        entries = [Entry.of(conversation) for conversation in conversations]
+        self.put_entries([Entry.of(conversation) for conversation in conversations])
+
+    def put_entries(self, entries: list[Entry]) -> None:
         with self._lock:
             self._version += 1
             try:
@@ -388,6 +390,13 @@ class MemorySchedule:
             del self._tokens[conversation_id]
             yield due, conversation_id, kind
 
+    def listen(self, heard: Callable[[], None]) -> Callable[[], None]:
+        """Nothing to hear: this process is the only one that plans (and ``refresh`` tells its waker)."""
+        return _nothing
+
+    def announce(self) -> None:
+        """No other process to tell."""
+
     def clear(self) -> None:
         self._heap, self._tokens = [], {}
 
@@ -402,3 +411,7 @@ class MemorySchedule:
 
     def __len__(self) -> int:
         return len(self._tokens)
+
+
+def _nothing() -> None:
+    """Stops listening where nothing listens."""

@@ -12,6 +12,7 @@ from mockserver.app import create_app
 from mockserver.control.client import AdminClient
 from mockserver.notifications.stream import Stream
 from mockserver.state.backend import Backend
+from mockserver.state.waking import Waker
 from mockserver.web.current import backend_of
 
 
@@ -41,6 +42,7 @@ class MockServer(AdminClient):
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.stream = Stream.from_config(self.backend.notifications, self.app.config)
+        self.waker = Waker(self.backend.engine)
 
     @property
     def url(self) -> str:
@@ -53,7 +55,8 @@ class MockServer(AdminClient):
     def start(self) -> MockServer:
         """Bind (port 0 picks a free port, read back into ``port``) and serve in a daemon thread.
 
-        The notification stream starts too, on ``STREAMING_PORT`` (0: a free one; ``stream.url``).
+        The notification stream starts too, on ``STREAMING_PORT`` (0: a free one; ``stream.url``),
+        and the lifecycle's waker, which runs each step at its due time (``stop`` ends both).
         """
         self.stream.start(self.app.config["STREAMING_HOST"], int(self.app.config["STREAMING_PORT"]))
         handler = WSGIRequestHandler if self.log_requests else _QuietRequestHandler
@@ -61,6 +64,7 @@ class MockServer(AdminClient):
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, name="callback-mock", daemon=True)
         self._thread.start()
+        self.waker.start()  # the lifecycle's steps run at their due time, with or without requests
         return self
 
     def stop(self) -> None:
@@ -71,6 +75,7 @@ class MockServer(AdminClient):
         if self._thread is not None:
             self._thread.join()
         self._server = self._thread = None
+        self.waker.stop()
         self.stream.stop()
 
     def reset(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -38,11 +38,13 @@ class RedisSchedule:
             store.keys("steps"),
             store.keys("planned"),
             store.keys("steps-sequence"),
+            store.keys("wakes"),
         ]
         self._base = [store.keys("base", "steps"), store.keys("base", "planned")]
         self._plan = store.redis.register_script(scripts.PLAN)
         self._pop = store.redis.register_script(scripts.POP)
         self.head: int | None = None
+        self._redis = store.redis
 
     def plan(self, conversation_id: str, step: Step | None) -> None:
         self.plan_all([(conversation_id, step)])
@@ -77,6 +79,28 @@ class RedisSchedule:
     def _read_head(self) -> None:
         first = self._store.redis.zrange(self._keys[1], 0, 0, withscores=True)
         self.head = int(first[0][1]) if first else None
+
+    def listen(self, heard: Callable[[], None]) -> Callable[[], None]:
+        """Hear the wakes' channel on a thread of redis-py's: each message syncs this process (the
+        schedule's first step, the clock), then calls ``heard``."""
+
+        def on_message(message: dict[str, Any]) -> None:
+            self._store.sync()
+            heard()
+
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(**{self._keys[4]: on_message})
+        thread = pubsub.run_in_thread(sleep_time=0.2, daemon=True, exception_handler=_lost_wakes)
+
+        def stop() -> None:
+            thread.stop()
+            thread.join()
+            pubsub.close()
+
+        return stop
+
+    def announce(self) -> None:
+        self._redis.publish(self._keys[4], "changed")
 
     def clear(self) -> None:
         self._store.fenced(("DEL", self._keys[1]), ("DEL", self._keys[2]))
@@ -213,6 +237,12 @@ class RedisLog:
 
     def clear(self) -> None:
         self._redis.delete(self._key)
+
+
+def _lost_wakes(error: BaseException, pubsub: Any, thread: Any) -> None:
+    """The wakes' subscription lost Redis: say so and retry (redis-py reconnects on the next read)."""
+    _log.warning("the lifecycle's waker lost its Redis connection (%s); retrying", error)
+    time.sleep(0.5)
 
 
 def _lost(error: BaseException, pubsub: Any, thread: Any) -> None:

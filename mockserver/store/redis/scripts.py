@@ -83,12 +83,14 @@ end
 return {redis.call('zcard', KEYS[1]), values}
 """
 
-# KEYS: lock, steps (sorted set by due time), planned (hash id -> member), sequence.
-# ARGV[3...]: per conversation its id, its step's due time (ms; empty: none) and kind.
+# KEYS: lock, steps (sorted set by due time), planned (hash id -> member), sequence, the wakes'
+# channel. ARGV[3...]: per conversation its id, its step's due time (ms; empty: none) and kind.
 # A member is "<sequence> <kind> <id>": steps due at the same time come out in the order planned.
+# A step planned to be the first due is published on the channel: every process's waker looks again.
 PLAN = (
     _FENCE
     + """
+local soonest = nil
 for i = 3, #ARGV, 3 do
   local id = ARGV[i]
   local old = redis.call('hget', KEYS[3], id)
@@ -99,7 +101,13 @@ for i = 3, #ARGV, 3 do
     local member = string.format('%016d', redis.call('incr', KEYS[4])) .. ' ' .. ARGV[i + 2] .. ' ' .. id
     redis.call('zadd', KEYS[2], ARGV[i + 1], member)
     redis.call('hset', KEYS[3], id, member)
+    local due = tonumber(ARGV[i + 1])
+    if soonest == nil or due < soonest then soonest = due end
   end
+end
+if soonest ~= nil then
+  local first = redis.call('zrange', KEYS[2], 0, 0, 'WITHSCORES')
+  if first[2] ~= nil and tonumber(first[2]) >= soonest then redis.call('publish', KEYS[5], 'planned') end
 end
 return 1
 """

@@ -205,6 +205,9 @@ class RedisStore:
     def put(self, conversations: Iterable[Conversation]) -> None:
         self._write(self.keys.conversations(), [Entry.of(conversation) for conversation in conversations])
 
+    def put_entries(self, entries: list[Entry]) -> None:
+        self._write(self.keys.conversations(), entries)
+
     def _write(self, keys: list[str], entries: list[Entry]) -> None:
         for start in range(0, len(entries), 500):  # a script's arguments stay well within Lua's stack
             words: list[Any] = []

@@ -84,6 +84,19 @@ def test_an_entry_body_takes_about_its_length_in_memory(conversations: list[Conv
     assert held < 1.5 * len(entry.body) + 1024
 
 
+def test_put_entries_stores_the_entries_as_put_stores_their_conversations(
+    conversations: list[Conversation], fresh: ConversationStore
+) -> None:
+    entries = [Entry.of(conversation) for conversation in conversations[:3]]
+    fresh.put_entries(entries[:2])
+    fresh.put([conversations[2]])
+    fresh.put_entries([Entry.of(attrs.evolve(conversations[0], name="again"))])
+
+    assert [entry.id for entry in fresh.entries()] == [entry.id for entry in entries]
+    assert fresh.entries()[1:] == entries[1:]
+    assert fresh.entries()[0].conversation.name == "again"
+
+
 def test_reset_restores_the_seeded_entries(
     conversations: list[Conversation], fresh: ConversationStore
 ) -> None:
