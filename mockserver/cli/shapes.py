@@ -42,6 +42,11 @@ ROOTS: tuple[type, ...] = (
     contracts.AgentOwnedRouting,
     contracts.RoutingStatus,
     contracts.WritableEntity,
+    # Analytics: a query's paging, a session's metric, an observation's statistics, a tags update.
+    contracts.PagingSpec,
+    contracts.AnalyticsSessionMetric,
+    contracts.StatisticalSummary,
+    contracts.ConversationTagsUpdate,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
