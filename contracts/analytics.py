@@ -135,7 +135,7 @@ class ConversationQuery:
     )
     interval: str | None = optional(
         "Specifies the date and time range of data being queried. Results will only include conversations that "
-        "started on a day (UTC) touched by the interval. Intervals are represented as an ISO-8601 string. "
+        "started on a day touched by the interval. Intervals are represented as an ISO-8601 string. "
         "For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss"
     )
     paging: PagingSpec | None = optional(
