@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from flask import Blueprint, Response
 
 from contracts import (
@@ -20,6 +23,37 @@ from mockserver.web.wire import decode_body, json_response
 bp = Blueprint("analytics", __name__, url_prefix="/api/v2")
 
 
+def null_values_dropped(data: bytes) -> bytes:
+    """The body with each predicate's ``"value": null`` left out, as the API reads it.
+
+    The published data actions send ``"value": null`` with ``exists``; the strict contract refuses
+    null everywhere else, so only a predicate's value is let through (a body that is not JSON is
+    left as it is, for the decoder to refuse).
+    """
+    try:
+        body = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return data
+    if not isinstance(body, dict):
+        return data
+    filters = [*_listed(body.get("conversationFilters")), *_listed(body.get("segmentFilters"))]
+    if isinstance(body.get("filter"), dict):
+        filters.append(body["filter"])
+    for filter_ in filters:
+        predicates = [*_listed(filter_.get("predicates"))]
+        predicates += [
+            p for clause in _listed(filter_.get("clauses")) for p in _listed(clause.get("predicates"))
+        ]
+        for predicate in predicates:
+            if "value" in predicate and predicate["value"] is None:
+                del predicate["value"]
+    return orjson.dumps(body)
+
+
+def _listed(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 @bp.post("/analytics/conversations/details/query")
 @operation(
     summary="Query for conversation details",
@@ -30,7 +64,9 @@ bp = Blueprint("analytics", __name__, url_prefix="/api/v2")
     errors=(400,),
 )
 def details_query() -> Response:
-    return json_response(backend().analytics.query(decode_body(ConversationQuery)))
+    return json_response(
+        backend().analytics.query(decode_body(ConversationQuery, prepare=null_values_dropped))
+    )
 
 
 @bp.get("/analytics/conversations/<conversation_id>/details")
@@ -55,7 +91,9 @@ def conversation_details(conversation_id: str) -> Response:
     errors=(400,),
 )
 def observations_query() -> Response:
-    return json_response(backend().analytics.observations(decode_body(QueueObservationQuery)))
+    return json_response(
+        backend().analytics.observations(decode_body(QueueObservationQuery, prepare=null_values_dropped))
+    )
 
 
 @bp.put("/conversations/<conversation_id>/tags")
