@@ -55,8 +55,12 @@ def check_callback(participant: Participant, callback: Callback, session: dict[s
     if len(segments) > len(rest):  # the after-call work, from the participant's own stamps
         (wrapup,) = segments[len(rest) :]
         assert wrapup["segmentType"] == "wrapup"
-        assert _ms(wrapup["segmentStart"]) == _at(participant.start_acw_time or (work and work.start_time))
-        assert _ms(wrapup.get("segmentEnd")) == _at(participant.end_acw_time or (work and work.end_time))
+        assert _ms(wrapup["segmentStart"]) == _at(
+            participant.start_acw_time or (work.start_time if work else None)
+        )
+        assert _ms(wrapup.get("segmentEnd")) == _at(
+            participant.end_acw_time or (work.end_time if work else None)
+        )
     elif participant.purpose == "agent":
         assert participant.start_acw_time is None or work is None
     found = metrics(session)
@@ -121,6 +125,7 @@ def test_analytics_agree_with_rest_at_every_step_of_a_whole_life(client: FlaskCl
         for conversation_id in created:
             rest = contracts.loads(client.get(f"/api/v2/conversations/{conversation_id}").data, Conversation)
             details = client.get(f"/api/v2/analytics/conversations/{conversation_id}/details").json
+            assert details is not None
             agree(rest, details, now)
             if rest.end_time is not None:
                 seen_ends.add(conversation_id)
