@@ -113,9 +113,16 @@ class AnalyticsCommands:
     """The analytics reads, derived from the stored conversations and the routing state."""
 
     def __init__(
-        self, entries: Callable[[], list[Entry]], routing: Routing, now: Callable[[], datetime]
+        self,
+        entries: Callable[[], list[Entry]],
+        active: Callable[[], list[Entry]],
+        routing: Routing,
+        now: Callable[[], datetime],
     ) -> None:
+        """``entries``: every stored conversation; ``active``: those not ended."""
         self._entries = entries
+        self._active = active
+        self._tallies: dict[str, tuple[bytes, tuple[tuple[str, int, int | None], ...]]] = {}
         self._routing = routing
         self._now = now
         self._derived: dict[str, _Derived] = {}
@@ -206,6 +213,10 @@ class AnalyticsCommands:
                 if _matches(query.filter, (row,)):
                     groups.append(row)
         counts = self._queue_counts({str(g["queueId"]) for g in groups}) if groups else {}
+        status_of = {
+            user_id: self._routing.status(user_id).status or RoutingStatusType.OFF_QUEUE
+            for user_id, _ in self._routing.users()
+        }
         results = []
         for group in groups:
             queue_id, medium = str(group["queueId"]), group.get("mediaType")
@@ -215,7 +226,12 @@ class AnalyticsCommands:
             data = []
             for metric in metrics:
                 data += self._observed(
-                    metric, queue_id, waiting=waiting, alerting=alerting, interacting=interacting
+                    metric,
+                    queue_id,
+                    status_of,
+                    waiting=waiting,
+                    alerting=alerting,
+                    interacting=interacting,
                 )
             results.append(
                 QueueObservationDataContainer(group={k: str(v) for k, v in group.items()}, data=tuple(data))
@@ -223,14 +239,21 @@ class AnalyticsCommands:
         return QueueObservationQueryResponse(results=tuple(results))
 
     def _observed(
-        self, metric: str, queue_id: str, *, waiting: int, alerting: int, interacting: int
+        self,
+        metric: str,
+        queue_id: str,
+        status_of: dict[str, RoutingStatusType],
+        *,
+        waiting: int,
+        alerting: int,
+        interacting: int,
     ) -> list[ObservationMetricData]:
         conversations = {"oWaiting": waiting, "oAlerting": alerting, "oInteracting": interacting}
         if metric in conversations:
             return [
                 ObservationMetricData(metric=metric, stats=StatisticalSummary(count=conversations[metric]))
             ]
-        statuses = [self._routing.status(user_id).status for user_id in self._routing.member_ids(queue_id)]
+        statuses = [status_of[user_id] for user_id in self._routing.member_ids(queue_id)]
         if metric in ("oMemberUsers", "oActiveUsers"):
             return [ObservationMetricData(metric=metric, stats=StatisticalSummary(count=len(statuses)))]
         if metric == "oOffQueueUsers":
@@ -251,28 +274,41 @@ class AnalyticsCommands:
         ]
 
     def _queue_counts(self, queue_ids: set[str]) -> dict[str, tuple[int, int, int]]:
-        """Per queue, its callbacks waiting (the acd leg up, the scheduled time reached), alerting an agent, and with an agent."""
-        now = self._now()
+        """Per queue, its callbacks waiting (the acd leg up, its scheduled time reached), alerting an
+        agent, and with an agent (connected, before after-call work): the active conversations' tallies."""
+        now = to_ms(self._now())
         counts: dict[str, list[int]] = {}
-        for entry in self._entries():
-            if entry.active:
-                for participant in entry.conversation.participants or ():
-                    if participant.queue_id not in queue_ids:
-                        continue
-                    tally = counts.setdefault(participant.queue_id or "", [0, 0, 0])
-                    for callback in participant.callbacks or ():
-                        if callback.state in _ENDED or callback.state is None:
-                            continue
-                        if participant.purpose == "acd":
-                            scheduled = callback.callback_scheduled_time
-                            if scheduled is None or scheduled <= now:
-                                tally[0] += 1
-                        elif participant.purpose == "agent":
-                            if callback.state is CallbackState.ALERTING:
-                                tally[1] += 1
-                            elif callback.after_call_work is None:
-                                tally[2] += 1
+        with self._lock:
+            tallies = [self._tally(entry) for entry in self._active()]
+        for tally in tallies:
+            for queue_id, kind, due in tally:
+                if queue_id in queue_ids and (due is None or due <= now):
+                    counts.setdefault(queue_id, [0, 0, 0])[kind] += 1
         return {key: (a, b, c) for key, (a, b, c) in counts.items()}
+
+    def _tally(self, entry: Entry) -> tuple[tuple[str, int, int | None], ...]:
+        """What an active conversation counts for, per queue: (queue, 0 waiting / 1 alerting / 2
+        interacting, when it starts to count); kept until its stored body changes."""
+        held = self._tallies.get(entry.id)
+        if held is not None and (held[0] is entry.body or held[0] == entry.body):
+            return held[1]
+        tally: list[tuple[str, int, int | None]] = []
+        for participant in entry.conversation.participants or ():
+            for callback in participant.callbacks or ():
+                if participant.queue_id is None or callback.state in _ENDED or callback.state is None:
+                    continue
+                if participant.purpose == "acd":
+                    scheduled = callback.callback_scheduled_time
+                    tally.append((participant.queue_id, 0, None if scheduled is None else to_ms(scheduled)))
+                elif participant.purpose == "agent":
+                    if callback.state is CallbackState.ALERTING:
+                        tally.append((participant.queue_id, 1, None))
+                    elif callback.after_call_work is None:
+                        tally.append((participant.queue_id, 2, None))
+        if len(self._tallies) > 4 * len(self._derived) + 100_000:
+            self._tallies.clear()  # ended conversations' tallies, never read again
+        self._tallies[entry.id] = (entry.body, tuple(tally))
+        return self._tallies[entry.id][1]
 
     # Inside
 

@@ -73,7 +73,7 @@ class Backend(Assembly):
     def analytics(self) -> AnalyticsCommands:
         """The analytics reads (details query, a conversation's details, queue observations), derived
         from the stored conversations and the routing state."""
-        return AnalyticsCommands(self.store.entries, self.routing, self.now)
+        return AnalyticsCommands(self.store.entries, lambda: self.store.active()[1], self.routing, self.now)
 
     def analytics_details(self, conversation_id: str) -> AnalyticsConversationWithoutAttributes:
         """``GET /api/v2/analytics/conversations/{id}/details``: the stored conversation as analytics details it."""
