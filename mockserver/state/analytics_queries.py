@@ -313,15 +313,19 @@ class AnalyticsCommands:
     # Inside
 
     def _refresh(self) -> None:
-        """The derived details brought up to the store: a changed body derived again, a deleted one forgotten."""
-        seen = set()
-        for entry in self._entries():
-            seen.add(entry.id)
-            held = self._derived.get(entry.id)
+        """The derived details brought up to the store: a changed body derived again, a deleted one forgotten.
+
+        One pass over the entries that allocates nothing while nothing changed (a set of the ids is
+        built only when some conversation was deleted).
+        """
+        entries = self._entries()
+        derived = self._derived
+        for entry in entries:
+            held = derived.get(entry.id)
             if held is None or (held.body is not entry.body and held.body != entry.body):
                 self._derive(entry)
-        if len(seen) != len(self._derived):
-            for gone in set(self._derived) - seen:
+        if len(derived) != len(entries):
+            for gone in set(derived) - {entry.id for entry in entries}:
                 self._forget(gone)
 
     def _derive(self, entry: Entry) -> _Derived:
