@@ -98,7 +98,7 @@ Predicate = ConversationDetailQueryPredicate | SegmentDetailQueryPredicate | Que
 class _Derived:
     """A stored conversation's details, the rows its segment filters test, its conversation dimensions."""
 
-    body: bytes
+    entry: Entry  # held, so that its id() stays its own (``_refresh``)
     details: AnalyticsConversationWithoutAttributes
     rows: tuple[Row, ...]
     dims: Row
@@ -127,6 +127,7 @@ class AnalyticsCommands:
         self._now = now
         self._derived: dict[str, _Derived] = {}
         self._index: dict[tuple[str, str], set[str]] = {}
+        self._seen: set[int] = set()  # the id()s of the entries the derived details hold
         self._lock = threading.Lock()  # the cache and index are this process's; requests share them
 
     # Conversation details
@@ -315,22 +316,30 @@ class AnalyticsCommands:
     def _refresh(self) -> None:
         """The derived details brought up to the store: a changed body derived again, a deleted one forgotten.
 
-        One pass over the entries that allocates nothing while nothing changed (a set of the ids is
-        built only when some conversation was deleted).
+        While the store hands back the very entries seen last time (the memory store keeps an
+        entry until its conversation changes), one comparison of their identities at C speed says
+        nothing changed; the ids stay unique because the derived details hold their entries.
+        Otherwise one pass, building a set of the ids only when some conversation was deleted.
         """
         entries = self._entries()
+        seen = set(map(id, entries))
+        if seen == self._seen:
+            return
         derived = self._derived
         for entry in entries:
             held = derived.get(entry.id)
-            if held is None or (held.body is not entry.body and held.body != entry.body):
+            if held is None or (held.entry is not entry and held.entry.body != entry.body):
                 self._derive(entry)
+            elif held.entry is not entry:
+                derived[entry.id] = attrs.evolve(held, entry=entry)  # the same body, a new entry
         if len(derived) != len(entries):
             for gone in set(derived) - {entry.id for entry in entries}:
                 self._forget(gone)
+        self._seen = {id(held.entry) for held in derived.values()}
 
     def _derive(self, entry: Entry) -> _Derived:
         held = self._derived.get(entry.id)
-        if held is not None and (held.body is entry.body or held.body == entry.body):
+        if held is not None and (held.entry is entry or held.entry.body == entry.body):
             return held
         self._forget(entry.id)
         made = _derived(entry)
@@ -404,7 +413,7 @@ def _derived(entry: Entry) -> _Derived:
     )
     start = to_ms(made.conversation_start) if made.conversation_start else 0
     end = to_ms(made.conversation_end) if made.conversation_end else None
-    return _Derived(entry.body, made, tuple(rows), dims, start, end)
+    return _Derived(entry, made, tuple(rows), dims, start, end)
 
 
 def _row(**values: Any) -> Row:

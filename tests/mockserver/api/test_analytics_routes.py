@@ -379,3 +379,21 @@ def test_the_sdk_reads_the_answers(sdk: ModuleType, callback_mock_server: MockSe
     tags.external_tag = "from-the-sdk"
     assert conversations.put_conversation_tags(first.conversation_id, tags) == "from-the-sdk"
     assert api.get_analytics_conversation_details(first.conversation_id).external_tag == "from-the-sdk"
+
+
+def test_a_query_follows_the_store_a_change_and_a_delete(app: Flask, client: FlaskClient) -> None:
+    conversation_id = create(client, queue_of(app))
+    now = backend_of(app).now()
+    body = {
+        "interval": f"{iso(now - timedelta(hours=1))}/{iso(now + timedelta(hours=1))}",
+        "conversationFilters": [
+            {"type": "and", "predicates": [{"dimension": "conversationId", "value": conversation_id}]}
+        ],
+        "segmentFilters": [{"type": "and", "predicates": [{"dimension": "segmentType", "value": "wrapup"}]}],
+    }
+    assert post(client, DETAILS, body)["totalHits"] == 0  # scheduled: no after-call work yet
+    advance(client, conversation_id, "disconnected")
+    assert post(client, DETAILS, body)["totalHits"] == 1
+    path = control_path(AdminRoutes.DELETE_CONVERSATION, conversation_id=conversation_id)
+    assert client.delete(path).status_code in (200, 204)
+    assert post(client, DETAILS, body)["totalHits"] == 0
