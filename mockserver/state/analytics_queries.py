@@ -12,6 +12,7 @@ filter's candidates before each is tested exactly. Nothing here imports Flask.
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -98,7 +99,7 @@ Predicate = ConversationDetailQueryPredicate | SegmentDetailQueryPredicate | Que
 class _Derived:
     """A stored conversation's details, the rows its segment filters test, its conversation dimensions."""
 
-    entry: Entry  # held, so that its id() stays its own (``_refresh``)
+    entry: Entry
     details: AnalyticsConversationWithoutAttributes
     rows: tuple[Row, ...]
     dims: Row
@@ -127,7 +128,7 @@ class AnalyticsCommands:
         self._now = now
         self._derived: dict[str, _Derived] = {}
         self._index: dict[tuple[str, str], set[str]] = {}
-        self._seen: set[int] = set()  # the id()s of the entries the derived details hold
+        self._last: list[Entry] = []  # the store's entries at the last refresh
         self._lock = threading.Lock()  # the cache and index are this process's; requests share them
 
     # Conversation details
@@ -316,14 +317,14 @@ class AnalyticsCommands:
     def _refresh(self) -> None:
         """The derived details brought up to the store: a changed body derived again, a deleted one forgotten.
 
-        While the store hands back the very entries seen last time (the memory store keeps an
-        entry until its conversation changes), one comparison of their identities at C speed says
-        nothing changed; the ids stay unique because the derived details hold their entries.
-        Otherwise one pass, building a set of the ids only when some conversation was deleted.
+        While the store hands back the very entries of last time, in the same order (the memory
+        store keeps an entry until its conversation changes), one identity comparison at C speed
+        says nothing changed. Otherwise one pass, building a set of the ids only when some
+        conversation was deleted.
         """
         entries = self._entries()
-        seen = set(map(id, entries))
-        if seen == self._seen:
+        last = self._last
+        if len(entries) == len(last) and all(map(operator.is_, entries, last)):
             return
         derived = self._derived
         for entry in entries:
@@ -335,7 +336,7 @@ class AnalyticsCommands:
         if len(derived) != len(entries):
             for gone in set(derived) - {entry.id for entry in entries}:
                 self._forget(gone)
-        self._seen = {id(held.entry) for held in derived.values()}
+        self._last = entries
 
     def _derive(self, entry: Entry) -> _Derived:
         held = self._derived.get(entry.id)
