@@ -137,3 +137,10 @@ class CallCommand:
 @frozen(kw_only=True)
 class Empty:
     """An empty object: the answer of ``PATCH .../participants/{participantId}/communications/{id}``."""
+
+
+@frozen(kw_only=True)
+class ConversationTagsUpdate:
+    """The body of ``PUT /api/v2/conversations/{conversationId}/tags``: the conversation's external tag."""
+
+    external_tag: str | None = optional("The external tag for the conversation.")

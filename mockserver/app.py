@@ -8,6 +8,7 @@ from flask import Flask
 
 from mockserver.api import (
     acd,
+    analytics,
     callback_conversations,
     callbacks,
     campaigns,
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         notifications.bp,
         routing.bp,
         acd.bp,
+        analytics.bp,
     ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)

@@ -64,6 +64,11 @@ ROOTS: tuple[type, ...] = (
     contracts.RoutingData,
     contracts.RoutingConversationAttributesRequest,
     contracts.EstimatedWaitTimePredictions,
+    # Analytics: a query's paging, a session's metric, an observation's statistics, a tags update.
+    contracts.PagingSpec,
+    contracts.AnalyticsSessionMetric,
+    contracts.StatisticalSummary,
+    contracts.ConversationTagsUpdate,
 )
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"

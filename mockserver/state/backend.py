@@ -21,6 +21,7 @@ import orjson
 
 import contracts
 from contracts import (
+    AnalyticsConversationWithoutAttributes,
     BulkCallbackPatchResponse,
     BulkError,
     BulkResult,
@@ -29,6 +30,7 @@ from contracts import (
     CallbackState,
     CampaignInteractions,
     Conversation,
+    ConversationTagsUpdate,
     CreateCallbackCommand,
     CreateCallbackResponse,
     PatchCallbackRequest,
@@ -38,6 +40,7 @@ from factories import ConversationFactory
 from mockserver.control.models import ClockChange, ClockState, Lifecycle
 from mockserver.state import callback_routing, campaigns, edits, lifecycle, step_edits
 from mockserver.state.acd_commands import AcdCommands
+from mockserver.state.analytics_queries import AnalyticsCommands
 from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
@@ -81,6 +84,23 @@ class Backend(Assembly):
     def queues(self) -> QueueCommands:
         """The routing routes' commands (queues, members, routing statuses) over ``routing``."""
         return QueueCommands(self.routing, self.store.transaction)
+
+    @cached_property
+    def analytics(self) -> AnalyticsCommands:
+        """The analytics reads (details query, a conversation's details, queue observations), derived
+        from the stored conversations and the routing state."""
+        return AnalyticsCommands(self.store.entries, lambda: self.store.active()[1], self.routing, self.now)
+
+    def analytics_details(self, conversation_id: str) -> AnalyticsConversationWithoutAttributes:
+        """``GET /api/v2/analytics/conversations/{id}/details``: the stored conversation as analytics details it."""
+        return self.analytics.conversation(self._entry_or_404(conversation_id))
+
+    def tag(self, conversation_id: str, update: ConversationTagsUpdate) -> str:
+        """Keep ``update``'s external tag on the conversation (REST's ``externalTag``, analytics' too); the tag."""
+        with self.store.transaction():
+            conversation = self.conversation(conversation_id)
+            self.put([attrs.evolve(conversation, external_tag=update.external_tag)])
+        return update.external_tag or ""
 
     @cached_property
     def find_entry(self) -> Callable[[str], Entry | None]:

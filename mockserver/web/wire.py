@@ -21,8 +21,8 @@ T = TypeVar("T")
 Bodyless = Callable[[str, str, str, dict[str, str]], Awaitable[tuple[list[tuple[str, str]], bytes] | None]]
 
 
-def decode_body(model: type[T]) -> T:
-    """The request body as ``model``, decoded by the strict contract.
+def decode_body(model: type[T], *, prepare: Callable[[bytes], bytes] | None = None) -> T:
+    """The request body as ``model``, decoded by the strict contract (after ``prepare``, if given).
 
     Raises the API's errors: 415 for a body that is not JSON (or declares a charset other than
     UTF-8), 413 past the size limit (Werkzeug,
@@ -33,6 +33,8 @@ def decode_body(model: type[T]) -> T:
     if request.mimetype_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
         raise http_error(415)  # as the API answers: the body is read as UTF-8 or not at all
     data = request.get_data(cache=True)
+    if prepare is not None:
+        data = prepare(data)
     try:
         return contracts.loads(data, model)
     except ContractError as error:

@@ -128,6 +128,22 @@ ROUTING_MODELS = [
     contracts.RoutingStatus,
     contracts.WritableEntity,
 ]
+# Analytics: the details and observation queries' bodies declared in full, and the tags body.
+ANALYTICS_MODELS = [
+    contracts.PagingSpec,
+    contracts.ConversationDetailQueryClause,
+    contracts.ConversationDetailQueryFilter,
+    contracts.SegmentDetailQueryClause,
+    contracts.SegmentDetailQueryFilter,
+    contracts.AnalyticsSessionMetric,
+    contracts.QueueObservationQuery,
+    contracts.QueueObservationQueryClause,
+    contracts.QueueObservationQueryFilter,
+    contracts.QueueObservationQueryResponse,
+    contracts.QueueObservationDataContainer,
+    contracts.StatisticalSummary,
+    contracts.ConversationTagsUpdate,
+]
 # The models the contract declares in full, and the envelopes it declares in part.
 FULL_MODELS = [
     *CALLBACK_MODELS,
@@ -136,6 +152,7 @@ FULL_MODELS = [
     *NOTIFICATION_MODELS,
     *MEDIA_MODELS,
     *ROUTING_MODELS,
+    *ANALYTICS_MODELS,
 ]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {
@@ -171,6 +188,17 @@ ENVELOPES = [
     contracts.CreateQueueRequest,
     contracts.QueueMediaSettings,
     contracts.QueueMember,
+    # Analytics: what a callback conversation's details carry, and the predicates the mock evaluates.
+    contracts.ConversationQuery,
+    contracts.ConversationDetailQueryPredicate,
+    contracts.SegmentDetailQueryPredicate,
+    contracts.QueueObservationQueryPredicate,
+    contracts.AnalyticsConversationQueryResponse,
+    contracts.AnalyticsConversationWithoutAttributes,
+    contracts.AnalyticsParticipantWithoutAttributes,
+    contracts.AnalyticsSession,
+    contracts.AnalyticsConversationSegment,
+    contracts.ObservationMetricData,
 ]
 
 

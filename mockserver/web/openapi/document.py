@@ -163,6 +163,8 @@ def _schema(model: Any, schemas: dict[str, Any], ref: str) -> dict[str, Any]:
         return {"type": "array", "items": definitions_for(get_args(model)[0], schemas, ref_prefix=ref)}
     if isinstance(model, type) and issubclass(model, WireEnum):
         return {"type": "string", "enum": [member.value for member in model]}
+    if model is str:  # a bare JSON string (PUT .../tags answers the tag)
+        return {"type": "string"}
     return definitions_for(model, schemas, ref_prefix=ref)
 
 

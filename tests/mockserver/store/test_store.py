@@ -375,3 +375,21 @@ def test_the_routing_state_refuses_a_queue_or_user_it_does_not_hold(fresh: Conve
     assert (queue.value.kind, queue.value.id) == ("queue", "q-unknown")
     assert (user.value.kind, user.value.id) == ("user", "u-unknown")
     assert routing.member_ids("q-1") == ("u-1", "u-2", "u-3")  # nothing added
+
+
+def test_a_tag_is_kept_with_its_conversation_across_processes(
+    store: str, fresh: ConversationStore, conversations: list[Conversation]
+) -> None:
+    # The tags PUT .../tags sets live in the conversation's body: one piece of state in both stores.
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        tagged = attrs.evolve(conversations[0], external_tag="negative-sentiment")
+        with fresh.transaction():
+            fresh.put([tagged])
+        entry = other_store.get(tagged.id or "")
+        assert entry is not None
+        assert entry.conversation.external_tag == "negative-sentiment"
+        assert b'"externalTag":"negative-sentiment"' in entry.body
+    finally:
+        if other_store is not fresh:
+            other_store.close()
