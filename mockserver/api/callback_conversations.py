@@ -61,6 +61,7 @@ def list_callback_conversations() -> Response:
     operation_id="getConversationsCallback",
     tag="Conversations",
     responses={200: CallbackConversation},
+    codes={404: ("conversation.error.conversation.not.found",)},
 )
 def get_callback_conversation(conversation_id: str) -> Response:
     return json_response(projections.callback_conversation(backend().callback_conversation(conversation_id)))
@@ -74,6 +75,7 @@ def get_callback_conversation(conversation_id: str) -> Response:
     request=Conversation,
     narrowing=DISCONNECT_ONLY,
     responses={200: Conversation},
+    codes={400: ("conversation.error.conversation.disconnected",)},
 )
 def disconnect_conversation(conversation_id: str) -> Response:
     body: Conversation = decode_body(Conversation)
@@ -88,6 +90,14 @@ def disconnect_conversation(conversation_id: str) -> Response:
     request=MediaParticipantRequest,
     narrowing=PARTICIPANT_UPDATE,
     responses={202: None},
+    codes={
+        400: (
+            "conversation.participant.update.invalid",
+            "callback.error.answer.not.alerting",
+            "conversation.error.participant.no.active.conversations",
+        ),
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def update_participant(conversation_id: str, participant_id: str) -> Response:
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
@@ -102,6 +112,7 @@ def update_participant(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=ParticipantAttributes,
     responses={202: ParticipantAttributes},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def update_attributes(conversation_id: str, participant_id: str) -> Response:
     body: ParticipantAttributes = decode_body(ParticipantAttributes)
@@ -117,6 +128,17 @@ def update_attributes(conversation_id: str, participant_id: str) -> Response:
     request=MediaParticipantRequest,
     narrowing=DISCONNECT_ONLY,
     responses={200: Empty},
+    codes={
+        400: (
+            "communication.state.required",
+            "conversation.participant.update.invalid",
+            "conversation.error.participant.no.active.conversations",
+        ),
+        404: (
+            "conversation.error.not.conversation.participant",
+            "conversation.error.communication.not.found",
+        ),
+    },
 )
 def update_communication(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
@@ -132,6 +154,7 @@ def update_communication(conversation_id: str, participant_id: str, communicatio
     responses={200: AssignedWrapupCode},
     query=(_PROVISIONAL,),
     errors=(400,),
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def participant_wrapup(conversation_id: str, participant_id: str) -> Response:
     wrapup = backend().participants.assigned_wrapup(conversation_id, participant_id, None, _provisional())
@@ -146,6 +169,9 @@ def participant_wrapup(conversation_id: str, participant_id: str) -> Response:
     responses={200: AssignedWrapupCode},
     query=(_PROVISIONAL,),
     errors=(400,),
+    codes={
+        404: ("conversation.error.not.conversation.participant", "conversation.error.communication.not.found")
+    },
 )
 def communication_wrapup(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     participants = backend().participants
@@ -161,6 +187,13 @@ def communication_wrapup(conversation_id: str, participant_id: str, communicatio
     tag="Conversations",
     request=WrapupInput,
     responses={202: None},
+    codes={
+        400: ("conversation.participant.update.invalid",),
+        404: (
+            "conversation.error.not.conversation.participant",
+            "conversation.error.communication.not.found",
+        ),
+    },
 )
 def wrap_up(conversation_id: str, participant_id: str, communication_id: str) -> Response:
     body: WrapupInput = decode_body(WrapupInput)
@@ -174,6 +207,7 @@ def wrap_up(conversation_id: str, participant_id: str, communication_id: str) ->
     operation_id="getConversationsCallbackParticipantWrapupcodes",
     tag="Conversations",
     responses={200: tuple[WrapupCode, ...]},
+    codes={404: ("conversation.error.not.conversation.participant",)},
 )
 def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     codes = backend().participants.wrapup_codes(conversation_id, participant_id)
@@ -187,6 +221,14 @@ def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=TransferRequest,
     responses={202: None},
+    codes={
+        400: (
+            "callback.error.user.id.queue.id",
+            "callback.error.transfer.not.connected",
+            "conversations.error.transfer.same.party",
+        ),
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def replace_participant(conversation_id: str, participant_id: str) -> Response:
     body: TransferRequest = decode_body(TransferRequest)
@@ -201,6 +243,7 @@ def replace_participant(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=SetRecordingState,
     responses={200: RecordingState},
+    codes={400: ("conversation.error.conversation.disconnected",)},
 )
 def set_recording_state(conversation_id: str) -> Response:
     body: SetRecordingState = decode_body(SetRecordingState)

@@ -30,6 +30,7 @@ bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callback
     tag="Conversations",
     request=CreateCallbackCommand,
     responses={200: CreateCallbackResponse},
+    codes={400: ("callback.error.scheduled.time.too.far.in.future",)},
 )
 def create_callback() -> Response:
     command = decode_body(CreateCallbackCommand)
@@ -46,6 +47,10 @@ def create_callback() -> Response:
     request=PatchCallbackRequest,
     responses={200: PatchCallbackResponse},
     errors=(404, 412),  # 412 callback.error.already.triggered: the callback is no longer scheduled
+    codes={
+        400: ("callback.error.scheduled.time.too.far.in.future",),
+        412: ("callback.error.already.triggered",),
+    },
 )
 def patch_callback() -> Response:
     patch = decode_body(PatchCallbackRequest)
@@ -61,6 +66,7 @@ def patch_callback() -> Response:
     tag="Conversations",
     request=BulkCallbackPatchRequest,
     responses={200: BulkCallbackPatchResponse},
+    codes={400: ("callback.error.too.many.entities", "callback.error.scheduled.time.too.far.in.future")},
 )
 def update_callbacks() -> Response:
     bulk = decode_body(BulkCallbackPatchRequest)

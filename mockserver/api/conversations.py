@@ -37,6 +37,9 @@ def get_conversation(conversation_id: str) -> Response:
     tag="Conversations",
     request=CallCommand,
     responses={200: Conversation},
+    codes={
+        400: ("callback.error.parse.call.number", "conversation.error.participant.no.active.conversations")
+    },
 )
 def place_call(conversation_id: str) -> Response:
     command: CallCommand = decode_body(CallCommand)
@@ -50,6 +53,14 @@ def place_call(conversation_id: str) -> Response:
     tag="Conversations",
     request=CreateCallbackOnConversationCommand,
     responses={201: None},
+    codes={
+        400: (
+            "conversation.error.cannot.callback.acd",
+            "callback.error.scheduled.callback.already.exists",
+            "callback.error.callback.already.being.routed",
+        ),
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def schedule_callback(conversation_id: str, participant_id: str) -> Response:
     command: CreateCallbackOnConversationCommand = decode_body(CreateCallbackOnConversationCommand)

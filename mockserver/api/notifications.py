@@ -146,6 +146,7 @@ def _subscribe(channel_id: str, *, replace: bool) -> Response:
     narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
     query=(_IGNORE_ERRORS,),
+    codes={400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions")},
 )
 def add_subscriptions(channel_id: str) -> Response:
     return _subscribe(channel_id, replace=False)
@@ -160,6 +161,7 @@ def add_subscriptions(channel_id: str) -> Response:
     narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
     query=(_IGNORE_ERRORS,),
+    codes={400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions")},
 )
 def replace_subscriptions(channel_id: str) -> Response:
     return _subscribe(channel_id, replace=True)

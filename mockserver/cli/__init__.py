@@ -46,7 +46,7 @@ def _unavailable(name: str, exc: ImportError) -> click.Command:
 
 _LAZY = {
     name: f"mockserver.cli.{name}:{name}"
-    for name in ("drift", "generate", "schema", "serve", "validate", "verify")
+    for name in ("drift", "generate", "schema", "serve", "swagger", "validate", "verify")
 }
 
 

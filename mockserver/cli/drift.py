@@ -113,15 +113,36 @@ def _field_changes(model: str, field: str, ours: FieldType | None, theirs: Field
     help=f"A {SDK_DISTRIBUTION} package directory to read instead of the installed one.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON, for machines.")
-def drift(spec: Path | None, *, sdk_path: Path | None, as_json: bool) -> None:
+@click.option(
+    "--routes",
+    is_flag=True,
+    help="Compare the mock's routes with SPEC (a Swagger 2.0 description) operation by operation instead.",
+)
+@click.option(
+    "--known",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --routes: a file of known differences ('where | kind | item | reason' a line) not to report.",
+)
+def drift(
+    spec: Path | None, *, sdk_path: Path | None, as_json: bool, routes: bool, known: Path | None
+) -> None:
     """Compare the contract's callback models with the real API's.
 
     The API's side is the installed official SDK (purecloudplatformclientv2, any version),
     another copy of it (--sdk-path), or a Swagger/OpenAPI JSON file (SPEC). Reports fields
     added, removed or retyped and enum values added or removed, per model.
 
+    With --routes, compares every operation the mock serves under /api/v2 with the description
+    SPEC instead: path, method, success statuses, error statuses and codes (x-inin-error-codes),
+    permissions (x-inin-requires-permissions), and the request and answer bodies' property sets,
+    required lists and enum values (docs/contract.md).
+
     Exit status: 0 without drift, 1 with drift, 2 on usage errors or an unreadable source.
     """
+    if routes:
+        _routes(spec, known=known, as_json=as_json)
+    if known is not None:
+        raise click.UsageError("--known goes with --routes.")
     if spec is not None and sdk_path is not None:
         raise click.UsageError("give a Swagger/OpenAPI file or --sdk-path, not both.")
     contract = contract_shapes()
@@ -146,7 +167,10 @@ def drift(spec: Path | None, *, sdk_path: Path | None, as_json: bool) -> None:
 
 def _api_shapes(spec: Path | None, sdk_path: Path | None, names: list[str]) -> tuple[str, Shapes]:
     if spec is not None:
-        return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        try:
+            return str(spec), document_shapes(orjson.loads(spec.read_bytes()))
+        except (ShapeError, OSError, ValueError) as exc:  # the message names the file it is about
+            raise ShapeError(f"{spec}: {exc}") from exc
     if sdk_path is not None:
         return str(sdk_path), sdk_shapes(sdk_path, names)
     package = installed_sdk()
@@ -166,3 +190,21 @@ def _render(source: str, models: list[str], changes: list[Change]) -> str:
         lines.append(model)
         lines.extend(str(change) for change in changes if change.model == model)
     return "\n".join(lines)
+
+
+def _routes(spec: Path | None, *, known: Path | None, as_json: bool) -> None:
+    if spec is None:
+        raise click.UsageError("--routes compares with a Swagger 2.0 file: give SPEC.")
+    from mockserver.app import create_app
+    from mockserver.cli.route_report import render, route_report
+    from mockserver.cli.routes import RouteDescriptionError
+
+    try:
+        report = route_report(create_app(), spec, known_path=known)
+    except RouteDescriptionError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(
+        orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() if as_json else render(report, known)
+    )
+    sys.exit(1 if report["drift"] else 0)

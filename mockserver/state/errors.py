@@ -49,6 +49,8 @@ _PROBLEM_CODES = {
     ProblemKind.MISSING: "constraint.validation",
     ProblemKind.SYNTAX: "bad.request",
 }
+# The codes a body that fails validation is answered with (a 400's details), on any route that reads one.
+VALIDATION_CODES = frozenset({*_PROBLEM_CODES.values(), "invalid.value"})
 _DATE_MESSAGE = "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
 
 
@@ -122,6 +124,12 @@ class ApiError(StateError):
             details=self.details,
             errors=(),
         )
+
+
+def platform_code(status: int) -> str | None:
+    """The code the platform answers ``status`` with on any route (None: a status only routes' own codes use)."""
+    entry = _HTTP_CODES.get(status)
+    return None if entry is None else entry[0]
 
 
 def http_error(status: int) -> ApiError:

@@ -322,10 +322,16 @@ def test_each_kind_of_drift_in_a_document(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "error: unexpected character"),
-        ("[]", "error: not a Swagger or OpenAPI document: the top level is not an object\n"),
-        ('{"paths": {}}', "error: not a Swagger or OpenAPI document: no definitions or components.schemas\n"),
-        ('{"swagger": "2.0", "definitions": []}', "error: not a Swagger or OpenAPI document: no definitions"),
+        ("{not json", "error: {spec}: unexpected character"),
+        ("[]", "error: {spec}: not a Swagger or OpenAPI document: the top level is not an object\n"),
+        (
+            '{"paths": {}}',
+            "error: {spec}: not a Swagger or OpenAPI document: no definitions or components.schemas\n",
+        ),
+        (
+            '{"swagger": "2.0", "definitions": []}',
+            "error: {spec}: not a Swagger or OpenAPI document: no definitions",
+        ),
     ],
 )
 def test_a_document_that_cannot_be_read_exits_2(
@@ -335,7 +341,7 @@ def test_a_document_that_cannot_be_read_exits_2(
     spec.write_text(text)
     result = invoke("drift", str(spec))
     assert result.exit_code == 2
-    assert result.stderr.startswith(message)
+    assert result.stderr.startswith(message.format(spec=spec))  # the message names the file
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,9 @@ class Operation:
     # JSON Schema keywords this route adds to its request model's (``{"properties": {"state":
     # {"const": "disconnected"}}}``): what the route alone takes of a shared model.
     narrowing: dict[str, Any] | None = None
+    # Error status -> the route's own codes (x-inin-error-codes) beyond the platform's for that status
+    # (``{404: ("conversation.error.conversation.not.found",)}``): what ``drift --routes`` compares.
+    codes: dict[int, tuple[str, ...]] = field(factory=dict)
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
