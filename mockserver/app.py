@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from mockserver.api import callback_conversations, callbacks, campaigns, conversations, notifications, routing
+from mockserver.api import (
+    callback_conversations,
+    callbacks,
+    campaigns,
+    conversations,
+    notifications,
+    oauth,
+    routing,
+)
 from mockserver.api.fast_reads import ConversationReads
 from mockserver.config import DEFAULTS, Paths, checked, from_environ
 from mockserver.control import views as control_views
@@ -66,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         campaigns.bp,
         notifications.bp,
         routing.bp,
+        oauth.bp,
     ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)

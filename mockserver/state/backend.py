@@ -366,6 +366,7 @@ class Backend(Assembly):
             self.faults.clear()
             self.stubs.clear()
             self.routing.reset()
+            self.identity.reset()
             self.limiter.set(self.initial_limit)
 
     # The clock and the lifecycle
