@@ -214,6 +214,10 @@ class Identity:
     def roles(self) -> dict[str, tuple[str, ...]]:
         return dict(self._roles)
 
+    def principal_of(self, kind: str, entity_id: str) -> Principal | None:
+        """The user or client with that id, as a token would act for it; None if there is none."""
+        return self._principal(kind, entity_id)
+
     def _principal(self, kind: str, entity_id: str) -> Principal | None:
         account = (self._users if kind == USER else self._clients).get(entity_id)
         if account is None:
