@@ -14,6 +14,7 @@ from mockserver.api import (
     campaigns,
     conversations,
     notifications,
+    oauth,
     routing,
 )
 from mockserver.api.fast_reads import ConversationReads
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         routing.bp,
         acd.bp,
         analytics.bp,
+        oauth.bp,
     ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)

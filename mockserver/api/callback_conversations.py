@@ -22,9 +22,10 @@ from contracts import (
     WrapupCode,
     WrapupInput,
 )
-from mockserver.state import projections
+from mockserver.state import identity, projections
 from mockserver.state.errors import ApiError
 from mockserver.state.participants import DISCONNECT_ONLY, PARTICIPANT_UPDATE
+from mockserver.web.auth import principal
 from mockserver.web.current import backend
 from mockserver.web.openapi import QueryParameter, operation
 from mockserver.web.wire import decode_body, decode_optional_body, json_response, raw_json
@@ -82,6 +83,33 @@ def disconnect_conversation(conversation_id: str) -> Response:
     return json_response(backend().participants.disconnect(conversation_id, body.state))
 
 
+def _own(conversation_id: str, participant_id: str) -> None:
+    """Refuse a caller acting on another user's participant, as Genesys does.
+
+    A user may change a participant that is no user's (the customer's, the acd's) or its own;
+    another user's participant (an agent answering the offer made to someone else) is 404
+    ``conversation.error.not.conversation.participant``. A user holding the mock's own
+    ``identity.ANY_PARTICIPANT`` (the admin role, so the default role) acts on any participant, and
+    an OAuth client as before (the
+    description lists no user-context code for these routes). An unknown conversation or
+    participant is left to the command's own 404.
+    """
+    caller = principal()
+    if not caller.is_user or caller.holds(identity.ANY_PARTICIPANT):
+        return
+    entry = backend().find_entry(conversation_id)
+    if entry is None:
+        return
+    target = next((p for p in entry.conversation.participants or () if p.id == participant_id), None)
+    if target is not None and target.user_id is not None and target.user_id != caller.id:
+        raise ApiError(
+            404,
+            "conversation.error.not.conversation.participant",
+            "User is not a participant in the conversation.",
+            entity_id=participant_id,
+        )
+
+
 @bp.patch(PARTICIPANT)
 @operation(
     summary="Update conversation participant",
@@ -101,6 +129,7 @@ def disconnect_conversation(conversation_id: str) -> Response:
 )
 def update_participant(conversation_id: str, participant_id: str) -> Response:
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
+    _own(conversation_id, participant_id)
     backend().participants.update(conversation_id, participant_id, body)
     return Response(status=202)
 
@@ -141,6 +170,7 @@ def update_attributes(conversation_id: str, participant_id: str) -> Response:
     },
 )
 def update_communication(conversation_id: str, participant_id: str, communication_id: str) -> Response:
+    _own(conversation_id, participant_id)
     body: MediaParticipantRequest = decode_body(MediaParticipantRequest)
     backend().participants.update_communication(conversation_id, participant_id, communication_id, body)
     return json_response(Empty())

@@ -11,7 +11,9 @@ from contracts import (
     CreateCallbackOnConversationCommand,
 )
 from mockserver.api.callbacks import decode_command, require_queue, with_numbers
+from mockserver.notifications import users
 from mockserver.state import paging
+from mockserver.web.auth import principal
 from mockserver.web.current import backend
 from mockserver.web.openapi import PAGING, QueryParameter, operation
 from mockserver.web.wire import decode_body, json_response, listing_json, raw_json
@@ -38,10 +40,15 @@ def get_conversation(conversation_id: str) -> Response:
     request=CallCommand,
     responses={200: Conversation},
     codes={
-        400: ("callback.error.parse.call.number", "conversation.error.participant.no.active.conversations")
+        400: (
+            "callback.error.parse.call.number",
+            "conversation.error.participant.no.active.conversations",
+            "not.a.user",
+        )
     },
 )
 def place_call(conversation_id: str) -> Response:
+    users.require_user(principal())  # a call is placed by a user's station: a client has none
     command: CallCommand = decode_body(CallCommand)
     return json_response(backend().participants.place_call(conversation_id, command))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from time import time
 from typing import TYPE_CHECKING
 
-from mockserver.web.auth import correlation_id, is_authorized
+from mockserver.web.auth import bearer_token, correlation_id, is_authorized, permitted
 from mockserver.web.wire import json_headers
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mockserver.state.backend import Backend
 
 PREFIX = "/api/v2/conversations/"
+RULE = PREFIX + "<conversation_id>"  # the Flask rule this path stands in for (its permissions)
 
 
 class ConversationReads:
@@ -36,6 +37,7 @@ class ConversationReads:
         self._config = flask_app.config  # read on each request, as Flask's hook does: TOKENS may change
         self._engine = backend.engine
         self._find_entry = backend.find_entry
+        self._identity = backend.identity
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         body = self.stored(
@@ -69,6 +71,11 @@ class ConversationReads:
                 if engine.counts_reads:
                     return None  # every read may move the conversation: Flask's view counts it
                 engine.catch_up()  # as Flask's before_request hook does
-            if "/" not in conversation_id and is_authorized(authorization, self._config["TOKENS"]):
+            identity = self._identity
+            if (
+                "/" not in conversation_id
+                and is_authorized(authorization, self._config["TOKENS"], identity.issued)
+                and permitted(identity, bearer_token(authorization) or "", method, RULE)
+            ):
                 return conversation_id
         return None

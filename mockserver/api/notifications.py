@@ -2,7 +2,9 @@
 
 Views only: the channels' state and rules are ``backend().notifications``'; the WebSocket side is
 ``mockserver.notifications.stream``. A channel belongs to the bearer token that created it, and
-to the user that token acts for (``mockserver.notifications.users``).
+to the user or OAuth client that token acts for (``auth.principal``): no other caller reads, changes
+or learns of it (another's channel answers 404 ``not.found``, as one that does not exist). Topics are
+checked against the caller (``topics.missing``): 403 ``notification.unauthorized.topic``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from contracts import (
 )
 from mockserver.notifications import topics, users
 from mockserver.state.errors import ApiError
-from mockserver.web.auth import bearer_token
+from mockserver.web.auth import bearer_token, principal
 from mockserver.web.current import backend
 from mockserver.web.openapi import QueryParameter, operation
 from mockserver.web.wire import decode_body, json_response
@@ -54,8 +56,11 @@ def _token() -> str:
     return bearer_token(request.headers.get("Authorization", "")) or ""
 
 
-def _user() -> UserMe:
-    return users.user_for(_token(), backend().factory.org.agents)
+def _owned(channel_id: str) -> str:
+    """``channel_id`` if the caller made the channel; 404 ``not.found`` otherwise, as if there were none."""
+    if backend().notifications.owner(channel_id) != principal().id:
+        raise ApiError(404, "not.found", f"The channel {channel_id} was not found.")
+    return channel_id
 
 
 def _flag(name: str) -> bool:
@@ -67,10 +72,15 @@ def _flag(name: str) -> bool:
 
 @bp.get("/users/me")
 @operation(
-    summary="Get current user details", operation_id="getUsersMe", tag="Users", responses={200: UserMe}
+    summary="Get current user details",
+    operation_id="getUsersMe",
+    tag="Users",
+    responses={200: UserMe},
+    errors=(400,),
+    codes={400: ("not.a.user",)},
 )
 def users_me() -> Response:
-    return json_response(_user())
+    return json_response(users.user_me(principal()))
 
 
 @bp.post("/notifications/channels")
@@ -81,8 +91,7 @@ def users_me() -> Response:
     responses={200: Channel},
 )
 def create_channel() -> Response:
-    user = _user()
-    return json_response(backend().notifications.create(_token(), user.id or ""))
+    return json_response(backend().notifications.create(_token(), principal().id))
 
 
 @bp.get("/notifications/channels")
@@ -103,7 +112,7 @@ def list_channels() -> Response:
             f"includechannels must be token or oauthclient; got {include!r}.",
         )
     channels = backend().notifications.listing(
-        _token(), _user().id or "", across_tokens=include == "oauthclient"
+        _token(), principal().id, across_tokens=include == "oauthclient"
     )
     return json_response(ChannelEntityListing(entities=tuple(channels)))
 
@@ -111,7 +120,7 @@ def list_channels() -> Response:
 @bp.route("/notifications/channels/<channel_id>", methods=["HEAD"])
 def head_channel(channel_id: str) -> Response:
     """200 if the channel exists, 404 if not (no body either way, as HEAD has none)."""
-    return Response(status=200 if backend().notifications.exists(channel_id) else 404)
+    return Response(status=200 if backend().notifications.owner(channel_id) == principal().id else 404)
 
 
 @bp.get("/notifications/channels/<channel_id>/subscriptions")
@@ -122,7 +131,7 @@ def head_channel(channel_id: str) -> Response:
     responses={200: ChannelTopicEntityListing},
 )
 def subscriptions(channel_id: str) -> Response:
-    listing = backend().notifications.subscriptions(channel_id)
+    listing = backend().notifications.subscriptions(_owned(channel_id))
     return json_response(ChannelTopicEntityListing(entities=tuple(listing)))
 
 
@@ -131,8 +140,13 @@ def _subscribe(channel_id: str, *, replace: bool) -> Response:
     for index, topic in enumerate(wanted):
         if topic.id is None:
             raise ApiError.invalid("constraint.validation", f"$[{index}].id", f"$[{index}].id is required.")
+    caller = principal()
     listing = backend().notifications.subscribe(
-        channel_id, [topic.id or "" for topic in wanted], replace=replace, ignore_errors=_flag("ignoreErrors")
+        _owned(channel_id),
+        [topic.id or "" for topic in wanted],
+        replace=replace,
+        ignore_errors=_flag("ignoreErrors"),
+        lacking=lambda topic: topics.missing(topic, caller.id, caller.holds),
     )
     return json_response(ChannelTopicEntityListing(entities=tuple(listing)))
 
@@ -146,7 +160,10 @@ def _subscribe(channel_id: str, *, replace: bool) -> Response:
     narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
     query=(_IGNORE_ERRORS,),
-    codes={400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions")},
+    codes={
+        400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions"),
+        403: ("notification.unauthorized.topic",),
+    },
 )
 def add_subscriptions(channel_id: str) -> Response:
     return _subscribe(channel_id, replace=False)
@@ -161,7 +178,10 @@ def add_subscriptions(channel_id: str) -> Response:
     narrowing=_WANTED,
     responses={200: ChannelTopicEntityListing},
     query=(_IGNORE_ERRORS,),
-    codes={400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions")},
+    codes={
+        400: ("notification.invalid.topic", "notification.subscription.too.many.subscriptions"),
+        403: ("notification.unauthorized.topic",),
+    },
 )
 def replace_subscriptions(channel_id: str) -> Response:
     return _subscribe(channel_id, replace=True)
@@ -175,7 +195,7 @@ def replace_subscriptions(channel_id: str) -> Response:
     responses={200: None},
 )
 def delete_subscriptions(channel_id: str) -> Response:
-    backend().notifications.unsubscribe(channel_id)
+    backend().notifications.unsubscribe(_owned(channel_id))
     return Response(status=200)
 
 

@@ -321,6 +321,61 @@ class AdminClient:
         answered: dict[str, str] = self._call(ControlRoutes.SETTINGS)["settings"]
         return answered
 
+    # Identities
+
+    def identities(self) -> list[JSON]:
+        """The org's users and OAuth clients (id, kind, name, roles, permissions)."""
+        listed: list[JSON] = self._call(ControlRoutes.IDENTITIES)["entities"]
+        return listed
+
+    def add_user(
+        self, name: str, *, roles: list[str] | None = None, permissions: list[str] | None = None
+    ) -> JSON:
+        """Add a user to the org (roles default to ``["agent"]``); it, with its id. Act as it with ``agent:<id>``."""
+        body: JSON = {"name": name}
+        if roles is not None:
+            body["roles"] = list(roles)
+        if permissions is not None:
+            body["permissions"] = list(permissions)
+        added: JSON = self._call(ControlRoutes.ADD_USER, body)
+        return added
+
+    def add_client(
+        self,
+        name: str,
+        secret: str,
+        *,
+        roles: list[str] | None = None,
+        permissions: list[str] | None = None,
+        token_seconds: int | None = None,
+    ) -> JSON:
+        """Add an OAuth client (roles default to ``["admin"]``); it, with its id (its client id)."""
+        body: JSON = {"name": name, "secret": secret}
+        if roles is not None:
+            body["roles"] = list(roles)
+        if permissions is not None:
+            body["permissions"] = list(permissions)
+        if token_seconds is not None:
+            body["tokenSeconds"] = token_seconds
+        added: JSON = self._call(ControlRoutes.ADD_CLIENT, body)
+        return added
+
+    def put_role(self, role: str, permissions: list[str]) -> None:
+        """Make or replace a role."""
+        self._call(ControlRoutes.PUT_ROLE, {"permissions": list(permissions)}, role=role)
+
+    def issue_token(
+        self, *, user_id: str | None = None, client_id: str | None = None, expires_in: int | None = None
+    ) -> str:
+        """A bearer token for the user or client (neither: the default client), living ``expires_in`` seconds (or its default)."""
+        body = {
+            name: value
+            for name, value in (("userId", user_id), ("clientId", client_id), ("expiresIn", expires_in))
+            if value is not None
+        }
+        token: str = self._call(ControlRoutes.ISSUE_TOKEN, body)["accessToken"]
+        return token
+
     def _call(
         self,
         route: ControlRoute,

@@ -483,3 +483,72 @@ class ServerSettings:
         "or object for a list or a mapping); one without (none, or an empty list) is left out. "
         "TOKENS and ADMIN_TOKEN are redacted."
     )
+
+
+# Identities: the org's users and OAuth clients, their roles and tokens
+
+
+@frozen
+class UserSpec:
+    """A user to add to the org: its name, roles and permissions of its own."""
+
+    name: str = described("The user's name.", minLength=1)
+    roles: tuple[str, ...] = described("Roles held (``agent``, ``admin``, or one a test made).", ("agent",))
+    permissions: tuple[str, ...] = described("Genesys permission strings held beyond its roles'.", ())
+
+
+@frozen
+class ClientSpec:
+    """An OAuth client to add: its credentials, roles and permissions, and its tokens' lifetime."""
+
+    name: str = described("The client's name.", minLength=1)
+    secret: str = described("The client secret (HTTP Basic password at /oauth/token).", minLength=1)
+    roles: tuple[str, ...] = described("Roles held.", ("admin",))
+    permissions: tuple[str, ...] = described("Genesys permission strings held beyond its roles'.", ())
+    token_seconds: int = described("How long its access tokens live.", 86_400, minimum=1, maximum=31_536_000)
+
+
+@frozen
+class Identity:
+    """A user or OAuth client of the org, as the control API lists it."""
+
+    id: str = described("Its id (a user id, or a client id).")
+    kind: str = described("user or client.")
+    name: str = described("Its name.")
+    roles: tuple[str, ...] = described("Roles held.")
+    permissions: tuple[str, ...] = described("Every permission held, its roles' and its own.")
+
+
+@frozen
+class IdentityList:
+    """The org's users and OAuth clients."""
+
+    entities: tuple[Identity, ...] = described("Users first (the agents in the org's order), then clients.")
+
+
+@frozen
+class RoleSpec:
+    """A role's permissions (``*`` in a segment holds every value of it)."""
+
+    permissions: tuple[str, ...] = described("Genesys permission strings.")
+
+
+@mutually_exclusive("userId", "clientId")
+@frozen
+class TokenRequest:
+    """Whom a token is issued for (a user or a client; neither: the default OAuth client), and for how long."""
+
+    user_id: str | None = described("The user the token acts for.", None)
+    client_id: str | None = described("The OAuth client the token acts for.", None)
+    expires_in: int | None = described(
+        "Seconds it lives (default: the client's lifetime, or a day).", None, minimum=1, maximum=31_536_000
+    )
+
+
+@frozen
+class TokenGrant:
+    """A token issued, as /oauth/token answers (``access_token``'s camel case aside)."""
+
+    access_token: str = described("The bearer token.")
+    token_type: str = described("Always bearer.")
+    expires_in: int = described("Seconds it lives, on the server clock.")

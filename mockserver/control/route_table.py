@@ -78,6 +78,12 @@ class ControlRoutes:
     SOCKET_CLOSING = ControlRoute("POST", "/notifications/socket-closing")
     # The server's settings
     SETTINGS = ControlRoute("GET", "/settings")
+    # Identities: users, OAuth clients, roles, tokens
+    IDENTITIES = ControlRoute("GET", "/identities")
+    ADD_USER = ControlRoute("POST", "/users")
+    ADD_CLIENT = ControlRoute("POST", "/oauth-clients")
+    PUT_ROLE = ControlRoute("PUT", "/roles/{role}")
+    ISSUE_TOKEN = ControlRoute("POST", "/tokens")
 
     @classmethod
     def all(cls) -> dict[str, ControlRoute]:

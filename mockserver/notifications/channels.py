@@ -120,14 +120,23 @@ class Channels:
             return self._view(state)
 
     def listing(self, token: str, user_id: str, *, across_tokens: bool) -> list[Channel]:
-        """This token's channels; with ``across_tokens``, the user's others too, without their ids."""
+        """This token's channels; with ``across_tokens``, the user's others too, without their ids
+        (nor their ``connectUri``, which holds the id)."""
         with self._share.changing():
             self._expire(self._clock.ms())
             return [
-                self._view(channel) if channel.token == token else attrs.evolve(self._view(channel), id=None)
+                self._view(channel)
+                if channel.token == token
+                else attrs.evolve(self._view(channel), id=None, connect_uri=None)
                 for channel in self._channels.values()
                 if channel.token == token or (across_tokens and channel.user_id == user_id)
             ]
+
+    def owner(self, channel_id: str) -> str | None:
+        """Whose the live channel is (the user or client id that made it), or None if there is none."""
+        with self._share.changing():
+            channel = self._live(channel_id)
+            return None if channel is None else channel.user_id
 
     def exists(self, channel_id: str) -> bool:
         with self._share.changing():
@@ -141,15 +150,27 @@ class Channels:
             return [_permitted(topic) for topic in channel.topics]
 
     def subscribe(
-        self, channel_id: str, wanted: Sequence[str], *, replace: bool, ignore_errors: bool
+        self,
+        channel_id: str,
+        wanted: Sequence[str],
+        *,
+        replace: bool,
+        ignore_errors: bool,
+        lacking: Callable[[str], tuple[str, ...] | None] = lambda topic: None,
     ) -> list[ChannelTopic]:
         """Add (or, with ``replace``, set) these topics; the channel's topics, rejected ones after.
 
-        An unknown topic is 400 ``notification.invalid.topic`` unless ``ignore_errors``: then it
-        comes back ``Rejected`` and the rest are subscribed. Past 1,000 topics is always a 400.
+        An unknown topic is 400 ``notification.invalid.topic``, one the caller may not have
+        (``lacking``: what it misses, None if nothing) 403 ``notification.unauthorized.topic``,
+        unless ``ignore_errors``: then it comes back ``Rejected`` and the rest are subscribed.
+        Past 1,000 topics is always a 400.
         """
         with self._share.changing():
             channel = self._get(channel_id)
+            refused = {topic: lacking(topic) for topic in wanted if topics.body_kind(topic) is not None}
+            refused = {topic: missed for topic, missed in refused.items() if missed is not None}
+            if refused and not ignore_errors:
+                raise ApiError(403, "notification.unauthorized.topic", "Not authorized for this topic.")
             rejected = [
                 (index, topic) for index, topic in enumerate(wanted) if topics.body_kind(topic) is None
             ]
@@ -163,7 +184,9 @@ class Channels:
                         for index, _ in rejected
                     ),
                 )
-            accepted = dict.fromkeys(topic for topic in wanted if topics.body_kind(topic) is not None)
+            accepted = dict.fromkeys(
+                topic for topic in wanted if topics.body_kind(topic) is not None and topic not in refused
+            )
             after = accepted if replace else {**channel.topics, **accepted}
             if len(after) > topics.MAX_TOPICS:
                 raise ApiError(
@@ -177,14 +200,26 @@ class Channels:
             channel.last_used_ms = now
             channel.expires_ms = now + _ms(LIFETIME)  # subscribing extends the channel's life
             self._changed(channel_id)
-            return [_permitted(topic) for topic in channel.topics] + [
-                ChannelTopic(
-                    id=topic,
-                    state=ChannelTopicState.REJECTED,
-                    rejection_reason="The subscription topic is not valid.",
-                )
-                for _, topic in rejected
-            ]
+            return (
+                [_permitted(topic) for topic in channel.topics]
+                + [
+                    ChannelTopic(
+                        id=topic,
+                        state=ChannelTopicState.REJECTED,
+                        rejection_reason="The subscription topic is not valid.",
+                    )
+                    for _, topic in rejected
+                ]
+                + [
+                    ChannelTopic(
+                        id=topic,
+                        state=ChannelTopicState.REJECTED,
+                        rejection_reason="Not authorized for this topic.",
+                        missing_permissions=missed or None,
+                    )
+                    for topic, missed in refused.items()
+                ]
+            )
 
     def unsubscribe(self, channel_id: str, unwanted: Iterable[str] | None = None) -> None:
         """Remove these topics (None: all of them)."""

@@ -12,7 +12,7 @@ Four topics carry callback conversations (reference A6). A change matches:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from contracts import (
     AvailableTopic,
@@ -47,6 +47,24 @@ TEMPLATES = {
 }
 
 
+# What a queue's topics require (inferred: no public copy of the callback topics' permissions); a
+# user's topics require the current user (the caller is that user), as ``available`` says.
+QUEUE_PERMISSION = "routing:queue:view"
+
+
+def missing(topic: str, user_id: str, holds: Callable[[str], bool]) -> tuple[str, ...] | None:
+    """What the caller (``user_id``, holding what ``holds`` says) lacks for a served topic: None if nothing.
+
+    A user's topic answers ``()`` (no permission grants another user's topics) when it is not the caller's.
+    """
+    match = _TOPIC.fullmatch(topic)
+    if match is None:
+        return None
+    if match.group(1) == "users":
+        return None if match.group(2) == user_id else ()
+    return None if holds(QUEUE_PERMISSION) else (QUEUE_PERMISSION,)
+
+
 def body_kind(topic: str) -> str | None:
     """Which body ``topic`` carries (``GENERIC`` or ``CALLBACKS``), or None if it is not served."""
     match = _TOPIC.fullmatch(topic)
@@ -79,13 +97,13 @@ def available() -> list[AvailableTopic]:
                     type=PermissionType.REQUIRES_CURRENT_USER
                     if template.startswith("v2.users")
                     else PermissionType.REQUIRES_PERMISSIONS,
-                    permissions=(),
+                    permissions=() if template.startswith("v2.users") else (QUEUE_PERMISSION,),
                     allows_current_user=template.startswith("v2.users"),
-                    enforced=False,
+                    enforced=True,
                 ),
             ),
-            requires_permissions=(),
-            enforced=False,
+            requires_permissions=() if template.startswith("v2.users") else (QUEUE_PERMISSION,),
+            enforced=True,
             visibility=TopicVisibility.PUBLIC,
             transports=("Websocket",),
             topic_parameters=("user",) if template.startswith("v2.users") else ("queue",),

@@ -1,43 +1,38 @@
-"""Who a bearer token acts for: stable users derived from the token, and the org's agents.
+"""``GET /api/v2/users/me``'s answer for the caller, and the check of routes that need a user.
 
-A token names a user in one of two ways:
-
-- ``agent:<n>`` or ``agent:<userId>``: the org's ``n``-th agent (from 0) or the agent with that user
-  id, so a test can act as the agent the lifecycle offers callbacks to.
-- anything else: a user of its own, its id a UUID derived from the token (the same token, the same
-  user, in every run and process).
+Who a token acts for is ``mockserver.state.identity``'s (an org user, a user of its own, or an
+OAuth client). A client-credentials token has no user: a route that needs one answers it as
+Genesys does, 400 ``not.a.user``.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
 from contracts import UserMe, UserState
+from mockserver.state.errors import ApiError
+from mockserver.state.identity import Principal
 
-_NAMESPACE = uuid.UUID("6f1c1d2e-4b8a-4c1e-9d7a-2b5c0e8f4a31")
-AGENT_PREFIX = "agent:"
-
-
-def user_for(token: str, agents: Sequence[tuple[str, str]]) -> UserMe:
-    """The user ``token`` acts for; ``agents`` are the org's (user id, name) pairs."""
-    if token.startswith(AGENT_PREFIX):
-        wanted = token[len(AGENT_PREFIX) :]
-        for index, (user_id, name) in enumerate(agents):
-            if wanted in (user_id, str(index)):
-                return _user(user_id, name)
-    user_id = str(uuid.uuid5(_NAMESPACE, token))
-    return _user(user_id, f"Mock User {user_id[:8]}")
+NOT_A_USER = (
+    "This request requires a user context. Client credentials cannot be used for requests to this resource."
+)
 
 
-def _user(user_id: str, name: str) -> UserMe:
-    login = name.lower().replace(" ", ".")
+def require_user(principal: Principal) -> Principal:
+    """``principal`` if it is a user; 400 ``not.a.user`` if it is an OAuth client."""
+    if not principal.is_user:
+        raise ApiError(400, "not.a.user", NOT_A_USER)
+    return principal
+
+
+def user_me(principal: Principal) -> UserMe:
+    """The caller as ``users/me`` answers it (400 ``not.a.user`` for a client)."""
+    user = require_user(principal)
+    login = user.name.lower().replace(" ", ".")
     return UserMe(
-        id=user_id,
-        name=name,
+        id=user.id,
+        name=user.name,
         email=f"{login}@example.com",
         state=UserState.ACTIVE,
         username=f"{login}@example.com",
         version=1,
-        self_uri=f"/api/v2/users/{user_id}",
+        self_uri=f"/api/v2/users/{user.id}",
     )

@@ -1,7 +1,8 @@
 """The backend's assembly: its parts over one store, built from a server's settings, and seeded.
 
 The store, the clock, the conversation factory and its random stream, the journal, faults, stubs,
-the routing state (queues, members, routing statuses), the rate limiter, the lifecycle engine and the notification channels: each made with its share of
+the routing state (queues, members, routing statuses), the identities (users, OAuth clients, roles,
+tokens), the rate limiter, the lifecycle engine and the notification channels: each made with its share of
 the store (so another process sees its changes), and the dataset seeded by the first process to
 start on the store. ``backend.Backend`` adds the reads and commands over them. Nothing here
 imports Flask.
@@ -29,6 +30,7 @@ from mockserver.notifications.channels import Channels
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
 from mockserver.state.engine import Engine
+from mockserver.state.identity import Identity
 from mockserver.state.limits import Limits
 from mockserver.state.routing import Routing, seeded_queue
 from mockserver.store import open_store
@@ -86,6 +88,9 @@ class Assembly:
                 clock=self.clock.now,
                 share=share,
             ),
+        )
+        self.identity = self._shared_part(
+            "identity", lambda share: Identity(org.agents, clock_ms=self.clock.ms, share=share)
         )
         self.changes = Changes()
         self.engine = self._shared_part(

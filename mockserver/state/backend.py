@@ -441,6 +441,7 @@ class Backend(Assembly):
             self.faults.clear()
             self.stubs.clear()
             self.routing.reset()
+            self.identity.reset()
             self.limiter.set(self.initial_limit)
         self.engine.announce()
 

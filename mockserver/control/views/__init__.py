@@ -2,7 +2,7 @@
 
 ``arranging`` (reset, seed, exact conversations and callbacks), ``journal`` (the requests received),
 ``faults`` (faults and the rate limit), ``stubs``, ``clock`` (the clock and the lifecycle) and
-``notifications``; ``shared`` holds what every view uses. Views only: bodies are ``models``, their
+``notifications``, ``identities`` (users, OAuth clients, roles, tokens); ``shared`` holds what every view uses. Views only: bodies are ``models``, their
 rules ``rules``, the state the backend's.
 """
 
@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from mockserver.control.views import arranging, clock, faults, journal, notifications, settings, stubs
+from mockserver.control.views import (
+    arranging,
+    clock,
+    faults,
+    identities,
+    journal,
+    notifications,
+    settings,
+    stubs,
+)
 
 
 def init_app(app: Flask, prefix: str) -> None:
     """Register every control view under ``prefix`` (``ADMIN_PREFIX``)."""
-    for module in (arranging, journal, faults, stubs, clock, notifications, settings):
+    for module in (arranging, journal, faults, stubs, clock, notifications, settings, identities):
         app.register_blueprint(module.bp, url_prefix=prefix)

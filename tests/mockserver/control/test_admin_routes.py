@@ -29,6 +29,8 @@ ANSWER = {
     "channelIds": [],
     "now": "2030-01-15T12:00:00.000Z",
     "settings": {},
+    "entities": [],
+    "accessToken": "t",
 }
 
 
@@ -77,6 +79,13 @@ CALLS: dict[str, Callable[[Recording], object]] = {
     "notifications": lambda c: c.notifications(channel_id="ch-1", topic="t"),
     "socket_closing": lambda c: c.socket_closing(),
     "settings": lambda c: c.settings(),
+    "identities": lambda c: c.identities(),
+    "add_user": lambda c: c.add_user("Dee", roles=["agent"], permissions=["routing:queue:view"]),
+    "add_client": lambda c: c.add_client(
+        "Reporting", "pw", roles=["admin"], permissions=[], token_seconds=60
+    ),
+    "put_role": lambda c: c.put_role("viewer role", ["conversation:communication:view"]),
+    "issue_token": lambda c: c.issue_token(user_id="u-1", expires_in=60),
     "clock.state": lambda c: c.clock.state(),
     "clock.now": lambda c: c.clock.now(),
     "clock.advance": lambda c: c.clock.advance(30),

@@ -185,7 +185,7 @@ BAD = [
     ),
     pytest.param(
         "POST",
-        [{"id": f"v2.users.u{i}.conversations"} for i in range(1001)],
+        [{"id": f"v2.routing.queues.q{i}.conversations"} for i in range(1001)],
         "",
         400,
         "notification.subscription.too.many.subscriptions",
@@ -193,7 +193,7 @@ BAD = [
     ),
     pytest.param(
         "POST",
-        [{"id": f"v2.users.u{i}.conversations"} for i in range(1001)],
+        [{"id": f"v2.routing.queues.q{i}.conversations"} for i in range(1001)],
         "?ignoreErrors=true",
         400,
         "notification.subscription.too.many.subscriptions",
@@ -231,13 +231,13 @@ def test_ignore_errors_rejects_the_unknown_topics_and_keeps_the_rest(callback_mo
         callback_mock_server.url,
         "POST",
         path,
-        [{"id": "v2.users.u.conversations"}, {"id": "bad"}],
+        [{"id": "v2.routing.queues.q.conversations"}, {"id": "bad"}],
         token=AGENT,
     )
 
     assert answer.status == 200
     assert [(t["id"], t["state"]) for t in answer.json()["entities"]] == [
-        ("v2.users.u.conversations", "Permitted"),
+        ("v2.routing.queues.q.conversations", "Permitted"),
         ("bad", "Rejected"),
     ]
 
@@ -246,7 +246,9 @@ def test_unknown_channels_are_404(callback_mock_server: Any) -> None:
     path = "/api/v2/notifications/channels/streaming-0-nope/subscriptions"
     assert call(callback_mock_server.url, "GET", path, token=AGENT).status == 404
     assert (
-        call(callback_mock_server.url, "POST", path, [{"id": "v2.users.u.conversations"}], token=AGENT).status
+        call(
+            callback_mock_server.url, "POST", path, [{"id": "v2.routing.queues.q.conversations"}], token=AGENT
+        ).status
         == 404
     )
     channel = "/api/v2/notifications/channels/streaming-0-nope"
@@ -270,7 +272,9 @@ def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
     sub = f"/api/v2/notifications/channels/{ids[5]}/subscriptions"
     callback_mock_server.clock.advance(hours=23)
     assert (
-        call(callback_mock_server.url, "PUT", sub, [{"id": "v2.users.u.conversations"}], token="t21").status
+        call(
+            callback_mock_server.url, "PUT", sub, [{"id": "v2.routing.queues.q.conversations"}], token="t21"
+        ).status
         == 200
     )  # extends
     callback_mock_server.clock.advance(hours=2)

@@ -23,6 +23,17 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver import config
+from mockserver.state.identity import (
+    CLIENT,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    Account,
+    Identity,
+    IdentityError,
+    Principal,
+    TokenExpiredError,
+    derived_user_id,
+)
 from mockserver.state.routing import Routing, RoutingError, seeded_queue
 from mockserver.store import SCHEMES, is_shared, open_store
 from mockserver.store.base import ConversationStore, Entry
@@ -393,3 +404,66 @@ def test_a_tag_is_kept_with_its_conversation_across_processes(
     finally:
         if other_store is not fresh:
             other_store.close()
+
+
+def _identity(store: ConversationStore, clock: list[int]) -> Identity:
+    """The identities of a server on ``store``, with two agents, seeded by the first."""
+    share = store.part_share("identity")
+    made = Identity([("u-1", "Ann"), ("u-2", "Bob")], clock_ms=lambda: clock[0], share=share)
+    share.holds(made)
+    with store.seeding("identity") as first:
+        if first:
+            share.touch()
+    return made
+
+
+def test_users_clients_roles_and_tokens_are_one_across_processes_and_a_reset_returns_to_the_seeded(
+    store: str, fresh: ConversationStore
+) -> None:
+    clock = [1_000_000]
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first = _identity(fresh, clock)
+        second = first if other_store is fresh else _identity(other_store, clock)
+        with fresh.transaction():
+            first.put_role("viewer", ["conversation:communication:view"])
+            first.put_user("u-9", Account("Added", ("viewer",), ("routing:queue:view",)))
+            first.put_client("c-9", Account("Reporting", ("viewer",), secret="s3cret", token_seconds=60))
+            issued = first.client_credentials("c-9", "s3cret")
+        other_store.sync()
+
+        assert issued is not None
+        assert second.principal(issued.token) == Principal(
+            "c-9", "Reporting", CLIENT, frozenset({"conversation:communication:view"})
+        )
+        assert second.principal("agent:u-9").permissions == {
+            "conversation:communication:view",
+            "routing:queue:view",
+        }
+        assert second.principal("agent:1").id == "u-2"
+        clock[0] += 60_000  # the client's tokens live 60 seconds
+        with pytest.raises(TokenExpiredError):
+            second.principal(issued.token)
+
+        with other_store.transaction():
+            second.reset()
+        fresh.sync()
+
+        assert "viewer" not in first.roles()
+        assert [user_id for user_id, _ in first.users()] == ["u-1", "u-2", first.supervisor_id]
+        assert first.principal(issued.token).id == derived_user_id(issued.token)  # no longer issued
+    finally:
+        if other_store is not fresh:
+            other_store.close()
+
+
+def test_identities_refuse_a_role_they_do_not_hold_and_wrong_client_secrets(fresh: ConversationStore) -> None:
+    identity = _identity(fresh, [0])
+
+    with pytest.raises(IdentityError) as role:
+        identity.put_user("u-9", Account("Added", ("no-such-role",)))
+
+    assert (role.value.kind, role.value.id) == ("role", "no-such-role")
+    assert identity.client_credentials(DEFAULT_CLIENT_ID, "wrong") is None
+    assert identity.client_credentials("no-such-client", DEFAULT_CLIENT_SECRET) is None
+    assert identity.client_credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET) is not None
