@@ -417,6 +417,15 @@ class Lifecycle:
     decline_probability: float = described(
         "auto: the odds that an agent declines (the rest time out).", 0.1, minimum=0, maximum=1
     )
+    customer_answer_probability: float = described(
+        "auto: the odds that a customer-first callback's customer answers a dial.", 0.8, minimum=0, maximum=1
+    )
+    machine_probability: float = described(
+        "auto: the odds that an answering machine answers it (the rest ring out unanswered).",
+        0.1,
+        minimum=0,
+        maximum=1,
+    )
     ring_seconds: float = described(
         "auto: the mean time an agent takes to answer or decline.", 5.0, minimum=0, maximum=3600
     )

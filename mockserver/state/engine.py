@@ -146,6 +146,10 @@ class Engine:
         if self._routing is None:
             return lifecycle.apply(conversation, kind, at, self.settings, self._factory)
         legs = lifecycle.legs_of(conversation)
+        if kind in ("fire", *lifecycle.DIAL_STEPS) and legs is not None:
+            # Only these steps read the queue's callback settings (customer-first or not).
+            media = self._callback_settings(legs)
+            return lifecycle.apply(conversation, kind, at, self.settings, self._factory, media)
         if kind == "offer" and legs is not None:
             user_id = self._choose(conversation, legs, at)
             offered = lifecycle.offered_to(
@@ -161,6 +165,13 @@ class Engine:
         elif agent is not None and kind == "wrap_up":
             self.released(agent)
         return after
+
+    def _callback_settings(self, legs: Legs) -> contracts.CallbackMediaSettings | None:
+        """The callback settings of the callback's queue (None: a queue the routing state lacks)."""
+        queue = legs.acd if legs.acd is not None else legs.customer
+        held = self._routing.queue(queue.queue_id or "") if self._routing is not None else None
+        media = held.media_settings if held is not None else None
+        return media.callback if media is not None else None
 
     def released(self, user_id: str) -> None:
         """The agent is done with a callback (wrapped up): ``IDLE`` again, and offered what waits.
@@ -414,7 +425,9 @@ class Engine:
         The steps happen at the clock's current instant, so what a test does next (answer, hang up)
         comes after them. Raises ``StepError`` if the conversation has already gone another way.
         """
-        path = lifecycle.PATHS[stage]
+        legs = lifecycle.legs_of(conversation)
+        first = legs is not None and lifecycle.customer_first(self._callback_settings(legs))
+        path = lifecycle.customer_first_path(stage) if first else lifecycle.PATHS[stage]
         done = steps_taken(conversation)
         if done is None or path[: len(done)] != done:
             taken = ", ".join(done or ()) or "none"
@@ -448,6 +461,11 @@ def steps_taken(conversation: Conversation) -> tuple[str, ...] | None:
     if legs.current_callback.state is CallbackState.SCHEDULED:
         return ()
     taken: list[str] = ["fire"]
+    customer = legs.current_callback
+    if lifecycle.dial_attempts(customer) and customer.automated_callback_config_id is None:
+        if customer.state is CallbackState.DIALING:
+            return tuple(taken)
+        taken.append("reach")  # a customer-first callback: the customer answered before any offer
     for agent in legs.agents:
         callback = (agent.callbacks or (None,))[0]
         if callback is None:

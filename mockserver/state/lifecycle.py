@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import attrs
@@ -21,6 +21,9 @@ import attrs
 from contracts import (
     AfterCallWorkState,
     Callback,
+    CallbackMediaSettings,
+    CallbackMode,
+    CallbackReactionType,
     CallbackState,
     Conversation,
     DisconnectType,
@@ -34,6 +37,10 @@ from mockserver.state.clock import to_ms
 
 _ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
 DEFAULT_ALERTING_TIMEOUT_MS = 30_000
+# How long a customer-first dial rings before it counts as not answered (inferred: no source says).
+CUSTOMER_NO_ANSWER_MS = 30_000
+# The steps of a customer-first dial, each a stage of ``advance`` too.
+DIAL_STEPS = ("reach", "machine", "no_answer")
 # The stages ``advance`` can move a conversation to, each as the steps that reach it from the start.
 PATHS: dict[str, tuple[str, ...]] = {
     "alerting": ("fire", "offer"),
@@ -43,7 +50,34 @@ PATHS: dict[str, tuple[str, ...]] = {
     "after_call_work": ("fire", "offer", "answer", "hang_up"),
     "disconnected": ("fire", "offer", "answer", "hang_up", "wrap_up"),
     "reoffered": ("fire", "offer", "timeout", "offer", "decline", "offer", "answer", "hang_up", "wrap_up"),
+    # customer-first callbacks only (``customer_first_path`` puts the customer's answer before the offers)
+    "dialing": ("fire",),
+    "customer_answered": ("fire", "reach"),
+    "machine": ("fire", "machine"),
+    "no_answer": ("fire", "no_answer"),
 }
+
+
+# The stages only a customer-first callback reaches (tests/mockserver/api/test_sdk_customer_first.py).
+CUSTOMER_FIRST_STAGES = ("dialing", "customer_answered", "machine", "no_answer")
+
+
+def customer_first_path(stage: str) -> tuple[str, ...]:
+    """The steps to ``stage`` of a customer-first callback: the customer answers before any offer."""
+    path = PATHS[stage]
+    if path[1:2] == ("offer",):
+        return ("fire", "reach", *path[1:])
+    return path
+
+
+def customer_first(media: CallbackMediaSettings | None) -> bool:
+    """Whether a queue with these callback settings dials the customer first."""
+    return media is not None and media.mode is CallbackMode.CUSTOMER_FIRST
+
+
+def dial_attempts(callback: Callback) -> int:
+    """The customer-first dials made to this callback's customer (its ``Dialing`` segments)."""
+    return sum(1 for segment in callback.segments or () if segment.type == "Dialing")
 
 
 class Step(NamedTuple):
@@ -138,6 +172,8 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
         if base is None:
             return None
         return to_ms(base), round(settings.fire_delay_seconds * 1000), "fire"
+    if state is CallbackState.DIALING and customer.automated_callback_config_id is None:
+        return _dial_outcome(conversation, customer, settings)
     if state is CallbackState.DIALING and customer.automated_callback_config_id is not None:
         since = customer.connected_time or _last_segment_start(customer) or conversation.start_time
         ring = _seconds(_draw(settings, customer.id, "reach"), settings.ring_seconds)
@@ -184,6 +220,28 @@ def _next(conversation: Conversation, legs: Legs, settings: Lifecycle) -> tuple[
     return None
 
 
+def _dial_outcome(
+    conversation: Conversation, customer: Callback, settings: Lifecycle
+) -> tuple[int, int, str] | None:
+    """A customer-first dial: in auto mode the simulated customer answers, is a machine, or lets it
+    ring out, drawn per attempt; in manual mode it rings out unless a test moves it (``advance``)."""
+    since = _last_segment_start(customer) or conversation.start_time
+    if since is None:
+        return None
+    if settings.mode is not LifecycleMode.AUTO:
+        return to_ms(since), CUSTOMER_NO_ANSWER_MS, "no_answer"
+    rng = _draw(settings, customer.id, "dial", dial_attempts(customer))
+    roll, ring = rng.random(), _seconds(rng, settings.ring_seconds)
+    if ring < CUSTOMER_NO_ANSWER_MS and roll < settings.customer_answer_probability:
+        return to_ms(since), ring, "reach"
+    if (
+        ring < CUSTOMER_NO_ANSWER_MS
+        and roll < settings.customer_answer_probability + settings.machine_probability
+    ):
+        return to_ms(since), ring, "machine"
+    return to_ms(since), CUSTOMER_NO_ANSWER_MS, "no_answer"
+
+
 def _last_segment_start(callback: Callback) -> datetime | None:
     return callback.segments[-1].start_time if callback.segments else None
 
@@ -197,17 +255,33 @@ class StepError(StateError, ValueError):
 
 
 def apply(
-    conversation: Conversation, kind: str, at: datetime, settings: Lifecycle, factory: ConversationFactory
+    conversation: Conversation,
+    kind: str,
+    at: datetime,
+    settings: Lifecycle,
+    factory: ConversationFactory,
+    media: CallbackMediaSettings | None = None,
 ) -> Conversation:
-    """``conversation`` after the step ``kind`` at ``at``; raises ``StepError`` if it does not fit."""
+    """``conversation`` after the step ``kind`` at ``at``; raises ``StepError`` if it does not fit.
+
+    ``media`` is the callback's queue's callback settings: a customer-first queue's callback dials
+    its customer when it fires, and they decide what an answer, a machine or no answer does.
+    """
     legs = legs_of(conversation)
     if legs is None:
         raise StepError("no customer callback to follow")
     customer = legs.customer
     acd_id = legs.acd.id if legs.acd is not None else None
     last = legs.last_agent
+    if kind == "fire" and customer_first(media):
+        return step_edits.dialled(conversation, customer.id, at)
     if kind == "fire":
         return step_edits.fired(conversation, customer.id, acd_id, at)
+    dialling = legs.current_callback.state is CallbackState.DIALING
+    if kind in DIAL_STEPS and dialling and legs.current_callback.automated_callback_config_id is None:
+        return _dial_ended(conversation, legs, kind, at, media or CallbackMediaSettings())
+    if kind in DIAL_STEPS and not dialling:
+        raise StepError(f"no dial to the customer to end with {kind.replace('_', ' ')}")
     if kind == "offer":
         return step_edits.offered(conversation, _offer(conversation, legs, at, settings, factory))
     if kind == "reach":
@@ -228,6 +302,40 @@ def apply(
     if kind == "wrap_up":
         return step_edits.wrapped_up(conversation, agent_id, _wrapup(factory, settings, last[1]), at)
     raise StepError(f"unknown step {kind!r}")
+
+
+def _dial_ended(
+    conversation: Conversation, legs: Legs, kind: str, at: datetime, media: CallbackMediaSettings
+) -> Conversation:
+    """A customer-first dial answered by the customer (``reach``), a machine, or nobody.
+
+    A reaction ``TransferToQueue`` puts the callback in queue (its acd leg fires: an agent is found
+    as for agent-first); ``HangUp`` ends it (``system``); ``TransferToFlow`` ends it ``transfer``
+    (the mock runs no flows). Unanswered, it is dialled again ``retryDelaySeconds`` later up to
+    ``maxRetryCount`` times, then ends ``system``. Defaults (inferred): a live voice goes to the
+    queue, a machine is hung up on, no retries, a 30 s retry delay.
+    """
+    customer = legs.customer
+    acd_id = legs.acd.id if legs.acd is not None else None
+    if kind == "no_answer":
+        if dial_attempts(legs.current_callback) <= (media.max_retry_count or 0):
+            retry = at + timedelta(seconds=media.retry_delay_seconds or 30)
+            return step_edits.redial_at(conversation, customer.id, at, retry)
+        return step_edits.dial_ended(
+            conversation, customer.id, acd_id, at, DisconnectType.SYSTEM, "Disconnect"
+        )
+    if kind == "reach":
+        reaction = media.live_voice_reaction_type or CallbackReactionType.TRANSFER_TO_QUEUE
+    else:
+        reaction = media.answering_machine_reaction_type or CallbackReactionType.HANG_UP
+    if reaction is CallbackReactionType.TRANSFER_TO_QUEUE:
+        reached = step_edits.reached(conversation, customer.id, at)
+        return step_edits.fired(reached, acd_id, acd_id, at)  # in queue: the acd leg fires
+    if reaction is CallbackReactionType.TRANSFER_TO_FLOW:
+        return step_edits.dial_ended(
+            conversation, customer.id, acd_id, at, DisconnectType.TRANSFER, "Transfer"
+        )
+    return step_edits.dial_ended(conversation, customer.id, acd_id, at, DisconnectType.SYSTEM, "Disconnect")
 
 
 def offered_to(

@@ -410,3 +410,58 @@ def finished(conversation: Conversation, customer_id: str | None, at: datetime) 
         return {"end_time": at}, callback
 
     return ended_if_over(_change(conversation, {customer_id: finish}), at)
+
+
+def dialled(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
+    """A customer-first callback fired: its Scheduled segment ends and the customer's leg dials
+    (a ``Dialing`` segment per attempt); the acd leg stays scheduled until the customer answers."""
+
+    def dial(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
+        segments = (*_close(callback.segments, at, "Dialing"), Segment(start_time=at, type="Dialing"))
+        return {}, attrs.evolve(callback, state=CallbackState.DIALING, segments=segments)
+
+    return _change(conversation, {customer_id: dial})
+
+
+def redial_at(
+    conversation: Conversation, customer_id: str | None, at: datetime, retry: datetime
+) -> Conversation:
+    """A customer-first attempt went unanswered: the customer's leg is scheduled again for ``retry``."""
+
+    def again(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
+        segments = (
+            *_close(callback.segments, at, "Disconnect", "noAnswer"),
+            Segment(start_time=at, type="Scheduled"),
+        )
+        callback = attrs.evolve(
+            callback, state=CallbackState.SCHEDULED, callback_scheduled_time=retry, segments=segments
+        )
+        return {}, callback
+
+    return _change(conversation, {customer_id: again})
+
+
+def dial_ended(
+    conversation: Conversation,
+    customer_id: str | None,
+    acd_id: str | None,
+    at: datetime,
+    disconnect_type: DisconnectType,
+    how: str,
+) -> Conversation:
+    """A customer-first callback ends without an agent: its customer and acd legs disconnect with
+    ``disconnect_type`` (the last dial's segment ending ``how``), and the conversation with them."""
+
+    def end(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
+        if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
+            return {}, callback
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=disconnect_type,
+            disconnected_time=at,
+            segments=_close(callback.segments, at, how, disconnect_type.value),
+        )
+        return {"end_time": at}, callback
+
+    return ended_if_over(_change(conversation, {customer_id: end, acd_id: end}), at)
