@@ -12,6 +12,7 @@ from contracts import CallbackState, Conversation
 from factories import check_conversation
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path
+from tests.support.seeded import QUEUE_ID
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 # Every offer is answered 10 to 30 s after it starts ringing (the seeded conversations' lives end
@@ -79,7 +80,7 @@ def test_a_cancelled_callback_ends_whole_and_nothing_follows_in_a_day(
     due = (NOW + timedelta(seconds=60)).isoformat()
     created = client.post(
         CALLBACKS,
-        json={"callbackNumbers": ["+13175550100"], "queueId": "q-1", "callbackScheduledTime": due},
+        json={"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID, "callbackScheduledTime": due},
     ).json
     assert created is not None
     conversation_id = created["conversation"]["id"]
@@ -107,7 +108,7 @@ def test_a_cancelled_callback_ends_whole_and_nothing_follows_in_a_day(
 def test_an_answered_callback_loses_only_the_leg_named(client: FlaskClient) -> None:
     """Once an agent answered, the callback is theirs: the customer's leg ends, the agent's goes on."""
     assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json={"mode": "manual"}).status_code == 200
-    created = client.post(CALLBACKS, json={"callbackNumbers": ["+13175550100"], "queueId": "q-1"}).json
+    created = client.post(CALLBACKS, json={"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}).json
     assert created is not None
     conversation_id = created["conversation"]["id"]
     advanced = client.post(

@@ -57,6 +57,23 @@ def manual(client: FlaskClient, **settings: Any) -> None:
     )
 
 
+def dedicated(client: FlaskClient, members: list[str]) -> str:
+    """A queue of its own whose members are ``members`` alone: taken out of every other queue, so
+    the seeded conversations' offers never keep them busy. Its id."""
+    queues = client.get("/api/v2/routing/queues?pageSize=100").json["entities"]  # type: ignore[index]
+    for queue in queues:
+        removed = client.post(
+            f"/api/v2/routing/queues/{queue['id']}/members?delete=true", json=[{"id": m} for m in members]
+        )
+        assert removed.status_code == 204, removed.json
+    put = client.put(
+        control_path(AdminRoutes.PUT_QUEUE, queue_id="dedicated"),
+        json={"name": "Dedicated", "members": members},
+    )
+    assert put.status_code in (200, 201), put.json
+    return "dedicated"
+
+
 # The clock
 
 
@@ -144,7 +161,8 @@ def test_a_created_conversation_starts_now(client: FlaskClient) -> None:
 
 def test_manual_mode_offers_then_times_out_and_offers_again(client: FlaskClient) -> None:
     manual(client)
-    conversation_id = create(client)
+    # Two agents of their own queue: the one who lets it ring out is NOT_RESPONDING, the other is offered.
+    conversation_id = create(client, queueId=dedicated(client, ["agent:0", "agent:1"]))
 
     advance(client, 3)  # fired at +1 s, offered at +3 s
     offered = conversation(client, conversation_id)
