@@ -13,12 +13,13 @@ from contracts import AfterCallWorkState, Conversation, Participant
 from factories import check_conversation
 from mockserver.web.current import backend_of
 from tests.mockserver.api.test_callback_routes import Life
+from tests.support.seeded import QUEUE_ID
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 def _create(client: FlaskClient, **body: Any) -> str:
-    response = client.post(CALLBACKS, json={"queueId": "q-1", **body})
+    response = client.post(CALLBACKS, json={"queueId": QUEUE_ID, **body})
     assert response.status_code == 200, response.json
     return str(response.json["conversation"]["id"])  # type: ignore[index]
 
@@ -68,7 +69,7 @@ def test_a_patch_leaves_an_ended_rounds_legs_as_they_were(client: FlaskClient, b
     customer = _leg(_conversation(client, conversation_id), "customer")
     again = client.post(
         f"/api/v2/conversations/{conversation_id}/participants/{customer.id}/callbacks",
-        json={"callbackNumbers": ["+13175550100"], "queueId": "q-1"},
+        json={"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID},
     )
     assert again.status_code == 201, again.json
     before = _conversation(client, conversation_id)
@@ -180,7 +181,7 @@ def test_a_number_the_api_cannot_read_is_refused_with_its_path(
         url = CALLBACKS if route == CALLBACKS else _ended_participant_url(client)
         before = {entry.id: entry.body for entry in backend_of(app).entries()}
 
-        response = client.post(url, json={"queueId": "q-1", **body})
+        response = client.post(url, json={"queueId": QUEUE_ID, **body})
 
         assert (response.status_code, response.json["code"]) == (400, code), response.json  # type: ignore[index]
         assert [d["fieldName"] for d in response.json["details"]] == [path]  # type: ignore[index]
