@@ -279,7 +279,12 @@ def test_a_change_through_one_replica_reaches_a_socket_held_by_the_other(
             token=token,
         )
         assert subscribed.status == 200, subscribed.body
-        created = create(a, callbackUserName="x")
+        # A queue whose one member is agent:0, so the offer is agent:0's (the ACD offers members only).
+        solo = a(
+            "PUT", control_path(AdminRoutes.PUT_QUEUE, queue_id="solo"), {"name": "Solo", "members": [token]}
+        )
+        assert solo.status == 201, solo.body
+        created = create(a, callbackUserName="x", queueId="solo")
         advance = control_path(AdminRoutes.ADVANCE, conversation_id=created.id or "")
         a("POST", advance, {"to": "alerting"}, token=None)
         deadline = time.monotonic() + 10
