@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 import contracts
 from contracts import CallbackState, Conversation
 from factories import check_conversation
+from tests.mockserver.state.test_lifecycle import dedicated
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path
 from tests.support.seeded import QUEUE_ID
@@ -17,6 +18,8 @@ from tests.support.seeded import QUEUE_ID
 CALLBACKS = "/api/v2/conversations/callbacks"
 # Every offer is answered 10 to 30 s after it starts ringing (the seeded conversations' lives end
 # within the day); a callback that still fired or rang after a cancel would show in its participants.
+# The callback goes to a queue of its own whose one member nothing else keeps busy, so it is offered
+# when it is due and would be again at any time of the day after, were it not cancelled whole.
 LIFECYCLE = {
     "mode": "auto",
     "fireDelaySeconds": 0,
@@ -77,10 +80,11 @@ def test_a_cancelled_callback_ends_whole_and_nothing_follows_in_a_day(
     client: FlaskClient, stage: str, way: str, status: int
 ) -> None:
     assert client.put(control_path(AdminRoutes.SET_LIFECYCLE), json=LIFECYCLE).status_code == 200
+    queue_id = dedicated(client, ["agent:0"])
     due = (NOW + timedelta(seconds=60)).isoformat()
     created = client.post(
         CALLBACKS,
-        json={"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID, "callbackScheduledTime": due},
+        json={"callbackNumbers": ["+13175550100"], "queueId": queue_id, "callbackScheduledTime": due},
     ).json
     assert created is not None
     conversation_id = created["conversation"]["id"]

@@ -38,6 +38,17 @@ def shapes_server() -> Iterator[MockServer]:
         yield server
 
 
+def _dedicated(server: MockServer, members: list[str]) -> str:
+    """A queue of its own whose members are ``members`` alone (``agent:<n>`` tokens): taken out of
+    every other queue, so the seeded conversations' offers never keep them busy. Its id."""
+    for queue in server.backend.routing.queues():
+        path = f"/api/v2/routing/queues/{queue.id}/members?delete=true"
+        removed = call(server.url, "POST", path, [{"id": member} for member in members])
+        assert removed.status == 204, removed.body
+    server.put_queue("captured", "Captured", members=members)
+    return "captured"
+
+
 def _callbacks(conversation: JSON) -> Iterator[tuple[JSON, JSON]]:
     for participant in conversation["participants"]:
         for callback in participant.get("callbacks", []):
@@ -116,8 +127,8 @@ def test_every_snapshot_of_a_whole_life_has_the_captured_shapes(
 ) -> None:
     server = shapes_server
     server.reset()
-    queue_id = str(server.backend.factory.org.queues[0].id)
     server.set_lifecycle(mode="manual")
+    queue_id = _dedicated(server, ["agent:0", "agent:1"])
     with NotificationChannel(server.url) as channel:
         channel.subscribe(
             [f"v2.routing.queues.{queue_id}.conversations", f"v2.users.{channel.user['id']}.conversations"]
@@ -239,8 +250,8 @@ def test_a_new_callback_waits_for_the_after_call_work_to_end(shapes_server: Mock
     # The customer's leg is live through the agent's after-call work, so the callback is still routed.
     server = shapes_server
     server.reset()
-    queue_id = str(server.backend.factory.org.queues[0].id)
     server.set_lifecycle(mode="manual")
+    queue_id = _dedicated(server, ["agent:0"])
     command = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
     conversation_id = call(server.url, "POST", "/api/v2/conversations/callbacks", command).json()[
         "conversation"

@@ -13,7 +13,7 @@ from contracts import AfterCallWorkState, Conversation, Participant
 from factories import check_conversation
 from mockserver.web.current import backend_of
 from tests.mockserver.api.test_callback_routes import Life
-from tests.support.seeded import QUEUE_ID
+from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
 CALLBACKS = "/api/v2/conversations/callbacks"
 
@@ -61,7 +61,7 @@ def test_a_patch_of_the_queue_moves_its_name(client: FlaskClient, app: Flask) ->
     assert check_conversation(_conversation(client, conversation_id)) == []
 
 
-@pytest.mark.parametrize("body", [{"callbackNumbers": ["+13175550199"]}, {"queueId": "q-2"}])
+@pytest.mark.parametrize("body", [{"callbackNumbers": ["+13175550199"]}, {"queueId": OTHER_QUEUE_ID}])
 def test_a_patch_leaves_an_ended_rounds_legs_as_they_were(client: FlaskClient, body: dict[str, Any]) -> None:
     """A conversation given a new callback keeps the first one's legs as they ended."""
     conversation_id = _create(client, callbackNumbers=["+13175550100"])

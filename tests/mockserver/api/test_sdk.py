@@ -12,7 +12,7 @@ import pytest
 from contracts import CallbackState
 from mockserver.testing.server import MockServer
 from tests.support.sdk import client_on
-from tests.support.seeded import QUEUE_ID
+from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_the_official_tutorials_callback_is_taken_and_cancelled_through_the_sdk(
     """The Python callback tutorial's request as it sends it: a national number, no country code."""
     command = sdk.CreateCallbackCommand()
     command.callback_numbers = ["3172222222"]
-    command.queue_id = "q-1"
+    command.queue_id = QUEUE_ID
     command.callback_user_name = "Tutorial Callback"
     command.callback_scheduled_time = "2030-01-16T12:00:00.000Z"
     created = conversations.post_conversations_callbacks(command)
@@ -204,7 +204,7 @@ def test_a_wrong_token_is_refused(sdk: ModuleType, callback_mock_server: MockSer
 def _patch(sdk: ModuleType, conversation_id: str) -> Any:
     patch = sdk.PatchCallbackRequest()
     patch.conversation_id = conversation_id
-    patch.queue_id = "q-2"
+    patch.queue_id = OTHER_QUEUE_ID
     return patch
 
 

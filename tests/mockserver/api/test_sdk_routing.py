@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.testing.server import MockServer
+from tests.support.seeded import QUEUE_ID
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_the_routing_data_rides_on_the_acd_leg_and_each_offer(
     sdk: ModuleType, conversations: Any, server: MockServer
 ) -> None:
     routing = sdk.RoutingData()
-    routing.queue_id, routing.priority, routing.label = "q-1", 7, "gold"
+    routing.queue_id, routing.priority, routing.label = QUEUE_ID, 7, "gold"
     routing.skill_ids, routing.language_id = ["skill-a", "skill-b"], "lang-1"
     routing.preferred_agent_ids = ["user-p"]
     routing.scored_agents = [scored(sdk, "user-s", 40)]
@@ -51,7 +52,7 @@ def test_the_routing_data_rides_on_the_acd_leg_and_each_offer(
     conversation_id = create(sdk, conversations, routing)
 
     data = leg(conversations.get_conversation(conversation_id), "acd").conversation_routing_data
-    assert (data.queue.id, data.priority, data.label, data.language.id) == ("q-1", 7, "gold", "lang-1")
+    assert (data.queue.id, data.priority, data.label, data.language.id) == (QUEUE_ID, 7, "gold", "lang-1")
     assert [skill.id for skill in data.skills] == ["skill-a", "skill-b"]
     assert [(a.agent.id, a.score) for a in data.scored_agents] == [("user-p", 100), ("user-s", 40)]
     assert leg(conversations.get_conversation(conversation_id), "customer").conversation_routing_data is None
@@ -61,7 +62,7 @@ def test_the_routing_data_rides_on_the_acd_leg_and_each_offer(
     server.clock.advance(seconds=5)  # fired and offered
     offered = leg(conversations.get_conversation(conversation_id), "agent").conversation_routing_data
     assert (offered.queue.id, offered.priority, [s.id for s in offered.skills]) == (
-        "q-1",
+        QUEUE_ID,
         7,
         ["skill-a", "skill-b"],
     )
@@ -71,7 +72,7 @@ def test_an_agent_owned_callback_names_its_owner_on_the_acd_leg(
     sdk: ModuleType, conversations: Any, server: MockServer
 ) -> None:
     routing = sdk.RoutingData()
-    routing.queue_id, routing.routing_flags = "q-1", ["AGENT_OWNED_CALLBACK"]
+    routing.queue_id, routing.routing_flags = QUEUE_ID, ["AGENT_OWNED_CALLBACK"]
     routing.scored_agents = [scored(sdk, "user-owner", 100)]
     conversation_id = create(sdk, conversations, routing)
 
