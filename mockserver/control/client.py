@@ -98,16 +98,21 @@ class AdminClient:
         name: str | None = None,
         *,
         members: list[str] | None = None,
+        exclusive: bool = False,
         **settings: Any,
     ) -> JSON:
         """Store a queue under ``queue_id`` (replacing one with that id) with ``members``; return it.
 
         ``name``: the queue's (absent: its id). ``members``: user ids or ``agent:<n>`` tokens (absent:
         those it had, none for a new queue). ``settings``: the API's other queue fields, in snake_case
-        or camelCase (``media_settings={"callback": {"mode": "CustomerFirst"}}``). Callbacks created
-        on ``put_queue("q-only-0", members=["agent:0"])`` are offered to ``agent:0`` alone.
+        or camelCase (``media_settings={"callback": {"mode": "CustomerFirst"}}``). ``exclusive``: the
+        members leave every other queue and are set IDLE, so this queue's callbacks are all they are
+        offered: ``put_queue("q-only-0", members=["agent:0"], exclusive=True)`` gives ``agent:0``
+        every offer of the callbacks created on it.
         """
         body: JSON = {**_camel_keys(settings), "name": name or queue_id}
+        if exclusive:
+            body["exclusive"] = True
         if members is not None:
             body["members"] = list(members)
         stored: JSON = self._call(ControlRoutes.PUT_QUEUE, body, queue_id=queue_id)

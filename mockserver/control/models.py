@@ -79,6 +79,11 @@ class QueueSetup(QueueFields):
         None,
         maxItems=1000,
     )
+    exclusive: bool = described(
+        "True: the members are taken out of every other queue and set IDLE, so the callbacks of this "
+        "queue are the only ones they are offered (the seeded queues' waiting callbacks never reach them).",
+        False,
+    )
 
 
 # The journal

@@ -73,11 +73,28 @@ class QueueCommands:
             replaced, _ = self._routing.put_queue(_as_queue(request, queue_id))
         return replaced
 
-    def put(self, queue_id: str, request: QueueFields, members: Sequence[str] | None) -> tuple[Queue, bool]:
-        """The control API's put: the queue as given, with ``members`` (user ids or ``agent:<n>`` tokens)."""
+    def put(
+        self, queue_id: str, request: QueueFields, members: Sequence[str] | None, *, exclusive: bool = False
+    ) -> tuple[Queue, bool]:
+        """The control API's put: the queue as given, with ``members`` (user ids or ``agent:<n>`` tokens).
+
+        ``exclusive``: the members leave every other queue and are set ``IDLE`` first, so this
+        queue's callbacks are the only ones offered to them (no other queue's waiting callback takes
+        them when they become available).
+        """
         _require_name(request)
         chosen = None if members is None else self._user_ids(members, "$.members")
         with self._transaction():
+            if exclusive:
+                own = chosen
+                if own is None:
+                    held = self._routing.queue(queue_id)
+                    own = [] if held is None else list(self._routing.member_ids(queue_id))
+                for other in self._routing.queues():
+                    if other.id != queue_id:
+                        self._routing.remove_members(other.id or "", own)
+                for user_id in own:
+                    self._routing.set_status(user_id, RoutingStatusType.IDLE)
             return self._routing.put_queue(_as_queue(request, queue_id), chosen)
 
     def routed(self, queue_id: str, *, code: str, path: str) -> Queue:

@@ -20,17 +20,19 @@ from click.testing import Result
 from mockserver.cli.detect import detect
 from mockserver.cli.options import WIRE_MODELS
 from tests.support.live import call
+from tests.support.seeded import queue_ids
 from tests.support.serve import serving
 
 Invoke = Callable[..., Result]
 TOKEN = "t"
+SEED = 3
 CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 @pytest.fixture(scope="module")
 def answers() -> Iterator[dict[str, Any]]:
     """What the live mock answers each route a callback client calls, by a name for the route."""
-    with serving("--conversations", "4", "--seed", "3", "--token", TOKEN) as served:
+    with serving("--conversations", "4", "--seed", str(SEED), "--token", TOKEN) as served:
 
         def get(path: str, method: str = "GET", body: Any = None, status: int = 200) -> Any:
             answer = call(served.url, method, path, body, token=TOKEN)
@@ -50,7 +52,9 @@ def answers() -> Iterator[dict[str, Any]]:
             f"{leg}/communications/{participant['callbacks'][0]['id']}/wrapup"
         )
         found["wrapup codes"] = get(leg + "/wrapupcodes")
-        create = {"callbackNumbers": ["+13175550123"], "queueId": "q-1", "callbackUserName": "Ada"}
+        # A callback names one of the org's queues: the server refuses another.
+        queue = queue_ids(SEED)[0]
+        create = {"callbackNumbers": ["+13175550123"], "queueId": queue, "callbackUserName": "Ada"}
         found["create"] = get(CALLBACKS, "POST", create)
         new = found["create"]["conversation"]["id"]
         found["patch"] = get(CALLBACKS, "PATCH", {"conversationId": new, "callbackNumbers": ["+13175550125"]})

@@ -122,5 +122,5 @@ def put_queue(queue_id: str) -> Response:
     setup: QueueSetup = decode_checked(QueueSetup)
     check_same_id(setup.id, queue_id, "$.id")
     fields = QueueFields(**{field.name: getattr(setup, field.name) for field in attrs.fields(QueueFields)})
-    queue, created = backend().queues.put(queue_id, fields, setup.members)
+    queue, created = backend().queues.put(queue_id, fields, setup.members, exclusive=setup.exclusive)
     return json_response(queue, 201 if created else 200)

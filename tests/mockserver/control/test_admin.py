@@ -580,7 +580,8 @@ def test_verify_counts_matching_requests(callback_mock_server: MockServer) -> No
 
 
 def test_verify_on_a_mismatch_shows_the_nearest_requests(callback_mock_server: MockServer) -> None:
-    call(callback_mock_server.url, "PATCH", CALLBACKS, {"conversationId": "nope"})
+    # A PATCH that names a change (one that names none is a 400) on a conversation the server lacks: a 404.
+    call(callback_mock_server.url, "PATCH", CALLBACKS, {"conversationId": "nope", "queueId": QUEUE_ID})
     call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=3")
 
     answer = call(

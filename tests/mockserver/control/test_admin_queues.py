@@ -107,3 +107,34 @@ def test_put_queue_from_python_raises_the_refusal(callback_mock_server: MockServ
         callback_mock_server.put_queue("q-bad", members=["agent:999"])
     assert refused.value.status == 404
     assert "$.members[0]" in str(refused.value)
+
+
+def test_an_exclusive_queue_is_the_only_one_its_member_is_offered_from(
+    callback_mock_server: MockServer,
+) -> None:
+    server = callback_mock_server
+    server.set_lifecycle(mode="manual")
+    server.clock.advance(minutes=5)  # the seeded callbacks fire and are offered: the org's agents are busy
+    seeded_queues = [q["id"] for q in call(server.url, "GET", f"{QUEUES}?pageSize=100").json()["entities"]]
+
+    server.put_queue("only-agent-0", members=["agent:0"], exclusive=True)
+    agent = member_ids(server, "only-agent-0")[0]
+    created = call(
+        server.url,
+        "POST",
+        "/api/v2/conversations/callbacks",
+        {"callbackNumbers": ["+13175550100"], "queueId": "only-agent-0"},
+    ).json()
+    assert "conversation" in created, created
+    server.clock.advance(seconds=10)
+    conversation = call(server.url, "GET", f"/api/v2/conversations/{created['conversation']['id']}").json()
+
+    offers = [
+        (p["userId"], p["callbacks"][0]["state"])
+        for p in conversation["participants"]
+        if p["purpose"] == "agent"
+    ]
+    assert offers == [(agent, "alerting")]
+    assert all(agent not in member_ids(server, queue_id) for queue_id in seeded_queues)
+    server.reset()
+    assert all(agent in member_ids(server, queue_id) for queue_id in seeded_queues)

@@ -179,6 +179,8 @@ WAITING_FOR_NOTIFICATIONS = """
                 p["purpose"] == "agent" and p["state"] == "alerting" for p in body["participants"])
         return test
 
+    # No seeded conversations: their offers would keep agent:0 busy (the ACD offers to IDLE members only).
+    @pytest.mark.callback_mock_config(CONVERSATIONS=0)
     def test_the_offer_arrives(callback_mock_server, callback_mock_notifications):
         callback_mock_server.put_queue(QUEUE, "Plugin", members=["agent:0"])
         topic = f"v2.routing.queues.{QUEUE}.conversations.callbacks"
