@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from mockserver.state import StateError
 from mockserver.store.base import ABSENT, PartShare, Path
 from mockserver.store.memory import LocalPartShare
 
@@ -123,7 +124,7 @@ class Account:
         )
 
 
-class IdentityError(LookupError):
+class IdentityError(StateError, LookupError):
     """A role, user or client the part does not hold; ``kind`` says which, ``id`` which one."""
 
     def __init__(self, kind: str, entity_id: str) -> None:
@@ -132,7 +133,7 @@ class IdentityError(LookupError):
         self.id = entity_id
 
 
-class TokenExpiredError(Exception):
+class TokenExpiredError(StateError):
     """The token was issued here and has expired."""
 
 

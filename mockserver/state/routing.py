@@ -40,6 +40,7 @@ from contracts import (
     ServiceLevel,
     SkillEvaluationMethod,
 )
+from mockserver.state import StateError
 from mockserver.state.clock import from_ms, to_ms
 from mockserver.store.base import ABSENT, PartShare, Path
 from mockserver.store.memory import LocalPartShare
@@ -107,7 +108,7 @@ class _Held:
         return cls(contracts.structure(data["queue"], Queue), dict.fromkeys(data["members"]))
 
 
-class RoutingError(LookupError):
+class RoutingError(StateError, LookupError):
     """A queue or user the routing state does not hold; ``kind`` says which, ``id`` which one."""
 
     def __init__(self, kind: str, entity_id: str) -> None:
