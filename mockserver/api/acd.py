@@ -24,6 +24,7 @@ bp = Blueprint("acd", __name__, url_prefix="/api/v2/routing")
     request=RoutingConversationAttributesRequest,
     responses={200: RoutingConversationAttributesResponse},
     errors=(400, 404),
+    codes={400: ("conversation.error.not.in.queue",)},
 )
 def change_routing(conversation_id: str) -> Response:
     return json_response(

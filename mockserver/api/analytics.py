@@ -102,8 +102,9 @@ def observations_query() -> Response:
     operation_id="putConversationTags",
     tag="Conversations",
     request=ConversationTagsUpdate,
-    responses={200: str},
+    responses={202: str},
     errors=(400, 404),
+    codes={404: ("conversation.error.conversation.not.found",)},
 )
 def put_tags(conversation_id: str) -> Response:
-    return json_response(backend().tag(conversation_id, decode_body(ConversationTagsUpdate)))
+    return json_response(backend().tag(conversation_id, decode_body(ConversationTagsUpdate)), 202)

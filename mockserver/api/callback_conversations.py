@@ -76,7 +76,10 @@ def get_callback_conversation(conversation_id: str) -> Response:
     request=Conversation,
     narrowing=DISCONNECT_ONLY,
     responses={200: Conversation},
-    codes={400: ("conversation.error.conversation.disconnected",)},
+    codes={
+        400: ("conversation.error.conversation.disconnected",),
+        404: ("conversation.error.conversation.not.found",),
+    },
 )
 def disconnect_conversation(conversation_id: str) -> Response:
     body: Conversation = decode_body(Conversation)
@@ -141,7 +144,10 @@ def update_participant(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     request=ParticipantAttributes,
     responses={202: ParticipantAttributes},
-    codes={404: ("conversation.error.not.conversation.participant",)},
+    codes={
+        400: ("callback.error.scheduled.callback.number.limit.exceeded",),  # too many attributes
+        404: ("conversation.error.not.conversation.participant",),
+    },
 )
 def update_attributes(conversation_id: str, participant_id: str) -> Response:
     body: ParticipantAttributes = decode_body(ParticipantAttributes)
@@ -257,6 +263,7 @@ def wrapup_codes(conversation_id: str, participant_id: str) -> Response:
             "callback.error.user.id.queue.id",
             "callback.error.transfer.not.connected",
             "conversations.error.transfer.same.party",
+            "conversations.error.queue.not.found",
         ),
         404: ("conversation.error.not.conversation.participant",),
     },

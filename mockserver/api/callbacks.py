@@ -39,7 +39,15 @@ bp = Blueprint("callbacks", __name__, url_prefix="/api/v2/conversations/callback
     tag="Conversations",
     request=CreateCallbackCommand,
     responses={200: CreateCallbackResponse},
-    codes={400: ("callback.error.scheduled.time.too.far.in.future",)},
+    codes={
+        400: (
+            "callback.error.scheduled.time.too.far.in.future",
+            "callback.error.missing.callback.numbers",
+            "callback.error.parse.call.number",
+            "callback.error.missing.queue.id",  # a queue the org does not have
+            "callback.error.scheduled.callback.number.limit.exceeded",  # too many data attributes
+        )
+    },
 )
 def create_callback() -> Response:
     command = with_numbers(decode_command(CreateCallbackCommand))
@@ -56,7 +64,14 @@ def create_callback() -> Response:
     responses={200: PatchCallbackResponse},
     errors=(404, 412),  # 412 callback.error.already.triggered: the callback is no longer scheduled
     codes={
-        400: ("callback.error.scheduled.time.too.far.in.future",),
+        400: (
+            "callback.error.scheduled.time.too.far.in.future",
+            "callback.error.missing.callback.numbers",
+            "callback.error.parse.call.number",
+            "callback.error.missing.required.information.for.patch.request",
+            "callback.error.queue.not.found",
+        ),
+        404: ("callback.error.callback.not.found",),
         412: ("callback.error.already.triggered",),
     },
 )
@@ -91,6 +106,7 @@ def update_callbacks() -> Response:
     request=BulkCallbackDisconnectRequest,
     responses={202: None},
     errors=(404,),
+    codes={404: ("conversation.error.conversation.not.found", "callback.error.callback.not.found")},
 )
 def disconnect_callbacks() -> Response:
     bulk = decode_body(BulkCallbackDisconnectRequest)

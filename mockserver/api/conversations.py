@@ -66,8 +66,13 @@ def place_call(conversation_id: str) -> Response:
             "conversation.error.cannot.callback.acd",
             "callback.error.scheduled.callback.already.exists",
             "callback.error.callback.already.being.routed",
+            "callback.error.missing.callback.numbers",
+            "callback.error.parse.call.number",
+            "conversation.error.queue.required",  # no queue, or one the org does not have
+            "callback.error.scheduled.callback.limit.exceeded",
+            "callback.error.scheduled.callback.number.limit.exceeded",  # too many data attributes
         ),
-        404: ("conversation.error.not.conversation.participant",),
+        404: ("conversation.error.not.conversation.participant", "conversation.error.conversation.not.found"),
     },
 )
 def schedule_callback(conversation_id: str, participant_id: str) -> Response:

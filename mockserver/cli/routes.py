@@ -1,8 +1,10 @@
 """``drift --routes``: the mock's routes against the official API description, operation by operation.
 
 The mock's side is what it serves: every ``/api/v2`` rule of its URL map, with the bodies its own
-OpenAPI document derives from the contract and the error codes each view declares (``@operation``'s
-``codes``). The API's side is a Swagger 2.0 document, the official description Genesys publishes
+OpenAPI document derives from the contract, the error codes each view declares (``@operation``'s
+``codes``) and the permissions it checks (``mockserver/web/permissions.py``, read from the committed
+copy: against another description, a route whose permissions moved is a difference). The API's
+side is a Swagger 2.0 document, the official description Genesys publishes
 (``GET https://api.{region}/api/v2/docs/swagger``) or the filtered copy this project commits
 (``contracts/api/genesys-swagger.json``). Both are brought to one small vocabulary per operation
 (path, method, success statuses, error statuses and codes, permissions, request and answer bodies)
@@ -26,6 +28,7 @@ from mockserver.errors import MockServerError
 from mockserver.state.errors import VALIDATION_CODES, platform_code
 from mockserver.web.openapi import document
 from mockserver.web.openapi.operation import declared
+from mockserver.web.permissions import MISSING_PERMISSION_CODES, for_rule
 
 API_PREFIX = "/api/v2/"
 SWAGGER_REF = "#/definitions/"
@@ -47,6 +50,7 @@ class DifferenceKind(str, Enum):
     ERROR_CODE_NOT_IN_API = "error-code-not-in-api"
     ERROR_CODE_NOT_SERVED = "error-code-not-served"
     PERMISSIONS_NOT_CHECKED = "permissions-not-checked"
+    PERMISSIONS_NOT_IN_API = "permissions-not-in-api"
     BODY_NOT_SERVED = "body-not-served"
     BODY_NOT_IN_API = "body-not-in-api"
     PROPERTY_NOT_SERVED = "property-not-served"
@@ -114,7 +118,8 @@ def served_operations(app: Flask) -> list[RouteOperation]:
         declared_codes = operation.codes if operation is not None else {}
         for method in sorted(methods):
             body = described["paths"].get(path, {}).get(method.lower(), {})
-            served.append(_served(method, path, body, described, declared_codes))
+            checked = for_rule(method, rule.rule)
+            served.append(_served(method, path, body, described, declared_codes, checked))
     return served
 
 
@@ -124,6 +129,7 @@ def _served(
     body: dict[str, Any],
     described: dict[str, Any],
     declared_codes: dict[int, tuple[str, ...]],
+    checked: tuple[str, tuple[str, ...]] | None,
 ) -> RouteOperation:
     schemas = described["components"]["schemas"]
     request = body.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
@@ -138,12 +144,16 @@ def _served(
             codes[status] = _generic_codes(status)
     for status, own in declared_codes.items():  # the route's own codes (``@operation(codes=...)``)
         codes[status] = codes.get(status, frozenset()) | set(own)
+    if checked is not None:  # the permission check's 403 (web/permissions.py)
+        refusal = MISSING_PERMISSION_CODES[checked[0]]
+        codes[403] = codes.get(403, frozenset()) | {refusal}
     return RouteOperation(
         method=method,
         path=path,
         request=None if request is None else _bind(request, schemas, OPENAPI_REF),
         successes=successes,
         codes=codes,
+        permissions=None if checked is None else (checked[0], frozenset(checked[1])),
     )
 
 
@@ -256,28 +266,28 @@ def compare_routes(served: Iterable[RouteOperation], described: Iterable[RouteOp
     )
     differences: list[Difference] = []
     seen: set[tuple[str | None, str | None]] = set()
-    unchecked = False
     for ours in served:
         theirs = by_template.get((ours.method, template(ours.path)))
         if theirs is None:
             differences.append(Difference(ours.name, DifferenceKind.OPERATION_NOT_IN_API, ours.path))
             continue
         differences.extend(_statuses(ours, theirs, platform))
-        if theirs.permissions is not None and ours.permissions is None:
-            unchecked = True
-        elif theirs.permissions is not None and ours.permissions != theirs.permissions:
-            kind, names = theirs.permissions
-            differences.append(
-                Difference(
-                    theirs.name, DifferenceKind.PERMISSIONS_NOT_CHECKED, f"{kind} {' '.join(sorted(names))}"
-                )
-            )
+        differences.extend(_permissions(ours, theirs))
         differences.extend(_bodies(ours, theirs, seen))
-    if unchecked:
-        differences.append(
-            Difference(ALL, DifferenceKind.PERMISSIONS_NOT_CHECKED, "x-inin-requires-permissions")
-        )
     return differences
+
+
+def _permissions(ours: RouteOperation, theirs: RouteOperation) -> Iterator[Difference]:
+    """The description's permissions where the mock checks others (or none); the mock's where it names none."""
+    if ours.permissions == theirs.permissions:
+        return
+    kind_of = (
+        DifferenceKind.PERMISSIONS_NOT_CHECKED
+        if theirs.permissions
+        else DifferenceKind.PERMISSIONS_NOT_IN_API
+    )
+    kind, names = theirs.permissions or ours.permissions or ("", frozenset())
+    yield Difference(theirs.name, kind_of, f"{kind} {' '.join(sorted(names))}")
 
 
 def _platform_codes(described: list[RouteOperation]) -> frozenset[str]:

@@ -98,7 +98,7 @@ class Backend(Assembly):
     def tag(self, conversation_id: str, update: ConversationTagsUpdate) -> str:
         """Keep ``update``'s external tag on the conversation (REST's ``externalTag``, analytics' too); the tag."""
         with self.store.transaction():
-            conversation = self.conversation(conversation_id)
+            conversation = self.conversation(conversation_id, CONVERSATION_NOT_FOUND)
             self.put([attrs.evolve(conversation, external_tag=update.external_tag)])
         return update.external_tag or ""
 

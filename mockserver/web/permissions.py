@@ -21,6 +21,7 @@ from mockserver.state.identity import Principal
 
 _RULE_PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 _PATH_PARAMETER = re.compile(r"\{[^}]*\}")
+MISSING_PERMISSION_CODES = {"ALL": "missing.permissions", "ANY": "missing.any.permissions"}  # the 403's code
 MISSING_ALL = "Unable to perform the requested action. You are missing the following permission(s): [{}]"
 MISSING_ANY = (
     "Unable to perform the requested action. You must have at least one of the following permissions "

@@ -89,29 +89,52 @@ CROSS_CUTTING = {
     "bad.credentials": "any route's 401 under --token (web/auth.py): the description lists it on every route",
     "misdirected.request": "any request's Host check (web/guard.py), a 421 outside the description",
     "not.authorized": "the control API's origin check (web/guard.py)",
+    "missing.permissions": "any route the description names ALL of some permissions for (web/permissions.py)",
+    "missing.any.permissions": "any route the description names ANY of some permissions for (web/permissions.py)",
 }
 _CODE = re.compile(r"^[a-z]+(?:\.[a-z]+)+$")
 
 
+def _code_constants(trees: list[ast.Module]) -> dict[str, str]:
+    """Module-level names bound to an error code (``CALLBACK_NOT_FOUND = "callback.error..."``)."""
+    return {
+        target.id: str(node.value.value)
+        for tree in trees
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and _CODE.match(str(node.value.value))
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
 def _raised_codes() -> dict[str, set[str]]:
-    """Every error code written as a literal where the API's errors are raised, with where."""
+    """Every error code written as a literal where the API's errors are raised, or handed by its
+    constant's name to any call (``self.conversation(id, CALLBACK_NOT_FOUND)``), with where."""
+    parsed = [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for room in ("api", "state", "notifications", "web")
+        for path in sorted((ROOT / "mockserver" / room).rglob("*.py"))
+    ]
+    constants = _code_constants([tree for _, tree in parsed])
     raised: dict[str, set[str]] = {}
-    for room in ("api", "state", "notifications", "web"):
-        for path in sorted((ROOT / "mockserver" / room).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not isinstance(node, ast.Call):
-                    continue
-                name = (
-                    node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                )
-                arguments = [k.value for k in node.keywords if k.arg == "error_code"]
-                if name == "ApiError" and len(node.args) > 1:
-                    arguments.append(node.args[1])  # ApiError(status, code, message)
-                elif name == "invalid" and node.args:
-                    arguments.append(node.args[0])  # ApiError.invalid(code, path, message)
-                for argument in arguments:
-                    if isinstance(argument, ast.Constant) and _CODE.match(str(argument.value)):
-                        raised.setdefault(str(argument.value), set()).add(f"{path.name}:{node.lineno}")
+    for path, tree in parsed:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(argument, ast.Name) and argument.id in constants:
+                    raised.setdefault(constants[argument.id], set()).add(f"{path.name}:{node.lineno}")
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            arguments = [k.value for k in node.keywords if k.arg == "error_code"]
+            if name == "ApiError" and len(node.args) > 1:
+                arguments.append(node.args[1])  # ApiError(status, code, message)
+            elif name == "invalid" and node.args:
+                arguments.append(node.args[0])  # ApiError.invalid(code, path, message)
+            for argument in arguments:
+                if isinstance(argument, ast.Constant) and _CODE.match(str(argument.value)):
+                    raised.setdefault(str(argument.value), set()).add(f"{path.name}:{node.lineno}")
     return raised
 
 
@@ -168,6 +191,11 @@ def _add_success(document: dict[str, Any]) -> None:
 def _drop_error_code(document: dict[str, Any]) -> None:
     responses = document["paths"]["/api/v2/conversations/callbacks"]["patch"]["responses"]
     del responses["412"]["x-inin-error-codes"]["callback.error.already.triggered"]
+
+
+def _change_permission(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/api/v2/conversations/callbacks"]["post"]
+    operation["x-inin-requires-permissions"]["permissions"] = ["conversation:callback:add"]
 
 
 def _add_route_code(document: dict[str, Any]) -> None:
@@ -243,6 +271,17 @@ DOCTORINGS = [
         ],
         id="route-code-added",
     ),
+    pytest.param(  # the mock checks what the committed copy states: a description that moved differs
+        _change_permission,
+        [
+            (
+                "POST /api/v2/conversations/callbacks",
+                DifferenceKind.PERMISSIONS_NOT_CHECKED,
+                "ALL conversation:callback:add",
+            )
+        ],
+        id="permission-changed",
+    ),
 ]
 
 
@@ -260,23 +299,50 @@ def test_a_doctored_description_fails_with_the_difference(
     assert stale == []
 
 
-def test_permissions_are_listed_once_while_the_mock_checks_none(
+def test_the_mock_states_the_permissions_it_checks_and_their_403(served: list[RouteOperation]) -> None:
+    by_name = {op.name: op for op in served}
+    create = by_name["POST /api/v2/conversations/callbacks"]
+    assert create.permissions == ("ALL", frozenset({"conversation:callback:create"}))
+    assert "missing.permissions" in create.codes[403]
+    queues = by_name["GET /api/v2/routing/queues"]
+    assert queues.permissions == ("ANY", frozenset({"routing:queue:view"}))
+    assert "missing.any.permissions" in queues.codes[403]
+    assert by_name["GET /api/v2/users/me"].permissions is None  # the description names none
+
+
+def test_no_permission_difference_is_listed(
     served: list[RouteOperation], description: dict[str, Any]
 ) -> None:
-    unchecked = [
-        d for d in _differences(served, description) if d.kind is DifferenceKind.PERMISSIONS_NOT_CHECKED
-    ]
-    assert unchecked == [
-        Difference("*", DifferenceKind.PERMISSIONS_NOT_CHECKED, "x-inin-requires-permissions")
-    ]
+    kinds = {DifferenceKind.PERMISSIONS_NOT_CHECKED, DifferenceKind.PERMISSIONS_NOT_IN_API}
+    assert [d for d in _differences(served, description) if d.kind in kinds] == []
+    assert not [k for k in read_known(KNOWN) if "| permissions-" in k.pattern]
 
 
-def test_a_permission_the_mock_checks_differently_is_a_difference() -> None:
-    theirs = RouteOperation(method="GET", path="/api/v2/x/{id}", permissions=("ANY", frozenset({"a:b:view"})))
-    ours = RouteOperation(method="GET", path="/api/v2/x/{xId}", permissions=("ALL", frozenset({"a:b:view"})))
-    assert compare_routes([ours], [theirs]) == [
-        Difference("GET /api/v2/x/{id}", DifferenceKind.PERMISSIONS_NOT_CHECKED, "ANY a:b:view")
-    ]
+@pytest.mark.parametrize(
+    ("ours", "theirs", "expected"),
+    [
+        (
+            ("ALL", frozenset({"a:b:view"})),
+            ("ANY", frozenset({"a:b:view"})),
+            (DifferenceKind.PERMISSIONS_NOT_CHECKED, "ANY a:b:view"),
+        ),
+        (
+            None,
+            ("ALL", frozenset({"a:b:view", "a:c:view"})),
+            (DifferenceKind.PERMISSIONS_NOT_CHECKED, "ALL a:b:view a:c:view"),
+        ),
+        (("ANY", frozenset({"a:b:view"})), None, (DifferenceKind.PERMISSIONS_NOT_IN_API, "ANY a:b:view")),
+    ],
+    ids=["checked-differently", "not-checked", "checked-beyond-the-description"],
+)
+def test_a_permission_the_mock_checks_differently_is_a_difference(
+    ours: tuple[str, frozenset[str]] | None,
+    theirs: tuple[str, frozenset[str]] | None,
+    expected: tuple[DifferenceKind, str],
+) -> None:
+    described = RouteOperation(method="GET", path="/api/v2/x/{id}", permissions=theirs)
+    served = RouteOperation(method="GET", path="/api/v2/x/{xId}", permissions=ours)
+    assert compare_routes([served], [described]) == [Difference("GET /api/v2/x/{id}", *expected)]
 
 
 # -- the list of known differences -----------------------------------------------------------------

@@ -196,7 +196,7 @@ def test_tags_are_kept_with_the_conversation_and_shown_by_rest_and_analytics(
     conversation_id = create(client, queue_of(app))
     response = client.put(f"/api/v2/conversations/{conversation_id}/tags", json={"externalTag": "negative"})
 
-    assert (response.status_code, response.json) == (200, "negative")
+    assert (response.status_code, response.json) == (202, "negative")  # as the description answers
     assert client.get(f"/api/v2/conversations/{conversation_id}").json["externalTag"] == "negative"  # type: ignore[index]
     details = client.get(f"/api/v2/analytics/conversations/{conversation_id}/details").json
     assert details["externalTag"] == "negative"  # type: ignore[index]
@@ -214,6 +214,8 @@ def test_tags_are_kept_with_the_conversation_and_shown_by_rest_and_analytics(
 def test_tags_on_an_unknown_conversation_are_404(client: FlaskClient) -> None:
     response = client.put("/api/v2/conversations/nope/tags", json={"externalTag": "x"})
     assert response.status_code == 404
+    assert response.json is not None
+    assert response.json["code"] == "conversation.error.conversation.not.found"  # the route's own, as listed
     assert client.get("/api/v2/analytics/conversations/nope/details").status_code == 404
 
 
