@@ -18,8 +18,9 @@ import contracts
 from contracts import Callback, Conversation, Participant, parse_datetime
 from mockserver.state.clock import to_ms
 from tests.support.control import AdminRoutes, control_path
+from tests.support.seeded import QUEUE_ID
 
-CREATE = {"callbackNumbers": ["+13175550100"], "queueId": "q-1"}
+CREATE = {"callbackNumbers": ["+13175550100"], "queueId": QUEUE_ID}
 STEPS = [2] * 20 + [30] * 20 + [600] * 12
 
 

@@ -359,7 +359,9 @@ def test_what_one_process_changes_a_piece_at_a_time_another_sees_whole(two_apps:
     # Channels made through either, in turn: listed in the order made, by both.
     for index in range(12):
         channel_id = create(two_apps[index % 2])
-        topic = {"id": f"v2.users.user-{index}.conversations"}
+        topic = {
+            "id": f"v2.routing.queues.queue-{index}.conversations"
+        }  # a user may take only its own user topics
         assert (
             http[first]
             .post(f"/api/v2/notifications/channels/{channel_id}/subscriptions", json=[topic], headers=auth)
