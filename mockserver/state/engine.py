@@ -375,6 +375,10 @@ class Engine:
                     self._changes.publish(conversation, None)  # every step is told, though stored once
                     working[conversation_id] = conversation
                     self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
+                    if self._freed_at is not None:
+                        # A member was freed: the ACD assigns what waits before any later step runs,
+                        # so where a chunk ends never changes who is offered what.
+                        break
                     if time.thread_time() >= deadline:
                         stopped = True
                         break
@@ -389,7 +393,8 @@ class Engine:
                 break
             # Offers planned at the step that freed a member: run in the next round (or chunk).
             self._wake(self._freed_at, run=False)
-            if stopped:
+            if stopped or time.thread_time() >= deadline:
+                stopped = True
                 break
         self.refresh()
         return stopped

@@ -39,13 +39,9 @@ def shapes_server() -> Iterator[MockServer]:
 
 
 def _dedicated(server: MockServer, members: list[str]) -> str:
-    """A queue of its own whose members are ``members`` alone (``agent:<n>`` tokens): taken out of
-    every other queue, so the seeded conversations' offers never keep them busy. Its id."""
-    for queue in server.backend.routing.queues():
-        path = f"/api/v2/routing/queues/{queue.id}/members?delete=true"
-        removed = call(server.url, "POST", path, [{"id": member} for member in members])
-        assert removed.status == 204, removed.body
-    server.put_queue("captured", "Captured", members=members)
+    """A queue of its own whose members are ``members`` alone (``agent:<n>`` tokens), exclusively:
+    the seeded conversations' offers never keep them busy. Its id."""
+    server.put_queue("captured", "Captured", members=members, exclusive=True)
     return "captured"
 
 

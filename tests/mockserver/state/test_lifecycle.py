@@ -58,17 +58,11 @@ def manual(client: FlaskClient, **settings: Any) -> None:
 
 
 def dedicated(client: FlaskClient, members: list[str]) -> str:
-    """A queue of its own whose members are ``members`` alone: taken out of every other queue, so
-    the seeded conversations' offers never keep them busy. Its id."""
-    queues = client.get("/api/v2/routing/queues?pageSize=100").json["entities"]  # type: ignore[index]
-    for queue in queues:
-        removed = client.post(
-            f"/api/v2/routing/queues/{queue['id']}/members?delete=true", json=[{"id": m} for m in members]
-        )
-        assert removed.status_code == 204, removed.json
+    """A queue of its own whose members are ``members`` alone, exclusively (taken out of every other
+    queue, so the seeded conversations' offers never keep them busy). Its id."""
     put = client.put(
         control_path(AdminRoutes.PUT_QUEUE, queue_id="dedicated"),
-        json={"name": "Dedicated", "members": members},
+        json={"name": "Dedicated", "members": members, "exclusive": True},
     )
     assert put.status_code in (200, 201), put.json
     return "dedicated"
