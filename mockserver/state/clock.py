@@ -185,8 +185,9 @@ class Clock:
     def reset(self) -> None:
         """Back to how it started: its start instant (if it had one) and its frozen state."""
         with self._lock:
-            if self._start is None:
-                self._offset, self._frozen = 0, None
+            if self._start is None:  # the real time again, frozen at it if it started frozen
+                self._offset = 0
+                self._frozen = _real_ms() if self._frozen_at_start else None
             else:
                 self._offset = self._start - _real_ms()
                 self._frozen = self._start if self._frozen_at_start else None

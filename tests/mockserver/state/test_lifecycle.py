@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -122,6 +123,15 @@ def test_a_thawed_clock_runs_on_from_where_it_stood() -> None:
         clock.set(NOW)
     clock.reset()
     assert (clock.now(), clock.frozen) == (NOW, True)
+
+
+def test_a_clock_started_frozen_at_the_real_time_is_frozen_again_after_a_reset() -> None:
+    clock = Clock(frozen=True)
+    clock.freeze(False)
+    clock.advance(3600)
+    clock.reset()
+    assert clock.frozen
+    assert abs(clock.seconds() - time.time()) < 60  # back at the real time, an hour behind the move
 
 
 # The engine, step by step
