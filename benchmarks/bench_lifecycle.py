@@ -56,7 +56,7 @@ def advance_a_day(made: Backend) -> tuple[float, int]:
     """Seconds taken by one 24 h advance, and the steps it ran."""
     steps = 0
 
-    def count(conversation: object, cause: object) -> None:
+    def count(conversation: object, cause: object, at: object) -> None:
         nonlocal steps
         steps += 1
 

@@ -278,8 +278,10 @@ class Channels:
 
     # Every change
 
-    def on_change(self, conversation: Conversation, cause: str | None) -> None:
-        """The backend's listener: push the conversation's event to every subscribed channel."""
+    def on_change(self, conversation: Conversation, cause: str | None, at: int | None = None) -> None:
+        """The backend's listener: push the conversation's event to every subscribed channel alive at
+        ``at`` (ms; None: now). A step the clock jumped past is pushed to the channels alive when it fell
+        due, though they expired before the jump ended (a channel lives 24 hours)."""
         with self._share.changing():
             matches = [
                 (topic, kind) for topic, kind in topics.matching(conversation) if topic in self._subscribers
@@ -288,7 +290,7 @@ class Channels:
                 return
             correlation_id = cause or self._new_id()
             bodies: dict[str, orjson.Fragment] = {}
-            now = self._clock.ms()
+            now = self._clock.ms() if at is None else at
             for topic, kind in matches:
                 if kind not in bodies:
                     bodies[kind] = orjson.Fragment(contracts.dumps(_BUILD[kind](conversation)))

@@ -372,7 +372,8 @@ class Engine:
                         conversation = self.apply(conversation, kind, from_ms(due))
                     except NobodyAvailable:
                         continue  # it waits in queue: offered when a member becomes available (``wake``)
-                    self._changes.publish(conversation, None)  # every step is told, though stored once
+                    # Every step is told, though stored once, to the channels alive at its due time.
+                    self._changes.publish(conversation, None, due)
                     working[conversation_id] = conversation
                     self._schedule.plan(conversation_id, lifecycle.next_step(conversation, self.settings))
                     if self._freed_at is not None:

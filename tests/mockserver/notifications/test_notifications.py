@@ -8,6 +8,7 @@ topic's model with nothing lost.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
@@ -253,6 +254,39 @@ def test_unknown_channels_are_404(callback_mock_server: Any) -> None:
     )
     channel = "/api/v2/notifications/channels/streaming-0-nope"
     assert call(callback_mock_server.url, "HEAD", channel, token="t").status == 404
+
+
+def test_an_advance_pushes_each_step_to_the_channels_alive_when_it_fell_due(
+    callback_mock_server: Any, callback_mock_notifications: NotificationChannel, queue_id: str
+) -> None:
+    channel = callback_mock_notifications
+    channel.subscribe([f"v2.routing.queues.{queue_id}.conversations"])  # alive until NOW + 24 h
+    callback_mock_server.set_lifecycle(mode="manual")
+    created = {}
+    for name, ahead in (("within", timedelta(hours=1)), ("after", timedelta(hours=25))):
+        body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+        body["callbackScheduledTime"] = (NOW + ahead).isoformat().replace("+00:00", "Z")
+        answer = call(callback_mock_server.url, "POST", "/api/v2/conversations/callbacks", body, token=AGENT)
+        assert answer.status == 200, answer.json()
+        created[name] = answer.json()["conversation"]["id"]
+
+    before = len(callback_mock_server.notifications())  # the creations'
+    callback_mock_server.clock.advance(hours=26)  # one jump past the channel's expiry
+
+    def fired(message: Any) -> bool:
+        return (
+            "version" in message
+            and message["eventBody"]["id"] == created["within"]
+            and any(
+                p.get("purpose") == "acd" and (p.get("callbacks") or [{}])[-1].get("state") != "scheduled"
+                for p in message["eventBody"]["participants"]
+            )
+        )
+
+    channel.wait_for(predicate=fired)
+    stepped = {p["conversationId"] for p in callback_mock_server.notifications()[before:]}
+    assert created["within"] in stepped  # its steps fell due while the channel lived
+    assert created["after"] not in stepped  # its steps fell due once the channel had expired
 
 
 def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
