@@ -29,6 +29,7 @@ from mockserver.control.stubs import Stubs
 from mockserver.notifications.channels import Channels
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
+from mockserver.state.detail_events import DetailEvents
 from mockserver.state.engine import Engine
 from mockserver.state.identity import Identity
 from mockserver.state.limits import Limits
@@ -93,6 +94,8 @@ class Assembly:
             "identity", lambda share: Identity(org.agents, clock_ms=self.clock.ms, share=share)
         )
         self.changes = Changes()
+        # The detail events derived from those changes, told to the channels, triggers and event sink.
+        self.detail_events = DetailEvents()
         self.engine = self._shared_part(
             "lifecycle",
             lambda share: Engine(
