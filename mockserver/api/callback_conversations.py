@@ -22,6 +22,7 @@ from contracts import (
     WrapupCode,
     WrapupInput,
 )
+from mockserver.notifications import users
 from mockserver.state import identity, projections
 from mockserver.state.errors import ApiError
 from mockserver.state.participants import DISCONNECT_ONLY, PARTICIPANT_UPDATE
@@ -45,10 +46,13 @@ _PROVISIONAL = QueryParameter(
     operation_id="getConversationsCallbacks",
     tag="Conversations",
     responses={200: CallbackConversationEntityListing},
+    codes={400: ("not.a.user",)},
 )
 def list_callback_conversations() -> Response:
-    """Every active conversation at once: the route takes no paging, as the real one."""
-    _total, entries = backend().active()
+    """Every active conversation of the caller at once (as ``GET /conversations`` finds them; a
+    client-credentials token: 400 ``not.a.user``): the route takes no paging, as the real one."""
+    user = users.require_user(principal())
+    _total, entries = backend().active(user_id=user.lists_for)
     active = [entry.conversation for entry in entries]
     listing = projections.callback_conversation_listing(
         active, page_size=max(1, len(active)), page_number=1, total=len(active)

@@ -91,6 +91,7 @@ def schedule_callback(conversation_id: str, participant_id: str) -> Response:
     tag="Conversations",
     responses={200: ConversationEntityListing},
     errors=(400,),
+    codes={400: ("not.a.user",)},
     query=(
         *PAGING,
         QueryParameter(
@@ -103,17 +104,22 @@ def schedule_callback(conversation_id: str, participant_id: str) -> Response:
 def list_conversations() -> Response:
     """The caller's active conversations (those not ended): all at once, or a page at a time if asked.
 
-    The official SDKs send no paging parameters, and the real API answers them every active
-    conversation of its caller; a client that asks for pages gets pages of ``pageSize`` (25 by
-    default).
+    The caller's: those with a participant whose ``userId`` is the caller's (every user's for a
+    user holding ``identity.ANY_CONVERSATION``: the admin role, so a token of its own); a
+    client-credentials token has no user, and is answered 400 ``not.a.user``. The official SDKs send no paging
+    parameters, and the real API answers them every active conversation of its caller; a client
+    that asks for pages gets pages of ``pageSize`` (25 by default).
     """
+    user = users.require_user(principal())
     calls = _calls_only(request.args.get("communicationType"))
     paged = "pageSize" in request.args or "pageNumber" in request.args
     size = paging.page_size(request.args) if paged else None
     number = paging.page_number(request.args)
     # Only the page is read; without paging that is every active conversation, as answered.
     start, stop = (0, None) if size is None else ((number - 1) * size, number * size)
-    total, page = (0, []) if calls is None else backend().active(start, stop, calls=calls)
+    total, page = (
+        (0, []) if calls is None else backend().active(start, stop, calls=calls, user_id=user.lists_for)
+    )
     size = size or max(1, total)
     listing = ConversationEntityListing(
         entities=(),  # the page's stored bodies are spliced in below

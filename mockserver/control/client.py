@@ -60,6 +60,16 @@ class AdminClient:
         ids: list[str] = self._call(ControlRoutes.SEED, body)["conversationIds"]
         return ids
 
+    def conversations(
+        self, *, user_id: str | None = None, page_size: int | None = None, page_number: int | None = None
+    ) -> JSON:
+        """A page of the active conversations (every user's, or ``user_id``'s), as a listing's JSON."""
+        query = {"userId": user_id, "pageSize": page_size, "pageNumber": page_number}
+        listing: JSON = self._call(
+            ControlRoutes.CONVERSATIONS, query={k: v for k, v in query.items() if v is not None}
+        )
+        return listing
+
     def put_conversation(self, conversation: Any) -> JSON:
         """Store this exact conversation (a contract object or its wire mapping); return it."""
         payload = _wire(conversation)

@@ -43,6 +43,7 @@ class ControlRoutes:
     # Arranging data
     RESET = ControlRoute("POST", "/reset")
     SEED = ControlRoute("POST", "/seed")
+    CONVERSATIONS = ControlRoute("GET", "/conversations")
     PUT_CONVERSATION = ControlRoute("PUT", "/conversations/{conversation_id}")
     DELETE_CONVERSATION = ControlRoute("DELETE", "/conversations/{conversation_id}")
     PUT_CALLBACK = ControlRoute(

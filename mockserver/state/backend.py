@@ -148,11 +148,12 @@ class Backend(Assembly):
         return self.store.entries()
 
     def active(
-        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False, user_id: str | None = None
     ) -> tuple[int, list[Entry]]:
-        """How many conversations are not yet ended (holding a call, if ``calls``), and those from
-        ``start`` to ``stop`` in the order they became active: the cost of the page, not of the store."""
-        return self.store.active(start, stop, calls=calls)
+        """How many conversations are not yet ended (holding a call, if ``calls``; with ``user_id``
+        among their participants, if given), and those from ``start`` to ``stop`` in the order they
+        became active: the cost of the page, not of the store."""
+        return self.store.active(start, stop, calls=calls, user_id=user_id)
 
     def campaign_interactions(self, campaign_id: str) -> CampaignInteractions:
         """The campaign's live interactions: its preview callbacks' conversations, by stage."""

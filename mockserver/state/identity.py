@@ -59,6 +59,9 @@ ADMIN_PERMISSIONS = ("*:*:*",)
 # Not a Genesys permission: the mock's own, letting a user act on other users' participants (the
 # admin role holds it through its wildcard; agents do not, so an agent answers only its own offers).
 ANY_PARTICIPANT = "mock:participant:any"
+# Not a Genesys permission either: a user holding it lists every active conversation, not only its own
+# (the admin role holds it, so a token of its own lists what every token listed before identities).
+ANY_CONVERSATION = "mock:conversation:any"
 _NAMESPACE = uuid.UUID("6f1c1d2e-4b8a-4c1e-9d7a-2b5c0e8f4a31")
 
 
@@ -92,6 +95,12 @@ class Principal:
 
     def holds(self, permission: str) -> bool:
         return holds(self.permissions, permission)
+
+    @property
+    def lists_for(self) -> str | None:
+        """Whose conversations this user's listings hold: its own id, or None (every user's) if it
+        holds ``ANY_CONVERSATION``."""
+        return None if self.holds(ANY_CONVERSATION) else self.id
 
 
 @attrs.frozen

@@ -184,6 +184,8 @@ class Entry:
     active: bool  # not ended: the listing shows it
     campaign_ids: tuple[str, ...]  # the campaigns whose contacts its callbacks preview
     calls: bool = False  # whether a participant holds a call (placed as part of the callback)
+    # The users among its participants (their ``userId``s, each once): whose listings show it.
+    user_ids: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, conversation: Conversation) -> Entry:
@@ -199,6 +201,7 @@ class Entry:
                 if cb.dialer_preview is not None and cb.dialer_preview.campaign_id is not None
             ),
             calls=any(p.calls for p in conversation.participants or ()),
+            user_ids=tuple(dict.fromkeys(p.user_id for p in conversation.participants or () if p.user_id)),
         )
 
     @property
@@ -225,8 +228,12 @@ class Conversations(Protocol):
         ...
 
     def active(
-        self, start: int = 0, stop: int | None = None, *, calls: bool = False
-    ) -> tuple[int, list[Entry]]: ...
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False, user_id: str | None = None
+    ) -> tuple[int, list[Entry]]:
+        """How many conversations are active (holding a call, if ``calls``; with ``user_id`` among
+        their participants, if given) and those from ``start`` to ``stop``, in the order they
+        became active: each user has an index of its own, so a page costs the page, not the store."""
+        ...
 
     def put(self, conversations: Iterable[Conversation]) -> None: ...
 

@@ -58,6 +58,7 @@ class MemoryStore:
         self._entries: dict[str, Entry] = {}
         self._active = _Ranked()  # the active ids, in the order they became active
         self._calling = _Ranked()  # the active ids whose conversation holds a call
+        self._mine = _PerUser()  # each user's active ids (and those holding a call), in the same order
 
     def get(self, conversation_id: str) -> Entry | None:
         return self._entries.get(conversation_id)
@@ -70,16 +71,20 @@ class MemoryStore:
         return len(self._entries)
 
     def active(
-        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False, user_id: str | None = None
     ) -> tuple[int, list[Entry]]:
-        """How many conversations are active (with a call, if ``calls``) and those from ``start`` to ``stop``.
+        """How many conversations are active (with a call, if ``calls``; with ``user_id`` among
+        their participants, if given) and those from ``start`` to ``stop``.
 
         In the order they became active (a conversation ended and given a new callback comes
         after those that stayed active). Costs the page and a logarithm of the store.
         """
 
         def read() -> tuple[int, list[Entry]]:
-            ids = self._calling if calls else self._active
+            if user_id is not None:
+                ids = self._mine.of(user_id, calls=calls)
+            else:
+                ids = self._calling if calls else self._active
             entries = self._entries
             return len(ids), [entries[key] for key in ids.page(start, stop)]
 
@@ -112,6 +117,7 @@ class MemoryStore:
                 # The indexes first: a reader never finds an active id without its entry.
                 self._active.discard(conversation_id)
                 self._calling.discard(conversation_id)
+                self._mine.remove(self._entries[conversation_id])
                 del self._entries[conversation_id]
             finally:
                 self._version += 1
@@ -119,6 +125,9 @@ class MemoryStore:
 
     def _set(self, entry: Entry) -> None:
         key = entry.id
+        old = self._entries.get(key)
+        if old is not None:
+            self._mine.remove(old)
         self._entries[key] = entry
         if entry.active:
             self._active.add(key)
@@ -128,6 +137,8 @@ class MemoryStore:
             self._calling.add(key)
         else:
             self._calling.discard(key)
+        if entry.active:
+            self._mine.add(entry, self._active.number(key))
 
     def _read(self, read: Callable[[], _T]) -> _T:
         while True:
@@ -215,6 +226,7 @@ class MemoryStore:
             self._version += 1
             try:
                 self._entries, self._active, self._calling = {}, _Ranked(), _Ranked()
+                self._mine = _PerUser()
                 for entry in self._baseline:
                     self._set(entry)
             finally:
@@ -234,10 +246,14 @@ class _Ranked:
         self._ranked: SortedList = SortedList()
         self._next = itertools.count()
 
-    def add(self, key: str) -> None:
+    def add(self, key: str, number: int | None = None) -> None:
+        """Add ``key`` last, or at ``number`` if given (its number in another ``_Ranked``: the same order)."""
         if key not in self._numbers:
-            number = self._numbers[key] = next(self._next)
+            number = self._numbers[key] = next(self._next) if number is None else number
             self._ranked.add((number, key))
+
+    def number(self, key: str) -> int:
+        return self._numbers[key]
 
     def discard(self, key: str) -> None:
         number = self._numbers.pop(key, None)
@@ -249,6 +265,36 @@ class _Ranked:
 
     def __len__(self) -> int:
         return len(self._numbers)
+
+
+class _PerUser:
+    """Each user's active ids (and those holding a call), ranked by their place among all the active ones."""
+
+    def __init__(self) -> None:
+        self._active: dict[str, _Ranked] = {}
+        self._calling: dict[str, _Ranked] = {}
+
+    def of(self, user_id: str, *, calls: bool) -> _Ranked:
+        return (self._calling if calls else self._active).get(user_id, _NONE)
+
+    def add(self, entry: Entry, number: int) -> None:
+        for user_id in entry.user_ids:
+            self._active.setdefault(user_id, _Ranked()).add(entry.id, number)
+            if entry.calls:
+                self._calling.setdefault(user_id, _Ranked()).add(entry.id, number)
+
+    def remove(self, entry: Entry) -> None:
+        """Take ``entry`` (as it was stored) out of its users' indexes; a user left with none is dropped."""
+        for user_id in entry.user_ids:
+            for indexes in (self._active, self._calling):
+                ranked = indexes.get(user_id)
+                if ranked is not None:
+                    ranked.discard(entry.id)
+                    if not len(ranked):
+                        del indexes[user_id]
+
+
+_NONE = _Ranked()  # the index of a user with no active conversation (never added to)
 
 
 class LocalPartShare:

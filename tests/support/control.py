@@ -9,7 +9,7 @@ from __future__ import annotations
 from mockserver.config import DEFAULTS
 from mockserver.control.route_table import AdminRoute, AdminRoutes
 
-__all__ = ["ADMIN_PREFIX", "AdminRoute", "AdminRoutes", "control_path"]
+__all__ = ["ADMIN_PREFIX", "LISTING", "AdminRoute", "AdminRoutes", "control_path"]
 
 ADMIN_PREFIX: str = DEFAULTS["ADMIN_PREFIX"]
 
@@ -21,3 +21,7 @@ def control_path(route: AdminRoute, query: str = "", *, prefix: str = ADMIN_PREF
     """
     path = prefix + route.url(**{name: str(value) for name, value in values.items()})
     return f"{path}?{query}" if query else path
+
+
+# Every active conversation, whoever's (a page of 100): an API token lists only its own user's.
+LISTING = control_path(AdminRoutes.CONVERSATIONS, "pageSize=100")

@@ -1,4 +1,5 @@
-"""The control API's views that arrange data: reset, seed, put exact conversations, callbacks and queues.
+"""The control API's views that arrange data: reset, seed, list every active conversation, put exact
+conversations, callbacks and queues.
 
 Views only: the bodies are ``models``, their rules ``rules``, the state and its rules the backend's.
 """
@@ -6,16 +7,18 @@ Views only: the bodies are ``models``, their rules ``rules``, the state and its 
 from __future__ import annotations
 
 import attrs
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
-from contracts import Callback, Conversation, Queue, QueueFields
+from contracts import Callback, Conversation, ConversationEntityListing, Queue, QueueFields
 from factories import ConversationFactory
 from mockserver.control.models import QueueSetup, SeededConversations, SeedRequest
 from mockserver.control.route_table import ControlRoutes
 from mockserver.control.rules import check_same_id, check_traits
 from mockserver.control.views.shared import control_view, decode_checked
+from mockserver.state import paging
 from mockserver.web.current import backend
-from mockserver.web.wire import decode_body, json_response
+from mockserver.web.openapi import PAGING, QueryParameter
+from mockserver.web.wire import decode_body, json_response, listing_json, raw_json
 
 bp = Blueprint("control_arranging", __name__)
 
@@ -45,6 +48,30 @@ def seed() -> Response:
     check_traits(wanted.traits or (), ConversationFactory.traits)
     ids, seed = backend().seed(wanted.count, wanted.traits or ConversationFactory.traits, wanted.seed)
     return json_response(SeededConversations(conversation_ids=tuple(ids), seed=seed), 201)
+
+
+@control_view(
+    bp,
+    ControlRoutes.CONVERSATIONS,
+    summary="A page of the active conversations, every user's (or one user's), in the order they became active",
+    operation_id="adminConversations",
+    responses={200: ConversationEntityListing},
+    query=(
+        *PAGING,
+        QueryParameter("userId", "Only those with a participant of this user id.", {"type": "string"}),
+    ),
+    errors=(400,),
+)
+def conversations() -> Response:
+    """What ``GET /api/v2/conversations`` answers a user, for every user at once: a user's token
+    lists only that user's conversations, and a client's none."""
+    size, number = paging.page_size(request.args), paging.page_number(request.args)
+    user_id = request.args.get("userId")
+    total, page = backend().active((number - 1) * size, number * size, user_id=user_id)
+    listing = ConversationEntityListing(
+        entities=(), **paging.links(request.path, page_size=size, page_number=number, total=total)
+    )
+    return raw_json(listing_json(listing, [entry.body for entry in page]))
 
 
 @control_view(

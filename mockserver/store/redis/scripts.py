@@ -32,19 +32,44 @@ return replies
 """
 )
 
-# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence.
-# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0).
+# Each user's index of its active conversations (``mine:<user id>``, and ``mine-calling:<user id>``
+# for those holding a call) is a sorted set whose scores are the conversations' in ``active``: a
+# user's listing is the active listing's order, a page of it a ZRANGE. The user ids a conversation is
+# indexed under are kept in ``participants`` (a hash of JSON arrays), the users with an index in
+# ``users`` (a set, what a reset clears). KEYS: participants, users, mine, mine-calling (the last two
+# name the indexes' prefix, not keys: an index's key is built from it, which suits one Redis server).
+_UNINDEX = """
+local function unindex(k, id)
+  local old = redis.call('hget', KEYS[k], id)
+  if not old then return end
+  redis.call('hdel', KEYS[k], id)
+  for _, user in ipairs(cjson.decode(old)) do
+    local mine, calling = KEYS[k + 2] .. ':' .. user, KEYS[k + 3] .. ':' .. user
+    redis.call('zrem', mine, id)
+    redis.call('zrem', calling, id)
+    if redis.call('exists', mine) == 0 and redis.call('exists', calling) == 0 then
+      redis.call('srem', KEYS[k + 1], user)
+    end
+  end
+end
+"""
+
+# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence, then the users'
+# indexes (``_UNINDEX``: participants, users, mine, mine-calling).
+# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0), and
+# its participants' user ids (a JSON array).
 # A conversation keeps its place in ``order`` once stored, and in ``active``/``calling`` while it
 # stays there: the listing's order, as the memory store's insertion-ordered dicts keep it.
 PUT = (
     _FENCE
+    + _UNINDEX
     + """
 local function enter(key, id)
   if not redis.call('zscore', key, id) then
     redis.call('zadd', key, redis.call('incr', KEYS[6]), id)
   end
 end
-for i = 3, #ARGV, 4 do
+for i = 3, #ARGV, 5 do
   local id = ARGV[i]
   redis.call('hset', KEYS[2], id, ARGV[i + 1])
   enter(KEYS[3], id)
@@ -54,19 +79,51 @@ for i = 3, #ARGV, 4 do
   else
     redis.call('zrem', KEYS[5], id)
   end
+  unindex(7, id)
+  local users = cjson.decode(ARGV[i + 4])
+  if ARGV[i + 2] == '1' and #users > 0 then
+    local score = redis.call('zscore', KEYS[4], id)
+    for _, user in ipairs(users) do
+      redis.call('zadd', KEYS[9] .. ':' .. user, score, id)
+      if ARGV[i + 3] == '1' then redis.call('zadd', KEYS[10] .. ':' .. user, score, id) end
+      redis.call('sadd', KEYS[8], user)
+    end
+    redis.call('hset', KEYS[7], id, ARGV[i + 4])
+  end
 end
 return 1
 """
 )
 
-# KEYS: lock, bodies, order, active, calling. ARGV[3]: the id. Answers 1 if it was stored.
+# KEYS: lock, bodies, order, active, calling, participants, users, mine, mine-calling.
+# ARGV[3]: the id. Answers 1 if it was stored.
 DELETE = (
     _FENCE
+    + _UNINDEX
     + """
 if redis.call('hdel', KEYS[2], ARGV[3]) == 0 then return 0 end
 redis.call('zrem', KEYS[3], ARGV[3])
 redis.call('zrem', KEYS[4], ARGV[3])
 redis.call('zrem', KEYS[5], ARGV[3])
+unindex(6, ARGV[3])
+return 1
+"""
+)
+
+# KEYS: lock, then users, mine, mine-calling to clear, then users, mine, mine-calling to copy from
+# (left out: clear only). Deletes every user's index of the first, copies the second's (a reset
+# copies the seeded indexes back; the sets of users themselves are copied with the conversations).
+COPY_INDEXES = (
+    _FENCE
+    + """
+for _, user in ipairs(redis.call('smembers', KEYS[2])) do
+  redis.call('del', KEYS[3] .. ':' .. user, KEYS[4] .. ':' .. user)
+end
+if #KEYS < 7 then return 1 end
+for _, user in ipairs(redis.call('smembers', KEYS[5])) do
+  redis.call('copy', KEYS[6] .. ':' .. user, KEYS[3] .. ':' .. user)
+  redis.call('copy', KEYS[7] .. ':' .. user, KEYS[4] .. ':' .. user)
+end
 return 1
 """
 )

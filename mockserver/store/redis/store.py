@@ -49,7 +49,8 @@ from mockserver.store.redis.parts import RedisJournal, RedisLog, RedisRelay, Red
 from mockserver.store.redis.transaction import RedisPartShare, Transactions
 
 TIMEOUT_SECONDS = 3.0  # a command's timeout, unless the store is given one (STORE_TIMEOUT)
-_LIVE = ("bodies", "order", "active", "calling", "sequence")
+_LIVE = ("bodies", "order", "active", "calling", "sequence", "participants", "users")
+_INDEXES = ("mine", "mine-calling")  # the prefixes of each user's indexes (``scripts._UNINDEX``)
 
 
 class Keys:
@@ -62,11 +63,18 @@ class Keys:
         return ":".join((self.prefix, *names))
 
     def conversations(self, under: str = "") -> list[str]:
-        """The conversation keys (bodies, order, active, calling, sequence), live or under ``base``."""
+        """The conversation keys (bodies, order, active, calling, sequence, participants, users), live or under ``base``."""
         return [self(under, name) if under else self(name) for name in _LIVE]
 
+    def indexes(self, under: str = "") -> list[str]:
+        """The users' indexes: the set of users, and the prefixes of their keys (``<prefix>:<user id>``)."""
+        return [self(under, name) if under else self(name) for name in ("users", *_INDEXES)]
+
+    def user_index(self, user_id: str, *, calls: bool) -> str:
+        return ":".join((self(_INDEXES[1] if calls else _INDEXES[0]), user_id))
+
     def baseline(self) -> list[str]:
-        """What a reset copies back: the seeded conversations and their schedule."""
+        """What a reset copies back: the seeded conversations and their schedule (not the users' indexes)."""
         return [*self.conversations("base"), self("base", "steps"), self("base", "planned")]
 
 
@@ -102,6 +110,7 @@ class RedisStore:
         self._put = self.redis.register_script(scripts.PUT)
         self._delete = self.redis.register_script(scripts.DELETE)
         self._page = self.redis.register_script(scripts.PAGE)
+        self._copy_indexes = self.redis.register_script(scripts.COPY_INDEXES)
 
     # Transactions (``transaction``)
 
@@ -155,8 +164,10 @@ class RedisStore:
 
     def _keep_baseline(self) -> None:
         """Keep the seeded dataset here (``DUMP``), to restore it if the store loses it."""
+        users, mine, calling = self.keys.indexes("base")
+        indexed = [user.decode() for user in self.redis.smembers(users)]  # type: ignore[union-attr]
         pipe = self.redis.pipeline(transaction=True)
-        keys = self.keys.baseline()
+        keys = [*self.keys.baseline(), *(f"{index}:{user}" for user in indexed for index in (mine, calling))]
         for key in keys:
             pipe.dump(key)
         self._baseline = [(key, dumped) for key, dumped in zip(keys, pipe.execute(), strict=True) if dumped]
@@ -191,46 +202,51 @@ class RedisStore:
         return int(self.redis.zcard(self.keys("order")))
 
     def active(
-        self, start: int = 0, stop: int | None = None, *, calls: bool = False
+        self, start: int = 0, stop: int | None = None, *, calls: bool = False, user_id: str | None = None
     ) -> tuple[int, list[Entry]]:
         last = -1 if stop is None else stop - 1
+        if user_id is not None:
+            index = self.keys.user_index(user_id, calls=calls)
+        else:
+            index = self.keys("calling" if calls else "active")
         if stop is not None and stop <= start:
-            count = self.redis.zcard(self.keys("calling" if calls else "active"))
-            return int(count), []
-        count, values = self._page(
-            keys=[self.keys("calling" if calls else "active"), self.keys("bodies")], args=[start, last]
-        )
+            return int(self.redis.zcard(index)), []
+        count, values = self._page(keys=[index, self.keys("bodies")], args=[start, last])
         return int(count), [_entry(values[i].decode(), values[i + 1]) for i in range(0, len(values), 2)]
 
     def put(self, conversations: Iterable[Conversation]) -> None:
-        self._write(self.keys.conversations(), [Entry.of(conversation) for conversation in conversations])
+        self._write("", [Entry.of(conversation) for conversation in conversations])
 
     def put_entries(self, entries: list[Entry]) -> None:
-        self._write(self.keys.conversations(), entries)
+        self._write("", entries)
 
-    def _write(self, keys: list[str], entries: list[Entry]) -> None:
+    def _write(self, under: str, entries: list[Entry]) -> None:
+        keys = [self.keys("lock"), *self.keys.conversations(under), *self.keys.indexes(under)[1:]]
         for start in range(0, len(entries), 500):  # a script's arguments stay well within Lua's stack
             words: list[Any] = []
             for entry in entries[start : start + 500]:
-                words += [entry.id, _value(entry), int(entry.active), int(entry.calls)]
+                words += [
+                    entry.id,
+                    _value(entry),
+                    int(entry.active),
+                    int(entry.calls),
+                    orjson.dumps(entry.user_ids),
+                ]
             with self.transaction():
-                self.call(self._put, [self.keys("lock"), *keys], words)
+                self.call(self._put, keys, words)
 
     def delete(self, conversation_id: str) -> bool:
+        live = self.keys.conversations()
+        keys = [self.keys("lock"), *live[:4], *live[5:], *self.keys.indexes()[1:]]
         with self.transaction():
-            return bool(
-                self.call(
-                    self._delete, [self.keys("lock"), *self.keys.conversations()[:4]], [conversation_id]
-                )
-            )
+            return bool(self.call(self._delete, keys, [conversation_id]))
 
     def seed(self, conversations: Iterable[Conversation]) -> None:
         """Make ``conversations`` the dataset under ``base:`` that ``reset`` copies back, and reset."""
         with self.transaction():
+            self.call(self._copy_indexes, [self.keys("lock"), *self.keys.indexes("base")], [])
             self.fenced(*(("DEL", key) for key in self.keys.conversations("base")))
-            self._write(
-                self.keys.conversations("base"), [Entry.of(conversation) for conversation in conversations]
-            )
+            self._write("base", [Entry.of(conversation) for conversation in conversations])
             self.reset()
 
     def reset(self) -> None:
@@ -241,9 +257,14 @@ class RedisStore:
                 ("SET", self.keys("seeded"), self._fingerprint),
             )
         live, base = self.keys.conversations(), self.keys.conversations("base")
-        self.fenced(
-            *(("DEL", key) for key in live), *(("COPY", b, key) for b, key in zip(base, live, strict=True))
-        )
+        with self.transaction():  # the users' indexes are copied back with the conversations, as one change
+            self.call(
+                self._copy_indexes, [self.keys("lock"), *self.keys.indexes(), *self.keys.indexes("base")], []
+            )
+            self.fenced(
+                *(("DEL", key) for key in live),
+                *(("COPY", b, key) for b, key in zip(base, live, strict=True)),
+            )
 
     # What the other parts keep here
 
@@ -275,10 +296,17 @@ class RedisStore:
 
 def _value(entry: Entry) -> bytes:
     """An entry as stored: what the views ask of it, on one line, then its body."""
-    return orjson.dumps([entry.active, entry.calls, entry.campaign_ids]) + b"\n" + entry.body
+    return orjson.dumps([entry.active, entry.calls, entry.campaign_ids, entry.user_ids]) + b"\n" + entry.body
 
 
 def _entry(conversation_id: str, value: bytes) -> Entry:
     line, _, body = value.partition(b"\n")
-    active, calls, campaign_ids = orjson.loads(line)
-    return Entry(id=conversation_id, body=body, active=active, campaign_ids=tuple(campaign_ids), calls=calls)
+    active, calls, campaign_ids, user_ids = orjson.loads(line)
+    return Entry(
+        id=conversation_id,
+        body=body,
+        active=active,
+        campaign_ids=tuple(campaign_ids),
+        calls=calls,
+        user_ids=tuple(user_ids),
+    )

@@ -54,11 +54,11 @@ def test_a_client_logs_in_with_requests_and_its_token_works_until_it_expires(ser
     assert set(body) == {"access_token", "token_type", "expires_in"}
     assert (body["token_type"], body["expires_in"]) == ("bearer", 600)
     token = body["access_token"]
-    assert call(server.url, "GET", "/api/v2/conversations/callbacks", token=token).status == 200
+    assert call(server.url, "GET", "/api/v2/routing/queues", token=token).status == 200
     server.clock.advance(599)
-    assert call(server.url, "GET", "/api/v2/conversations/callbacks", token=token).status == 200
+    assert call(server.url, "GET", "/api/v2/routing/queues", token=token).status == 200
     server.clock.advance(1)
-    expired = call(server.url, "GET", "/api/v2/conversations/callbacks", token=token)
+    expired = call(server.url, "GET", "/api/v2/routing/queues", token=token)
     assert (expired.status, expired.json()["code"]) == (401, "bad.credentials")
 
 
@@ -69,12 +69,15 @@ def test_the_sdk_logs_in_with_the_default_client_and_has_no_user(sdk: ModuleType
 
     assert logged_in is client
     assert client.access_token
-    listing = sdk.ConversationsApi(client).get_conversations_callbacks()
-    assert listing.entities is not None
-    with pytest.raises(sdk.rest.ApiException) as refused:
-        sdk.UsersApi(client).get_users_me()
-    assert refused.value.status == 400
-    assert json_of(refused.value.body)["code"] == "not.a.user"
+    assert sdk.RoutingApi(client).get_routing_queues().entities  # a client's token works
+    for user_context in (
+        sdk.UsersApi(client).get_users_me,
+        sdk.ConversationsApi(client).get_conversations_callbacks,
+    ):
+        with pytest.raises(sdk.rest.ApiException) as refused:
+            user_context()
+        assert refused.value.status == 400
+        assert json_of(refused.value.body)["code"] == "not.a.user"
 
 
 def json_of(body: Any) -> Any:
@@ -352,6 +355,6 @@ def test_under_tokens_an_unknown_token_is_refused_and_an_issued_one_passes() -> 
     with MockServer({"CLOCK_FROZEN": True, "NOW": NOW, "TOKENS": ("only-this",)}) as server:
         token = _login(server.url, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).json()["access_token"]
 
-        assert call(server.url, "GET", "/api/v2/conversations/callbacks", token="stranger").status == 401
-        assert call(server.url, "GET", "/api/v2/conversations/callbacks", token=token).status == 200
-        assert call(server.url, "GET", "/api/v2/conversations/callbacks", token="only-this").status == 200
+        assert call(server.url, "GET", "/api/v2/routing/queues", token="stranger").status == 401
+        assert call(server.url, "GET", "/api/v2/routing/queues", token=token).status == 200
+        assert call(server.url, "GET", "/api/v2/routing/queues", token="only-this").status == 200

@@ -21,7 +21,7 @@ from mockserver import create_app
 from mockserver.config import CORRELATION_HEADER
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, NOW, TOKEN
-from tests.support.control import AdminRoutes, control_path
+from tests.support.control import LISTING, AdminRoutes, control_path
 from tests.support.live import Answer, call
 from tests.support.redis import Dedicated, dedicated_redis
 from tests.support.seeded import QUEUE_ID
@@ -64,7 +64,7 @@ def assert_unavailable(status: int, headers: dict[str, str], body: Any) -> None:
 
 
 def first_id(client: FlaskClient) -> str:
-    return str(client.get("/api/v2/conversations").json["entities"][0]["id"])  # type: ignore[index]
+    return str(client.get(LISTING).json["entities"][0]["id"])  # type: ignore[index]
 
 
 def until_answered(ask: Any, deadline: float = 10.0) -> Any:
@@ -107,14 +107,18 @@ def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
 def test_redis_restarted_empty_a_reset_brings_the_seeded_data_back(
     client: FlaskClient, server: Dedicated
 ) -> None:
-    before = client.get("/api/v2/conversations").json
+    before: Any = client.get(LISTING).json
     conversation_id = first_id(client)
+    agent_id = next(p["userId"] for c in before["entities"] for p in c["participants"] if "userId" in p)
+    mine: Any = client.get(control_path(AdminRoutes.CONVERSATIONS, f"userId={agent_id}")).json
+    assert mine["total"] >= 1
     seeded = client.get(f"/api/v2/conversations/{conversation_id}").json
     server.kill()
     server.start()  # no persistence: empty
     assert until_answered(lambda: client.get(f"/api/v2/conversations/{conversation_id}")).status_code == 404
     assert client.post(control_path(AdminRoutes.RESET)).status_code in (200, 204)
-    assert client.get("/api/v2/conversations").json == before
+    assert client.get(LISTING).json == before
+    assert client.get(control_path(AdminRoutes.CONVERSATIONS, f"userId={agent_id}")).json == mine
     assert client.get(f"/api/v2/conversations/{conversation_id}").json == seeded
     assert client.post(CREATE, json=REQUESTS[2][2]).status_code == 200
 
@@ -133,7 +137,7 @@ def ask(url: str, method: str, path: str, body: Any, conversation_id: str) -> An
 
 
 def live_first_id(url: str) -> str:
-    return str(call(url, "GET", "/api/v2/conversations").json()["entities"][0]["id"])
+    return str(call(url, "GET", LISTING).json()["entities"][0]["id"])
 
 
 def test_redis_killed_a_live_serve_answers_the_apis_503(live: str, server: Dedicated) -> None:
@@ -172,7 +176,7 @@ def test_redis_paused_a_live_serve_answers_within_the_timeout(live: str, server:
 
 
 def test_redis_restarted_empty_a_live_reset_brings_the_seeded_data_back(live: str, server: Dedicated) -> None:
-    before = call(live, "GET", "/api/v2/conversations").json()
+    before = call(live, "GET", LISTING).json()
     server.kill()
     server.start()
     deadline = time.monotonic() + 10
@@ -180,4 +184,4 @@ def test_redis_restarted_empty_a_live_reset_brings_the_seeded_data_back(live: st
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert call(live, "POST", control_path(AdminRoutes.RESET)).status in (200, 204)
-    assert call(live, "GET", "/api/v2/conversations").json() == before
+    assert call(live, "GET", LISTING).json() == before

@@ -27,6 +27,7 @@ from mockserver.state.identity import (
     CLIENT,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    USER,
     Account,
     Identity,
     IdentityError,
@@ -42,6 +43,7 @@ from mockserver.store.memory import MemoryStore
 from mockserver.web.current import backend_of
 from mockserver.web.wire import listing_json
 from tests.support import NOW
+from tests.support.control import AdminRoutes, control_path
 
 
 @pytest.fixture
@@ -124,9 +126,29 @@ def test_reset_restores_the_seeded_entries(
         assert all(a is b for a, b in zip(store.entries(), seeded, strict=True))
 
 
-@pytest.mark.parametrize("query", ["", "?pageSize=4", "?pageSize=4&pageNumber=3", "?pageSize=100"])
-def test_a_listing_is_the_same_json_as_encoding_its_conversations(client: FlaskClient, query: str) -> None:
-    response = client.get(f"/api/v2/conversations{query}")
+def _as_agent(app: Flask) -> tuple[str, FlaskClient]:
+    """The org's first agent's id, and a test client sending a token issued to it."""
+    identity = backend_of(app).identity
+    agent_id = backend_of(app).factory.org.agents[0][0]
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {identity.issue(USER, agent_id).token}"
+    return agent_id, client
+
+
+@pytest.mark.parametrize("query", ["", "pageSize=4", "pageSize=4&pageNumber=3", "pageSize=100"])
+@pytest.mark.parametrize("caller", ["agent", "control"])
+def test_a_listing_is_the_same_json_as_encoding_its_conversations(
+    app: Flask, client: FlaskClient, conversations: list[Conversation], caller: str, query: str
+) -> None:
+    agent_id, agent = _as_agent(app)
+    backend_of(app).store.put(
+        attrs.evolve(c, id=f"mine-{i}", participants=(*(c.participants or ()), Participant(user_id=agent_id)))
+        for i, c in enumerate(conversations)
+    )
+    if caller == "agent":
+        response = agent.get(f"/api/v2/conversations?{query}")
+    else:
+        response = client.get(control_path(AdminRoutes.CONVERSATIONS, query))
 
     listing = contracts.loads(response.data, ConversationEntityListing)
     assert listing.entities
@@ -205,10 +227,94 @@ def test_the_active_listing_reads_its_page_in_the_order_conversations_became_act
 def test_a_listing_page_costs_the_page_not_the_store(app: Flask, client: FlaskClient, stored: int) -> None:
     """The old listing built a list of every active entry (~240 KB at 30,000) for one of them."""
     backend_of(app).store.put(_filler(stored))
+    client.get(
+        control_path(AdminRoutes.CONVERSATIONS, "pageSize=1")
+    )  # warm: Flask's first request of a route
+
+    peak = _peak_bytes(lambda: client.get(control_path(AdminRoutes.CONVERSATIONS, "pageSize=1&pageNumber=2")))
+
+    assert peak < 120_000
+
+
+def _of(*user_ids: str, name: str | None = None, calls: bool = False, ended: bool = False) -> Conversation:
+    """A conversation with a participant for each user id (the first holding a call, if ``calls``)."""
+    participants = tuple(
+        Participant(
+            id=f"p-{user_id}", user_id=user_id, calls=(Call(id="call"),) if calls and i == 0 else None
+        )
+        for i, user_id in enumerate(user_ids)
+    )
+    return Conversation(name=name, participants=participants, end_time=NOW if ended else None)
+
+
+def _ids(listed: tuple[int, list[Entry]]) -> tuple[int, list[str]]:
+    return listed[0], [entry.id for entry in listed[1]]
+
+
+def test_each_user_lists_its_active_conversations_in_the_order_they_became_active(
+    fresh: ConversationStore,
+) -> None:
+    store = fresh
+    store.seed(
+        [
+            attrs.evolve(_of("u1"), id="a"),
+            attrs.evolve(_of("u2"), id="b"),
+            attrs.evolve(_of("u1", "u2", calls=True), id="both"),
+            attrs.evolve(_of("u1", ended=True), id="ended"),
+            attrs.evolve(_of(), id="nobody"),
+            *(attrs.evolve(_of("u1"), id=f"u1-{i}") for i in range(5)),
+        ]
+    )
+
+    assert _ids(store.active(user_id="u1")) == (7, ["a", "both", *(f"u1-{i}" for i in range(5))])
+    assert _ids(store.active(user_id="u2")) == (2, ["b", "both"])
+    assert _ids(store.active(2, 4, user_id="u1")) == (7, ["u1-0", "u1-1"])
+    assert _ids(store.active(6, 6, user_id="u1")) == (7, [])
+    assert _ids(store.active(user_id="u1", calls=True)) == (1, ["both"])
+    assert _ids(store.active(user_id="u2", calls=True)) == (1, ["both"])
+    assert _ids(store.active(user_id="nobody")) == (0, [])
+    assert store.active()[0] == 9  # every user's, and no one's
+
+
+def test_a_users_index_follows_its_conversations_puts_ends_and_deletes_and_a_reset_restores_it(
+    fresh: ConversationStore,
+) -> None:
+    store = fresh
+    store.seed([attrs.evolve(_of("u1"), id="a"), attrs.evolve(_of("u1", "u2"), id="b")])
+
+    store.put([attrs.evolve(_of("u2", name="moved"), id="a")])  # u1 leaves it, u2 joins it
+    assert _ids(store.active(user_id="u1")) == (1, ["b"])
+    assert _ids(store.active(user_id="u2")) == (2, ["a", "b"])  # the order they became active
+    assert store.active(user_id="u2")[1][0].conversation.name == "moved"
+    store.put([attrs.evolve(_of("u1", "u2", ended=True), id="b"), attrs.evolve(_of("u3"), id="c")])
+    assert _ids(store.active(user_id="u1")) == (0, [])
+    assert _ids(store.active(user_id="u2")) == (1, ["a"])
+    assert store.delete("c") is True
+    assert _ids(store.active(user_id="u3")) == (0, [])
+    store.put([attrs.evolve(_of("u1"), id="b")])  # back from the end: last, as in the active listing
+    assert _ids(store.active(user_id="u1")) == (1, ["b"])
+    assert _ids(store.active()) == (2, ["a", "b"])
+
+    store.reset()
+
+    assert _ids(store.active(user_id="u1")) == (2, ["a", "b"])
+    assert _ids(store.active(user_id="u2")) == (1, ["b"])
+    assert _ids(store.active(user_id="u3")) == (0, [])
+    assert store.get("a") == Entry.of(attrs.evolve(_of("u1"), id="a"))
+    assert store.get("a").user_ids == ("u1",)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("stored", [10, 30_000])
+def test_a_users_listing_page_costs_the_page_not_the_store(app: Flask, stored: int) -> None:
+    """Every filler is the agent's: a page read by filtering would cost the store, as the old listing did."""
+    agent_id, client = _as_agent(app)
+    backend_of(app).store.put([attrs.evolve(_of(agent_id), id=f"mine-{i}") for i in range(stored)])
     client.get("/api/v2/conversations?pageSize=1")  # warm: Flask's first request of a route
 
     peak = _peak_bytes(lambda: client.get("/api/v2/conversations?pageSize=1&pageNumber=2"))
 
+    listing = client.get("/api/v2/conversations?pageSize=1&pageNumber=2").get_json()
+    assert listing["total"] >= stored
     assert peak < 120_000
 
 
