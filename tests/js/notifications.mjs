@@ -110,14 +110,17 @@ class Socket {
   }
 }
 
-/** An agent with a leg in one of the server's conversations, and that leg's queue. */
+/**
+ * An agent with a leg in one of the server's conversations, and that leg's queue. A user's token lists
+ * only its own conversations (as in Genesys), so the control API's listing of every one is read.
+ */
 async function agentAndQueue() {
-  const listing = (await api('agent:0', 'GET', '/api/v2/conversations')).body;
+  const listing = await admin('GET', '/conversations?pageSize=100');
   const legs = listing.entities.flatMap((conversation) => conversation.participants || []);
   const agent = legs.find((leg) => leg.purpose === 'agent' && leg.userId && leg.queueId);
   if (agent) return { token: `agent:${agent.userId}`, userId: agent.userId, queueId: agent.queueId };
   const queued = legs.find((leg) => leg.queueId);
-  if (!queued) throw new Mismatch('GET /api/v2/conversations: no participant names a queue');
+  if (!queued) throw new Mismatch(`GET ${prefix}/conversations: no participant names a queue`);
   return { token: 'agent:0', userId: null, queueId: queued.queueId };
 }
 

@@ -53,6 +53,7 @@ CALLBACK = {"id": "cb 1"}  # a space: every path parameter is percent-encoded
 CALLS: dict[str, Callable[[Recording], object]] = {
     "reset": lambda c: c.reset(),
     "seed": lambda c: c.seed(2, traits=["scheduled"], seed=1),
+    "conversations": lambda c: c.conversations(user_id="u 1", page_size=25, page_number=2),
     "put_conversation": lambda c: c.put_conversation({"id": "c 1"}),
     "delete_conversation": lambda c: c.delete_conversation("c-1"),
     "put_callback": lambda c: c.put_callback("c-1", "p-1", CALLBACK),
