@@ -64,6 +64,26 @@ def _close(
 Change = Callable[[Participant, Callback], tuple[dict[str, Any], Callback]]
 
 
+def _disconnect(kind: DisconnectType, at: datetime, *, how: str = "Disconnect", **also: Any) -> Change:
+    """The change that disconnects a leg with ``kind`` at ``at``, its last segment closed ``how``;
+    a leg already ended is left as it is. ``also``: more of the callback's fields to set."""
+
+    def disconnect(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
+        if callback.state in _ENDED:
+            return {}, callback
+        callback = attrs.evolve(
+            callback,
+            state=CallbackState.DISCONNECTED,
+            disconnect_type=kind,
+            disconnected_time=at,
+            segments=_close(callback.segments, at, how, kind.value),
+            **also,
+        )
+        return {"end_time": at}, callback
+
+    return disconnect
+
+
 def _change(conversation: Conversation, changes: dict[str | None, Change]) -> Conversation:
     """Each change applied to the participant with its id and that participant's first callback.
 
@@ -218,36 +238,14 @@ def answered(conversation: Conversation, agent_id: str, acd_id: str | None, at: 
         )
         return {"connected_time": at}, callback
 
-    def transfer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        if callback.state in _ENDED:
-            return {}, callback  # a leg the factories ended when it routed the callback
-        callback = attrs.evolve(
-            callback,
-            state=CallbackState.DISCONNECTED,
-            disconnect_type=DisconnectType.TRANSFER,
-            disconnected_time=at,
-            segments=_close(callback.segments, at, "Disconnect", "transfer"),
-        )
-        return {"end_time": at}, callback
-
-    return _change(conversation, {agent_id: answer, acd_id: transfer})
+    # (the acd leg may have ended already: the factories end it as they route the callback)
+    return _change(conversation, {agent_id: answer, acd_id: _disconnect(DisconnectType.TRANSFER, at)})
 
 
 def transferred(conversation: Conversation, agent_id: str, at: datetime) -> Conversation:
     """The agent handed the callback on (to a user or a queue): its leg ends with ``transfer``."""
 
-    def transfer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        callback = attrs.evolve(
-            callback,
-            state=CallbackState.DISCONNECTED,
-            disconnect_type=DisconnectType.TRANSFER,
-            disconnected_time=at,
-            held=False,
-            start_hold_time=None,
-            segments=_close(callback.segments, at, "Disconnect", "transfer"),
-        )
-        return {"end_time": at}, callback
-
+    transfer = _disconnect(DisconnectType.TRANSFER, at, held=False, start_hold_time=None)
     return _change(conversation, {agent_id: transfer})
 
 
@@ -301,19 +299,7 @@ def _acw_over(conversation: Conversation, agent_id: str, at: datetime) -> Conver
         None,
     )
 
-    def peer(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        if callback.state in _ENDED:
-            return {}, callback
-        callback = attrs.evolve(
-            callback,
-            state=CallbackState.DISCONNECTED,
-            disconnect_type=DisconnectType.PEER,
-            disconnected_time=at,
-            segments=_close(callback.segments, at, "Disconnect", "peer"),
-        )
-        return {"end_time": at}, callback
-
-    return ended_if_over(_change(conversation, {customer: peer}), at)
+    return ended_if_over(_change(conversation, {customer: _disconnect(DisconnectType.PEER, at)}), at)
 
 
 def wrapped_up(conversation: Conversation, agent_id: str, wrapup: Wrapup, at: datetime) -> Conversation:
@@ -399,16 +385,7 @@ def reached(conversation: Conversation, customer_id: str | None, at: datetime) -
 def finished(conversation: Conversation, customer_id: str | None, at: datetime) -> Conversation:
     """An automated callback's call is over: the customer hung up (``endpoint``)."""
 
-    def finish(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        callback = attrs.evolve(
-            callback,
-            state=CallbackState.DISCONNECTED,
-            disconnect_type=DisconnectType.ENDPOINT,
-            disconnected_time=at,
-            segments=_close(callback.segments, at, "Disconnect", "endpoint"),
-        )
-        return {"end_time": at}, callback
-
+    finish = _disconnect(DisconnectType.ENDPOINT, at)
     return ended_if_over(_change(conversation, {customer_id: finish}), at)
 
 
@@ -452,16 +429,5 @@ def dial_ended(
     """A customer-first callback ends without an agent: its customer and acd legs disconnect with
     ``disconnect_type`` (the last dial's segment ending ``how``), and the conversation with them."""
 
-    def end(participant: Participant, callback: Callback) -> tuple[dict[str, Any], Callback]:
-        if callback.state in (CallbackState.DISCONNECTED, CallbackState.TERMINATED):
-            return {}, callback
-        callback = attrs.evolve(
-            callback,
-            state=CallbackState.DISCONNECTED,
-            disconnect_type=disconnect_type,
-            disconnected_time=at,
-            segments=_close(callback.segments, at, how, disconnect_type.value),
-        )
-        return {"end_time": at}, callback
-
+    end = _disconnect(disconnect_type, at, how=how)
     return ended_if_over(_change(conversation, {customer_id: end, acd_id: end}), at)
