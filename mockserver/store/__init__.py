@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from mockserver.config import DEFAULTS
 from mockserver.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ def is_shared(url: str | None) -> bool:
     return _scheme(url).shared
 
 
-def open_store(url: str | None, *, prefix: str, timeout: float = 3.0) -> ConversationStore:
+def open_store(
+    url: str | None, *, prefix: str, timeout: float = DEFAULTS["STORE_TIMEOUT"]
+) -> ConversationStore:
     """The store a ``STORE`` setting names: None or ``memory`` this process's, ``redis://...`` a Redis server's.
 
     ``timeout``: how long a shared store's command may take (s) before the store counts as down.

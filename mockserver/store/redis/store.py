@@ -39,6 +39,7 @@ import orjson
 import redis
 
 from contracts import Conversation
+from mockserver.config import DEFAULTS
 from mockserver.control.journal import Journal, KeptRequest
 from mockserver.store.base import Entry
 from mockserver.store.errors import StoreError
@@ -48,7 +49,6 @@ from mockserver.store.redis.outage import LOST, Client, Outage
 from mockserver.store.redis.parts import RedisJournal, RedisLog, RedisRelay, RedisSchedule, RedisWindows
 from mockserver.store.redis.transaction import RedisPartShare, Transactions
 
-TIMEOUT_SECONDS = 3.0  # a command's timeout, unless the store is given one (STORE_TIMEOUT)
 _LIVE = ("bodies", "order", "active", "calling", "sequence", "participants", "users")
 _INDEXES = ("mine", "mine-calling")  # the prefixes of each user's indexes (``scripts._UNINDEX``)
 
@@ -83,7 +83,7 @@ class RedisStore:
 
     shared = True  # any number of processes serve one state from it
 
-    def __init__(self, url: str, *, prefix: str, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(self, url: str, *, prefix: str, timeout: float = DEFAULTS["STORE_TIMEOUT"]) -> None:
         self.url = url
         self.timeout = timeout
         self.redis = Client(
