@@ -65,13 +65,7 @@ def identities() -> Response:
 )
 def add_user() -> Response:
     spec: UserSpec = decode_checked(UserSpec)
-    user_id = str(uuid.uuid4())
-    account = identity.Account(spec.name, spec.roles, spec.permissions)
-    try:
-        backend().identity.put_user(user_id, account)
-    except identity.IdentityError as error:
-        raise _unknown(error, "$.roles") from None
-    return json_response(_listed(user_id, identity.USER, account), 201)
+    return _added(identity.USER, identity.Account(spec.name, spec.roles, spec.permissions))
 
 
 @control_view(
@@ -85,13 +79,20 @@ def add_user() -> Response:
 )
 def add_client() -> Response:
     spec: ClientSpec = decode_checked(ClientSpec)
-    client_id = str(uuid.uuid4())
     account = identity.Account(spec.name, spec.roles, spec.permissions, spec.secret, spec.token_seconds)
+    return _added(identity.CLIENT, account)
+
+
+def _added(kind: str, account: identity.Account) -> Response:
+    """A new user or OAuth client stored under a fresh id: 201 with its listing."""
+    entity_id = str(uuid.uuid4())
+    identities = backend().identity
+    put = identities.put_user if kind == identity.USER else identities.put_client
     try:
-        backend().identity.put_client(client_id, account)
+        put(entity_id, account)
     except identity.IdentityError as error:
         raise _unknown(error, "$.roles") from None
-    return json_response(_listed(client_id, identity.CLIENT, account), 201)
+    return json_response(_listed(entity_id, kind, account), 201)
 
 
 @control_view(
