@@ -13,11 +13,9 @@ from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
-import attrs
 import pytest
 
-import contracts
-from contracts import Queue, RoutingStatusType
+from contracts import RoutingStatusType
 from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.live import call
@@ -43,17 +41,13 @@ def agents(server: MockServer) -> list[str]:
 
 
 def steer(server: MockServer, members: list[str], **statuses: RoutingStatusType) -> None:
-    """``acd-q`` with ``members`` alone (out of every other queue), each IDLE unless ``statuses`` says."""
-    routing = server.backend.routing
-    queue = contracts.structure(
-        {"name": "ACD proof", "mediaSettings": {"callback": {"alertingTimeoutSeconds": 30}}}, Queue
-    )
-    with server.backend.store.transaction():
-        for other in routing.queues():
-            routing.remove_members(other.id or "", members)
-        routing.put_queue(attrs.evolve(queue, id=QUEUE), members)
-        for user_id in members:
-            routing.set_status(user_id, statuses.get(user_id, RoutingStatusType.IDLE))
+    """``acd-q`` with ``members`` alone (out of every other queue), each IDLE unless ``statuses`` says:
+    the control API's exclusive queue, then each other status through the API, as a client sets it."""
+    callback = {"callback": {"alertingTimeoutSeconds": 30}}
+    server.put_queue(QUEUE, "ACD proof", members=members, exclusive=True, media_settings=callback)
+    for user_id, status in statuses.items():
+        path = f"/api/v2/users/{user_id}/routingstatus"
+        assert call(server.url, "PUT", path, {"status": status.value}).status == 200
 
 
 SetStatus = Callable[[str, RoutingStatusType], None]
