@@ -30,6 +30,7 @@ from mockserver.notifications.channels import Channels
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
 from mockserver.state.detail_events import DetailEvents
+from mockserver.state.detail_publishing import DetailPublisher
 from mockserver.state.engine import Engine
 from mockserver.state.identity import Identity
 from mockserver.state.limits import Limits
@@ -126,6 +127,12 @@ class Assembly:
             ),
         )
         self.changes.listen(self.notifications.on_change)
+        # Each change's detail events, published once (the keys published are shared), heard by the channels.
+        self.detail_publisher = self._shared_part(
+            "detail-events", lambda share: DetailPublisher(self.clock, self.detail_events, share=share)
+        )
+        self.changes.listen(self.detail_publisher.on_change)
+        self.detail_events.listen(self.notifications.on_detail)
         # The first process to start on a store seeds it; the others find its dataset there.
         settled = {
             "seed": seed,

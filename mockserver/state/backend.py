@@ -438,6 +438,7 @@ class Backend(Assembly):
             if self.journal is not None:
                 self.journal.clear()
             self.notifications.reset()
+            self.detail_publisher.reset()  # after the clock's: events from its start on are heard
             self.faults.clear()
             self.stubs.clear()
             self.routing.reset()
