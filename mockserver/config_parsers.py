@@ -200,6 +200,18 @@ def websocket_url(given: Any) -> str:
     return url
 
 
+def http_url(given: Any) -> str:
+    expected = "an http or https URL such as http://127.0.0.1:9000/events"
+    url = _text(given, expected).strip()
+    if (
+        not url.startswith(("http://", "https://"))
+        or len(url) <= len("https://")
+        or any(c.isspace() for c in url)
+    ):
+        raise ValueError(expected)
+    return url
+
+
 def namespace(given: Any) -> str:
     name = _text(given, "a name without spaces, such as team-a").strip()
     if not name or any(c.isspace() for c in name):
