@@ -15,6 +15,7 @@ from attrs import frozen
 
 from contracts import QueueFields, WireEnum, described, mutually_exclusive
 from factories import ConversationFactory
+from mockserver.config_parsers import HTTP_URL
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
@@ -575,7 +576,7 @@ class TokenGrant:
 class EventSinkTarget:
     """Where the detail events go, each in the Amazon EventBridge envelope of Genesys's partner event source."""
 
-    url: str = described("The URL each event is POSTed to as JSON (http or https).")
+    url: str = described("The URL each event is POSTed to as JSON (http or https).", pattern=HTTP_URL)
     organization_id: str = described(
         "The org id in the event source's name (aws.partner/genesys.com/cloud/{orgId}/{suffix}).",
         "00000000-0000-4000-8000-00000000000c",

@@ -18,8 +18,9 @@ and the instant of ``acw`` (the end of after-call work) and ``wrapup`` (the wrap
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +78,16 @@ _DISCONNECTS = {
     "transfer.donotdisturb": DetailEventDisconnectType.DND_TRANSFER,
     "session.expired": DetailEventDisconnectType.SESSION_EXPIRED,
 }
+# Each role's start and end events.
+_MODELS: dict[str, tuple[type, type]] = {
+    "customer": (
+        CustomerStartDetailEventTopicCustomerStartEvent,
+        CustomerEndDetailEventTopicCustomerEndEvent,
+    ),
+    "acd": (AcdStartDetailEventTopicAcdStartEvent, AcdEndDetailEventTopicAcdEndEvent),
+    "user": (UserStartDetailEventTopicUserStartEvent, UserEndDetailEventTopicUserEndEvent),
+}
+_DIRECTIONS = {"inbound": DetailEventDirection.INBOUND, "outbound": DetailEventDirection.OUTBOUND}
 # Which duration of ``user.end`` each segment type adds to.
 _DURATIONS = {
     "interact": "interacting_duration_ms",
@@ -90,12 +101,12 @@ _DURATIONS = {
 
 @attrs.frozen
 class Implied:
-    """One detail event: its key (unique in its conversation), topic suffix, instant (ms) and body."""
+    """One detail event: its key (unique in its conversation), topic suffix, instant (ms) and what makes its body."""
 
     key: str
     kind: str
     at: int
-    body: dict[str, Any]
+    body: Callable[[], dict[str, Any]]
 
     def topic(self, conversation_id: str) -> str:
         return f"{PREFIX}{conversation_id}.{self.kind}"
@@ -133,106 +144,60 @@ def _session_events(
     role: str,
     division: str | None,
 ) -> Iterator[Implied]:
+    """The session's start, and its end if it ended; each body's fields read only if it is published."""
     segments = session.segments or ()
     start = _start(participant, session, segments)
     if start is None:
         return
-    common = _common(conversation, participant, session, media)
     key = f"{participant.id}:{session.id}"
     queue_id = participant.queue_id
     end = _end(session, segments)
-    disconnect = _disconnect(session.disconnect_type)
-    if role == "customer":
-        yield Implied(
-            f"{key}:customer.start",
-            "customer.start",
-            start,
-            _body(
-                CustomerStartDetailEventTopicCustomerStartEvent(
-                    event_time=start, division_id=division, **common
-                )
-            ),
+
+    def started() -> dict[str, Any]:
+        fields = _common(conversation, participant, session, media)
+        fields.update(event_time=start, division_id=division)
+        if role == "acd":
+            fields.update(queue_id=queue_id, **_routing(participant))
+        elif role == "user":
+            fields.update(user_id=participant.user_id, queue_id=queue_id)
+        return fields
+
+    def ended() -> dict[str, Any]:
+        fields = _common(conversation, participant, session, media)
+        fields.update(
+            event_time=end, division_id=division, disconnect_type=_disconnect(session.disconnect_type)
         )
-        if end is not None:
-            yield Implied(
-                f"{key}:customer.end",
-                "customer.end",
-                end,
-                _body(
-                    CustomerEndDetailEventTopicCustomerEndEvent(
-                        event_time=end,
-                        disconnect_type=disconnect,
-                        interacting_duration_ms=_time_in(segments, "interact"),
-                        division_id=division,
-                        **common,
-                    )
-                ),
+        if role == "customer":
+            fields.update(interacting_duration_ms=_time_in(segments, "interact"))
+        elif role == "acd":
+            answered = None if end is None else _answered_by(conversation, queue_id, end)
+            fields.update(
+                queue_id=queue_id,
+                acd_outcome=AcdOutcome.ANSWERED if answered else AcdOutcome.ABANDON,
+                answered_user_id=answered,
+                used_routing=UsedRouting.STANDARD if answered else None,
+                connected_duration_ms=_time_in(segments, "interact"),
+                **_routing(participant),
             )
-    elif role == "acd":
-        routing = participant.conversation_routing_data
-        priority = routing.priority if routing is not None else None
-        skills = tuple(s.id for s in routing.skills or () if s.id) if routing is not None else ()
-        yield Implied(
-            f"{key}:acd.start",
-            "acd.start",
-            start,
-            _body(
-                AcdStartDetailEventTopicAcdStartEvent(
-                    event_time=start,
-                    queue_id=queue_id,
-                    division_id=division,
-                    routing_priority=priority,
-                    requested_routing_skill_ids=skills or None,
-                    **common,
-                )
-            ),
-        )
-        if end is not None:
-            answered = _answered_by(conversation, queue_id, end)
-            yield Implied(
-                f"{key}:acd.end",
-                "acd.end",
-                end,
-                _body(
-                    AcdEndDetailEventTopicAcdEndEvent(
-                        event_time=end,
-                        disconnect_type=disconnect,
-                        queue_id=queue_id,
-                        division_id=division,
-                        acd_outcome=AcdOutcome.ANSWERED if answered else AcdOutcome.ABANDON,
-                        answered_user_id=answered,
-                        used_routing=UsedRouting.STANDARD if answered else None,
-                        requested_routing_skill_ids=skills or None,
-                        routing_priority=priority,
-                        connected_duration_ms=_time_in(segments, "interact"),
-                        **common,
-                    )
-                ),
-            )
-    else:
-        user: dict[str, Any] = {"user_id": participant.user_id, "queue_id": queue_id, "division_id": division}
-        yield Implied(
-            f"{key}:user.start",
-            "user.start",
-            start,
-            _body(UserStartDetailEventTopicUserStartEvent(event_time=start, **user, **common)),
-        )
-        if end is not None:
-            durations: dict[str, Any] = {name: _time_in(segments, kind) for kind, name in _DURATIONS.items()}
-            yield Implied(
-                f"{key}:user.end",
-                "user.end",
-                end,
-                _body(
-                    UserEndDetailEventTopicUserEndEvent(
-                        event_time=end,
-                        disconnect_type=disconnect,
-                        **{name: value for name, value in durations.items() if value},
-                        **user,
-                        **common,
-                    )
-                ),
-            )
+        else:
+            durations = {name: _time_in(segments, kind) for kind, name in _DURATIONS.items()}
+            fields.update(user_id=participant.user_id, queue_id=queue_id)
+            fields.update({name: value for name, value in durations.items() if value})
+        return fields
+
+    starts, ends = _MODELS[role]
+    yield Implied(f"{key}:{role}.start", f"{role}.start", start, _later(starts, started))
+    if end is not None:
+        yield Implied(f"{key}:{role}.end", f"{role}.end", end, _later(ends, ended))
+
+
+def _routing(participant: Participant) -> dict[str, Any]:
+    """The acd leg's routing priority and requested skills."""
+    routing = participant.conversation_routing_data
+    if routing is None:
+        return {}
+    skills = tuple(s.id for s in routing.skills or () if s.id)
+    return {"routing_priority": routing.priority, "requested_routing_skill_ids": skills or None}
 
 
 def _wrapping_up(conversation: Conversation, participant: Participant) -> Iterator[Implied]:
@@ -248,7 +213,7 @@ def _wrapping_up(conversation: Conversation, participant: Participant) -> Iterat
     wrapup: Wrapup | None = (session.wrapup if isinstance(session, Callback) else None) or participant.wrapup
     acw_start = (work.start_time if work else None) or participant.start_acw_time
     acw_end = (work.end_time if work else None) or participant.end_acw_time
-    common = _common(conversation, participant, session, media)
+    common = functools.partial(_common, conversation, participant, session, media)
     code: dict[str, Any] = {
         "queue_id": participant.queue_id,
         "wrapup_code": wrapup.code if wrapup else None,
@@ -260,14 +225,13 @@ def _wrapping_up(conversation: Conversation, participant: Participant) -> Iterat
             f"{key}:acw",
             "acw",
             to_ms(acw_end),
-            _body(
-                AcwDetailEventTopicAfterCallWorkEvent(
-                    event_time=to_ms(acw_end),
-                    user_id=participant.user_id,
-                    wrapup_duration_ms=to_ms(acw_end) - to_ms(acw_start),
-                    **code,
-                    **common,
-                )
+            _later(
+                AcwDetailEventTopicAfterCallWorkEvent,
+                event_time=to_ms(acw_end),
+                user_id=participant.user_id,
+                wrapup_duration_ms=to_ms(acw_end) - to_ms(acw_start),
+                **code,
+                common=common,
             ),
         )
     if wrapup is not None and wrapup.code and not wrapup.provisional:
@@ -279,13 +243,12 @@ def _wrapping_up(conversation: Conversation, participant: Participant) -> Iterat
             f"{key}:wrapup",
             "wrapup",
             to_ms(at),
-            _body(
-                WrapupDetailEventTopicWrapupEvent(
-                    event_time=to_ms(at),
-                    wrapup_duration_ms=None if seconds is None else seconds * 1000,
-                    **code,
-                    **common,
-                )
+            _later(
+                WrapupDetailEventTopicWrapupEvent,
+                event_time=to_ms(at),
+                wrapup_duration_ms=None if seconds is None else seconds * 1000,
+                **code,
+                common=common,
             ),
         )
 
@@ -303,19 +266,18 @@ def _attributes(
         f"{participant.id}:attributes:{digest}",
         "attributes",
         now,
-        _body(
-            AttributeDetailEventTopicAttributeUpdateEvent(
-                event_time=now,
-                conversation_id=conversation.id,
-                participant_id=participant.id,
-                attributes=attributes,
-                communications=tuple(
-                    AttributeDetailEventTopicCommunication(id=session.id, media_type=media)
-                    for session, media in sessions
-                )
-                or None,
-                participant_start_time=_ms_or_none(participant.start_time),
+        _later(
+            AttributeDetailEventTopicAttributeUpdateEvent,
+            event_time=now,
+            conversation_id=conversation.id,
+            participant_id=participant.id,
+            attributes=attributes,
+            communications=tuple(
+                AttributeDetailEventTopicCommunication(id=session.id, media_type=media)
+                for session, media in sessions
             )
+            or None,
+            participant_start_time=_ms_or_none(participant.start_time),
         ),
     )
 
@@ -394,12 +356,7 @@ def _disconnect(value: Any) -> DetailEventDisconnectType | None:
 
 
 def _direction(value: Any) -> DetailEventDirection | None:
-    if value is None:
-        return None
-    try:
-        return DetailEventDirection(str(value).upper())
-    except ValueError:
-        return DetailEventDirection.UNKNOWN
+    return None if value is None else _DIRECTIONS.get(str(value), DetailEventDirection.UNKNOWN)
 
 
 def _division(conversation: Conversation) -> str | None:
@@ -413,6 +370,15 @@ def _ms_or_none(value: datetime | None) -> int | None:
     return None if value is None else to_ms(value)
 
 
-def _body(event: Any) -> dict[str, Any]:
-    body: dict[str, Any] = contracts.unstructure(event)
+def _later(
+    model: type, common: Callable[[], dict[str, Any]] | None = None, **fields: Any
+) -> Callable[[], dict[str, Any]]:
+    """The event's body (``common``: the session's fields), made only if it is published (most implied
+    events were, at an earlier change: deriving them costs their keys and instants alone)."""
+
+    def body() -> dict[str, Any]:
+        given = fields if common is None else {**fields, **common()}
+        made: dict[str, Any] = contracts.unstructure(model(**given))
+        return made
+
     return body

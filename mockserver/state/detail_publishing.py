@@ -53,7 +53,7 @@ class DetailPublisher:
                     fresh.append(event)
             self._share.changed("published", conversation_id)
         for event in fresh:
-            self._events.publish(event.topic(conversation_id), event.body, event.at)
+            self._events.publish(event.topic(conversation_id), event.body(), event.at)
 
     def reset(self) -> None:
         """Nothing published; the events from now on are heard (call after the clock's reset)."""

@@ -290,3 +290,21 @@ def test_replicas_on_one_store_send_each_event_once(redis_url: str) -> None:
             assert topics[-1].endswith(".customer.end")
     finally:
         forget(redis_url, prefix)
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        pytest.param({"url": "ftp://bus.example/events"}, "$.url", id="not-http"),
+        pytest.param({"url": "http://bus example/events"}, "$.url", id="a-space"),
+        pytest.param({"url": 7}, "$.url", id="not-a-string"),
+        pytest.param({}, "$.url", id="missing"),
+        pytest.param({"url": "http://bus.example/e", "regions": "x"}, "$.regions", id="unknown-field"),
+    ],
+)
+def test_a_bad_event_sink_is_refused_naming_the_field(server: MockServer, body: Any, path: str) -> None:
+    answer = call(server.url, "PUT", control_path(AdminRoutes.SET_EVENT_SINK), body, token=None)
+
+    assert answer.status == 400, answer.body
+    assert [d["fieldName"] for d in answer.json()["details"]] == [path]
+    assert server.event_sink_deliveries() == []

@@ -50,7 +50,7 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
     # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id}, PUT .../callbacks/{id}
     # GET /__admin/settings, PUT /__admin/queues/{id}, the 4 analytics and tags routes and the 5
     # identity ones (HEAD is never listed)
-    assert len(documented) == 78
+    assert len(documented) == 81
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 
