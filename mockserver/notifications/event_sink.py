@@ -2,7 +2,7 @@
 
 ``on_detail`` is a ``DetailEvents`` listener: under the store's lock, it only wraps the event and
 puts it on a bounded queue (a full queue drops it, and says so in the deliveries): a background
-thread POSTs each, with at most ``MAX_ATTEMPTS`` attempts, a short pause between them, and records
+thread POSTs each (unless a reset came since it was queued), with at most ``MAX_ATTEMPTS`` attempts, a short pause between them, and records
 every attempt in a log of the store (``deliveries``), so nothing here ever holds up the engine.
 
 The envelope, as a capture of the Genesys EventBridge integration shows it: ``version`` "0", ``id``,
@@ -86,7 +86,10 @@ class EventSink:
         self._new_id = new_id
         self._deliveries = deliveries
         self._share = LocalPartShare() if share is None else share
-        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(QUEUE_LIMIT)
+        self._queue: queue.Queue[tuple[int, str, dict[str, Any]] | None] = queue.Queue(QUEUE_LIMIT)
+        # A reset starts a new generation: what was queued or in flight before it is neither sent nor recorded.
+        self._generation = 0
+        self._recording = threading.Lock()
         self._sender: threading.Thread | None = None
         self._starting = threading.Lock()
         self._stopped = threading.Event()
@@ -104,7 +107,9 @@ class EventSink:
         """The configured target again, no attempts recorded."""
         with self._share.changing():
             self._target = self._initial
-        self._deliveries.clear()
+        with self._recording:
+            self._generation += 1
+            self._deliveries.clear()
 
     def deliveries(self) -> list[SinkDelivery]:
         return [contracts.structure(item, SinkDelivery) for item in self._deliveries.items()]
@@ -116,9 +121,10 @@ class EventSink:
             return
         event = envelope(target, topic, body, at, self._new_id())
         try:
-            self._queue.put_nowait((target.url, event))
+            self._queue.put_nowait((self._generation, target.url, event))
         except queue.Full:
-            self._record(target.url, event, 1, None, f"dropped: {QUEUE_LIMIT} events were waiting")
+            dropped = f"dropped: {QUEUE_LIMIT} events were waiting"
+            self._record(self._generation, target.url, event, 1, None, dropped)
             return
         self._start()
 
@@ -154,15 +160,15 @@ class EventSink:
             item = self._queue.get()
             if item is None:
                 return
-            url, event = item
+            generation, url, event = item
             data = orjson.dumps(event)
             for attempt in range(1, MAX_ATTEMPTS + 1):
-                if self._send(url, event, data, attempt):
+                if generation != self._generation or self._send(generation, url, event, data, attempt):
                     break
                 if attempt < MAX_ATTEMPTS and self._stopped.wait(PAUSES[attempt - 1]):
                     break
 
-    def _send(self, url: str, event: dict[str, Any], data: bytes, attempt: int) -> bool:
+    def _send(self, generation: int, url: str, event: dict[str, Any], data: bytes, attempt: int) -> bool:
         request = urllib.request.Request(
             url, data=data, method="POST", headers={"Content-Type": "application/json"}
         )
@@ -175,24 +181,31 @@ class EventSink:
             status = refused.code
         except (OSError, ValueError) as failed:  # refused, reset, timed out, a URL it cannot open
             error = f"{type(failed).__name__}: {failed}"
-        self._record(url, event, attempt, status, error)
+        self._record(generation, url, event, attempt, status, error)
         return status is not None and 200 <= status < 300
 
     def _record(
-        self, url: str, event: dict[str, Any], attempt: int, status: int | None, error: str | None
+        self,
+        generation: int,
+        url: str,
+        event: dict[str, Any],
+        attempt: int,
+        status: int | None,
+        error: str | None,
     ) -> None:
-        self._deliveries.append(
-            contracts.unstructure(
-                SinkDelivery(
-                    event_id=event["id"],
-                    detail_type=event["detail-type"],
-                    topic_name=event["detail"]["topicName"],
-                    url=url,
-                    attempt=attempt,
-                    status=status,
-                    error=error,
-                    delivered=status is not None and 200 <= status < 300,
-                    time=self._clock.now(),
-                )
+        recorded = contracts.unstructure(
+            SinkDelivery(
+                event_id=event["id"],
+                detail_type=event["detail-type"],
+                topic_name=event["detail"]["topicName"],
+                url=url,
+                attempt=attempt,
+                status=status,
+                error=error,
+                delivered=status is not None and 200 <= status < 300,
+                time=self._clock.now(),
             )
         )
+        with self._recording:
+            if generation == self._generation:  # else a reset came since: it is forgotten
+                self._deliveries.append(recorded)
