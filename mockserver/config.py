@@ -211,6 +211,14 @@ SETTINGS: tuple[Setting, ...] = (
         flag="--heartbeat",
     ),
     Setting(
+        name="EVENT_SINK",
+        default=None,
+        parse=parsers.http_url,
+        help="A URL every detail event is POSTed to, in the EventBridge envelope of Genesys's partner source.",
+        flag="--event-sink",
+        metavar="URL",
+    ),
+    Setting(
         name="NOTIFICATIONS_LIMIT",
         default=1000,
         parse=parsers.integer(1),

@@ -200,6 +200,17 @@ def websocket_url(given: Any) -> str:
     return url
 
 
+HTTP_URL = r"^https?://[!-~]+$"  # an http or https URL, printable ASCII (EVENT_SINK's, and the control API's)
+
+
+def http_url(given: Any) -> str:
+    expected = "an http or https URL such as http://127.0.0.1:9000/events"
+    url = _text(given, expected).strip()
+    if re.fullmatch(HTTP_URL, url) is None:
+        raise ValueError(expected)
+    return url
+
+
 def namespace(given: Any) -> str:
     name = _text(given, "a name without spaces, such as team-a").strip()
     if not name or any(c.isspace() for c in name):

@@ -331,6 +331,20 @@ class AdminClient:
         told: list[str] = self._call(ControlRoutes.SOCKET_CLOSING, body)["channelIds"]
         return told
 
+    def set_event_sink(self, url: str, **target: str) -> JSON:
+        """POST every detail event to ``url`` in the EventBridge envelope (``target``: organizationId,
+        eventSourceSuffix, account, region); the target as the server took it."""
+        answered: JSON = self._call(ControlRoutes.SET_EVENT_SINK, {"url": url, **target})
+        return answered
+
+    def clear_event_sink(self) -> None:
+        self._call(ControlRoutes.CLEAR_EVENT_SINK)
+
+    def event_sink_deliveries(self) -> list[JSON]:
+        """Every attempt to deliver an event to the sink, oldest first (eventId, attempt, status, ...)."""
+        listed: list[JSON] = self._call(ControlRoutes.EVENT_SINK_DELIVERIES)["deliveries"]
+        return listed
+
     def settings(self) -> dict[str, str]:
         """The settings the server runs with, by name, as their variables say them (tokens redacted)."""
         answered: dict[str, str] = self._call(ControlRoutes.SETTINGS)["settings"]

@@ -15,6 +15,7 @@ from attrs import frozen
 
 from contracts import QueueFields, WireEnum, described, mutually_exclusive
 from factories import ConversationFactory
+from mockserver.config_parsers import HTTP_URL
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
@@ -566,3 +567,46 @@ class TokenGrant:
     access_token: str = described("The bearer token.")
     token_type: str = described("Always bearer.")
     expires_in: int = described("Seconds it lives, on the server clock.")
+
+
+# The event-bus sink
+
+
+@frozen(kw_only=True)
+class EventSinkTarget:
+    """Where the detail events go, each in the Amazon EventBridge envelope of Genesys's partner event source."""
+
+    url: str = described("The URL each event is POSTed to as JSON (http or https).", pattern=HTTP_URL)
+    organization_id: str = described(
+        "The org id in the event source's name (aws.partner/genesys.com/cloud/{orgId}/{suffix}).",
+        "00000000-0000-4000-8000-00000000000c",
+    )
+    event_source_suffix: str = described(
+        "The suffix in the event source's name (the integration's event source suffix).", "callback-mock"
+    )
+    account: str = described("The envelope's account (the AWS account id).", "000000000000")
+    region: str = described("The envelope's region.", "us-east-1")
+
+
+@frozen(kw_only=True)
+class SinkDelivery:
+    """One attempt to POST one event to the sink."""
+
+    event_id: str = described("The envelope's id.")
+    detail_type: str = described("The envelope's detail-type.")
+    topic_name: str = described("The event's topic (the envelope's detail.topicName).")
+    url: str = described("Where it was POSTed.")
+    attempt: int = described("Which attempt this was (1 first).")
+    status: int | None = described("The HTTP status answered, if any.", None)
+    error: str | None = described(
+        "Why the attempt failed without an answer (refused, timed out, dropped).", None
+    )
+    delivered: bool = described("Whether the sink took it (a 2xx).")
+    time: datetime = described("When the attempt ended, on the server's clock.")
+
+
+@frozen
+class SinkDeliveryList:
+    """The sink's delivery attempts, oldest first (the newest ``NOTIFICATIONS_LIMIT`` are kept)."""
+
+    deliveries: tuple[SinkDelivery, ...] = described("The attempts.")

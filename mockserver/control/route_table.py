@@ -77,6 +77,10 @@ class ControlRoutes:
     # Notifications
     NOTIFICATIONS = ControlRoute("GET", "/notifications")
     SOCKET_CLOSING = ControlRoute("POST", "/notifications/socket-closing")
+    # The event-bus sink of the detail events
+    SET_EVENT_SINK = ControlRoute("PUT", "/event-sink")
+    CLEAR_EVENT_SINK = ControlRoute("DELETE", "/event-sink")
+    EVENT_SINK_DELIVERIES = ControlRoute("GET", "/event-sink/deliveries")
     # The server's settings
     SETTINGS = ControlRoute("GET", "/settings")
     # Identities: users, OAuth clients, roles, tokens

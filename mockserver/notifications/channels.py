@@ -11,7 +11,7 @@ Nothing here imports Flask.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -299,6 +299,21 @@ class Channels:
                     channel = self._channels[channel_id]
                     if channel.expires_ms > now:
                         self._push(channel, topic, text, correlation_id, conversation.id)
+
+    def on_detail(self, topic: str, body: Mapping[str, Any], at: int) -> None:
+        """The detail events' listener: push the event to every channel subscribed to its topic and alive
+        at ``at`` (ms), in the envelope the conversation topics use (with a correlation id of its own)."""
+        with self._share.changing():
+            subscribed = self._subscribers.get(topic)
+            if not subscribed:
+                return
+            correlation_id = self._new_id()
+            text = envelope(topic, orjson.Fragment(orjson.dumps(body)), correlation_id)
+            conversation_id = body.get("conversationId")
+            for channel_id in sorted(subscribed):
+                channel = self._channels[channel_id]
+                if channel.expires_ms > at:
+                    self._push(channel, topic, text, correlation_id, conversation_id)
 
     def pushed(self, *, channel_id: str | None = None, topic: str | None = None) -> list[PushedNotification]:
         return [

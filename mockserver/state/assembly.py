@@ -24,12 +24,14 @@ from contracts import Conversation, check_bounds
 from factories import ConversationFactory
 from mockserver.config import DEFAULTS
 from mockserver.control.faults import Faults, RateLimiter
-from mockserver.control.models import Lifecycle, RateLimit
+from mockserver.control.models import EventSinkTarget, Lifecycle, RateLimit
 from mockserver.control.stubs import Stubs
 from mockserver.notifications.channels import Channels
+from mockserver.notifications.event_sink import EventSink
 from mockserver.state.changes import Changes
 from mockserver.state.clock import Clock
 from mockserver.state.detail_events import DetailEvents
+from mockserver.state.detail_publishing import DetailPublisher
 from mockserver.state.engine import Engine
 from mockserver.state.identity import Identity
 from mockserver.state.limits import Limits
@@ -57,6 +59,7 @@ class Assembly:
         lifecycle: Lifecycle | None = None,
         notifications_limit: int = DEFAULTS["NOTIFICATIONS_LIMIT"],
         limits: Limits | None = None,
+        event_sink: str | None = None,
     ) -> None:
         """``journal``: its bounds, requests and bytes (None: no journal)."""
         self.limits = Limits() if limits is None else limits
@@ -126,6 +129,24 @@ class Assembly:
             ),
         )
         self.changes.listen(self.notifications.on_change)
+        # Each change's detail events, published once (the keys published are shared), heard by the channels.
+        self.detail_publisher = self._shared_part(
+            "detail-events", lambda share: DetailPublisher(self.clock, self.detail_events, share=share)
+        )
+        self.changes.listen(self.detail_publisher.on_change)
+        self.detail_events.listen(self.notifications.on_detail)
+        # ... and forwarded to the event-bus sink, if one is set (EVENT_SINK, or the control API).
+        self.event_sink = self._shared_part(
+            "event-sink",
+            lambda share: EventSink(
+                self.clock,
+                initial=None if event_sink is None else EventSinkTarget(url=event_sink),
+                new_id=lambda: str(uuid.uuid4()),
+                deliveries=store.log("sink-deliveries", notifications_limit),
+                share=share,
+            ),
+        )
+        self.detail_events.listen(self.event_sink.on_detail)
         # The first process to start on a store seeds it; the others find its dataset there.
         settled = {
             "seed": seed,
@@ -184,6 +205,7 @@ class Assembly:
             lifecycle=_checked(config.get("LIFECYCLE"), Lifecycle, "LIFECYCLE"),
             notifications_limit=int(config.get("NOTIFICATIONS_LIMIT", DEFAULTS["NOTIFICATIONS_LIMIT"])),
             limits=Limits.of(config),
+            event_sink=config.get("EVENT_SINK"),
         )
 
     def now(self) -> datetime:

@@ -439,6 +439,8 @@ class Backend(Assembly):
             if self.journal is not None:
                 self.journal.clear()
             self.notifications.reset()
+            self.detail_publisher.reset()  # after the clock's: events from its start on are heard
+            self.event_sink.reset()
             self.faults.clear()
             self.stubs.clear()
             self.routing.reset()

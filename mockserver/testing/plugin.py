@@ -17,6 +17,7 @@ from mockserver.config import DEFAULTS, VARIABLES
 from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
+    from mockserver.testing.event_bus import EventBus
     from mockserver.testing.notifications import NotificationChannel
     from mockserver.testing.server import MockServer
 
@@ -170,3 +171,19 @@ def callback_mock_notifications(
     channel = NotificationChannel(callback_mock_server.url)
     yield channel
     channel.close()
+
+
+@pytest.fixture
+def callback_mock_event_bus(callback_mock_server: MockServer | RemoteMockServer) -> Iterator[EventBus]:
+    """A local event bus the (reset) server's event sink POSTs every detail event to, as EventBridge events.
+
+    ``wait_for(predicate, timeout)`` returns the first event (the EventBridge envelope, the detail
+    event in ``["detail"]["eventBody"]``) as soon as it arrives; ``events(detail_type)`` lists
+    those so far; ``answer(status)`` makes it refuse what follows. The sink is cleared afterwards.
+    """
+    from mockserver.testing.event_bus import EventBus
+
+    with EventBus() as bus:
+        callback_mock_server.set_event_sink(bus.url)
+        yield bus
+        callback_mock_server.clear_event_sink()

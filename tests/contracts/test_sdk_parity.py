@@ -144,6 +144,12 @@ ANALYTICS_MODELS = [
     contracts.StatisticalSummary,
     contracts.ConversationTagsUpdate,
 ]
+# The analytics detail events (v2.detail.events.conversation.{id}.*), each model in full.
+DETAIL_EVENT_MODELS = [
+    *contracts.DETAIL_EVENT_MODELS.values(),
+    contracts.CustomerStartDetailEventTopicJourneyContext,
+    contracts.AttributeDetailEventTopicCommunication,
+]
 # The models the contract declares in full, and the envelopes it declares in part.
 FULL_MODELS = [
     *CALLBACK_MODELS,
@@ -153,6 +159,7 @@ FULL_MODELS = [
     *MEDIA_MODELS,
     *ROUTING_MODELS,
     *ANALYTICS_MODELS,
+    *DETAIL_EVENT_MODELS,
 ]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {

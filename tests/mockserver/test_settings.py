@@ -36,6 +36,7 @@ from tests.support.control import AdminRoutes, control_path
         ("LIFECYCLE", "manual", {"mode": "manual"}),
         ("LIFECYCLE", '{"mode": "off", "seed": 3}', {"mode": "off", "seed": 3}),
         ("BODY_TIMEOUT", "2.5", 2.5),
+        ("EVENT_SINK", " https://bus.example/events ", "https://bus.example/events"),
     ],
 )
 def test_a_setting_reads_as_its_option_does(name: str, text: str, value: Any) -> None:
@@ -64,6 +65,9 @@ def test_a_setting_reads_as_its_option_does(name: str, text: str, value: Any) ->
         ("LIFECYCLE", "sometimes"),
         ("BODY_TIMEOUT", "0"),
         ("BODY_TIMEOUT", "nan"),
+        ("EVENT_SINK", "ftp://bus.example/events"),
+        ("EVENT_SINK", "http://"),
+        ("EVENT_SINK", "http://bus example/events"),
     ],
 )
 def test_a_bad_setting_is_refused_with_its_name(name: str, text: str) -> None:

@@ -52,6 +52,7 @@ OTHER = {
     "IDLE_SECONDS": "8.5",
     "CONNECTIONS": "100",
     "STREAM_OUTBOX_BYTES": "65536",
+    "EVENT_SINK": "http://127.0.0.1:9/events",
 }
 OWN = {"ADMIN", "STORE", "STORE_PREFIX", "STREAMING_PORT"}
 

@@ -23,6 +23,9 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver import config
+from mockserver.state.clock import Clock
+from mockserver.state.detail_events import DetailEvents
+from mockserver.state.detail_publishing import DetailPublisher
 from mockserver.state.identity import (
     CLIENT,
     DEFAULT_CLIENT_ID,
@@ -573,3 +576,60 @@ def test_identities_refuse_a_role_they_do_not_hold_and_wrong_client_secrets(fres
     assert identity.client_credentials(DEFAULT_CLIENT_ID, "wrong") is None
     assert identity.client_credentials("no-such-client", DEFAULT_CLIENT_SECRET) is None
     assert identity.client_credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET) is not None
+
+
+def _publisher(store: ConversationStore, clock: Clock) -> tuple[DetailPublisher, list[str]]:
+    """A server's detail publisher on ``store`` and the topics it published, seeded by the first."""
+    heard: list[str] = []
+    events = DetailEvents()
+    events.listen(lambda topic, body, at: heard.append(topic))
+    share = store.part_share("detail-events")
+    made = DetailPublisher(clock, events, share=share)
+    share.holds(made)
+    with store.seeding("detail-events") as first:
+        if first:
+            share.touch()
+    return made, heard
+
+
+def test_each_detail_event_is_published_once_across_processes_and_a_reset_forgets_them(
+    store: str, fresh: ConversationStore, conversations: list[Conversation]
+) -> None:
+    # Before every conversation's life: each event it implies happened while the servers listened.
+    clock = Clock(NOW - timedelta(days=2), frozen=True)
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first, first_heard = _publisher(fresh, clock)
+        second, second_heard = (
+            (first, first_heard) if other_store is fresh else _publisher(other_store, clock)
+        )
+        ended = next(c for c in conversations if c.end_time is not None)
+        first.on_change(ended, None)
+        published = list(first_heard)
+        second.on_change(ended, None)  # what the other published is not published again
+        customer = next(p for p in ended.participants or () if p.purpose == "customer")
+        relabelled = attrs.evolve(
+            ended,
+            participants=tuple(
+                attrs.evolve(p, attributes={"tier": "gold"}) if p is customer else p
+                for p in ended.participants or ()
+            ),
+        )
+        second.on_change(relabelled, None)
+
+        kinds = {topic.split(f"{ended.id}.", 1)[1] for topic in published}
+        assert kinds >= {"customer.start", "customer.end", "acd.start", "acd.end"}
+        assert (first_heard + second_heard if other_store is not fresh else first_heard) == [
+            *published,
+            f"v2.detail.events.conversation.{ended.id}.attributes",
+        ]
+
+        second.reset()
+        other_store.sync()
+        fresh.sync()
+        first.on_change(ended, None)
+
+        assert first_heard[-len(published) :] == published  # forgotten: published again
+    finally:
+        if other_store is not fresh:
+            other_store.close()

@@ -423,3 +423,48 @@ def test_hypothesis_with_the_session_server_and_a_reset_per_example(pytester: py
             "FAILED *test_function_scoped*",
         ]
     )
+
+
+WAITING_FOR_BUS_EVENTS = """
+    import urllib.request, json
+
+    def create(url):
+        body = json.dumps({"callbackNumbers": ["+13175550100"], "queueId": QUEUE}).encode()
+        request = urllib.request.Request(url + "/api/v2/conversations/callbacks", data=body, method="POST",
+                                         headers={"Authorization": "Bearer t", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as answer:
+            return json.loads(answer.read())["conversation"]["id"]
+
+    def test_the_acd_start_arrives(callback_mock_server, callback_mock_event_bus):
+        global QUEUE
+        QUEUE = callback_mock_server.backend.factory.org.queues[0].id
+        conversation_id = create(callback_mock_server.url)
+        event = callback_mock_event_bus.wait_for(
+            lambda e: e["detail"]["topicName"] == f"v2.detail.events.conversation.{conversation_id}.acd.start",
+            timeout=5,
+        )
+        assert event["detail-type"] == "v2.detail.events.conversation.{id}.acd.start"
+        assert event["detail"]["eventBody"]["mediaType"] == "CALLBACK"
+
+    def test_waiting_for_what_never_comes(callback_mock_server, callback_mock_event_bus):
+        global QUEUE
+        QUEUE = callback_mock_server.backend.factory.org.queues[0].id
+        create(callback_mock_server.url)
+        callback_mock_event_bus.wait_for(lambda e: False, timeout=0.3)
+"""
+
+
+def test_the_event_bus_fixture_records_the_sinks_events_and_says_why_a_wait_failed(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(WAITING_FOR_BUS_EVENTS)
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TimeoutError: no event matched within 0.3 s: 2 arrived*acd.start*customer.start*",
+            "FAILED *::test_waiting_for_what_never_comes*",
+        ]
+    )
