@@ -136,11 +136,9 @@ class Call:
 
 
 @frozen(kw_only=True)
-class Participant(ParticipantFields):
-    """A participant of a ``Conversation``."""
+class _OtherMedia(ParticipantFields):
+    """The media lists a participant of either conversation model carries besides its calls and callbacks."""
 
-    calls: tuple[Call, ...] | None = optional("The participant's calls.")
-    callbacks: tuple[Callback, ...] | None = optional("The participant's callbacks.")
     chats: tuple[ConversationChat, ...] | None = optional("The participant's chats.")
     cobrowsesessions: tuple[Cobrowsesession, ...] | None = optional("The participant's co-browse sessions.")
     emails: tuple[Email, ...] | None = optional("The participant's emails.")
@@ -157,23 +155,18 @@ class Participant(ParticipantFields):
 
 
 @frozen(kw_only=True)
-class ParticipantBasic(ParticipantFields):
+class Participant(_OtherMedia):
+    """A participant of a ``Conversation``."""
+
+    calls: tuple[Call, ...] | None = optional("The participant's calls.")
+    callbacks: tuple[Callback, ...] | None = optional("The participant's callbacks.")
+
+
+@frozen(kw_only=True)
+class ParticipantBasic(_OtherMedia):
     """A participant of a ``ConversationBasic``."""
 
     callbacks: tuple[CallbackBasic, ...] | None = optional("The participant's callbacks.")
-    chats: tuple[ConversationChat, ...] | None = optional("The participant's chats.")
-    cobrowsesessions: tuple[Cobrowsesession, ...] | None = optional("The participant's co-browse sessions.")
-    emails: tuple[Email, ...] | None = optional("The participant's emails.")
-    messages: tuple[Message, ...] | None = optional("The participant's messages.")
-    internal_messages: tuple[InternalMessage, ...] | None = optional("The participant's internal messages.")
-    screen_monitorings: tuple[ScreenMonitoring, ...] | None = optional(
-        "The participant's screen monitoring sessions."
-    )
-    screenshares: tuple[Screenshare, ...] | None = optional("The participant's screen shares.")
-    social_expressions: tuple[SocialExpression, ...] | None = optional(
-        "The participant's social media expressions."
-    )
-    videos: tuple[Video, ...] | None = optional("The participant's videos.")
 
 
 def empty_media(model: type[Participant] | type[ParticipantBasic]) -> dict[str, Any]:
