@@ -19,6 +19,7 @@ from mockserver.testing.remote import RemoteMockServer
 if TYPE_CHECKING:
     from mockserver.testing.notifications import NotificationChannel
     from mockserver.testing.server import MockServer
+    from mockserver.testing.triggers import TriggerExecutions
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
 CONFIG_MARKER = "callback_mock_config"
@@ -170,3 +171,18 @@ def callback_mock_notifications(
     channel = NotificationChannel(callback_mock_server.url)
     yield channel
     channel.close()
+
+
+@pytest.fixture
+def callback_mock_trigger_executions(
+    callback_mock_server: MockServer | RemoteMockServer,
+) -> TriggerExecutions:
+    """The executions the (reset) server's process-automation triggers started.
+
+    ``all(trigger_id=..., workflow_id=..., status=...)`` lists them, oldest first;
+    ``wait_for(..., predicate=..., count=..., timeout=...)`` returns as soon as that many match
+    (a delivery to a workflow's URL runs on the server's own thread).
+    """
+    from mockserver.testing.triggers import TriggerExecutions
+
+    return TriggerExecutions(callback_mock_server)
