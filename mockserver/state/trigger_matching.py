@@ -13,6 +13,7 @@ finds anything), ``Size`` (a found array or string has ``value`` items). Nothing
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -53,13 +54,37 @@ def absolute(path: str) -> str:
     return f"${path}" if path.startswith("[") else f"$.{path}"
 
 
+# A path of member names alone (``$.queueId``, ``$.a.b``), as the blueprints write them: read by
+# plain lookups, which find what python-jsonpath finds (at most one value) at a fraction of the cost.
+_NAMES = re.compile(r"\$((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+
+
+def reader(path: str) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """What ``path`` (a JSONPath, relative or not) finds in an event body, as a list."""
+    rooted = absolute(path)
+    names = _NAMES.fullmatch(rooted)
+    if names is None:
+        return jsonpath.compile(rooted).findall
+    keys = tuple(names[1].split(".")[1:])
+
+    def find(body: Mapping[str, Any]) -> list[Any]:
+        node: Any = body
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return []
+            node = node[key]
+        return [node]
+
+    return find
+
+
 def _compiled(criterion: MatchCriteria) -> Check:
-    path = jsonpath.compile(absolute(criterion.json_path or "$"))
+    find = reader(criterion.json_path or "$")
     operator, value, values = criterion.operator, criterion.value, criterion.values or ()
     if operator is MatchOperator.EXISTS:
-        return lambda body: bool(path.findall(body)) is value
+        return lambda body: bool(find(body)) is value
     holds = _holds(operator, value, values)
-    return lambda body: any(holds(found) for found in path.findall(body))
+    return lambda body: any(holds(found) for found in find(body))
 
 
 def _holds(operator: MatchOperator | None, value: Any, values: Sequence[Any]) -> Callable[[Any], bool]:
@@ -165,3 +190,49 @@ def workflow_input(body: Mapping[str, Any], data_format: WorkflowDataFormat) -> 
     if data_format is WorkflowDataFormat.JSON:
         return {JSON_INPUT: dict(body)}
     return {key: value for key, value in body.items() if isinstance(value, (str, int, float, bool))}
+
+
+class Sieve:
+    """The triggers of one topic, narrowed for an event by the value of their most telling equality.
+
+    Each trigger with an ``Equal`` criterion on a path of names and a string value is filed under
+    that value, by the one of its criteria whose path tells the triggers apart best (the most
+    distinct values among them); the others are always candidates. An event's candidates are then
+    the triggers filed under its values plus those, in the triggers' order: what is left to check in
+    full, so 100 triggers that each name their own queue cost one check, not 100.
+    """
+
+    def __init__(self, entries: Sequence[tuple[Any, Sequence[MatchCriteria]]]) -> None:
+        distinct: dict[tuple[str, ...], set[str]] = {}
+        for _, criteria in entries:
+            for keys, value in _equalities(criteria):
+                distinct.setdefault(keys, set()).add(value)
+        self._filed: dict[tuple[str, ...], dict[str, list[tuple[int, Any]]]] = {}
+        self._always: list[tuple[int, Any]] = []
+        for position, (item, criteria) in enumerate(entries):
+            best = max(_equalities(criteria), key=lambda pair: len(distinct[pair[0]]), default=None)
+            if best is None:
+                self._always.append((position, item))
+            else:
+                self._filed.setdefault(best[0], {}).setdefault(best[1], []).append((position, item))
+
+    def candidates(self, body: Mapping[str, Any]) -> list[Any]:
+        found = list(self._always)
+        for keys, by_value in self._filed.items():
+            node: Any = body
+            for key in keys:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                found.extend(by_value.get(node, ()))
+        if len(found) > 1:
+            found.sort(key=lambda pair: pair[0])
+        return [item for _, item in found]
+
+
+def _equalities(criteria: Sequence[MatchCriteria]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The criteria an event must meet by a string's equality at a path of names: (the names, the string)."""
+    for criterion in criteria:
+        if criterion.operator is MatchOperator.EQUAL and isinstance(criterion.value, str):
+            names = _NAMES.fullmatch(absolute(criterion.json_path or "$"))
+            if names is not None:
+                yield tuple(names[1].split(".")[1:]), criterion.value

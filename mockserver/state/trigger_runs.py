@@ -41,7 +41,7 @@ class TriggerRuns:
 
     def on_event(self, topic: str, body: Mapping[str, Any], at: int) -> None:
         """Record what ``body`` (published at ``at``, ms) starts; a ``DetailEvents`` listener."""
-        fired = [armed for armed in self._state.armed(topic) if armed.check(body)]
+        fired = [armed for armed in self._state.armed(topic, body) if armed.check(body)]
         if not fired:
             return
         now = self._clock.ms()

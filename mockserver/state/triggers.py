@@ -10,14 +10,14 @@ Nothing here imports Flask.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
 import contracts
-from contracts import Trigger, WorkflowDataFormat
-from mockserver.state.trigger_matching import Check, compile_criteria, topic_keys
+from contracts import MatchCriteria, Trigger, WorkflowDataFormat
+from mockserver.state.trigger_matching import Check, Sieve, compile_criteria, topic_keys
 from mockserver.state.workflows import Execution, ExecutionStatus, Workflow
 from mockserver.store.base import ABSENT, PartShare, Path
 from mockserver.store.memory import LocalPartShare
@@ -43,7 +43,8 @@ class Triggers:
         self._workflows: dict[str, Workflow] = {}
         self._executions: dict[str, Execution] = {}  # ids sort in the order they were made
         self._next = 1  # the next execution's number (its id)
-        self._index: dict[str, list[Armed]] | None = None
+        self._waiting: set[str] = set()  # the executions whose time may come (derived, for ``waiting``)
+        self._index: dict[str, Sieve] | None = None
 
     def changing(self) -> Any:
         return self._share.changing()
@@ -70,16 +71,23 @@ class Triggers:
             self._share.changed("triggers", trigger_id)
         return removed
 
-    def armed(self, topic: str) -> Iterator[Armed]:
-        """The enabled triggers that name ``topic`` (with its id or as ``{id}``)."""
+    def armed(self, topic: str, body: Mapping[str, Any]) -> Iterator[Armed]:
+        """The enabled triggers that name ``topic`` (with its id or as ``{id}``) and may match ``body``.
+
+        A superset of those whose criteria hold (``Armed.check`` says which), in the triggers' order.
+        """
         index = self._index
         if index is None:
             index = self._index = self._built_index()
+        if not index:
+            return
         for key in topic_keys(topic):
-            yield from index.get(key, ())
+            sieve = index.get(key)
+            if sieve is not None:
+                yield from sieve.candidates(body)
 
-    def _built_index(self) -> dict[str, list[Armed]]:
-        index: dict[str, list[Armed]] = {}
+    def _built_index(self) -> dict[str, Sieve]:
+        by_topic: dict[str, list[tuple[Armed, Sequence[MatchCriteria]]]] = {}
         for trigger in self.triggers():
             if not trigger.enabled:
                 continue
@@ -87,9 +95,10 @@ class Triggers:
             data_format = (
                 settings.data_format if settings else None
             ) or WorkflowDataFormat.TOP_LEVEL_PRIMITIVES
-            armed = Armed(trigger, compile_criteria(trigger.match_criteria or ()), data_format)
-            index.setdefault(trigger.topic_name or "", []).append(armed)
-        return index
+            criteria = trigger.match_criteria or ()
+            armed = Armed(trigger, compile_criteria(criteria), data_format)
+            by_topic.setdefault(trigger.topic_name or "", []).append((armed, criteria))
+        return {topic: Sieve(entries) for topic, entries in by_topic.items()}
 
     # Workflows
 
@@ -121,15 +130,20 @@ class Triggers:
     def put_execution(self, execution: Execution) -> None:
         """Keep ``execution`` (new, or replacing the one of its id); inside ``changing()``."""
         self._executions[execution.id] = execution
+        self._note(execution.id, execution)
         self._share.changed("executions", execution.id)
+
+    def _note(self, execution_id: str, execution: Execution | None) -> None:
+        if execution is not None and (
+            execution.status is ExecutionStatus.DELAYED or execution.next_attempt_at is not None
+        ):
+            self._waiting.add(execution_id)
+        else:
+            self._waiting.discard(execution_id)
 
     def waiting(self) -> list[Execution]:
         """The executions whose time may come: delayed, or with a retry planned."""
-        return [
-            e
-            for e in self._executions.values()
-            if e.status is ExecutionStatus.DELAYED or e.next_attempt_at is not None
-        ]
+        return [self._executions[execution_id] for execution_id in sorted(self._waiting)]
 
     def reset(self) -> None:
         """No triggers, no workflows, no executions (the seeded org has none)."""
@@ -162,6 +176,9 @@ class Triggers:
         self._triggers = {k: contracts.structure(v, Trigger) for k, v in data["triggers"].items()}
         self._workflows = {k: contracts.structure(v, Workflow) for k, v in data["workflows"].items()}
         self._executions = {k: contracts.structure(v, Execution) for k, v in data["executions"].items()}
+        self._waiting = set()
+        for key, execution in self._executions.items():
+            self._note(key, execution)
         self._index = None
 
     def load_changed(self, data: Any, paths: Iterable[tuple[Any, ...]]) -> None:
@@ -180,7 +197,7 @@ class Triggers:
                 held.pop(key, None)
             else:
                 held[key] = contracts.structure(value, models[family])
+            if family == "executions":
+                self._note(key, held.get(key))
             if family == "triggers":
                 self._index = None
-        # executions are read sorted by id; a dict keeps no order across processes
-        self._executions = dict(sorted(self._executions.items()))

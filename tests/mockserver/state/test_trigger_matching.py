@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonpath
 import pytest
 
 from contracts import MatchCriteria, MatchOperator, WorkflowDataFormat
-from mockserver.state.trigger_matching import compile_criteria, topic_keys, workflow_input
+from mockserver.state.trigger_matching import (
+    Sieve,
+    absolute,
+    compile_criteria,
+    reader,
+    topic_keys,
+    workflow_input,
+)
 
 EVENT: dict[str, Any] = {
     "conversationId": "c-1",
@@ -88,3 +96,42 @@ def test_the_workflow_receives_the_event_as_json_data_or_its_top_level_primitive
         key: EVENT[key]
         for key in ("conversationId", "mediaType", "disconnectType", "eventTime", "routingPriority", "in")
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "mediaType",
+        "$.mediaType",
+        "$.in",
+        "true",
+        "$.a.b",
+        "$.a.b.c",
+        "$.a.length",
+        "$.a.list",
+        "$.a.list.x",
+        "$.missing",
+        "$.a.missing.b",
+    ],
+)
+def test_a_path_of_names_finds_what_python_jsonpath_finds(path: str) -> None:
+    body = {**EVENT, "true": 1, "a": {"b": None, "length": 3, "list": [{"x": 1}]}}
+    assert reader(path)(body) == jsonpath.findall(absolute(path), body)
+
+
+def test_the_sieve_leaves_the_triggers_an_event_may_match_in_their_order() -> None:
+    callback = _criterion("mediaType", "Equal", "CALLBACK")
+    entries: list[tuple[Any, list[MatchCriteria]]] = [
+        (f"queue {n}", [callback, _criterion("$.queueId", "Equal", f"q-{n}")]) for n in range(100)
+    ]
+    entries.insert(50, ("any callback", [callback]))  # filed by mediaType: the only path it has
+    entries.insert(0, ("no equality", [_criterion("routingPriority", "GreaterThan", 1)]))
+    sieve = Sieve(entries)
+
+    assert sieve.candidates({"mediaType": "CALLBACK", "queueId": "q-7"}) == [
+        "no equality",
+        "queue 7",
+        "any callback",
+    ]
+    assert sieve.candidates({"mediaType": "VOICE", "queueId": "q-99"}) == ["no equality", "queue 99"]
+    assert sieve.candidates({"queueId": ["q-1"]}) == ["no equality"]  # not a string: filed ones cannot hold

@@ -523,7 +523,7 @@ def test_triggers_workflows_and_executions_are_one_across_processes_and_a_reset_
         assert second.workflow("wf-1") == Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0)
         assert second.executions() == [execution]
         # the other process matches with what it loaded, and numbers its executions after the first's
-        (armed,) = second.armed("v2.detail.events.conversation.c-2.acd.start")
+        (armed,) = second.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})
         assert armed.check({"mediaType": "CALLBACK"})
         assert not armed.check({"mediaType": "VOICE"})
         with other_store.transaction(), second.changing():
@@ -535,7 +535,9 @@ def test_triggers_workflows_and_executions_are_one_across_processes_and_a_reset_
         fresh.sync()
 
         assert (first.triggers(), first.workflows(), first.executions()) == ([], [], [])
-        assert list(first.armed("v2.detail.events.conversation.c-2.acd.start")) == []
+        assert (
+            list(first.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})) == []
+        )
     finally:
         if other_store is not fresh:
             other_store.close()
