@@ -1,6 +1,6 @@
 """The background sender: POSTs each started execution's input to its workflow's URL, off the store's lock.
 
-One daemon thread per server, started with its first delivery. Each attempt is claimed under the
+One daemon thread per server, started with a delivery and ended when nothing is left to deliver. Each attempt is claimed under the
 part's lock (so no two threads or processes send it twice), made with no lock held (a slow or dead
 URL holds up nothing else: the engine, the routes and other deliveries' claims go on), and its
 outcome journaled under the lock: the answer's status, or what went wrong. A failed attempt is
@@ -42,6 +42,12 @@ class WorkflowSender:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
+    @property
+    def running(self) -> bool:
+        """Whether the sender's thread is alive (it ends when nothing is left to deliver)."""
+        with self._lock:
+            return self._thread is not None
+
     def submit(self, execution_id: str) -> None:
         """Deliver the execution's due attempt soon (one claimed already, or not due, is skipped)."""
         self._due.put(execution_id)
@@ -57,6 +63,11 @@ class WorkflowSender:
             except queue.Empty:
                 if self._state.waiting():
                     self._run_due()
+                    continue
+                with self._lock:  # idle: the thread ends (the next ``submit`` starts another)
+                    if self._due.empty():
+                        self._thread = None
+                        return
                 continue
             self._attempt(execution_id)
 

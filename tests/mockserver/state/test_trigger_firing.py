@@ -3,6 +3,7 @@ clock's TTL and delay, and deliveries to a workflow's URL with their retries, on
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -190,6 +191,12 @@ def test_a_workflow_url_receives_the_input_once_and_the_delivery_is_journaled(
     headers = hook.received[0][0]
     assert headers["X-Callback-Mock-Execution-Id"] == delivered["id"]
     assert [(a["number"], a["status"], a.get("error")) for a in delivered["attempts"]] == [(1, 200, None)]
+    # nothing left to deliver: the sender's thread ends
+    sender = callback_mock_server.backend.trigger_runs.sender
+    deadline = time.monotonic() + 5
+    while sender.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not sender.running
 
 
 @pytest.fixture(params=["refused", "500", "timeout"])
