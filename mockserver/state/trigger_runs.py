@@ -60,7 +60,7 @@ class TriggerRuns:
         execution = Execution(
             id=self._state.new_execution_id(),
             trigger_id=trigger.id or "",
-            workflow_id=trigger.target.id or "" if trigger.target else "",
+            workflow_id=(trigger.target.id if trigger.target else None) or "",
             topic_name=topic,
             fired_at=from_ms(at),
             due_at=from_ms(at + delay),
