@@ -50,6 +50,9 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     conv.register_structure_hook(float, number)
     conv.register_structure_hook(datetime, timestamp)
     conv.register_structure_hook(WireEnum, any_enum(strict=strict))
+    # Free-form JSON (the API's JsonNode, typed ``object``): taken as it came. A predicate, not a
+    # class hook: ``object`` in the singledispatch would catch every class.
+    conv.register_structure_hook_func(lambda t: t is object, lambda value, _: value)
     conv.register_structure_hook_factory(is_optional, lambda t, c: optional(t, c, strict=strict))
     conv.register_structure_hook_factory(is_tuple, array)
     conv.register_structure_hook_factory(is_dict, mapping)

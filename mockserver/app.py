@@ -15,6 +15,7 @@ from mockserver.api import (
     conversations,
     notifications,
     oauth,
+    process_automation,
     routing,
 )
 from mockserver.api.fast_reads import ConversationReads
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         acd.bp,
         analytics.bp,
         oauth.bp,
+        process_automation.bp,
     ):
         app.register_blueprint(blueprint)
     openapi.init_app(app)

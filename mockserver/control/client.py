@@ -405,6 +405,30 @@ class AdminClient:
         token: str = self._call(ControlRoutes.ISSUE_TOKEN, body)["accessToken"]
         return token
 
+    # Process automation
+
+    def put_workflow(self, workflow_id: str, url: str | None = None, *, timeout_seconds: float = 5.0) -> JSON:
+        """Say what the workflow does: recorded only (no ``url``), or its input POSTed to ``url``."""
+        body: JSON = {"timeoutSeconds": timeout_seconds}
+        if url is not None:
+            body["url"] = url
+        stored: JSON = self._call(ControlRoutes.PUT_WORKFLOW, body, workflow_id=workflow_id)
+        return stored
+
+    def workflows(self) -> list[JSON]:
+        """Every workflow described, by id: ``{"id", "url", "timeoutSeconds"}``."""
+        listed: list[JSON] = self._call(ControlRoutes.WORKFLOWS)["workflows"]
+        return listed
+
+    def executions(
+        self, *, trigger_id: str | None = None, workflow_id: str | None = None, status: str | None = None
+    ) -> list[JSON]:
+        """The executions matching events started, oldest first, filtered as asked."""
+        wanted = {"triggerId": trigger_id, "workflowId": workflow_id, "status": status}
+        query = {key: value for key, value in wanted.items() if value is not None}
+        listed: list[JSON] = self._call(ControlRoutes.EXECUTIONS, query=query)["executions"]
+        return listed
+
     def _call(
         self,
         route: ControlRoute,

@@ -89,6 +89,10 @@ class ControlRoutes:
     ADD_CLIENT = ControlRoute("POST", "/oauth-clients")
     PUT_ROLE = ControlRoute("PUT", "/roles/{role}")
     ISSUE_TOKEN = ControlRoute("POST", "/tokens")
+    # Process automation: what a workflow id does, and what triggers started
+    WORKFLOWS = ControlRoute("GET", "/workflows")
+    PUT_WORKFLOW = ControlRoute("PUT", "/workflows/{workflow_id}")
+    EXECUTIONS = ControlRoute("GET", "/executions")
 
     @classmethod
     def all(cls) -> dict[str, ControlRoute]:

@@ -36,6 +36,8 @@ from mockserver.state.engine import Engine
 from mockserver.state.identity import Identity
 from mockserver.state.limits import Limits
 from mockserver.state.routing import Routing, seeded_queue
+from mockserver.state.trigger_runs import TriggerRuns
+from mockserver.state.triggers import Triggers
 from mockserver.store import open_store
 from mockserver.store.base import ConversationStore, PartShare, SharedPart
 
@@ -99,6 +101,10 @@ class Assembly:
         self.changes = Changes()
         # The detail events derived from those changes, told to the channels, triggers and event sink.
         self.detail_events = DetailEvents()
+        # The process-automation triggers, the workflows tests describe, and what events started.
+        self.automation = self._shared_part("triggers", lambda share: Triggers(share=share))
+        self.trigger_runs = TriggerRuns(self.automation, self.clock)
+        self.detail_events.listen(self.trigger_runs.on_event)
         self.engine = self._shared_part(
             "lifecycle",
             lambda share: Engine(

@@ -49,6 +49,7 @@ from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
 from mockserver.state.queues import QueueCommands
 from mockserver.state.routing import callback_media
+from mockserver.state.trigger_commands import TriggerCommands
 from mockserver.store.base import Entry
 
 # The API's limits: a callback at most 30 days ahead; a bulk request's size is not documented.
@@ -84,6 +85,11 @@ class Backend(Assembly):
     def queues(self) -> QueueCommands:
         """The routing routes' commands (queues, members, routing statuses) over ``routing``."""
         return QueueCommands(self.routing, self.store.transaction)
+
+    @cached_property
+    def triggers(self) -> TriggerCommands:
+        """The process-automation routes' commands over ``automation`` (the triggers)."""
+        return TriggerCommands(self.automation, self.store.transaction)
 
     @cached_property
     def analytics(self) -> AnalyticsCommands:
@@ -445,6 +451,7 @@ class Backend(Assembly):
             self.stubs.clear()
             self.routing.reset()
             self.identity.reset()
+            self.automation.reset()
             self.limiter.set(self.initial_limit)
         self.engine.announce()
 
@@ -471,6 +478,7 @@ class Backend(Assembly):
             self._clock_share.touch()
             self.engine.refresh()  # when the next step is due on the moved clock
         self.engine.run_until(self.clock.ms())
+        self.trigger_runs.run_due()  # delayed starts and delivery retries the clock reached
         self.engine.announce()  # other processes' wakers read the moved clock
         return self.clock_state()
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mockserver.testing.event_bus import EventBus
     from mockserver.testing.notifications import NotificationChannel
     from mockserver.testing.server import MockServer
+    from mockserver.testing.triggers import TriggerExecutions
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
 CONFIG_MARKER = "callback_mock_config"
@@ -187,3 +188,18 @@ def callback_mock_event_bus(callback_mock_server: MockServer | RemoteMockServer)
         callback_mock_server.set_event_sink(bus.url)
         yield bus
         callback_mock_server.clear_event_sink()
+
+
+@pytest.fixture
+def callback_mock_trigger_executions(
+    callback_mock_server: MockServer | RemoteMockServer,
+) -> TriggerExecutions:
+    """The executions the (reset) server's process-automation triggers started.
+
+    ``all(trigger_id=..., workflow_id=..., status=...)`` lists them, oldest first;
+    ``wait_for(..., predicate=..., count=..., timeout=...)`` returns as soon as that many match
+    (a delivery to a workflow's URL runs on the server's own thread).
+    """
+    from mockserver.testing.triggers import TriggerExecutions
+
+    return TriggerExecutions(callback_mock_server)

@@ -26,6 +26,12 @@ SCALARS: dict[Any, st.SearchStrategy[Any]] = {
     float: st.floats(allow_nan=False, allow_infinity=False),
     datetime: timestamps,
 }
+# Free-form JSON (a field typed ``object``, the API's JsonNode): any JSON value, nested a little.
+SCALARS[object] = st.recursive(
+    st.none() | st.booleans() | SCALARS[int] | SCALARS[float] | SCALARS[str],
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(SCALARS[str], inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def values(t: Any) -> st.SearchStrategy[Any]:

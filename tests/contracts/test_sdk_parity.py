@@ -90,6 +90,10 @@ RENAMED = {
     (contracts.MessageDetails, "message_u_r_i"): "message_uri",  # wire "messageURI"
     (contracts.Cobrowsesession, "self_"): "pcSelf",  # wire "self"
     (contracts.Video, "self_"): "pcSelf",
+    # wire "eventTTLSeconds"
+    (contracts.Trigger, "event_t_t_l_seconds"): "event_ttl_seconds",
+    (contracts.CreateTriggerRequest, "event_t_t_l_seconds"): "event_ttl_seconds",
+    (contracts.UpdateTriggerRequest, "event_t_t_l_seconds"): "event_ttl_seconds",
 }
 # The notification service: its REST bodies and the four callback topics' event bodies.
 _PARTIAL_EVENT_MODELS = {
@@ -128,6 +132,12 @@ ROUTING_MODELS = [
     contracts.RoutingStatus,
     contracts.WritableEntity,
 ]
+# Process automation: the triggers' bodies, declared in full.
+PROCESS_AUTOMATION_MODELS = [
+    model
+    for model in vars(contracts.process_automation).values()
+    if attrs.has(model) and model.__module__ == contracts.process_automation.__name__
+]
 # Analytics: the details and observation queries' bodies declared in full, and the tags body.
 ANALYTICS_MODELS = [
     contracts.PagingSpec,
@@ -160,6 +170,7 @@ FULL_MODELS = [
     *ROUTING_MODELS,
     *ANALYTICS_MODELS,
     *DETAIL_EVENT_MODELS,
+    *PROCESS_AUTOMATION_MODELS,
 ]
 # Fields the SDK types as a free-form ``object`` and the contract as a model: (model, field).
 NARROWED = {

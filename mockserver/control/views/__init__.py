@@ -2,7 +2,7 @@
 
 ``arranging`` (reset, seed, exact conversations and callbacks), ``journal`` (the requests received),
 ``faults`` (faults and the rate limit), ``stubs``, ``clock`` (the clock and the lifecycle) and
-``notifications``, ``identities`` (users, OAuth clients, roles, tokens); ``shared`` holds what every view uses. Views only: bodies are ``models``, their
+``notifications``, ``identities`` (users, OAuth clients, roles, tokens), ``triggers`` (workflows and executions); ``shared`` holds what every view uses. Views only: bodies are ``models``, their
 rules ``rules``, the state the backend's.
 """
 
@@ -19,10 +19,11 @@ from mockserver.control.views import (
     notifications,
     settings,
     stubs,
+    triggers,
 )
 
 
 def init_app(app: Flask, prefix: str) -> None:
     """Register every control view under ``prefix`` (``ADMIN_PREFIX``)."""
-    for module in (arranging, journal, faults, stubs, clock, notifications, settings, identities):
+    for module in (arranging, journal, faults, stubs, clock, notifications, settings, identities, triggers):
         app.register_blueprint(module.bp, url_prefix=prefix)

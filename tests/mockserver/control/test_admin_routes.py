@@ -32,6 +32,8 @@ ANSWER = {
     "settings": {},
     "entities": [],
     "accessToken": "t",
+    "workflows": [],
+    "executions": [],
 }
 
 
@@ -91,6 +93,9 @@ CALLS: dict[str, Callable[[Recording], object]] = {
     ),
     "put_role": lambda c: c.put_role("viewer role", ["conversation:communication:view"]),
     "issue_token": lambda c: c.issue_token(user_id="u-1", expires_in=60),
+    "put_workflow": lambda c: c.put_workflow("wf 1", "http://127.0.0.1:1/hook", timeout_seconds=1),
+    "workflows": lambda c: c.workflows(),
+    "executions": lambda c: c.executions(trigger_id="t-1", workflow_id="wf-1", status="Started"),
     "clock.state": lambda c: c.clock.state(),
     "clock.now": lambda c: c.clock.now(),
     "clock.advance": lambda c: c.clock.advance(30),

@@ -39,6 +39,8 @@ from mockserver.state.identity import (
     derived_user_id,
 )
 from mockserver.state.routing import Routing, RoutingError, seeded_queue
+from mockserver.state.triggers import Triggers
+from mockserver.state.workflows import Execution, ExecutionStatus, Workflow
 from mockserver.store import SCHEMES, is_shared, open_store
 from mockserver.store.base import ConversationStore, Entry
 from mockserver.store.errors import StoreError
@@ -630,6 +632,78 @@ def test_each_detail_event_is_published_once_across_processes_and_a_reset_forget
         first.on_change(ended, None)
 
         assert first_heard[-len(published) :] == published  # forgotten: published again
+    finally:
+        if other_store is not fresh:
+            other_store.close()
+
+
+def _triggers(store: ConversationStore) -> Triggers:
+    """The process-automation state of a server on ``store`` (empty when seeded)."""
+    share = store.part_share("triggers")
+    made = Triggers(share=share)
+    share.holds(made)
+    with store.seeding("triggers") as first:
+        if first:
+            share.touch()
+    return made
+
+
+def test_triggers_workflows_and_executions_are_one_across_processes_and_a_reset_empties_them(
+    store: str, fresh: ConversationStore
+) -> None:
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first = _triggers(fresh)
+        second = first if other_store is fresh else _triggers(other_store)
+        trigger = contracts.Trigger(
+            id="t-1",
+            name="Prioritize",
+            topic_name="v2.detail.events.conversation.{id}.acd.start",
+            target=contracts.TriggerTarget(type=contracts.TriggerTargetType.WORKFLOW, id="wf-1"),
+            enabled=True,
+            version=1,
+            match_criteria=(
+                contracts.MatchCriteria(
+                    json_path="mediaType", operator=contracts.MatchOperator.EQUAL, value="CALLBACK"
+                ),
+            ),
+        )
+        with fresh.transaction():
+            first.put_trigger(trigger)
+            first.put_workflow("wf-1", Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0))
+            with first.changing():
+                execution = Execution(
+                    id=first.new_execution_id(),
+                    trigger_id="t-1",
+                    workflow_id="wf-1",
+                    topic_name="v2.detail.events.conversation.c-1.acd.start",
+                    fired_at=NOW,
+                    due_at=NOW,
+                    status=ExecutionStatus.STARTED,
+                    input={"mediaType": "CALLBACK"},
+                )
+                first.put_execution(execution)
+        other_store.sync()
+
+        assert second.trigger("t-1") == trigger
+        assert second.workflow("wf-1") == Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0)
+        assert second.executions() == [execution]
+        # the other process matches with what it loaded, and numbers its executions after the first's
+        (armed,) = second.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})
+        assert armed.check({"mediaType": "CALLBACK"})
+        assert not armed.check({"mediaType": "VOICE"})
+        with other_store.transaction(), second.changing():
+            assert second.new_execution_id() > execution.id
+        fresh.sync()
+
+        with other_store.transaction():
+            second.reset()
+        fresh.sync()
+
+        assert (first.triggers(), first.workflows(), first.executions()) == ([], [], [])
+        assert (
+            list(first.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})) == []
+        )
     finally:
         if other_store is not fresh:
             other_store.close()

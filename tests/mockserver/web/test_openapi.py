@@ -49,8 +49,9 @@ def test_every_registered_route_is_documented(app: Flask) -> None:
     assert documented == registered
     # 39, the 8 notification routes, the 2 control ones, DELETE .../conversations/{id}, PUT .../callbacks/{id}
     # GET /__admin/settings, PUT /__admin/queues/{id}, the 4 analytics and tags routes and the 5
-    # identity ones, GET /__admin/conversations, the 3 event-sink ones (HEAD is never listed)
-    assert len(documented) == 82
+    # identity ones, GET /__admin/conversations, the 3 event-sink ones, the 6 process-automation routes
+    # and the 3 control ones for workflows and executions (HEAD is never listed)
+    assert len(documented) == 91
     assert ("GET", "/api/v2/conversations/{conversationId}") in documented
 
 
