@@ -120,6 +120,8 @@ def _type_schema(t: Any, definitions: dict[str, dict[str, Any]], ref_prefix: str
             "type": "object",
             "additionalProperties": _type_schema(t.__args__[1], definitions, ref_prefix),
         }
+    if t is Any:
+        return {}  # any JSON value
     if t in _SCALARS:
         return dict(_SCALARS[t])
     if isinstance(t, type) and issubclass(t, Enum):
