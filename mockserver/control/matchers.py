@@ -26,6 +26,8 @@ from attrs import frozen
 
 from contracts import check_bounds, described, mutually_exclusive
 
+# RFC 9535 as written: strict, so a path without its $ or with the library's extensions is refused.
+JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
 OPERATORS = ("equalTo", "matches", "doesNotMatch", "contains", "exists")
 _NOT_JSON = object()  # a body that is no JSON document
 
@@ -132,7 +134,7 @@ def _check(matcher: Matcher, path: str) -> None:
         try:
             _json_path(json_path)
         except jsonpath.JSONPathError as error:
-            problem = str(error).splitlines()[0]
+            problem = str(error.args[0]) if error.args else type(error).__name__
             raise MatchError(
                 f"{path}.jsonPath", f"{path}.jsonPath: not a JSONPath ({problem}); got {json_path!r}."
             ) from None
@@ -150,7 +152,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1024)
 def _json_path(path: str) -> Any:
-    return jsonpath.compile(path)
+    return JSONPATH.compile(path)
 
 
 # Matching
