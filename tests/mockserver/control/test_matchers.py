@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from tests.support.live import call
 
 STUBBED = "/api/v2/stubbed/{id}"
 CALLBACKS = "/api/v2/conversations/callbacks"
-BODY = {
+BODY: dict[str, Any] = {
     "queueId": "q-1",
     "callbackNumbers": ["+13175550100", "+13175550101"],
     "routingData": {"priority": 3, "skillIds": []},
@@ -47,18 +48,18 @@ HEADERS = [
     ),
 ]
 # (the matcher, a body it matches, one it does not)
-BODY_EQUALITY = [
+BODY_EQUALITY: list[tuple[Any, Any, Any]] = [
     ({"equalTo": BODY}, BODY, {**BODY, "queueId": "q-2"}),
     ({"equalTo": [1, 2]}, [1, 2.0], [1, 2, 3]),
     ({"equalTo": {"n": 1}}, {"n": 1.0}, {"n": True}),  # JSON equality: true is not 1
     ({"contains": '"queueId"'}, BODY, {"other": 1}),
     ({"exists": False}, None, BODY),  # no body
 ]
-BODY_REGEX = [
+BODY_REGEX: list[tuple[Any, Any, Any]] = [
     ({"matches": r'"queueId":\s*"q-1"'}, BODY, {"queueId": "q-2"}),
     ({"doesNotMatch": "secret"}, BODY, {"note": "a secret"}),
 ]
-JSONPATH_VALUE = [
+JSONPATH_VALUE: list[tuple[Any, Any, Any]] = [
     ({"jsonPath": "$.queueId", "equalTo": "q-1"}, BODY, {**BODY, "queueId": "q-2"}),
     ({"jsonPath": "$.callbackNumbers[0]", "matches": r"^\+1"}, BODY, {"callbackNumbers": ["+44"]}),
     ({"jsonPath": "$.callbackNumbers[*]", "equalTo": "+13175550101"}, BODY, {"callbackNumbers": ["+1"]}),
@@ -73,7 +74,7 @@ JSONPATH_VALUE = [
         {"callbackNumbers": ["+1", "+44"]},
     ),
 ]
-JSONPATH_PREDICATE = [
+JSONPATH_PREDICATE: list[tuple[Any, Any, Any]] = [
     ({"jsonPath": "$.routingData.priority", "exists": True}, BODY, {"routingData": {}}),
     ({"jsonPath": "$.routingData.priority"}, BODY, {"queueId": "q-1"}),  # a path alone: selects something
     ({"jsonPath": "$.routingData.skillIds", "exists": True}, BODY, {"routingData": {"priority": 3}}),
@@ -192,7 +193,7 @@ def test_a_bad_matcher_is_refused_naming_its_json_path(
     callback_mock_server: MockServer, kind: str, match: Any, path: str, phrase: str
 ) -> None:
     server = callback_mock_server
-    add = {
+    add: Callable[[], object] = {
         "stub": lambda: server.stub("GET", STUBBED, match=match),
         "fault": lambda: server.fault("GET", STUBBED, status=500, match=match),
         "verify": lambda: server.verify("GET", STUBBED, match=match),
