@@ -23,6 +23,8 @@ from urllib.parse import parse_qs
 
 import jsonpath
 from attrs import frozen
+from jsonpath.segments import JSONPathChildSegment
+from jsonpath.selectors import IndexSelector, NameSelector
 
 from contracts import check_bounds, described, mutually_exclusive
 
@@ -132,7 +134,7 @@ def _check(matcher: Matcher, path: str) -> None:
                 ) from None
     if json_path is not None:
         try:
-            _json_path(json_path)
+            compiled_path(json_path)
         except jsonpath.JSONPathError as error:
             problem = str(error.args[0]) if error.args else type(error).__name__
             raise MatchError(
@@ -151,8 +153,52 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1024)
-def _json_path(path: str) -> Any:
-    return JSONPATH.compile(path)
+def compiled_path(path: str) -> _Path:
+    return _Path(path)
+
+
+class _Path:
+    """A compiled JSONPath. A singular query of names and indexes (``$.a.b[0]``, most matchers'
+    paths) is read by plain indexing: the library's matches, made for every node it selects, cost
+    several times the lookup."""
+
+    __slots__ = ("keys", "path")
+
+    def __init__(self, text: str) -> None:
+        self.path = JSONPATH.compile(text)
+        self.keys = _keys(self.path)
+
+    def findall(self, document: Any) -> list[Any]:
+        if self.keys is None:
+            found: list[Any] = self.path.findall(document)
+            return found
+        node = document
+        for key in self.keys:
+            if isinstance(key, str):
+                if not isinstance(node, dict) or key not in node:
+                    return []
+            elif not isinstance(node, list) or not -len(node) <= key < len(node):
+                return []
+            node = node[key]
+        return [node]
+
+
+def _keys(path: Any) -> tuple[str | int, ...] | None:
+    """The names and indexes of a singular query, in order; None for any other path."""
+    if not isinstance(path, jsonpath.JSONPath) or not path.singular_query():
+        return None
+    keys: list[str | int] = []
+    for segment in path.segments:
+        if not isinstance(segment, JSONPathChildSegment) or len(segment.selectors) != 1:
+            return None
+        [selector] = segment.selectors
+        if isinstance(selector, NameSelector):
+            keys.append(selector.name)
+        elif isinstance(selector, IndexSelector):
+            keys.append(selector.index)
+        else:
+            return None
+    return tuple(keys)
 
 
 # Matching
@@ -160,6 +206,8 @@ def _json_path(path: str) -> Any:
 
 class Inbound(Protocol):
     """A request as matchers see it."""
+
+    verdicts: dict[int, bool]  # by the id of each match asked of it: a stub is tried twice a pick
 
     def query_values(self, name: str) -> tuple[str, ...] | None: ...
     def header(self, name: str) -> str | None: ...
@@ -170,10 +218,11 @@ class Inbound(Protocol):
 class LiveRequest:
     """A request being answered, read from its WSGI environ only as far as a matcher asks."""
 
-    __slots__ = ("_body", "_document", "_query", "_read", "environ")
+    __slots__ = ("_body", "_document", "_query", "_read", "environ", "verdicts")
 
     def __init__(self, environ: Any, read: Callable[[], bytes]) -> None:
         self.environ = environ
+        self.verdicts: dict[int, bool] = {}
         self._read = read  # the body, put back for the API (``recording.take_body``)
         self._body: bytes | None = None
         self._query: dict[str, list[str]] | None = None
@@ -209,10 +258,11 @@ class LiveRequest:
 class RecordedView:
     """A journaled request (``RecordedRequest``'s query, headers and body) as matchers see it."""
 
-    __slots__ = ("_document", "_headers", "request")
+    __slots__ = ("_document", "_headers", "request", "verdicts")
 
     def __init__(self, request: Any) -> None:
         self.request = request
+        self.verdicts: dict[int, bool] = {}
         self._headers: dict[str, str] | None = None
         self._document: Any = None
 
@@ -243,7 +293,14 @@ def _parsed(body: bytes) -> Any:
 
 
 def matches(match: RequestMatch, request: Inbound) -> bool:
-    """Whether every matcher of ``match`` holds for ``request``."""
+    """Whether every matcher of ``match`` holds for ``request`` (asked once a request)."""
+    verdict = request.verdicts.get(id(match))
+    if verdict is None:
+        verdict = request.verdicts[id(match)] = _all_hold(match, request)
+    return verdict
+
+
+def _all_hold(match: RequestMatch, request: Inbound) -> bool:
     for name, matcher in (match.query or {}).items():
         if not _holds(matcher, request.query_values(name), text=True):
             return False
@@ -302,7 +359,7 @@ def _body_holds(matcher: BodyMatcher, request: Inbound) -> bool:
     document = request.document()
     if document is _NOT_JSON:
         return matcher.exists is False
-    found = _json_path(matcher.json_path).findall(document)
+    found = compiled_path(matcher.json_path).findall(document)
     return _holds(matcher, tuple(found) if found else None, text=False)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.control.client import AdminError
+from mockserver.control.matchers import JSONPATH, compiled_path
 from mockserver.testing.server import MockServer
 from tests.support.live import call
 
@@ -189,7 +190,7 @@ BAD = [
 
 @pytest.mark.parametrize("kind", ["stub", "fault", "verify"])
 @pytest.mark.parametrize(("match", "path", "phrase"), BAD)
-def test_a_bad_matcher_is_refused_naming_its_json_path(
+def test_a_bad_matcher_is_refused_naming_itscompiled_path(
     callback_mock_server: MockServer, kind: str, match: Any, path: str, phrase: str
 ) -> None:
     server = callback_mock_server
@@ -206,3 +207,28 @@ def test_a_bad_matcher_is_refused_naming_its_json_path(
     assert [detail["fieldName"] for detail in error.body["details"]][:1] == [path]
     assert phrase in error.body["message"]
     assert (server.stubs(), server.faults()) == ([], [])
+
+
+DOCUMENTS: list[Any] = [
+    BODY,
+    [BODY, [1, 2]],
+    {"a": [{"b": None}, {"b": [0]}], "0": "key", "b c": 1},
+    "text",
+    3,
+    None,
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["$", "$.queueId", "$.callbackNumbers[1]", "$.callbackNumbers[-1]", "$.callbackNumbers[-3]",
+     "$.callbackNumbers[2]", "$[0].queueId", "$[1][0]", "$[0]", "$['0']", "$.a[1].b[0]", "$.a[0].b",
+     "$['b c']", "$.routingData.priority.x", "$.a[*].b", "$..b", "$[?@.b]"],
+)  # fmt: skip
+def test_a_singular_path_is_read_as_the_library_reads_it(path: str) -> None:
+    # Singular queries of names and indexes take a shortcut past python-jsonpath: it must select alike.
+    compiled = compiled_path(path)
+    shortcut = "*" not in path and "?" not in path and ".." not in path
+    assert (compiled.keys is not None) == shortcut
+    for document in DOCUMENTS:
+        assert compiled.findall(document) == JSONPATH.compile(path).findall(document), document
