@@ -204,7 +204,7 @@ class AdminClient:
         """Assert that requests matching ``patterns`` arrived in that order; return them.
 
         A pattern is ``(method, path)`` or a mapping of ``verify``'s criteria (``method``, ``path``,
-        ``status``, ...). Other requests may come between: each pattern takes the first match after
+        ``status``, ``body_contains``, ``match``: the matchers ``stub`` takes). Other requests may come between: each pattern takes the first match after
         the previous one's. On a mismatch the AssertionError names the pattern that found none.
         """
         received = self.requests()
@@ -524,4 +524,16 @@ def _matches(criteria: JSON, request: JSON) -> bool:
     if "status" in criteria and criteria["status"] != request["status"]:
         return False
     contained = criteria.get("body_contains", criteria.get("bodyContains"))
-    return contained is None or contained in request["body"]
+    if contained is not None and contained not in request["body"]:
+        return False
+    return "match" not in criteria or _passes(criteria["match"], request)
+
+
+def _passes(match: Mapping[str, Any], request: JSON) -> bool:
+    """Whether a journaled request passes ``match``'s matchers, read as the server reads them."""
+    import contracts
+    from mockserver.control.matchers import RecordedView, RequestMatch, check_match, matches
+
+    read = contracts.structure(_wire_match(match), RequestMatch)
+    check_match(read, "$.match")  # a bad matcher raises MatchError naming its path, as the server answers 400
+    return matches(read, RecordedView(request["query"], request["headers"], request["body"]))

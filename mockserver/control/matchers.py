@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qs
@@ -256,32 +256,31 @@ class LiveRequest:
 
 
 class RecordedView:
-    """A journaled request (``RecordedRequest``'s query, headers and body) as matchers see it."""
+    """A journaled request, by its query (each name's values), headers and body text, as matchers see it:
+    a ``RecordedRequest``'s, or the control API's JSON of one."""
 
-    __slots__ = ("_document", "_headers", "request", "verdicts")
+    __slots__ = ("_body", "_document", "_headers", "_query", "verdicts")
 
-    def __init__(self, request: Any) -> None:
-        self.request = request
+    def __init__(self, query: Mapping[str, Sequence[str]], headers: Mapping[str, str], body: str) -> None:
+        self._query = query
+        self._headers = {key.lower(): value for key, value in headers.items()}
+        self._body = body
         self.verdicts: dict[int, bool] = {}
-        self._headers: dict[str, str] | None = None
         self._document: Any = None
 
     def query_values(self, name: str) -> tuple[str, ...] | None:
-        values: tuple[str, ...] | None = self.request.query.get(name)
-        return values
+        values = self._query.get(name)
+        return None if values is None else tuple(values)
 
     def header(self, name: str) -> str | None:
-        if self._headers is None:
-            self._headers = {key.lower(): value for key, value in self.request.headers.items()}
         return self._headers.get(name.lower())
 
     def text(self) -> str:
-        text: str = self.request.body
-        return text
+        return self._body
 
     def document(self) -> Any:
         if self._document is None:
-            self._document = _parsed(self.text().encode())
+            self._document = _parsed(self._body.encode())
         return self._document
 
 

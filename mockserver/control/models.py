@@ -167,7 +167,9 @@ class RequestPattern:
         if self.status is not None and self.status != request.status:
             differences.append(f"status {request.status}")
         if self.match is not None:
-            differences += differences_of(self.match, RecordedView(request))
+            differences += differences_of(
+                self.match, RecordedView(request.query, request.headers, request.body)
+            )
         return differences
 
     def _route_differences(self, method: str, path: str) -> list[str]:

@@ -164,6 +164,21 @@ def test_verify_takes_the_same_matchers_and_says_which_one_failed(callback_mock_
     assert "differs in body ($.queueId matches '^q-8')" in str(failed.value)
 
 
+def test_verify_sequence_takes_the_same_matchers(callback_mock_server: MockServer) -> None:
+    server = callback_mock_server
+    for queue_id in ("q-1", "q-2", "q-1"):
+        call(server.url, "POST", CALLBACKS + "?source=app", {"queueId": queue_id})
+
+    def queue(name: str) -> dict[str, Any]:
+        body = [{"json_path": "$.queueId", "equal_to": name}]
+        return {"method": "POST", "path": CALLBACKS, "match": {"query": {"source": {}}, "body": body}}
+
+    found = server.verify_sequence([queue("q-2"), queue("q-1")])
+    assert [request["id"] for request in found] == [2, 3]
+    with pytest.raises(AssertionError, match="pattern 1"):
+        server.verify_sequence([queue("q-2"), queue("q-2")])
+
+
 # (the match, the JSON path named, a phrase of the message)
 BAD = [
     ({"query": {"a": {"matches": "("}}}, "$.match.query['a'].matches", "not a regular expression"),
