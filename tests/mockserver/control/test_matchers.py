@@ -10,7 +10,9 @@ import pytest
 from mockserver.control.client import AdminError
 from mockserver.control.matchers import JSONPATH, compiled_path
 from mockserver.testing.server import MockServer
+from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
+from tests.support.serve import serving_url
 
 STUBBED = "/api/v2/stubbed/{id}"
 CALLBACKS = "/api/v2/conversations/callbacks"
@@ -177,6 +179,31 @@ def test_verify_sequence_takes_the_same_matchers(callback_mock_server: MockServe
     assert [request["id"] for request in found] == [2, 3]
     with pytest.raises(AssertionError, match="pattern 1"):
         server.verify_sequence([queue("q-2"), queue("q-2")])
+
+
+def test_matchers_read_the_request_as_granian_hands_it_under_serve() -> None:
+    match = {
+        "query": {"tier": {"equalTo": "gold"}},
+        "headers": {"X-Tenant": {"matches": "^ac"}, "Content-Type": {"contains": "json"}},
+        "body": [{"jsonPath": "$.callbackNumbers[0]", "matches": "^\\+1"}],
+    }
+    stub = {"method": "POST", "path": "/api/v2/stubbed/{id}", "status": 299, "body": "gold", "match": match}
+    fault = {
+        "method": "POST",
+        "path": "/api/v2/stubbed/{id}",
+        "status": 503,
+        "match": {"body": [{"contains": "down"}]},
+    }
+    with serving_url() as url:
+        for route, spec in ((AdminRoutes.ADD_STUB, stub), (AdminRoutes.ADD_FAULT, fault)):
+            assert call(url, "POST", control_path(route), spec).status == 201
+        path, tenant = "/api/v2/stubbed/1?tier=gold", {"X-Tenant": "acme"}
+        assert call(url, "POST", path, {"callbackNumbers": ["+13175550100"]}, headers=tenant).status == 299
+        assert call(url, "POST", path, {"callbackNumbers": ["+44"]}, headers=tenant).status != 299
+        assert call(url, "POST", path, {"callbackNumbers": ["+13175550100"]}).status != 299
+        assert call(url, "POST", path, {"note": "down"}, headers=tenant).status == 503
+        journaled = call(url, "GET", control_path(AdminRoutes.REQUESTS)).json()["requests"]
+        assert journaled[0]["body"] == '{"callbackNumbers": ["+13175550100"]}'
 
 
 # (the match, the JSON path named, a phrase of the message)
