@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 URL_VARIABLE = "CALLBACK_MOCK_URL"
 CONFIG_MARKER = "callback_mock_config"
 STRICT_MARKER = "callback_mock_strict"
-CALL_FAILED = pytest.StashKey[bool]()  # whether a test's own call failed (then unused stubs are no news)
+CALL_PASSED = pytest.StashKey[bool]()  # whether a test's own call passed (else unused stubs are no news)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,8 +84,8 @@ HYPOTHESIS_ADVICE = (
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Hypothesis refuses ``callback_mock_server`` (a function-scoped fixture): say what to use instead."""
     report = yield
-    if report.when == "call" and report.failed:
-        item.stash[CALL_FAILED] = True
+    if report.when == "call" and report.passed:
+        item.stash[CALL_PASSED] = True
     if report.failed and call.excinfo is not None and call.excinfo.typename == "FailedHealthCheck":
         # Hypothesis's: "... uses a function-scoped fixture 'name'" (older: "Function-scoped fixture 'name' used by")
         message = str(call.excinfo.value).lower()
@@ -109,7 +109,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 def _unused(item: pytest.Item) -> str | None:
     server = getattr(item, "funcargs", {}).get("callback_mock_server")
-    if server is None or item.stash.get(CALL_FAILED, False) or not _strict(item):
+    if server is None or not item.stash.get(CALL_PASSED, False) or not _strict(item):
         return None
     from mockserver.testing.strict import unused_report
 

@@ -36,6 +36,10 @@ TESTS = """
     def test_failing_on_its_own(callback_mock_server):
         callback_mock_server.stub("GET", "/api/v2/unused")
         assert False, "its own failure"
+
+    def test_skipping_on_its_own(callback_mock_server):
+        callback_mock_server.stub("GET", "/api/v2/unused")
+        pytest.skip("not today")
 """
 
 LISTING = [
@@ -62,10 +66,11 @@ def test_an_unused_stub_or_fault_fails_the_test_listing_it_with_the_nearest_requ
 
     result = pytester.runpytest("-p", "no:cacheprovider", *options)
 
-    # test_unused errs at teardown; the one that failed on its own is not told about its stubs too.
-    result.assert_outcomes(passed=3, failed=1, errors=1)
+    # test_unused errs at teardown; those that failed or skipped on their own are not told about their stubs.
+    result.assert_outcomes(passed=3, failed=1, skipped=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_unused*", *LISTING])
     assert "teardown of test_failing_on_its_own" not in result.stdout.str()
+    assert "teardown of test_skipping_on_its_own" not in result.stdout.str()
 
 
 def test_the_marker_makes_one_test_strict_and_without_it_nothing_is_checked(
@@ -74,12 +79,12 @@ def test_the_marker_makes_one_test_strict_and_without_it_nothing_is_checked(
     strict = "    @pytest.mark.callback_mock_strict\n    def test_unused"
     pytester.makepyfile(TESTS.replace("    def test_unused", strict))
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1, errors=1)
+    result.assert_outcomes(passed=3, failed=1, skipped=1, errors=1)
     result.stdout.fnmatch_lines(LISTING)
 
     pytester.makepyfile(TESTS)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=3, failed=1, skipped=1)
 
 
 def test_strict_mode_works_on_a_remote_server(pytester: pytest.Pytester) -> None:
@@ -88,5 +93,5 @@ def test_strict_mode_works_on_a_remote_server(pytester: pytest.Pytester) -> None
         result = pytester.runpytest(
             "-p", "no:cacheprovider", "--callback-mock-strict", f"--callback-mock-url={running.url}"
         )
-    result.assert_outcomes(passed=3, failed=1, errors=1)
+    result.assert_outcomes(passed=3, failed=1, skipped=1, errors=1)
     result.stdout.fnmatch_lines(LISTING)
