@@ -120,7 +120,7 @@ def _type_schema(t: Any, definitions: dict[str, dict[str, Any]], ref_prefix: str
             "type": "object",
             "additionalProperties": _type_schema(t.__args__[1], definitions, ref_prefix),
         }
-    if t is object:  # free-form JSON (the API's JsonNode): any value
+    if t is object or t is Any:  # free-form JSON (the API's JsonNode): any value
         return {}
     if t in _SCALARS:
         return dict(_SCALARS[t])

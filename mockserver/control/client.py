@@ -153,16 +153,25 @@ class AdminClient:
         self._call(ControlRoutes.CLEAR_REQUESTS)
 
     def verify(
-        self, method: str = "*", path: str = "**", *, count: int | None = None, **criteria: Any
+        self,
+        method: str = "*",
+        path: str = "**",
+        *,
+        count: int | None = None,
+        match: Mapping[str, Any] | None = None,
+        **criteria: Any,
     ) -> list[JSON]:
         """Assert that ``count`` requests (at least one if None) match; return the matching requests.
 
-        ``criteria`` are ``query``, ``headers``, ``body_contains`` and ``status``. On a mismatch the
-        AssertionError shows the nearest requests received.
+        ``criteria`` are ``query``, ``headers``, ``body_contains`` and ``status``; ``match`` takes the
+        matchers a stub takes (docs: Matchers). On a mismatch the AssertionError shows the nearest
+        requests received.
         """
         body: JSON = {"method": method, "path": path, **_camel_keys(criteria)}
         if count is not None:
             body["count"] = count
+        if match is not None:
+            body["match"] = _wire_match(match)
         try:
             result = self._call(ControlRoutes.VERIFY, body)
         except AdminError as error:
@@ -205,7 +214,7 @@ class AdminClient:
         """Assert that requests matching ``patterns`` arrived in that order; return them.
 
         A pattern is ``(method, path)`` or a mapping of ``verify``'s criteria (``method``, ``path``,
-        ``status``, ...). Other requests may come between: each pattern takes the first match after
+        ``status``, ``body_contains``, ``match``: the matchers ``stub`` takes). Other requests may come between: each pattern takes the first match after
         the previous one's. On a mismatch the AssertionError names the pattern that found none.
         """
         received = self.requests()
@@ -252,11 +261,18 @@ class AdminClient:
 
     # Faults and the rate limit
 
-    def fault(self, method: str = "*", path: str = "**", **spec: Any) -> str:
-        """Inject a fault (``kind``, ``status``, ``retry_after``, ``delay``, ``times``, ...); return its id."""
-        added: JSON = self._call(
-            ControlRoutes.ADD_FAULT, {"method": method, "path": path, **_camel_keys(spec)}
-        )
+    def fault(
+        self, method: str = "*", path: str = "**", *, match: Mapping[str, Any] | None = None, **spec: Any
+    ) -> str:
+        """Inject a fault (``kind``, ``status``, ``retry_after``, ``delay``, ``times``, ...); return its id.
+
+        ``match``: matchers on the query, headers and JSON body (docs: Matchers), such as
+        ``{"body": [{"jsonPath": "$.queueId", "equalTo": "q-1"}]}``.
+        """
+        wire = {"method": method, "path": path, **_camel_keys(spec)}
+        if match is not None:
+            wire["match"] = _wire_match(match)
+        added: JSON = self._call(ControlRoutes.ADD_FAULT, wire)
         fault_id: str = added["id"]
         return fault_id
 
@@ -290,18 +306,27 @@ class AdminClient:
         body_base64: str | None = None,
         times: int | None = None,
         priority: int | None = None,
+        match: Mapping[str, Any] | None = None,
     ) -> str:
         """Answer matching API requests with exactly this status, headers and body; return the stub's id.
 
         ``body`` is text, bytes (sent as ``bodyBase64``) or anything else JSON can encode (a
-        tolerant edge case's payload, a list): encoded as JSON text.
+        tolerant edge case's payload, a list): encoded as JSON text. ``match``: matchers the
+        request must pass besides its method and path (docs: Matchers), such as
+        ``{"query": {"pageSize": {"equalTo": "25"}}, "headers": {"X-Tenant": {"matches": "^a"}}}``.
         """
         spec: JSON = {"method": method, "path": path, "status": status}
         if isinstance(body, bytes):
             spec["bodyBase64"] = base64.b64encode(body).decode()
         elif body is not None:
             spec["body"] = body if isinstance(body, str) else json.dumps(body)
-        optional = {"headers": headers, "bodyBase64": body_base64, "times": times, "priority": priority}
+        optional = {
+            "headers": headers,
+            "bodyBase64": body_base64,
+            "times": times,
+            "priority": priority,
+            "match": None if match is None else _wire_match(match),
+        }
         spec.update({name: value for name, value in optional.items() if value is not None})
         stub_id: str = self._call(ControlRoutes.ADD_STUB, spec)["id"]
         return stub_id
@@ -514,6 +539,27 @@ def _camel_keys(values: dict[str, Any]) -> JSON:
     }
 
 
+def _wire_match(match: Mapping[str, Any]) -> JSON:
+    """Matchers as the wire has them: each matcher's keys camelCase (``json_path``, ``equal_to``
+    taken too), the query parameters' and headers' names as given."""
+    from contracts import camel
+
+    def matcher(spec: Mapping[str, Any]) -> JSON:
+        return {camel(key): value for key, value in spec.items()}
+
+    wire: JSON = {}
+    for kind, matchers in match.items():
+        if kind in ("query", "headers") and isinstance(matchers, Mapping):
+            wire[kind] = {
+                name: matcher(spec) if isinstance(spec, Mapping) else spec for name, spec in matchers.items()
+            }
+        elif kind == "body" and isinstance(matchers, (list, tuple)):
+            wire[kind] = [matcher(spec) if isinstance(spec, Mapping) else spec for spec in matchers]
+        else:
+            wire[kind] = matchers  # the server names what it does not take
+    return wire
+
+
 def _matches(criteria: JSON, request: JSON) -> bool:
     """Whether a journaled request meets ``criteria`` (method, path pattern, status, bodyContains)."""
     from mockserver.control.patterns import path_regex
@@ -526,4 +572,16 @@ def _matches(criteria: JSON, request: JSON) -> bool:
     if "status" in criteria and criteria["status"] != request["status"]:
         return False
     contained = criteria.get("body_contains", criteria.get("bodyContains"))
-    return contained is None or contained in request["body"]
+    if contained is not None and contained not in request["body"]:
+        return False
+    return "match" not in criteria or _passes(criteria["match"], request)
+
+
+def _passes(match: Mapping[str, Any], request: JSON) -> bool:
+    """Whether a journaled request passes ``match``'s matchers, read as the server reads them."""
+    import contracts
+    from mockserver.control.matchers import RecordedView, RequestMatch, check_match, matches
+
+    read = contracts.structure(_wire_match(match), RequestMatch)
+    check_match(read, "$.match")  # a bad matcher raises MatchError naming its path, as the server answers 400
+    return matches(read, RecordedView(request["query"], request["headers"], request["body"]))

@@ -1,6 +1,6 @@
 """Faults to inject and the rate limiter: how a test makes the server fail like the real one.
 
-A fault matches requests by method and path pattern and applies to the next ``times`` of them, or
+A fault matches requests by method and path pattern and its matchers (``matchers``), and applies to the next ``times`` of them, or
 to each with a seeded ``probability``. It answers an error status with the API's body, adds
 latency, drops the connection or truncates the body. The rate limiter counts requests per bearer
 token in fixed windows and answers 429 with ``Retry-After`` once a window's budget is spent.
@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 import contracts
+from mockserver.control.matchers import Inbound
 from mockserver.control.models import Distribution, Fault, FaultList, RateLimit
 from mockserver.control.registry import Registered, Registry
 from mockserver.store.base import PartShare, Windows
@@ -27,7 +28,7 @@ class _ActiveFault(Registered):
     """A fault with its own random stream and what it has done."""
 
     def __init__(self, fault: Fault) -> None:
-        super().__init__(fault.id or "", fault.method, fault.path, fault.times)
+        super().__init__(fault.id or "", fault.method, fault.path, fault.times, fault.match)
         self.fault = fault
         self.rng = random.Random(fault.seed)
         self.applied = 0
@@ -77,12 +78,15 @@ class Faults(Registry[_ActiveFault]):
             )
         )
 
-    def pick(self, method: str, path: str) -> tuple[Fault, float] | None:
-        """The first fault that applies to this request and its delay in seconds; uses it up."""
-        if not any(self._matching(method, path)):
+    def pick(self, method: str, path: str, request: Inbound | None = None) -> tuple[Fault, float] | None:
+        """The first fault that applies to this request and its delay in seconds; uses it up.
+
+        ``request`` is what a fault's matchers read (None: a fault with matchers matches nothing).
+        """
+        if not any(self._matching(method, path, request)):
             return None  # nothing to count: no need to enter the share
         with self._share.changing():
-            for active in self._matching(method, path):
+            for active in self._matching(method, path, request):
                 fault = active.fault
                 if fault.probability < 1.0 and active.rng.random() >= fault.probability:
                     continue

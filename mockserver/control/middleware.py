@@ -21,6 +21,7 @@ from attrs import frozen
 from mockserver.control import faulting
 from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal, KeptRequest, fast_read_fields
+from mockserver.control.matchers import LiveRequest
 from mockserver.control.models import FaultKind
 from mockserver.control.recording import Answer, ArrivalStamp, has_body, record, request_headers, take_body
 from mockserver.control.stubs import Stubs
@@ -232,11 +233,14 @@ class ControlLayer:
         """The general path: the request journaled, with its fault, rate limit or stub carried out."""
         answer = Answer(start_response, arrived)
         journal = self.journal
+        max_body = self.max_body
+        # What matchers read, as far as they read it: the body is taken once, for them and the journal.
+        inbound = LiveRequest(environ, lambda: take_body(environ, max_body) if has_body(environ) else b"")
         if journal is not None:
             headers = request_headers(environ)
-            body = take_body(environ, self.max_body) if has_body(environ) else b""
+            body = inbound.body()
         method = environ["REQUEST_METHOD"]
-        picked = self.faults.pick(method, path) if self.faults.active else None
+        picked = self.faults.pick(method, path, inbound) if self.faults.active else None
         fault = picked[0] if picked else None
         cut = fault is not None and fault.kind in faulting.CUT
         stub_id = None
@@ -252,7 +256,7 @@ class ControlLayer:
             wait = self.limiter.wait(_token(environ)) if self.limiter.limit is not None else None
             if wait is not None:
                 return faulting.rate_limited(wait, answer)
-            stubbed = self.stubs.pick(method, path) if self.stubs.active else None
+            stubbed = self.stubs.pick(method, path, inbound) if self.stubs.active else None
             if stubbed is not None:
                 stub_id, stub = stubbed
                 return faulting.stubbed(stub, answer)

@@ -16,6 +16,8 @@ from attrs import frozen
 from contracts import QueueFields, WireEnum, described, mutually_exclusive
 from factories import ConversationFactory
 from mockserver.config_parsers import HTTP_URL
+from mockserver.control.matchers import RecordedView, RequestMatch, describe_match
+from mockserver.control.matchers import differences as differences_of
 from mockserver.control.patterns import PATH_PATTERN, path_regex
 
 MAX_SEED = 1000
@@ -138,6 +140,11 @@ class RequestPattern:
     status: int | None = described(
         "The status the request got.", None, minimum=MIN_STATUS, maximum=MAX_STATUS
     )
+    match: RequestMatch | None = described(
+        "What a request must carry beyond its method and path: matchers on its query parameters, "
+        "headers and JSON body (docs: Matchers).",
+        None,
+    )
 
     def matches(self, request: RecordedRequest) -> bool:
         return not self.differences(request)
@@ -160,6 +167,10 @@ class RequestPattern:
             differences.append(f"body without {self.body_contains!r}")
         if self.status is not None and self.status != request.status:
             differences.append(f"status {request.status}")
+        if self.match is not None:
+            differences += differences_of(
+                self.match, RecordedView(request.query, request.headers, request.body)
+            )
         return differences
 
     def _route_differences(self, method: str, path: str) -> list[str]:
@@ -178,6 +189,8 @@ class RequestPattern:
             criteria.append(f"body containing {self.body_contains!r}")
         if self.status is not None:
             criteria.append(f"status {self.status}")
+        if self.match is not None:
+            criteria += describe_match(self.match)
         return ", ".join(criteria)
 
 
@@ -300,6 +313,11 @@ class Fault:
         maxLength=200,
         pattern=_anchored(HEADER_VALUE),
     )
+    match: RequestMatch | None = described(
+        "What a request must carry beyond its method and path: matchers on its query parameters, "
+        "headers and JSON body (docs: Matchers).",
+        None,
+    )
     id: str | None = described("Assigned by the server.", None, readOnly=True)
     applied: int = described("How many requests the fault has answered so far.", 0, readOnly=True)
     done: bool = described(
@@ -344,6 +362,11 @@ class Stub:
     )
     priority: int = described(
         "Stubs are tried lowest priority first, the newest first among equals.", 5, minimum=1, maximum=100
+    )
+    match: RequestMatch | None = described(
+        "What a request must carry beyond its method and path: matchers on its query parameters, "
+        "headers and JSON body (docs: Matchers).",
+        None,
     )
     id: str | None = described("Assigned by the server.", None, readOnly=True)
     hits: int = described("How many requests the stub has answered so far.", 0, readOnly=True)

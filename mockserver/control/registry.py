@@ -1,7 +1,7 @@
 """What faults and stubs share: registered items tried in order, then the used-up ones, as one part.
 
 Each item matches requests by method and path pattern (compiled once, when it is added: every
-request tries every item) and applies to the next ``times`` of them (None: until removed). An
+request tries every item), then by its matchers (``matchers``) if it has any and applies to the next ``times`` of them (None: until removed). An
 item used up stays listed, with its counts, until removed or cleared. The registry is a
 ``Tracked`` part of the server: every change, the counts of ``use`` included, is made inside its
 share's ``changing()``, so ``times`` are counted once however many processes serve, and it names
@@ -14,22 +14,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
+from mockserver.control.matchers import Inbound, RequestMatch, matches
 from mockserver.control.patterns import compile_path
 from mockserver.store.base import ABSENT, PartShare, Path
 from mockserver.store.memory import LocalPartShare
 
 
 class Registered:
-    """An item's id, method, compiled path pattern, and how many more requests it applies to."""
+    """An item's id, method, compiled path pattern, matchers, and how many more requests it applies to."""
 
-    def __init__(self, item_id: str, method: str, path: str, times: int | None) -> None:
+    def __init__(
+        self, item_id: str, method: str, path: str, times: int | None, match: RequestMatch | None = None
+    ) -> None:
         self.id = item_id
         self.method = method.upper()
         self.path = compile_path(path)
         self.left = times
+        self.match = match
 
-    def matches(self, method: str, path: str) -> bool:
-        return (self.method == "*" or self.method == method) and self.path.match(path) is not None
+    def matches(self, method: str, path: str, request: Inbound | None) -> bool:
+        """Whether the request matches; with matchers, ``request`` is what they read (None: no match)."""
+        if not ((self.method == "*" or self.method == method) and self.path.match(path) is not None):
+            return False
+        return self.match is None or (request is not None and matches(self.match, request))
 
     def dump(self) -> Any:
         """The item as JSON-able data, which the registry's ``load`` makes an item again."""
@@ -83,14 +90,14 @@ class Registry(Generic[_R]):
         live, done = self._live, self._done
         return [*live, *done]
 
-    def _matching(self, method: str, path: str) -> Iterator[_R]:
+    def _matching(self, method: str, path: str, request: Inbound | None = None) -> Iterator[_R]:
         """The live items that match, in order; each named changed, as its caller may change it.
 
         (A fault that draws from its random stream changes it even when it does not apply; the
         share ignores a change named outside ``changing()``, where a caller only looks.)
         """
         for item in self._live:
-            if item.matches(method, path):
+            if item.matches(method, path, request):
                 self._changed(item)
                 yield item
 

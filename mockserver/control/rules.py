@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from contracts import Detail, check_bounds, conflicting, server_assigned
+from mockserver.control.matchers import MatchError, RequestMatch, check_match
 from mockserver.control.models import (
     HEADER_NAME,
     HEADER_VALUE,
@@ -59,6 +60,16 @@ def check_path(pattern: str, path: str) -> None:
         raise ApiError.invalid("invalid.value", path, f"{path}: {problem}; got {pattern!r}.")
 
 
+def check_matchers(match: RequestMatch | None, path: str = "$.match") -> None:
+    """Every matcher of ``match`` (at JSON path ``path``) usable: each broken one a 400 naming its path."""
+    if match is None:
+        return
+    try:
+        check_match(match, path)
+    except MatchError as error:
+        raise ApiError.invalid("invalid.value", error.path, str(error)) from None
+
+
 def check_fault(fault: Fault) -> None:
     """A fault's rules beyond its declared bounds: what its kind needs and takes."""
     if fault.kind is FaultKind.STATUS and fault.status is None:
@@ -91,6 +102,7 @@ def check_fault(fault: Fault) -> None:
             "$.contentType",
             f"A fault of kind {fault.kind} takes no contentType; got {fault.content_type!r}.",
         )
+    check_matchers(fault.match)
     check_unassigned(fault)
 
 
@@ -120,6 +132,7 @@ def check_stub(stub: Stub) -> None:
         if length is not None and value.strip() != str(length):
             message = f"{path} must be the body's length, {length}, or left out; got {value!r}."
             raise ApiError.invalid("invalid.value", path, message)
+    check_matchers(stub.match)
     check_unassigned(stub)
 
 

@@ -1,6 +1,6 @@
 """Stubs: exact answers (status, headers, body bytes) that replace the API's for matching requests.
 
-A stub matches requests by method and path pattern, as a fault does, and answers the next
+A stub matches requests by method and path pattern and its matchers (``matchers``), as a fault does, and answers the next
 ``times`` of them (absent: every one) until removed. Stubs are tried by ``priority`` (lowest
 first), the newest first among equals, as WireMock tries its mappings. Used-up stubs stay in the
 listing, with their hit count, until a reset.
@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 import contracts
+from mockserver.control.matchers import Inbound
 from mockserver.control.models import Stub, StubList
 from mockserver.control.registry import Registered, Registry
 from mockserver.store.base import PartShare
@@ -44,7 +45,7 @@ class _ActiveStub(Registered):
     """A stub with its answer and its hit count."""
 
     def __init__(self, stub: Stub, order: int) -> None:
-        super().__init__(stub.id or "", stub.method, stub.path, stub.times)
+        super().__init__(stub.id or "", stub.method, stub.path, stub.times, stub.match)
         self.stub = stub
         self.order = order
         self.answer = StubAnswer(stub)
@@ -89,12 +90,15 @@ class Stubs(Registry[_ActiveStub]):
     def listing(self) -> StubList:
         return StubList(stubs=tuple(active.listed() for active in self._listed()))
 
-    def pick(self, method: str, path: str) -> tuple[str, StubAnswer] | None:
-        """The id and answer of the first stub that matches this request; counts the hit."""
-        if next(self._matching(method, path), None) is None:
+    def pick(self, method: str, path: str, request: Inbound | None = None) -> tuple[str, StubAnswer] | None:
+        """The id and answer of the first stub that matches this request; counts the hit.
+
+        ``request`` is what a stub's matchers read (None: a stub with matchers matches nothing).
+        """
+        if next(self._matching(method, path, request), None) is None:
             return None  # nothing to count: no need to enter the share
         with self._share.changing():
-            active = next(self._matching(method, path), None)
+            active = next(self._matching(method, path, request), None)
             if active is None:
                 return None
             active.hits += 1

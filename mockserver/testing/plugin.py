@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 URL_VARIABLE = "CALLBACK_MOCK_URL"
 CONFIG_MARKER = "callback_mock_config"
+STRICT_MARKER = "callback_mock_strict"
+CALL_PASSED = pytest.StashKey[bool]()  # whether a test's own call passed (else unused stubs are no news)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +47,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    group.addoption(
+        "--callback-mock-strict",
+        action="store_true",
+        default=None,
+        help="fail a test whose stubs or faults on the mock server were never used (listing them)",
+    )
+    parser.addini(
+        "callback_mock_strict",
+        "Fail a test at teardown when a stub or fault it set on the mock server was never used "
+        "(default: false; @pytest.mark.callback_mock_strict(False) lets one test off).",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,6 +67,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{CONFIG_MARKER}(config=None, **settings): give this test its own mock server, started with the "
         "session's config merged with this mapping and these settings, and stopped after the test",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{STRICT_MARKER}(enabled=True): fail this test at teardown if a stub or fault it set on the mock "
+        "server was never used, listing them with the nearest requests received",
     )
 
 
@@ -66,12 +86,44 @@ HYPOTHESIS_ADVICE = (
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Hypothesis refuses ``callback_mock_server`` (a function-scoped fixture): say what to use instead."""
     report = yield
+    if report.when == "call" and report.passed:
+        item.stash[CALL_PASSED] = True
     if report.failed and call.excinfo is not None and call.excinfo.typename == "FailedHealthCheck":
         # Hypothesis's: "... uses a function-scoped fixture 'name'" (older: "Function-scoped fixture 'name' used by")
         message = str(call.excinfo.value).lower()
         if "function-scoped" in message and "'callback_mock_" in message:
             report.sections.append(("callback-contracts", HYPOTHESIS_ADVICE))
     return report
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Under strict mode, a test whose stubs or faults were never used fails at teardown, listing them.
+
+    Asked before the fixtures end (a server of the test's own is still up); raised after.
+    """
+    unused = _unused(item)
+    result = yield
+    if unused:
+        pytest.fail(unused, pytrace=False)
+    return result
+
+
+def _unused(item: pytest.Item) -> str | None:
+    server = getattr(item, "funcargs", {}).get("callback_mock_server")
+    if server is None or not item.stash.get(CALL_PASSED, False) or not _strict(item):
+        return None
+    from mockserver.testing.strict import unused_report
+
+    return unused_report(server)
+
+
+def _strict(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker(STRICT_MARKER)
+    if marker is not None:
+        return bool(marker.args[0] if marker.args else marker.kwargs.get("enabled", True))
+    option = item.config.getoption("callback_mock_strict")
+    return bool(item.config.getini("callback_mock_strict") if option is None else option)
 
 
 @pytest.fixture(scope="session")

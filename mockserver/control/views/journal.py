@@ -19,7 +19,7 @@ from mockserver.control.models import (
 )
 from mockserver.control.patterns import PATH_PATTERN
 from mockserver.control.route_table import ControlRoutes
-from mockserver.control.rules import check_path
+from mockserver.control.rules import check_matchers, check_path
 from mockserver.control.views.shared import control_view, decode_checked
 from mockserver.state import paging
 from mockserver.state.errors import ApiError
@@ -101,6 +101,7 @@ def clear_requests() -> Response:
 def verify() -> Response:
     verification: Verification = decode_checked(Verification)
     check_path(verification.path, "$.path")
+    check_matchers(verification.match)
     result = _journal().verify(verification)
     return json_response(result, 200 if result.ok else 409)
 

@@ -451,3 +451,27 @@ def test_the_redis_journal_keeps_a_row_as_the_json_array_it_always_was(
     old = journal.find()[1]
 
     assert (old.id, old.path, old.body, old.response_headers) == (7, "/old", "\ufffd", {"X-Y": "z"})
+
+
+def test_a_stubs_and_a_faults_matchers_are_kept_in_the_store_and_match_in_another_process(
+    two_apps: tuple[Flask, Flask],
+) -> None:
+    first, second = two_apps
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    match = {"query": {"tier": {"equalTo": "gold"}}, "body": [{"jsonPath": "$.queueId", "matches": "^q-"}]}
+    stub = {"method": "POST", "path": "/api/v2/matched", "status": 299, "body": "gold", "match": match}
+    fault = {"method": "POST", "path": "/api/v2/matched", "status": 503, "match": {"headers": {"X-Down": {}}}}
+    for body, route in ((stub, AdminRoutes.ADD_STUB), (fault, AdminRoutes.ADD_FAULT)):
+        assert first.test_client().post(control_path(route), json=body).status_code == 201
+    http = second.test_client()
+
+    def status(query: str, body: Any, **headers: str) -> int:
+        return http.post(f"/api/v2/matched?{query}", json=body, headers={**auth, **headers}).status_code
+
+    assert status("tier=gold", {"queueId": "q-1"}) == 299
+    assert status("tier=gold", {"queueId": "x-1"}) != 299
+    assert status("tier=silver", {"queueId": "q-1"}) != 299
+    assert status("tier=gold", {"queueId": "q-1"}, **{"X-Down": ""}) == 503
+    listed = first.test_client().get(control_path(AdminRoutes.STUBS)).json
+    assert listed is not None
+    assert [(s["match"], s["hits"]) for s in listed["stubs"]] == [(match, 1)]
