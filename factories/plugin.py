@@ -27,6 +27,7 @@ import attrs
 import pytest
 
 from contracts import Callback, CallbackBasic, format_datetime
+from factories import _shadowing
 from factories._base import Factory
 from factories._org import DEFAULT_LOCALE
 from factories._seeding import UTC, derive, fresh_seed, parse_time
@@ -59,6 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "callback_seed(seed): pin the callback factories' seed of this test")
     shared = getattr(config, "workerinput", None)  # a pytest-xdist worker: the controller's values
+    if shared is None:
+        _warn_of_shadowing(config)
     if shared is not None and "callback_seed" in shared:
         config.stash[SEED_KEY] = int(shared["callback_seed"])
         config.stash[NOW_KEY] = parse_time(shared["callback_now"])
@@ -85,6 +88,16 @@ def replay_flags(config: pytest.Config) -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"callback-contracts: seed {config.stash[SEED_KEY]} (replay with {replay_flags(config)})"
+
+
+def _warn_of_shadowing(config: pytest.Config) -> None:
+    """A project's module named as one of this package's, that the plugin's import shadows: a warning."""
+    if config.getoption("importmode") == "importlib":  # test folders stay off sys.path
+        return
+    for module in _shadowing.shadowed({config.rootpath, config.invocation_params.dir}):
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(_shadowing.advice(module, config.rootpath)), stacklevel=2
+        )
 
 
 @pytest.hookimpl(wrapper=True)
