@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from factories.plugin import NOW_KEY
-from mockserver.config import DEFAULTS, VARIABLES, parse
+from mockserver.config import DEFAULTS, PREFIX, VARIABLES, SettingError, parse
 from mockserver.control.client import AdminError
 from mockserver.testing.remote import RemoteMockServer
 
@@ -95,11 +95,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def _remote(url: str) -> RemoteMockServer:
-    return RemoteMockServer(
-        url,
-        admin_prefix=os.environ.get(VARIABLES["ADMIN_PREFIX"], DEFAULTS["ADMIN_PREFIX"]),
-        admin_token=os.environ.get(VARIABLES["ADMIN_TOKEN"]),
-    )
+    """The server at ``url``, its control API's prefix and token read as that server reads them."""
+    try:
+        prefix = parse("ADMIN_PREFIX", os.environ.get(VARIABLES["ADMIN_PREFIX"], DEFAULTS["ADMIN_PREFIX"]))
+        token = parse("ADMIN_TOKEN", os.environ.get(VARIABLES["ADMIN_TOKEN"]))
+    except SettingError as error:
+        raise pytest.UsageError(f"{PREFIX}{error}") from None
+    return RemoteMockServer(url, admin_prefix=prefix, admin_token=token)
 
 
 HYPOTHESIS_ADVICE = (

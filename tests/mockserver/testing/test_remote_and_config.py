@@ -234,3 +234,36 @@ def test_serve_profile_keeps_a_given_now(pytester: pytest.Pytester) -> None:
 
         settings = RemoteMockServer(served.url).settings()
     assert (settings["NOW"], settings["CLOCK_FROZEN"]) == ("2030-01-15T12:00:00Z", "true")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("ADMIN_TOKEN", "  admin-secret  "), ("ADMIN_PREFIX", "/control/"), ("ADMIN_PREFIX", "/control")],
+)
+def test_the_remote_servers_control_settings_are_read_as_serve_reads_them(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str, text: str
+) -> None:
+    variable = f"CALLBACK_MOCK_{name}"
+    pytester.makepyfile(CONTROLLING_THE_SERVER)
+    with serving(env={variable: text}) as served:
+        monkeypatch.setenv(variable, text)
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={served.url}")
+    result.assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("ADMIN_PREFIX", "control", "a path such as /__admin (starting with /, not / alone)"),
+        ("ADMIN_PREFIX", "/api/v2/x", "a path outside the API's /api/v2/, with no ?, # or space"),
+        ("ADMIN_TOKEN", "   ", "a non-empty token"),
+    ],
+)
+def test_a_bad_control_setting_for_a_remote_server_is_one_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str, text: str, expected: str
+) -> None:
+    pytester.makepyfile(A_TEST)
+    monkeypatch.setenv(f"CALLBACK_MOCK_{name}", text)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--callback-mock-url=http://127.0.0.1:9")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: CALLBACK_MOCK_{name}: expected {expected}, got {text!r}"])
