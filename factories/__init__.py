@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from factories import _first  # noqa: F401 - first: says if a project's own contracts shadows ours
 from factories.callbacks import CallbackBasicFactory, CallbackFactory
 from factories.catalogue import Case, coverage, edge_cases
 from factories.conversations import ConversationBasicFactory, ConversationFactory

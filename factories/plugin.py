@@ -10,19 +10,24 @@ Object fixtures, as pytest-factoryboy makes them: ``callback``, ``callback_basic
 ``conversation`` and ``conversation_basic`` are built by the seeded factory fixture of their
 model, in the trait of ``<name>_trait``, with the field of every ``<name>__<field>`` fixture that
 a test parametrizes or a conftest defines (``@pytest.mark.parametrize("callback__state", [...])``).
+``register(CallbackFactory, "other_callback")`` in a conftest.py (or test module) makes another set
+of them under that name, with a factory fixture of its own.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from random import Random
 from typing import Any
 
 import attrs
 import pytest
 
 from contracts import Callback, CallbackBasic, format_datetime
+from factories import _shadowing
 from factories._base import Factory
 from factories._org import DEFAULT_LOCALE
 from factories._seeding import UTC, derive, fresh_seed, parse_time
@@ -55,6 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "callback_seed(seed): pin the callback factories' seed of this test")
     shared = getattr(config, "workerinput", None)  # a pytest-xdist worker: the controller's values
+    if shared is None:
+        _warn_of_shadowing(config)
     if shared is not None and "callback_seed" in shared:
         config.stash[SEED_KEY] = int(shared["callback_seed"])
         config.stash[NOW_KEY] = parse_time(shared["callback_now"])
@@ -81,6 +88,16 @@ def replay_flags(config: pytest.Config) -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"callback-contracts: seed {config.stash[SEED_KEY]} (replay with {replay_flags(config)})"
+
+
+def _warn_of_shadowing(config: pytest.Config) -> None:
+    """A project's module named as one of this package's, that the plugin's import shadows: a warning."""
+    if config.getoption("importmode") == "importlib":  # test folders stay off sys.path
+        return
+    for module in _shadowing.shadowed({config.rootpath, config.invocation_params.dir}):
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(_shadowing.advice(module, config.rootpath)), stacklevel=2
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -196,7 +213,11 @@ DRAWN: Any = _Drawn()
 
 @attrs.frozen
 class ObjectFixture:
-    """An object fixture: its name, the factory fixture that builds it and the fields it overrides."""
+    """An object fixture: its name, the factory fixture that builds it and the fields it overrides.
+
+    The fixtures it makes: ``<name>`` (built by ``<name>_factory``), ``<name>_trait`` and one
+    ``<name>__<field>`` per field (see ``register``).
+    """
 
     name: str
     factory: type[Factory[Any]]
@@ -286,6 +307,51 @@ def _fixtures(specs: Sequence[ObjectFixture]) -> dict[str, Callable[..., Any]]:
 
 # pytest finds fixtures among a plugin module's names: these are made, as pytest-factoryboy's are.
 globals().update(_fixtures(list(OBJECTS.values())))
+
+
+def register(factory: type[Factory[Any]], name: str) -> ObjectFixture:
+    """Make object fixtures named ``name`` in the calling module (a conftest.py or a test module).
+
+    As pytest-factoryboy's ``register(AuthorFactory, "second_author")``: ``name`` is an object
+    built by ``<name>_factory``, in the trait of ``<name>_trait``, with the field of every
+    ``<name>__<field>`` fixture set, exactly as ``callback`` is. ``factory`` is one of the four
+    factories or a subclass of one. ``<name>_factory`` is seeded by the test's seed, clock and
+    locale (so its org, queues and users are ``callback_factory``'s) but draws on its own, from
+    the name: ``other_callback`` is another callback than ``callback``, the same in every run.
+    """
+    base = next((spec for spec in OBJECTS.values() if spec.factory in factory.__mro__), None)
+    if base is None:
+        known = ", ".join(spec.factory.__name__ for spec in OBJECTS.values())
+        raise FactoryError(
+            f"register({factory.__name__}, {name!r}): the factory must be one of {known}, or a subclass"
+        )
+    if not name.isidentifier() or SEPARATOR in name or name in BUILT_IN:
+        raise FactoryError(
+            f"register({factory.__name__}, {name!r}): the name must be an identifier without {SEPARATOR!r} "
+            f"and none of the built-in object fixtures ({', '.join(BUILT_IN)})"
+        )
+    spec = ObjectFixture(name, factory, base.fields)
+    made = _fixtures([spec])
+    made[spec.factory_fixture] = _factory_fixture(spec)
+    sys._getframe(1).f_globals.update(made)  # where pytest looks for a module's fixtures
+    OBJECTS[name] = spec  # pytest_generate_tests checks its parametrized fields too
+    return spec
+
+
+BUILT_IN = tuple(OBJECTS)
+
+
+def _factory_fixture(spec: ObjectFixture) -> Any:
+    def build(callback_seed: int, callback_now: datetime, callback_locale: str) -> Factory[Any]:
+        factory = spec.factory(callback_seed, now=callback_now, locale=callback_locale)
+        factory.random = Random(derive(callback_seed, spec.factory.__name__, spec.name))
+        return factory
+
+    build.__name__ = build.__qualname__ = spec.factory_fixture
+    build.__doc__ = (
+        f"A ``{spec.factory.__name__}`` for ``{spec.name}``: the test's seed and org, draws of its own."
+    )
+    return pytest.fixture(build, name=spec.factory_fixture)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -22,6 +22,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime, timezone
 from functools import partial
 from multiprocessing import Pipe
 from typing import Any, NoReturn, TypeVar
@@ -112,11 +113,39 @@ def _options(command: F) -> F:
     return command
 
 
+# serve's profiles: settings a use of the server needs together, given where no option or variable does.
+PYTEST_PROFILE = "pytest"
+
+
+def _profiled(profile: str | None, given: dict[str, str | None]) -> dict[str, str | None]:
+    """``given`` with the profile's settings where neither an option nor a variable gives them.
+
+    ``pytest``: as the plugin's in-process server (``callback_mock_server``): its clock stands still
+    at one instant (now, to the millisecond, unless ``--now``), so every reset returns to it, and
+    its seed and size are the defaults unless given. The plugin reads that clock from the server
+    (``--callback-mock-url``) and takes it as the factories' ``callback_now``.
+    """
+    if profile != PYTEST_PROFILE:
+        return given
+    now = config.BY_NAME["NOW"]
+    started = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if given["now"] is None and now.variable not in os.environ:
+        given = {**given, "now": started}
+    return {**given, "clock_frozen": "true"}
+
+
 @click.command(cls=_Command)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8080, show_default=True, help="Port to bind; 0 picks a free one.")
+@click.option(
+    "--profile",
+    type=click.Choice([PYTEST_PROFILE]),
+    default=None,
+    help="pytest: behave as the pytest plugin's in-process server does (its clock frozen at now or "
+    "--now, its seed), for pytest --callback-mock-url.",
+)
 @_options
-def serve(host: str, port: int, **given: str | None) -> None:
+def serve(host: str, port: int, profile: str | None, **given: str | None) -> None:
     """Serve the mock Genesys Cloud API on its seeded dataset until SIGINT or SIGTERM.
 
     Any setting may also come from a CALLBACK_MOCK_* variable, read by the same parser as its
@@ -125,7 +154,7 @@ def serve(host: str, port: int, **given: str | None) -> None:
     refuses, a bad setting), one line says why and serve exits 2.
     """
     try:
-        _serve(host, port, given)
+        _serve(host, port, _profiled(profile, given))
     except StartError as error:
         _refuse(str(error))
 

@@ -14,13 +14,17 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from mockserver.control.route_table import ControlRoute, ControlRoutes
 from mockserver.errors import MockServerError
 
 JSON = dict[str, Any]
 REQUESTS_PAGE_SIZE = 100  # the control API's largest page of the journal
+# The control API's FaultKind values (mockserver.control.models, not imported: the client stays light)
+FaultKindName = Literal[
+    "status", "latency", "drop", "reset", "truncate", "malformed", "content-type", "empty"
+]
 
 
 class AdminError(MockServerError):
@@ -262,13 +266,39 @@ class AdminClient:
     # Faults and the rate limit
 
     def fault(
-        self, method: str = "*", path: str = "**", *, match: Mapping[str, Any] | None = None, **spec: Any
+        self,
+        method: str = "*",
+        path: str = "**",
+        *,
+        kind: FaultKindName | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+        delay: Mapping[str, Any] | None = None,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+        content_type: str | None = None,
+        match: Mapping[str, Any] | None = None,
     ) -> str:
-        """Inject a fault (``kind``, ``status``, ``retry_after``, ``delay``, ``times``, ...); return its id.
+        """Inject a fault into the matching API requests; return its id.
 
-        ``match``: matchers on the query, headers and JSON body (docs: Matchers), such as
-        ``{"body": [{"jsonPath": "$.queueId", "equalTo": "q-1"}]}``.
+        The keywords are the control API's Fault fields in snake_case (``kind`` status unless given,
+        ``delay`` a mapping such as ``{"ms": 200}`` or ``{"distribution": "uniform", "min_ms": 10,
+        "max_ms": 50}``); one left None takes the server's default. ``match``: matchers on the query,
+        headers and JSON body (docs: Matchers), such as ``{"body": [{"jsonPath": "$.queueId",
+        "equalTo": "q-1"}]}``.
         """
+        given = {
+            "kind": kind,
+            "status": status,
+            "retry_after": retry_after,
+            "delay": None if delay is None else dict(delay),
+            "times": times,
+            "probability": probability,
+            "seed": seed,
+            "content_type": content_type,
+        }
+        spec = {name: value for name, value in given.items() if value is not None}
         wire = {"method": method, "path": path, **_camel_keys(spec)}
         if match is not None:
             wire["match"] = _wire_match(match)

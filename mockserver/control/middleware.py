@@ -23,7 +23,15 @@ from mockserver.control.faults import Faults, RateLimiter
 from mockserver.control.journal import Journal, KeptRequest, fast_read_fields
 from mockserver.control.matchers import LiveRequest
 from mockserver.control.models import FaultKind
-from mockserver.control.recording import Answer, ArrivalStamp, has_body, record, request_headers, take_body
+from mockserver.control.recording import (
+    CLIENT_GONE,
+    Answer,
+    ArrivalStamp,
+    has_body,
+    record,
+    request_headers,
+    take_body,
+)
 from mockserver.control.stubs import Stubs
 from mockserver.state.clock import Clock
 from mockserver.store.errors import OutOfDateError
@@ -244,13 +252,17 @@ class ControlLayer:
         fault = picked[0] if picked else None
         cut = fault is not None and fault.kind in faulting.CUT
         stub_id = None
+        gone = False
         try:
             if cut and journal is not None:  # recorded before the client sees the connection close
                 record(journal, answer, environ, path, headers, body, fault, None, cut=True)
             if picked is not None:
                 fault, delay = picked
-                if delay:
-                    time.sleep(delay)
+                if delay and _client_went(environ, delay):
+                    gone = True  # journaled now, unanswered (status null)
+                    # For the server alone (nginx's code for it): nobody reads it.
+                    answer.start_response("499 Client Closed Request", [("Content-Length", "0")])
+                    return []
                 if fault.kind is not FaultKind.LATENCY:
                     return faulting.apply(self.app, fault, environ, answer)
             wait = self.limiter.wait(_token(environ)) if self.limiter.limit is not None else None
@@ -263,7 +275,18 @@ class ControlLayer:
             return self.app(environ, answer)
         finally:
             if journal is not None and not cut:
-                record(journal, answer, environ, path, headers, body, fault, stub_id, cut=False)
+                record(journal, answer, environ, path, headers, body, fault, stub_id, cut=gone)
+
+
+def _client_went(environ: WSGIEnvironment, delay: float) -> bool:
+    """Wait out a fault's ``delay``; True if the client closed its connection meanwhile (when its
+    server can tell: ``CLIENT_GONE``)."""
+    wait = environ.get(CLIENT_GONE)
+    if wait is None:
+        time.sleep(delay)
+        return False
+    went: bool = wait(delay)
+    return went
 
 
 def _token(environ: WSGIEnvironment) -> str:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 ArrivalStamp = tuple[int, float, float]  # journal number, the server clock (s), time.perf_counter()
+# The environ entry a server may give: ``wait(seconds) -> bool``, which waits up to ``seconds`` and
+# says whether the client went meanwhile (closed its connection). A latency fault waits with it, so a
+# request whose client gave up is journaled then (unanswered), not only when the delay ends.
+CLIENT_GONE = "callback_mock.client_gone"
 # CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_; no other CGI variable starts with CONTENT_.
 _HEADER_PREFIXES = ("HTTP_", "CONTENT_")
 

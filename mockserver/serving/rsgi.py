@@ -29,6 +29,7 @@ import asyncio
 import io
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import contracts
 from mockserver.config_parsers import ascii_int
+from mockserver.control.recording import CLIENT_GONE
 from mockserver.errors import MockServerError
 from mockserver.state.errors import ApiError, http_error
 from mockserver.web import sockets
@@ -151,9 +153,18 @@ class RsgiBridge:
             status, response_headers, chunks, aborted = self._run(environ)
         else:
             loop = asyncio.get_running_loop()
-            status, response_headers, chunks, aborted = await loop.run_in_executor(
-                self._pool, self._run, environ
-            )
+            # On a thread a latency fault may wait: it waits on ``went``, set if the client goes.
+            went = threading.Event()
+            environ[CLIENT_GONE] = went.wait
+            watching = loop.create_task(_watch(protocol, went))
+            try:
+                status, response_headers, chunks, aborted = await loop.run_in_executor(
+                    self._pool, self._run, environ
+                )
+            finally:
+                watching.cancel()
+            if went.is_set():
+                return  # nobody to answer
         if aborted is None:
             protocol.response_bytes(status, response_headers, b"".join(chunks))
             return
@@ -210,6 +221,12 @@ class RsgiBridge:
                 _RESET if isinstance(error, ConnectionResetError) else error,
             )
         return started[0], started[1], chunks, None
+
+
+async def _watch(protocol: Any, went: threading.Event) -> None:
+    """Set ``went`` when the client closes its connection (RSGI's ``client_disconnect``)."""
+    await protocol.client_disconnect()
+    went.set()
 
 
 def _fault(kind: str, scope: Any) -> InjectedFault:

@@ -108,6 +108,18 @@ class ApiError(StateError):
         return cls(400, code, message, details=(Detail(error_code=code, field_name=path),))
 
     @classmethod
+    def malformed(cls, problem: str, line: int, column: int) -> ApiError:
+        """A request body that is not JSON: the API's generic 400, with where the parser stopped.
+
+        The position (in the message and in messageParams ``line``, ``column``, ``problem``) is
+        the mock's addition; the real API answers the generic message alone (inferred).
+        """
+        code, message = _HTTP_CODES[400]
+        where = f"line {line}, column {column}: {problem}"
+        params = {"line": str(line), "column": str(column), "problem": problem}
+        return cls(400, code, f"{message} At {where}", params=params)
+
+    @classmethod
     def from_contract(cls, error: ContractError) -> ApiError:
         """A request body that does not match the contract: one detail per problem."""
         details = tuple(

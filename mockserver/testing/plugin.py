@@ -6,14 +6,17 @@ session that never asks for a server never imports Flask.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from factories.plugin import NOW_KEY
-from mockserver.config import DEFAULTS, VARIABLES
+from mockserver.config import DEFAULTS, PREFIX, VARIABLES, SettingError, parse
+from mockserver.control.client import AdminError
 from mockserver.testing.remote import RemoteMockServer
 
 if TYPE_CHECKING:
@@ -62,17 +65,65 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# What a remote server (--callback-mock-url) said of itself at start-up: the header's line.
+REMOTE_KEY = pytest.StashKey[str]()
+# The session server's config fixture value and where it was defined, once the server started.
+STARTED_KEY = pytest.StashKey[tuple[dict[str, Any], str]]()
+PROFILE_ADVICE = "serve --profile pytest"
+
+
+@pytest.hookimpl(trylast=True)  # after the factories' pytest_configure has set the session's clock
 def pytest_configure(config: pytest.Config) -> None:
+    _read_remote(config)
     config.addinivalue_line(
         "markers",
         f"{CONFIG_MARKER}(config=None, **settings): give this test its own mock server, started with the "
-        "session's config merged with this mapping and these settings, and stopped after the test",
+        "session's config merged with this mapping and these settings, and stopped after the test "
+        "(skipped with --callback-mock-url)",
     )
     config.addinivalue_line(
         "markers",
         f"{STRICT_MARKER}(enabled=True): fail this test at teardown if a stub or fault it set on the mock "
         "server was never used, listing them with the nearest requests received",
     )
+
+
+def _read_remote(config: pytest.Config) -> None:
+    """With ``--callback-mock-url``: read the server's clock and seed for the header, and take its
+    frozen clock as the factories' (unless ``--callback-now`` says otherwise), as the fixture does."""
+    url = config.getoption("callback_mock_url")
+    if not url or hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller's clock
+        return
+    server = _remote(url)
+    try:
+        settings = server.settings()
+    except (OSError, AdminError) as error:
+        config.stash[REMOTE_KEY] = f"callback-mock: remote server {url} (not answering: {error})"
+        return
+    frozen = settings.get("CLOCK_FROZEN") == "true"
+    start = settings.get("NOW")
+    chosen = config.getoption("callback_now") or config.getini("callback_now")
+    if frozen and start and not chosen:
+        config.stash[NOW_KEY] = parse("NOW", start)
+    clock = f"clock {start or 'real time'}, {'frozen' if frozen else 'running'}"
+    line = f"callback-mock: remote server {url}: {clock}, seed {settings.get('SEED', DEFAULTS['SEED'])}"
+    if not (frozen and start):
+        line += f"; resets return to one instant only on a frozen clock ({PROFILE_ADVICE})"
+    config.stash[REMOTE_KEY] = line
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return config.stash.get(REMOTE_KEY, None)
+
+
+def _remote(url: str) -> RemoteMockServer:
+    """The server at ``url``, its control API's prefix and token read as that server reads them."""
+    try:
+        prefix = parse("ADMIN_PREFIX", os.environ.get(VARIABLES["ADMIN_PREFIX"], DEFAULTS["ADMIN_PREFIX"]))
+        token = parse("ADMIN_TOKEN", os.environ.get(VARIABLES["ADMIN_TOKEN"]))
+    except SettingError as error:
+        raise pytest.UsageError(f"{PREFIX}{error}") from None
+    return RemoteMockServer(url, admin_prefix=prefix, admin_token=token)
 
 
 HYPOTHESIS_ADVICE = (
@@ -139,14 +190,11 @@ def callback_mock_server_session(
     """The session's server: started once on a free port in a daemon thread, or the given URL's."""
     url = request.config.getoption("callback_mock_url")
     if url:
-        yield RemoteMockServer(
-            url,
-            admin_prefix=os.environ.get(VARIABLES["ADMIN_PREFIX"], DEFAULTS["ADMIN_PREFIX"]),
-            admin_token=os.environ.get(VARIABLES["ADMIN_TOKEN"]),
-        )
+        yield _remote(url)
         return
     from mockserver.testing.server import MockServer
 
+    request.config.stash[STARTED_KEY] = (callback_mock_server_config, _defined_at(request))
     config = _session_config(request, callback_mock_server_config)
     server = MockServer(config, log_requests=_log_requests(request.config)).start()
     yield server
@@ -173,20 +221,23 @@ def callback_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer 
     ``requests``, ``verify``, ``fault``, ``rate_limit``, ...) are on the object. A test marked
     ``@pytest.mark.callback_mock_config({...})`` (or on its class or module; the nearest wins a
     key) gets a server of its own instead, started with the session's config merged with the
-    marker's and stopped after the test; with ``--callback-mock-url`` such a test is an error,
+    marker's and stopped after the test; with ``--callback-mock-url`` such a test is skipped,
     as the running server's config cannot change.
+
+    A ``callback_mock_server_config`` of a sub-directory's conftest.py that differs from the one
+    the session's server started with is an error: one server serves the session.
     """
     markers = list(request.node.iter_markers(CONFIG_MARKER))
     if not markers:
         session: MockServer | RemoteMockServer = request.getfixturevalue("callback_mock_server_session")
+        _check_unchanged(request)
         session.reset()
         yield session
         return
     if request.config.getoption("callback_mock_url"):
-        pytest.fail(
-            f"@pytest.mark.{CONFIG_MARKER} needs a server of the test's own, but --callback-mock-url "
-            "points the fixtures at a running server whose config cannot change",
-            pytrace=False,
+        pytest.skip(
+            f"@pytest.mark.{CONFIG_MARKER} needs a server of the test's own; --callback-mock-url "
+            "points the fixtures at a running server whose config cannot change"
         )
     from mockserver.testing.server import MockServer
 
@@ -198,6 +249,38 @@ def callback_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer 
         yield server
     finally:
         server.stop()
+
+
+def _defined_at(request: pytest.FixtureRequest) -> str:
+    """Where the ``callback_mock_server_config`` this test sees is defined: a conftest.py, or the plugin."""
+    # The test that asked (a session fixture's own node is the session, which sees only the root's)
+    item = request._pyfuncitem
+    defs = request._fixturemanager.getfixturedefs("callback_mock_server_config", item)
+    source = inspect.getsourcefile(defs[-1].func) if defs else None
+    if source is None or Path(source).resolve() == Path(__file__).resolve():
+        return "the plugin's default"
+    path = Path(source).resolve()
+    try:
+        return str(path.relative_to(request.config.rootpath))
+    except ValueError:
+        return str(path)
+
+
+def _check_unchanged(request: pytest.FixtureRequest) -> None:
+    started = request.config.stash.get(STARTED_KEY, None)
+    if started is None:  # a remote server: its config is its own
+        return
+    config = request.getfixturevalue("callback_mock_server_config")
+    if config == started[0]:
+        return
+    pytest.fail(
+        f"callback_mock_server_config of {_defined_at(request)} ({config!r}) would change the session's "
+        f"server, started with {started[0]!r} (from {started[1]}): one server serves the session. "
+        f"Mark these tests @pytest.mark.{CONFIG_MARKER}({config!r}) instead (a module's "
+        f"pytestmark = pytest.mark.{CONFIG_MARKER}(...)), or override callback_mock_server_config "
+        "in the root conftest.py only",
+        pytrace=False,
+    )
 
 
 def _marker_config(marker: pytest.Mark) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 if TYPE_CHECKING:
+    from mockserver.control.client import FaultKindName
     from mockserver.testing.server import MockServer
 
 Invoke = Callable[..., Result]
@@ -481,7 +482,7 @@ def _assert_reported(line: str, kind: str, pattern: str) -> None:
 
 @pytest.mark.parametrize(("kind", "problem"), FAULTS, ids=[kind for kind, _ in FAULTS])
 def test_a_faulted_conversation_fails_its_check_and_the_rest_go_on(
-    invoke: Invoke, faulty: MockServer, kind: str, problem: str
+    invoke: Invoke, faulty: MockServer, kind: FaultKindName, problem: str
 ) -> None:
     faulty.fault("GET", "/api/v2/conversations/{id}", kind=kind, times=1)
     result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN, "--read-only")
@@ -508,7 +509,7 @@ def test_a_faulted_conversation_fails_its_check_and_the_rest_go_on(
 
 @pytest.mark.parametrize(("kind", "problem"), FAULTS, ids=[kind for kind, _ in FAULTS])
 def test_a_faulted_listing_fails_its_check(
-    invoke: Invoke, faulty: MockServer, kind: str, problem: str
+    invoke: Invoke, faulty: MockServer, kind: FaultKindName, problem: str
 ) -> None:
     faulty.fault("GET", "/api/v2/conversations", kind=kind, times=1)
     result = invoke("verify", "--base-url", faulty.url, "--token", TOKEN, "--read-only")

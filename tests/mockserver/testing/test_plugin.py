@@ -295,7 +295,7 @@ def test_a_bad_marker_is_an_error_of_its_test(pytester: pytest.Pytester, marker:
     result.stdout.fnmatch_lines([message])
 
 
-def test_a_marked_test_against_a_running_server_fails_rather_than_ignoring_its_config(
+def test_a_marked_test_against_a_running_server_is_skipped_rather_than_ignoring_its_config(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(
@@ -308,10 +308,10 @@ def test_a_marked_test_against_a_running_server_fails_rather_than_ignoring_its_c
         """
     )
     with MockServer() as running:
-        result = pytester.runpytest("-p", "no:cacheprovider", f"--callback-mock-url={running.url}")
+        result = pytester.runpytest("-p", "no:cacheprovider", "-rs", f"--callback-mock-url={running.url}")
 
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*callback_mock_config needs a server of the test's own*"])
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED *callback_mock_config needs a server of the test's own*"])
 
 
 FAILS_AFTER_REQUESTS = """
