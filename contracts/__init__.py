@@ -333,7 +333,7 @@ from contracts.routing_conversations import (
     RoutingConversationAttributesResponse,
 )
 from contracts.schema import definitions_for, json_schema
-from contracts.wire import dumps, loads, structure, unstructure
+from contracts.wire import dumps, loads, structure, unstructure, wire_fields
 
 __all__ = [
     "DETAIL_EVENT_MODELS",
@@ -634,4 +634,5 @@ __all__ = [
     "structure",
     "unstructure",
     "unwrap_optional",
+    "wire_fields",
 ]

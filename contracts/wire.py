@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import types
+import typing
 from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any, TypeVar, cast
 
+import attrs
 import orjson
 from cattrs import ForbiddenExtraKeysError
 from cattrs.v import transform_error
@@ -60,6 +63,25 @@ def unstructure(obj: Any) -> dict[str, Any]:
 def dumps(obj: Any) -> str:
     """The wire JSON of a contract object, timestamps as ``yyyy-MM-ddTHH:mm:ss.SSSZ``."""
     return orjson.dumps(unstructure(obj)).decode()
+
+
+@cache
+def wire_fields(model: type) -> tuple[tuple[str, type | None], ...]:
+    """``model``'s wire keys in field order, each with the contract model its value nests (alone,
+    optional or in a tuple), or None: what projecting another model's wire mapping onto it needs."""
+    return tuple(
+        (camel(field.name), _nested_model(field.type)) for field in attrs.fields(attrs.resolve_types(model))
+    )
+
+
+def _nested_model(annotation: Any) -> type | None:
+    if attrs.has(annotation):
+        return cast(type, annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple):
+        found = [_nested_model(arg) for arg in typing.get_args(annotation) if arg is not Ellipsis]
+        return next((model for model in found if model is not None), None)
+    return None
 
 
 # The hooks of each class, found once: finding them through converter() and cattrs' dispatch on

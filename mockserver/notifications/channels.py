@@ -36,7 +36,7 @@ from mockserver.store.memory import LocalPartShare, LocalRelay, MemoryLog
 
 MAX_CHANNELS = 20  # per token
 LIFETIME = timedelta(hours=24)
-_BUILD: dict[str, Callable[[Conversation], Any]] = {
+_BUILD: dict[str, Callable[[Conversation], dict[str, Any]]] = {
     topics.GENERIC: events.conversation_event,
     topics.CALLBACKS: events.callback_conversation_event,
 }
@@ -293,7 +293,7 @@ class Channels:
             now = self._clock.ms() if at is None else at
             for topic, kind in matches:
                 if kind not in bodies:
-                    bodies[kind] = orjson.Fragment(contracts.dumps(_BUILD[kind](conversation)))
+                    bodies[kind] = orjson.Fragment(orjson.dumps(_BUILD[kind](conversation)))
                 text = envelope(topic, bodies[kind], correlation_id)
                 for channel_id in sorted(self._subscribers[topic]):
                     channel = self._channels[channel_id]

@@ -1,8 +1,10 @@
 """A stored conversation as each notification topic's event body; pure functions, no HTTP.
 
-The event models share most field names with REST, so each part is recast through the tolerant
-contract (``_recast``: the wire mapping of a REST object read as the event model, the fields the
-event lacks left behind) rather than copied field by field. What differs is set explicitly:
+The event models share most field names with REST, so each part is the REST object's wire mapping
+projected onto the event model (``_project``: the keys the event model lacks left behind, at every
+depth, by the contract's ``wire_fields``) rather than copied field by field, and without building
+contract objects on the way: a body is built for every change a channel hears (benchmarks/README.md).
+What differs is set explicitly:
 
 - ``v2.users.{id}.conversations`` / ``v2.routing.queues.{id}.conversations``
   (``ConversationEventTopicConversation``): participants with ``callbacks[]`` only, no segments
@@ -22,9 +24,8 @@ same shape), so one body serves both; ``queue_body`` names it after the queue to
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-import attrs
+from collections.abc import Mapping
+from typing import Any
 
 import contracts
 from contracts import (
@@ -36,97 +37,106 @@ from contracts import (
     ConversationEventTopicConversation,
     ConversationEventTopicConversationRoutingData,
     ConversationEventTopicParticipant,
-    ConversationEventTopicUriReference,
-    EventMediaParticipantDisconnectType,
-    EventMediaParticipantState,
     Participant,
-    QueueConversationCallbackEventTopicCallbackConversation,
-    QueueConversationEventTopicConversation,
 )
 from mockserver.state import projections
 
-T = TypeVar("T")
+JSON = dict[str, Any]
+_LEFT_OUT: Any = None  # an override of None leaves the key out, as an absent field is
 
 
-def _recast(obj: Any, model: type[T], **fields: Any) -> T:
-    """``obj``'s wire mapping read as ``model`` (keys ``model`` lacks dropped), then ``fields`` set."""
-    return attrs.evolve(contracts.structure(contracts.unstructure(obj), model, strict=False), **fields)  # type: ignore[misc]
+def _project(mapping: Mapping[str, Any], model: type, **overrides: Any) -> JSON:
+    """``mapping`` (another model's wire form) read as ``model``'s wire form: the keys ``model`` lacks
+    left behind at every depth, in ``model``'s field order; ``overrides`` (wire keys) set instead."""
+    projected: JSON = {}
+    for key, nested in contracts.wire_fields(model):
+        if key in overrides:
+            value = overrides[key]
+        elif key in mapping:
+            value = mapping[key]
+            if nested is not None:
+                value = (
+                    [_project(item, nested) for item in value]
+                    if isinstance(value, list)
+                    else _project(value, nested)
+                )
+        else:
+            continue
+        if value is not None:
+            projected[key] = value
+    return projected
 
 
-def conversation_event(conversation: Conversation) -> ConversationEventTopicConversation:
-    """``conversation`` as ``v2.users.{id}.conversations`` and the queue topic carry it."""
+def conversation_event(conversation: Conversation) -> JSON:
+    """``conversation`` as ``v2.users.{id}.conversations`` and the queue topic carry it (wire form)."""
+    wire = contracts.unstructure(conversation)
     recording = conversation.recording_state
-    return ConversationEventTopicConversation(
+    participants = [
+        _participant(participant, mapping)
+        for participant, mapping in zip(
+            conversation.participants or (), wire.get("participants", ()), strict=True
+        )
+    ]
+    return _project(
+        {},
+        ConversationEventTopicConversation,
         id=conversation.id,
-        participants=tuple(_participant(participant) for participant in conversation.participants or ()),
-        recording_state=None if recording is None else recording.value.lower(),
+        participants=participants,
+        recordingState=None if recording is None else recording.value.lower(),
     )
 
 
-def _participant(participant: Participant) -> ConversationEventTopicParticipant:
+def _participant(participant: Participant, mapping: JSON) -> JSON:
     queue_id = participant.queue_id
     routed = queue_id is not None and participant.purpose in projections.ROUTED_PURPOSES
-    return _recast(
-        attrs.evolve(participant, calls=None, callbacks=None),
+    routing = mapping.get("conversationRoutingData")
+    return _project(
+        mapping,
         ConversationEventTopicParticipant,
-        conversation_routing_data=_recast(
-            participant.conversation_routing_data, ConversationEventTopicConversationRoutingData
-        )
-        if participant.conversation_routing_data is not None
-        else ConversationEventTopicConversationRoutingData(
-            queue=ConversationEventTopicUriReference(id=queue_id)
-        )
+        conversationRoutingData=_project(routing, ConversationEventTopicConversationRoutingData)
+        if routing is not None
+        else {"queue": {"id": queue_id}}
         if routed
         else None,
-        wrapup_expected=participant.purpose == "agent",
-        callbacks=tuple(_callback(callback) for callback in participant.callbacks or ()),
+        wrapupExpected=participant.purpose == "agent",
+        callbacks=[_callback(callback) for callback in mapping.get("callbacks", ())],
     )
 
 
-def _callback(callback: Callback) -> ConversationEventTopicCallback:
-    return _recast(
-        attrs.evolve(callback, segments=None, start_alerting_time=None, direction=None),
+def _callback(mapping: JSON) -> JSON:
+    return _project(
+        mapping,
         ConversationEventTopicCallback,
+        segments=_LEFT_OUT,
+        startAlertingTime=_LEFT_OUT,
+        direction=_LEFT_OUT,
     )
 
 
-def callback_conversation_event(
-    conversation: Conversation,
-) -> ConversationCallbackEventTopicCallbackConversation:
+def callback_conversation_event(conversation: Conversation) -> JSON:
     """``conversation`` as the ``.conversations.callbacks`` topics carry it: participants flattened."""
-    return ConversationCallbackEventTopicCallbackConversation(
+    return _project(
+        {},
+        ConversationCallbackEventTopicCallbackConversation,
         id=conversation.id,
         name=conversation.name,
-        participants=tuple(
+        participants=[
             _media_participant(participant, participant.callbacks[0])
             for participant in conversation.participants or ()
             if participant.callbacks
-        ),
-        other_media_uris=(),
+        ],
+        otherMediaUris=[],
     )
 
 
-def _media_participant(
-    participant: Participant, callback: Callback
-) -> ConversationCallbackEventTopicCallbackMediaParticipant:
-    flattened = attrs.evolve(projections.media_participant(participant, callback), start_alerting_time=None)
-    return _recast(
+def _media_participant(participant: Participant, callback: Callback) -> JSON:
+    flattened = contracts.unstructure(projections.media_participant(participant, callback))
+    return _project(
         flattened,
         ConversationCallbackEventTopicCallbackMediaParticipant,
-        state=None if callback.state is None else EventMediaParticipantState(callback.state.value),
-        initial_state=None
-        if callback.initial_state is None
-        else EventMediaParticipantState(callback.initial_state.value),
-        disconnect_type=None
-        if callback.disconnect_type is None
-        else EventMediaParticipantDisconnectType(callback.disconnect_type.value),
+        startAlertingTime=_LEFT_OUT,
+        # the event's own value sets, straight from the callback (REST maps some of them)
+        state=None if callback.state is None else callback.state.value,
+        initialState=None if callback.initial_state is None else callback.initial_state.value,
+        disconnectType=None if callback.disconnect_type is None else callback.disconnect_type.value,
     )
-
-
-def queue_body(body: Any) -> Any:
-    """A user topic's body as the queue topic's class: the same fields under the SDK's other name."""
-    named = {
-        ConversationEventTopicConversation: QueueConversationEventTopicConversation,
-        ConversationCallbackEventTopicCallbackConversation: QueueConversationCallbackEventTopicCallbackConversation,
-    }[type(body)]
-    return named(**{field.name: getattr(body, field.name) for field in attrs.fields(type(body))})
