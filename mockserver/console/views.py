@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 import contracts
 from mockserver.console import access, rows, timeline
-from mockserver.control.models import ClockChange, RecordedRequest, RequestPattern
+from mockserver.control.models import MAX_STATUS, MIN_STATUS, ClockChange, RecordedRequest, RequestPattern
 from mockserver.control.rules import check_declared_bounds, check_path
 from mockserver.state import analytics, lifecycle, paging
 from mockserver.state.errors import ApiError
@@ -114,10 +114,9 @@ def journal() -> str:
         raise ApiError(404, "not.found", "The request journal is switched off (JOURNAL is false).")
     args = request.args
     status = args.get("status", "").strip()
-    if status and not (status.isdigit() and 100 <= int(status) <= 599):
-        raise ApiError.invalid(
-            "invalid.value", "$.status", f"$.status must be an integer from 100 to 599; got {status!r}."
-        )
+    if status and not (status.isdigit() and MIN_STATUS <= int(status) <= MAX_STATUS):
+        message = f"$.status must be an integer from {MIN_STATUS} to {MAX_STATUS}; got {status!r}."
+        raise ApiError.invalid("invalid.value", "$.status", message)
     path = args.get("path", "").strip() or "**"
     check_path(path, "$.path")
     pattern = RequestPattern(
@@ -128,15 +127,7 @@ def journal() -> str:
     fault, stub = args.get("fault", "").strip(), args.get("stub", "").strip()
     size, number = paging.page_size(args), paging.page_number(args)
     start, stop = (number - 1) * size, number * size
-    if fault or stub:
-        shaped = [
-            r
-            for r in server.journal.find(pattern)
-            if (not fault or r.fault == fault) and (not stub or r.stub == stub)
-        ]
-        matched, page = len(shaped), shaped[start:stop]
-    else:
-        matched, page = server.journal.page(pattern, start, stop)
+    matched, page = server.journal.page(pattern, start, stop, fault=fault or None, stub=stub or None)
     return render_template(
         "journal.html",
         requests=[(r, _curl(r)) for r in page],

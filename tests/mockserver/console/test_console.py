@@ -13,16 +13,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockserver.app import create_app
+from mockserver.config import CONSOLE_PATH
 from mockserver.web.current import backend_of
 from tests.support import TOKEN
+from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
 
-UI = "/__admin/ui"
+UI = ADMIN_PREFIX + CONSOLE_PATH
 SAME = {"Origin": "http://localhost"}  # what the console's own forms send
 
 
 @pytest.fixture
 def seeded(client: FlaskClient) -> list[str]:
-    answer = client.post("/__admin/seed", json={"count": 6, "traits": ["connected"]})
+    answer = client.post(control_path(AdminRoutes.SEED), json={"count": 6, "traits": ["connected"]})
     ids: list[str] = answer.json["conversationIds"]  # type: ignore[index]
     return ids
 
@@ -64,8 +66,12 @@ def test_the_list_filters_by_state_queue_and_agent(
 
 
 def test_the_journal_filters_by_method_path_status_fault_and_stub(client: FlaskClient) -> None:
-    fault = client.post("/__admin/faults", json={"path": "/api/v2/routing/queues", "status": 503}).json
-    stub = client.post("/__admin/stubs", json={"path": "/api/v2/stubbed", "body": "{}"}).json
+    fault = client.post(
+        control_path(AdminRoutes.ADD_FAULT), json={"path": "/api/v2/routing/queues", "status": 503}
+    ).json
+    stub = client.post(
+        control_path(AdminRoutes.ADD_STUB), json={"path": "/api/v2/stubbed", "body": "{}"}
+    ).json
     client.get("/api/v2/routing/queues")
     client.get("/api/v2/stubbed")
     client.post("/api/v2/stubbed", json={"a": 1})
@@ -188,7 +194,7 @@ def test_a_console_form_passes_the_guard_only_from_the_console_itself(
 
 
 def test_a_form_body_to_the_json_control_api_is_still_refused(client: FlaskClient) -> None:
-    answer = client.post("/__admin/clock", data={"advanceSeconds": "5"}, headers=SAME)
+    answer = client.post(control_path(AdminRoutes.MOVE_CLOCK), data={"advanceSeconds": "5"}, headers=SAME)
     assert answer.status_code == 415
 
 
@@ -219,7 +225,9 @@ def test_under_an_admin_token_a_page_asks_for_it_and_a_cookie_keeps_it(guarded: 
     assert f"Path={UI}/" in cookie
     assert "s3cret" not in cookie
     assert guarded.get(f"{UI}/journal").status_code == 200
-    assert guarded.get("/__admin/requests").status_code == 401  # the cookie opens the pages only
+    assert (
+        guarded.get(control_path(AdminRoutes.REQUESTS)).status_code == 401
+    )  # the cookie opens the pages only
 
 
 @pytest.mark.parametrize("target", ["http://evil.example/x", "//evil.example/x", "/api/v2/conversations", ""])

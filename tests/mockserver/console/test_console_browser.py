@@ -6,6 +6,8 @@ test moves it.
 
 from __future__ import annotations
 
+import http.server
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -15,15 +17,19 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from mockserver.config import CONSOLE_PATH
 from mockserver.control.journal import REDACTED
 from mockserver.testing.remote import RemoteMockServer
+from mockserver.testing.server import MockServer
+from tests.support import browser as browser_support
 from tests.support.browser import broken, chromium, same_origin_links, script_errors
+from tests.support.control import ADMIN_PREFIX
 from tests.support.live import call
 from tests.support.redis import forget, fresh_prefix
 from tests.support.serve import serving
 
 NOW = "2030-01-15T12:00:00Z"
-UI = "/__admin/ui"
+UI = ADMIN_PREFIX + CONSOLE_PATH
 PAGES = ("/conversations", "/journal", "/notifications", "/controls", "/clock")
 WAIT = 10  # seconds a page may take to show what a test waits for (it polls every second)
 
@@ -198,3 +204,63 @@ def test_the_console_works_on_redis(redis_url: str, browser: webdriver.Chrome) -
 
 def _gone(selector: str) -> Callable[[webdriver.Chrome], bool]:
     return lambda b: not b.find_elements(By.CSS_SELECTOR, selector)
+
+
+def test_a_page_refreshes_itself_under_the_in_process_server(browser: webdriver.Chrome) -> None:
+    with MockServer({"NOW": NOW, "CLOCK_FROZEN": True}) as server:
+        script_errors(browser)
+        browser.get(server.url + UI + "/clock")
+        assert browser.find_element(By.ID, "clock-now").text.startswith("2030-01-15T12:00:00")
+        server.clock.advance(hours=1)
+        WebDriverWait(browser, WAIT).until(
+            lambda b: b.find_element(By.ID, "clock-now").text.startswith("2030-01-15T13:00:00")
+        )
+        assert not script_errors(browser)
+
+
+class _Broken(http.server.BaseHTTPRequestHandler):
+    """A page with a link to nowhere and a script that throws: what the checks above must catch."""
+
+    def do_GET(self) -> None:
+        if self.path != "/":
+            self.send_error(404)
+            return
+        body = b'<!doctype html><link rel="icon" href="data:,"><a href="/gone">gone</a><script>nosuch();</script>'
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_the_checks_catch_a_broken_link_and_a_script_error(browser: webdriver.Chrome) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Broken)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        script_errors(browser)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        browser.get(url)
+        (error,) = script_errors(browser)
+        assert "nosuch is not defined" in error
+        assert broken(same_origin_links(browser)) == {url + "gone": 404}
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def test_a_missing_chromium_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser_support, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(
+        pytest.fail.Exception,
+        match="CI must run the browser tests: the browser tests need /nonexistent/chromium",
+    ):
+        browser_support.require_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium chromium-driver"):
+        browser_support.require_chromium()
