@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+from mockserver import console
 from mockserver.api import (
     acd,
     analytics,
@@ -86,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     openapi.init_app(app)
     if app.config["ADMIN"]:
         control_views.init_app(app, paths.admin_prefix)
+        console.init_app(app, paths)
     # The WSGI layers, innermost first: the fast path answers stored conversations before Flask;
     # the control middleware wraps both, so the journal and faults see every API request alike;
     # the guard refuses what web pages must not send before anything runs or is recorded; CORS,

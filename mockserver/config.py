@@ -428,6 +428,7 @@ def _shown(setting: Setting) -> str:
 
 OPENAPI_PATH = "/openapi.json"
 CORRELATION_HEADER = "ININ-Correlation-Id"
+CONSOLE_PATH = "/ui"  # the console, under the control API's prefix
 
 
 class Audience(enum.Enum):
@@ -452,6 +453,16 @@ class Paths:
     def exempt(self) -> tuple[str, ...]:
         """The path prefixes outside the real API, for the middlewares' ``str.startswith``."""
         return (self.admin_prefix + "/", OPENAPI_PATH)
+
+    @property
+    def console_prefix(self) -> str:
+        """Where the console's pages live: ``/ui`` under the control API's prefix."""
+        return self.admin_prefix + CONSOLE_PATH
+
+    def is_console(self, path: str) -> bool:
+        """Whether ``path`` is one of the console's pages (which read their own cookie, not a bearer token)."""
+        prefix = self.console_prefix
+        return path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/")
 
     def is_control(self, path: str) -> bool:
         """Whether ``path`` is the control API's: its prefix itself (``/__admin``) or under it."""

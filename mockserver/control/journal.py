@@ -203,20 +203,43 @@ class Journal:
         requests = [arrival.recorded() for arrival in self._kept()]
         return requests if pattern is None else [r for r in requests if pattern.matches(r)]
 
-    def page(self, pattern: RequestPattern, start: int, stop: int) -> tuple[int, list[RecordedRequest]]:
-        """How many requests match ``pattern``, and the matches from ``start`` to ``stop``.
+    def page(
+        self,
+        pattern: RequestPattern,
+        start: int,
+        stop: int,
+        *,
+        fault: str | None = None,
+        stub: str | None = None,
+    ) -> tuple[int, list[RecordedRequest]]:
+        """How many requests match ``pattern`` (and were shaped by ``fault`` or answered by
+        ``stub``, if given), and the matches from ``start`` to ``stop``.
 
-        Each request is made a ``RecordedRequest`` in turn and let go unless it is on the page,
-        so an answer holds one page of bodies, not the journal's.
+        A pattern of a method, a path and a status alone (the listings' filters) is matched on
+        the kept rows, and only the page's requests are made ``RecordedRequest``s; any other is
+        matched on each request made one in turn, let go unless it is on the page. Either way an
+        answer holds one page of bodies, not the journal's.
         """
+        by_route = pattern == RequestPattern(method=pattern.method, path=pattern.path, status=pattern.status)
         matched = 0
         page: list[RecordedRequest] = []
         for arrival in self._kept():
-            request = arrival.recorded()
-            if pattern.matches(request):
-                if start <= matched < stop:
-                    page.append(request)
-                matched += 1
+            if (fault is not None and arrival.fault != fault) or (stub is not None and arrival.stub != stub):
+                continue
+            if by_route:
+                if not pattern.matches_route(arrival.method, arrival.path) or pattern.status not in (
+                    None,
+                    arrival.status,
+                ):
+                    continue
+                request = arrival.recorded() if start <= matched < stop else None
+            else:
+                request = arrival.recorded()
+                if not pattern.matches(request):
+                    continue
+            if request is not None and start <= matched < stop:
+                page.append(request)
+            matched += 1
         return matched, page
 
     def verify(self, verification: Verification, nearest: int = 3) -> VerificationResult:

@@ -10,6 +10,8 @@ API's writes (reset, faults, stubs) have no token by default, so a control write
 another origin sent (``Origin``, ``Sec-Fetch-Site``) gets 403, and one whose body is not JSON
 (what no simple request can send) 415. Every refusal is the API's ErrorBody, naming the header
 and what arrived. Requests without these headers (curl, the SDKs, ``AdminClient``) pass.
+The console's forms (``{ADMIN_PREFIX}/ui``) post form bodies, which pass only with the browser's
+proof that the console's own page sent them (``Origin`` or ``Sec-Fetch-Site: same-origin``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from mockserver.config import CONSOLE_PATH
 from mockserver.state.errors import ApiError, http_error
 from mockserver.web.auth import correlation_id
 from mockserver.web.wire import error_answer
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from mockserver.web.wire import Bodyless
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM = "application/x-www-form-urlencoded"  # what the console's forms post
 LOOPBACK_NAMES = frozenset({"localhost"})
 # What a request's Sec-Fetch-Site says when a page of another origin sent it.
 FOREIGN_SITES = frozenset({"cross-site", "same-site"})
@@ -125,8 +129,9 @@ class WebGuard:
         host = environ.get("HTTP_HOST")  # HTTP/1.0 may send none: no page of a browser does
         if host is not None and not self.admits_host(host):
             return _misdirected(host)
-        if environ.get("REQUEST_METHOD") in WRITES and self._is_control(environ.get("PATH_INFO", "")):
-            return _cross_origin(environ)
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") in WRITES and self._is_control(path):
+            return _cross_origin(environ, form=self._is_console(path))
         return None
 
     def admits_host(self, host: str) -> bool:
@@ -141,6 +146,10 @@ class WebGuard:
 
     def _is_control(self, path: str) -> bool:
         prefix = self.admin_prefix
+        return path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/")
+
+    def _is_console(self, path: str) -> bool:
+        prefix = self.admin_prefix + CONSOLE_PATH
         return path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/")
 
 
@@ -160,8 +169,13 @@ def _misdirected(host: str) -> ApiError:
     )
 
 
-def _cross_origin(environ: WSGIEnvironment) -> ApiError | None:
-    """Why a control write is refused as sent by a page of another origin; None if it is not."""
+def _cross_origin(environ: WSGIEnvironment, *, form: bool = False) -> ApiError | None:
+    """Why a control write is refused as sent by a page of another origin; None if it is not.
+
+    ``form``: a write to the console's pages, whose forms post ``application/x-www-form-urlencoded``
+    (what a page of any origin can send too): admitted only with the browser's proof that the
+    console's own page sent it, ``Sec-Fetch-Site: same-origin`` or an ``Origin`` that is the server's.
+    """
     site = environ.get("HTTP_SEC_FETCH_SITE", "")
     if site in FOREIGN_SITES:
         return _foreign("Sec-Fetch-Site", site, "same-origin or none")
@@ -170,6 +184,10 @@ def _cross_origin(environ: WSGIEnvironment) -> ApiError | None:
     if origin is not None and not same_origin(origin, host):
         return _foreign("Origin", origin, f"this server's own origin (http://{host} or https://{host})")
     content_type = environ.get("CONTENT_TYPE", "")
+    if form and content_type.partition(";")[0].strip().lower() == FORM:
+        if site == "same-origin" or origin is not None:  # the origin, if sent, was checked above
+            return None
+        return _foreign("Origin", "none", "the console's own page (Origin or Sec-Fetch-Site: same-origin)")
     has_body = environ.get("CONTENT_LENGTH", "") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
     if (content_type and not is_json(content_type)) or (has_body and not content_type):
         unsupported = http_error(415)

@@ -117,6 +117,7 @@ def _admin_rules(app: Flask) -> set[tuple[str, str]]:
         (method, rule.rule.removeprefix(ADMIN_PREFIX))
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith(ADMIN_PREFIX + "/")
+        and not rule.endpoint.startswith("console.")  # the console's pages: no route of the table
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
 
