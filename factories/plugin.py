@@ -330,10 +330,17 @@ def register(factory: type[Factory[Any]], name: str) -> ObjectFixture:
             f"register({factory.__name__}, {name!r}): the name must be an identifier without {SEPARATOR!r} "
             f"and none of the built-in object fixtures ({', '.join(BUILT_IN)})"
         )
+    registered = OBJECTS.get(name)
+    if registered is not None and registered.factory.__name__ != factory.__name__:
+        raise FactoryError(
+            f"register({factory.__name__}, {name!r}): the name is already registered for "
+            f"{registered.factory.__name__}; give this one another name"
+        )
     spec = ObjectFixture(name, factory, base.fields)
     made = _fixtures([spec])
     made[spec.factory_fixture] = _factory_fixture(spec)
-    sys._getframe(1).f_globals.update(made)  # where pytest looks for a module's fixtures
+    # Into the caller's module, where pytest looks for its fixtures (as pytest-factoryboy's register does).
+    sys._getframe(1).f_globals.update(made)
     OBJECTS[name] = spec  # pytest_generate_tests checks its parametrized fields too
     return spec
 

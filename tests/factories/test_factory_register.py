@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from factories.callbacks import CallbackFactory
+from factories.conversations import ConversationBasicFactory
 from factories.errors import FactoryError
 from factories.plugin import register
 
@@ -90,3 +91,10 @@ def test_a_bad_registration_says_what_it_takes(factory: Any, name: str, message:
     with pytest.raises(FactoryError) as raised:  # refused before anything is made
         register(factory, name)
     assert re.fullmatch(re.escape(message).replace(r"\*", ".*"), str(raised.value).split("): ", 1)[1])
+
+
+def test_a_name_registered_for_another_factory_is_refused() -> None:
+    register(CallbackFactory, "clashing_callback")
+    register(CallbackFactory, "clashing_callback")  # the same again (a conftest imported twice) is fine
+    with pytest.raises(FactoryError, match="already registered for CallbackFactory"):
+        register(ConversationBasicFactory, "clashing_callback")
