@@ -109,6 +109,10 @@ class SharedAnswers:
     def name(self) -> str:
         return self._segment.name
 
+    def __len__(self) -> int:
+        """How many answers the table holds (the writer's count)."""
+        return self._count
+
     @property
     def sequence(self) -> int:
         """The table's sequence: even between writes, two more after each."""

@@ -11,7 +11,21 @@ from typing import Any
 
 import pytest
 
+from mockserver.store.base import ConversationStore, Entry
+from mockserver.store.published import PublishedMemoryStore
 from mockserver.store.shared_answers import KEY_BYTES, AnswerTableError, SharedAnswers
+
+# The memory store's contract tests, run here on a store that publishes its answers (``fresh``
+# below): each must pass as it does on the memory store, and leave the table holding the store.
+from tests.mockserver.store.test_store import (  # noqa: F401 - collected here, with their fixture
+    conversations,
+    test_a_reader_of_several_entries_sees_all_of_a_put_or_none,
+    test_a_reader_sees_a_deleted_conversation_whole_or_not_at_all,
+    test_delete_removes_an_entry_and_its_place_among_the_active_ids,
+    test_put_entries_stores_the_entries_as_put_stores_their_conversations,
+    test_reset_restores_the_seeded_entries,
+    test_the_active_listing_reads_its_page_in_the_order_conversations_became_active,
+)
 
 ROUNDS = 1_000
 READERS = 2
@@ -24,6 +38,45 @@ def _resource_tracker() -> Iterator[None]:
     starts it), which would otherwise outlive the session (tests.support.leaks)."""
     yield
     resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
+
+
+class _Checked(PublishedMemoryStore):
+    """A publishing store that checks, after each change, that another handle on the table reads
+    what the store now holds: the bytes of what was put, none of what was deleted, all of a reset."""
+
+    def __init__(self, answers: SharedAnswers) -> None:
+        super().__init__(answers)
+        self.reader = SharedAnswers.attach(answers.name)
+
+    def put_entries(self, entries: list[Entry]) -> None:
+        super().put_entries(entries)
+        assert [self.reader.get(entry.id) for entry in entries] == [entry.body for entry in entries]
+
+    def delete(self, conversation_id: str) -> bool:
+        removed = super().delete(conversation_id)
+        assert self.reader.get(conversation_id) is None
+        return removed
+
+    def reset(self) -> None:
+        super().reset()
+        self.check()
+
+    def check(self) -> None:
+        entries = self.entries()
+        assert [self.reader.get(entry.id) for entry in entries] == [entry.body for entry in entries]
+        assert len(self.answers) == len(entries)
+
+
+@pytest.fixture
+def fresh() -> Iterator[ConversationStore]:
+    """An empty memory store that publishes its answers, checked after each change and at the end."""
+    store = _Checked(SharedAnswers.create(answers=4096, data_bytes=8 << 20))
+    yield store
+    try:
+        store.check()
+    finally:
+        store.reader.close()
+        store.answers.close()
 
 
 @pytest.fixture
