@@ -21,17 +21,19 @@ The seqlock relies on the processor keeping stores in order and loads in order, 
 does (its memory model is total store order); on a weaker model (ARM) a reader might see a new
 sequence with old bytes, and the pair of reads would need fences Python does not offer. One
 writer at a time: a process's threads share its ``publish`` through a lock, and only the
-process that created the table writes to it.
+process that created the table writes to it. Readers map the segment's file under ``/dev/shm``
+(Linux), so no reader's end removes it.
 """
 
 from __future__ import annotations
 
 import mmap
+import os
 import struct
 import threading
 import time
 import zlib
-from multiprocessing import resource_tracker, shared_memory
+from multiprocessing import shared_memory
 from typing import Final
 
 from mockserver.errors import MockServerError
@@ -46,7 +48,7 @@ _PLACE: Final = struct.Struct("<QQ")  # a slot's offset and length, after its ke
 SLOT: Final = _SLOT.size  # 64 bytes
 KEY_BYTES: Final = 47  # the longest key: a conversation id is 36
 _EMPTY, _REMOVED = 0, 255
-_MADE_HERE: set[str] = set()  # the tables this process created (the resource tracker knows them)
+_SHM: Final = "/dev/shm"  # where Linux keeps POSIX shared memory (shm_overview(7))
 _SPINS_BEFORE_YIELD = 64
 _PROBES_KEPT = 65_536  # a writer holds the sequence odd for microseconds: spin, then yield
 
@@ -59,18 +61,17 @@ class SharedAnswers:
     """Answers by key in a shared-memory segment, written by the process that made it (``create``)
     and read by any that ``attach`` its ``name``."""
 
-    def __init__(self, segment: shared_memory.SharedMemory, *, owner: bool) -> None:
-        self._segment = segment
-        buffer = segment.buf
-        if buffer is None:  # typeshed's type: a segment open, as this one is, has its buffer
-            raise AnswerTableError(f"the shared-memory segment {segment.name} is closed")
-        self._buffer: memoryview = buffer
-        # The reads slice the segment's mmap, which hands out bytes at once (a memoryview's slices
-        # are views, and compare item by item): the stdlib's private name, there since 3.8.
-        self._view: mmap.mmap | memoryview = getattr(segment, "_mmap", None) or buffer
+    def __init__(self, view: mmap.mmap, name: str, *, segment: shared_memory.SharedMemory | None) -> None:
+        self._mapped = view
+        self._segment = segment  # the owner's: it removes the segment when it closes
+        self._name = name
+        self._buffer = memoryview(view)
+        # The reads slice the mmap itself, which hands out bytes at once (a memoryview's slices are
+        # views, and compare item by item).
+        self._view = view
         self._probes: dict[str, tuple[bytes, int]] = {}
-        self.owner = owner
-        _, slots, data_bytes, _ = _HEADER.unpack_from(self._buffer, 0)
+        self.owner = segment is not None
+        _, slots, data_bytes, _ = _HEADER.unpack_from(view, 0)
         self.slots: int = slots
         self.data_bytes: int = data_bytes
         self._index = _HEADER.size
@@ -90,24 +91,19 @@ class SharedAnswers:
         slots = 2 * answers  # at most half full: a probe stays short
         size = _HEADER.size + slots * SLOT + data_bytes
         segment = shared_memory.SharedMemory(create=True, size=size)
+        view = _open(segment.name)
         # A new segment is zero-filled (ftruncate), so every slot starts empty.
-        _HEADER.pack_into(segment.buf, 0, 0, slots, data_bytes, 0)  # type: ignore[arg-type]
-        _MADE_HERE.add(segment.name)
-        return cls(segment, owner=True)
+        _HEADER.pack_into(view, 0, 0, slots, data_bytes, 0)
+        return cls(view, segment.name, segment=segment)
 
     @classmethod
     def attach(cls, name: str) -> SharedAnswers:
         """The table another process created, to read."""
-        segment = shared_memory.SharedMemory(name=name)
-        if name not in _MADE_HERE:
-            # Python < 3.13 tracks an attached segment as if this process made it, and removes it
-            # when this process ends: it is the owner's to remove (3.13's track=False says so).
-            resource_tracker.unregister(segment._name, "shared_memory")  # type: ignore[attr-defined]
-        return cls(segment, owner=False)
+        return cls(_open(name), name, segment=None)
 
     @property
     def name(self) -> str:
-        return self._segment.name
+        return self._name
 
     def __len__(self) -> int:
         """How many answers the table holds (the writer's count)."""
@@ -208,9 +204,10 @@ class SharedAnswers:
 
     def close(self) -> None:
         """Let go of the segment; the owner removes it too."""
-        self._buffer = self._view = memoryview(b"")
-        self._segment.close()
-        if self.owner:
+        self._buffer.release()
+        self._mapped.close()
+        if self._segment is not None:
+            self._segment.close()
             self._segment.unlink()
 
     def _key(self, key: str) -> bytes:
@@ -280,3 +277,14 @@ class SharedAnswers:
 
     def _end(self) -> None:
         _SEQUENCE.pack_into(self._buffer, 0, self.sequence + 1)
+
+
+def _open(name: str) -> mmap.mmap:
+    """The segment ``name`` mapped, as its file (``/dev/shm`` on Linux): opened so, a reader is no
+    owner to the standard library, whose ``SharedMemory`` (before 3.13's ``track=False``) would
+    have its resource tracker remove the segment when the reader's process ends."""
+    descriptor = os.open(os.path.join(_SHM, name.lstrip("/")), os.O_RDWR)
+    try:
+        return mmap.mmap(descriptor, os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
