@@ -24,9 +24,12 @@ from contracts import (
 from factories import ConversationFactory
 from mockserver import config
 from mockserver.state.identity import (
+    ADMIN_ROLE,
+    AGENT_ROLE,
     CLIENT,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    USER,
     Account,
     Identity,
     IdentityError,
@@ -452,6 +455,39 @@ def test_users_clients_roles_and_tokens_are_one_across_processes_and_a_reset_ret
         assert "viewer" not in first.roles()
         assert [user_id for user_id, _ in first.users()] == ["u-1", "u-2", first.supervisor_id]
         assert first.principal(issued.token).id == derived_user_id(issued.token)  # no longer issued
+    finally:
+        if other_store is not fresh:
+            other_store.close()
+
+
+def test_a_principal_is_found_once_per_token_until_any_process_changes_the_identities(
+    store: str, fresh: ConversationStore
+) -> None:
+    clock = [1_000_000]
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first = _identity(fresh, clock)
+        second = first if other_store is fresh else _identity(other_store, clock)
+        with fresh.transaction():
+            issued = first.issue(USER, "u-1", seconds=60)
+        other_store.sync()
+        kept = {token: second.principal(token) for token in ("own-token", "agent:0", issued.token)}
+        # Found once: the same principal again, its answers to permission checks kept with it.
+        assert all(second.principal(token) is principal for token, principal in kept.items())
+        assert kept["own-token"].holds("conversation:communication:view")  # the admin role's *:*:*
+
+        with fresh.transaction():
+            first.put_role(ADMIN_ROLE, ["routing:queue:view"])  # a token of its own acts with it
+            first.put_role(AGENT_ROLE, ["conversation:callback:create"])
+        other_store.sync()
+
+        assert second.principal("own-token").permissions == {"routing:queue:view"}
+        assert second.principal("agent:0").permissions == {"conversation:callback:create"}
+        assert second.principal(issued.token).permissions == {"conversation:callback:create"}
+        assert not second.principal("own-token").holds("conversation:communication:view")
+        clock[0] += 60_000  # a kept principal still expires with its token
+        with pytest.raises(TokenExpiredError):
+            second.principal(issued.token)
     finally:
         if other_store is not fresh:
             other_store.close()
