@@ -58,6 +58,7 @@ class MemoryStore:
         self._entries: dict[str, Entry] = {}
         self._active = _Ranked()  # the active ids, in the order they became active
         self._calling = _Ranked()  # the active ids whose conversation holds a call
+        self._queued = _Waiting()  # the ids whose callback waits for an agent, by since when
 
     def get(self, conversation_id: str) -> Entry | None:
         return self._entries.get(conversation_id)
@@ -82,6 +83,15 @@ class MemoryStore:
             ids = self._calling if calls else self._active
             entries = self._entries
             return len(ids), [entries[key] for key in ids.page(start, stop)]
+
+        return self._read(read)
+
+    def queued(self, until: int) -> list[Entry]:
+        """The entries whose callback has waited for an agent since ``until`` or before, earliest first."""
+
+        def read() -> list[Entry]:
+            entries = self._entries
+            return [entries[key] for key in self._queued.until(until)]
 
         return self._read(read)
 
@@ -112,6 +122,7 @@ class MemoryStore:
                 # The indexes first: a reader never finds an active id without its entry.
                 self._active.discard(conversation_id)
                 self._calling.discard(conversation_id)
+                self._queued.discard(conversation_id)
                 del self._entries[conversation_id]
             finally:
                 self._version += 1
@@ -128,6 +139,7 @@ class MemoryStore:
             self._calling.add(key)
         else:
             self._calling.discard(key)
+        self._queued.set(key, entry.queued_at)
 
     def _read(self, read: Callable[[], _T]) -> _T:
         while True:
@@ -215,6 +227,7 @@ class MemoryStore:
             self._version += 1
             try:
                 self._entries, self._active, self._calling = {}, _Ranked(), _Ranked()
+                self._queued = _Waiting()
                 for entry in self._baseline:
                     self._set(entry)
             finally:
@@ -249,6 +262,32 @@ class _Ranked:
 
     def __len__(self) -> int:
         return len(self._numbers)
+
+
+class _Waiting:
+    """Ids by the time (ms) each began waiting: those up to a time cost their count and a logarithm."""
+
+    def __init__(self) -> None:
+        self._since: dict[str, int] = {}
+        self._ranked: SortedList = SortedList()
+
+    def set(self, key: str, since: int | None) -> None:
+        old = self._since.get(key)
+        if old == since:
+            return
+        if old is not None:
+            self._ranked.remove((old, key))
+            del self._since[key]
+        if since is not None:
+            self._since[key] = since
+            self._ranked.add((since, key))
+
+    def discard(self, key: str) -> None:
+        self.set(key, None)
+
+    def until(self, until: int) -> list[str]:
+        """The ids waiting since ``until`` or before, earliest first (ties by id)."""
+        return [key for _, key in self._ranked.irange(maximum=(until + 1,), inclusive=(True, False))]
 
 
 class LocalPartShare:

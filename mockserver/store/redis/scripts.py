@@ -32,10 +32,11 @@ return replies
 """
 )
 
-# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence.
-# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0).
-# A conversation keeps its place in ``order`` once stored, and in ``active``/``calling`` while it
-# stays there: the listing's order, as the memory store's insertion-ordered dicts keep it.
+# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence, queued (sorted set).
+# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0),
+# since when it waits for an agent (ms; empty: it does not). A conversation keeps its place in
+# ``order`` once stored, and in ``active``/``calling`` while it stays there: the listing's order,
+# as the memory store's insertion-ordered dicts keep it; ``queued`` scores the waiting by since when.
 PUT = (
     _FENCE
     + """
@@ -44,7 +45,7 @@ local function enter(key, id)
     redis.call('zadd', key, redis.call('incr', KEYS[6]), id)
   end
 end
-for i = 3, #ARGV, 4 do
+for i = 3, #ARGV, 5 do
   local id = ARGV[i]
   redis.call('hset', KEYS[2], id, ARGV[i + 1])
   enter(KEYS[3], id)
@@ -54,12 +55,17 @@ for i = 3, #ARGV, 4 do
   else
     redis.call('zrem', KEYS[5], id)
   end
+  if ARGV[i + 4] ~= '' then
+    redis.call('zadd', KEYS[7], ARGV[i + 4], id)
+  else
+    redis.call('zrem', KEYS[7], id)
+  end
 end
 return 1
 """
 )
 
-# KEYS: lock, bodies, order, active, calling. ARGV[3]: the id. Answers 1 if it was stored.
+# KEYS: lock, bodies, order, active, calling, queued. ARGV[3]: the id. Answers 1 if it was stored.
 DELETE = (
     _FENCE
     + """
@@ -67,6 +73,7 @@ if redis.call('hdel', KEYS[2], ARGV[3]) == 0 then return 0 end
 redis.call('zrem', KEYS[3], ARGV[3])
 redis.call('zrem', KEYS[4], ARGV[3])
 redis.call('zrem', KEYS[5], ARGV[3])
+redis.call('zrem', KEYS[6], ARGV[3])
 return 1
 """
 )
@@ -81,6 +88,18 @@ for i, id in ipairs(ids) do
   if value then values[#values + 1] = id; values[#values + 1] = value end
 end
 return {redis.call('zcard', KEYS[1]), values}
+"""
+
+# KEYS: queued (sorted set by since when), bodies. ARGV[1]: until (ms). Answers the stored values of
+# the ids waiting since then or before, earliest first (id, value, ...): one consistent read.
+QUEUED = """
+local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1])
+local values = {}
+for i, id in ipairs(ids) do
+  local value = redis.call('hget', KEYS[2], id)
+  if value then values[#values + 1] = id; values[#values + 1] = value end
+end
+return values
 """
 
 # KEYS: lock, steps (sorted set by due time), planned (hash id -> member), sequence, the wakes'

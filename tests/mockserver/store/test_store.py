@@ -23,6 +23,8 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver import config
+from mockserver.control.models import Lifecycle, LifecycleMode
+from mockserver.state import lifecycle
 from mockserver.state.identity import (
     ADMIN_ROLE,
     AGENT_ROLE,
@@ -252,6 +254,44 @@ def test_a_reader_of_several_entries_sees_all_of_a_put_or_none(
     for thread in (writer, *readers):
         thread.join()
     assert torn == []
+
+
+def test_the_store_indexes_the_callbacks_waiting_for_an_agent_by_when_the_lifecycle_offers_them(
+    fresh: ConversationStore, conversations: list[Conversation]
+) -> None:
+    settings = Lifecycle(mode=LifecycleMode.AUTO, offer_delay_seconds=0)
+    factory = ConversationFactory(7, now=NOW)
+    scheduled = next(c for c in conversations if lifecycle.next_step(c, settings).kind == "fire")  # type: ignore[union-attr]
+    fired = attrs.evolve(lifecycle.apply(scheduled, "fire", NOW, settings, factory), id="fired")
+    stored = [*conversations, fired]
+    with fresh.transaction():
+        fresh.seed(stored)
+    # With no offer delay, an offer is due when its callback began to wait.
+    offers = {
+        c.id: step.due for c in stored if (step := lifecycle.next_step(c, settings)) and step.kind == "offer"
+    }
+    assert "fired" in offers
+    assert 0 < len(offers) < len(stored)
+
+    def waiting(until: int) -> list[str]:
+        return [key for _, key in sorted((due, key) for key, due in offers.items() if due <= until)]  # type: ignore[misc]
+
+    times = sorted(set(offers.values()))
+    for until in (times[0] - 1, times[0], times[len(times) // 2], times[-1], times[-1] + 1):
+        assert [entry.id for entry in fresh.queued(until)] == waiting(until)
+    assert all(entry.queued_at == offers[entry.id] for entry in fresh.queued(times[-1]))
+
+    everyone = times[-1]
+    first, *rest = waiting(everyone)
+    answered = next(c for c in stored if c.id not in offers and lifecycle.legs_of(c) is not None)
+    with fresh.transaction():
+        fresh.put([attrs.evolve(answered, id="fired")])  # no longer waiting
+        fresh.delete(first)
+    assert [entry.id for entry in fresh.queued(everyone)] == [key for key in rest if key != "fired"]
+
+    with fresh.transaction():
+        fresh.reset()
+    assert [entry.id for entry in fresh.queued(everyone)] == waiting(everyone)
 
 
 def test_delete_removes_an_entry_and_its_place_among_the_active_ids(fresh: ConversationStore) -> None:
