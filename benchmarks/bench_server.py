@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -46,6 +47,7 @@ SERVE = [
     *("--token", TOKEN, "--streaming-port", "0"),
 ]
 JOURNAL_OFF = {"CALLBACK_MOCK_JOURNAL": "false"}
+SHARED = "2 read workers, shared memory"  # the row of granian_baselines.py's shared-rsgi-2
 
 
 def send(
@@ -217,6 +219,35 @@ def wiremock(stack: ExitStack, jar: str, path: str, body: bytes) -> tuple[str, i
     return f"http://127.0.0.1:{port}", proc.pid
 
 
+def copy_figures(body: bytes) -> None:
+    """The store's read in process: a dict lookup, against the copy out of a shared-memory table."""
+    from mockserver.store.shared_answers import SharedAnswers
+
+    key = "6a563801-8deb-4117-81f4-f124f5dfe736"
+    answers = {key: body}
+    table = SharedAnswers.create(answers=1024, data_bytes=1024 * len(body))
+    try:
+        table.publish(key, body)
+        reader = SharedAnswers.attach(table.name)
+        try:
+            dict_us, shared_us, publish_us = (
+                statistics.median(timeit.repeat(read, number=20_000, repeat=5)) / 20_000 * 1e6
+                for read in (
+                    lambda: answers.get(key),
+                    lambda: reader.get(key),
+                    lambda: table.publish(key, body),
+                )
+            )
+        finally:
+            reader.close()
+    finally:
+        table.close()
+    print(
+        f"a read of {len(body)} bytes: dict {dict_us:.2f} us, shared-memory table {shared_us:.2f} us;"
+        f" a publish {publish_us:.2f} us"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
@@ -282,10 +313,17 @@ def main() -> None:
         # This app on Granian's WSGI interface, and Granian answering a constant on each interface.
         app_env = {"CALLBACK_MOCK_TOKENS": json.dumps([TOKEN]), "PYTHONPATH": here}
         helper = str(Path(__file__).with_name("granian_baselines.py"))
+        # Issue 26's ceilings on both cores: Granian's constant in 2 workers, and 2 workers answering
+        # the same bytes from a shared-memory table (granian_baselines.py says what they do and skip).
+        body_file = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".json"))
+        body_file.write(body)
+        body_file.flush()
         helpers = [
             ("serve's app on WSGI", "wsgi", path, here),
             ("constant, Granian RSGI", "constant-rsgi", "/", here),
             ("constant, Granian WSGI", "constant-wsgi", "/", here),
+            ("constant, Granian RSGI, 2 workers", "constant-rsgi-2", "/", here),
+            (SHARED, "shared-rsgi-2", path, here),
         ]
         for loops in args.loop_path:
             name = f"constant, Granian RSGI, loop from {loops.name}"
@@ -294,7 +332,7 @@ def main() -> None:
             port = free_port()
             proc, _ = stack.enter_context(
                 process(
-                    [sys.executable, helper, kind, str(port), here],
+                    [sys.executable, helper, kind, str(port), here, body_file.name, conversation_id],
                     f"http://127.0.0.1:{port}{probe}",
                     {**app_env, "PYTHONPATH": pythonpath},
                 )
@@ -408,9 +446,17 @@ def main() -> None:
             f"constant, Granian WSGI {c}",
             f"{c}: constant RSGI / constant WSGI",
         )
+        compare(f"{SHARED} {c}", f"wiremock {c}", f"{c}: {SHARED} / WireMock")
+        compare(f"{SHARED} {c}", ours, f"{c}: {SHARED} / serve")
+        compare(
+            f"constant, Granian RSGI, 2 workers {c}",
+            f"constant, Granian RSGI {c}",
+            f"{c}: constant RSGI, 2 workers / 1 worker",
+        )
         for loops in args.loop_path:
             for row in (f"serve, loop from {loops.name}", f"constant, Granian RSGI, loop from {loops.name}"):
                 compare(f"{row} {c}", f"serve's app on WSGI {c}", f"{c}: {row} / serve's app on WSGI")
+    copy_figures(body)
     if args.throughput_only:
         return
     if "serve, journal on c8" in runs:

@@ -1,6 +1,7 @@
 """Granian servers that ``bench_server.py`` compares ``serve`` with (run by it, not by hand).
 
     python benchmarks/granian_baselines.py {wsgi,constant-rsgi,constant-wsgi} PORT [SOURCE]
+    python benchmarks/granian_baselines.py {constant-rsgi-2,shared-rsgi-2} PORT SOURCE [BODY_FILE KEY]
 
 - ``wsgi``: the app of the checkout at SOURCE (default: this one) on Granian's WSGI interface with
   2 blocking threads, as ``serve`` ran it before it moved to RSGI: configured by the same
@@ -8,11 +9,17 @@
 - ``constant-rsgi``, ``constant-wsgi``: an app that answers every request with the same 2,000 bytes
   and the three headers of the API's JSON answers, on each interface, each as serve sets it up:
   what the interface alone costs a request, with no app to speak of.
+- ``constant-rsgi-2``: the constant RSGI app in 2 worker processes: Granian's ceiling on every core.
+- ``shared-rsgi-2``: 2 worker processes answering ``GET /api/v2/conversations/KEY`` with the bytes
+  of BODY_FILE, which this process publishes in a ``SharedAnswers`` table before the workers
+  start; each checks the bearer token and gives a fresh correlation id, as serve's fast path does,
+  and journals nothing: the ceiling of read workers that answer from shared memory (issue 26).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -56,6 +63,41 @@ def constant_wsgi() -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
     return app
 
 
+class _SharedReads:
+    """Answers GET by id from the shared table, as a read worker would (no journal, no faults)."""
+
+    def __init__(self) -> None:
+        import json
+
+        from mockserver.store.shared_answers import SharedAnswers
+        from mockserver.web.auth import correlation_id, is_authorized
+        from mockserver.web.wire import json_headers
+
+        self.table = SharedAnswers.attach(os.environ["CALLBACK_BENCH_TABLE"])
+        self.tokens = frozenset(json.loads(os.environ["CALLBACK_MOCK_TOKENS"]))
+        self.authorized, self.headers, self.correlation_id = is_authorized, json_headers, correlation_id
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        path = scope.path
+        if (
+            scope.method == "GET"
+            and path.startswith(_PREFIX)
+            and self.authorized(scope.headers.get("authorization", ""), self.tokens)
+        ):
+            body = self.table.get(path[len(_PREFIX) :])
+            if body is not None:
+                protocol.response_bytes(200, self.headers(body, self.correlation_id()), body)
+                return
+        protocol.response_bytes(404, [("Content-Length", "0")], b"")
+
+
+_PREFIX = "/api/v2/conversations/"
+
+
+def shared_rsgi() -> _SharedReads:
+    return _SharedReads()
+
+
 def main() -> None:
     from granian import Granian
     from granian.constants import Interfaces
@@ -68,7 +110,17 @@ def main() -> None:
         "wsgi": ("wsgi_app", Interfaces.WSGI),
         "constant-rsgi": ("constant_rsgi", Interfaces.RSGI),
         "constant-wsgi": ("constant_wsgi", Interfaces.WSGI),
+        "constant-rsgi-2": ("constant_rsgi", Interfaces.RSGI),
+        "shared-rsgi-2": ("shared_rsgi", Interfaces.RSGI),
     }[kind]
+    table = None
+    if kind == "shared-rsgi-2":
+        from mockserver.store.shared_answers import SharedAnswers
+
+        body = Path(sys.argv[4]).read_bytes()
+        table = SharedAnswers.create(answers=16, data_bytes=16 * len(body))
+        table.publish(sys.argv[5], body)
+        os.environ["CALLBACK_BENCH_TABLE"] = table.name  # the workers attach it by name
     # Granian forks its worker from this process, which imports the target by name.
     options: dict[str, Any] = (
         {"blocking_threads": 2} if interface is Interfaces.WSGI else {"websockets": False}
@@ -79,10 +131,12 @@ def main() -> None:
         port=port,
         interface=interface,
         factory=True,
-        workers=1,
+        workers=2 if kind.endswith("-2") else 1,
         log_level=LogLevels.warning,
         **options,
     ).serve()
+    if table is not None:
+        table.close()
 
 
 if __name__ == "__main__":

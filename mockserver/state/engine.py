@@ -195,8 +195,9 @@ class Engine:
 
         A waiting callback is one whose offer fell due with nobody to take it. The ACD assigns each
         queue's waiting callbacks to its available members (``acd.assign``), and each one given a
-        member has its offer planned now. It reads every stored conversation: a status change costs
-        a scan of the store, a step costs only its own work.
+        member has its offer planned now. It reads the conversations the store indexes as waiting
+        for an agent long enough for their offer to be due (``Conversations.queued``), never the
+        rest of the store.
         """
         if self._routing is None or self.counts_reads or self.settings.mode is LifecycleMode.OFF:
             return
@@ -206,9 +207,13 @@ class Engine:
         self._wake(self._clock.ms())
 
     def waiting(self, now: int) -> dict[str | None, list[acd.Waiting]]:
-        """The callbacks waiting in each queue at ``now``: their offer fell due with nobody to take it."""
+        """The callbacks waiting in each queue at ``now``: their offer fell due with nobody to take it.
+
+        Only the conversations the store indexes as waiting for an agent since the offer delay
+        before ``now`` are read (decoded); the lifecycle's next step confirms each one's offer.
+        """
         by_queue: dict[str | None, list[acd.Waiting]] = {}
-        for entry in self._store.entries():
+        for entry in self._store.queued(now - round(self.settings.offer_delay_seconds * 1000)):
             conversation = entry.conversation
             step = lifecycle.next_step(conversation, self.settings)
             legs = lifecycle.legs_of(conversation)

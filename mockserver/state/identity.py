@@ -62,6 +62,7 @@ ANY_PARTICIPANT = "mock:participant:any"
 # Not a Genesys permission either: a user holding it lists every active conversation, not only its own
 # (the admin role holds it, so a token of its own lists what every token listed before identities).
 ANY_CONVERSATION = "mock:conversation:any"
+KNOWN_TOKENS = 10_000  # the most tokens whose principal is kept (a test inventing a token per request)
 _NAMESPACE = uuid.UUID("6f1c1d2e-4b8a-4c1e-9d7a-2b5c0e8f4a31")
 
 
@@ -82,19 +83,27 @@ def holds(held: Iterable[str], wanted: str) -> bool:
 
 @attrs.frozen
 class Principal:
-    """What a token acts for: a user or an OAuth client, with the permissions its roles and own set give."""
+    """What a token acts for: a user or an OAuth client, with the permissions its roles and own set give.
+
+    Each answer of ``holds`` is kept (``_held``): ``Identity`` hands the same principal to every
+    request of a token until the identities change, so a request's check costs a dict lookup.
+    """
 
     id: str
     name: str
     kind: str  # USER or CLIENT
     permissions: frozenset[str]
+    _held: dict[str, bool] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def is_user(self) -> bool:
         return self.kind == USER
 
     def holds(self, permission: str) -> bool:
-        return holds(self.permissions, permission)
+        found = self._held.get(permission)
+        if found is None:
+            found = self._held[permission] = holds(self.permissions, permission)
+        return found
 
     @property
     def lists_for(self) -> str | None:
@@ -180,6 +189,11 @@ class Identity:
         }
         self._tokens: dict[str, tuple[str, str, int]] = {}  # token -> (kind, id, expires at, ms)
         self._baseline = self._state()
+        # token -> (its principal, when it expires (ms; None: never)), as ``principal`` found them.
+        # Every change of the users, clients, roles or tokens, made here or loaded from another
+        # process's (``load``, ``load_changed``), replaces the dict once it is made (``_changed``): a
+        # reader holding the old one keeps what it finds there, never in the new one.
+        self._known: dict[str, tuple[Principal, int | None]] = {}
 
     @property
     def supervisor_id(self) -> str:
@@ -188,26 +202,39 @@ class Identity:
     # Reading
 
     def principal(self, token: str) -> Principal:
-        """What ``token`` acts for; ``TokenExpiredError`` if it was issued here and has expired."""
+        """What ``token`` acts for; ``TokenExpiredError`` if it was issued here and has expired.
+
+        Found once per token until the identities change (a request's check is then a lookup and,
+        for a token issued here, a look at the clock).
+        """
+        known = self._known
+        held = known.get(token)
+        if held is None:
+            held = self._find(token)
+            if len(known) < KNOWN_TOKENS:
+                known[token] = held
+        principal, expires = held
+        if expires is not None and self._clock_ms() >= expires:
+            raise TokenExpiredError(token)
+        return principal
+
+    def _find(self, token: str) -> tuple[Principal, int | None]:
         issued = self._tokens.get(token)
+        expires = None if issued is None else issued[2]  # an issued token expires, whoever it acts for
         if issued is not None:
-            kind, entity_id, expires = issued
-            if self._clock_ms() >= expires:
-                raise TokenExpiredError(token)
-            found = self._principal(kind, entity_id)
+            found = self._principal(issued[0], issued[1])
             if found is not None:
-                return found
+                return found, expires
         if token.startswith(AGENT_PREFIX):
             wanted = token[len(AGENT_PREFIX) :]
             if wanted.isdigit() and int(wanted) < len(self._agents):
                 wanted = self._agents[int(wanted)]
             found = self._principal(USER, wanted)
             if found is not None:
-                return found
+                return found, expires
         user_id = derived_user_id(token)
-        return Principal(
-            user_id, f"Mock User {user_id[:8]}", USER, frozenset(self._roles.get(DEFAULT_ROLE, ()))
-        )
+        default = frozenset(self._roles.get(DEFAULT_ROLE, ()))
+        return Principal(user_id, f"Mock User {user_id[:8]}", USER, default), expires
 
     @property
     def issued(self) -> Collection[str]:
@@ -254,6 +281,7 @@ class Identity:
                 seconds = self._clients[entity_id].token_seconds if kind == CLIENT else DEFAULT_TOKEN_SECONDS
             token = secrets.token_urlsafe(32)
             self._tokens[token] = (kind, entity_id, self._clock_ms() + seconds * 1000)
+            self._forget_known()
             self._share.changed("tokens", token)
             return Issued(token, principal, seconds)
 
@@ -267,6 +295,7 @@ class Identity:
     def put_role(self, name: str, permissions: Sequence[str]) -> None:
         with self._share.changing():
             self._roles[name] = tuple(permissions)
+            self._forget_known()
             self._share.changed("roles", name)
 
     def _put(self, family: str, accounts: dict[str, Account], entity_id: str, account: Account) -> None:
@@ -275,6 +304,7 @@ class Identity:
                 if role not in self._roles:
                     raise IdentityError("role", role)
             accounts[entity_id] = account
+            self._forget_known()
             self._share.changed(family, entity_id)
 
     def reset(self) -> None:
@@ -300,6 +330,11 @@ class Identity:
         self._clients = {key: Account.load(value) for key, value in state["clients"].items()}
         self._roles = {key: tuple(value) for key, value in state["roles"].items()}
         self._tokens = {key: (str(v[0]), str(v[1]), int(v[2])) for key, v in state["tokens"].items()}
+        self._forget_known()
+
+    def _forget_known(self) -> None:
+        """After a change: the principals found before it are found again (see ``_known``)."""
+        self._known = {}
 
     def dump(self) -> Any:
         return {**self._state(), "baseline": self._baseline}
@@ -334,6 +369,7 @@ class Identity:
                 held[key] = tuple(value)
             else:
                 held[key] = (str(value[0]), str(value[1]), int(value[2]))
+        self._forget_known()
 
     def _family(self, family: str) -> dict[str, Any]:
         families: dict[str, dict[str, Any]] = {

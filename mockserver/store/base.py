@@ -25,13 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import orjson
 from attrs import frozen
 
 import contracts
-from contracts import Conversation
+from contracts import CallbackState, Conversation, DisconnectType
 
 if TYPE_CHECKING:
     from mockserver.control.journal import Journal, KeptRequest
@@ -186,6 +187,8 @@ class Entry:
     calls: bool = False  # whether a participant holds a call (placed as part of the callback)
     # The users among its participants (their ``userId``s, each once): whose listings show it.
     user_ids: tuple[str, ...] = ()
+    # Since when (ms) its callback has waited in queue for an agent (``waiting_since``); None: it does not.
+    queued_at: int | None = None
 
     @classmethod
     def of(cls, conversation: Conversation) -> Entry:
@@ -202,12 +205,58 @@ class Entry:
             ),
             calls=any(p.calls for p in conversation.participants or ()),
             user_ids=tuple(dict.fromkeys(p.user_id for p in conversation.participants or () if p.user_id)),
+            queued_at=_ms(waiting_since(conversation)),
         )
 
     @property
     def conversation(self) -> Conversation:
         """The stored conversation, decoded from its wire JSON (which it round-trips exactly)."""
         return contracts.loads(self.body, Conversation)
+
+
+_ENDED = (CallbackState.DISCONNECTED, CallbackState.TERMINATED)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def waiting_since(conversation: Conversation) -> datetime | None:
+    """Since when the conversation's callback waits for an agent's offer; None if it does not.
+
+    It waits when the current customer callback (the last customer leg's) is connected and no
+    agent leg of it was offered it (since the customer connected), or the last one's offer ended
+    unanswered or was transferred away (since that leg disconnected): the lifecycle's rule for an
+    ``offer`` step (``lifecycle.next_step``), due ``offerDelaySeconds`` after this instant, read
+    from the wire fields alone. The stores index these (``Conversations.queued``) so the ACD, woken
+    when a member is freed, reads the ones whose offer is due and never the rest of the store.
+    """
+    participants = conversation.participants or ()
+    customers = [p for p in participants if p.purpose == "customer" and p.callbacks]
+    if not customers:
+        return None
+    current = (customers[-1].callbacks or ())[0]
+    if current.state is not CallbackState.CONNECTED:
+        return None
+    offers = [
+        callbacks[0]
+        for p in participants
+        if p.purpose == "agent" and (callbacks := p.callbacks) and callbacks[0].peer_id == current.id
+    ]
+    if not offers:
+        return current.connected_time
+    last = offers[-1]
+    if last.state in _ENDED and (
+        last.connected_time is None or last.disconnect_type is DisconnectType.TRANSFER
+    ):
+        return last.disconnected_time
+    return None
+
+
+def _ms(instant: datetime | None) -> int | None:
+    """``instant`` in ms since the epoch (naive: UTC), as the server clock counts (``clock.to_ms``)."""
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return (instant - _EPOCH) // timedelta(milliseconds=1)
 
 
 def _id_of(conversation: Conversation) -> str:
@@ -242,6 +291,11 @@ class Conversations(Protocol):
         ...
 
     def delete(self, conversation_id: str) -> bool: ...
+
+    def queued(self, until: int) -> list[Entry]:
+        """The entries whose callback has waited for an agent since ``until`` (ms) or before
+        (``Entry.queued_at``), earliest first: one consistent read, costing those, not the store."""
+        ...
 
     def read_journaled(
         self, conversation_id: str, journal: Journal | None, draft: KeptRequest | None, now_ms: int

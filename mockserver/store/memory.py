@@ -59,6 +59,7 @@ class MemoryStore:
         self._active = _Ranked()  # the active ids, in the order they became active
         self._calling = _Ranked()  # the active ids whose conversation holds a call
         self._mine = _PerUser()  # each user's active ids (and those holding a call), in the same order
+        self._queued = _Waiting()  # the ids whose callback waits for an agent, by since when
 
     def get(self, conversation_id: str) -> Entry | None:
         return self._entries.get(conversation_id)
@@ -90,6 +91,15 @@ class MemoryStore:
 
         return self._read(read)
 
+    def queued(self, until: int) -> list[Entry]:
+        """The entries whose callback has waited for an agent since ``until`` or before, earliest first."""
+
+        def read() -> list[Entry]:
+            entries = self._entries
+            return [entries[key] for key in self._queued.until(until)]
+
+        return self._read(read)
+
     def put(self, conversations: Iterable[Conversation]) -> None:
         """Store (or replace) conversations: a reader of several sees all of them or none."""
         self.put_entries([Entry.of(conversation) for conversation in conversations])
@@ -118,6 +128,7 @@ class MemoryStore:
                 self._active.discard(conversation_id)
                 self._calling.discard(conversation_id)
                 self._mine.remove(self._entries[conversation_id])
+                self._queued.discard(conversation_id)
                 del self._entries[conversation_id]
             finally:
                 self._version += 1
@@ -139,6 +150,7 @@ class MemoryStore:
             self._calling.discard(key)
         if entry.active:
             self._mine.add(entry, self._active.number(key))
+        self._queued.set(key, entry.queued_at)
 
     def _read(self, read: Callable[[], _T]) -> _T:
         while True:
@@ -227,6 +239,7 @@ class MemoryStore:
             try:
                 self._entries, self._active, self._calling = {}, _Ranked(), _Ranked()
                 self._mine = _PerUser()
+                self._queued = _Waiting()
                 for entry in self._baseline:
                     self._set(entry)
             finally:
@@ -295,6 +308,32 @@ class _PerUser:
 
 
 _NONE = _Ranked()  # the index of a user with no active conversation (never added to)
+
+
+class _Waiting:
+    """Ids by the time (ms) each began waiting: those up to a time cost their count and a logarithm."""
+
+    def __init__(self) -> None:
+        self._since: dict[str, int] = {}
+        self._ranked: SortedList = SortedList()
+
+    def set(self, key: str, since: int | None) -> None:
+        old = self._since.get(key)
+        if old == since:
+            return
+        if old is not None:
+            self._ranked.remove((old, key))
+            del self._since[key]
+        if since is not None:
+            self._since[key] = since
+            self._ranked.add((since, key))
+
+    def discard(self, key: str) -> None:
+        self.set(key, None)
+
+    def until(self, until: int) -> list[str]:
+        """The ids waiting since ``until`` or before, earliest first (ties by id)."""
+        return [key for _, key in self._ranked.irange(maximum=(until + 1,), inclusive=(True, False))]
 
 
 class LocalPartShare:

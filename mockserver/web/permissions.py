@@ -43,6 +43,7 @@ def table() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     return required
 
 
+@cache  # a method and a Flask rule: as many as the routes
 def for_rule(method: str, rule: str) -> tuple[str, tuple[str, ...]] | None:
     """What a Flask rule (``/api/v2/conversations/<conversation_id>``) requires for ``method``, or None."""
     return table().get((method, _RULE_PARAMETER.sub("{}", rule)))

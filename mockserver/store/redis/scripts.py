@@ -54,12 +54,13 @@ local function unindex(k, id)
 end
 """
 
-# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence, then the users'
-# indexes (``_UNINDEX``: participants, users, mine, mine-calling).
-# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0), and
-# its participants' user ids (a JSON array).
+# KEYS: lock, bodies (hash), order, active, calling (sorted sets), sequence, queued (sorted set),
+# then the users' indexes (``_UNINDEX``: participants, users, mine, mine-calling).
+# ARGV[3...]: per conversation its id, its stored value, active (1/0), holding a call (1/0), its
+# participants' user ids (a JSON array), and since when it waits for an agent (ms; empty: it does not).
 # A conversation keeps its place in ``order`` once stored, and in ``active``/``calling`` while it
-# stays there: the listing's order, as the memory store's insertion-ordered dicts keep it.
+# stays there: the listing's order, as the memory store's insertion-ordered dicts keep it; ``queued``
+# scores the waiting by since when.
 PUT = (
     _FENCE
     + _UNINDEX
@@ -69,7 +70,7 @@ local function enter(key, id)
     redis.call('zadd', key, redis.call('incr', KEYS[6]), id)
   end
 end
-for i = 3, #ARGV, 5 do
+for i = 3, #ARGV, 6 do
   local id = ARGV[i]
   redis.call('hset', KEYS[2], id, ARGV[i + 1])
   enter(KEYS[3], id)
@@ -79,23 +80,28 @@ for i = 3, #ARGV, 5 do
   else
     redis.call('zrem', KEYS[5], id)
   end
-  unindex(7, id)
+  if ARGV[i + 5] ~= '' then
+    redis.call('zadd', KEYS[7], ARGV[i + 5], id)
+  else
+    redis.call('zrem', KEYS[7], id)
+  end
+  unindex(8, id)
   local users = cjson.decode(ARGV[i + 4])
   if ARGV[i + 2] == '1' and #users > 0 then
     local score = redis.call('zscore', KEYS[4], id)
     for _, user in ipairs(users) do
-      redis.call('zadd', KEYS[9] .. ':' .. user, score, id)
-      if ARGV[i + 3] == '1' then redis.call('zadd', KEYS[10] .. ':' .. user, score, id) end
-      redis.call('sadd', KEYS[8], user)
+      redis.call('zadd', KEYS[10] .. ':' .. user, score, id)
+      if ARGV[i + 3] == '1' then redis.call('zadd', KEYS[11] .. ':' .. user, score, id) end
+      redis.call('sadd', KEYS[9], user)
     end
-    redis.call('hset', KEYS[7], id, ARGV[i + 4])
+    redis.call('hset', KEYS[8], id, ARGV[i + 4])
   end
 end
 return 1
 """
 )
 
-# KEYS: lock, bodies, order, active, calling, participants, users, mine, mine-calling.
+# KEYS: lock, bodies, order, active, calling, queued, participants, users, mine, mine-calling.
 # ARGV[3]: the id. Answers 1 if it was stored.
 DELETE = (
     _FENCE
@@ -105,7 +111,8 @@ if redis.call('hdel', KEYS[2], ARGV[3]) == 0 then return 0 end
 redis.call('zrem', KEYS[3], ARGV[3])
 redis.call('zrem', KEYS[4], ARGV[3])
 redis.call('zrem', KEYS[5], ARGV[3])
-unindex(6, ARGV[3])
+redis.call('zrem', KEYS[6], ARGV[3])
+unindex(7, ARGV[3])
 return 1
 """
 )
@@ -138,6 +145,18 @@ for i, id in ipairs(ids) do
   if value then values[#values + 1] = id; values[#values + 1] = value end
 end
 return {redis.call('zcard', KEYS[1]), values}
+"""
+
+# KEYS: queued (sorted set by since when), bodies. ARGV[1]: until (ms). Answers the stored values of
+# the ids waiting since then or before, earliest first (id, value, ...): one consistent read.
+QUEUED = """
+local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1])
+local values = {}
+for i, id in ipairs(ids) do
+  local value = redis.call('hget', KEYS[2], id)
+  if value then values[#values + 1] = id; values[#values + 1] = value end
+end
+return values
 """
 
 # KEYS: lock, steps (sorted set by due time), planned (hash id -> member), sequence, the wakes'

@@ -6,7 +6,8 @@ never touch each other's keys, resets included.
 - **Conversations**: a hash of id -> stored value (a line of what the views ask of every entry,
   then the wire JSON), and sorted sets of the ids in the order first stored, of the active ones
   and of the active ones holding a call, in the order they became active: a listing's page is a
-  ``ZRANGE`` of its ranks, costing the page. The seeded dataset is the same keys under ``base:``;
+  ``ZRANGE`` of its ranks, costing the page. A sorted set of the ids whose callback may wait for
+  an agent, scored by since when (``Entry.queued_at``), lets the ACD read those due alone. The seeded dataset is the same keys under ``base:``;
   a reset copies them back (``COPY``), in one script with the rest of the reset.
 - **Transactions** (``transaction``): every read-check-write (create, reschedule, an answer,
   all-or-none bulk disconnect, a lifecycle step, a control-API change) holds the store's lock
@@ -49,7 +50,7 @@ from mockserver.store.redis.outage import LOST, Client, Outage
 from mockserver.store.redis.parts import RedisJournal, RedisLog, RedisRelay, RedisSchedule, RedisWindows
 from mockserver.store.redis.transaction import RedisPartShare, Transactions
 
-_LIVE = ("bodies", "order", "active", "calling", "sequence", "participants", "users")
+_LIVE = ("bodies", "order", "active", "calling", "sequence", "queued", "participants", "users")
 _INDEXES = ("mine", "mine-calling")  # the prefixes of each user's indexes (``scripts._UNINDEX``)
 
 
@@ -63,7 +64,7 @@ class Keys:
         return ":".join((self.prefix, *names))
 
     def conversations(self, under: str = "") -> list[str]:
-        """The conversation keys (bodies, order, active, calling, sequence, participants, users), live or under ``base``."""
+        """The conversation keys (bodies, order, active, calling, sequence, queued, participants, users), live or under ``base``."""
         return [self(under, name) if under else self(name) for name in _LIVE]
 
     def indexes(self, under: str = "") -> list[str]:
@@ -111,6 +112,7 @@ class RedisStore:
         self._delete = self.redis.register_script(scripts.DELETE)
         self._page = self.redis.register_script(scripts.PAGE)
         self._copy_indexes = self.redis.register_script(scripts.COPY_INDEXES)
+        self._queued = self.redis.register_script(scripts.QUEUED)
 
     # Transactions (``transaction``)
 
@@ -214,6 +216,11 @@ class RedisStore:
         count, values = self._page(keys=[index, self.keys("bodies")], args=[start, last])
         return int(count), [_entry(values[i].decode(), values[i + 1]) for i in range(0, len(values), 2)]
 
+    def queued(self, until: int) -> list[Entry]:
+        """The entries whose callback has waited for an agent since ``until`` or before, earliest first."""
+        values = self._queued(keys=[self.keys("queued"), self.keys("bodies")], args=[until])
+        return [_entry(values[i].decode(), values[i + 1]) for i in range(0, len(values), 2)]
+
     def put(self, conversations: Iterable[Conversation]) -> None:
         self._write("", [Entry.of(conversation) for conversation in conversations])
 
@@ -231,6 +238,7 @@ class RedisStore:
                     int(entry.active),
                     int(entry.calls),
                     orjson.dumps(entry.user_ids),
+                    _since(entry),
                 ]
             with self.transaction():
                 self.call(self._put, keys, words)
@@ -296,12 +304,16 @@ class RedisStore:
 
 def _value(entry: Entry) -> bytes:
     """An entry as stored: what the views ask of it, on one line, then its body."""
-    return orjson.dumps([entry.active, entry.calls, entry.campaign_ids, entry.user_ids]) + b"\n" + entry.body
+    return (
+        orjson.dumps([entry.active, entry.calls, entry.campaign_ids, entry.user_ids, entry.queued_at])
+        + b"\n"
+        + entry.body
+    )
 
 
 def _entry(conversation_id: str, value: bytes) -> Entry:
     line, _, body = value.partition(b"\n")
-    active, calls, campaign_ids, user_ids = orjson.loads(line)
+    active, calls, campaign_ids, user_ids, queued_at = orjson.loads(line)
     return Entry(
         id=conversation_id,
         body=body,
@@ -309,4 +321,10 @@ def _entry(conversation_id: str, value: bytes) -> Entry:
         campaign_ids=tuple(campaign_ids),
         calls=calls,
         user_ids=tuple(user_ids),
+        queued_at=queued_at,
     )
+
+
+def _since(entry: Entry) -> int | str:
+    """Since when it waits for an agent, as the put script takes it ("": it does not)."""
+    return "" if entry.queued_at is None else entry.queued_at

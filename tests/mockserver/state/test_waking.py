@@ -22,7 +22,7 @@ import contracts
 from contracts import Conversation, CreateCallbackCommand
 from mockserver.control.models import Lifecycle
 from mockserver.state.backend import Backend
-from mockserver.store.base import ConversationStore
+from mockserver.store.base import ConversationStore, Entry
 from mockserver.testing.notifications import JSON, NotificationChannel
 from mockserver.testing.remote import RemoteMockServer
 from mockserver.testing.server import MockServer
@@ -247,3 +247,27 @@ def test_a_chunk_decodes_again_what_a_request_rewrote_since_the_last_chunk(fresh
     stored = backend.conversation(conversation_id)
     assert stored.name == "renamed between chunks"
     assert [stage(json.loads(contracts.dumps(stored)))] == ["wrapped up"]
+
+
+def test_a_wake_reads_the_callbacks_waiting_for_an_agent_and_no_other_conversation(
+    fresh: ConversationStore,
+) -> None:
+    """A member freed wakes the ACD, which reads what waits for an agent (the store's index), never
+    the rest of the store: an entry that waits for nobody is not even decoded, so one whose bytes
+    are no conversation at all changes nothing (a scan of the store fails on it)."""
+    backend = Backend(
+        store=fresh,
+        seed=1,
+        conversations=50,
+        now=NOW,
+        frozen=True,
+        lifecycle=contracts.structure(LIFE, Lifecycle),
+    )
+    later = backend.clock.ms() + 86_400_000
+    waiting = backend.engine.waiting(later)
+    assert waiting  # the seeded callbacks left unanswered wait, their offer due by then
+    with backend.store.transaction():
+        backend.store.put_entries([Entry("not-a-conversation", b"not json", active=False, campaign_ids=())])
+
+    assert backend.engine.waiting(later) == waiting
+    backend.engine.wake()

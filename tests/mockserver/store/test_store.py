@@ -23,10 +23,14 @@ from contracts import (
 )
 from factories import ConversationFactory
 from mockserver import config
+from mockserver.control.models import Lifecycle, LifecycleMode
+from mockserver.state import lifecycle
 from mockserver.state.clock import Clock
 from mockserver.state.detail_events import DetailEvents
 from mockserver.state.detail_publishing import DetailPublisher
 from mockserver.state.identity import (
+    ADMIN_ROLE,
+    AGENT_ROLE,
     CLIENT,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -362,6 +366,44 @@ def test_a_reader_of_several_entries_sees_all_of_a_put_or_none(
     assert torn == []
 
 
+def test_the_store_indexes_the_callbacks_waiting_for_an_agent_by_when_the_lifecycle_offers_them(
+    fresh: ConversationStore, conversations: list[Conversation]
+) -> None:
+    settings = Lifecycle(mode=LifecycleMode.AUTO, offer_delay_seconds=0)
+    factory = ConversationFactory(7, now=NOW)
+    scheduled = next(c for c in conversations if lifecycle.next_step(c, settings).kind == "fire")  # type: ignore[union-attr]
+    fired = attrs.evolve(lifecycle.apply(scheduled, "fire", NOW, settings, factory), id="fired")
+    stored = [*conversations, fired]
+    with fresh.transaction():
+        fresh.seed(stored)
+    # With no offer delay, an offer is due when its callback began to wait.
+    offers = {
+        c.id: step.due for c in stored if (step := lifecycle.next_step(c, settings)) and step.kind == "offer"
+    }
+    assert "fired" in offers
+    assert 0 < len(offers) < len(stored)
+
+    def waiting(until: int) -> list[str]:
+        return [key for _, key in sorted((due, key) for key, due in offers.items() if due <= until)]  # type: ignore[misc]
+
+    times = sorted(set(offers.values()))
+    for until in (times[0] - 1, times[0], times[len(times) // 2], times[-1], times[-1] + 1):
+        assert [entry.id for entry in fresh.queued(until)] == waiting(until)
+    assert all(entry.queued_at == offers[entry.id] for entry in fresh.queued(times[-1]))
+
+    everyone = times[-1]
+    first, *rest = waiting(everyone)
+    answered = next(c for c in stored if c.id not in offers and lifecycle.legs_of(c) is not None)
+    with fresh.transaction():
+        fresh.put([attrs.evolve(answered, id="fired")])  # no longer waiting
+        fresh.delete(first)
+    assert [entry.id for entry in fresh.queued(everyone)] == [key for key in rest if key != "fired"]
+
+    with fresh.transaction():
+        fresh.reset()
+    assert [entry.id for entry in fresh.queued(everyone)] == waiting(everyone)
+
+
 def test_delete_removes_an_entry_and_its_place_among_the_active_ids(fresh: ConversationStore) -> None:
     store = fresh
     calling = Conversation(id="calling", participants=(Participant(calls=(Call(id="call"),)),))
@@ -563,6 +605,39 @@ def test_users_clients_roles_and_tokens_are_one_across_processes_and_a_reset_ret
         assert "viewer" not in first.roles()
         assert [user_id for user_id, _ in first.users()] == ["u-1", "u-2", first.supervisor_id]
         assert first.principal(issued.token).id == derived_user_id(issued.token)  # no longer issued
+    finally:
+        if other_store is not fresh:
+            other_store.close()
+
+
+def test_a_principal_is_found_once_per_token_until_any_process_changes_the_identities(
+    store: str, fresh: ConversationStore
+) -> None:
+    clock = [1_000_000]
+    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        first = _identity(fresh, clock)
+        second = first if other_store is fresh else _identity(other_store, clock)
+        with fresh.transaction():
+            issued = first.issue(USER, "u-1", seconds=60)
+        other_store.sync()
+        kept = {token: second.principal(token) for token in ("own-token", "agent:0", issued.token)}
+        # Found once: the same principal again, its answers to permission checks kept with it.
+        assert all(second.principal(token) is principal for token, principal in kept.items())
+        assert kept["own-token"].holds("conversation:communication:view")  # the admin role's *:*:*
+
+        with fresh.transaction():
+            first.put_role(ADMIN_ROLE, ["routing:queue:view"])  # a token of its own acts with it
+            first.put_role(AGENT_ROLE, ["conversation:callback:create"])
+        other_store.sync()
+
+        assert second.principal("own-token").permissions == {"routing:queue:view"}
+        assert second.principal("agent:0").permissions == {"conversation:callback:create"}
+        assert second.principal(issued.token).permissions == {"conversation:callback:create"}
+        assert not second.principal("own-token").holds("conversation:communication:view")
+        clock[0] += 60_000  # a kept principal still expires with its token
+        with pytest.raises(TokenExpiredError):
+            second.principal(issued.token)
     finally:
         if other_store is not fresh:
             other_store.close()
