@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The official JavaScript SDK steers the mock's ACD: a preferred agent gets the offer, an
-// agent-owned callback waits for its owner, a priority change and an estimated wait are answered.
+// agent-owned callback waits for its owner, a priority change and an estimated wait are answered;
+// with one agent on a queue every offer reaches that agent, oldest first; off queue the callback
+// waits and the estimated wait grows; a priority raise moves a callback ahead of older ones; a
+// customer-first callback dials the customer before any agent is offered.
 //
 //   node acd.mjs URL [ADMIN_PREFIX]      (ADMIN_TOKEN in the environment guards the control API)
 //
@@ -52,12 +55,126 @@ async function admin(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-async function create(routingData) {
+async function create(routingData, callbackScheduledTime) {
   const made = await sdk('conversations', 'postConversationsCallbacks', {
     callbackNumbers: ['+13175550100'],
     routingData,
+    ...(callbackScheduledTime ? { callbackScheduledTime } : {}),
   });
   return made.conversation.id;
+}
+
+/** A queue of the script's own whose one member (``agent:<n>``) leaves every other queue, idle; its user id. */
+async function ownQueue(queueId, agent, callback = {}) {
+  const mediaSettings = { callback: { alertingTimeoutSeconds: 30, ...callback } };
+  await admin('PUT', `/queues/${queueId}`, { name: queueId, members: [agent], exclusive: true, mediaSettings });
+  const members = (await sdk('routing', 'getRoutingQueueMembers', queueId, { pageSize: 100 })).entities;
+  expect(`${queueId}: its members`, members.length, 1);
+  return members[0].id;
+}
+
+async function advance(seconds) {
+  await admin('POST', '/clock', { advanceSeconds: seconds });
+}
+
+/** The server clock's time plus ``seconds``, as the API writes times. */
+async function at(seconds) {
+  const { now } = await admin('GET', '/clock');
+  return new Date(Date.parse(now) + seconds * 1000).toISOString();
+}
+
+/** Answer, hang up and wrap up an offer, as the agent's desktop would. */
+async function handle(conversationId, participant) {
+  for (const state of ['connected', 'disconnected']) {
+    await sdk('conversations', 'patchConversationsCallbackParticipant', conversationId, participant.id, { state });
+  }
+  const communicationId = participant.callbacks[0].id;
+  await sdk('conversations', 'postConversationsCallbackParticipantCommunicationWrapup', conversationId,
+    participant.id, communicationId, { body: { code: 'done' } });
+}
+
+async function everyOfferToTheOneAgent() {
+  const agent = await ownQueue('js-one-agent', 'agent:0');
+  const created = [];
+  for (let index = 0; index < 20; index += 1) {
+    created.push(await create({ queueId: 'js-one-agent' }, await at(index / 20)));
+  }
+  await advance(4); // all fired, one a 50 ms after another; one offered, the others wait
+  const served = [];
+  for (let round = 0; round < 20; round += 1) {
+    const alerting = [];
+    for (const conversationId of created) {
+      const conversation = await sdk('conversations', 'getConversation', conversationId);
+      for (const participant of conversation.participants) {
+        if (participant.purpose === 'agent' && participant.callbacks[0].state === 'alerting') {
+          alerting.push([conversationId, participant]);
+        }
+      }
+    }
+    expect(`round ${round}: offers alerting at once`, alerting.length, 1);
+    const [conversationId, participant] = alerting[0];
+    expect(`round ${round}: the agent offered`, participant.userId, agent);
+    served.push(conversationId);
+    await handle(conversationId, participant); // idle again: the next is offered
+  }
+  expect('served oldest first', served, created);
+  return served.length;
+}
+
+async function estimate(queueId) {
+  const [result] = (await sdk('routing', 'getRoutingQueueEstimatedwaittime', queueId, {})).results;
+  expect('the estimate is for callbacks', [result.intent, result.formula], ['CALLBACK', 'SIMPLE']);
+  return result.estimatedWaitTimeSeconds;
+}
+
+async function offQueueTheWaitGrows() {
+  const agent = await ownQueue('js-waiting', 'agent:1');
+  expect('an idle member: no wait', await estimate('js-waiting'), 0);
+  await sdk('users', 'putUserRoutingstatus', agent, { status: 'OFF_QUEUE' });
+  const seen = [await estimate('js-waiting')];
+  const waiting = [];
+  for (let index = 0; index < 3; index += 1) {
+    waiting.push(await create({ queueId: 'js-waiting' }));
+    await advance(10);
+    seen.push(await estimate('js-waiting'));
+  }
+  expect('the estimates grow with each callback waiting', new Set(seen).size, 4);
+  expect('in order', seen, [...seen].sort((a, b) => a - b));
+  for (const conversationId of waiting) expect('nobody offered', await offers(conversationId), []);
+  return seen;
+}
+
+async function aRaiseMovesAhead() {
+  const agent = await ownQueue('js-priority', 'agent:2');
+  await sdk('users', 'putUserRoutingstatus', agent, { status: 'OFF_QUEUE' });
+  const older = await create({ queueId: 'js-priority' });
+  await advance(60);
+  const newer = await create({ queueId: 'js-priority' });
+  await advance(120);
+  const raised = await sdk('routing', 'patchRoutingConversation', newer, { priority: 2 });
+  expect('the raised priority', raised.priority, 2);
+  await sdk('users', 'putUserRoutingstatus', agent, { status: 'IDLE' });
+  expect('the raised callback is offered first', [await offers(newer), await offers(older)], [
+    [[agent, 'alerting']],
+    [],
+  ]);
+  return { older, newer };
+}
+
+async function theCustomerIsDialledFirst() {
+  const agent = await ownQueue('js-customer-first', 'agent:3', { mode: 'CustomerFirst' });
+  const conversationId = await create({ queueId: 'js-customer-first' }, await at(10));
+  await advance(12);
+  const legs = async () => {
+    const conversation = await sdk('conversations', 'getConversation', conversationId);
+    const by = Object.fromEntries(conversation.participants.map((p) => [p.purpose, p.callbacks[0].state]));
+    return [by.customer, by.acd, await offers(conversationId)];
+  };
+  expect('fired: the customer is dialled, nobody offered', await legs(), ['dialing', 'scheduled', []]);
+  await admin('POST', `/conversations/${conversationId}/advance`, { to: 'customer_answered' });
+  await advance(3);
+  expect('answered: the agent is offered', await legs(), ['connected', 'connected', [[agent, 'alerting']]]);
+  return conversationId;
 }
 
 /** The conversation's agent offers: [userId, state], in order. */
@@ -98,7 +215,14 @@ async function main() {
   const ownerStatus = await sdk('users', 'getUserRoutingstatus', owner);
   expect('the offered owner is interacting', ownerStatus.status, 'INTERACTING');
 
-  return { queueId: queue.id, preferred, owner, preferredCallback, owned, estimate };
+  const everyOffer = await everyOfferToTheOneAgent();
+  const waits = await offQueueTheWaitGrows();
+  const priorities = await aRaiseMovesAhead();
+  const customerFirst = await theCustomerIsDialledFirst();
+  return {
+    queueId: queue.id, preferred, owner, preferredCallback, owned, estimate, everyOffer, waits, priorities,
+    customerFirst,
+  };
 }
 
 try {

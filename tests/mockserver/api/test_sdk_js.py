@@ -87,3 +87,5 @@ def test_the_js_sdk_steers_the_acd(tmp_path: Path) -> None:
 
     assert summary["preferred"] != summary["owner"]
     assert summary["estimate"]["estimatedWaitTimeSeconds"] >= 0
+    assert summary["everyOffer"] == 20  # with only agent:0 on queue, 20 of 20 offers reached agent:0
+    assert summary["waits"] == sorted(set(summary["waits"]))  # off queue, the wait grew with each callback
