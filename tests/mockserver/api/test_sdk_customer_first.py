@@ -11,13 +11,11 @@ from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
-import attrs
 import pytest
 
-import contracts
-from contracts import Queue, RoutingStatusType
 from mockserver.testing.server import MockServer
 from tests.support import NOW
+from tests.support.live import call
 
 QUEUE = "cf-q"
 
@@ -28,19 +26,12 @@ def conversations(sdk: ModuleType, sdk_client: Any) -> Any:
 
 
 def queue(server: MockServer, **callback: Any) -> str:
-    """``cf-q`` with the callback settings ``callback`` and agent:0 its one idle member; agent:0's id."""
-    routing = server.backend.routing
-    agent = routing.users()[0][0]
-    settings = contracts.structure(
-        {"name": "Customer first", "mediaSettings": {"callback": {"alertingTimeoutSeconds": 30, **callback}}},
-        Queue,
-    )
-    with server.backend.store.transaction():
-        for other in routing.queues():
-            routing.remove_members(other.id or "", [agent])
-        routing.put_queue(attrs.evolve(settings, id=QUEUE), [agent])
-        routing.set_status(agent, RoutingStatusType.IDLE)
-    return agent
+    """``cf-q`` with the callback settings ``callback`` and agent:0 its one idle member (out of every
+    other queue, through the control API); agent:0's id."""
+    settings = {"callback": {"alertingTimeoutSeconds": 30, **callback}}
+    server.put_queue(QUEUE, "Customer first", members=["agent:0"], exclusive=True, media_settings=settings)
+    (member,) = call(server.url, "GET", f"/api/v2/routing/queues/{QUEUE}/members").json()["entities"]
+    return str(member["id"])
 
 
 def create(sdk: ModuleType, conversations: Any) -> str:
