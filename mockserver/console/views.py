@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 import contracts
 from mockserver.console import access, rows, timeline
+from mockserver.control.matchers import describe_match
 from mockserver.control.models import MAX_STATUS, MIN_STATUS, ClockChange, RecordedRequest, RequestPattern
 from mockserver.control.rules import check_declared_bounds, check_path
 from mockserver.state import analytics, lifecycle, paging
@@ -155,11 +156,11 @@ def notifications() -> str:
 @bp.get("/controls")
 def controls() -> str:
     server = backend()
+    faults, stubs = server.faults.listing().faults, server.stubs.listing().stubs
+    # Each fault's and stub's matchers on the query, headers and body, as phrases (none: method and path).
+    matchers = {item.id: describe_match(item.match) for item in (*faults, *stubs) if item.match is not None}
     return render_template(
-        "controls.html",
-        faults=server.faults.listing().faults,
-        stubs=server.stubs.listing().stubs,
-        limit=server.limiter.limit,
+        "controls.html", faults=faults, stubs=stubs, matchers=matchers, limit=server.limiter.limit
     )
 
 

@@ -96,6 +96,20 @@ def test_the_journal_filters_by_method_path_status_fault_and_stub(client: FlaskC
     assert shown("pageSize=1&pageNumber=4") == ["/api/v2/conversations"]
 
 
+def test_the_controls_page_shows_each_fault_and_stub_with_its_matchers(client: FlaskClient) -> None:
+    match = {"query": {"pageSize": {"equalTo": "25"}}, "body": [{"jsonPath": "$.queueId", "equalTo": "q-1"}]}
+    fault = client.post(control_path(AdminRoutes.ADD_FAULT), json={"status": 503, "match": match}).json
+    stub = client.post(control_path(AdminRoutes.ADD_STUB), json={"path": "/api/v2/plain", "body": "{}"}).json
+
+    page = html.unescape(client.get(f"{UI}/controls").data.decode())
+
+    fault_row = page.split(f'id="fault-{fault["id"]}"', 1)[1].split("</tr>", 1)[0]  # type: ignore[index]
+    stub_row = page.split(f'id="stub-{stub["id"]}"', 1)[1].split("</tr>", 1)[0]  # type: ignore[index]
+    shown = re.findall(r"<small>([^<]+)</small>", fault_row)
+    assert shown == ["query pageSize equalTo '25'", "body $.queueId equalTo 'q-1'"]
+    assert "<small>" not in stub_row  # method and path alone
+
+
 def test_a_journal_entry_copies_as_curl(client: FlaskClient) -> None:
     client.post("/api/v2/stubbed?x=1&x=2", json={"name": "it's"})
     page = client.get(f"{UI}/journal").data.decode()
