@@ -2,8 +2,11 @@
 
 ``on_detail`` is a ``DetailEvents`` listener: under the store's lock, it only wraps the event and
 puts it on a bounded queue (a full queue drops it, and says so in the deliveries): a background
-thread POSTs each (unless a reset came since it was queued), with at most ``MAX_ATTEMPTS`` attempts, a short pause between them, and records
-every attempt in a log of the store (``deliveries``), so nothing here ever holds up the engine.
+thread (a ``delivery.Courier``) POSTs each (unless a reset came since it was queued, on any
+replica: the reset's generation is part of the store), with at most ``MAX_ATTEMPTS`` attempts, a
+short pause between them, and records every attempt in a log of the store (``deliveries``), so
+nothing here ever holds up the engine. ``close`` (the server's stop) drops what waits and never
+blocks; the next event starts the thread again.
 
 The envelope, as a capture of the Genesys EventBridge integration shows it: ``version`` "0", ``id``,
 ``detail-type`` (the topic's template, ``v2.detail.events.conversation.{id}.acd.start``), ``source``
@@ -16,11 +19,11 @@ defaults). The target is a part of the store (every replica sends to it); a rese
 
 from __future__ import annotations
 
-import queue
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from http.client import HTTPException
 from typing import Any
 
 import orjson
@@ -28,6 +31,7 @@ import orjson
 import contracts
 from mockserver.control.models import EventSinkTarget, SinkDelivery
 from mockserver.state.clock import Clock, from_ms
+from mockserver.state.delivery import OPENER, Courier
 from mockserver.store.base import Log, PartShare
 from mockserver.store.memory import LocalPartShare
 
@@ -86,13 +90,12 @@ class EventSink:
         self._new_id = new_id
         self._deliveries = deliveries
         self._share = LocalPartShare() if share is None else share
-        self._queue: queue.Queue[tuple[int, str, dict[str, Any]] | None] = queue.Queue(QUEUE_LIMIT)
-        # A reset starts a new generation: what was queued or in flight before it is neither sent nor recorded.
+        self._courier: Courier[tuple[int, str, dict[str, Any]]] = Courier(
+            "event-sink", self._send_one, limit=QUEUE_LIMIT
+        )
+        # A reset starts a new generation (kept in the store, so every replica sees it): what was
+        # queued or in flight before it is neither sent nor recorded.
         self._generation = 0
-        self._recording = threading.Lock()
-        self._sender: threading.Thread | None = None
-        self._starting = threading.Lock()
-        self._stopped = threading.Event()
 
     @property
     def target(self) -> EventSinkTarget | None:
@@ -107,7 +110,6 @@ class EventSink:
         """The configured target again, no attempts recorded."""
         with self._share.changing():
             self._target = self._initial
-        with self._recording:
             self._generation += 1
             self._deliveries.clear()
 
@@ -120,53 +122,42 @@ class EventSink:
         if target is None:
             return
         event = envelope(target, topic, body, at, self._new_id())
-        try:
-            self._queue.put_nowait((self._generation, target.url, event))
-        except queue.Full:
+        if not self._courier.put((self._generation, target.url, event)):
             dropped = f"dropped: {QUEUE_LIMIT} events were waiting"
             self._record(self._generation, target.url, event, 1, None, dropped)
-            return
-        self._start()
 
     def close(self) -> None:
-        """Stop the sender once it has sent what waits (at most one attempt's time more)."""
-        self._stopped.set()
-        sender = self._sender
-        if sender is not None:
-            self._queue.put(None)
-            sender.join(timeout=TIMEOUT_SECONDS * 2)
+        """Stop the sender after the attempt in flight and drop what waits (never blocks for long)."""
+        self._courier.close()
 
-    # As a part: ``{"target": EventSinkTarget's wire form or None}``
+    # As a part: ``{"target": EventSinkTarget's wire form or None, "generation": resets so far}``
 
     def dump(self) -> Any:
-        return {"target": None if self._target is None else contracts.unstructure(self._target)}
+        target = None if self._target is None else contracts.unstructure(self._target)
+        return {"target": target, "generation": self._generation}
 
     def load(self, data: Any) -> None:
         given = data["target"]
         self._target = None if given is None else contracts.structure(given, EventSinkTarget)
+        self._generation = int(data.get("generation", 0))
 
     # Inside
 
-    def _start(self) -> None:
-        if self._sender is not None:
-            return
-        with self._starting:
-            if self._sender is None:
-                self._sender = threading.Thread(target=self._send_all, name="event-sink", daemon=True)
-                self._sender.start()
-
-    def _send_all(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
+    def _send_one(self, item: tuple[int, str, dict[str, Any]], stop: threading.Event) -> None:
+        generation, url, event = item
+        data = orjson.dumps(event)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            if stop.is_set() or not self._current(generation):
                 return
-            generation, url, event = item
-            data = orjson.dumps(event)
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                if generation != self._generation or self._send(generation, url, event, data, attempt):
-                    break
-                if attempt < MAX_ATTEMPTS and self._stopped.wait(PAUSES[attempt - 1]):
-                    break
+            if self._send(generation, url, event, data, attempt):
+                return
+            if attempt < MAX_ATTEMPTS and stop.wait(PAUSES[attempt - 1]):
+                return
+
+    def _current(self, generation: int) -> bool:
+        """Whether no reset came since ``generation`` (read under the part's lock: another replica may have reset)."""
+        with self._share.changing():
+            return generation == self._generation
 
     def _send(self, generation: int, url: str, event: dict[str, Any], data: bytes, attempt: int) -> bool:
         request = urllib.request.Request(
@@ -175,11 +166,15 @@ class EventSink:
         status: int | None = None
         error: str | None = None
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+            with OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
                 status = answer.status
         except urllib.error.HTTPError as refused:
             status = refused.code
-        except (OSError, ValueError) as failed:  # refused, reset, timed out, a URL it cannot open
+        except (
+            OSError,
+            ValueError,
+            HTTPException,
+        ) as failed:  # refused, reset, timed out, a URL it cannot open
             error = f"{type(failed).__name__}: {failed}"
         self._record(generation, url, event, attempt, status, error)
         return status is not None and 200 <= status < 300
@@ -206,6 +201,6 @@ class EventSink:
                 time=self._clock.now(),
             )
         )
-        with self._recording:
-            if generation == self._generation:  # else a reset came since: it is forgotten
+        with self._share.changing():
+            if generation == self._generation:  # else a reset came since (on any replica): it is forgotten
                 self._deliveries.append(recorded)

@@ -89,7 +89,7 @@ class RsgiBridge:
 
     ``app`` runs on the event loop while ``inline()`` (a write only unless ``writes_off_loop``),
     else on a thread pool. There, before any environ is built, ``bodyless`` may answer a request
-    without a body.
+    without a body. ``on_close`` runs when Granian ends the worker's serving (``__rsgi_del__``).
     """
 
     def __init__(
@@ -103,8 +103,10 @@ class RsgiBridge:
         bodyless: Bodyless | None = None,
         writes_off_loop: bool = False,
         slow_prefix: str | None = None,
+        on_close: Callable[[], None] = lambda: None,
     ) -> None:
         self.app = app
+        self.on_close = on_close
         self.inline = inline
         self.writes_off_loop = writes_off_loop
         # Writes under this prefix (the control API's) may run long (an advance of the clock runs
@@ -114,6 +116,10 @@ class RsgiBridge:
         self.max_body = max_body
         self.body_timeout = body_timeout
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="callback-mock")
+
+    def __rsgi_del__(self, loop: Any) -> None:
+        """Granian's word that the worker stopped serving (a graceful stop)."""
+        self.on_close()
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":  # websockets: the API has none

@@ -97,6 +97,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
             bodyless=front.answer_bodyless,
             writes_off_loop=backend.store.shared,  # a write may wait for another replica's lock
             slow_prefix=str(app.config["ADMIN_PREFIX"]).rstrip("/") + "/",
+            on_close=backend.close_senders,  # on a graceful stop: no POST starts after it
         )
         # The lifecycle's steps run at their due time, whether or not a request arrives; the
         # thread is a daemon, and ends with the worker.

@@ -214,6 +214,12 @@ class Assembly:
             event_sink=config.get("EVENT_SINK"),
         )
 
+    def close_senders(self) -> None:
+        """Stop the background senders (the event sink's, the workflows'): the attempt in flight ends,
+        what waits is dropped, neither blocks; the next delivery starts its sender again."""
+        self.event_sink.close()
+        self.trigger_runs.sender.close()
+
     def now(self) -> datetime:
         return self.clock.now()
 

@@ -84,21 +84,20 @@ class TriggerRuns:
         """Start what the clock has reached, and hand the sender every attempt that is due."""
         now = self._clock.ms()
         due_ms = from_ms(now)
-        waiting = [e for e in self._state.waiting() if _due(e) <= due_ms]
-        if not waiting:
-            return
-        with self._state.changing():
+        with self._state.changing():  # the sender's thread calls this too: read under the part's lock
+            waiting = [e for e in self._state.waiting() if _due(e) <= due_ms]
+            if not waiting:
+                return
             for execution in waiting:
-                current = self._state.execution(execution.id)
-                if (
-                    current is not None
-                    and current.status is ExecutionStatus.DELAYED
-                    and current.due_at <= due_ms
-                ):
-                    self._state.put_execution(self._started(current, now))
-        for execution in self._state.waiting():
-            if execution.next_attempt_at is not None and execution.next_attempt_at <= due_ms:
-                self.sender.submit(execution.id)
+                if execution.status is ExecutionStatus.DELAYED and execution.due_at <= due_ms:
+                    self._state.put_execution(self._started(execution, now))
+            due = [
+                execution.id
+                for execution in self._state.waiting()
+                if execution.next_attempt_at is not None and execution.next_attempt_at <= due_ms
+            ]
+        for execution_id in due:
+            self.sender.submit(execution_id)
 
 
 def _due(execution: Execution) -> Any:

@@ -142,8 +142,13 @@ class Triggers:
             self._waiting.discard(execution_id)
 
     def waiting(self) -> list[Execution]:
-        """The executions whose time may come: delayed, or with a retry planned."""
-        return [self._executions[execution_id] for execution_id in sorted(self._waiting)]
+        """The executions whose time may come: delayed, or with a retry planned; inside ``changing()``.
+
+        Outside it (another thread may be placing a reset) an id whose execution is gone is skipped.
+        """
+        executions = self._executions
+        found = (executions.get(execution_id) for execution_id in sorted(self._waiting))
+        return [execution for execution in found if execution is not None]
 
     def reset(self) -> None:
         """No triggers, no workflows, no executions (the seeded org has none)."""

@@ -1,34 +1,35 @@
 """The background sender: POSTs each started execution's input to its workflow's URL, off the store's lock.
 
-One daemon thread per server, started with a delivery and ended when nothing is left to deliver. Each attempt is claimed under the
+One daemon thread per server (a ``delivery.Courier``), started with a delivery and ended when nothing
+is left to deliver, or by ``close`` (the server's stop). Each attempt is claimed under the
 part's lock (so no two threads or processes send it twice), made with no lock held (a slow or dead
 URL holds up nothing else: the engine, the routes and other deliveries' claims go on), and its
 outcome journaled under the lock: the answer's status, or what went wrong. A failed attempt is
 retried after ``workflows.backoff_seconds`` on the mock's clock, ``MAX_ATTEMPTS`` in all; the
 HTTP itself runs in real time, bounded by the workflow's ``timeoutSeconds``. Between deliveries the
 thread looks at the clock every ``POLL_SECONDS`` while anything waits (a clock that runs, or one
-another process moved). Nothing here imports Flask.
+another process moved). An attempt or a look that raises (the store away, a URL urllib cannot
+parse) is logged, and the thread goes on. Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
+from http.client import HTTPException
 
 import attrs
 import orjson
 
 from mockserver.state.clock import Clock, from_ms
+from mockserver.state.delivery import OPENER, Courier
 from mockserver.state.triggers import Triggers
 from mockserver.state.workflows import MAX_ATTEMPTS, Attempt, ExecutionStatus, backoff_seconds
 
 POLL_SECONDS = 0.1  # real time: how often the thread looks at the clock while executions wait
-# No proxy from the environment: the URL is the test's own service, most often on this machine.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class WorkflowSender:
@@ -38,40 +39,32 @@ class WorkflowSender:
         self._state = state
         self._clock = clock
         self._run_due = run_due
-        self._due: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._courier: Courier[str] = Courier(
+            "workflow-sender", self._attempt, idle_seconds=POLL_SECONDS, on_idle=self._look
+        )
 
     @property
     def running(self) -> bool:
         """Whether the sender's thread is alive (it ends when nothing is left to deliver)."""
-        with self._lock:
-            return self._thread is not None
+        return self._courier.running
 
     def submit(self, execution_id: str) -> None:
         """Deliver the execution's due attempt soon (one claimed already, or not due, is skipped)."""
-        self._due.put(execution_id)
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="workflow-sender", daemon=True)
-                self._thread.start()
+        self._courier.put(execution_id)
 
-    def _run(self) -> None:
-        while True:
-            try:
-                execution_id = self._due.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                if self._state.waiting():
-                    self._run_due()
-                    continue
-                with self._lock:  # idle: the thread ends (the next ``submit`` starts another)
-                    if self._due.empty():
-                        self._thread = None
-                        return
-                continue
-            self._attempt(execution_id)
+    def close(self) -> None:
+        """Stop the thread after the attempt in flight (the next ``submit`` starts another)."""
+        self._courier.close()
 
-    def _attempt(self, execution_id: str) -> None:
+    def _look(self) -> bool:
+        """With nothing submitted: start and submit what the clock reached; False when nothing waits."""
+        with self._state.changing():
+            waiting = bool(self._state.waiting())
+        if waiting:
+            self._run_due()
+        return waiting
+
+    def _attempt(self, execution_id: str, _stop: threading.Event) -> None:
         now = from_ms(self._clock.ms())
         with self._state.changing():
             execution = self._state.execution(execution_id)
@@ -93,10 +86,8 @@ class WorkflowSender:
                 "X-Callback-Mock-Execution-Id": execution.id,
                 "X-Callback-Mock-Trigger-Id": execution.trigger_id,
             }
-            request = urllib.request.Request(
-                workflow.url, data=orjson.dumps(execution.input), headers=headers, method="POST"
-            )
-            status, error = _post(request, workflow.timeout_seconds)
+            data = orjson.dumps(execution.input)
+            status, error = _post(workflow.url, data, headers, workflow.timeout_seconds)
         self._journal(execution_id, status, error)
 
     def _journal(self, execution_id: str, status: int | None, error: str | None) -> None:
@@ -121,10 +112,11 @@ class WorkflowSender:
             )
 
 
-def _post(request: urllib.request.Request, timeout: float) -> tuple[int | None, str | None]:
+def _post(url: str, data: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, str | None]:
     """The status a URL answered (and an error unless 2xx), or no status and what went wrong."""
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        with OPENER.open(request, timeout=timeout) as response:
             response.read()
             return response.status, None
     except urllib.error.HTTPError as answered:
@@ -137,4 +129,6 @@ def _post(request: urllib.request.Request, timeout: float) -> tuple[int | None, 
             return None, f"timed out after {timeout:g} s"
         return None, f"no answer: {reason}"
     except OSError as failed:  # reset mid-answer, and the like
+        return None, f"no answer: {failed}"
+    except (ValueError, HTTPException) as failed:  # a URL urllib cannot parse, a malformed answer
         return None, f"no answer: {failed}"

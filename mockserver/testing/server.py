@@ -94,7 +94,7 @@ class MockServer(AdminClient):
         self._server = self._thread = None
         self.waker.stop()
         self.stream.stop()
-        self.backend.event_sink.close()  # its sender, if a sink was set, once what waits is tried
+        self.backend.close_senders()  # the event sink's and the workflows': what waits is dropped
 
     def reset(self) -> None:
         """Back to the seeded dataset, with the journal cleared and no faults or rate limit."""
