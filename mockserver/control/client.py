@@ -171,19 +171,35 @@ class AdminClient:
         matchers a stub takes (docs: Matchers). On a mismatch the AssertionError shows the nearest
         requests received.
         """
+        result = self.verification(method, path, count=count, match=match, **criteria)
+        if not result["ok"]:
+            raise AssertionError(result["message"])
+        matched: list[JSON] = result["matched"]
+        return matched
+
+    def verification(
+        self,
+        method: str = "*",
+        path: str = "**",
+        *,
+        count: int | None = None,
+        match: Mapping[str, Any] | None = None,
+        **criteria: Any,
+    ) -> JSON:
+        """``verify``'s outcome, held or not: ``ok``, ``count``, ``message``, ``matched`` and, on a
+        mismatch, the ``nearest`` requests (those that break the fewest criteria first)."""
         body: JSON = {"method": method, "path": path, **_camel_keys(criteria)}
         if count is not None:
             body["count"] = count
         if match is not None:
             body["match"] = _wire_match(match)
         try:
-            result = self._call(ControlRoutes.VERIFY, body)
+            result: JSON = self._call(ControlRoutes.VERIFY, body)
         except AdminError as error:
             if error.status == 409 and isinstance(error.body, dict):
-                raise AssertionError(error.body["message"]) from None
+                return error.body
             raise
-        matched: list[JSON] = result["matched"]
-        return matched
+        return result
 
     def wait_for_requests(
         self,

@@ -3,8 +3,8 @@
 A ``RequestMatch`` holds matchers on query parameters, headers and the JSON body. Each matcher is
 one test of a value (``ValueMatcher``): ``equalTo``, ``matches`` (a regex found in the text),
 ``doesNotMatch``, ``contains`` or ``exists``; none (``{}``) asks only that the value be present. A body matcher (``BodyMatcher``) tests the whole
-body, or with ``jsonPath`` the values an RFC 9535 JSONPath selects (python-jsonpath, as the
-triggers' match criteria read it); a JSONPath alone, or one with a filter (``$.a[?@.b > 1]``), is a
+body, or with ``jsonPath`` the values an RFC 9535 JSONPath selects (``state.jsonpaths``: read and
+compared as the triggers' match criteria read and compare); a JSONPath alone, or one with a filter (``$.a[?@.b > 1]``), is a
 predicate: it holds when the path selects something. Every matcher must hold.
 
 ``check_match`` validates one on creation (``MatchError`` names its JSON path); ``differences``
@@ -21,15 +21,11 @@ from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
-import jsonpath
 from attrs import frozen
-from jsonpath.segments import JSONPathChildSegment
-from jsonpath.selectors import IndexSelector, NameSelector
 
 from contracts import check_bounds, described, mutually_exclusive
+from mockserver.state.jsonpaths import JSONPathError, compiled, same
 
-# RFC 9535 as written: strict, so a path without its $ or with the library's extensions is refused.
-JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
 OPERATORS = ("equalTo", "matches", "doesNotMatch", "contains", "exists")
 _NOT_JSON = object()  # a body that is no JSON document
 
@@ -134,8 +130,8 @@ def _check(matcher: Matcher, path: str) -> None:
                 ) from None
     if json_path is not None:
         try:
-            compiled_path(json_path)
-        except jsonpath.JSONPathError as error:
+            compiled(json_path)
+        except JSONPathError as error:
             problem = str(error.args[0]) if error.args else type(error).__name__
             raise MatchError(
                 f"{path}.jsonPath", f"{path}.jsonPath: not a JSONPath ({problem}); got {json_path!r}."
@@ -150,55 +146,6 @@ def _operators(matcher: Matcher) -> list[str]:
 @lru_cache(maxsize=1024)
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
-
-
-@lru_cache(maxsize=1024)
-def compiled_path(path: str) -> _Path:
-    return _Path(path)
-
-
-class _Path:
-    """A compiled JSONPath. A singular query of names and indexes (``$.a.b[0]``, most matchers'
-    paths) is read by plain indexing: the library's matches, made for every node it selects, cost
-    several times the lookup."""
-
-    __slots__ = ("keys", "path")
-
-    def __init__(self, text: str) -> None:
-        self.path = JSONPATH.compile(text)
-        self.keys = _keys(self.path)
-
-    def findall(self, document: Any) -> list[Any]:
-        if self.keys is None:
-            found: list[Any] = self.path.findall(document)
-            return found
-        node = document
-        for key in self.keys:
-            if isinstance(key, str):
-                if not isinstance(node, dict) or key not in node:
-                    return []
-            elif not isinstance(node, list) or not -len(node) <= key < len(node):
-                return []
-            node = node[key]
-        return [node]
-
-
-def _keys(path: Any) -> tuple[str | int, ...] | None:
-    """The names and indexes of a singular query, in order; None for any other path."""
-    if not isinstance(path, jsonpath.JSONPath) or not path.singular_query():
-        return None
-    keys: list[str | int] = []
-    for segment in path.segments:
-        if not isinstance(segment, JSONPathChildSegment) or len(segment.selectors) != 1:
-            return None
-        [selector] = segment.selectors
-        if isinstance(selector, NameSelector):
-            keys.append(selector.name)
-        elif isinstance(selector, IndexSelector):
-            keys.append(selector.index)
-        else:
-            return None
-    return tuple(keys)
 
 
 # Matching
@@ -352,13 +299,13 @@ def describe_match(match: RequestMatch) -> list[str]:
 def _body_holds(matcher: BodyMatcher, request: Inbound) -> bool:
     if matcher.json_path is None:
         if matcher.equal_to is not None:
-            return _same(request.document(), matcher.equal_to)
+            return same(request.document(), matcher.equal_to)
         text = request.text()
         return _holds(matcher, (text,) if text else None, text=True)
     document = request.document()
     if document is _NOT_JSON:
         return matcher.exists is False
-    found = compiled_path(matcher.json_path).findall(document)
+    found = compiled(matcher.json_path).findall(document)
     return _holds(matcher, tuple(found) if found else None, text=False)
 
 
@@ -372,7 +319,7 @@ def _holds(matcher: Matcher, values: tuple[Any, ...] | None, *, text: bool) -> b
         return True  # no test: present is enough
     if matcher.equal_to is not None:
         wanted = matcher.equal_to
-        return any(value == wanted if text else _same(value, wanted) for value in values)
+        return any(value == wanted if text else same(value, wanted) for value in values)
     if matcher.contains is not None:
         return any(matcher.contains in _as_text(value) for value in values)
     if matcher.matches is not None:
@@ -385,16 +332,3 @@ def _holds(matcher: Matcher, values: tuple[Any, ...] | None, *, text: bool) -> b
 def _as_text(value: Any) -> str:
     """A value as text: a string itself, anything else as its JSON."""
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-
-def _same(value: Any, wanted: Any) -> bool:
-    """JSON equality: ``true`` is not ``1``, ``1`` is ``1.0``; objects and arrays compared deeply."""
-    if isinstance(value, bool) or isinstance(wanted, bool):
-        return type(value) is type(wanted) and value == wanted
-    if isinstance(value, dict) and isinstance(wanted, dict):
-        return value.keys() == wanted.keys() and all(_same(value[k], wanted[k]) for k in value)
-    if isinstance(value, list) and isinstance(wanted, list):
-        return len(value) == len(wanted) and all(_same(a, b) for a, b in zip(value, wanted, strict=True))
-    if isinstance(value, (dict, list)) or isinstance(wanted, (dict, list)):
-        return False
-    return bool(value == wanted) and (isinstance(value, str) == isinstance(wanted, str))

@@ -3,7 +3,8 @@
 A trigger names a topic as the topics list does, its ids as ``{id}``
 (``v2.detail.events.conversation.{id}.acd.start``); an event's topic has the id filled in. Each
 match criterion reads the event body at its JSONPath (relative to the body, as Genesys's
-``mediaType``; ``$.mediaType`` reads the same) with python-jsonpath, and compares what it finds:
+``mediaType``; ``$.mediaType`` reads the same), as a stub's matchers read and compare
+(``jsonpaths``: RFC 9535, JSON equality), and compares what it finds:
 where the path finds several values, one that satisfies the operator is enough; where it finds
 none, only ``Exists`` (with ``false``) holds. The operators' meanings beyond their names are inferred
 (the API documents the names only): ``Contains`` (a found array or string holds ``value``), ``All``
@@ -13,14 +14,14 @@ finds anything), ``Size`` (a found array or string has ``value`` items). Nothing
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-import jsonpath
 from attrs import frozen
 
 from contracts import MatchCriteria, MatchOperator, WorkflowDataFormat
+from mockserver.state import jsonpaths
+from mockserver.state.jsonpaths import same
 
 ID = "{id}"
 # Genesys sends the workflow's Json input under this one variable (Architect's ``jsonData``, JSON).
@@ -47,35 +48,16 @@ def compile_criteria(criteria: Sequence[MatchCriteria]) -> Check:
 def absolute(path: str) -> str:
     """``path`` from the event body's root: Genesys's relative ``mediaType`` is ``$.mediaType``.
 
-    (python-jsonpath reads a bare leading name as a keyword where it is one: ``in``, ``true``.)
+    The one trigger-side step before a path is compiled as every JSONPath is (``jsonpaths``).
     """
-    if path.startswith(("$", "@")):
+    if path.startswith("$"):
         return path
     return f"${path}" if path.startswith("[") else f"$.{path}"
 
 
-# A path of member names alone (``$.queueId``, ``$.a.b``), as the blueprints write them: read by
-# plain lookups, which find what python-jsonpath finds (at most one value) at a fraction of the cost.
-_NAMES = re.compile(r"\$((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
-
-
 def reader(path: str) -> Callable[[Mapping[str, Any]], list[Any]]:
     """What ``path`` (a JSONPath, relative or not) finds in an event body, as a list."""
-    rooted = absolute(path)
-    names = _NAMES.fullmatch(rooted)
-    if names is None:
-        return jsonpath.compile(rooted).findall
-    keys = tuple(names[1].split(".")[1:])
-
-    def find(body: Mapping[str, Any]) -> list[Any]:
-        node: Any = body
-        for key in keys:
-            if not isinstance(node, dict) or key not in node:
-                return []
-            node = node[key]
-        return [node]
-
-    return find
+    return jsonpaths.compiled(absolute(path)).findall
 
 
 def _compiled(criterion: MatchCriteria) -> Check:
@@ -89,13 +71,13 @@ def _compiled(criterion: MatchCriteria) -> Check:
 
 def _holds(operator: MatchOperator | None, value: Any, values: Sequence[Any]) -> Callable[[Any], bool]:
     if operator is MatchOperator.EQUAL:
-        return lambda found: _same(found, value)
+        return lambda found: same(found, value)
     if operator is MatchOperator.NOT_EQUAL:
-        return lambda found: not _same(found, value)
+        return lambda found: not same(found, value)
     if operator is MatchOperator.IN:
-        return lambda found: any(_same(found, v) for v in values)
+        return lambda found: any(same(found, v) for v in values)
     if operator is MatchOperator.NOT_IN:
-        return lambda found: not any(_same(found, v) for v in values)
+        return lambda found: not any(same(found, v) for v in values)
     if operator is MatchOperator.CONTAINS:
         return lambda found: _contains(found, value)
     if operator is MatchOperator.ALL:
@@ -118,14 +100,9 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _same(a: Any, b: Any) -> bool:
-    """JSON equality: ``true`` is not ``1``."""
-    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
-
-
 def _contains(found: Any, value: Any) -> bool:
     if isinstance(found, list):
-        return any(_same(item, value) for item in found)
+        return any(same(item, value) for item in found)
     return isinstance(found, str) and isinstance(value, str) and value in found
 
 
@@ -154,8 +131,8 @@ def _problems(criterion: MatchCriteria, here: str) -> Iterator[Problem]:
         yield Problem(f"{here}.jsonPath", "a JSONPath is required")
     else:
         try:
-            jsonpath.compile(absolute(criterion.json_path))
-        except jsonpath.JSONPathError as error:
+            jsonpaths.compiled(absolute(criterion.json_path))
+        except jsonpaths.JSONPathError as error:
             first = str(error).splitlines()[0]
             yield Problem(f"{here}.jsonPath", f"a valid JSONPath is required ({first})")
     operator = criterion.operator
@@ -233,6 +210,9 @@ def _equalities(criteria: Sequence[MatchCriteria]) -> Iterator[tuple[tuple[str, 
     """The criteria an event must meet by a string's equality at a path of names: (the names, the string)."""
     for criterion in criteria:
         if criterion.operator is MatchOperator.EQUAL and isinstance(criterion.value, str):
-            names = _NAMES.fullmatch(absolute(criterion.json_path or "$"))
-            if names is not None:
-                yield tuple(names[1].split(".")[1:]), criterion.value
+            try:
+                keys = jsonpaths.compiled(absolute(criterion.json_path or "$")).keys
+            except jsonpaths.JSONPathError:
+                continue  # refused where the trigger is made: never filed
+            if keys and all(isinstance(key, str) for key in keys):
+                yield tuple(str(key) for key in keys), criterion.value

@@ -1,9 +1,11 @@
-"""An event bus for tests: a small local HTTP receiver the server's event sink POSTs detail events to.
+"""An event bus for tests: a small local HTTP receiver the server POSTs JSON to.
 
-It stands where Amazon EventBridge would: every POSTed body (an EventBridge event whose ``detail``
-holds the detail event) is recorded, and ``wait_for`` returns the first that matches as soon as it
-has arrived (nothing sleeps). ``answer`` sets the status it replies with (a 500 to test the sink's
-retries). Only the standard library.
+It stands where Amazon EventBridge would for the event sink's detail events, and where a workflow's
+URL would for the triggers' deliveries: every POSTed body (an EventBridge event whose ``detail``
+holds the detail event; a workflow's input) is recorded with its headers, and ``wait_for`` returns
+the first that matches as soon as it has arrived (nothing sleeps). ``answer`` sets the status it
+replies with (a 500 to test retries); ``hold`` keeps every answer back until ``release`` (a receiver
+that hangs, to test timeouts). Only the standard library.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ class EventBus:
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.received: list[JSON] = []  # every event, in the order it arrived
+        self.headers: list[dict[str, str]] = []  # the headers each of them came with
         self.status = 200  # what it answers
         self._arrived = threading.Condition()
+        self._released = threading.Event()
+        self._released.set()
         bus = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -35,7 +40,9 @@ class EventBus:
                 if 200 <= status < 300:
                     with bus._arrived:
                         bus.received.append(json.loads(body))
+                        bus.headers.append(dict(self.headers))
                         bus._arrived.notify_all()
+                bus._released.wait(30)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -76,7 +83,16 @@ class EventBus:
         """Reply ``status`` to every POST from now on (a non-2xx one records nothing)."""
         self.status = status
 
+    def hold(self) -> None:
+        """Answer no POST (after recording it) until ``release``: a receiver that hangs."""
+        self._released.clear()
+
+    def release(self) -> None:
+        """Answer the POSTs held, and every one from now on."""
+        self._released.set()
+
     def close(self) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -8,7 +8,6 @@ Only the control API: it works on a remote server as on the in-process one.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from mockserver.control.client import AdminClient, AdminError
@@ -17,27 +16,31 @@ NEAREST = 3  # requests listed under each unused stub or fault
 
 
 def unused_report(server: AdminClient) -> str | None:
-    """What the test set and no request hit, each with the nearest requests received; None if all were hit."""
+    """What the test set and no request hit, each with the nearest requests received; None if all were hit.
+
+    The nearest are the journal's (a verification of the item's method, path and matchers): the
+    requests that break the fewest of its criteria first, as ``verify`` lists them.
+    """
     unused = [("stub", stub) for stub in server.stubs() if not stub["hits"]]
     unused += [("fault", fault) for fault in server.faults() if not fault["applied"]]
     if not unused:
         return None
-    try:
-        received = server.requests()
-    except AdminError:  # the journal switched off (JOURNAL false): nothing to show
-        received = None
     lines = [f"{len(unused)} stub(s) or fault(s) set by the test were never used:"]
     for kind, item in unused:
         lines.append(f"  {kind} {item['id']}: {_described(item)}")
-        if received is None:
+        try:
+            result = server.verification(item["method"], item["path"], match=item.get("match"))
+        except AdminError:  # the journal switched off (JOURNAL false): nothing to show
             lines.append("    (the journal is off: no requests to show)")
             continue
-        nearest = _nearest(item, received)
-        if not nearest:
-            method = "" if item["method"] == "*" else f"{item['method']} "
-            lines.append(f"    no {method}request arrived")
-        for request in nearest:
-            lines.append(f"    nearest: {request['method']} {request['path']} -> {request['status']}")
+        if result["ok"]:  # requests it would take were answered by another stub or fault
+            lines.extend(f"    matched, answered before it: {_line(r)}" for r in result["matched"][:NEAREST])
+            continue
+        nearest = result["nearest"][:NEAREST]
+        method = str(item["method"]).upper()
+        if not any(method in ("*", request["method"]) for request in nearest):
+            lines.append(f"    no {'' if method == '*' else method + ' '}request arrived")
+        lines.extend(f"    nearest: {_line(request)}" for request in nearest)
     return "\n".join(lines)
 
 
@@ -49,12 +52,5 @@ def _described(item: dict[str, Any]) -> str:
     return text
 
 
-def _nearest(item: dict[str, Any], received: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The requests with the item's method (any, for *), the path most like its pattern first."""
-    method = str(item["method"]).upper()
-    same = [request for request in received if method in ("*", request["method"])]
-
-    def likeness(request: dict[str, Any]) -> float:
-        return difflib.SequenceMatcher(None, item["path"], request["path"]).ratio()
-
-    return sorted(same, key=likeness, reverse=True)[:NEAREST]
+def _line(request: dict[str, Any]) -> str:
+    return f"{request['method']} {request['path']} -> {request['status']}"

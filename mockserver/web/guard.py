@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from mockserver.config import CONSOLE_PATH
+from mockserver.config import Paths
 from mockserver.state.errors import ApiError, http_error
 from mockserver.web.auth import correlation_id
 from mockserver.web.wire import error_answer
@@ -101,6 +101,7 @@ class WebGuard:
         self.app = app
         self.allowed_hosts = tuple(allowed_hosts)
         self.admin_prefix = admin_prefix  # without a trailing slash
+        self.paths = Paths(admin_prefix=admin_prefix)
         self.bodyless = bodyless  # the next layer's answer_bodyless
         self._admitted: set[str] = set()  # Host values already judged admitted
 
@@ -120,7 +121,7 @@ class WebGuard:
         host = headers.get("HTTP_HOST")
         if self.bodyless is None or (host is not None and not self.admits_host(host)):
             return None
-        if method in WRITES and self._is_control(path):
+        if method in WRITES and self.paths.is_control(path):
             return None
         return await self.bodyless(method, path, query, headers)
 
@@ -130,8 +131,8 @@ class WebGuard:
         if host is not None and not self.admits_host(host):
             return _misdirected(host)
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") in WRITES and self._is_control(path):
-            return _cross_origin(environ, form=self._is_console(path))
+        if environ.get("REQUEST_METHOD") in WRITES and self.paths.is_control(path):
+            return _cross_origin(environ, form=self.paths.is_console(path))
         return None
 
     def admits_host(self, host: str) -> bool:
@@ -143,14 +144,6 @@ class WebGuard:
         if len(self._admitted) < _REMEMBERED:
             self._admitted.add(host)
         return True
-
-    def _is_control(self, path: str) -> bool:
-        prefix = self.admin_prefix
-        return path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/")
-
-    def _is_console(self, path: str) -> bool:
-        prefix = self.admin_prefix + CONSOLE_PATH
-        return path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/")
 
 
 def _misdirected(host: str) -> ApiError:

@@ -1,16 +1,10 @@
 """Detail events for the trigger tests: bodies built from the official SDK's event models, published
-into a live server's hub as the derivation publishes them (under the store's lock), and a small HTTP
-service standing in for a workflow's URL."""
+into a live server's hub as the derivation publishes them (under the store's lock). A workflow's URL
+is ``mockserver.testing.event_bus.EventBus``'s."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-import orjson
 
 from mockserver.state.backend import Backend
 
@@ -65,46 +59,3 @@ def publish(backend: Backend, template: str, body: dict[str, Any], at: int) -> N
     """Publish ``body`` on ``template``'s topic with its conversation's id, as the derivation does."""
     with backend.store.transaction():
         backend.detail_events.publish(template.replace("{id}", body["conversationId"]), body, at)
-
-
-class Hook:
-    """A workflow's URL: answers each POST with ``status``, or holds it while ``hold`` is clear."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.received: list[tuple[dict[str, str], Any]] = []
-        self.arrived = threading.Event()
-        self.hold = threading.Event()
-        self.hold.set()
-        hook = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers["Content-Length"])
-                hook.received.append((dict(self.headers), orjson.loads(self.rfile.read(length))))
-                hook.arrived.set()
-                hook.hold.wait(30)
-                self.send_response(hook.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workflow"
-
-
-@contextmanager
-def serving_hook(status: int = 200) -> Iterator[Hook]:
-    hook = Hook(status)
-    thread = threading.Thread(target=hook.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield hook
-    finally:
-        hook.hold.set()
-        hook.server.shutdown()
-        hook.server.server_close()
-        thread.join()

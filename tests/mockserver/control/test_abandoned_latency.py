@@ -30,22 +30,26 @@ def _server(kind: str) -> Iterator[MockServer | RemoteMockServer]:
             yield RemoteMockServer(served.url)
 
 
-def _abandon(url: str) -> None:
-    """Send a request, and close the connection before any answer."""
-    netloc = urlsplit(url).netloc
+def _abandon(server: MockServer | RemoteMockServer) -> None:
+    """Send a request, and close the connection once the fault holds it (its ``applied`` counted as
+    its delay begins), before any answer."""
+    netloc = urlsplit(server.url).netloc
     host, _, port = netloc.rpartition(":")
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(
             f"GET {PATH} HTTP/1.1\r\nHost: {netloc}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
         )
-        time.sleep(0.2)  # the request reaches the fault's delay
+        deadline = time.monotonic() + 5
+        while not [f for f in server.faults() if f["applied"]]:  # the request reaches the delay
+            assert time.monotonic() < deadline, "the request never reached the fault"
+            time.sleep(0.01)
 
 
 @pytest.mark.parametrize("kind", ["in process", "serve"])
 def test_an_abandoned_delayed_request_is_journaled_when_its_client_goes(kind: str) -> None:
     with _server(kind) as server:
         fault_id = server.fault("GET", PATH, kind="latency", delay={"ms": DELAY_MS})
-        _abandon(server.url)
+        _abandon(server)
         [kept] = server.wait_for_requests("GET", PATH, timeout=5)  # not the 20 s of the delay
         assert (kept["status"], kept["fault"]) == (None, fault_id)
         # a request the client waits for is answered as ever while the fault is set (on a thread)

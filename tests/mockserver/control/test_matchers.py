@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.control.client import AdminError
-from mockserver.control.matchers import JSONPATH, compiled_path
+from mockserver.state.jsonpaths import ENVIRONMENT, compiled
 from mockserver.testing.server import MockServer
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
@@ -269,8 +269,8 @@ DOCUMENTS: list[Any] = [
 )  # fmt: skip
 def test_a_singular_path_is_read_as_the_library_reads_it(path: str) -> None:
     # Singular queries of names and indexes take a shortcut past python-jsonpath: it must select alike.
-    compiled = compiled_path(path)
+    found = compiled(path)
     shortcut = "*" not in path and "?" not in path and ".." not in path
-    assert (compiled.keys is not None) == shortcut
+    assert (found.keys is not None) == shortcut
     for document in DOCUMENTS:
-        assert compiled.findall(document) == JSONPATH.compile(path).findall(document), document
+        assert found.findall(document) == ENVIRONMENT.compile(path).findall(document), document

@@ -12,11 +12,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver.state.clock import to_ms
+from mockserver.testing.event_bus import EventBus
 from mockserver.testing.server import MockServer
 from mockserver.testing.triggers import TriggerExecutions
 from tests.support import TOKEN
 from tests.support.ports import free_port
-from tests.support.trigger_events import ACD_START, ACW, acd_start, acw, publish, serving_hook
+from tests.support.trigger_events import ACD_START, ACW, acd_start, acw, publish
 
 TRIGGERS = "/api/v2/processautomation/triggers"
 PRIORITIZE = "wf-prioritize"
@@ -181,14 +182,14 @@ def test_a_workflow_url_receives_the_input_once_and_the_delivery_is_journaled(
     callback_mock_server: MockServer, api: FlaskClient, executions: TriggerExecutions, sdk: ModuleType
 ) -> None:
     trigger = _prioritization(api)
-    with serving_hook(200) as hook:
-        callback_mock_server.put_workflow(PRIORITIZE, hook.url)
+    with EventBus() as receiver:
+        callback_mock_server.put_workflow(PRIORITIZE, receiver.url)
         at = _now(callback_mock_server)
         publish(callback_mock_server.backend, ACD_START, acd_start(sdk, "c-1", "CALLBACK", at), at)
 
         (delivered,) = executions.wait_for(trigger_id=trigger["id"], status="Delivered")
-    assert [body for _, body in hook.received] == [delivered["input"]]
-    headers = hook.received[0][0]
+    assert receiver.received == [delivered["input"]]
+    headers = receiver.headers[0]
     assert headers["X-Callback-Mock-Execution-Id"] == delivered["id"]
     assert [(a["number"], a["status"], a.get("error")) for a in delivered["attempts"]] == [(1, 200, None)]
     # nothing left to deliver: the sender's thread ends
@@ -205,12 +206,13 @@ def failing_url(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     if request.param == "refused":
         yield f"http://127.0.0.1:{free_port()}/workflow", "no answer: "
         return
-    with serving_hook(500) as hook:
+    with EventBus() as receiver:
+        receiver.answer(500)
         if request.param == "timeout":
-            hook.hold.clear()  # never answers within the workflow's timeout
-            yield hook.url, "timed out after 0.2 s"
+            receiver.hold()  # never answers within the workflow's timeout
+            yield receiver.url, "timed out after 0.2 s"
         else:
-            yield hook.url, "answered 500"
+            yield receiver.url, "answered 500"
 
 
 def test_a_failing_url_is_retried_on_the_clock_as_documented_and_each_attempt_journaled(
@@ -261,12 +263,12 @@ def test_a_url_that_hangs_blocks_neither_the_engine_nor_the_routes_nor_other_eve
     callback_mock_server: MockServer, api: FlaskClient, executions: TriggerExecutions, sdk: ModuleType
 ) -> None:
     trigger = _prioritization(api)
-    with serving_hook(200) as hook:
-        hook.hold.clear()
-        callback_mock_server.put_workflow(PRIORITIZE, hook.url, timeout_seconds=30)
+    with EventBus() as receiver:
+        receiver.hold()
+        callback_mock_server.put_workflow(PRIORITIZE, receiver.url, timeout_seconds=30)
         at = _now(callback_mock_server)
         publish(callback_mock_server.backend, ACD_START, acd_start(sdk, "c-1", "CALLBACK", at), at)
-        assert hook.arrived.wait(10)  # the delivery is in flight, its answer held
+        receiver.wait_for(timeout=10)  # the delivery is in flight, its answer held
 
         # While it hangs: a clock move (the engine runs its steps), an API read, another event
         callback_mock_server.clock.advance(30)
@@ -278,6 +280,6 @@ def test_a_url_that_hangs_blocks_neither_the_engine_nor_the_routes_nor_other_eve
             ("c-2", 0),
         ]
 
-        hook.hold.set()
+        receiver.release()
         delivered = executions.wait_for(trigger_id=trigger["id"], status="Delivered", count=2)
     assert sorted(e["input"]["conversationId"] for e in delivered) == ["c-1", "c-2"]

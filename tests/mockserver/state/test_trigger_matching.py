@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonpath
 import pytest
 
 from contracts import MatchCriteria, MatchOperator, WorkflowDataFormat
+from mockserver.state.jsonpaths import ENVIRONMENT
 from mockserver.state.trigger_matching import (
     Sieve,
     absolute,
@@ -116,7 +116,7 @@ def test_the_workflow_receives_the_event_as_json_data_or_its_top_level_primitive
 )
 def test_a_path_of_names_finds_what_python_jsonpath_finds(path: str) -> None:
     body = {**EVENT, "true": 1, "a": {"b": None, "length": 3, "list": [{"x": 1}]}}
-    assert reader(path)(body) == jsonpath.findall(absolute(path), body)
+    assert reader(path)(body) == ENVIRONMENT.findall(absolute(path), body)
 
 
 def test_the_sieve_leaves_the_triggers_an_event_may_match_in_their_order() -> None:

@@ -95,3 +95,24 @@ def test_strict_mode_works_on_a_remote_server(pytester: pytest.Pytester) -> None
         )
     result.assert_outcomes(passed=3, failed=1, skipped=1, errors=1)
     result.stdout.fnmatch_lines(LISTING)
+
+
+def test_the_nearest_requests_are_those_that_break_the_fewest_of_the_stubs_matchers(
+    pytester: pytest.Pytester,
+) -> None:
+    # The request whose path is most like the pattern breaks both matchers; the other breaks one.
+    pytester.makepyfile(
+        TESTS.split("    def test_used")[0]
+        + """
+    def test_unused(callback_mock_server):
+        match = {"query": {"a": {"equalTo": "1"}}, "headers": {"X-Tenant": {"equalTo": "acme"}}}
+        callback_mock_server.stub("GET", "/api/v2/**", status=299, match=match)
+        get(callback_mock_server.url, "/api/v2/q")
+        get(callback_mock_server.url, "/api/v2/a-much-longer-path?a=1")
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--callback-mock-strict")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*nearest: GET /api/v2/a-much-longer-path -> 404", "*nearest: GET /api/v2/q -> 404"]
+    )
