@@ -232,7 +232,7 @@ BAD = [
 
 @pytest.mark.parametrize("kind", ["stub", "fault", "verify"])
 @pytest.mark.parametrize(("match", "path", "phrase"), BAD)
-def test_a_bad_matcher_is_refused_naming_itscompiled_path(
+def test_a_bad_matcher_is_refused_naming_its_path(
     callback_mock_server: MockServer, kind: str, match: Any, path: str, phrase: str
 ) -> None:
     server = callback_mock_server
