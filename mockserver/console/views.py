@@ -158,7 +158,8 @@ def controls() -> str:
     server = backend()
     faults, stubs = server.faults.listing().faults, server.stubs.listing().stubs
     # Each fault's and stub's matchers on the query, headers and body, as phrases (none: method and path).
-    matchers = {item.id: describe_match(item.match) for item in (*faults, *stubs) if item.match is not None}
+    matchers = {f.id: describe_match(f.match) for f in faults if f.match is not None}
+    matchers.update({s.id: describe_match(s.match) for s in stubs if s.match is not None})
     return render_template(
         "controls.html", faults=faults, stubs=stubs, matchers=matchers, limit=server.limiter.limit
     )

@@ -33,7 +33,7 @@ from tests.support.live import call
 from tests.support.ports import free_port
 from tests.support.redis import dedicated_redis, forget, fresh_prefix
 from tests.support.serve import serving
-from tests.support.trigger_events import ACD_START, acd_start, publish, serving_hook
+from tests.support.trigger_events import ACD_START, acd_start, publish
 
 TRIGGERS = "/api/v2/processautomation/triggers"
 WORKFLOW = "wf-prioritize"
@@ -99,7 +99,7 @@ def test_an_attempt_that_raises_is_journaled_and_the_sender_delivers_the_next(
     (failed,) = executions.wait_for(trigger_id=trigger_id, predicate=lambda e: bool(e["attempts"]))
     assert failed["attempts"][0]["error"] == "no answer: Invalid IPv6 URL"
 
-    with serving_hook(200) as hook:
+    with EventBus() as hook:
         server.put_workflow(WORKFLOW, hook.url)
         _event(server, sdk, "c-2")
         (delivered,) = executions.wait_for(trigger_id=trigger_id, status="Delivered")
@@ -111,14 +111,14 @@ def test_a_store_outage_mid_delivery_is_logged_and_the_sender_goes_on_once_it_is
 ) -> None:
     with dedicated_redis(tmp_path) as redis:
         config = {**CONFIG, "STORE": redis.url, "STORE_PREFIX": "senders", "STORE_TIMEOUT": 1.0}
-        with MockServer(config) as server, serving_hook(200) as hook:
+        with MockServer(config) as server, EventBus() as hook:
             trigger_id = _trigger(server)
             server.put_workflow(WORKFLOW, hook.url)
-            hook.hold.clear()
+            hook.hold()
             _event(server, sdk, "c-1")
-            assert hook.arrived.wait(BOUND)  # in flight: its outcome is journaled once answered
+            hook.wait_for(timeout=BOUND)  # in flight: its outcome is journaled once answered
             redis.kill()
-            hook.hold.set()  # answered: the journal meets the outage
+            hook.release()  # answered: the journal meets the outage
             _until(
                 lambda: any(r.name == "mockserver.state.delivery" for r in caplog.records),
                 "the sender logs the journal it could not write",
@@ -281,14 +281,14 @@ def test_a_reset_on_one_replica_forgets_the_attempt_another_has_in_flight(
     prefix = fresh_prefix()
     config = {**CONFIG, "STORE": redis_url, "STORE_PREFIX": prefix}
     try:
-        with MockServer(config) as a, MockServer(config) as b, serving_hook(200) as hook:
+        with MockServer(config) as a, MockServer(config) as b, EventBus() as hook:
             a.set_event_sink(hook.url)
-            hook.hold.clear()
+            hook.hold()
             _event(b, sdk, "c-1")
-            assert hook.arrived.wait(BOUND)  # b's attempt is in flight
+            hook.wait_for(timeout=BOUND)  # b's attempt is in flight
             a.reset()  # the sink's target is gone, and the deliveries with it
             b.set_event_sink(hook.url)
-            hook.hold.set()
+            hook.release()
             _event(b, sdk, "c-2")  # sent after c-1's attempt: once it is recorded, c-1's is done
             _until(lambda: a.event_sink_deliveries(), "c-2's delivery is recorded")
             topics = [d["topicName"] for d in a.event_sink_deliveries()]
