@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from attrs import frozen
 
 from contracts import check_bounds, described, mutually_exclusive
+from mockserver.errors import MockServerError
 from mockserver.state.jsonpaths import JSONPathError, compiled, same
 
 OPERATORS = ("equalTo", "matches", "doesNotMatch", "contains", "exists")
@@ -95,7 +96,7 @@ class RequestMatch:
     body: tuple[BodyMatcher, ...] | None = described("Tests of the JSON body.", None, minItems=1)
 
 
-class MatchError(ValueError):
+class MatchError(MockServerError, ValueError):
     """A matcher that cannot be used: ``path`` is its JSON path, the message what is wrong."""
 
     def __init__(self, path: str, message: str) -> None:

@@ -20,7 +20,7 @@ Invoke = Callable[..., Result]
 def test_the_committed_copy_with_the_known_differences_has_no_drift(invoke: Invoke) -> None:
     result = invoke("drift", "--routes", str(COMMITTED), "--known", str(KNOWN))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"No route drift: the mock's 45 operations match {COMMITTED} (")
+    assert result.stdout.startswith(f"No route drift: the mock's 51 operations match {COMMITTED} (")
 
 
 def test_without_the_known_list_every_difference_is_a_line_to_list(invoke: Invoke) -> None:

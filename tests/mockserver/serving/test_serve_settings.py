@@ -62,9 +62,10 @@ def test_every_setting_has_an_option(setting: Setting) -> None:
     assert setting.option in {parameter.name for parameter in serve.params}
 
 
-def test_serve_has_an_option_for_each_setting_and_the_address_alone() -> None:
+def test_serve_has_an_option_for_each_setting_the_address_and_the_profile() -> None:
     options = {setting.option for setting in SETTINGS if setting.flag is not None}
-    assert {parameter.name for parameter in serve.params} == options | {"host", "port"}
+    # --profile sets several settings at once (the in-process fixture's clock, frozen, and seed)
+    assert {parameter.name for parameter in serve.params} == options | {"host", "port", "profile"}
 
 
 def test_every_setting_serve_takes_has_another_value_here() -> None:
