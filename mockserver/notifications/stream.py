@@ -83,6 +83,11 @@ class Stream:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        # What the API's threads hand the loop, in order (a text to send, or None: close), and whether
+        # the loop has been woken for it: one wake hands over every message a step or a chunk pushed.
+        self._handed: list[tuple[str, str | None]] = []
+        self._handed_lock = threading.Lock()
+        self._woken = False
 
     @classmethod
     def from_config(cls, channels: Channels, config: Mapping[str, Any]) -> Stream:
@@ -116,6 +121,8 @@ class Stream:
         sockets over them (their store's relay reaches each socket wherever it is held).
         """
         self.host = host
+        with self._handed_lock:  # a stream started again starts with nothing handed over
+            self._handed, self._woken = [], False
         loop = self._loop = asyncio.new_event_loop()
 
         async def bind() -> Server:
@@ -164,12 +171,33 @@ class Stream:
     # The sink: called from the API's threads, under the channels' lock
 
     def send(self, channel_id: str, text: str) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._send, channel_id, text)
+        self._hand(channel_id, text)
 
     def close(self, channel_id: str) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._close, channel_id)
+        self._hand(channel_id, None)
+
+    def _hand(self, channel_id: str, text: str | None) -> None:
+        """Hand the loop a message (or a close), in order; wake it only if it is not woken already:
+        each wake costs the loop a turn and the engine's thread a switch (benchmarks/README.md, (c))."""
+        loop = self._loop
+        if loop is None:
+            return
+        with self._handed_lock:
+            self._handed.append((channel_id, text))
+            if self._woken:
+                return
+            self._woken = True
+        loop.call_soon_threadsafe(self._take)
+
+    def _take(self) -> None:
+        with self._handed_lock:
+            handed, self._handed = self._handed, []
+            self._woken = False
+        for channel_id, text in handed:
+            if text is None:
+                self._close(channel_id)
+            else:
+                self._send(channel_id, text)
 
     def _send(self, channel_id: str, text: str) -> None:
         socket = self._sockets.get(channel_id)
