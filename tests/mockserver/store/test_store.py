@@ -6,6 +6,7 @@ import threading
 import tracemalloc
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import attrs
 import pytest
@@ -46,7 +47,7 @@ from mockserver.state.routing import Routing, RoutingError, seeded_queue
 from mockserver.state.triggers import Triggers
 from mockserver.state.workflows import Execution, ExecutionStatus, Workflow
 from mockserver.store import SCHEMES, is_shared, open_store
-from mockserver.store.base import ConversationStore, Entry
+from mockserver.store.base import ConversationStore, Entry, PartShare, SharedPart
 from mockserver.store.errors import StoreError
 from mockserver.store.memory import MemoryStore
 from mockserver.web.current import backend_of
@@ -476,17 +477,26 @@ def test_a_url_the_table_does_not_know_is_refused_by_the_settings_and_the_store(
         open_store(url, prefix="unknown")
 
 
+_Part = TypeVar("_Part", bound=SharedPart)
+
+
+def _part(store: ConversationStore, name: str, make: Callable[[PartShare], _Part]) -> _Part:
+    """A server's part ``name`` on ``store``, made with its share and held by it; the first process to
+    start on the store seeds it, as the assembly does."""
+    share = store.part_share(name)
+    made = make(share)
+    share.holds(made)
+    with store.seeding(name) as first:
+        if first:
+            share.touch()
+    return made
+
+
 def _routing(store: ConversationStore, clock: list[datetime]) -> Routing:
     """The routing state of a server on ``store``, over two queues of three users, seeded by the first."""
     users = [("u-1", "Ann"), ("u-2", "Bob"), ("u-3", "Cy")]
     queues = [seeded_queue(f"q-{n}", f"Queue {n}", 20, False) for n in (1, 2)]
-    share = store.part_share("routing")
-    made = Routing(users, queues, clock=lambda: clock[0], share=share)
-    share.holds(made)
-    with store.seeding("routing") as first:
-        if first:
-            share.touch()
-    return made
+    return _part(store, "routing", lambda share: Routing(users, queues, clock=lambda: clock[0], share=share))
 
 
 def test_the_routing_state_is_one_across_processes_and_a_reset_returns_to_the_seeded(
@@ -561,13 +571,8 @@ def test_a_tag_is_kept_with_its_conversation_across_processes(
 
 def _identity(store: ConversationStore, clock: list[int]) -> Identity:
     """The identities of a server on ``store``, with two agents, seeded by the first."""
-    share = store.part_share("identity")
-    made = Identity([("u-1", "Ann"), ("u-2", "Bob")], clock_ms=lambda: clock[0], share=share)
-    share.holds(made)
-    with store.seeding("identity") as first:
-        if first:
-            share.touch()
-    return made
+    agents = [("u-1", "Ann"), ("u-2", "Bob")]
+    return _part(store, "identity", lambda share: Identity(agents, clock_ms=lambda: clock[0], share=share))
 
 
 def test_users_clients_roles_and_tokens_are_one_across_processes_and_a_reset_returns_to_the_seeded(
@@ -660,13 +665,7 @@ def _publisher(store: ConversationStore, clock: Clock) -> tuple[DetailPublisher,
     heard: list[str] = []
     events = DetailEvents()
     events.listen(lambda topic, body, at: heard.append(topic))
-    share = store.part_share("detail-events")
-    made = DetailPublisher(clock, events, share=share)
-    share.holds(made)
-    with store.seeding("detail-events") as first:
-        if first:
-            share.touch()
-    return made, heard
+    return _part(store, "detail-events", lambda share: DetailPublisher(clock, events, share=share)), heard
 
 
 def test_each_detail_event_is_published_once_across_processes_and_a_reset_forgets_them(
@@ -714,13 +713,7 @@ def test_each_detail_event_is_published_once_across_processes_and_a_reset_forget
 
 def _triggers(store: ConversationStore) -> Triggers:
     """The process-automation state of a server on ``store`` (empty when seeded)."""
-    share = store.part_share("triggers")
-    made = Triggers(share=share)
-    share.holds(made)
-    with store.seeding("triggers") as first:
-        if first:
-            share.touch()
-    return made
+    return _part(store, "triggers", lambda share: Triggers(share=share))
 
 
 def test_triggers_workflows_and_executions_are_one_across_processes_and_a_reset_empties_them(
