@@ -39,7 +39,7 @@ from mockserver.state.routing import Routing, seeded_queue
 from mockserver.state.trigger_runs import TriggerRuns
 from mockserver.state.triggers import Triggers
 from mockserver.store import open_store
-from mockserver.store.base import ConversationStore, PartShare, SharedPart
+from mockserver.store.base import LAYOUT, ConversationStore, PartShare, SharedPart
 
 _P = TypeVar("_P", bound=SharedPart)
 _A = TypeVar("_A", bound="Assembly")
@@ -158,6 +158,7 @@ class Assembly:
             "seed": seed,
             "conversations": conversations,
             "now": None if now is None else now.isoformat(),
+            "layout": LAYOUT,
         }
         with store.seeding(orjson.dumps(settled).decode()) as first:
             if first:

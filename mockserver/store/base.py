@@ -176,6 +176,12 @@ class Relay(Sink, Protocol):
     local: Sink | None
 
 
+# What a shared store keeps for each entry and its indexes; part of the fingerprint a store is seeded
+# with, so a process of another layout refuses a prefix rather than misreading it. Raise it with any
+# change to what a stored entry holds (2: its users and since when it waits, beside its body).
+LAYOUT = 2
+
+
 @frozen
 class Entry:
     """A stored conversation: its wire JSON and what the views ask of every entry."""
