@@ -29,14 +29,16 @@ def arrange(mock: RemoteMockServer) -> str:
     mock.seed(12, traits=["connected"], seed=3)
     (shown,) = mock.seed(1, traits=["connected"], seed=4)
     conversation = call(mock.url, "GET", f"/api/v2/conversations/{shown}").json()
-    agent = next(p["userId"] for p in conversation["participants"] if p.get("purpose") == "agent")
+    # The queue's topic: the token's own user may read its queues, not another user's topic.
+    queue = next(p["queueId"] for p in conversation["participants"] if p.get("purpose") == "acd")
     channel = call(mock.url, "POST", "/api/v2/notifications/channels").json()
-    call(
+    subscribed = call(
         mock.url,
         "PUT",
         f"/api/v2/notifications/channels/{channel['id']}/subscriptions",
-        [{"id": f"v2.users.{agent}.conversations"}],
+        [{"id": f"v2.routing.queues.{queue}.conversations"}],
     )
+    assert subscribed.status == 200, subscribed.body
     mock.clock.advance(minutes=20)  # the callback hangs up and wraps up: ACW on the timeline
     mock.fault("GET", "/api/v2/routing/queues/**", status=503, times=1)
     mock.stub("GET", "/api/v2/routing/skills", status=200, body='{"entities": []}')
