@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -82,7 +83,7 @@ def test_a_conversation_opens_from_the_list_on_its_timeline(
     _open(browser, mock, "/conversations")
     link = browser.find_element(By.LINK_TEXT, conversation_id)
     link.send_keys(Keys.ENTER)  # by keyboard: a real link
-    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith(conversation_id))
+    _waiting(browser).until(lambda b: b.current_url.endswith(conversation_id))
     lanes = browser.find_elements(By.CSS_SELECTOR, "svg.timeline g.lane")
     purposes = {lane.get_attribute("class") for lane in lanes}
     assert {"lane lane-customer", "lane lane-acd", "lane lane-agent"} <= purposes
@@ -102,9 +103,7 @@ def test_the_journal_filters_to_a_request_the_test_made(
     assert len(browser.find_elements(By.CSS_SELECTOR, "article.request")) == 2
     field = browser.find_element(By.ID, "path")
     field.send_keys(wanted, Keys.ENTER)
-    WebDriverWait(browser, WAIT).until(
-        lambda b: len(b.find_elements(By.CSS_SELECTOR, "article.request")) == 1
-    )
+    _waiting(browser).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "article.request")) == 1)
     article = browser.find_element(By.CSS_SELECTOR, "article.request")
     assert article.find_element(By.CSS_SELECTOR, ".path").text == wanted
     assert article.find_element(By.CSS_SELECTOR, ".status").text == "404"
@@ -127,7 +126,7 @@ def test_advancing_the_clock_from_the_page_moves_the_timeline(
     field = browser.find_element(By.ID, "advanceSeconds")
     field.clear()
     field.send_keys("3600", Keys.ENTER)  # the form posts, through the guard, and comes back
-    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith(UI + "/clock"))
+    _waiting(browser).until(lambda b: b.current_url.endswith(UI + "/clock"))
     _open(browser, mock, f"/conversations/{conversation_id}")
     after = browser.find_element(By.ID, "now").text
     assert after != before
@@ -143,7 +142,7 @@ def test_a_page_refreshes_itself_as_the_mock_moves(mock: RemoteMockServer, brows
     _open(browser, mock, f"/conversations/{conversation_id}")
     before = browser.find_element(By.ID, "now").text
     moved = mock.clock.advance(minutes=5)  # not from the page: the page must notice
-    WebDriverWait(browser, WAIT).until(lambda b: b.find_element(By.ID, "now").text != before)
+    _waiting(browser).until(lambda b: b.find_element(By.ID, "now").text != before)
     assert browser.find_element(By.ID, "now").text.startswith(moved.isoformat()[:19])
     assert not script_errors(browser)
 
@@ -157,10 +156,10 @@ def test_faults_and_stubs_are_removed_from_the_page(
     _open(browser, mock, "/controls")
     for label in (f"Remove fault {fault_id}", f"Remove stub {stub_id}"):
         button = f"button[aria-label='{label}']"
-        browser.find_element(By.CSS_SELECTOR, button).send_keys(Keys.ENTER)
-        WebDriverWait(browser, WAIT).until(_gone(button))
-    browser.find_element(By.XPATH, "//button[text()='Lift the rate limit']").click()
-    WebDriverWait(browser, WAIT).until(lambda b: b.find_element(By.ID, "rate-limit").text == "No rate limit.")
+        _press(browser, button)
+        _waiting(browser).until(_gone(button))
+    _press(browser, "#lift-rate-limit")
+    _waiting(browser).until(lambda b: b.find_element(By.ID, "rate-limit").text == "No rate limit.")
     assert mock.faults() == []
     assert mock.stubs() == []
     assert not script_errors(browser)
@@ -172,14 +171,14 @@ def test_under_an_admin_token_the_console_asks_for_it_once(browser: webdriver.Ch
         browser.get(server.url + UI + "/clock")
         assert "/login" in browser.current_url
         browser.find_element(By.ID, "token").send_keys("s3cret", Keys.ENTER)
-        WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith(UI + "/clock"))
+        _waiting(browser).until(lambda b: b.current_url.endswith(UI + "/clock"))
         (cookie,) = browser.get_cookies()
         assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", UI + "/")
         assert "s3cret" not in cookie["value"]
         field = browser.find_element(By.ID, "advanceSeconds")
         field.clear()
         field.send_keys("60", Keys.ENTER)  # a write, with the cookie, through the guard
-        WebDriverWait(browser, WAIT).until(
+        _waiting(browser).until(
             lambda b: b.find_element(By.ID, "clock-now").text.startswith("2030-01-15T12:01:00")
         )
         admin = RemoteMockServer(server.url, admin_token="s3cret")
@@ -202,6 +201,22 @@ def test_the_console_works_on_redis(redis_url: str, browser: webdriver.Chrome) -
     forget(redis_url, prefix)
 
 
+def _waiting(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
+    """A wait that looks again when the page swapped its live part under an element it had found."""
+    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def _press(browser: webdriver.Chrome, selector: str) -> None:
+    """Press the button with Enter, as a keyboard user does; the page may swap its live part between
+    finding the button and pressing it (it refreshes itself), so a stale find is found again."""
+
+    def pressed(driver: webdriver.Chrome) -> bool:
+        driver.find_element(By.CSS_SELECTOR, selector).send_keys(Keys.ENTER)
+        return True
+
+    _waiting(browser).until(pressed)
+
+
 def _gone(selector: str) -> Callable[[webdriver.Chrome], bool]:
     return lambda b: not b.find_elements(By.CSS_SELECTOR, selector)
 
@@ -212,7 +227,7 @@ def test_a_page_refreshes_itself_under_the_in_process_server(browser: webdriver.
         browser.get(server.url + UI + "/clock")
         assert browser.find_element(By.ID, "clock-now").text.startswith("2030-01-15T12:00:00")
         server.clock.advance(hours=1)
-        WebDriverWait(browser, WAIT).until(
+        _waiting(browser).until(
             lambda b: b.find_element(By.ID, "clock-now").text.startswith("2030-01-15T13:00:00")
         )
         assert not script_errors(browser)
