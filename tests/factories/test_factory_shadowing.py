@@ -61,9 +61,10 @@ def test_a_project_package_that_shadows_the_plugins_is_said_with_the_fix(pyteste
     pytester.makepyfile(test_it="def test_it():\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret != 0
+    # pytest 8.0 prints the plugin's import error as a traceback's last line, later ones after "E   "
     result.stderr.fnmatch_lines(
         [
-            f"E   ImportError: callback-contracts: your module '{name}' ({pytester.path / name}/__init__.py) "
+            f"*ImportError: callback-contracts: your module '{name}' ({pytester.path / name}/__init__.py) "
             f"shadows this package's '{name}', which its pytest plugin needs: rename your module, put its "
             "folder after this package on sys.path (pytest, unlike python -m pytest, leaves the current "
             f"folder off), or leave this plugin out with {LEAVE_OUT}"
