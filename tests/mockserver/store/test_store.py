@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -54,6 +54,19 @@ from mockserver.web.current import backend_of
 from mockserver.web.wire import listing_json
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path
+
+
+@pytest.fixture
+def other_store(store: str, fresh: ConversationStore) -> Iterator[ConversationStore]:
+    """``fresh`` as a second process on it sees it: the same store in memory, a second connection on Redis."""
+    if isinstance(fresh, MemoryStore):
+        yield fresh
+        return
+    other = open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
+    try:
+        yield other
+    finally:
+        other.close()
 
 
 @pytest.fixture
@@ -500,42 +513,36 @@ def _routing(store: ConversationStore, clock: list[datetime]) -> Routing:
 
 
 def test_the_routing_state_is_one_across_processes_and_a_reset_returns_to_the_seeded(
-    store: str, fresh: ConversationStore
+    fresh: ConversationStore, other_store: ConversationStore
 ) -> None:
     clock = [NOW]
-    # A second process on the same store: the same store in memory, a second connection on Redis.
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        first = _routing(fresh, clock)
-        second = first if other_store is fresh else _routing(other_store, clock)
-        seeded = ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")])
+    first = _routing(fresh, clock)
+    second = first if other_store is fresh else _routing(other_store, clock)
+    seeded = ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")])
 
-        clock[0] = NOW + timedelta(seconds=5)
-        with fresh.transaction():
-            first.set_status("u-1", RoutingStatusType.OFF_QUEUE)
-            first.remove_members("q-2", ["u-2", "u-3"])
-            first.put_queue(seeded_queue("q-9", "Added", 45, True), ["u-3"])
-        other_store.sync()
+    clock[0] = NOW + timedelta(seconds=5)
+    with fresh.transaction():
+        first.set_status("u-1", RoutingStatusType.OFF_QUEUE)
+        first.remove_members("q-2", ["u-2", "u-3"])
+        first.put_queue(seeded_queue("q-9", "Added", 45, True), ["u-3"])
+    other_store.sync()
 
-        assert second.status("u-1") == RoutingStatus(
-            user_id="u-1", status=RoutingStatusType.OFF_QUEUE, start_time=NOW + timedelta(seconds=5)
-        )
-        assert second.member_ids("q-2") == ("u-1",)
-        added = second.queue("q-9")
-        assert added is not None
-        assert (added.name, added.member_count, added.date_created) == ("Added", 1, clock[0])
-        assert [q.name for q in second.queues()] == ["Added", "Queue 1", "Queue 2"]
+    assert second.status("u-1") == RoutingStatus(
+        user_id="u-1", status=RoutingStatusType.OFF_QUEUE, start_time=NOW + timedelta(seconds=5)
+    )
+    assert second.member_ids("q-2") == ("u-1",)
+    added = second.queue("q-9")
+    assert added is not None
+    assert (added.name, added.member_count, added.date_created) == ("Added", 1, clock[0])
+    assert [q.name for q in second.queues()] == ["Added", "Queue 1", "Queue 2"]
 
-        with other_store.transaction():
-            second.reset()
-        fresh.sync()
+    with other_store.transaction():
+        second.reset()
+    fresh.sync()
 
-        assert ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")]) == seeded
-        assert first.member_ids("q-2") == ("u-1", "u-2", "u-3")
-        assert first.queue("q-9") is None
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    assert ([q.name for q in first.queues()], [m.routing_status for m in first.members("q-1")]) == seeded
+    assert first.member_ids("q-2") == ("u-1", "u-2", "u-3")
+    assert first.queue("q-9") is None
 
 
 def test_the_routing_state_refuses_a_queue_or_user_it_does_not_hold(fresh: ConversationStore) -> None:
@@ -552,21 +559,16 @@ def test_the_routing_state_refuses_a_queue_or_user_it_does_not_hold(fresh: Conve
 
 
 def test_a_tag_is_kept_with_its_conversation_across_processes(
-    store: str, fresh: ConversationStore, conversations: list[Conversation]
+    fresh: ConversationStore, other_store: ConversationStore, conversations: list[Conversation]
 ) -> None:
     # The tags PUT .../tags sets live in the conversation's body: one piece of state in both stores.
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        tagged = attrs.evolve(conversations[0], external_tag="negative-sentiment")
-        with fresh.transaction():
-            fresh.put([tagged])
-        entry = other_store.get(tagged.id or "")
-        assert entry is not None
-        assert entry.conversation.external_tag == "negative-sentiment"
-        assert b'"externalTag":"negative-sentiment"' in entry.body
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    tagged = attrs.evolve(conversations[0], external_tag="negative-sentiment")
+    with fresh.transaction():
+        fresh.put([tagged])
+    entry = other_store.get(tagged.id or "")
+    assert entry is not None
+    assert entry.conversation.external_tag == "negative-sentiment"
+    assert b'"externalTag":"negative-sentiment"' in entry.body
 
 
 def _identity(store: ConversationStore, clock: list[int]) -> Identity:
@@ -576,76 +578,66 @@ def _identity(store: ConversationStore, clock: list[int]) -> Identity:
 
 
 def test_users_clients_roles_and_tokens_are_one_across_processes_and_a_reset_returns_to_the_seeded(
-    store: str, fresh: ConversationStore
+    fresh: ConversationStore, other_store: ConversationStore
 ) -> None:
     clock = [1_000_000]
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        first = _identity(fresh, clock)
-        second = first if other_store is fresh else _identity(other_store, clock)
-        with fresh.transaction():
-            first.put_role("viewer", ["conversation:communication:view"])
-            first.put_user("u-9", Account("Added", ("viewer",), ("routing:queue:view",)))
-            first.put_client("c-9", Account("Reporting", ("viewer",), secret="s3cret", token_seconds=60))
-            issued = first.client_credentials("c-9", "s3cret")
-        other_store.sync()
+    first = _identity(fresh, clock)
+    second = first if other_store is fresh else _identity(other_store, clock)
+    with fresh.transaction():
+        first.put_role("viewer", ["conversation:communication:view"])
+        first.put_user("u-9", Account("Added", ("viewer",), ("routing:queue:view",)))
+        first.put_client("c-9", Account("Reporting", ("viewer",), secret="s3cret", token_seconds=60))
+        issued = first.client_credentials("c-9", "s3cret")
+    other_store.sync()
 
-        assert issued is not None
-        assert second.principal(issued.token) == Principal(
-            "c-9", "Reporting", CLIENT, frozenset({"conversation:communication:view"})
-        )
-        assert second.principal("agent:u-9").permissions == {
-            "conversation:communication:view",
-            "routing:queue:view",
-        }
-        assert second.principal("agent:1").id == "u-2"
-        clock[0] += 60_000  # the client's tokens live 60 seconds
-        with pytest.raises(TokenExpiredError):
-            second.principal(issued.token)
+    assert issued is not None
+    assert second.principal(issued.token) == Principal(
+        "c-9", "Reporting", CLIENT, frozenset({"conversation:communication:view"})
+    )
+    assert second.principal("agent:u-9").permissions == {
+        "conversation:communication:view",
+        "routing:queue:view",
+    }
+    assert second.principal("agent:1").id == "u-2"
+    clock[0] += 60_000  # the client's tokens live 60 seconds
+    with pytest.raises(TokenExpiredError):
+        second.principal(issued.token)
 
-        with other_store.transaction():
-            second.reset()
-        fresh.sync()
+    with other_store.transaction():
+        second.reset()
+    fresh.sync()
 
-        assert "viewer" not in first.roles()
-        assert [user_id for user_id, _ in first.users()] == ["u-1", "u-2", first.supervisor_id]
-        assert first.principal(issued.token).id == derived_user_id(issued.token)  # no longer issued
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    assert "viewer" not in first.roles()
+    assert [user_id for user_id, _ in first.users()] == ["u-1", "u-2", first.supervisor_id]
+    assert first.principal(issued.token).id == derived_user_id(issued.token)  # no longer issued
 
 
 def test_a_principal_is_found_once_per_token_until_any_process_changes_the_identities(
-    store: str, fresh: ConversationStore
+    fresh: ConversationStore, other_store: ConversationStore
 ) -> None:
     clock = [1_000_000]
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        first = _identity(fresh, clock)
-        second = first if other_store is fresh else _identity(other_store, clock)
-        with fresh.transaction():
-            issued = first.issue(USER, "u-1", seconds=60)
-        other_store.sync()
-        kept = {token: second.principal(token) for token in ("own-token", "agent:0", issued.token)}
-        # Found once: the same principal again, its answers to permission checks kept with it.
-        assert all(second.principal(token) is principal for token, principal in kept.items())
-        assert kept["own-token"].holds("conversation:communication:view")  # the admin role's *:*:*
+    first = _identity(fresh, clock)
+    second = first if other_store is fresh else _identity(other_store, clock)
+    with fresh.transaction():
+        issued = first.issue(USER, "u-1", seconds=60)
+    other_store.sync()
+    kept = {token: second.principal(token) for token in ("own-token", "agent:0", issued.token)}
+    # Found once: the same principal again, its answers to permission checks kept with it.
+    assert all(second.principal(token) is principal for token, principal in kept.items())
+    assert kept["own-token"].holds("conversation:communication:view")  # the admin role's *:*:*
 
-        with fresh.transaction():
-            first.put_role(ADMIN_ROLE, ["routing:queue:view"])  # a token of its own acts with it
-            first.put_role(AGENT_ROLE, ["conversation:callback:create"])
-        other_store.sync()
+    with fresh.transaction():
+        first.put_role(ADMIN_ROLE, ["routing:queue:view"])  # a token of its own acts with it
+        first.put_role(AGENT_ROLE, ["conversation:callback:create"])
+    other_store.sync()
 
-        assert second.principal("own-token").permissions == {"routing:queue:view"}
-        assert second.principal("agent:0").permissions == {"conversation:callback:create"}
-        assert second.principal(issued.token).permissions == {"conversation:callback:create"}
-        assert not second.principal("own-token").holds("conversation:communication:view")
-        clock[0] += 60_000  # a kept principal still expires with its token
-        with pytest.raises(TokenExpiredError):
-            second.principal(issued.token)
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    assert second.principal("own-token").permissions == {"routing:queue:view"}
+    assert second.principal("agent:0").permissions == {"conversation:callback:create"}
+    assert second.principal(issued.token).permissions == {"conversation:callback:create"}
+    assert not second.principal("own-token").holds("conversation:communication:view")
+    clock[0] += 60_000  # a kept principal still expires with its token
+    with pytest.raises(TokenExpiredError):
+        second.principal(issued.token)
 
 
 def test_identities_refuse_a_role_they_do_not_hold_and_wrong_client_secrets(fresh: ConversationStore) -> None:
@@ -669,46 +661,39 @@ def _publisher(store: ConversationStore, clock: Clock) -> tuple[DetailPublisher,
 
 
 def test_each_detail_event_is_published_once_across_processes_and_a_reset_forgets_them(
-    store: str, fresh: ConversationStore, conversations: list[Conversation]
+    fresh: ConversationStore, other_store: ConversationStore, conversations: list[Conversation]
 ) -> None:
     # Before every conversation's life: each event it implies happened while the servers listened.
     clock = Clock(NOW - timedelta(days=2), frozen=True)
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        first, first_heard = _publisher(fresh, clock)
-        second, second_heard = (
-            (first, first_heard) if other_store is fresh else _publisher(other_store, clock)
-        )
-        ended = next(c for c in conversations if c.end_time is not None)
-        first.on_change(ended, None)
-        published = list(first_heard)
-        second.on_change(ended, None)  # what the other published is not published again
-        customer = next(p for p in ended.participants or () if p.purpose == "customer")
-        relabelled = attrs.evolve(
-            ended,
-            participants=tuple(
-                attrs.evolve(p, attributes={"tier": "gold"}) if p is customer else p
-                for p in ended.participants or ()
-            ),
-        )
-        second.on_change(relabelled, None)
+    first, first_heard = _publisher(fresh, clock)
+    second, second_heard = (first, first_heard) if other_store is fresh else _publisher(other_store, clock)
+    ended = next(c for c in conversations if c.end_time is not None)
+    first.on_change(ended, None)
+    published = list(first_heard)
+    second.on_change(ended, None)  # what the other published is not published again
+    customer = next(p for p in ended.participants or () if p.purpose == "customer")
+    relabelled = attrs.evolve(
+        ended,
+        participants=tuple(
+            attrs.evolve(p, attributes={"tier": "gold"}) if p is customer else p
+            for p in ended.participants or ()
+        ),
+    )
+    second.on_change(relabelled, None)
 
-        kinds = {topic.split(f"{ended.id}.", 1)[1] for topic in published}
-        assert kinds >= {"customer.start", "customer.end", "acd.start", "acd.end"}
-        assert (first_heard + second_heard if other_store is not fresh else first_heard) == [
-            *published,
-            f"v2.detail.events.conversation.{ended.id}.attributes",
-        ]
+    kinds = {topic.split(f"{ended.id}.", 1)[1] for topic in published}
+    assert kinds >= {"customer.start", "customer.end", "acd.start", "acd.end"}
+    assert (first_heard + second_heard if other_store is not fresh else first_heard) == [
+        *published,
+        f"v2.detail.events.conversation.{ended.id}.attributes",
+    ]
 
-        second.reset()
-        other_store.sync()
-        fresh.sync()
-        first.on_change(ended, None)
+    second.reset()
+    other_store.sync()
+    fresh.sync()
+    first.on_change(ended, None)
 
-        assert first_heard[-len(published) :] == published  # forgotten: published again
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    assert first_heard[-len(published) :] == published  # forgotten: published again
 
 
 def _triggers(store: ConversationStore) -> Triggers:
@@ -717,61 +702,54 @@ def _triggers(store: ConversationStore) -> Triggers:
 
 
 def test_triggers_workflows_and_executions_are_one_across_processes_and_a_reset_empties_them(
-    store: str, fresh: ConversationStore
+    fresh: ConversationStore, other_store: ConversationStore
 ) -> None:
-    other_store = fresh if isinstance(fresh, MemoryStore) else open_store(store, prefix=fresh.keys.prefix)  # type: ignore[attr-defined]
-    try:
-        first = _triggers(fresh)
-        second = first if other_store is fresh else _triggers(other_store)
-        trigger = contracts.Trigger(
-            id="t-1",
-            name="Prioritize",
-            topic_name="v2.detail.events.conversation.{id}.acd.start",
-            target=contracts.TriggerTarget(type=contracts.TriggerTargetType.WORKFLOW, id="wf-1"),
-            enabled=True,
-            version=1,
-            match_criteria=(
-                contracts.MatchCriteria(
-                    json_path="mediaType", operator=contracts.MatchOperator.EQUAL, value="CALLBACK"
-                ),
+    first = _triggers(fresh)
+    second = first if other_store is fresh else _triggers(other_store)
+    trigger = contracts.Trigger(
+        id="t-1",
+        name="Prioritize",
+        topic_name="v2.detail.events.conversation.{id}.acd.start",
+        target=contracts.TriggerTarget(type=contracts.TriggerTargetType.WORKFLOW, id="wf-1"),
+        enabled=True,
+        version=1,
+        match_criteria=(
+            contracts.MatchCriteria(
+                json_path="mediaType", operator=contracts.MatchOperator.EQUAL, value="CALLBACK"
             ),
-        )
-        with fresh.transaction():
-            first.put_trigger(trigger)
-            first.put_workflow("wf-1", Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0))
-            with first.changing():
-                execution = Execution(
-                    id=first.new_execution_id(),
-                    trigger_id="t-1",
-                    workflow_id="wf-1",
-                    topic_name="v2.detail.events.conversation.c-1.acd.start",
-                    fired_at=NOW,
-                    due_at=NOW,
-                    status=ExecutionStatus.STARTED,
-                    input={"mediaType": "CALLBACK"},
-                )
-                first.put_execution(execution)
-        other_store.sync()
+        ),
+    )
+    with fresh.transaction():
+        first.put_trigger(trigger)
+        first.put_workflow("wf-1", Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0))
+        with first.changing():
+            execution = Execution(
+                id=first.new_execution_id(),
+                trigger_id="t-1",
+                workflow_id="wf-1",
+                topic_name="v2.detail.events.conversation.c-1.acd.start",
+                fired_at=NOW,
+                due_at=NOW,
+                status=ExecutionStatus.STARTED,
+                input={"mediaType": "CALLBACK"},
+            )
+            first.put_execution(execution)
+    other_store.sync()
 
-        assert second.trigger("t-1") == trigger
-        assert second.workflow("wf-1") == Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0)
-        assert second.executions() == [execution]
-        # the other process matches with what it loaded, and numbers its executions after the first's
-        (armed,) = second.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})
-        assert armed.check({"mediaType": "CALLBACK"})
-        assert not armed.check({"mediaType": "VOICE"})
-        with other_store.transaction(), second.changing():
-            assert second.new_execution_id() > execution.id
-        fresh.sync()
+    assert second.trigger("t-1") == trigger
+    assert second.workflow("wf-1") == Workflow(url="http://127.0.0.1:9/hook", timeout_seconds=1.0)
+    assert second.executions() == [execution]
+    # the other process matches with what it loaded, and numbers its executions after the first's
+    (armed,) = second.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})
+    assert armed.check({"mediaType": "CALLBACK"})
+    assert not armed.check({"mediaType": "VOICE"})
+    with other_store.transaction(), second.changing():
+        assert second.new_execution_id() > execution.id
+    fresh.sync()
 
-        with other_store.transaction():
-            second.reset()
-        fresh.sync()
+    with other_store.transaction():
+        second.reset()
+    fresh.sync()
 
-        assert (first.triggers(), first.workflows(), first.executions()) == ([], [], [])
-        assert (
-            list(first.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})) == []
-        )
-    finally:
-        if other_store is not fresh:
-            other_store.close()
+    assert (first.triggers(), first.workflows(), first.executions()) == ([], [], [])
+    assert list(first.armed("v2.detail.events.conversation.c-2.acd.start", {"mediaType": "CALLBACK"})) == []
