@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -13,7 +12,7 @@ from flask.testing import FlaskClient
 
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
-from tests.support.redis import forget, fresh_prefix, redis_server
+from tests.support.redis import on_store, redis_server
 from tests.support.sdk import import_sdk
 
 # tests.support.leaks: the session fails if a process it started outlives it.
@@ -39,22 +38,11 @@ def store(request: pytest.FixtureRequest) -> str:
     return url
 
 
-@contextmanager
-def _on(store: str, config: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """``config`` on ``store``: a fresh Redis namespace, deleted afterwards."""
-    if store == "memory":
-        yield config
-        return
-    prefix = fresh_prefix()
-    yield {**config, "STORE": store, "STORE_PREFIX": prefix}
-    forget(store, prefix)
-
-
 @pytest.fixture
 def app(store: str) -> Iterator[Flask]:
     from mockserver import create_app
 
-    with _on(store, CONFIG) as config:
+    with on_store(store, CONFIG) as config:
         made = create_app(config)
         yield made
         backend_of(made).store.close()
@@ -77,7 +65,7 @@ def callback_mock_server(store: str, callback_mock_server: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def callback_mock_server_config(store: str) -> Iterator[dict[str, Any]]:
-    with _on(store, CONFIG) as config:
+    with on_store(store, CONFIG) as config:
         yield config
 
 

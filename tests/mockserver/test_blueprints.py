@@ -19,7 +19,7 @@ import pytest
 from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.live import call
-from tests.support.redis import forget, fresh_prefix
+from tests.support.redis import on_store
 
 TRIGGERS = "/api/v2/processautomation/triggers"
 TOPIC = "v2.detail.events.conversation.{id}"
@@ -29,12 +29,11 @@ LIFE = {"mode": "auto", "ring_seconds": 2, "talk_seconds": 30, "wrapup_seconds":
 
 @pytest.fixture(scope="module")
 def blueprint_server(store: str) -> Iterator[MockServer]:
-    prefix = fresh_prefix()
-    config = {"CLOCK_FROZEN": True, "NOW": NOW, "CONVERSATIONS": 0, "STORE": store, "STORE_PREFIX": prefix}
-    with MockServer(config) as server:
+    with (
+        on_store(store, {"CLOCK_FROZEN": True, "NOW": NOW, "CONVERSATIONS": 0}) as config,
+        MockServer(config) as server,
+    ):
         yield server
-    if store != "memory":
-        forget(store, prefix)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -52,6 +53,19 @@ def forget(url: str, prefix: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+@contextmanager
+def on_store(store: str, config: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """``config`` on ``store`` (``memory`` or a Redis URL): a fresh Redis namespace, deleted afterwards."""
+    if store == "memory":
+        yield config
+        return
+    prefix = fresh_prefix()
+    try:
+        yield {**config, "STORE": store, "STORE_PREFIX": prefix}
+    finally:
+        forget(store, prefix)
 
 
 class Dedicated:

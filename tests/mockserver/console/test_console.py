@@ -17,6 +17,7 @@ from mockserver.config import CONSOLE_PATH
 from mockserver.web.current import backend_of
 from tests.support import TOKEN
 from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
+from tests.support.redis import on_store
 
 UI = ADMIN_PREFIX + CONSOLE_PATH
 SAME = {"Origin": "http://localhost"}  # what the console's own forms send
@@ -214,9 +215,7 @@ def test_a_form_body_to_the_json_control_api_is_still_refused(client: FlaskClien
 
 @pytest.fixture
 def guarded(store: str) -> Iterator[FlaskClient]:
-    from tests.conftest import _on
-
-    with _on(store, {"ADMIN_TOKEN": "s3cret", "TOKENS": (TOKEN,)}) as config:
+    with on_store(store, {"ADMIN_TOKEN": "s3cret", "TOKENS": (TOKEN,)}) as config:
         app = create_app(config)
         yield app.test_client()
         backend_of(app).store.close()

@@ -26,7 +26,7 @@ from mockserver.testing.server import MockServer
 from tests.support import NOW
 from tests.support.control import AdminRoutes, control_path
 from tests.support.live import call
-from tests.support.redis import forget, fresh_prefix
+from tests.support.redis import forget, fresh_prefix, on_store
 from tests.support.serve import serving
 
 ADMIN = "detail-reader"  # a token of its own: the admin role, which holds the analytics permission
@@ -35,12 +35,11 @@ PREFIX = "v2.detail.events.conversation."
 
 @pytest.fixture(scope="module")
 def detail_server(store: str) -> Iterator[MockServer]:
-    prefix = fresh_prefix()
-    config = {"CLOCK_FROZEN": True, "NOW": NOW, "CONVERSATIONS": 5, "STORE": store, "STORE_PREFIX": prefix}
-    with MockServer(config) as server:
+    with (
+        on_store(store, {"CLOCK_FROZEN": True, "NOW": NOW, "CONVERSATIONS": 5}) as config,
+        MockServer(config) as server,
+    ):
         yield server
-    if store != "memory":
-        forget(store, prefix)
 
 
 @pytest.fixture
