@@ -171,7 +171,10 @@ def test_under_an_admin_token_the_console_asks_for_it_once(browser: webdriver.Ch
         browser.get(server.url + UI + "/clock")
         assert "/login" in browser.current_url
         browser.find_element(By.ID, "token").send_keys("s3cret", Keys.ENTER)
+        # The cookies are read once the page the redirect led to shows its clock: in one loaded CI run,
+        # Chromium reported none right after the address changed.
         _waiting(browser).until(lambda b: b.current_url.endswith(UI + "/clock"))
+        _waiting(browser).until(lambda b: b.find_elements(By.ID, "clock-now") and b.get_cookies())
         (cookie,) = browser.get_cookies()
         assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", UI + "/")
         assert "s3cret" not in cookie["value"]
