@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -32,6 +32,7 @@ from tests.support.serve import serving
 NOW = "2030-01-15T12:00:00Z"
 UI = ADMIN_PREFIX + CONSOLE_PATH
 PAGES = ("/conversations", "/journal", "/notifications", "/controls", "/clock")
+GONE = "does not belong to the document"  # Chromium, of an element a page's refresh replaced
 WAIT = 10  # seconds a page may take to show what a test waits for (it polls every second)
 
 
@@ -120,7 +121,7 @@ def test_advancing_the_clock_from_the_page_moves_the_timeline(
 ) -> None:
     (conversation_id,) = mock.seed(1, traits=["connected"])
     _open(browser, mock, f"/conversations/{conversation_id}")
-    before = browser.find_element(By.ID, "now").text
+    before = _text(browser, "now")
     bars = len(browser.find_elements(By.CSS_SELECTOR, "rect.bar"))
     _open(browser, mock, "/clock")
     field = browser.find_element(By.ID, "advanceSeconds")
@@ -128,7 +129,7 @@ def test_advancing_the_clock_from_the_page_moves_the_timeline(
     field.send_keys("3600", Keys.ENTER)  # the form posts, through the guard, and comes back
     _waiting(browser).until(lambda b: b.current_url.endswith(UI + "/clock"))
     _open(browser, mock, f"/conversations/{conversation_id}")
-    after = browser.find_element(By.ID, "now").text
+    after = _text(browser, "now")
     assert after != before
     assert mock.clock.now().isoformat().startswith(after[:19])
     # A connected callback an hour on has hung up and wrapped up: the ACW bar is drawn.
@@ -140,10 +141,10 @@ def test_advancing_the_clock_from_the_page_moves_the_timeline(
 def test_a_page_refreshes_itself_as_the_mock_moves(mock: RemoteMockServer, browser: webdriver.Chrome) -> None:
     (conversation_id,) = mock.seed(1, traits=["connected"])
     _open(browser, mock, f"/conversations/{conversation_id}")
-    before = browser.find_element(By.ID, "now").text
+    before = _text(browser, "now")
     moved = mock.clock.advance(minutes=5)  # not from the page: the page must notice
-    _waiting(browser).until(lambda b: b.find_element(By.ID, "now").text != before)
-    assert browser.find_element(By.ID, "now").text.startswith(moved.isoformat()[:19])
+    _waiting(browser).until(lambda b: _text(b, "now") != before)
+    assert _text(browser, "now").startswith(moved.isoformat()[:19])
     assert not script_errors(browser)
 
 
@@ -159,7 +160,7 @@ def test_faults_and_stubs_are_removed_from_the_page(
         _press(browser, button)
         _waiting(browser).until(_gone(button))
     _press(browser, "#lift-rate-limit")
-    _waiting(browser).until(lambda b: b.find_element(By.ID, "rate-limit").text == "No rate limit.")
+    _waiting(browser).until(lambda b: _text(b, "rate-limit") == "No rate limit.")
     assert mock.faults() == []
     assert mock.stubs() == []
     assert not script_errors(browser)
@@ -181,9 +182,7 @@ def test_under_an_admin_token_the_console_asks_for_it_once(browser: webdriver.Ch
         field = browser.find_element(By.ID, "advanceSeconds")
         field.clear()
         field.send_keys("60", Keys.ENTER)  # a write, with the cookie, through the guard
-        _waiting(browser).until(
-            lambda b: b.find_element(By.ID, "clock-now").text.startswith("2030-01-15T12:01:00")
-        )
+        _waiting(browser).until(lambda b: _text(b, "clock-now").startswith("2030-01-15T12:01:00"))
         admin = RemoteMockServer(server.url, admin_token="s3cret")
         assert admin.clock.now().isoformat().startswith("2030-01-15T12:01:00")
         assert not script_errors(browser)
@@ -209,12 +208,26 @@ def _waiting(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
     return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,))
 
 
+def _text(browser: webdriver.Chrome, element_id: str) -> str:
+    """The element's text, read in one step inside the page: the page swaps its live part as it
+    refreshes itself, so an element found by one command may have left the document by the next
+    (Chromium then answers ``GONE``)."""
+    script = "const e = document.getElementById(arguments[0]); return e ? e.innerText : '';"
+    text: str = browser.execute_script(script, element_id)
+    return text
+
+
 def _press(browser: webdriver.Chrome, selector: str) -> None:
     """Press the button with Enter, as a keyboard user does; the page may swap its live part between
     finding the button and pressing it (it refreshes itself), so a stale find is found again."""
 
     def pressed(driver: webdriver.Chrome) -> bool:
-        driver.find_element(By.CSS_SELECTOR, selector).send_keys(Keys.ENTER)
+        try:
+            driver.find_element(By.CSS_SELECTOR, selector).send_keys(Keys.ENTER)
+        except WebDriverException as error:  # Chromium's word for a node the swap took away
+            if GONE not in str(error.msg):
+                raise
+            return False
         return True
 
     _waiting(browser).until(pressed)
@@ -228,11 +241,9 @@ def test_a_page_refreshes_itself_under_the_in_process_server(browser: webdriver.
     with MockServer({"NOW": NOW, "CLOCK_FROZEN": True}) as server:
         script_errors(browser)
         browser.get(server.url + UI + "/clock")
-        assert browser.find_element(By.ID, "clock-now").text.startswith("2030-01-15T12:00:00")
+        assert _text(browser, "clock-now").startswith("2030-01-15T12:00:00")
         server.clock.advance(hours=1)
-        _waiting(browser).until(
-            lambda b: b.find_element(By.ID, "clock-now").text.startswith("2030-01-15T13:00:00")
-        )
+        _waiting(browser).until(lambda b: _text(b, "clock-now").startswith("2030-01-15T13:00:00"))
         assert not script_errors(browser)
 
 

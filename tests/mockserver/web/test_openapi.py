@@ -26,6 +26,17 @@ from tests.support.live import call
 from tests.support.seeded import QUEUE_ID
 
 
+@pytest.fixture(scope="session", params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
+def store(request: pytest.FixtureRequest) -> str:
+    """The conftest's ``store``, with this module's Redis runs in the slow stage: the document is the
+    same on both stores, and schemathesis' thousands of requests (minutes on Redis) prove nothing of the
+    store that its own suite (tests/mockserver/store) and the route tests on it do not."""
+    if request.param == "memory":
+        return "memory"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
 def test_the_served_document_is_valid_openapi_3_1(callback_mock_server: MockServer) -> None:
     answer = call(callback_mock_server.url, "GET", "/openapi.json", token=None)
     assert answer.status == 200
