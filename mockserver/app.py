@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     app.config.update(from_environ())  # what serve's options mean, parsed alike
     if config:
-        app.config.from_mapping(checked(config))  # text or Python values, by the same rules
+        app.config.from_mapping(checked(config, others=app.default_config))  # text or Python values, alike
     app.json.sort_keys = False  # type: ignore[attr-defined]
     paths = Paths.of(app.config)
     backend = Backend.from_config(app.config)

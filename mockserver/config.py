@@ -17,9 +17,10 @@ to the real API, the control API or the document.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from attrs import frozen
@@ -347,6 +348,7 @@ BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 PARSERS: dict[str, Callable[[Any], Any]] = {setting.name: setting.parse for setting in SETTINGS}
 VARIABLES: dict[str, str] = {setting.name: setting.variable for setting in SETTINGS}
+SETTING_OF: dict[str, str] = {variable: name for name, variable in VARIABLES.items()}  # CALLBACK_MOCK_X: X
 # The settings whose default is None: None given for one of them is its absence.
 OPTIONAL = frozenset(name for name, default in DEFAULTS.items() if default is None)
 
@@ -372,8 +374,17 @@ def parse(name: str, value: Any) -> Any:
         raise SettingError(name, value, str(error)) from None
 
 
-def checked(config: Mapping[str, Any]) -> dict[str, Any]:
-    """``config`` with every setting it gives parsed (keys that are not settings, Flask's own, kept)."""
+def checked(config: Mapping[str, Any], others: Collection[str] = ()) -> dict[str, Any]:
+    """``config`` with every setting it gives parsed; keys in ``others`` (Flask's own) are kept as
+    given, and any other key is refused, naming the setting it most resembles (a typo such as
+    ``NOWW`` must not start a server on the default clock)."""
+    for name, value in config.items():
+        if name not in PARSERS and name not in others:
+            nearest = SETTING_OF.get(name.upper()) or next(
+                iter(difflib.get_close_matches(name.upper(), PARSERS, n=1)), None
+            )
+            hint = f" (did you mean {nearest}?)" if nearest else ""
+            raise SettingError(name, value, f"one of the mock's settings{hint} or one of Flask's own")
     return {name: parse(name, value) if name in PARSERS else value for name, value in config.items()}
 
 

@@ -160,6 +160,28 @@ def test_a_bad_python_value_is_refused_with_its_name(name: str, value: Any, expe
         assert str(raised).endswith(f", got {value!r}")
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("NOWW", "one of the mock's settings (did you mean NOW?) or one of Flask's own"),
+        ("now", "one of the mock's settings (did you mean NOW?) or one of Flask's own"),
+        ("LIFECYLE", "one of the mock's settings (did you mean LIFECYCLE?) or one of Flask's own"),
+        ("CALLBACK_MOCK_SEED", "one of the mock's settings (did you mean SEED?) or one of Flask's own"),
+        ("NOTHING_LIKE_IT", "one of the mock's settings or one of Flask's own"),
+    ],
+)
+def test_a_key_that_is_no_setting_is_refused_with_the_nearest_setting(name: str, expected: str) -> None:
+    with pytest.raises(config.SettingError) as made:
+        create_app({"CONVERSATIONS": 0, name: "2030-01-15T12:00:00Z"})
+    assert (made.value.name, made.value.expected) == (name, expected)
+    assert str(made.value) == f"{name}: expected {expected}, got '2030-01-15T12:00:00Z'"
+
+
+def test_flasks_own_keys_are_kept_as_given() -> None:
+    app = create_app({"CONVERSATIONS": 0, "TESTING": True, "MAX_CONTENT_LENGTH": 1000})
+    assert (app.config["TESTING"], app.config["MAX_CONTENT_LENGTH"]) == (True, 1000)
+
+
 def test_a_configured_token_is_one_token_not_a_string_to_search() -> None:
     client = create_app({"CONVERSATIONS": 0, "TOKENS": "secret"}).test_client()
     for token, status in (("secret", 200), ("sec", 401), ("e", 401), ("secrets", 401)):
