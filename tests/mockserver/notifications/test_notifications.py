@@ -382,3 +382,24 @@ def test_a_pong_follows_every_event_pushed_before_the_ping(callback_mock_server:
                 created["conversation"]["id"],
                 "pong",
             ]
+
+
+def test_one_change_is_logged_for_each_channel_with_its_own_id_and_delivery(
+    callback_mock_server: Any, callback_mock_notifications: NotificationChannel, queue_id: str
+) -> None:
+    """The log's entry of a change is made once and copied for each channel it reached."""
+    topic = f"v2.routing.queues.{queue_id}.conversations"
+    held = callback_mock_notifications
+    held.subscribe([topic])
+    unheld = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+    path = f"/api/v2/notifications/channels/{unheld['id']}/subscriptions"
+    call(callback_mock_server.url, "PUT", path, [{"id": topic}], token=AGENT)
+    body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+    created = call(callback_mock_server.url, "POST", CALLBACKS, body, token=AGENT).json()
+    logged = callback_mock_server.notifications(topic=topic)
+    assert sorted((p["channelId"], p["delivered"]) for p in logged) == sorted(
+        [(held.id, True), (unheld["id"], False)]
+    )
+    shared = [{k: v for k, v in p.items() if k not in ("channelId", "delivered")} for p in logged]
+    assert shared[0] == shared[1]
+    assert shared[0]["conversationId"] == created["conversation"]["id"]
