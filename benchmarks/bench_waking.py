@@ -2,6 +2,7 @@
 
     python benchmarks/bench_waking.py [--scheduled 10000] [--subscribers 100] [--manual 1000]
         [--sockets 10] [--advance-hours 24] [--large 100000] [--rounds 4] [--duration 3] [--skip a,b,c,d,e]
+        [--baseline CHECKOUT]
 
 Each part starts its own ``serve`` processes (the memory store) and reads them only through the
 API, the control API and notification sockets (asyncio ``websockets`` clients in this process):
@@ -18,7 +19,8 @@ API, the control API and notification sockets (asyncio ``websockets`` clients in
     with none, on two servers reset between rounds (a reset closes every channel: the sockets are
     opened after it). The advance runs the seeded conversations' due steps (fires, offers to the
     idle members, their timeouts, customer-first dials); each socket counts the events it read,
-    one a step. Targets: < 2 s; sockets / none within 1.2x.
+    one a step. Targets: < 2 s; sockets / none within 1.2x. ``--baseline``: the same two servers of an
+    older checkout (its own code) too, in the same alternating rounds.
 (d) The engine's cost with nothing due: two ``serve`` started alike with the lifecycle off (the
     same data), then one put in auto mode in real time (every step an hour or more away), at 50
     and ``--large`` conversations; wrk c8, paired rounds (every other in reverse order): creates
@@ -49,7 +51,7 @@ from typing import Any
 
 import orjson
 from bench_scaling import lua, wrk_rps
-from bench_server import SERVE, call, cpu_seconds, free_port, process, send
+from bench_server import SERVE, baseline_serve, call, cpu_seconds, free_port, process, send
 from websockets.asyncio.client import ClientConnection, connect
 
 import contracts
@@ -65,12 +67,16 @@ DEADLINE = 60.0
 
 
 @contextmanager
-def served(*options: str, conversations: int = 1, with_pid: bool = False) -> Iterator[Any]:
-    """``serve`` on free ports: its base URL (and its process id, ``with_pid``)."""
+def served(
+    *options: str, conversations: int = 1, with_pid: bool = False, source: Path | None = None
+) -> Iterator[Any]:
+    """``serve`` on free ports (of the checkout at ``source``, else this one's): its base URL (and
+    its process id, ``with_pid``)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Any token: the sockets' channels need several (20 a token). The stream on a free port.
-    command = [*SERVE[: SERVE.index("--token")], "--port", str(port), "--streaming-port", "0"]
+    start = SERVE if source is None else baseline_serve(source)
+    command = [*start[: start.index("--token")], "--port", str(port), "--streaming-port", "0"]
     command += ["--conversations", str(conversations), *options]
     with process(command, base + "/api/v2/conversations?pageSize=1") as (started, _):
         yield (base, started.pid) if with_pid else base
@@ -221,20 +227,26 @@ async def delivery(subscribers: int) -> None:
         )
 
 
-async def manual(count: int, readers: int, rounds: int, hours: float) -> None:
-    # One start instant for both: the same data, and every reset returns the clock exactly there.
+async def manual(count: int, readers: int, rounds: int, hours: float, baseline: Path | None = None) -> None:
+    # One start instant for all: the same data, and every reset returns the clock exactly there.
     options = ("--now", iso(time.time()), "--frozen", "--lifecycle", "manual")
-    with (
-        served(*options, conversations=count) as with_sockets,
-        served(*options, conversations=count) as alone,
-    ):
-        topics = [f"v2.routing.queues.{q}.conversations" for q in queues(with_sockets)]
-        times: dict[str, list[float]] = {"sockets": [], "none": []}
-        read: list[int] = []  # every socket's events, every round, during the advance
-        backlog: list[int] = []  # and of the steps due at the start, run before it
+    builds: dict[str, Path | None] = {"": None} if baseline is None else {"": None, "baseline ": baseline}
+    with ExitStack() as running:
+        servers = {
+            (build, name): running.enter_context(
+                served(*options, conversations=count, source=source, with_pid=True)
+            )
+            for build, source in builds.items()
+            for name in ("sockets", "none")
+        }
+        topics = [f"v2.routing.queues.{q}.conversations" for q in queues(servers[("", "sockets")][0])]
+        times: dict[tuple[str, str], list[float]] = {key: [] for key in servers}
+        cpu: dict[tuple[str, str], list[float]] = {key: [] for key in servers}  # the server's, both threads
+        read: dict[str, list[int]] = {build: [] for build in builds}  # every socket's events, every round
+        backlog: dict[str, list[int]] = {build: [] for build in builds}  # and of the steps due at the start
         for number in range(rounds):
-            order = [("sockets", with_sockets), ("none", alone)]
-            for name, base in order if number % 2 == 0 else reversed(order):
+            order = list(servers.items())
+            for (build, name), (base, pid) in order if number % 2 == 0 else reversed(order):
                 # A reset closes every channel: the sockets are opened again after it, each round.
                 await asyncio.to_thread(call, base, "POST", RESET)
                 async with AsyncExitStack() as stack:
@@ -245,28 +257,43 @@ async def manual(count: int, readers: int, rounds: int, hours: float) -> None:
                     for socket in held:
                         await socket.sync()  # a pong after every event pushed before it
                     before = [socket.events for socket in held]
-                    started = time.perf_counter()
+                    started, spent = time.perf_counter(), cpu_seconds(pid)
                     await asyncio.to_thread(call, base, "POST", MOVE_CLOCK, {"advanceSeconds": hours * 3600})
-                    times[name].append(time.perf_counter() - started)
-                    for socket, already in zip(held, before, strict=True):
+                    times[(build, name)].append(time.perf_counter() - started)
+                    # The writes after the answer are the advance's too: counted once every socket has them.
+                    for socket in held:
                         await socket.sync()
-                        read.append(socket.events - already)
-                        backlog.append(already)
+                    cpu[(build, name)].append(cpu_seconds(pid) - spent)
+                    for socket, already in zip(held, before, strict=True):
+                        read[build].append(socket.events - already)
+                        backlog[build].append(already)
             if number == 0:
-                # The same seed, reset alike: both advances did the same work (the same states after).
-                after = [await asyncio.to_thread(states, base) for base in (with_sockets, alone)]
-                if after[0] != after[1]:
-                    raise RuntimeError("(c): the two servers' advances ended in different states")
-        with_, none = statistics.median(times["sockets"]), statistics.median(times["none"])
-        # A socket subscribed to every queue is pushed each step once (a seeded conversation has one
-        # queue): the events it read are the steps the advance ran.
-        print(
-            f"(c) manual mode, {count:,} conversations, advance {hours:g} h (median of {rounds}): {readers} reading "
-            f"sockets {with_:.2f} s (events read a socket, i.e. steps run: {min(read):,}-{max(read):,}, after "
-            f"{min(backlog):,}-{max(backlog):,} due at the start), none "
-            f"{none:.2f} s, ratio {with_ / none:.2f}  [{'PASS' if max(with_, none) < 2 and min(read) else 'FAIL'}: "
-            f"< 2 s, events read; {'PASS' if with_ / none <= 1.2 else 'FAIL'}: within 1.2x]"
-        )
+                # The same seed, reset alike: every advance did the same work (the same states after).
+                after = [await asyncio.to_thread(states, base) for base, _ in servers.values()]
+                if any(state != after[0] for state in after):
+                    raise RuntimeError("(c): the servers' advances ended in different states")
+        for build in builds:
+            with_, none = (
+                statistics.median(times[(build, "sockets")]),
+                statistics.median(times[(build, "none")]),
+            )
+            paired = statistics.median(
+                w / n for w, n in zip(times[(build, "sockets")], times[(build, "none")], strict=True)
+            )
+            cpu_with, cpu_none = (
+                statistics.median(cpu[(build, "sockets")]),
+                statistics.median(cpu[(build, "none")]),
+            )
+            # A socket subscribed to every queue is pushed each step once (a seeded conversation has
+            # one queue): the events it read are the steps the advance ran.
+            print(
+                f"(c) {build}manual mode, {count:,} conversations, advance {hours:g} h (median of {rounds}): {readers} "
+                f"reading sockets {with_:.3f} s (events read a socket, i.e. steps run: {min(read[build]):,}-"
+                f"{max(read[build]):,}, after {min(backlog[build]):,}-{max(backlog[build]):,} due at the start), none {none:.3f} s, ratio "
+                f"{with_ / none:.2f} (of the rounds' pairs {paired:.2f}); serve's CPU until every socket had all {cpu_with:.3f} s "
+                f"against {cpu_none:.3f} s  [{'PASS' if max(with_, none) < 2 and min(read[build]) else 'FAIL'}: "
+                f"< 2 s, events read; {'PASS' if with_ / none <= 1.2 else 'FAIL'}: within 1.2x]"
+            )
 
 
 def states(base: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
@@ -439,6 +466,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--skip", default="", help="parts to leave out, e.g. a,d")
+    parser.add_argument("--baseline", type=Path, help="(c): an older checkout to measure in the same rounds")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     if "a" not in skip:
@@ -446,7 +474,7 @@ def main() -> None:
     if "b" not in skip:
         asyncio.run(delivery(args.subscribers))
     if "c" not in skip:
-        asyncio.run(manual(args.manual, args.sockets, args.rounds, args.advance_hours))
+        asyncio.run(manual(args.manual, args.sockets, args.rounds, args.advance_hours, args.baseline))
     if "d" not in skip:
         cost((50, args.large) if args.large else (50,), args.rounds, args.duration)
     if "e" not in skip:

@@ -51,6 +51,13 @@ _SEND_BUFFER = 128 * 1024
 # Seconds a client has to take the close frame before its connection is cut: websockets' close()
 # waits for the frame to be written first, which a client that does not read never lets happen.
 _CLOSE_SECONDS = 5.0
+# The most a batch hands the connection in one write: websockets' default write limit (the bytes its
+# transport holds before ``send`` waits), so a batch holds no more than one ``send`` at a time did.
+_BATCH_BYTES = 32 * 1024
+# How long the loop lets handed messages gather after a wake before it takes them: a 24 h advance
+# hands ~3,000 in 0.1 s, and taking each step's alone made the loop contend for the interpreter with
+# the engine's thread at every step (benchmarks/README.md, bench_waking (c): 0 s, 2 ms and 5 ms measured).
+_GATHER_SECONDS = 0.002
 
 
 class Stream:
@@ -178,7 +185,9 @@ class Stream:
 
     def _hand(self, channel_id: str, text: str | None) -> None:
         """Hand the loop a message (or a close), in order; wake it only if it is not woken already:
-        each wake costs the loop a turn and the engine's thread a switch (benchmarks/README.md, (c))."""
+        each wake costs the loop a turn and the engine's thread a switch (benchmarks/README.md, (c)).
+        A woken loop takes what was handed ``_GATHER_SECONDS`` later, so a run of steps reaches each
+        socket in a few writes; a client's ping takes it at once (its pong follows what came before)."""
         loop = self._loop
         if loop is None:
             return
@@ -187,7 +196,7 @@ class Stream:
             if self._woken:
                 return
             self._woken = True
-        loop.call_soon_threadsafe(self._take)
+        loop.call_soon_threadsafe(loop.call_later, _GATHER_SECONDS, self._take)
 
     def _take(self) -> None:
         with self._handed_lock:
@@ -252,6 +261,7 @@ class Stream:
             async for message in connection:
                 if socket.dropped:
                     continue  # closing: its client is told nothing more
+                self._take()  # what was handed before goes first (a pong follows every event before it)
                 self._put(channel_id, socket, self._answer(channel_id, message))
         except ConnectionClosed:
             pass
@@ -333,7 +343,7 @@ class _Socket:
     """A connection and its outbox: one writer sends every message in the order it was queued.
 
     ``pending`` counts the bytes queued and not yet handed to the connection, which holds at most
-    its ``write_limit`` (32 KiB) more while the client does not read.
+    its ``write_limit`` (32 KiB) and one batch (``_BATCH_BYTES``) more while the client does not read.
     """
 
     def __init__(self, connection: ServerConnection, limit: int) -> None:
@@ -362,11 +372,28 @@ class _Socket:
         self.pending = 0
 
     async def write(self) -> None:
+        """Send what is queued, a batch at a time: every message waiting is framed and handed to the
+        transport in one write (one system call), not one ``send`` each (benchmarks/README.md, (c)).
+
+        websockets' ``send`` frames one message inside ``send_context``, which checks the connection
+        is open, writes what the protocol has to send and waits for the transport's buffer to drain
+        below its limit (flow control); a batch goes through the same context, so a closing
+        connection, a failed write and a client that does not read are handled as for one ``send``.
+        """
+        connection = self.connection
+        protocol = connection.protocol
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await self._ready.wait()
                 self._ready.clear()
                 while self._outbox and not self.dropped:
-                    data = self._outbox.popleft()
-                    self.pending -= len(data)
-                    await self.connection.send(data, text=True)
+                    async with connection.send_context():
+                        handed = 0  # at least one message, then as many as fit in a write limit
+                        while self._outbox and (not handed or handed + len(self._outbox[0]) <= _BATCH_BYTES):
+                            data = self._outbox.popleft()
+                            handed += len(data)
+                            protocol.send_text(data)  # the extensions negotiated (none today) apply
+                        self.pending -= handed
+                        # Only these frames wait: the protocol is open (the context checked it, and
+                        # nothing awaited since), and the connection writes its own frames at once.
+                        connection.transport.write(b"".join(protocol.data_to_send()))

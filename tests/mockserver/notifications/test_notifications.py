@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from websockets.sync.client import connect
 
 from mockserver.testing.notifications import NotificationChannel
 from mockserver.testing.server import MockServer
@@ -31,6 +32,7 @@ def topics_of(user_id: str, queue_id: str) -> list[str]:
 
 
 AGENT = "agent:0"  # a token naming agent 0
+CALLBACKS = "/api/v2/conversations/callbacks"
 
 
 @pytest.fixture(scope="module")
@@ -319,3 +321,85 @@ def test_the_21st_channel_removes_the_oldest_and_channels_expire_in_24_hours(
         ]
     ]
     assert listed == [ids[5]]
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"], ids=["plain", "client-offers-deflate"])
+def test_a_run_of_steps_arrives_whole_and_in_order_before_the_pong_that_follows_it(
+    callback_mock_server: Any, queue_id: str, compression: str | None
+) -> None:
+    """An advance hands the stream its steps' events in a run, which reaches the socket in batches of
+    frames written at once (bigger than one write's 32 KiB here): each arrives whole (JSON), once, in
+    the order the server pushed them, and a ping sent as the advance answers is answered after them."""
+    callback_mock_server.set_lifecycle(mode="manual")
+    channel = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+    path = f"/api/v2/notifications/channels/{channel['id']}/subscriptions"
+    topic = f"v2.routing.queues.{queue_id}.conversations"
+    call(callback_mock_server.url, "PUT", path, [{"id": topic}], token=AGENT)
+    for second in range(40):
+        body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+        body["callbackScheduledTime"] = (
+            (NOW + timedelta(hours=1, seconds=second)).isoformat().replace("+00:00", "Z")
+        )
+        assert call(callback_mock_server.url, "POST", CALLBACKS, body, token=AGENT).status == 200
+    with connect(channel["connectUri"], compression=compression, max_size=None) as socket:
+        socket.send(json.dumps({"message": "ping"}))
+        assert json.loads(socket.recv(timeout=10))["eventBody"] == {"message": "pong"}
+        before = len(callback_mock_server.notifications())
+        callback_mock_server.clock.advance(hours=2)
+        socket.send(json.dumps({"message": "ping"}))
+        received, size = [], 0
+        while (message := json.loads(text := socket.recv(timeout=10))).get("topicName") != "channel.metadata":
+            received.append(message)
+            size += len(text)
+        assert message["eventBody"] == {"message": "pong"}
+    pushed = [p for p in callback_mock_server.notifications()[before:] if p["channelId"] == channel["id"]]
+    assert len(pushed) >= 40  # every callback fired, at least
+    assert size > 32 * 1024
+    assert [(m["topicName"], m["metadata"]["CorrelationId"], m["eventBody"]["id"]) for m in received] == [
+        (p["topicName"], p["correlationId"], p["conversationId"]) for p in pushed
+    ]
+
+
+def test_a_pong_follows_every_event_pushed_before_the_ping(callback_mock_server: Any, queue_id: str) -> None:
+    """The stream lets what it is handed gather a moment before writing it; a ping takes what waits
+    first. Each create is pushed before its answer returns; the ping sent then must find it sent."""
+    channel = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+    path = f"/api/v2/notifications/channels/{channel['id']}/subscriptions"
+    call(
+        callback_mock_server.url,
+        "PUT",
+        path,
+        [{"id": f"v2.routing.queues.{queue_id}.conversations"}],
+        token=AGENT,
+    )
+    with connect(channel["connectUri"], compression=None, max_size=None) as socket:
+        for _ in range(20):
+            body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+            created = call(callback_mock_server.url, "POST", CALLBACKS, body, token=AGENT).json()
+            socket.send(json.dumps({"message": "ping"}))
+            arrived = [json.loads(socket.recv(timeout=10)) for _ in range(2)]
+            assert [m.get("eventBody", {}).get("id") or m["eventBody"]["message"] for m in arrived] == [
+                created["conversation"]["id"],
+                "pong",
+            ]
+
+
+def test_one_change_is_logged_for_each_channel_with_its_own_id_and_delivery(
+    callback_mock_server: Any, callback_mock_notifications: NotificationChannel, queue_id: str
+) -> None:
+    """The log's entry of a change is made once and copied for each channel it reached."""
+    topic = f"v2.routing.queues.{queue_id}.conversations"
+    held = callback_mock_notifications
+    held.subscribe([topic])
+    unheld = call(callback_mock_server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+    path = f"/api/v2/notifications/channels/{unheld['id']}/subscriptions"
+    call(callback_mock_server.url, "PUT", path, [{"id": topic}], token=AGENT)
+    body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+    created = call(callback_mock_server.url, "POST", CALLBACKS, body, token=AGENT).json()
+    logged = callback_mock_server.notifications(topic=topic)
+    assert sorted((p["channelId"], p["delivered"]) for p in logged) == sorted(
+        [(held.id, True), (unheld["id"], False)]
+    )
+    shared = [{k: v for k, v in p.items() if k not in ("channelId", "delivered")} for p in logged]
+    assert shared[0] == shared[1]
+    assert shared[0]["conversationId"] == created["conversation"]["id"]
