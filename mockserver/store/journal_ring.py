@@ -1,0 +1,147 @@
+"""The journal's numbers and the read workers' entries, shared between processes (issue 26).
+
+Under ``serve --read-workers N`` the owner keeps the journal, and the read workers answer most
+reads: each keeps its entry here, numbered from the same counter the owner numbers its own
+requests from, so the journal is in arrival order whichever process answered. The owner drains
+the ring into its journal before anything reads the journal (``SharedJournal``), and now and then
+so it never fills; a read worker that finds it full hands its request to the owner instead.
+
+One segment (``/dev/shm``): a header (the last number given, the bytes used, the entries held),
+then the entries, each its length and ``marshal``'s bytes of a ``KeptRequest`` (whose fields are
+strings, numbers, bytes, a dict and tuples of strings). Every access holds the segment file's
+``lockf`` lock, which is process-shared and released by the kernel if its holder dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import marshal
+import mmap
+import os
+import struct
+import threading
+from collections.abc import Callable
+from typing import Final
+
+from mockserver.control.journal import Journal, KeptRequest
+
+__all__ = ["JournalRing", "SharedJournal"]
+
+_SHM: Final = "/dev/shm"
+_HEADER: Final = struct.Struct("<QQQ")  # the last number given, bytes used, entries held
+_LENGTH: Final = struct.Struct("<I")
+RING_BYTES: Final = 8 * 1024 * 1024
+
+
+class JournalRing:
+    """The shared counter and the entries the read workers keep, in a segment named ``name``."""
+
+    def __init__(self, name: str, *, create: bool, size: int = RING_BYTES) -> None:
+        path = os.path.join(_SHM, name.lstrip("/"))
+        flags = os.O_RDWR | (os.O_CREAT | os.O_EXCL if create else 0)
+        self._descriptor = os.open(path, flags, 0o600)
+        if create:
+            os.ftruncate(self._descriptor, _HEADER.size + size)
+        self._view = mmap.mmap(self._descriptor, os.fstat(self._descriptor).st_size)
+        self._capacity = len(self._view) - _HEADER.size
+        self._threads = threading.Lock()  # lockf locks a process, not its threads
+        self.name = name
+        self._path = path if create else None
+
+    def next_id(self) -> int:
+        """The next number of the journal (the owner's requests take theirs here too)."""
+        with self._locked():
+            number, used, held = _HEADER.unpack_from(self._view, 0)
+            _HEADER.pack_into(self._view, 0, number + 1, used, held)
+            return int(number + 1)
+
+    def keep(self, kept: KeptRequest) -> int | None:
+        """Number ``kept`` (its id is replaced) and keep it: its number, or None if the ring is full."""
+        data = marshal.dumps(tuple(kept)[1:])
+        with self._locked():
+            number, used, held = _HEADER.unpack_from(self._view, 0)
+            end = used + _LENGTH.size + 8 + len(data)
+            if end > self._capacity:
+                return None
+            start = _HEADER.size + used
+            _LENGTH.pack_into(self._view, start, len(data))
+            struct.pack_into("<Q", self._view, start + _LENGTH.size, number + 1)
+            self._view[start + _LENGTH.size + 8 : _HEADER.size + end] = data
+            _HEADER.pack_into(self._view, 0, number + 1, end, held + 1)
+            return int(number + 1)
+
+    def drain(self) -> list[KeptRequest]:
+        """The entries kept since the last drain, in the order kept; the ring is empty after."""
+        with self._locked():
+            number, used, held = _HEADER.unpack_from(self._view, 0)
+            if not held:
+                return []
+            data = self._view[_HEADER.size : _HEADER.size + used]
+            _HEADER.pack_into(self._view, 0, number, 0, 0)
+        drained, at = [], 0
+        for _ in range(held):
+            (length,) = _LENGTH.unpack_from(data, at)
+            (entry_id,) = struct.unpack_from("<Q", data, at + _LENGTH.size)
+            start = at + _LENGTH.size + 8
+            drained.append(KeptRequest(entry_id, *marshal.loads(data[start : start + length])))
+            at = start + length
+        return drained
+
+    def close(self) -> None:
+        self._view.close()
+        os.close(self._descriptor)
+        if self._path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._path)
+
+    def _locked(self) -> _Held:
+        return _Held(self._threads, self._descriptor)
+
+
+class _Held:
+    """The ring's lock held: the process's threads one at a time, then the processes (``lockf``)."""
+
+    def __init__(self, threads: threading.Lock, descriptor: int) -> None:
+        self._threads = threads
+        self._descriptor = descriptor
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        fcntl.lockf(self._descriptor, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        fcntl.lockf(self._descriptor, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+class SharedJournal(Journal):
+    """The owner's journal: numbered from ``ring``'s counter, the read workers' entries drained into
+    it before it is read (the control API, the console, strict mode) or cleared."""
+
+    def __init__(self, ring: JournalRing, limit: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        super().__init__(limit, max_bytes)
+        self.ring = ring
+        self.next_id: Callable[[], int] = ring.next_id
+
+    def drain(self) -> None:
+        """Keep what the read workers kept."""
+        for kept in self.ring.drain():
+            self.record(kept)
+
+    @property
+    def bytes(self) -> int:
+        self.drain()
+        return super().bytes
+
+    def clear(self) -> None:
+        self.ring.drain()  # what was answered before the clear goes with it
+        super().clear()
+
+    def __len__(self) -> int:
+        self.drain()
+        return super().__len__()
+
+    def _kept(self) -> list[KeptRequest]:
+        self.drain()
+        return super()._kept()
