@@ -88,8 +88,9 @@ class _Owner:
         try:
             writer.write(head + body)
             line = await reader.readline()
-        except (ConnectionResetError, BrokenPipeError):
+        except BrokenPipeError:
             raise _Stale from None
+        # (A reset is the owner's reset fault: it goes on to the client, never sent again.)
         if not line:
             raise _Stale  # closed while idle (the owner's idle timeout): no answer began
         status = int(line[9:12])
