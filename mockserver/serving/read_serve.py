@@ -23,6 +23,8 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
 
+from granian.server.mp import MPServer
+
 from mockserver.serving.worker import (
     READER_TARGET,
     READERS_VARIABLE,
@@ -69,15 +71,28 @@ def serve_with_readers(
         word = said.recv()
         if word != _READY:
             raise StartError(word)
+        # Each read worker listens on a socket of its own on the public port (SO_REUSEPORT), so the
+        # kernel spreads the connections over them: on one shared socket, the worker that woke
+        # first took every connection of a burst (wrk's 64 all went to one worker). The port was
+        # found free above (bound without the option); it is held, bound and not listening, with
+        # the option until the read workers listen on it.
+        port = listener.getsockname()[1]
+        listener.close()
+        held = bind(host, port, what="the API", option="--port", reuse_port=True)
+
+        def announced() -> None:
+            held.close()
+            announce()
+
         reports, report = Pipe(duplex=False)
-        server = Server(
+        server = _SpreadServer(
             READER_TARGET,
             address=host,
-            port=listener.getsockname()[1],
+            port=port,
             workers=count,
-            listener=listener,
+            listener=held,
             reports=reports,
-            announce=announce,
+            announce=announced,
             **options,
         )
         loader: Callable[..., Any] = partial(start_reader, report, os.getpid())
@@ -94,6 +109,14 @@ def serve_with_readers(
         for segment in _SEGMENTS:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"/dev/shm/{prefix}-{segment}")
+
+
+class _SpreadServer(Server):
+    """serve's server of workers, each binding the port itself with SO_REUSEPORT (Granian's own way on
+    Linux), rather than sharing serve's one socket."""
+
+    def _init_shared_socket(self) -> None:
+        MPServer._init_shared_socket(self)  # type: ignore[no-untyped-call]
 
 
 def _run_owner(

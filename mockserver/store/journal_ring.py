@@ -22,7 +22,9 @@ import os
 import struct
 import threading
 from collections.abc import Callable
-from typing import Final
+from fcntl import LOCK_EX, LOCK_UN, lockf
+from marshal import dumps
+from typing import Any, Final
 
 from mockserver.control.journal import Journal, KeptRequest
 
@@ -30,7 +32,8 @@ __all__ = ["JournalRing", "SharedJournal"]
 
 _SHM: Final = "/dev/shm"
 _HEADER: Final = struct.Struct("<QQQ")  # the last number given, bytes used, entries held
-_LENGTH: Final = struct.Struct("<I")
+_NUMBER: Final = struct.Struct("<Q")  # the header's first field
+_ENTRY: Final = struct.Struct("<IQ")  # an entry's length and number, before its bytes
 RING_BYTES: Final = 8 * 1024 * 1024
 
 
@@ -51,25 +54,41 @@ class JournalRing:
 
     def next_id(self) -> int:
         """The next number of the journal (the owner's requests take theirs here too)."""
-        with self._locked():
-            number, used, held = _HEADER.unpack_from(self._view, 0)
-            _HEADER.pack_into(self._view, 0, number + 1, used, held)
-            return int(number + 1)
+        view, descriptor = self._view, self._descriptor
+        self._threads.acquire()
+        lockf(descriptor, LOCK_EX)
+        try:
+            number = _NUMBER.unpack_from(view, 0)[0] + 1
+            _NUMBER.pack_into(view, 0, number)
+        finally:
+            lockf(descriptor, LOCK_UN)
+            self._threads.release()
+        return int(number)
 
     def keep(self, kept: KeptRequest) -> int | None:
         """Number ``kept`` (its id is replaced) and keep it: its number, or None if the ring is full."""
-        data = marshal.dumps(tuple(kept)[1:])
-        with self._locked():
-            number, used, held = _HEADER.unpack_from(self._view, 0)
-            end = used + _LENGTH.size + 8 + len(data)
+        return self.keep_fields(tuple(kept)[1:])
+
+    def keep_fields(self, fields: tuple[Any, ...]) -> int | None:
+        """``keep`` of a ``KeptRequest``'s fields but its id (a read worker's busiest call)."""
+        data = dumps(fields)
+        view, descriptor = self._view, self._descriptor
+        self._threads.acquire()
+        lockf(descriptor, LOCK_EX)
+        try:
+            number, used, held = _HEADER.unpack_from(view, 0)
+            start = _HEADER.size + used
+            end = used + _ENTRY.size + len(data)
             if end > self._capacity:
                 return None
-            start = _HEADER.size + used
-            _LENGTH.pack_into(self._view, start, len(data))
-            struct.pack_into("<Q", self._view, start + _LENGTH.size, number + 1)
-            self._view[start + _LENGTH.size + 8 : _HEADER.size + end] = data
-            _HEADER.pack_into(self._view, 0, number + 1, end, held + 1)
-            return int(number + 1)
+            number += 1
+            _ENTRY.pack_into(view, start, len(data), number)
+            view[start + _ENTRY.size : _HEADER.size + end] = data
+            _HEADER.pack_into(view, 0, number, end, held + 1)
+        finally:
+            lockf(descriptor, LOCK_UN)
+            self._threads.release()
+        return int(number)
 
     def drain(self) -> list[KeptRequest]:
         """The entries kept since the last drain, in the order kept; the ring is empty after."""
@@ -81,9 +100,8 @@ class JournalRing:
             _HEADER.pack_into(self._view, 0, number, 0, 0)
         drained, at = [], 0
         for _ in range(held):
-            (length,) = _LENGTH.unpack_from(data, at)
-            (entry_id,) = struct.unpack_from("<Q", data, at + _LENGTH.size)
-            start = at + _LENGTH.size + 8
+            length, entry_id = _ENTRY.unpack_from(data, at)
+            start = at + _ENTRY.size
             drained.append(KeptRequest(entry_id, *marshal.loads(data[start : start + length])))
             at = start + length
         return drained

@@ -250,3 +250,18 @@ def test_read_workers_serve_the_memory_store_alone(options: list[str]) -> None:
     assert refused.stderr.strip() == (
         "error: --read-workers serves the memory store: pass neither --workers above 1 nor a shared --store"
     )
+
+
+@pytest.mark.parametrize("options", [[], ["--read-workers", "2"]], ids=["one process", "read workers"])
+def test_the_read_workers_port_is_refused_to_another_serve(served: Served, options: list[str]) -> None:
+    # The read workers each listen with SO_REUSEPORT; serve checks the port without it first.
+    port = str(urlsplit(served.url).port)
+    refused = subprocess.run(
+        [*COMMAND, "serve", "--port", port, "--streaming-port", "0", *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert f"127.0.0.1:{port} (the API) is in use" in refused.stderr
