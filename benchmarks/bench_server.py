@@ -305,6 +305,7 @@ def main() -> None:
             ("serve, journal on", SERVE, {}),
             ("serve, journal off", SERVE, JOURNAL_OFF),
             (READERS, [*SERVE, "--read-workers", "2"], {}),  # issue 26's mode, the journal on
+            (f"{READERS}, journal off", [*SERVE, "--read-workers", "2"], JOURNAL_OFF),
         ]
         if args.baseline is not None:
             serves.append(
@@ -472,6 +473,7 @@ def main() -> None:
             p99 = median(f"{READERS} {c}", "p99_ms")
             print(f"{c}: {READERS} p99 {p99:.2f} ms  [{verdict(p99 < 2)}: target < 2 ms]")
         compare(f"{READERS} {c}", ours, f"{c}: {READERS} / serve")
+        compare(f"{READERS}, journal off {c}", f"{READERS} {c}", f"{c}: {READERS} journal off / on")
         compare(f"{READERS} {c}", f"{SHARED} {c}", f"{c}: {READERS} / its ceiling ({SHARED})")
         compare(f"{SHARED} {c}", f"wiremock {c}", f"{c}: {SHARED} / WireMock")
         compare(f"{SHARED} {c}", ours, f"{c}: {SHARED} / serve")

@@ -158,6 +158,7 @@ def start_reader(report: Connection, parent: int, target: str) -> Any:
     from mockserver.serving.readers import reader_app
 
     app = reader_app()
+    gc.freeze()  # as worker_app: what start-up made stays out of the collections
     with contextlib.suppress(OSError):
         report.send(_READY)
     return app

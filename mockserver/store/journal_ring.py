@@ -24,16 +24,16 @@ import threading
 from collections.abc import Callable
 from fcntl import LOCK_EX, LOCK_UN, lockf
 from marshal import dumps
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
 
 from mockserver.control.journal import Journal, KeptRequest
 
-__all__ = ["JournalRing", "SharedJournal"]
+__all__ = ["JournalRing", "RingRow", "SharedJournal"]
 
 _SHM: Final = "/dev/shm"
 _HEADER: Final = struct.Struct("<QQQ")  # the last number given, bytes used, entries held
 _NUMBER: Final = struct.Struct("<Q")  # the header's first field
-_ENTRY: Final = struct.Struct("<IQ")  # an entry's length and number, before its bytes
+_ENTRY: Final = struct.Struct("<IQQ")  # an entry's length, number and journal size, before its bytes
 RING_BYTES: Final = 8 * 1024 * 1024
 
 
@@ -67,10 +67,11 @@ class JournalRing:
 
     def keep(self, kept: KeptRequest) -> int | None:
         """Number ``kept`` (its id is replaced) and keep it: its number, or None if the ring is full."""
-        return self.keep_fields(tuple(kept)[1:])
+        return self.keep_fields(tuple(kept)[1:], kept.size())
 
-    def keep_fields(self, fields: tuple[Any, ...]) -> int | None:
-        """``keep`` of a ``KeptRequest``'s fields but its id (a read worker's busiest call)."""
+    def keep_fields(self, fields: tuple[Any, ...], size: int) -> int | None:
+        """``keep`` of a ``KeptRequest``'s fields but its id, and its ``size()`` (a read worker's
+        busiest call)."""
         data = dumps(fields)
         view, descriptor = self._view, self._descriptor
         self._threads.acquire()
@@ -82,7 +83,7 @@ class JournalRing:
             if end > self._capacity:
                 return None
             number += 1
-            _ENTRY.pack_into(view, start, len(data), number)
+            _ENTRY.pack_into(view, start, len(data), number, size)
             view[start + _ENTRY.size : _HEADER.size + end] = data
             _HEADER.pack_into(view, 0, number, end, held + 1)
         finally:
@@ -92,19 +93,24 @@ class JournalRing:
 
     def drain(self) -> list[KeptRequest]:
         """The entries kept since the last drain, in the order kept; the ring is empty after."""
+        return [row.decoded() for row in self.drain_rows()]
+
+    def drain_rows(self) -> list[RingRow]:
+        """``drain``'s entries, not yet decoded (the owner decodes those its journal still holds
+        when it is read)."""
         with self._locked():
             number, used, held = _HEADER.unpack_from(self._view, 0)
             if not held:
                 return []
             data = self._view[_HEADER.size : _HEADER.size + used]
             _HEADER.pack_into(self._view, 0, number, 0, 0)
-        drained, at = [], 0
+        rows, at = [], 0
         for _ in range(held):
-            length, entry_id = _ENTRY.unpack_from(data, at)
+            length, entry_id, size = _ENTRY.unpack_from(data, at)
             start = at + _ENTRY.size
-            drained.append(KeptRequest(entry_id, *marshal.loads(data[start : start + length])))
+            rows.append(RingRow(entry_id, size, data[start : start + length]))
             at = start + length
-        return drained
+        return rows
 
     def close(self) -> None:
         self._view.close()
@@ -115,6 +121,21 @@ class JournalRing:
 
     def _locked(self) -> _Held:
         return _Held(self._threads, self._descriptor)
+
+
+class RingRow(NamedTuple):
+    """A read worker's journal entry as the ring holds it: its number, its size as the journal
+    bounds it (``KeptRequest.size``) and its bytes, decoded when the journal is read."""
+
+    id: int
+    bytes_size: int
+    data: bytes
+
+    def size(self) -> int:
+        return self.bytes_size
+
+    def decoded(self) -> KeptRequest:
+        return KeptRequest(self.id, *marshal.loads(self.data))
 
 
 class _Held:
@@ -143,9 +164,9 @@ class SharedJournal(Journal):
         self.next_id: Callable[[], int] = ring.next_id
 
     def drain(self) -> None:
-        """Keep what the read workers kept."""
-        for kept in self.ring.drain():
-            self.record(kept)
+        """Keep what the read workers kept (decoded only if still kept when the journal is read)."""
+        for row in self.ring.drain_rows():
+            self.record(cast(KeptRequest, row))  # a row stands for its KeptRequest until read
 
     @property
     def bytes(self) -> int:
@@ -162,4 +183,5 @@ class SharedJournal(Journal):
 
     def _kept(self) -> list[KeptRequest]:
         self.drain()
-        return super()._kept()
+        rows: list[KeptRequest | RingRow] = list(super()._kept())
+        return [row.decoded() if isinstance(row, RingRow) else row for row in rows]
