@@ -2,7 +2,7 @@
 
     python benchmarks/bench_server.py [--duration 5] [--rounds 3] [--wiremock-jar PATH]
                                       [--baseline PATH_OF_AN_OLDER_CHECKOUT] [--throughput-only]
-                                      [--loop-path DIR_WITH_UVLOOP_OR_RLOOP ...]
+                                      [--loop-path DIR_WITH_UVLOOP_OR_RLOOP ...] [--only 'ROW;ROW']
 
 Needs `wrk` (Debian: apt-get install wrk) on PATH; for the WireMock baseline, Java 17+ and the jar
 of the npm package `wiremock` (npm install wiremock). Every server serves the same bytes for
@@ -12,7 +12,7 @@ figure is the median over the rounds and every comparison is within this one run
 generator shares the machine's cores with the server, so beside req/s each row has the CPU time
 the server's processes spent a request (all their threads), which the noise moves less.
 
-Besides serve: serve of `--baseline` (an older checkout, run with its own code); this checkout's
+Besides serve: `serve --read-workers 2` (issue 26: the owner and two read workers); serve of `--baseline` (an older checkout, run with its own code); this checkout's
 app on Granian's WSGI interface, as serve ran it before it moved to RSGI (`granian_baselines.py`);
 Granian answering a constant 2,000 bytes on each interface, what the interface alone costs; and
 with `--loop-path`, serve and that constant RSGI app on another event loop.
@@ -48,6 +48,7 @@ SERVE = [
 ]
 JOURNAL_OFF = {"CALLBACK_MOCK_JOURNAL": "false"}
 SHARED = "2 read workers, shared memory"  # the row of granian_baselines.py's shared-rsgi-2
+READERS = "serve --read-workers 2"
 
 
 def send(
@@ -136,10 +137,13 @@ def memory_mb(pid: int) -> tuple[float, float]:
     RSS counts the pages a forked child shares with its parent twice; PSS splits them.
     """
     rss = pss = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(c) for c in children.read_text().split()]
+    pids, pending = [], [pid]
+    while pending:  # its descendants: serve --read-workers' owner worker is a grandchild
+        each = pending.pop()
+        pids.append(each)
+        children = Path(f"/proc/{each}/task/{each}/children")
+        if children.exists():
+            pending += [int(c) for c in children.read_text().split()]
     for each in pids:
         status = Path(f"/proc/{each}/status").read_text()
         rss += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
@@ -279,6 +283,12 @@ def main() -> None:
         help="a folder holding uvloop or rloop (pip install --target DIR uvloop): rows of serve and"
         " of the constant RSGI app with it on PYTHONPATH, where Granian's default loop (auto) finds it",
     )
+    parser.add_argument(
+        "--only",
+        type=lambda text: tuple(text.split(";")),
+        default=(),
+        help="the rows to load, by name, separated by ; (the others start but are not measured)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
@@ -291,7 +301,12 @@ def main() -> None:
     here = str(Path(__file__).resolve().parents[1])
     with ExitStack() as stack:
         # serve as users run it (the journal on), then with the journal switched off.
-        serves = [("serve, journal on", SERVE, {}), ("serve, journal off", SERVE, JOURNAL_OFF)]
+        serves = [
+            ("serve, journal on", SERVE, {}),
+            ("serve, journal off", SERVE, JOURNAL_OFF),
+            (READERS, [*SERVE, "--read-workers", "2"], {}),  # issue 26's mode, the journal on
+            (f"{READERS}, journal off", [*SERVE, "--read-workers", "2"], JOURNAL_OFF),
+        ]
         if args.baseline is not None:
             serves.append(
                 ("baseline serve", baseline_serve(args.baseline), {"PYTHONPATH": str(args.baseline)})
@@ -377,7 +392,10 @@ def main() -> None:
         else:
             print("WireMock jar not found: no WireMock baseline")
 
+        if args.only:
+            rows = [row for row in rows if any(row[0] == name for name in args.only)]
         runs: dict[str, list[dict[str, float]]] = {}
+        print(f"load average at the start: {os.getloadavg()}")
         for index in range(args.rounds):
             for name, base, pid, connection_counts in rows if index % 2 == 0 else rows[::-1]:
                 target = path if not name.startswith("constant") else "/"
@@ -386,6 +404,8 @@ def main() -> None:
                     run = wrk(base + target, connections, args.duration)
                     run["cpu_us"] = (cpu_seconds(pid) - before) / (run["rps"] * args.duration) * 1e6
                     runs.setdefault(f"{name} c{connections}", []).append(run)
+
+    print(f"load average at the end: {os.getloadavg()}")
 
     def median(row: str, figure: str) -> float:
         return statistics.median(run[figure] for run in runs[row])
@@ -446,6 +466,15 @@ def main() -> None:
             f"constant, Granian WSGI {c}",
             f"{c}: constant RSGI / constant WSGI",
         )
+        readers_ratio = compare(f"{READERS} {c}", f"wiremock {c}", f"{c}: {READERS} / WireMock")
+        if readers_ratio is not None:
+            print(f"   [{verdict(readers_ratio >= 1)}: target >= 1x]")
+        if f"{READERS} {c}" in runs:
+            p99 = median(f"{READERS} {c}", "p99_ms")
+            print(f"{c}: {READERS} p99 {p99:.2f} ms  [{verdict(p99 < 2)}: target < 2 ms]")
+        compare(f"{READERS} {c}", ours, f"{c}: {READERS} / serve")
+        compare(f"{READERS}, journal off {c}", f"{READERS} {c}", f"{c}: {READERS} journal off / on")
+        compare(f"{READERS} {c}", f"{SHARED} {c}", f"{c}: {READERS} / its ceiling ({SHARED})")
         compare(f"{SHARED} {c}", f"wiremock {c}", f"{c}: {SHARED} / WireMock")
         compare(f"{SHARED} {c}", ours, f"{c}: {SHARED} / serve")
         compare(
@@ -497,6 +526,14 @@ def main() -> None:
     print(
         f"serve with 10,000 conversations: start-up {startup:.1f} s, resident memory {rss:.0f} MB"
         f" (PSS {pss:.0f} MB)  [{verdict(rss < 200)}: target < 200 MB]"
+    )
+    port = free_port()
+    command = [*SERVE, "--port", str(port), "--conversations", "10000", "--read-workers", "2"]
+    with process(command, f"http://127.0.0.1:{port}{LISTING}") as (proc, startup):
+        rss, pss = memory_mb(proc.pid)
+    print(
+        f"{READERS} with 10,000 conversations: start-up {startup:.1f} s, resident memory {rss:.0f} MB"
+        f" (PSS {pss:.0f} MB, the shared table counted once)"
     )
 
 

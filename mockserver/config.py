@@ -252,6 +252,15 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="N",
     ),
     Setting(
+        name="READ_WORKERS",
+        default=0,
+        parse=parsers.integer(0, 64),
+        help="Processes that answer GET by id on every core from the memory store's shared copy, beside"
+        " the one that owns the store (docs/server.md); 0: the owner alone.",
+        flag="--read-workers",
+        metavar="N",
+    ),
+    Setting(
         name="THREADS",
         default=2,
         parse=parsers.integer(1),

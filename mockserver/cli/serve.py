@@ -179,6 +179,15 @@ def _serve(host: str, port: int, given: dict[str, str | None]) -> None:
         raise StartError(
             "--workers above 1 needs a shared --store (redis://...): each worker would hold a state of its own"
         )
+    read_workers = (
+        config.parse("READ_WORKERS", given["read_workers"])
+        if given["read_workers"]
+        else configured.get("READ_WORKERS", DEFAULTS["READ_WORKERS"])
+    )
+    if read_workers and (workers > 1 or is_shared(store)):
+        raise StartError(
+            "--read-workers serves the memory store: pass neither --workers above 1 nor a shared --store"
+        )
     listener = bind(host, port, what="the API", option="--port")
     port = listener.getsockname()[1]
     # The app is built in Granian's worker process; it reads its config from the environment.
@@ -220,22 +229,37 @@ def _serve(host: str, port: int, given: dict[str, str | None]) -> None:
 
     limits = config.from_environ()  # what was configured, the options given included (exported above)
     serving_limits.raise_open_files(limits)
+    options: dict[str, Any] = {
+        "interface": Interfaces.RSGI,
+        "factory": True,
+        "workers_kill_timeout": SHUTDOWN_SECONDS,
+        "websockets": False,
+        "log_level": LogLevels.warning,
+        "log_dictconfig": logging_config(),
+        **serving_limits.granian_options(limits),
+    }
     reports, report = Pipe(duplex=False)
+    if read_workers:
+        from mockserver.serving.read_serve import serve_with_readers
+
+        serve_with_readers(
+            read_workers,
+            host=host,
+            listener=listener,
+            announce=announce,
+            reuse_port=not asked,
+            options=options,
+        )
+        return
     server = Server(
         TARGET,
         address=host,
         port=port,
-        interface=Interfaces.RSGI,
-        factory=True,
         workers=workers,
-        workers_kill_timeout=SHUTDOWN_SECONDS,
-        websockets=False,
-        log_level=LogLevels.warning,
-        log_dictconfig=logging_config(),
         listener=listener,
         reports=reports,
         announce=announce,
-        **serving_limits.granian_options(limits),
+        **options,
     )
     loader: Callable[..., Any] = partial(start_worker, report, os.getpid(), workers > 1 or not asked)
     server.serve(target_loader=loader)

@@ -176,7 +176,9 @@ class RsgiBridge:
             return
         if aborted is _RESET:
             # A reset fault: Granian keeps the socket from the app, so it is found by its addresses.
-            descriptor = sockets.find(_address(scope.server), _address(scope.client))
+            # (A request forwarded by a read worker names this connection's ends ``local`` and ``peer``.)
+            local, peer = getattr(scope, "local", scope.server), getattr(scope, "peer", scope.client)
+            descriptor = sockets.find(_address(local), _address(peer))
             if descriptor is not None:
                 sockets.reset(descriptor)
                 raise _fault("reset", scope)

@@ -38,10 +38,14 @@ from granian.server.mp import MPServer
 from mockserver.errors import MockServerError
 
 if TYPE_CHECKING:
+    from mockserver.serving.owner import OwnerApp
     from mockserver.serving.rsgi import RsgiBridge
 
 # Granian's target of the app, which each worker loads (through ``start_worker``).
 TARGET = "mockserver.serving.worker:worker_app"
+READER_TARGET = "mockserver.serving.readers:reader_app"  # a read worker's (``start_reader``)
+# What serve tells the owner's worker and the read workers: "<owner port> <segments' prefix> <secret>".
+READERS_VARIABLE = "CALLBACK_MOCK_READERS_OWNER"
 _READY = "ready"  # what a worker sends its supervising process once it serves
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -108,7 +112,7 @@ def worker_app(*, reuse_port: bool | None = None) -> RsgiBridge:
     return bridge
 
 
-def start_worker(report: Connection, parent: int, reuse_port: bool, target: str) -> RsgiBridge:
+def start_worker(report: Connection, parent: int, reuse_port: bool, target: str) -> RsgiBridge | OwnerApp:
     """Granian's loader of the app in a worker: ``worker_app``, then a word to the supervising
     process on ``report``: ready, or why it cannot start (then it waits to be stopped, so that
     Granian does not take its end for a crash)."""
@@ -134,9 +138,30 @@ def start_worker(report: Connection, parent: int, reuse_port: bool, target: str)
             report.send(reason)
         while True:
             signal.pause()
+    served: RsgiBridge | OwnerApp = bridge
+    readers = os.environ.get(READERS_VARIABLE)
+    if readers:  # serve --read-workers' owner: the read workers forward it what they cannot answer
+        from mockserver.serving.owner import owner_app
+
+        served = owner_app(bridge, readers)
     with contextlib.suppress(OSError):  # a worker respawned by a reload: nobody listens any more
         report.send(_READY)
-    return bridge
+    return served
+
+
+def start_reader(report: Connection, parent: int, target: str) -> Any:
+    """Granian's loader of a read worker (``serve --read-workers``): ``readers.reader_app``, then
+    ready on ``report``."""
+    _die_with(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from mockserver.serving.readers import reader_app
+
+    app = reader_app()
+    gc.freeze()  # as worker_app: what start-up made stays out of the collections
+    with contextlib.suppress(OSError):
+        report.send(_READY)
+    return app
 
 
 def _die_with(parent: int) -> None:

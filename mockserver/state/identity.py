@@ -194,6 +194,7 @@ class Identity:
         # process's (``load``, ``load_changed``), replaces the dict once it is made (``_changed``): a
         # reader holding the old one keeps what it finds there, never in the new one.
         self._known: dict[str, tuple[Principal, int | None]] = {}
+        self.generation = 0  # how many times the identities changed (what a token acts for, its expiry)
 
     @property
     def supervisor_id(self) -> str:
@@ -335,6 +336,12 @@ class Identity:
     def _forget_known(self) -> None:
         """After a change: the principals found before it are found again (see ``_known``)."""
         self._known = {}
+        self.generation += 1
+
+    def expires(self, token: str) -> int | None:
+        """When (server ms) a token issued here expires; None for one that does not."""
+        issued = self._tokens.get(token)
+        return None if issued is None else issued[2]
 
     def dump(self) -> Any:
         return {**self._state(), "baseline": self._baseline}

@@ -43,6 +43,12 @@ def _memory(url: str, prefix: str, timeout: float) -> ConversationStore:
     return MemoryStore()
 
 
+def _published(url: str, prefix: str, timeout: float) -> ConversationStore:
+    from mockserver.store.published import PublishedMemoryStore
+
+    return PublishedMemoryStore.open(url[len("published://") :])
+
+
 def _redis(url: str, prefix: str, timeout: float) -> ConversationStore:
     from mockserver.store.redis import RedisStore  # redis-py is needed only here (the redis extra)
 
@@ -54,6 +60,9 @@ SCHEMES = (
     Scheme("redis://", shared=True, open=_redis),
     Scheme("rediss://", shared=True, open=_redis),  # TLS
     Scheme("unix://", shared=True, open=_redis),  # a Redis server's socket
+    # serve --read-workers' owner: the memory store, published in the shared segments named by the
+    # rest of the URL, which its read workers read (serve makes the URL; it is no user's setting)
+    Scheme("published://", shared=False, open=_published),
 )
 
 

@@ -81,8 +81,9 @@ class SharedAnswers:
         self._live_bytes = 0  # their bytes
 
     @classmethod
-    def create(cls, *, answers: int, data_bytes: int) -> SharedAnswers:
-        """A new table for up to ``answers`` answers and ``data_bytes`` bytes of them at once."""
+    def create(cls, *, answers: int, data_bytes: int, name: str | None = None) -> SharedAnswers:
+        """A new table for up to ``answers`` answers and ``data_bytes`` bytes of them at once (its
+        segment named ``name``, or a fresh name)."""
         if answers < 1 or data_bytes < 1:
             raise AnswerTableError(
                 f"a table holds at least one answer and one byte: answers is {answers},"
@@ -90,7 +91,7 @@ class SharedAnswers:
             )
         slots = 2 * answers  # at most half full: a probe stays short
         size = _HEADER.size + slots * SLOT + data_bytes
-        segment = shared_memory.SharedMemory(create=True, size=size)
+        segment = shared_memory.SharedMemory(name=name, create=True, size=size)
         view = _open(segment.name)
         # A new segment is zero-filled (ftruncate), so every slot starts empty.
         _HEADER.pack_into(view, 0, 0, slots, data_bytes, 0)

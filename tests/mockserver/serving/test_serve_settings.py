@@ -54,7 +54,8 @@ OTHER = {
     "STREAM_OUTBOX_BYTES": "65536",
     "EVENT_SINK": "http://127.0.0.1:9/events",
 }
-OWN = {"ADMIN", "STORE", "STORE_PREFIX", "STREAMING_PORT"}
+# READ_WORKERS: not beside WORKERS 2 and a shared store (test_read_workers serves with it)
+OWN = {"ADMIN", "STORE", "STORE_PREFIX", "STREAMING_PORT", "READ_WORKERS"}
 
 
 @pytest.mark.parametrize("setting", GIVEN, ids=lambda setting: setting.name)
@@ -119,6 +120,7 @@ def test_every_setting_given_is_what_the_server_runs_with(by: str, given: dict[s
         assert {name: config.parse(name, text) for name, text in answered.items() if name not in secret} == {
             **{name: config.parse(name, text) for name, text in given.items() if name not in secret},
             "ADMIN": True,
+            "READ_WORKERS": 0,  # not given: one process, as WORKERS 2 needs
             "STREAMING_HOST": "127.0.0.1",  # serve's --host
         }
 

@@ -1,0 +1,73 @@
+"""The segments serve --read-workers shares between its processes: the journal's ring and the read gate."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Iterator
+
+import pytest
+
+from mockserver.control.journal import KeptRequest
+from mockserver.store.journal_ring import JournalRing, SharedJournal
+from mockserver.store.read_gate import GateState, ReadGate, digest
+
+
+def _kept(path: str) -> KeptRequest:
+    return KeptRequest(0, 1.5, "GET", path, "", {"HTTP_HOST": "h"}, b"", 200, "c", None, 0.1, None, ())
+
+
+@pytest.fixture
+def ring() -> Iterator[JournalRing]:
+    made = JournalRing(f"test-ring-{secrets.token_hex(4)}", create=True, size=4096)
+    yield made
+    made.close()
+
+
+def test_the_ring_numbers_from_the_counter_the_owner_numbers_from(ring: JournalRing) -> None:
+    other = JournalRing(ring.name, create=False)  # a read worker's handle
+    try:
+        assert ring.next_id() == 1
+        assert other.keep(_kept("/a")) == 2
+        assert ring.next_id() == 3
+        assert other.keep(_kept("/b")) == 4
+        assert [(kept.id, kept.path) for kept in ring.drain()] == [(2, "/a"), (4, "/b")]
+        assert ring.drain() == []
+    finally:
+        other.close()
+
+
+def test_a_full_ring_refuses_an_entry_until_drained(ring: JournalRing) -> None:
+    kept = 0
+    while ring.keep(_kept("/x" * 50)) is not None:
+        kept += 1
+    assert 0 < kept < 4096 // 100
+    assert len(ring.drain()) == kept
+    assert ring.keep(_kept("/x")) is not None
+
+
+def test_the_shared_journal_drains_the_ring_before_it_is_read(ring: JournalRing) -> None:
+    journal = SharedJournal(ring, limit=10)
+    journal.record(_kept("/owner")._replace(id=journal.next_id()))
+    ring.keep(_kept("/reader"))
+    assert [request.path for request in journal.find()] == ["/owner", "/reader"]
+    assert len(journal) == 2
+    ring.keep(_kept("/gone"))
+    journal.clear()
+    assert len(journal) == 0
+
+
+def test_the_gate_is_closed_until_published_and_reads_what_was_published() -> None:
+    gate = ReadGate(f"test-gate-{secrets.token_hex(4)}", create=True)
+    reader = ReadGate(gate.name, create=False)
+    try:
+        assert not reader.state().open
+        state = GateState(True, True, math.inf, -1, 250, {digest("Bearer t"): math.inf})
+        gate.publish(state)
+        assert reader.state() == state
+        gate.publish(state._replace(open=False, tokens={}))
+        assert not reader.state().open
+        assert reader.state().tokens == {}
+    finally:
+        reader.close()
+        gate.close()
