@@ -49,7 +49,7 @@ from typing import Any
 
 import orjson
 from bench_scaling import lua, wrk_rps
-from bench_server import SERVE, call, cpu_seconds, free_port, process, send
+from bench_server import EVERY_ROLE, SERVE, call, cpu_seconds, free_port, list_every, process, send
 from websockets.asyncio.client import ClientConnection, connect
 
 import contracts
@@ -73,6 +73,7 @@ def served(*options: str, conversations: int = 1, with_pid: bool = False) -> Ite
     command = [*SERVE[: SERVE.index("--token")], "--port", str(port), "--streaming-port", "0"]
     command += ["--conversations", str(conversations), *options]
     with process(command, base + "/api/v2/conversations?pageSize=1") as (started, _):
+        list_every(base)  # the listings read and measured hold every conversation, as before
         yield (base, started.pid) if with_pid else base
 
 
@@ -356,6 +357,8 @@ def in_process(sizes: Sequence[int], rounds: int) -> None:
             mode: create_app({"CONVERSATIONS": size, "LIFECYCLE": {"mode": "off"}, "TOKENS": "bench"})
             for mode in ("auto", "off")
         }
+        for app in apps.values():  # "Bearer bench" lists every conversation, as before
+            assert app.test_client().put(EVERY_ROLE[0], json=EVERY_ROLE[1]).status_code == 200
         backend_of(apps["auto"]).set_lifecycle(
             contracts.structure(far, Lifecycle)
         )  # the same data, then auto
