@@ -12,7 +12,8 @@ the admin role's ``*:*:*`` does). A token names its principal in one of these wa
   same token, the same user, in every run and process). A server with ``TOKENS`` set lets only
   those through (the views' hook checks that before asking here).
 
-Seeded (and restored by a reset): the roles ``agent`` and ``admin``, the org's agents with the
+Seeded (and restored by a reset): the roles ``agent`` and ``admin`` (``*:*:*`` and the mock's own
+``mock:participant:any``, not ``mock:conversation:any``: it lists what Genesys lists a user), the org's agents with the
 agent role, a supervisor with the admin role, and the default OAuth client (``DEFAULT_CLIENT_ID``,
 ``DEFAULT_CLIENT_SECRET``) with the admin role. The agent role's permission set is the mock's
 choice of what an agent's callbacks need (inferred: Genesys orgs define their own roles).
