@@ -166,6 +166,7 @@ def main() -> None:
                 # Back to the seeded data (the same ids again): the creates would grow the store,
                 # and RSS after a reset shows whether anything else grows.
                 call(base, "POST", "/__admin/reset")
+                list_every(base)  # a reset restores the seeded roles
                 call(base, "POST", CALLBACKS, target)
                 total_errors += errors
                 rss, pss = memory_mb(proc.pid)

@@ -81,7 +81,8 @@ def queues(base: str) -> list[str]:
     """The queues the seeded conversations name (the org's, as a client finds them)."""
     found: dict[str, None] = {}
     for number in range(1, 11):
-        listing = call(base, "GET", f"/api/v2/conversations?pageSize=100&pageNumber={number}")
+        # The control API's listing: every user's, whatever a reset did to the roles.
+        listing = call(base, "GET", f"/__admin/conversations?pageSize=100&pageNumber={number}")
         for conversation in listing["entities"]:
             for participant in conversation["participants"]:
                 if participant.get("queueId"):
@@ -274,7 +275,8 @@ def states(base: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """Each active conversation's id and its participants' purposes and last callback states."""
     found = []
     for number in range(1, 10_000):
-        listing = call(base, "GET", f"/api/v2/conversations?pageSize=100&pageNumber={number}")
+        # The control API's listing: every user's, whatever a reset did to the roles.
+        listing = call(base, "GET", f"/__admin/conversations?pageSize=100&pageNumber={number}")
         for conversation in listing["entities"]:
             legs = [
                 (p.get("purpose", ""), (p.get("callbacks") or [{}])[-1].get("state"))
