@@ -29,6 +29,7 @@ from flask.testing import FlaskClient
 
 from mockserver import create_app
 from mockserver.control.models import MAX_SEED
+from mockserver.state.identity import ADMIN_PERMISSIONS, ADMIN_ROLE, ANY_CONVERSATION
 
 TOKEN = "bench"
 TARGET_MS = 200.0
@@ -75,6 +76,9 @@ def main() -> None:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
     client.post("/__admin/reset")
+    # TOKEN's role names mock:conversation:any: the API's listing, the baseline, holds every conversation.
+    every = {"permissions": [*ADMIN_PERMISSIONS, ANY_CONVERSATION]}
+    assert client.put(f"/__admin/roles/{ADMIN_ROLE}", json=every).status_code == 200
     ids: list[str] = []
     started = time.perf_counter()
     while len(ids) < args.conversations:

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_server import HEADERS, SERVE, TOKEN, call, free_port, wait_until_up
+from bench_server import EVERY, HEADERS, SERVE, TOKEN, call, free_port, wait_until_up
 
 LISTING = "/api/v2/conversations?pageSize=1"
 
@@ -66,7 +66,7 @@ def python_time(rounds: int = 15, calls: int = 20_000) -> None:
         app = create_app({"JOURNAL": journal, "TOKENS": (TOKEN,)})
         gc.freeze()
         runners[label] = _callback_wrapper(app, {})
-        listing = app.test_client().get(LISTING, headers=HEADERS).get_json()
+        listing = app.test_client().get(EVERY).get_json()  # every user's: the control API's
         environs[label] = {  # what Granian puts after its copy of os.environ
             "SERVER_PROTOCOL": "HTTP/1.1",
             "SERVER_NAME": "127.0.0.1",
@@ -119,7 +119,7 @@ def main() -> None:
                 base = f"http://127.0.0.1:{port}"
                 wait_until_up(base + LISTING)
                 servers.append((label, process, base))
-        conversation_id = call(servers[0][2], "GET", LISTING)["entities"][0]["id"]
+        conversation_id = call(servers[0][2], "GET", EVERY)["entities"][0]["id"]
         path = f"/api/v2/conversations/{conversation_id}"
         pairs = [servers[i : i + 2] for i in range(0, len(servers), 2)]
         for connections in (8, 32):

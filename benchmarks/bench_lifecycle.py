@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_server import SERVE, call, free_port, process, wrk
+from bench_server import EVERY, SERVE, call, free_port, process, wrk
 
 from mockserver.control.models import ClockChange, Lifecycle, LifecycleMode
 from mockserver.state.backend import Backend
@@ -107,7 +107,7 @@ def throughput(rounds: int, duration: int, baseline: Path | None) -> None:
                 command = [sys.executable, "-c", start, *SERVE[3:], "--port", str(port)]
                 env = {**env, "PYTHONPATH": str(source)}
             stack.enter_context(process(command, url + "/api/v2/conversations?pageSize=1", env))
-            conversation_id = call(url, "GET", "/api/v2/conversations?pageSize=1")["entities"][0]["id"]
+            conversation_id = call(url, "GET", EVERY)["entities"][0]["id"]
             servers[name] = f"{url}/api/v2/conversations/{conversation_id}"
         results: dict[str, list[float]] = {name: [] for name in servers}
         ratios = []

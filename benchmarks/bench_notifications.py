@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from bench_server import SERVE, call, free_port, memory_mb, process, verdict, wrk
+from bench_server import EVERY, SERVE, call, free_port, memory_mb, process, verdict, wrk
 from websockets.asyncio.client import ClientConnection, connect
 
 QUEUE = "bench-queue"  # added to the server first: a callback names one of its queues
@@ -175,7 +175,7 @@ async def bench(args: argparse.Namespace) -> None:
         call(base, "PUT", "/__admin/lifecycle", {"mode": "off"})
         call(base, "POST", "/__admin/clock", {"frozen": True})
         call(base, "PUT", f"/__admin/queues/{QUEUE}", {"name": "Bench queue", "members": ["agent:0"]})
-        conversation_id = call(base, "GET", "/api/v2/conversations?pageSize=1")["entities"][0]["id"]
+        conversation_id = call(base, "GET", EVERY)["entities"][0]["id"]
         rss0, pss0 = memory_mb(proc.pid)
         print(f"serve pid {proc.pid}: RSS {rss0:.0f} MB (PSS {pss0:.0f} MB) with no sockets")
 

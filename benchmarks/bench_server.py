@@ -41,6 +41,14 @@ from typing import Any
 TOKEN = "bench-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 LISTING = "/api/v2/conversations?pageSize=1"
+EVERY = "/__admin/conversations?pageSize=1"  # the control API's listing: every user's conversations
+# The default role (TOKEN's, a token of its own's) naming the mock's own ``mock:conversation:any``:
+# TOKEN then lists every active conversation, as every token did before listings were per caller,
+# so a benchmark of the listing measures a page of the same store as its earlier figures.
+EVERY_ROLE = (
+    "/__admin/roles/admin",
+    {"permissions": ["*:*:*", "mock:participant:any", "mock:conversation:any"]},
+)
 # The stream on a free port: the default, the API's port + 1, may be another's (then serve never starts).
 SERVE = [
     *(sys.executable, "-c", "from mockserver.cli import main; main()", "serve"),
@@ -69,6 +77,11 @@ def call(base: str, method: str, path: str, body: Any = None, *, token: str = TO
     """``send`` to ``base`` + ``path``: the JSON answer, None if it is empty."""
     text = send(base + path, method, body, token=token)
     return json.loads(text) if text else None
+
+
+def list_every(base: str) -> None:
+    """Let TOKEN (and any token of its own) list every user's conversations on the server at ``base``."""
+    call(base, "PUT", EVERY_ROLE[0], EVERY_ROLE[1])
 
 
 def wait_until_up(url: str, deadline: float = 60.0) -> float:
@@ -319,7 +332,7 @@ def main() -> None:
                 process([*command, "--port", str(port)], f"http://127.0.0.1:{port}{LISTING}", env)
             )
             rows.append((label, f"http://127.0.0.1:{port}", proc.pid, args.connections))
-        conversation_id = json.loads(send(rows[0][1] + LISTING))["entities"][0]["id"]
+        conversation_id = json.loads(send(rows[0][1] + EVERY))["entities"][0]["id"]
         path = f"/api/v2/conversations/{conversation_id}"
         body = send(rows[0][1] + path)
         # The same conversation; its times follow each server's clock at start.

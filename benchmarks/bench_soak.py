@@ -32,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench_scaling import CALLBACKS, CREATE  # the script's folder is on sys.path
-from bench_server import SERVE, TOKEN, call, free_port, memory_mb, wait_until_up
+from bench_server import SERVE, TOKEN, call, free_port, list_every, memory_mb, wait_until_up
 
 AUTH = f"Authorization: Bearer {TOKEN}\r\n"
 
@@ -152,6 +152,7 @@ def main() -> None:
         wait_until_up(base + "/api/v2/conversations?pageSize=1")
         target = {**CREATE, "callbackScheduledTime": _in_days(20)}
         call(base, "POST", "/__admin/reset")
+        list_every(base)  # its listing pages hold every conversation, as before listings were per caller
         created = call(base, "POST", CALLBACKS, target)
         assert isinstance(created, dict)
         with tempfile.TemporaryDirectory() as tmp:
@@ -165,6 +166,7 @@ def main() -> None:
                 # Back to the seeded data (the same ids again): the creates would grow the store,
                 # and RSS after a reset shows whether anything else grows.
                 call(base, "POST", "/__admin/reset")
+                list_every(base)  # a reset restores the seeded roles
                 call(base, "POST", CALLBACKS, target)
                 total_errors += errors
                 rss, pss = memory_mb(proc.pid)

@@ -36,7 +36,7 @@ from typing import Any
 
 import hiredis
 import redis
-from bench_server import SERVE, call, free_port, process, wrk  # the script's folder is on sys.path
+from bench_server import EVERY, SERVE, call, free_port, process, wrk  # the script's folder is on sys.path
 
 SETUPS = {
     "memory": [],
@@ -47,7 +47,7 @@ SETUPS = {
 
 
 def first_id(url: str) -> str:
-    return str(call(url, "GET", "/api/v2/conversations?pageSize=1")["entities"][0]["id"])
+    return str(call(url, "GET", EVERY)["entities"][0]["id"])
 
 
 def round_trip_us(url: str, samples: int = 5000) -> float:

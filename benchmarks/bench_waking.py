@@ -51,7 +51,17 @@ from typing import Any
 
 import orjson
 from bench_scaling import lua, wrk_rps
-from bench_server import SERVE, baseline_serve, call, cpu_seconds, free_port, process, send
+from bench_server import (
+    EVERY_ROLE,
+    SERVE,
+    baseline_serve,
+    call,
+    cpu_seconds,
+    free_port,
+    list_every,
+    process,
+    send,
+)
 from websockets.asyncio.client import ClientConnection, connect
 
 import contracts
@@ -79,6 +89,7 @@ def served(
     command = [*start[: start.index("--token")], "--port", str(port), "--streaming-port", "0"]
     command += ["--conversations", str(conversations), *options]
     with process(command, base + "/api/v2/conversations?pageSize=1") as (started, _):
+        list_every(base)  # the listings read and measured hold every conversation, as before
         yield (base, started.pid) if with_pid else base
 
 
@@ -86,7 +97,8 @@ def queues(base: str) -> list[str]:
     """The queues the seeded conversations name (the org's, as a client finds them)."""
     found: dict[str, None] = {}
     for number in range(1, 11):
-        listing = call(base, "GET", f"/api/v2/conversations?pageSize=100&pageNumber={number}")
+        # The control API's listing: every user's, whatever a reset did to the roles.
+        listing = call(base, "GET", f"/__admin/conversations?pageSize=100&pageNumber={number}")
         for conversation in listing["entities"]:
             for participant in conversation["participants"]:
                 if participant.get("queueId"):
@@ -300,7 +312,8 @@ def states(base: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """Each active conversation's id and its participants' purposes and last callback states."""
     found = []
     for number in range(1, 10_000):
-        listing = call(base, "GET", f"/api/v2/conversations?pageSize=100&pageNumber={number}")
+        # The control API's listing: every user's, whatever a reset did to the roles.
+        listing = call(base, "GET", f"/__admin/conversations?pageSize=100&pageNumber={number}")
         for conversation in listing["entities"]:
             legs = [
                 (p.get("purpose", ""), (p.get("callbacks") or [{}])[-1].get("state"))
@@ -383,6 +396,8 @@ def in_process(sizes: Sequence[int], rounds: int) -> None:
             mode: create_app({"CONVERSATIONS": size, "LIFECYCLE": {"mode": "off"}, "TOKENS": "bench"})
             for mode in ("auto", "off")
         }
+        for app in apps.values():  # "Bearer bench" lists every conversation, as before
+            assert app.test_client().put(EVERY_ROLE[0], json=EVERY_ROLE[1]).status_code == 200
         backend_of(apps["auto"]).set_lifecycle(
             contracts.structure(far, Lifecycle)
         )  # the same data, then auto

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from mockserver.web.current import backend_of
 from tests.support import CONFIG, TOKEN
+from tests.support.control import LIST_EVERY, LISTS_EVERY
 from tests.support.redis import on_store, redis_server
 from tests.support.sdk import import_sdk
 
@@ -54,6 +55,13 @@ def client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
     return client
+
+
+@pytest.fixture
+def lists_every(client: FlaskClient) -> None:
+    """``client``'s token lists every user's conversations (``LISTS_EVERY``), not only its own: for a
+    test whose point is the API listing's paging or filters over every conversation."""
+    assert client.put(LIST_EVERY, json=LISTS_EVERY).status_code == 200
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def _own(conversation_id: str, participant_id: str) -> None:
     A user may change a participant that is no user's (the customer's, the acd's) or its own;
     another user's participant (an agent answering the offer made to someone else) is 404
     ``conversation.error.not.conversation.participant``. A user holding the mock's own
-    ``identity.ANY_PARTICIPANT`` (the admin role, so the default role) acts on any participant, and
+    ``identity.ANY_PARTICIPANT`` (the admin role names it, so the default role) acts on any participant, and
     an OAuth client as before (the
     description lists no user-context code for these routes). An unknown conversation or
     participant is left to the command's own 404.

@@ -104,8 +104,8 @@ def schedule_callback(conversation_id: str, participant_id: str) -> Response:
 def list_conversations() -> Response:
     """The caller's active conversations (those not ended): all at once, or a page at a time if asked.
 
-    The caller's: those with a participant whose ``userId`` is the caller's (every user's for a
-    user holding ``identity.ANY_CONVERSATION``: the admin role, so a token of its own); a
+    The caller's: those with a participant whose ``userId`` is the caller's, whatever its role
+    (every user's only for a role naming the mock's own ``identity.ANY_CONVERSATION``); a
     client-credentials token has no user, and is answered 400 ``not.a.user``. The official SDKs send no paging
     parameters, and the real API answers them every active conversation of its caller; a client
     that asks for pages gets pages of ``pageSize`` (25 by default).

@@ -91,6 +91,8 @@ def verify(
       GET .../callbacks/{id}/participants/{pid}/wrapup, .../wrapupcodes and
           .../communications/{cid}/wrapup, on one callback leg of each conversation
       GET /api/v2/outbound/campaigns/{id}/interactions, for each campaign a preview names
+    The conversations read are those the token's user takes part in (Genesys lists a user its
+    own active ones: give an agent's token), or each --conversation.
     Then, unless --read-only, writes on two callbacks of its own, which it creates
     (POST /api/v2/conversations/callbacks on --queue) and removes before it ends:
       PATCH /api/v2/conversations/callbacks, POST .../callbacks/bulk/update,

@@ -12,7 +12,8 @@ the admin role's ``*:*:*`` does). A token names its principal in one of these wa
   same token, the same user, in every run and process). A server with ``TOKENS`` set lets only
   those through (the views' hook checks that before asking here).
 
-Seeded (and restored by a reset): the roles ``agent`` and ``admin``, the org's agents with the
+Seeded (and restored by a reset): the roles ``agent`` and ``admin`` (``*:*:*`` and the mock's own
+``mock:participant:any``, not ``mock:conversation:any``: it lists what Genesys lists a user), the org's agents with the
 agent role, a supervisor with the admin role, and the default OAuth client (``DEFAULT_CLIENT_ID``,
 ``DEFAULT_CLIENT_SECRET``) with the admin role. The agent role's permission set is the mock's
 choice of what an agent's callbacks need (inferred: Genesys orgs define their own roles).
@@ -55,12 +56,15 @@ AGENT_PERMISSIONS = (
     "conversation:call:record",
     "routing:queue:view",
 )
-ADMIN_PERMISSIONS = ("*:*:*",)
-# Not a Genesys permission: the mock's own, letting a user act on other users' participants (the
-# admin role holds it through its wildcard; agents do not, so an agent answers only its own offers).
+# The mock's own permissions, no Genesys permission: held only where a role or user names them (a
+# ``mock:`` permission, ``mock:*:*`` too), never through a Genesys wildcard (``*:*:*``).
+MOCK_DOMAIN = "mock"
+# Lets a user act on other users' participants. The admin role names it (so a token of its own
+# answers any agent's offer, as every token did before identities); agents do not hold it.
 ANY_PARTICIPANT = "mock:participant:any"
-# Not a Genesys permission either: a user holding it lists every active conversation, not only its own
-# (the admin role holds it, so a token of its own lists what every token listed before identities).
+ADMIN_PERMISSIONS = ("*:*:*", ANY_PARTICIPANT)
+# Lets a user list every active conversation, not only those it takes part in, as the control API
+# does (a test wanting the listing every token had before identities puts a role holding it).
 ANY_CONVERSATION = "mock:conversation:any"
 KNOWN_TOKENS = 10_000  # the most tokens whose principal is kept (a test inventing a token per request)
 _NAMESPACE = uuid.UUID("6f1c1d2e-4b8a-4c1e-9d7a-2b5c0e8f4a31")
@@ -72,10 +76,16 @@ def derived_user_id(token: str) -> str:
 
 
 def holds(held: Iterable[str], wanted: str) -> bool:
-    """Whether a set of permissions holds ``wanted`` (``*`` in a held segment matches any value)."""
+    """Whether a set of permissions holds ``wanted`` (``*`` in a held segment matches any value).
+
+    A ``*`` domain matches only Genesys's: the mock's own permissions (``mock:...``) are held only
+    by a permission whose domain is ``mock``, so the admin role's ``*:*:*`` holds none of them.
+    """
     parts = wanted.split(":")
     for permission in held:
         mine = permission.split(":")
+        if parts[0] == MOCK_DOMAIN and mine[0] != MOCK_DOMAIN:
+            continue
         if len(mine) == len(parts) and all(m in ("*", p) for m, p in zip(mine, parts, strict=True)):
             return True
     return False

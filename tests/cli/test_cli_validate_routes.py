@@ -19,6 +19,7 @@ from click.testing import Result
 
 from mockserver.cli.detect import detect
 from mockserver.cli.options import WIRE_MODELS
+from tests.support.control import LIST_EVERY, LISTS_EVERY
 from tests.support.live import call
 from tests.support.seeded import queue_ids
 from tests.support.serve import serving
@@ -39,6 +40,9 @@ def answers() -> Iterator[dict[str, Any]]:
             assert answer.status == status, answer.body
             return answer.json()
 
+        # TOKEN's role (a token of its own's) names mock:conversation:any: the listings hold every
+        # conversation (a user's own are too few to show a listing's shape), as before they were per caller.
+        assert call(served.url, "PUT", LIST_EVERY, LISTS_EVERY).status == 200
         found: dict[str, Any] = {"conversations": get("/api/v2/conversations")}
         conversation = found["conversations"]["entities"][0]
         id_ = conversation["id"]

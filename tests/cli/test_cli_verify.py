@@ -394,6 +394,7 @@ def mock_server() -> Iterator[str]:
     """The project's own mock server (``mockserver.create_app``) on a free port; its base URL."""
     try:
         from mockserver import create_app
+        from tests.support.control import LIST_EVERY, LISTS_EVERY
     except ImportError as exc:
         pytest.skip(f"mockserver.create_app is not available: {exc}")
     config = {
@@ -403,7 +404,10 @@ def mock_server() -> Iterator[str]:
         "NOW": datetime(2030, 1, 15, 12, 0, tzinfo=timezone.utc),
         "TOKENS": (TOKEN,),
     }
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
+    app = create_app(config)
+    # TOKEN's role (a token of its own's) names mock:conversation:any: verify reads every conversation.
+    assert app.test_client().put(LIST_EVERY, json=LISTS_EVERY).status_code == 200
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -450,8 +454,13 @@ def faulty_server() -> Iterator[MockServer]:
 
 @pytest.fixture
 def faulty(faulty_server: MockServer) -> MockServer:
-    """The module's mock server, reset: no faults, the seeded conversations."""
+    """The module's mock server, reset: no faults, the seeded conversations, and ``TOKEN`` listing
+    every conversation (its role names mock:conversation:any), so verify reads them all."""
+    from mockserver.state.identity import ADMIN_ROLE
+    from tests.support.control import LISTS_EVERY
+
     faulty_server.reset()
+    faulty_server.put_role(ADMIN_ROLE, LISTS_EVERY["permissions"])
     return faulty_server
 
 

@@ -17,7 +17,9 @@ import pytest
 from click.testing import Result
 
 from contracts import parse_datetime
+from mockserver.state.identity import ADMIN_ROLE
 from mockserver.testing.remote import RemoteMockServer
+from tests.support.control import LISTS_EVERY
 from tests.support.live import call
 from tests.support.seeded import queue_ids
 from tests.support.serve import serving
@@ -52,9 +54,15 @@ def served() -> Iterator[RemoteMockServer]:
 
 @pytest.fixture
 def mock(served: RemoteMockServer) -> RemoteMockServer:
-    """The module's server reset, with one campaign preview more (so a campaign's route is read)."""
+    """The module's server reset, with one campaign preview more (so a campaign's route is read).
+
+    ``TOKEN``'s role (a token of its own's, ``admin``) is put back naming ``mock:conversation:any``, so
+    verify reads every conversation, not only its user's (none): the seeded preview names no org user
+    a token could act for.
+    """
     served.reset()
     served.seed(1, traits=["preview"])
+    served.put_role(ADMIN_ROLE, LISTS_EVERY["permissions"])
     return served
 
 

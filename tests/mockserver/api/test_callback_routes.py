@@ -77,6 +77,7 @@ def test_a_callback_conversation_is_its_participants_flattened(client: FlaskClie
     ]
 
 
+@pytest.mark.usefixtures("lists_every")
 def test_the_callback_listing_holds_every_active_conversation(client: FlaskClient, app: Flask) -> None:
     listing = client.get(CALLBACKS).json
     assert listing is not None
@@ -191,7 +192,11 @@ def test_the_agent_places_the_call_and_hanging_up_ends_it(client: FlaskClient) -
     assert [p.address for p in dialled] == ["+13175550100"]
     assert (dialled[0].calls or ())[0].peer_id == agent_call.id
     assert agent_call.state is contracts.CallState.CONNECTED
-    listing = client.get("/api/v2/conversations?communicationType=call").json
+    issued = client.post(
+        control_path(AdminRoutes.ISSUE_TOKEN), json={"userId": life.participant("agent").user_id}
+    )
+    as_agent = {"Authorization": f"Bearer {issued.json['accessToken']}"}  # type: ignore[index]
+    listing = client.get("/api/v2/conversations?communicationType=call", headers=as_agent).json
     assert [c["id"] for c in listing["entities"]] == [life.id]  # type: ignore[index]
 
     assert client.patch(life.path("agent"), json={"state": "disconnected"}).status_code == 202

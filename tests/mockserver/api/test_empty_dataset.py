@@ -6,7 +6,7 @@ import pytest
 
 from mockserver import create_app
 from tests.support import CONFIG, TOKEN
-from tests.support.control import AdminRoutes, control_path
+from tests.support.control import LISTING, AdminRoutes, control_path
 from tests.support.seeded import QUEUE_ID
 
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
@@ -39,9 +39,9 @@ def test_an_empty_dataset_takes_commands_and_a_reset_empties_it_again() -> None:
     client = create_app({**CONFIG, "CONVERSATIONS": 0}).test_client()
 
     created = client.post("/api/v2/conversations/callbacks", json=NEW_CALLBACK, headers=HEADERS)
-    listed = client.get("/api/v2/conversations", headers=HEADERS).get_json()
+    listed = client.get(LISTING, headers=HEADERS).get_json()  # every user's: the callback is no one's yet
     client.post(control_path(AdminRoutes.RESET), headers=HEADERS)
-    after_reset = client.get("/api/v2/conversations", headers=HEADERS).get_json()
+    after_reset = client.get(LISTING, headers=HEADERS).get_json()
 
     assert created.status_code == 200
     assert listed["total"] == 1

@@ -247,6 +247,40 @@ def test_a_token_of_its_own_keeps_the_default_role_and_acts_on_any_participant(s
     assert call(server.url, "PATCH", path, {"state": "connected"}, token="a-token-of-its-own").status == 202
 
 
+@pytest.mark.parametrize(
+    ("permissions", "answered"),
+    [
+        (["*:*:*"], False),  # a Genesys wildcard never grants the mock's own permissions
+        (["conversation:*:*"], False),
+        (["*:*:*", "mock:participant:any"], True),  # the admin role's
+        (["conversation:participant:wrapup", "conversation:communication:disconnect", "mock:*:*"], True),
+    ],
+    ids=[
+        "only-the-wildcard",
+        "conversation-wildcards",
+        "naming-mock-participant-any",
+        "naming-mock-wildcard",
+    ],
+)
+def test_only_a_role_naming_the_mocks_own_permission_acts_on_another_users_participant(
+    server: MockServer, permissions: list[str], answered: bool
+) -> None:
+    conversation_id, participant_id, _ = _alerting_agent_leg(server)
+    path = f"/api/v2/conversations/callbacks/{conversation_id}/participants/{participant_id}"
+    server.put_role("participant-role", [*permissions, "conversation:communication:view"])
+    user = server.add_user("Another user", roles=["participant-role"])
+
+    answer = call(server.url, "PATCH", path, {"state": "connected"}, token=f"agent:{user['id']}")
+
+    if answered:
+        assert answer.status == 202
+    else:
+        assert (answer.status, answer.json()["code"]) == (
+            404,
+            "conversation.error.not.conversation.participant",
+        )
+
+
 def test_a_client_cannot_place_a_call(server: MockServer) -> None:
     token = server.issue_token(client_id=DEFAULT_CLIENT_ID)
     conversation_id = server.backend.store.entries()[0].id

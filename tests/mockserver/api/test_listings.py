@@ -2,13 +2,15 @@
 
 "Active conversations for the logged in user", as the official description says: a user's token
 lists the active conversations with a participant of that user's id, a client-credentials token
-gets 400 ``not.a.user``. A user holding the mock's own ``mock:conversation:any`` (the admin role,
-so a token of its own) lists every user's, as the control API does. Every test talks to a live server, on memory and on Redis.
+gets 400 ``not.a.user``, whatever its role: the admin role's ``*:*:*`` (the supervisor's, a token of
+its own's) lists only the caller's too. Only a role naming the mock's own ``mock:conversation:any``
+lists every user's, as the control API does. Every test talks to a live server, on memory and on Redis.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -114,21 +116,89 @@ def test_a_user_who_takes_part_in_nothing_lists_nothing(callback_mock_server: Mo
     assert (answer.json()["entities"], answer.json()["total"]) == ([], 0)
 
 
+def _own_token(server: MockServer) -> tuple[str, str]:
+    """A token of its own (a user with the default role, ``admin``): it and its user's id."""
+    return TOKEN, call(server.url, "GET", "/api/v2/users/me").json()["id"]
+
+
+def _supervisor(server: MockServer) -> tuple[str, str]:
+    supervisor = next(i for i in server.identities() if i["kind"] == "user" and "admin" in i["roles"])
+    return server.issue_token(user_id=supervisor["id"]), supervisor["id"]
+
+
+def _agent(server: MockServer) -> tuple[str, str]:
+    agent = _agents(server)[2]
+    return server.issue_token(user_id=agent), agent
+
+
+def _role_holding(*permissions: str) -> Callable[[MockServer], tuple[str, str]]:
+    def user(server: MockServer) -> tuple[str, str]:
+        server.put_role("listing-role", list(permissions))
+        added = server.add_user("Listing user", roles=["listing-role"])
+        return server.issue_token(user_id=added["id"]), added["id"]
+
+    return user
+
+
+def _client(server: MockServer) -> tuple[str, str]:
+    return server.issue_token(client_id=DEFAULT_CLIENT_ID), DEFAULT_CLIENT_ID
+
+
+OWN, EVERY, NOT_A_USER = "its own", "every user's", "400 not.a.user"
+# Who lists what: Genesys's rule (its own active conversations) for every user, the admin role's
+# ``*:*:*`` included; every user's only for a role naming the mock's own ``mock:conversation:any``.
+CALLERS = [
+    pytest.param(_own_token, OWN, id="a-token-of-its-own"),
+    pytest.param(_supervisor, OWN, id="the-supervisor"),
+    pytest.param(_agent, OWN, id="an-agent"),
+    pytest.param(_role_holding("*:*:*"), OWN, id="a-role-of-only-the-wildcard"),
+    pytest.param(_role_holding("conversation:*:*"), OWN, id="a-role-of-conversation-wildcards"),
+    pytest.param(_role_holding("mock:conversation:any"), EVERY, id="a-role-naming-mock-conversation-any"),
+    pytest.param(_role_holding("*:*:*", "mock:*:*"), EVERY, id="a-role-naming-every-mock-permission"),
+    pytest.param(_client, NOT_A_USER, id="a-client-token"),
+]
+
+
 @pytest.mark.parametrize("path", LISTINGS)
-def test_the_admin_role_and_so_a_token_of_its_own_lists_every_users_conversations(
-    callback_mock_server: MockServer, path: str
+@pytest.mark.parametrize(("caller", "lists"), CALLERS)
+def test_each_caller_lists_what_genesys_lists_it_unless_a_role_names_the_mocks_own_permission(
+    callback_mock_server: MockServer,
+    path: str,
+    caller: Callable[[MockServer], tuple[str, str]],
+    lists: str,
 ) -> None:
-    """The mock's own ``mock:conversation:any``, which the admin role holds through ``*:*:*``."""
     server = callback_mock_server
     _arranged(server)
-    every = [c["id"] for c in _every(server)]
-    administrator = server.add_user("Administrator", roles=["admin"])
-    server.put_role("viewer", ["conversation:communication:view"])
-    viewer = server.add_user("Viewer", roles=["viewer"])
+    token, user_id = caller(server)
+    taken = _every(server)[3]  # the caller takes part in one conversation (a client cannot)
+    leg = {"id": "listing-caller", "userId": user_id, "purpose": "agent"}
+    server.put_conversation({**taken, "participants": [*taken["participants"], leg]})
+    every = _every(server)
 
-    for token in (TOKEN, server.issue_token(user_id=administrator["id"])):
-        assert _ids(call(server.url, "GET", path, token=token)) == every
-    assert _ids(call(server.url, "GET", path, token=server.issue_token(user_id=viewer["id"]))) == []
+    answer = call(server.url, "GET", path, token=token)
+
+    if lists == NOT_A_USER:
+        assert (answer.status, answer.json()["code"]) == (400, "not.a.user")
+        return
+    assert answer.status == 200
+    expected = (
+        [c["id"] for c in every] if lists == EVERY else [c["id"] for c in every if user_id in _users(c)]
+    )
+    assert _ids(answer) == expected
+    assert taken["id"] in expected
+    assert len(expected) == len(every) if lists == EVERY else len(expected) < len(every)
+
+
+def test_a_test_puts_the_old_listing_back_through_the_control_api(callback_mock_server: MockServer) -> None:
+    """The escape hatch: a role naming ``mock:conversation:any``, put over the default role, lists all."""
+    server = callback_mock_server
+    every = [c["id"] for c in _every(server)]
+    assert _ids(call(server.url, "GET", "/api/v2/conversations")) == []
+
+    server.put_role("admin", ["*:*:*", "mock:conversation:any"])
+
+    assert _ids(call(server.url, "GET", "/api/v2/conversations")) == every
+    assert _ids(call(server.url, "GET", "/api/v2/conversations/callbacks")) == every
 
 
 @pytest.mark.parametrize("size", [1, 2, 3])

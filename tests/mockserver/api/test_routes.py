@@ -45,6 +45,7 @@ def test_each_response_has_its_own_correlation_id(client: FlaskClient, scheduled
     assert len(ids) == 3
 
 
+@pytest.mark.usefixtures("lists_every")
 def test_the_listing_pages_through_the_active_conversations(client: FlaskClient) -> None:
     first = contracts.loads(client.get("/api/v2/conversations?pageSize=4").data, ConversationEntityListing)
     assert first.page_number == 1
@@ -72,6 +73,7 @@ def test_the_listing_pages_through_the_active_conversations(client: FlaskClient)
     assert last.previous_uri == f"/api/v2/conversations?pageSize=4&pageNumber={first.page_count - 1}"
 
 
+@pytest.mark.usefixtures("lists_every")
 def test_without_paging_the_listing_holds_every_active_conversation(client: FlaskClient, app: Flask) -> None:
     """The SDKs send no paging parameters: the answer holds all, as the real API's for its caller."""
     assert (
@@ -87,6 +89,7 @@ def test_without_paging_the_listing_holds_every_active_conversation(client: Flas
     assert listing.next_uri is None
 
 
+@pytest.mark.usefixtures("lists_every")
 def test_asking_for_a_page_gives_pages_of_25(client: FlaskClient) -> None:
     assert (
         client.post(control_path(AdminRoutes.SEED), json={"count": 20, "traits": ["alerting"]}).status_code
@@ -98,6 +101,7 @@ def test_asking_for_a_page_gives_pages_of_25(client: FlaskClient) -> None:
     assert listing["nextUri"] == "/api/v2/conversations?pageSize=25&pageNumber=2"
 
 
+@pytest.mark.usefixtures("lists_every")
 @pytest.mark.parametrize(
     ("communication_type", "holds"),
     [("callback", "all"), ("Callback", "all"), ("callbacks", "all"), ("call", "none"), ("chat", "none")],

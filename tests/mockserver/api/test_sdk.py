@@ -11,6 +11,7 @@ import pytest
 
 from contracts import CallbackState
 from mockserver.testing.server import MockServer
+from tests.support.control import a_user_taking_part
 from tests.support.sdk import client_on
 from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
@@ -67,8 +68,11 @@ def test_every_callback_field_reaches_the_sdk(
     assert seen == set(sdk.Callback().swagger_types)
 
 
-def test_get_conversations_pages(sdk: ModuleType, conversations: Any) -> None:
-    listing = conversations.get_conversations()
+def test_get_conversations_pages(sdk: ModuleType, callback_mock_server: MockServer) -> None:
+    """Listed as an agent taking part in some (a user lists its own active conversations)."""
+    agent = a_user_taking_part(callback_mock_server.conversations(page_size=100))
+    token = callback_mock_server.issue_token(user_id=agent)
+    listing = sdk.ConversationsApi(client_on(sdk, callback_mock_server.url, token=token)).get_conversations()
     assert isinstance(listing, sdk.ConversationEntityListing)
     assert listing.page_number == 1
     assert listing.entities

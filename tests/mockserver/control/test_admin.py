@@ -14,7 +14,7 @@ from factories import ConversationFactory, check_conversation
 from mockserver.control.client import AdminError
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, NOW, TOKEN
-from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
+from tests.support.control import ADMIN_PREFIX, LISTING, AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.seeded import OTHER_QUEUE_ID, QUEUE_ID
 
@@ -188,7 +188,7 @@ def test_delete_conversation_removes_it_until_a_reset_brings_a_seeded_one_back(
     seeded = callback_mock_server.backend.store.entries()[0].id
     added = a_conversation()
     callback_mock_server.put_conversation(added)
-    total = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=100").json()["total"]
+    total = call(callback_mock_server.url, "GET", LISTING).json()["total"]
 
     answers = [
         call(
@@ -202,7 +202,7 @@ def test_delete_conversation_removes_it_until_a_reset_brings_a_seeded_one_back(
     assert [(answer.status, answer.body) for answer in answers] == [(204, b""), (204, b"")]
     for conversation_id in (seeded, added.id):
         assert call(callback_mock_server.url, "GET", f"{CONVERSATIONS}/{conversation_id}").status == 404
-    listing = call(callback_mock_server.url, "GET", f"{CONVERSATIONS}?pageSize=100").json()
+    listing = call(callback_mock_server.url, "GET", LISTING).json()
     assert listing["total"] < total
     assert {seeded, added.id}.isdisjoint(entity["id"] for entity in listing["entities"])
     callback_mock_server.reset()

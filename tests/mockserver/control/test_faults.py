@@ -11,7 +11,7 @@ import pytest
 
 from mockserver.testing.server import MockServer
 from tests.support import CONFIG, TOKEN
-from tests.support.control import AdminRoutes, control_path
+from tests.support.control import AdminRoutes, a_user_taking_part, control_path
 from tests.support.live import Answer, call
 from tests.support.seeded import QUEUE_ID
 
@@ -316,8 +316,10 @@ def test_a_content_type_fault_sends_the_real_body_mislabelled(callback_mock_serv
     callback_mock_server.fault("GET", CONVERSATIONS, kind="content-type", times=1)
     callback_mock_server.fault("GET", CONVERSATIONS, kind="content-type", content_type="text/xml")
 
-    html = call(callback_mock_server.url, "GET", CONVERSATIONS)
-    xml = call(callback_mock_server.url, "GET", CONVERSATIONS)
+    agent = a_user_taking_part(callback_mock_server.conversations(page_size=100))  # lists some
+    token = callback_mock_server.issue_token(user_id=agent)
+    html = call(callback_mock_server.url, "GET", CONVERSATIONS, token=token)
+    xml = call(callback_mock_server.url, "GET", CONVERSATIONS, token=token)
 
     assert (html.status, html.headers["content-type"]) == (200, "text/html; charset=utf-8")
     assert xml.headers["content-type"] == "text/xml"

@@ -43,8 +43,8 @@ def server(served: Served) -> RemoteMockServer:
 
 
 @pytest.fixture
-def conversation_id(server: RemoteMockServer, served: Served) -> str:
-    found: str = call(served.url, "GET", "/api/v2/conversations").json()["entities"][0]["id"]
+def conversation_id(server: RemoteMockServer) -> str:
+    found: str = server.conversations()["entities"][0]["id"]
     return found
 
 

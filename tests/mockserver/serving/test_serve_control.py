@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.control import ADMIN_PREFIX, AdminRoutes, control_path
+from tests.support.control import ADMIN_PREFIX, LISTING, AdminRoutes, control_path
 from tests.support.live import call
 from tests.support.seeded import SERVE_QUEUE_ID
 from tests.support.serve import COMMAND, ROOT
@@ -156,7 +156,7 @@ def test_serve_options_move_guard_and_limit_the_control_api() -> None:
 
 def test_serve_with_no_conversations() -> None:
     with serving("--conversations", "0") as url:
-        empty = call(url, "GET", CONVERSATIONS, token="t").json()
+        empty = call(url, "GET", LISTING, token="t").json()  # every user's, as the next two
         callbacks = call(url, "GET", f"{CONVERSATIONS}/callbacks", token="t").json()
         created = call(
             url,
@@ -165,9 +165,9 @@ def test_serve_with_no_conversations() -> None:
             {"callbackNumbers": ["+13175550100"], "queueId": SERVE_QUEUE_ID},
             token="t",
         )
-        one = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
+        one = call(url, "GET", LISTING, token="t").json()["total"]
         call(url, "POST", control_path(AdminRoutes.RESET), token="t")
-        again = call(url, "GET", CONVERSATIONS, token="t").json()["total"]
+        again = call(url, "GET", LISTING, token="t").json()["total"]
     assert (empty["total"], empty["entities"], callbacks["entities"]) == (0, [], [])
     assert (created.status, one, again) == (200, 1, 0)
 

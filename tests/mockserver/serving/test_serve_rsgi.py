@@ -46,9 +46,8 @@ def url(served: str) -> str:
 
 
 def seeded_id(url: str) -> str:
-    conversation_id: str = call(url, "GET", f"{CONVERSATIONS}?pageSize=1", token="t").json()["entities"][0][
-        "id"
-    ]
+    every = call(url, "GET", control_path(AdminRoutes.CONVERSATIONS, "pageSize=1")).json()  # every user's
+    conversation_id: str = every["entities"][0]["id"]
     return conversation_id
 
 

@@ -27,6 +27,7 @@ from mockserver.testing.notifications import JSON, NotificationChannel
 from mockserver.testing.remote import RemoteMockServer
 from mockserver.testing.server import MockServer
 from tests.support import NOW
+from tests.support.control import AdminRoutes, a_user_taking_part, control_path
 from tests.support.live import call
 from tests.support.redis import forget, fresh_prefix
 from tests.support.serve import serving
@@ -63,7 +64,7 @@ def stage(body: JSON) -> str:
 
 def queue_of(url: str) -> str:
     """A queue of the org, as a client finds one: named by a seeded conversation."""
-    listing = call(url, "GET", "/api/v2/conversations?pageSize=25").json()
+    listing = call(url, "GET", control_path(AdminRoutes.CONVERSATIONS, "pageSize=25")).json()  # every user's
     for conversation in listing["entities"]:
         for participant in conversation["participants"]:
             if participant.get("queueId"):
@@ -200,8 +201,11 @@ def test_a_read_is_answered_while_a_long_advance_runs() -> None:
     with serving(
         "--conversations", "10000", "--now", NOW.isoformat(), "--frozen", "--lifecycle", "auto"
     ) as s:
-        conversation_id = call(s.url, "GET", "/api/v2/conversations?pageSize=1").json()["entities"][0]["id"]
         server = RemoteMockServer(s.url)
+        every = server.conversations(page_size=100)
+        conversation_id = every["entities"][0]["id"]
+        # Lists the conversations it is in (a token issued would expire in the 30 days advanced).
+        agent = f"agent:{a_user_taking_part(every)}"
         advancing = threading.Thread(target=server.clock.advance, kwargs={"hours": 24 * 30})
         advancing.start()
         answered: list[tuple[float, int, bool]] = []
@@ -210,7 +214,7 @@ def test_a_read_is_answered_while_a_long_advance_runs() -> None:
             while advancing.is_alive():
                 for path in (f"/api/v2/conversations/{conversation_id}", "/api/v2/conversations?pageSize=25"):
                     started = time.monotonic()
-                    status = call(s.url, "GET", path).status
+                    status = call(s.url, "GET", path, token=agent).status
                     answered.append((time.monotonic() - started, status, advancing.is_alive()))
         finally:
             advancing.join()

@@ -27,13 +27,11 @@ USING_THE_SERVER = """
 
     def test_first(callback_mock_server):
         create(callback_mock_server.url)
-        status, listing = get(callback_mock_server.url + "/api/v2/conversations?pageSize=100")
-        assert status == 200
+        listing = callback_mock_server.conversations(page_size=100)  # every user's: the control API's
         assert listing["total"] == ACTIVE + 1
 
     def test_second_sees_a_reset_server(callback_mock_server):
-        status, listing = get(callback_mock_server.url + "/api/v2/conversations?pageSize=100")
-        assert listing["total"] == ACTIVE
+        assert callback_mock_server.conversations(page_size=100)["total"] == ACTIVE
 
     def test_same_server_for_the_session(callback_mock_server, callback_mock_server_session):
         assert callback_mock_server is callback_mock_server_session
@@ -375,16 +373,12 @@ def test_the_in_process_server_logs_requests_only_when_asked(caplog: pytest.LogC
 
 
 HYPOTHESIS_WITH_THE_SERVER = """
-    import json, urllib.request
-
     from hypothesis import HealthCheck, given, settings
 
     from factories.strategies import conversations
 
-    def listed(url):
-        request = urllib.request.Request(url + "/api/v2/conversations", headers={"Authorization": "Bearer any"})
-        with urllib.request.urlopen(request) as response:
-            return [c["id"] for c in json.loads(response.read())["entities"]]
+    def listed(server):  # every user's conversations, through the control API
+        return [c["id"] for c in server.conversations(page_size=100)["entities"]]
 
     @settings(max_examples=5, deadline=None)
     @given(conversation=conversations(traits=["scheduled"]))
@@ -392,8 +386,8 @@ HYPOTHESIS_WITH_THE_SERVER = """
         server = callback_mock_server_session
         server.reset()  # every example starts from the seeded dataset
         server.put_conversation(conversation)
-        assert listed(server.url).count(conversation.id) == 1
-        assert len(listed(server.url)) == ACTIVE + 1
+        assert listed(server).count(conversation.id) == 1
+        assert len(listed(server)) == ACTIVE + 1
 
     @settings(max_examples=5, deadline=None)
     @given(conversation=conversations(traits=["scheduled"]))
@@ -404,7 +398,7 @@ HYPOTHESIS_WITH_THE_SERVER = """
     @given(conversation=conversations(traits=["scheduled"]))
     def test_suppressed_shares_one_reset(callback_mock_server, conversation):
         callback_mock_server.put_conversation(conversation)
-        assert len(listed(callback_mock_server.url)) > ACTIVE  # reset once per test, not per example
+        assert len(listed(callback_mock_server)) > ACTIVE  # reset once per test, not per example
 """
 
 
