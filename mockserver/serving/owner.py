@@ -26,7 +26,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from mockserver.api.fast_reads import PREFIX, RULE
-from mockserver.store.journal_ring import SharedJournal
+from mockserver.store.journal_ring import SharedJournal, inherited_lock
 from mockserver.store.read_gate import GateState, ReadGate, digest
 from mockserver.web.auth import bearer_token, is_authorized, permitted
 
@@ -243,6 +243,8 @@ def owner_app(bridge: RsgiBridge, settings: str) -> OwnerApp:
     assert isinstance(app, Flask)
     backend = backend_of(app)
     journal = backend.journal if isinstance(backend.journal, SharedJournal) else None
+    if not inherited_lock():
+        raise RuntimeError("the owner must be forked from serve's process (journal_ring.ring_lock)")
     publisher = GatePublisher(prefix, app, backend)
     publisher.publish()
     return OwnerApp(bridge, publisher, secret, journal)

@@ -6,7 +6,9 @@ publishing into the segments ``PREFIX-answers``, ``-gate`` and ``-ring``). Once 
 serve runs Granian's server of N read workers (``readers.reader_app``) on the public port, and
 announces the URLs once they serve too. The notification stream is the owner's: its port is the
 one serve announces. When serve stops, it stops the owner and removes the segments, whatever
-state the owner left them in.
+state the owner left them in. Every process of the mode is forked from serve's, after it made the
+journal ring's lock (``journal_ring.ring_lock``), which they all inherit: Granian's servers here
+fork their workers whatever Python's default start method is (3.14's spawns them).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from mockserver.serving.worker import (
     start_reader,
     start_worker,
 )
+from mockserver.store.journal_ring import ring_lock
 
 _SEGMENTS = ("answers", "gate", "ring")
 _READY = "ready"
@@ -56,6 +59,7 @@ def serve_with_readers(
     owner_listener = bind("127.0.0.1", 0, what="the owner's loopback port", option="--port")
     settings = f"{owner_listener.getsockname()[1]} {prefix} {secrets.token_hex(16)}"
     os.environ[READERS_VARIABLE] = settings
+    ring_lock()  # made before the owner and the read workers are forked: they share it
     said, say = Pipe(duplex=False)
     owner = multiprocessing.get_context("fork").Process(
         target=_run_owner,
@@ -95,6 +99,7 @@ def serve_with_readers(
             announce=announced,
             **options,
         )
+        server._spawn_method = "fork"  # type: ignore[attr-defined]  # Granian's start method: see the module
         loader: Callable[..., Any] = partial(start_reader, report, os.getpid())
         server.serve(target_loader=loader)
         if server.refused is not None:
@@ -143,6 +148,7 @@ def _run_owner(
         announce=lambda: say.send(_READY),
         **options,
     )
+    server._spawn_method = "fork"  # type: ignore[attr-defined]  # Granian's start method: see the module
     loader: Callable[..., Any] = partial(start_worker, report, os.getpid(), reuse_port)
     server.serve(target_loader=loader)
     if server.refused is not None:

@@ -33,7 +33,7 @@ from mockserver.serving.owner import FORWARDED
 from mockserver.serving.rsgi import InjectedFault, _address, _error, _header_entries
 from mockserver.serving.worker import READERS_VARIABLE
 from mockserver.state.errors import http_error
-from mockserver.store.journal_ring import JournalRing
+from mockserver.store.journal_ring import JournalRing, inherited_lock
 from mockserver.store.read_gate import ReadGate, digest
 from mockserver.store.shared_answers import SharedAnswers
 from mockserver.web import sockets
@@ -154,6 +154,8 @@ class ReadWorker:
         self, settings: str, *, allowed_hosts: tuple[str, ...], max_body: int, body_timeout: float
     ) -> None:
         port, prefix, secret = settings.split(" ")
+        if not inherited_lock():
+            raise RuntimeError("a read worker must be forked from serve's process (journal_ring.ring_lock)")
         self.owner = _Owner(int(port))
         self.secret = secret
         self.table = SharedAnswers.attach(f"{prefix}-answers")

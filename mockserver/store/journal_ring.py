@@ -8,39 +8,73 @@ so it never fills; a read worker that finds it full hands its request to the own
 
 One segment (``/dev/shm``): a header (the last number given, the bytes used, the entries held),
 then the entries, each its length and ``marshal``'s bytes of a ``KeptRequest`` (whose fields are
-strings, numbers, bytes, a dict and tuples of strings). Every access holds the segment file's
-``lockf`` lock, which is process-shared and released by the kernel if its holder dies.
+strings, numbers, bytes, a dict and tuples of strings). Every access holds ``ring_lock()``, a
+semaphore serve's process makes before it forks the owner and the read workers, who inherit it:
+taken and given back without a system call while no other process holds it, and, when another
+holds it, tried again ``_SPINS`` times before sleeping on it (``_take``): it is held a microsecond
+or two. What a read worker's journal cost under load was that sleep, not the lock's system calls:
+a worker put to sleep on the lock gives up its GIL to Granian's threads and waits for it again,
+and on a loaded machine the holder is often descheduled while it holds it (benchmarks/README.md,
+"the journal's lock"). A process that dies holding it (for the microseconds of a keep or a
+drain) leaves it held: the read workers then send their reads to the owner, whose requests wait;
+restart serve.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import marshal
 import mmap
+import multiprocessing
 import os
 import struct
-import threading
 from collections.abc import Callable
-from fcntl import LOCK_EX, LOCK_UN, lockf
 from marshal import dumps
+from multiprocessing.synchronize import Lock
 from typing import Any, Final, NamedTuple, cast
 
 from mockserver.control.journal import Journal, KeptRequest
 
-__all__ = ["JournalRing", "RingRow", "SharedJournal"]
+__all__ = ["JournalRing", "RingRow", "SharedJournal", "inherited_lock", "ring_lock"]
 
 _SHM: Final = "/dev/shm"
 _HEADER: Final = struct.Struct("<QQQ")  # the last number given, bytes used, entries held
 _NUMBER: Final = struct.Struct("<Q")  # the header's first field
 _ENTRY: Final = struct.Struct("<IQQ")  # an entry's length, number and journal size, before its bytes
 RING_BYTES: Final = 8 * 1024 * 1024
+KEEP_WAIT_SECONDS: Final = 0.5  # a read worker's wait for the lock before its read goes to the owner
+_SPINS: Final = 2000  # tries of a held lock before sleeping on it (~0.1 ms)
+_LOCKS: dict[str, tuple[Lock, int]] = {}  # this process's lock and the process that made it
+
+
+def ring_lock() -> Lock:
+    """The rings' lock: made on the first call, and shared by the processes forked after it."""
+    if "ring" not in _LOCKS:
+        _LOCKS["ring"] = (multiprocessing.get_context("fork").Lock(), os.getpid())
+    return _LOCKS["ring"][0]
+
+
+def _take(lock: Lock, wait: float | None) -> bool:
+    """Take ``lock`` (a ``ring_lock()``) within ``wait`` seconds (None: however long): tried
+    ``_SPINS`` times before sleeping on it, since its holder gives it back within microseconds."""
+    for _ in range(_SPINS):
+        if lock.acquire(False):
+            return True
+    return lock.acquire(True, wait)
+
+
+def inherited_lock() -> bool:
+    """Whether this process holds a ``ring_lock()`` made by the process it was forked from (a read
+    worker started any other way would share no lock with the owner)."""
+    return "ring" in _LOCKS and _LOCKS["ring"][1] != os.getpid()
 
 
 class JournalRing:
     """The shared counter and the entries the read workers keep, in a segment named ``name``."""
 
-    def __init__(self, name: str, *, create: bool, size: int = RING_BYTES) -> None:
+    def __init__(
+        self, name: str, *, create: bool, size: int = RING_BYTES, keep_wait: float = KEEP_WAIT_SECONDS
+    ) -> None:
         path = os.path.join(_SHM, name.lstrip("/"))
         flags = os.O_RDWR | (os.O_CREAT | os.O_EXCL if create else 0)
         self._descriptor = os.open(path, flags, 0o600)
@@ -48,21 +82,20 @@ class JournalRing:
             os.ftruncate(self._descriptor, _HEADER.size + size)
         self._view = mmap.mmap(self._descriptor, os.fstat(self._descriptor).st_size)
         self._capacity = len(self._view) - _HEADER.size
-        self._threads = threading.Lock()  # lockf locks a process, not its threads
+        self._lock = ring_lock()  # a semaphore: it keeps out this process's other threads too
+        self._keep_wait = keep_wait
         self.name = name
         self._path = path if create else None
 
     def next_id(self) -> int:
         """The next number of the journal (the owner's requests take theirs here too)."""
-        view, descriptor = self._view, self._descriptor
-        self._threads.acquire()
-        lockf(descriptor, LOCK_EX)
+        view, lock = self._view, self._lock
+        _take(lock, None)
         try:
             number = _NUMBER.unpack_from(view, 0)[0] + 1
             _NUMBER.pack_into(view, 0, number)
         finally:
-            lockf(descriptor, LOCK_UN)
-            self._threads.release()
+            lock.release()
         return int(number)
 
     def keep(self, kept: KeptRequest) -> int | None:
@@ -71,11 +104,11 @@ class JournalRing:
 
     def keep_fields(self, fields: tuple[Any, ...], size: int) -> int | None:
         """``keep`` of a ``KeptRequest``'s fields but its id, and its ``size()`` (a read worker's
-        busiest call)."""
+        busiest call); None too if the lock stays held ``keep_wait`` seconds."""
         data = dumps(fields)
-        view, descriptor = self._view, self._descriptor
-        self._threads.acquire()
-        lockf(descriptor, LOCK_EX)
+        view, lock = self._view, self._lock
+        if not _take(lock, self._keep_wait):
+            return None
         try:
             number, used, held = _HEADER.unpack_from(view, 0)
             start = _HEADER.size + used
@@ -87,8 +120,7 @@ class JournalRing:
             view[start + _ENTRY.size : _HEADER.size + end] = data
             _HEADER.pack_into(view, 0, number, end, held + 1)
         finally:
-            lockf(descriptor, LOCK_UN)
-            self._threads.release()
+            lock.release()
         return int(number)
 
     def drain(self) -> list[KeptRequest]:
@@ -98,12 +130,16 @@ class JournalRing:
     def drain_rows(self) -> list[RingRow]:
         """``drain``'s entries, not yet decoded (the owner decodes those its journal still holds
         when it is read)."""
-        with self._locked():
-            number, used, held = _HEADER.unpack_from(self._view, 0)
+        view, lock = self._view, self._lock
+        _take(lock, None)
+        try:
+            number, used, held = _HEADER.unpack_from(view, 0)
             if not held:
                 return []
-            data = self._view[_HEADER.size : _HEADER.size + used]
-            _HEADER.pack_into(self._view, 0, number, 0, 0)
+            data = view[_HEADER.size : _HEADER.size + used]
+            _HEADER.pack_into(view, 0, number, 0, 0)
+        finally:
+            lock.release()
         rows, at = [], 0
         for _ in range(held):
             length, entry_id, size = _ENTRY.unpack_from(data, at)
@@ -119,9 +155,6 @@ class JournalRing:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path)
 
-    def _locked(self) -> _Held:
-        return _Held(self._threads, self._descriptor)
-
 
 class RingRow(NamedTuple):
     """A read worker's journal entry as the ring holds it: its number, its size as the journal
@@ -136,22 +169,6 @@ class RingRow(NamedTuple):
 
     def decoded(self) -> KeptRequest:
         return KeptRequest(self.id, *marshal.loads(self.data))
-
-
-class _Held:
-    """The ring's lock held: the process's threads one at a time, then the processes (``lockf``)."""
-
-    def __init__(self, threads: threading.Lock, descriptor: int) -> None:
-        self._threads = threads
-        self._descriptor = descriptor
-
-    def __enter__(self) -> None:
-        self._threads.acquire()
-        fcntl.lockf(self._descriptor, fcntl.LOCK_EX)
-
-    def __exit__(self, *_: object) -> None:
-        fcntl.lockf(self._descriptor, fcntl.LOCK_UN)
-        self._threads.release()
 
 
 class SharedJournal(Journal):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import secrets
 from collections.abc import Iterator
 
 import pytest
 
 from mockserver.control.journal import KeptRequest
-from mockserver.store.journal_ring import JournalRing, SharedJournal
+from mockserver.store.journal_ring import JournalRing, SharedJournal, inherited_lock, ring_lock
 from mockserver.store.read_gate import GateState, ReadGate, digest
 
 
@@ -71,3 +73,54 @@ def test_the_gate_is_closed_until_published_and_reads_what_was_published() -> No
     finally:
         reader.close()
         gate.close()
+
+
+def _keep_as_a_read_worker(name: str, who: str, count: int) -> None:
+    """A forked process's keeps (its exit code says what went wrong: 2 no inherited lock, 3 a refusal)."""
+    if not inherited_lock():
+        os._exit(2)
+    handle = JournalRing(name, create=False)
+    for index in range(count):
+        if handle.keep(_kept(f"/{who}/{index}")) is None:
+            os._exit(3)
+    os._exit(0)
+
+
+def test_processes_forked_after_the_lock_number_one_sequence_between_them() -> None:
+    # The ring's lock is a semaphore the processes inherit (no system call uncontended, as lockf
+    # cost): two forked read workers keeping entries while the owner takes numbers share it, so
+    # every number is given once, the entries are whole, and each process's are in its order.
+    ring = JournalRing(f"test-ring-{secrets.token_hex(4)}", create=True, size=1024 * 1024)
+    count = 1500
+    try:
+        assert not inherited_lock()  # made here, by ring_lock()
+        fork = multiprocessing.get_context("fork")
+        workers = [fork.Process(target=_keep_as_a_read_worker, args=(ring.name, who, count)) for who in "ab"]
+        for worker in workers:
+            worker.start()
+        owner_numbers = [ring.next_id() for _ in range(count)]
+        for worker in workers:
+            worker.join(30)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+        rows = ring.drain()
+        numbers = [row.id for row in rows]
+        assert numbers == sorted(numbers)  # kept in the order numbered
+        assert sorted(numbers + owner_numbers) == list(range(1, 3 * count + 1))
+        for who in "ab":
+            assert [row.path for row in rows if row.path.startswith(f"/{who}/")] == [
+                f"/{who}/{index}" for index in range(count)
+            ]
+    finally:
+        ring.close()
+
+
+def test_a_keep_that_cannot_take_the_lock_is_refused(ring: JournalRing) -> None:
+    # A lock held past the wait (its holder stopped or gone): the read goes to the owner.
+    waiting = JournalRing(ring.name, create=False, keep_wait=0.01)
+    try:
+        with ring_lock():
+            assert waiting.keep(_kept("/held")) is None
+        assert waiting.keep(_kept("/free")) == 1
+        assert [kept.path for kept in ring.drain()] == ["/free"]
+    finally:
+        waiting.close()
