@@ -29,6 +29,7 @@ from mockserver.api.fast_reads import PREFIX
 from mockserver.config import DEFAULTS, from_environ
 from mockserver.config_parsers import ascii_int
 from mockserver.control.journal import fast_read_fields
+from mockserver.errors import MockServerError
 from mockserver.serving.owner import FORWARDED
 from mockserver.serving.rsgi import InjectedFault, _address, _error, _header_entries
 from mockserver.serving.worker import READERS_VARIABLE
@@ -45,7 +46,7 @@ _HOP_BY_HOP = frozenset(("keep-alive", "transfer-encoding"))
 _IDLE_KEPT = 64  # keep-alive connections to the owner a worker keeps idle
 
 
-class _Cut(Exception):
+class _Cut(MockServerError):
     """The owner's answer ended before its body did: ``status``, ``headers`` and what arrived."""
 
     def __init__(self, status: int, headers: list[tuple[str, str]], partial: bytes) -> None:
@@ -131,7 +132,7 @@ class _Owner:
         return status, headers, answer
 
 
-class _Stale(Exception):
+class _Stale(MockServerError):
     """A kept connection the owner closed before answering: the request goes on a fresh one."""
 
 
@@ -275,8 +276,8 @@ class ReadWorker:
         protocol.response_bytes(status, answer_headers, answer)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(MockServerError):
+    """A body over the server's limit: the read worker answers 413 as the owner would."""
 
 
 async def _read(protocol: Any, limit: int) -> bytes:

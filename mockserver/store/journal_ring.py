@@ -16,8 +16,9 @@ or two. What a read worker's journal cost under load was that sleep, not the loc
 a worker put to sleep on the lock gives up its GIL to Granian's threads and waits for it again,
 and on a loaded machine the holder is often descheduled while it holds it (benchmarks/README.md,
 "the journal's lock"). A process that dies holding it (for the microseconds of a keep or a
-drain) leaves it held: the read workers then send their reads to the owner, whose requests wait;
-restart serve.
+drain) leaves it held: the read workers then send their reads to the owner, and the owner, which
+waits on it without end, finds the holder the header names dead within ``DEAD_HOLDER_SECONDS`` and
+gives the lock back for it (``_hold``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import mmap
 import multiprocessing
 import os
 import struct
+import threading
 from collections.abc import Callable
 from marshal import dumps
 from multiprocessing.synchronize import Lock
@@ -38,12 +40,16 @@ from mockserver.control.journal import Journal, KeptRequest
 __all__ = ["JournalRing", "RingRow", "SharedJournal", "inherited_lock", "ring_lock"]
 
 _SHM: Final = "/dev/shm"
-_HEADER: Final = struct.Struct("<QQQ")  # the last number given, bytes used, entries held
+# The last number given, bytes used, entries held, and the process holding the lock (0: none).
+_HEADER: Final = struct.Struct("<QQQQ")
 _NUMBER: Final = struct.Struct("<Q")  # the header's first field
+_HOLDER: Final = struct.Struct("<Q")  # its last
+_HOLDER_AT: Final = 24
 _ENTRY: Final = struct.Struct("<IQQ")  # an entry's length, number and journal size, before its bytes
 RING_BYTES: Final = 8 * 1024 * 1024
 KEEP_WAIT_SECONDS: Final = 0.5  # a read worker's wait for the lock before its read goes to the owner
 _SPINS: Final = 2000  # tries of a held lock before sleeping on it (~0.1 ms)
+DEAD_HOLDER_SECONDS: Final = 0.5  # the owner's wait for the lock before it asks whether its holder died
 _LOCKS: dict[str, tuple[Lock, int]] = {}  # this process's lock and the process that made it
 
 
@@ -61,6 +67,15 @@ def _take(lock: Lock, wait: float | None) -> bool:
         if lock.acquire(False):
             return True
     return lock.acquire(True, wait)
+
+
+def _dead(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie its parent has not reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] == b"Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
 
 
 def inherited_lock() -> bool:
@@ -84,18 +99,19 @@ class JournalRing:
         self._capacity = len(self._view) - _HEADER.size
         self._lock = ring_lock()  # a semaphore: it keeps out this process's other threads too
         self._keep_wait = keep_wait
+        self._rescuing = threading.Lock()  # one thread of the owner at a time frees a dead holder's lock
         self.name = name
         self._path = path if create else None
 
     def next_id(self) -> int:
         """The next number of the journal (the owner's requests take theirs here too)."""
-        view, lock = self._view, self._lock
-        _take(lock, None)
+        view = self._view
+        self._hold()
         try:
             number = _NUMBER.unpack_from(view, 0)[0] + 1
             _NUMBER.pack_into(view, 0, number)
         finally:
-            lock.release()
+            self._give_back()
         return int(number)
 
     def keep(self, kept: KeptRequest) -> int | None:
@@ -106,11 +122,11 @@ class JournalRing:
         """``keep`` of a ``KeptRequest``'s fields but its id, and its ``size()`` (a read worker's
         busiest call); None too if the lock stays held ``keep_wait`` seconds."""
         data = dumps(fields)
-        view, lock = self._view, self._lock
-        if not _take(lock, self._keep_wait):
+        view = self._view
+        if not self._hold(self._keep_wait):
             return None
         try:
-            number, used, held = _HEADER.unpack_from(view, 0)
+            number, used, held, holder = _HEADER.unpack_from(view, 0)
             start = _HEADER.size + used
             end = used + _ENTRY.size + len(data)
             if end > self._capacity:
@@ -118,9 +134,9 @@ class JournalRing:
             number += 1
             _ENTRY.pack_into(view, start, len(data), number, size)
             view[start + _ENTRY.size : _HEADER.size + end] = data
-            _HEADER.pack_into(view, 0, number, end, held + 1)
+            _HEADER.pack_into(view, 0, number, end, held + 1, holder)
         finally:
-            lock.release()
+            self._give_back()
         return int(number)
 
     def drain(self) -> list[KeptRequest]:
@@ -130,16 +146,16 @@ class JournalRing:
     def drain_rows(self) -> list[RingRow]:
         """``drain``'s entries, not yet decoded (the owner decodes those its journal still holds
         when it is read)."""
-        view, lock = self._view, self._lock
-        _take(lock, None)
+        view = self._view
+        self._hold()
         try:
-            number, used, held = _HEADER.unpack_from(view, 0)
+            number, used, held, holder = _HEADER.unpack_from(view, 0)
             if not held:
                 return []
             data = view[_HEADER.size : _HEADER.size + used]
-            _HEADER.pack_into(view, 0, number, 0, 0)
+            _HEADER.pack_into(view, 0, number, 0, 0, holder)
         finally:
-            lock.release()
+            self._give_back()
         rows, at = [], 0
         for _ in range(held):
             length, entry_id, size = _ENTRY.unpack_from(data, at)
@@ -147,6 +163,31 @@ class JournalRing:
             rows.append(RingRow(entry_id, size, data[start : start + length]))
             at = start + length
         return rows
+
+    def _hold(self, wait: float | None = None) -> bool:
+        """Take the lock within ``wait`` seconds (None: until taken) and name this process its holder.
+
+        Waiting without end is the owner's: a process that died holding the lock (killed between
+        taking and giving it back) would otherwise stop the owner for good. So every
+        ``DEAD_HOLDER_SECONDS`` it looks at the holder named in the header and, if that process has
+        ended, gives its hold back for it (a semaphore may be released by any process); the entry
+        the dead one was writing is not in the header's count, so it is never read."""
+        if wait is not None:
+            taken = _take(self._lock, wait)
+        else:
+            while not (taken := _take(self._lock, DEAD_HOLDER_SECONDS)):
+                with self._rescuing:  # read again under it: another thread may have freed it already
+                    holder = _HOLDER.unpack_from(self._view, _HOLDER_AT)[0]
+                    if holder and _dead(holder):
+                        _HOLDER.pack_into(self._view, _HOLDER_AT, 0)
+                        self._lock.release()
+        if taken:
+            _HOLDER.pack_into(self._view, _HOLDER_AT, os.getpid())  # (a handle may cross a fork)
+        return taken
+
+    def _give_back(self) -> None:
+        _HOLDER.pack_into(self._view, _HOLDER_AT, 0)
+        self._lock.release()
 
     def close(self) -> None:
         self._view.close()

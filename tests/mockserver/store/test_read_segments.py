@@ -6,6 +6,7 @@ import math
 import multiprocessing
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -124,3 +125,31 @@ def test_a_keep_that_cannot_take_the_lock_is_refused(ring: JournalRing) -> None:
         assert [kept.path for kept in ring.drain()] == ["/free"]
     finally:
         waiting.close()
+
+
+def test_the_owner_takes_back_the_lock_from_a_process_that_died_holding_it(ring: JournalRing) -> None:
+    """A read worker killed while it holds the ring's lock must not stop the owner for good: the
+    owner finds the holder the ring names dead and gives the lock back for it."""
+    other = JournalRing(ring.name, create=False)
+    try:
+        assert ring.next_id() == 1
+
+        def die_holding() -> None:
+            assert other.keep(_kept("/kept")) == 2
+            other._hold()  # taken, and never given back: the process ends holding it
+            os._exit(0)
+
+        dying = multiprocessing.get_context("fork").Process(target=die_holding)
+        dying.start()
+        dying.join(10)
+        assert dying.exitcode == 0
+        assert other.keep(_kept("/refused")) is None  # a read worker's wait gives up: the lock is held
+        numbered: list[int] = []  # the owner's wait ends when it finds the holder dead (else never)
+        owner = threading.Thread(target=lambda: numbered.append(ring.next_id()), daemon=True)
+        owner.start()
+        owner.join(10)
+        assert numbered == [3]
+        assert [(kept.id, kept.path) for kept in ring.drain()] == [(2, "/kept")]
+        assert other.keep(_kept("/after")) == 4  # the lock is free again for everyone
+    finally:
+        other.close()
