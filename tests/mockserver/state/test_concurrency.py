@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
+
 from contracts import CallbackState, Conversation, loads
 from mockserver.testing.server import MockServer
 from tests.support.live import call
@@ -14,7 +16,11 @@ THREADS = 16
 OPERATIONS = 200
 
 
-def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server: MockServer) -> None:
+# The quick suite's 50 operations a thread; the slow stage's 200 (19 s over both stores).
+@pytest.mark.parametrize("operations", [50, pytest.param(OPERATIONS, marks=pytest.mark.slow)])
+def test_mixed_creates_patches_and_disconnects_lose_nothing(
+    callback_mock_server: MockServer, operations: int
+) -> None:
     base = callback_mock_server.url
     seeded = {entry.conversation.id for entry in callback_mock_server.backend.store.entries()}
     expected_numbers: dict[str, str] = {}  # conversation id -> the numbers of its last accepted patch
@@ -25,7 +31,7 @@ def test_mixed_creates_patches_and_disconnects_lose_nothing(callback_mock_server
     def client(worker: int) -> None:
         rng = random.Random(worker)
         mine: list[tuple[str, str]] = []  # (conversation id, customer callback id), still scheduled
-        for step in range(OPERATIONS):
+        for step in range(operations):
             kind = step % 4 if mine else 0
             if kind in (0, 3):
                 number = f"+1317555{worker:02d}{step:02d}"[:12]

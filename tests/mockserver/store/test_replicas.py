@@ -93,6 +93,7 @@ def test_what_one_replica_stores_the_other_reads_at_once(pair: tuple[Replica, Re
     assert read(b, made.id or "") == made
 
 
+@pytest.mark.slow  # 18 s: a long proof (the other replica tests show each write crosses)
 def test_concurrent_writes_over_both_replicas_lose_nothing(pair: tuple[Replica, Replica]) -> None:
     """16 threads x 300 writes (creates, reschedules, disconnects) spread over both replicas: the
     final state is what the answers said."""
