@@ -39,7 +39,7 @@ from mockserver.store.read_gate import ReadGate, digest
 from mockserver.store.shared_answers import SharedAnswers
 from mockserver.web import sockets
 from mockserver.web.auth import correlation_id
-from mockserver.web.guard import admits, host_name
+from mockserver.web.guard import AdmittedHosts
 from mockserver.web.wire import json_headers
 
 _HOP_BY_HOP = frozenset(("keep-alive", "transfer-encoding"))
@@ -162,10 +162,9 @@ class ReadWorker:
         self.table = SharedAnswers.attach(f"{prefix}-answers")
         self.gate = ReadGate(f"{prefix}-gate", create=False)
         self.ring = JournalRing(f"{prefix}-ring", create=False)
-        self.allowed_hosts = allowed_hosts
         self.max_body = max_body
         self.body_timeout = body_timeout
-        self._admitted: set[str] = set()
+        self._admits = AdmittedHosts(allowed_hosts)
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":
@@ -218,15 +217,6 @@ class ReadWorker:
             if self.ring.keep(kept) is None:
                 return False  # the ring is full until the owner drains it: the owner journals this one
         protocol.response_bytes(200, json_headers(body, answered_id), body)
-        return True
-
-    def _admits(self, host: str) -> bool:
-        if host in self._admitted:
-            return True
-        if not admits(host_name(host), self.allowed_hosts):
-            return False
-        if len(self._admitted) < 1024:
-            self._admitted.add(host)
         return True
 
     async def _forward(self, scope: Any, protocol: Any) -> None:

@@ -87,6 +87,24 @@ def is_json(content_type: str) -> bool:
     )
 
 
+class AdmittedHosts:
+    """Whether the server answers to a request with this Host header (``admits``), the values
+    admitted remembered (at most ``_REMEMBERED``: a client cannot grow the set past that)."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed = tuple(allowed)
+        self._admitted: set[str] = set()
+
+    def __call__(self, host: str) -> bool:
+        if host in self._admitted:
+            return True
+        if not admits(host_name(host), self.allowed):
+            return False
+        if len(self._admitted) < _REMEMBERED:
+            self._admitted.add(host)
+        return True
+
+
 class WebGuard:
     """Refuse a Host the server does not answer to (421) and a control write of a web page (403, 415)."""
 
@@ -99,11 +117,10 @@ class WebGuard:
         bodyless: Bodyless | None = None,
     ) -> None:
         self.app = app
-        self.allowed_hosts = tuple(allowed_hosts)
         self.admin_prefix = admin_prefix  # without a trailing slash
         self.paths = Paths(admin_prefix=admin_prefix)
         self.bodyless = bodyless  # the next layer's answer_bodyless
-        self._admitted: set[str] = set()  # Host values already judged admitted
+        self.admits_host = AdmittedHosts(allowed_hosts)  # whether it answers to a Host header
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         refusal = self.refusal(environ)
@@ -134,16 +151,6 @@ class WebGuard:
         if environ.get("REQUEST_METHOD") in WRITES and self.paths.is_control(path):
             return _cross_origin(environ, form=self.paths.is_console(path))
         return None
-
-    def admits_host(self, host: str) -> bool:
-        """Whether the server answers to a request with this Host header."""
-        if host in self._admitted:
-            return True
-        if not admits(host_name(host), self.allowed_hosts):
-            return False
-        if len(self._admitted) < _REMEMBERED:
-            self._admitted.add(host)
-        return True
 
 
 def _misdirected(host: str) -> ApiError:
