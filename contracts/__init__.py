@@ -333,7 +333,7 @@ from contracts.routing_conversations import (
     RoutingConversationAttributesResponse,
 )
 from contracts.schema import definitions_for, json_schema
-from contracts.wire import dumps, loads, structure, unstructure, wire_fields
+from contracts.wire import dumps, loads, projector, structure, unstructure, wire_fields
 
 __all__ = [
     "DETAIL_EVENT_MODELS",
@@ -630,6 +630,7 @@ __all__ = [
     "missing_alternatives",
     "mutually_exclusive",
     "parse_datetime",
+    "projector",
     "server_assigned",
     "structure",
     "unstructure",

@@ -8,6 +8,7 @@ converter reads each attrs class with one function generated for it (``contracts
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
 
@@ -29,6 +30,7 @@ from contracts._hooks import (
     number,
     object_hook,
     optional,
+    projection,
     timestamp,
     writer,
 )
@@ -61,6 +63,12 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     else:
         conv.register_structure_hook_factory(attrs.has, lambda t, c: object_hook(t, c, strict=strict))
 
+    _writers(conv)
+    return conv
+
+
+def _writers(conv: Converter) -> None:
+    """The wire format's unstructure hooks (every mode writes alike)."""
     conv.register_unstructure_hook(datetime, format_datetime)
     # The plain string of a member (str.__str__ of a str enum is its value), so unstructure gives
     # JSON types only and structure(unstructure(x)) holds; a tolerant raw string stays itself.
@@ -72,4 +80,16 @@ def converter(*, strict: bool, detailed: bool) -> Converter:
     )
     conv.register_unstructure_hook_factory(is_tuple, array_writer)
     conv.register_unstructure_hook_factory(attrs.has, writer)
+
+
+def projecting(pairs: Mapping[type, tuple[type, frozenset[str]]]) -> Converter:
+    """A converter that writes each source class of ``pairs`` as its target model's wire mapping.
+
+    ``pairs``: source class -> (target model, field names left out besides those the target
+    lacks). Every other type is written as the contract writes it.
+    """
+    conv = Converter()
+    _writers(conv)
+    # Registered after the ``attrs.has`` factory, so consulted before it (cattrs: last one first).
+    conv.register_unstructure_hook_factory(lambda t: t in pairs, lambda t, c: projection(t, c, *pairs[t]))
     return conv

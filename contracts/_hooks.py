@@ -221,6 +221,21 @@ def writer(cls: type, converter: Converter) -> Callable[[Any], dict[str, Any]]:
     return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
 
 
+def projection(
+    cls: type, converter: Converter, target: type, left_out: frozenset[str]
+) -> Callable[[Any], dict[str, Any]]:
+    """``cls`` written as ``target``'s wire mapping: as ``writer`` writes it, but only the fields
+    ``target`` has (by name) and not ``left_out``; nested values by ``converter``'s hooks."""
+    kept = {a.name for a in attrs.fields(target)} - left_out
+    overrides: dict[str, Any] = {
+        a.name: override(rename=camel(a.name), omit_if_default=a.default is None)
+        if a.name in kept
+        else override(omit=True)
+        for a in attrs.fields(cls)
+    }
+    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+
+
 def object_hook(cls: type, converter: Converter, *, strict: bool) -> Hook:
     renames = _renames(cls)
     structure: Hook = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=strict, **renames)

@@ -1,10 +1,10 @@
 """A stored conversation as each notification topic's event body; pure functions, no HTTP.
 
-The event models share most field names with REST, so each part is the REST object's wire mapping
-projected onto the event model (``_project``: the keys the event model lacks left behind, at every
-depth, by the contract's ``wire_fields``) rather than copied field by field, and without building
-contract objects on the way: a body is built for every change a channel hears (benchmarks/README.md).
-What differs is set explicitly:
+The event models share most field names with REST, so each part is the REST object written as the
+event model (``contracts.projector``: the fields both have, at every depth, by a function cattrs
+generates for the pair) rather than copied field by field, and without building the REST wire form
+or contract objects of the event on the way: a body is built for every change a channel hears
+(benchmarks/README.md, bench_waking (c)). What differs is set explicitly:
 
 - ``v2.users.{id}.conversations`` / ``v2.routing.queues.{id}.conversations``
   (``ConversationEventTopicConversation``): participants with ``callbacks[]`` only, no segments
@@ -19,124 +19,84 @@ What differs is set explicitly:
   exist here; REST maps them to ``system``/``other``). Entity references lose their URIs.
 
 The queue topics' bodies equal the user topics' (the SDK's ``QueueConversation...`` classes are the
-same shape), so one body serves both; ``queue_body`` names it after the queue topic's class.
+same shape), so one body serves both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import contracts
 from contracts import (
     Callback,
+    CallbackMediaParticipant,
     Conversation,
-    ConversationCallbackEventTopicCallbackConversation,
     ConversationCallbackEventTopicCallbackMediaParticipant,
-    ConversationEventTopicCallback,
-    ConversationEventTopicConversation,
-    ConversationEventTopicConversationRoutingData,
     ConversationEventTopicParticipant,
     Participant,
 )
 from mockserver.state import projections
 
 JSON = dict[str, Any]
-_LEFT_OUT: Any = None  # an override of None leaves the key out, as an absent field is
-
-
-def _project(mapping: Mapping[str, Any], model: type, **overrides: Any) -> JSON:
-    """``mapping`` (another model's wire form) read as ``model``'s wire form: the keys ``model`` lacks
-    left behind at every depth, in ``model``'s field order; ``overrides`` (wire keys) set instead."""
-    projected: JSON = {}
-    for key, nested in contracts.wire_fields(model):
-        if key in overrides:
-            value = overrides[key]
-        elif key in mapping:
-            value = mapping[key]
-            if nested is not None:
-                value = (
-                    [_project(item, nested) for item in value]
-                    if isinstance(value, list)
-                    else _project(value, nested)
-                )
-        else:
-            continue
-        if value is not None:
-            projected[key] = value
-    return projected
+# Each written straight from the contract object by a function cattrs generates for the pair (only
+# the fields the event model has, at every depth): a body is built for every change a channel
+# hears, and a 24 h advance makes thousands (benchmarks/README.md, bench_waking (c)).
+_PARTICIPANT = contracts.projector(
+    Participant, ConversationEventTopicParticipant, frozenset({(Callback, "direction")})
+)
+_MEDIA_PARTICIPANT = contracts.projector(
+    CallbackMediaParticipant,
+    ConversationCallbackEventTopicCallbackMediaParticipant,
+    frozenset({(CallbackMediaParticipant, "start_alerting_time")}),
+)
 
 
 def conversation_event(conversation: Conversation) -> JSON:
     """``conversation`` as ``v2.users.{id}.conversations`` and the queue topic carry it (wire form)."""
-    wire = contracts.unstructure(conversation)
-    recording = conversation.recording_state
-    participants = [
-        _participant(participant, mapping)
-        for participant, mapping in zip(
-            conversation.participants or (), wire.get("participants", ()), strict=True
-        )
-    ]
-    return _project(
-        {},
-        ConversationEventTopicConversation,
-        id=conversation.id,
-        participants=participants,
-        recordingState=None if recording is None else recording.value.lower(),
-    )
+    body: JSON = {} if conversation.id is None else {"id": conversation.id}
+    body["participants"] = [_participant(participant) for participant in conversation.participants or ()]
+    if conversation.recording_state is not None:
+        body["recordingState"] = conversation.recording_state.value.lower()
+    return body
 
 
-def _participant(participant: Participant, mapping: JSON) -> JSON:
-    queue_id = participant.queue_id
-    routed = queue_id is not None and participant.purpose in projections.ROUTED_PURPOSES
-    routing = mapping.get("conversationRoutingData")
-    return _project(
-        mapping,
-        ConversationEventTopicParticipant,
-        conversationRoutingData=_project(routing, ConversationEventTopicConversationRoutingData)
-        if routing is not None
-        else {"queue": {"id": queue_id}}
-        if routed
-        else None,
-        wrapupExpected=participant.purpose == "agent",
-        callbacks=[_callback(callback) for callback in mapping.get("callbacks", ())],
-    )
-
-
-def _callback(mapping: JSON) -> JSON:
-    return _project(
-        mapping,
-        ConversationEventTopicCallback,
-        segments=_LEFT_OUT,
-        startAlertingTime=_LEFT_OUT,
-        direction=_LEFT_OUT,
-    )
+def _participant(participant: Participant) -> JSON:
+    body = _PARTICIPANT(participant)
+    if (
+        "conversationRoutingData" not in body
+        and participant.queue_id is not None
+        and participant.purpose in projections.ROUTED_PURPOSES
+    ):
+        body["conversationRoutingData"] = {"queue": {"id": participant.queue_id}}
+    body["wrapupExpected"] = participant.purpose == "agent"
+    body.setdefault("callbacks", [])
+    return body
 
 
 def callback_conversation_event(conversation: Conversation) -> JSON:
     """``conversation`` as the ``.conversations.callbacks`` topics carry it: participants flattened."""
-    return _project(
-        {},
-        ConversationCallbackEventTopicCallbackConversation,
-        id=conversation.id,
-        name=conversation.name,
-        participants=[
-            _media_participant(participant, participant.callbacks[0])
-            for participant in conversation.participants or ()
-            if participant.callbacks
-        ],
-        otherMediaUris=[],
-    )
+    body: JSON = {} if conversation.id is None else {"id": conversation.id}
+    if conversation.name is not None:
+        body["name"] = conversation.name
+    body["participants"] = [
+        _media_participant(participant, participant.callbacks[0])
+        for participant in conversation.participants or ()
+        if participant.callbacks
+    ]
+    body["otherMediaUris"] = []
+    return body
 
 
 def _media_participant(participant: Participant, callback: Callback) -> JSON:
-    flattened = contracts.unstructure(projections.media_participant(participant, callback))
-    return _project(
-        flattened,
-        ConversationCallbackEventTopicCallbackMediaParticipant,
-        startAlertingTime=_LEFT_OUT,
-        # the event's own value sets, straight from the callback (REST maps some of them)
-        state=None if callback.state is None else callback.state.value,
-        initialState=None if callback.initial_state is None else callback.initial_state.value,
-        disconnectType=None if callback.disconnect_type is None else callback.disconnect_type.value,
-    )
+    body = _MEDIA_PARTICIPANT(projections.media_participant(participant, callback))
+    # the event's own value sets, straight from the callback (REST maps some of them)
+    for key, value in (
+        ("state", callback.state),
+        ("initialState", callback.initial_state),
+        ("disconnectType", callback.disconnect_type),
+    ):
+        if value is None:
+            body.pop(key, None)
+        else:
+            body[key] = value.value
+    return body
