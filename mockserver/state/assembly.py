@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -34,6 +33,7 @@ from mockserver.state.detail_events import DetailEvents
 from mockserver.state.detail_publishing import DetailPublisher
 from mockserver.state.engine import Engine
 from mockserver.state.identity import Identity
+from mockserver.state.ids import new_uuid
 from mockserver.state.limits import Limits
 from mockserver.state.routing import Routing, seeded_queue
 from mockserver.state.trigger_runs import TriggerRuns
@@ -128,7 +128,7 @@ class Assembly:
             lambda share: Channels(
                 self.clock,
                 limit=notifications_limit,
-                new_id=lambda: str(uuid.uuid4()),
+                new_id=new_uuid,
                 share=share,
                 pushed=store.log("pushed", notifications_limit),
                 relay=store.relay(),
@@ -147,7 +147,7 @@ class Assembly:
             lambda share: EventSink(
                 self.clock,
                 initial=None if event_sink is None else EventSinkTarget(url=event_sink),
-                new_id=lambda: str(uuid.uuid4()),
+                new_id=new_uuid,
                 deliveries=store.log("sink-deliveries", notifications_limit),
                 share=share,
             ),

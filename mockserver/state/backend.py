@@ -10,7 +10,6 @@ them. Nothing here imports Flask.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -45,6 +44,7 @@ from mockserver.state.assembly import Assembly, stored_id
 from mockserver.state.changes import CAUSE
 from mockserver.state.clock import ClockError, iso
 from mockserver.state.errors import CALLBACK_NOT_FOUND, CONVERSATION_NOT_FOUND, ApiError
+from mockserver.state.ids import new_uuid
 from mockserver.state.lifecycle import StepError
 from mockserver.state.participants import ParticipantCommands
 from mockserver.state.queues import QueueCommands
@@ -258,7 +258,7 @@ class Backend(Assembly):
 
     def new_id(self) -> str:
         """A fresh entity id (a random UUID)."""
-        return str(uuid.uuid4())
+        return new_uuid()
 
     def reschedule(self, patch: PatchCallbackRequest) -> PatchCallbackResponse:
         with self.store.transaction():

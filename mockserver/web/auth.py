@@ -10,7 +10,6 @@ the permissions the route requires (``permissions``). Which token a path needs f
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 
 from flask import Flask, Response, current_app, g, request
@@ -19,20 +18,15 @@ from mockserver.config import CORRELATION_HEADER, Audience, Paths
 from mockserver.state.changes import CAUSE
 from mockserver.state.errors import ApiError
 from mockserver.state.identity import Identity, Principal, TokenExpiredError
+from mockserver.state.ids import new_uuid
 from mockserver.web import permissions
 from mockserver.web.current import backend
 
-# The version (4) and variant (RFC 4122) bits of a random UUID, as uuid.uuid4() sets them.
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
 PATHS = "callback_mock_paths"
 TOKEN_PATH = "/oauth/token"  # the login host's route, served on the mock's own host
 
 
-def correlation_id() -> str:
-    """A fresh correlation id: ``str(uuid.uuid4())`` from the same random bytes, without the object."""
-    digits = f"{int.from_bytes(os.urandom(16), 'big') & _UUID4_CLEAR | _UUID4_SET:032x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+correlation_id = new_uuid  # a fresh one for every answer
 
 
 def bearer_token(header: str) -> str | None:
