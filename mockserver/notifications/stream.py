@@ -26,13 +26,16 @@ import asyncio
 import collections
 import contextlib
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from socket import SO_SNDBUF, SOL_SOCKET
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 
 from mockserver.config import DEFAULTS
 from mockserver.notifications.channels import Channels
@@ -40,8 +43,27 @@ from mockserver.state.errors import ApiError
 
 _PREFIX = "/channels/"
 _PONG = orjson.dumps({"topicName": "channel.metadata", "eventBody": {"message": "pong"}})
-_HEARTBEAT = orjson.dumps({"topicName": "channel.metadata", "eventBody": {"message": "WebSocket Heartbeat"}})
+_HEARTBEAT_TEXT = orjson.dumps(
+    {"topicName": "channel.metadata", "eventBody": {"message": "WebSocket Heartbeat"}}
+)
 _KINDS = ("ping", "subscribe", "unsubscribe")
+
+
+class _Message(NamedTuple):
+    """A text message framed for any of the stream's connections, and its UTF-8 size (what a
+    socket's outbox bound counts). The stream negotiates no extension (``compression=None``), so a
+    frame's bytes are the same on every connection: a step's event to ten sockets is framed once,
+    by websockets' own ``Frame`` (a server never masks)."""
+
+    frame: bytes
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> _Message:
+        return cls(Frame(Opcode.TEXT, data).serialize(mask=False), len(data))
+
+
+_HEARTBEAT = _Message.of(_HEARTBEAT_TEXT)
 # Inferred (the service's documents say nothing of slow readers): 1008, as the client broke the
 # stream's rule of reading what it is sent; it may connect again to the same channel.
 _TOO_SLOW = 1008
@@ -58,6 +80,9 @@ _BATCH_BYTES = 32 * 1024
 # hands ~3,000 in 0.1 s, and taking each step's alone made the loop contend for the interpreter with
 # the engine's thread at every step (benchmarks/README.md, bench_waking (c): 0 s, 2 ms and 5 ms measured).
 _GATHER_SECONDS = 0.002
+# The longest a hold (``Stream.holding``: the engine's run of steps up to an instant) keeps what it is
+# handed from the sockets: a long advance still reaches them in batches while it runs.
+HOLD_SECONDS = 0.25
 
 
 class Stream:
@@ -90,11 +115,14 @@ class Stream:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
-        # What the API's threads hand the loop, in order (a text to send, or None: close), and whether
-        # the loop has been woken for it: one wake hands over every message a step or a chunk pushed.
-        self._handed: list[tuple[str, str | None]] = []
+        # What the API's threads hand the loop, in order (a text for some channels, or None: close a
+        # channel), and whether the loop has been woken for it: one wake hands over every message a
+        # step or a chunk pushed.
+        self._handed: list[tuple[Sequence[str] | str, str | None]] = []
         self._handed_lock = threading.Lock()
         self._woken = False
+        self._holders = 0  # the holds in force (``holding``), and since when what waits has been held
+        self._held_since = 0.0
 
     @classmethod
     def from_config(cls, channels: Channels, config: Mapping[str, Any]) -> Stream:
@@ -177,24 +205,50 @@ class Stream:
 
     # The sink: called from the API's threads, under the channels' lock
 
-    def send(self, channel_id: str, text: str) -> None:
-        self._hand(channel_id, text)
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
+        self._hand(channel_ids, text)
 
     def close(self, channel_id: str) -> None:
         self._hand(channel_id, None)
 
-    def _hand(self, channel_id: str, text: str | None) -> None:
-        """Hand the loop a message (or a close), in order; wake it only if it is not woken already:
-        each wake costs the loop a turn and the engine's thread a switch (benchmarks/README.md, (c)).
-        A woken loop takes what was handed ``_GATHER_SECONDS`` later, so a run of steps reaches each
-        socket in a few writes; a client's ping takes it at once (its pong follows what came before)."""
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """What is handed meanwhile waits, the loop not woken for it, until the last hold ends (then
+        ``_GATHER_SECONDS`` later, as any wake: the request that held it answers first) or has held it
+        ``HOLD_SECONDS``: the loop's turns would contend for the interpreter with the thread running
+        the steps, a switch each (benchmarks/README.md, bench_waking (c))."""
+        with self._handed_lock:
+            if not self._holders:
+                self._held_since = time.monotonic()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._handed_lock:
+                self._holders -= 1
+                wake = not self._holders and bool(self._handed) and not self._woken
+                self._woken = self._woken or wake
+            loop = self._loop
+            if wake and loop is not None:
+                loop.call_soon_threadsafe(loop.call_later, _GATHER_SECONDS, self._take)
+
+    def _hand(self, channel: Sequence[str] | str, text: str | None) -> None:
+        """Hand the loop a message (or a close), in order; wake it only if it is not woken already
+        nor held: each wake costs the loop a turn and the engine's thread a switch. A woken loop takes
+        what was handed ``_GATHER_SECONDS`` later, so a run of steps reaches each socket in a few
+        writes; a client's ping takes it at once (its pong follows what came before)."""
         loop = self._loop
         if loop is None:
             return
         with self._handed_lock:
-            self._handed.append((channel_id, text))
+            self._handed.append((channel, text))
             if self._woken:
                 return
+            if self._holders:
+                now = time.monotonic()
+                if now - self._held_since < HOLD_SECONDS:
+                    return
+                self._held_since = now  # held long enough: what waits goes now, what follows waits again
             self._woken = True
         loop.call_soon_threadsafe(loop.call_later, _GATHER_SECONDS, self._take)
 
@@ -202,25 +256,30 @@ class Stream:
         with self._handed_lock:
             handed, self._handed = self._handed, []
             self._woken = False
-        for channel_id, text in handed:
+        for channel, text in handed:
             if text is None:
-                self._close(channel_id)
+                assert isinstance(channel, str)
+                self._close(channel)
             else:
-                self._send(channel_id, text)
+                self._send(channel, text)
 
-    def _send(self, channel_id: str, text: str) -> None:
-        socket = self._sockets.get(channel_id)
-        if socket is not None:
-            self._put(channel_id, socket, text.encode())
+    def _send(self, channel_ids: Sequence[str], text: str) -> None:
+        """One message to several sockets: framed once, the same frame queued on each."""
+        message: _Message | None = None
+        for channel_id in channel_ids:
+            socket = self._sockets.get(channel_id)
+            if socket is not None:
+                message = message or _Message.of(text.encode())
+                self._put(channel_id, socket, message)
 
     def _close(self, channel_id: str) -> None:
         socket = self._sockets.pop(channel_id, None)
         if socket is not None:
             self._closed(socket, 1000, "channel removed")
 
-    def _put(self, channel_id: str, socket: _Socket, data: bytes) -> None:
-        """Queue ``data`` on the socket; past its bound, close it: its client fell behind."""
-        if socket.put(data):
+    def _put(self, channel_id: str, socket: _Socket, message: _Message) -> None:
+        """Queue ``message`` on the socket; past its bound, close it: its client fell behind."""
+        if socket.put(message):
             return
         if self._sockets.get(channel_id) is socket:
             del self._sockets[channel_id]
@@ -262,7 +321,7 @@ class Stream:
                 if socket.dropped:
                     continue  # closing: its client is told nothing more
                 self._take()  # what was handed before goes first (a pong follows every event before it)
-                self._put(channel_id, socket, self._answer(channel_id, message))
+                self._put(channel_id, socket, _Message.of(self._answer(channel_id, message)))
         except ConnectionClosed:
             pass
         finally:
@@ -351,17 +410,17 @@ class _Socket:
         self.limit = limit
         self.pending = 0
         self.dropped = False
-        self._outbox: collections.deque[bytes] = collections.deque()
+        self._outbox: collections.deque[_Message] = collections.deque()
         self._ready = asyncio.Event()
 
-    def put(self, data: bytes) -> bool:
-        """Queue ``data`` (UTF-8 text); False, and nothing queued, if it would pass the limit."""
+    def put(self, message: _Message) -> bool:
+        """Queue ``message``; False, and nothing queued, if it would pass the limit."""
         if self.dropped:
             return True
-        if self.pending + len(data) > self.limit:
+        if self.pending + message.size > self.limit:
             return False
-        self._outbox.append(data)
-        self.pending += len(data)
+        self._outbox.append(message)
+        self.pending += message.size
         self._ready.set()
         return True
 
@@ -372,8 +431,8 @@ class _Socket:
         self.pending = 0
 
     async def write(self) -> None:
-        """Send what is queued, a batch at a time: every message waiting is framed and handed to the
-        transport in one write (one system call), not one ``send`` each (benchmarks/README.md, (c)).
+        """Send what is queued, a batch at a time: every frame waiting is handed to the transport in
+        one write (one system call), not one ``send`` each (benchmarks/README.md, (c)).
 
         websockets' ``send`` frames one message inside ``send_context``, which checks the connection
         is open, writes what the protocol has to send and waits for the transport's buffer to drain
@@ -381,7 +440,6 @@ class _Socket:
         connection, a failed write and a client that does not read are handled as for one ``send``.
         """
         connection = self.connection
-        protocol = connection.protocol
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await self._ready.wait()
@@ -389,11 +447,13 @@ class _Socket:
                 while self._outbox and not self.dropped:
                     async with connection.send_context():
                         handed = 0  # at least one message, then as many as fit in a write limit
-                        while self._outbox and (not handed or handed + len(self._outbox[0]) <= _BATCH_BYTES):
-                            data = self._outbox.popleft()
-                            handed += len(data)
-                            protocol.send_text(data)  # the extensions negotiated (none today) apply
+                        frames = []
+                        while self._outbox and (not handed or handed + self._outbox[0].size <= _BATCH_BYTES):
+                            message = self._outbox.popleft()
+                            handed += message.size
+                            frames.append(message.frame)
                         self.pending -= handed
-                        # Only these frames wait: the protocol is open (the context checked it, and
-                        # nothing awaited since), and the connection writes its own frames at once.
-                        connection.transport.write(b"".join(protocol.data_to_send()))
+                        # Whole text frames, each a message: the protocol keeps no state of those it
+                        # did not frame itself, and is open (the context checked it, and nothing
+                        # awaited since); the connection writes its own frames (pongs, close) at once.
+                        connection.transport.write(b"".join(frames))

@@ -134,7 +134,7 @@ class Assembly:
                 relay=store.relay(),
             ),
         )
-        self.changes.listen(self.notifications.on_change)
+        self.changes.listen(self.notifications.on_change, self.notifications.holding)
         # Each change's detail events, published once (the keys published are shared), heard by the channels.
         self.detail_publisher = self._shared_part(
             "detail-events", lambda share: DetailPublisher(self.clock, self.detail_events, share=share)

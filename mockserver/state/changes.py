@@ -10,7 +10,8 @@ Flask.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 
 from contracts import Conversation
@@ -26,9 +27,25 @@ class Changes:
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self._holders: list[Callable[[], AbstractContextManager[None]]] = []
 
-    def listen(self, listener: Listener) -> None:
+    def listen(
+        self, listener: Listener, holding: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> None:
+        """``listener`` hears every change; ``holding``, if given, is entered for a run of changes
+        (``holding``), in which the listener may hold back what it tells others until the run ends."""
         self._listeners.append(listener)
+        if holding is not None:
+            self._holders.append(holding)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """A run of changes (the engine's steps up to an instant): each listener that can hold back
+        what it tells others about them does, until the run ends."""
+        with ExitStack() as held:
+            for holding in self._holders:
+                held.enter_context(holding())
+            yield
 
     def publish(self, conversation: Conversation, cause: str | None, at: int | None = None) -> None:
         """Tell every listener; ``at``: when the change happened, if not now (a step's due time, in ms)."""

@@ -23,7 +23,7 @@ Nothing here imports Flask, nor any store's implementation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -165,9 +165,18 @@ class Windows(Protocol):
 class Sink(Protocol):
     """Where the channels hand what a socket must be told (the stream, when one is running)."""
 
-    def send(self, channel_id: str, text: str) -> None: ...
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
+        """Hand ``text`` to the socket of each of these channels (one message, many sockets)."""
+        ...
 
     def close(self, channel_id: str) -> None: ...
+
+
+@runtime_checkable
+class Holding(Protocol):
+    """A sink that can hold what it is handed, to take it all at once when the hold ends."""
+
+    def holding(self) -> AbstractContextManager[None]: ...
 
 
 class Relay(Sink, Protocol):
@@ -178,8 +187,9 @@ class Relay(Sink, Protocol):
 
 # What a shared store keeps for each entry and its indexes; part of the fingerprint a store is seeded
 # with, so a process of another layout refuses a prefix rather than misreading it. Raise it with any
-# change to what a stored entry holds (2: its users and since when it waits, beside its body).
-LAYOUT = 2
+# change to what the store holds (2: an entry's users and since when it waits, beside its body; 3: the
+# pushed notifications logged a step at a time, and the seeded admin role's own permissions).
+LAYOUT = 3
 
 
 @frozen

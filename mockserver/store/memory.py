@@ -13,7 +13,7 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -424,9 +424,9 @@ class LocalRelay:
     def __init__(self) -> None:
         self.local: Sink | None = None
 
-    def send(self, channel_id: str, text: str) -> None:
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
         if self.local is not None:
-            self.local.send(channel_id, text)
+            self.local.send(channel_ids, text)
 
     def close(self, channel_id: str) -> None:
         if self.local is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -283,8 +283,8 @@ class RedisRelay:
                 self._thread.stop()
                 self._thread = None
 
-    def send(self, channel_id: str, text: str) -> None:
-        self._redis.publish(self._channel, orjson.dumps(["send", channel_id, text]))
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
+        self._redis.publish(self._channel, orjson.dumps(["send", channel_ids, text]))
 
     def close(self, channel_id: str) -> None:
         self._redis.publish(self._channel, orjson.dumps(["close", channel_id]))
@@ -293,8 +293,8 @@ class RedisRelay:
         sink = self._local
         if sink is None:
             return
-        what, channel_id, *text = orjson.loads(message["data"])
+        what, channel, *text = orjson.loads(message["data"])
         if what == "send":
-            sink.send(channel_id, text[0])
+            sink.send(channel, text[0])  # the channels' ids
         else:
-            sink.close(channel_id)
+            sink.close(channel)

@@ -8,6 +8,9 @@ topic's model with nothing lost.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
+from mockserver.notifications import stream as stream_module
+from mockserver.notifications.stream import Stream
 from mockserver.testing.notifications import NotificationChannel
 from mockserver.testing.server import MockServer
 from tests.support import NOW
@@ -403,3 +408,123 @@ def test_one_change_is_logged_for_each_channel_with_its_own_id_and_delivery(
     shared = [{k: v for k, v in p.items() if k not in ("channelId", "delivered")} for p in logged]
     assert shared[0] == shared[1]
     assert shared[0]["conversationId"] == created["conversation"]["id"]
+
+
+def test_the_log_keeps_the_newest_notifications_whatever_the_channels_each_change_reached() -> None:
+    """A change is logged once for all the channels it reached; the control API still lists one
+    notification a channel, the newest ``NOTIFICATIONS_LIMIT`` of them, oldest first."""
+    with MockServer({"CLOCK_FROZEN": True, "NOW": NOW, "NOTIFICATIONS_LIMIT": 5}) as server:
+        queue = str(server.backend.factory.org.queues[0].id)
+        channels = []
+        for _ in range(3):
+            made = call(server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+            path = f"/api/v2/notifications/channels/{made['id']}/subscriptions"
+            call(server.url, "PUT", path, [{"id": f"v2.routing.queues.{queue}.conversations"}], token=AGENT)
+            channels.append(made["id"])
+        created = []
+        for _ in range(4):
+            body = {"callbackNumbers": ["+13175550100"], "queueId": queue}
+            created.append(
+                call(server.url, "POST", CALLBACKS, body, token=AGENT).json()["conversation"]["id"]
+            )
+        every = [(c, channel) for c in created for channel in channels]  # each change, each channel
+
+        logged = server.notifications()
+        assert [(p["conversationId"], p["channelId"]) for p in logged] == every[-5:]
+        assert [p["channelId"] for p in server.notifications(channel_id=channels[0])] == [channels[0]]
+        assert all(p["delivered"] is False for p in logged)  # no socket held them
+
+
+def _holding_channel(server: Any, queue_id: str) -> dict[str, Any]:
+    channel: dict[str, Any] = call(server.url, "POST", "/api/v2/notifications/channels", token=AGENT).json()
+    path = f"/api/v2/notifications/channels/{channel['id']}/subscriptions"
+    call(server.url, "PUT", path, [{"id": f"v2.routing.queues.{queue_id}.conversations"}], token=AGENT)
+    return channel
+
+
+def _create(server: Any, queue_id: str) -> str:
+    body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+    return str(call(server.url, "POST", CALLBACKS, body, token=AGENT).json()["conversation"]["id"])
+
+
+def test_what_a_hold_keeps_reaches_the_socket_when_it_ends_in_order(
+    callback_mock_server: Any, queue_id: str
+) -> None:
+    channel = _holding_channel(callback_mock_server, queue_id)
+    with connect(channel["connectUri"], compression=None, max_size=None) as socket:
+        with callback_mock_server.stream.holding():
+            created = [_create(callback_mock_server, queue_id) for _ in range(3)]
+            with pytest.raises(TimeoutError):
+                socket.recv(timeout=0.1)  # held: nothing written yet
+        arrived = [json.loads(socket.recv(timeout=10))["eventBody"]["id"] for _ in created]
+    assert arrived == created
+
+
+def test_a_long_hold_lets_what_waits_through(
+    callback_mock_server: Any, queue_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hold keeps what it is handed at most ``HOLD_SECONDS``: a long advance reaches the sockets as it runs."""
+    monkeypatch.setattr(stream_module, "HOLD_SECONDS", 0.05)
+    channel = _holding_channel(callback_mock_server, queue_id)
+    with (
+        connect(channel["connectUri"], compression=None, max_size=None) as socket,
+        callback_mock_server.stream.holding(),
+    ):
+        first = _create(callback_mock_server, queue_id)
+        time.sleep(0.1)
+        second = _create(callback_mock_server, queue_id)  # handed past the hold's bound: both go
+        arrived = [json.loads(socket.recv(timeout=10))["eventBody"]["id"] for _ in range(2)]
+    assert arrived == [first, second]
+
+
+class Recording:
+    """The stream, with what it is told recorded in order: holds, their ends, and each message."""
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
+        self.told: list[str] = []
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        self.told.append("hold")
+        with self.stream.holding():
+            yield
+        self.told.append("end")
+
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
+        self.told.append("send")
+        self.stream.send(channel_ids, text)
+
+    def close(self, channel_id: str) -> None:
+        self.stream.close(channel_id)
+
+
+def test_an_advance_hands_its_steps_to_the_stream_inside_one_hold(
+    callback_mock_server: Any, callback_mock_notifications: NotificationChannel, queue_id: str
+) -> None:
+    """The engine's run of steps holds the stream, whose loop then never contends with it for the
+    interpreter (benchmarks/README.md, bench_waking (c)); every step still arrives, in order."""
+    callback_mock_server.set_lifecycle(mode="manual")
+    callback_mock_notifications.subscribe([f"v2.routing.queues.{queue_id}.conversations"])
+    for second in range(5):
+        body = {"callbackNumbers": ["+13175550100"], "queueId": queue_id}
+        body["callbackScheduledTime"] = (
+            (NOW + timedelta(hours=1, seconds=second)).isoformat().replace("+00:00", "Z")
+        )
+        assert call(callback_mock_server.url, "POST", CALLBACKS, body, token=AGENT).status == 200
+    channels = callback_mock_server.backend.notifications
+    recording = channels.sink = Recording(callback_mock_server.stream)
+    try:
+        before = len(callback_mock_server.notifications())
+        callback_mock_server.clock.advance(hours=2)
+    finally:
+        channels.sink = callback_mock_server.stream
+    pushed = callback_mock_server.notifications()[before:]
+    assert len(pushed) >= 5  # every callback fired, at least
+    assert recording.told == ["hold", *["send"] * len(pushed), "end"]
+    last = pushed[-1]["correlationId"]
+    callback_mock_notifications.wait_for(
+        predicate=lambda m: m.get("metadata", {}).get("CorrelationId") == last
+    )
+    read = [m["metadata"]["CorrelationId"] for m in callback_mock_notifications.messages if "version" in m]
+    assert read[-len(pushed) :] == [p["correlationId"] for p in pushed]  # the socket had them all, in order

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -87,11 +87,11 @@ class Twice:
         self.nth = nth
         self.sent = 0
 
-    def send(self, channel_id: str, text: str) -> None:
+    def send(self, channel_ids: Sequence[str], text: str) -> None:
         self.sent += 1
-        self.sink.send(channel_id, text)
+        self.sink.send(channel_ids, text)
         if self.sent == self.nth:
-            self.sink.send(channel_id, text)
+            self.sink.send(channel_ids, text)
 
     def close(self, channel_id: str) -> None:
         self.sink.close(channel_id)
