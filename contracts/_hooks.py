@@ -215,17 +215,15 @@ def writer(cls: type, converter: Converter) -> Callable[[Any], dict[str, Any]]:
     Omit-if-default leaves out a field equal to its default; a field whose default is a value
     (the control API's ``mode: auto``) is written all the same, so an answer says every setting.
     """
-    overrides: dict[str, Any] = {
-        a.name: override(rename=camel(a.name), omit_if_default=a.default is None) for a in attrs.fields(cls)
-    }
-    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+    return projection(cls, converter, cls, frozenset())
 
 
 def projection(
     cls: type, converter: Converter, target: type, left_out: frozenset[str]
 ) -> Callable[[Any], dict[str, Any]]:
-    """``cls`` written as ``target``'s wire mapping: as ``writer`` writes it, but only the fields
-    ``target`` has (by name) and not ``left_out``; nested values by ``converter``'s hooks."""
+    """``cls`` written as ``target``'s wire mapping (``writer``: ``cls``'s own): only the fields
+    ``target`` has (by name) and not ``left_out``, each as ``writer`` says; nested values by
+    ``converter``'s hooks."""
     kept = {a.name for a in attrs.fields(target)} - left_out
     overrides: dict[str, Any] = {
         a.name: override(rename=camel(a.name), omit_if_default=a.default is None)
